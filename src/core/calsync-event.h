@@ -1,0 +1,118 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* calsync-event.h: one calendar event, as stored locally and as received from a provider. */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+#define CALSYNC_TYPE_EVENT (calsync_event_get_type ())
+G_DECLARE_FINAL_TYPE (CalsyncEvent, calsync_event, CALSYNC, EVENT, GObject)
+
+/**
+ * CalsyncEventType:
+ *
+ * What an event is, guessed from its title and description.
+ */
+typedef enum
+{
+  CALSYNC_EVENT_TYPE_EVENT,
+  CALSYNC_EVENT_TYPE_MEETING,
+  CALSYNC_EVENT_TYPE_CALL,
+  CALSYNC_EVENT_TYPE_DEADLINE,
+  CALSYNC_EVENT_TYPE_REMINDER,
+} CalsyncEventType;
+
+/**
+ * CalsyncEventStatus:
+ */
+typedef enum
+{
+  CALSYNC_EVENT_STATUS_CONFIRMED,
+  CALSYNC_EVENT_STATUS_TENTATIVE,
+  CALSYNC_EVENT_STATUS_CANCELLED,
+} CalsyncEventStatus;
+
+CalsyncEvent      *calsync_event_new                    (void);
+CalsyncEvent      *calsync_event_copy                   (CalsyncEvent *self);
+gboolean           calsync_event_equal_content          (CalsyncEvent *a,
+                                                         CalsyncEvent *b);
+
+gint64             calsync_event_get_id                 (CalsyncEvent *self);
+void               calsync_event_set_id                 (CalsyncEvent *self, gint64 id);
+gint64             calsync_event_get_calendar_id        (CalsyncEvent *self);
+void               calsync_event_set_calendar_id        (CalsyncEvent *self, gint64 calendar_id);
+const char        *calsync_event_get_external_id        (CalsyncEvent *self);
+void               calsync_event_set_external_id        (CalsyncEvent *self, const char *external_id);
+const char        *calsync_event_get_etag               (CalsyncEvent *self);
+void               calsync_event_set_etag               (CalsyncEvent *self, const char *etag);
+const char        *calsync_event_get_title              (CalsyncEvent *self);
+void               calsync_event_set_title              (CalsyncEvent *self, const char *title);
+const char        *calsync_event_get_description        (CalsyncEvent *self);
+void               calsync_event_set_description        (CalsyncEvent *self, const char *description);
+const char        *calsync_event_get_location           (CalsyncEvent *self);
+void               calsync_event_set_location           (CalsyncEvent *self, const char *location);
+
+/* Timed events: instants in UTC (seconds since the epoch) and the event's IANA time zone. */
+gint64             calsync_event_get_start              (CalsyncEvent *self);
+gint64             calsync_event_get_end                (CalsyncEvent *self);
+void               calsync_event_set_times              (CalsyncEvent *self,
+                                                         gint64        start_utc,
+                                                         gint64        end_utc,
+                                                         const char   *time_zone);
+const char        *calsync_event_get_time_zone          (CalsyncEvent *self);
+
+/* All-day events: dates "YYYY-MM-DD", end exclusive, independent of any time zone.
+ * Setting them also sets start/end to a UTC range that covers those dates in every
+ * time zone (UTC+14 to UTC-12), so one index serves both kinds in range queries. */
+gboolean           calsync_event_get_all_day            (CalsyncEvent *self);
+void               calsync_event_set_dates              (CalsyncEvent *self,
+                                                         const char   *start_date,
+                                                         const char   *end_date);
+const char        *calsync_event_get_start_date         (CalsyncEvent *self);
+const char        *calsync_event_get_end_date           (CalsyncEvent *self);
+
+CalsyncEventStatus calsync_event_get_status             (CalsyncEvent *self);
+void               calsync_event_set_status             (CalsyncEvent *self, CalsyncEventStatus status);
+const char        *calsync_event_get_recurrence         (CalsyncEvent *self);
+void               calsync_event_set_recurrence         (CalsyncEvent *self, const char *rrule);
+const char        *calsync_event_get_recurring_event_id (CalsyncEvent *self);
+void               calsync_event_set_recurring_event_id (CalsyncEvent *self, const char *id);
+/* Original start of a recurring instance, RFC 3339 text as the provider gave it (or NULL). */
+const char        *calsync_event_get_original_start     (CalsyncEvent *self);
+void               calsync_event_set_original_start     (CalsyncEvent *self, const char *original_start);
+/* Attendees as a JSON array: [{"email","name","response","organizer"}] */
+const char        *calsync_event_get_attendees_json     (CalsyncEvent *self);
+void               calsync_event_set_attendees_json     (CalsyncEvent *self, const char *json);
+const char        *calsync_event_get_conference_url     (CalsyncEvent *self);
+void               calsync_event_set_conference_url     (CalsyncEvent *self, const char *url);
+CalsyncEventType   calsync_event_get_event_type         (CalsyncEvent *self);
+void               calsync_event_set_event_type         (CalsyncEvent *self, CalsyncEventType type);
+
+/* Remote "updated" time and local edit time: microseconds since the epoch, 0 when unknown. */
+gint64             calsync_event_get_remote_updated     (CalsyncEvent *self);
+void               calsync_event_set_remote_updated     (CalsyncEvent *self, gint64 usec);
+gint64             calsync_event_get_local_updated      (CalsyncEvent *self);
+void               calsync_event_set_local_updated      (CalsyncEvent *self, gint64 usec);
+gboolean           calsync_event_get_locally_modified   (CalsyncEvent *self);
+void               calsync_event_set_locally_modified   (CalsyncEvent *self, gboolean modified);
+
+/* Filled by range queries, for display. */
+const char        *calsync_event_get_calendar_name      (CalsyncEvent *self);
+const char        *calsync_event_get_calendar_color     (CalsyncEvent *self);
+void               calsync_event_set_calendar_info      (CalsyncEvent *self,
+                                                         const char   *name,
+                                                         const char   *color);
+
+/* Helpers for views: local start/end as GDateTime (all-day: local midnights of the dates). */
+GDateTime         *calsync_event_dup_local_start        (CalsyncEvent *self);
+GDateTime         *calsync_event_dup_local_end          (CalsyncEvent *self);
+int                calsync_event_compare                (gconstpointer a,
+                                                         gconstpointer b);
+
+const char        *calsync_event_type_to_string         (CalsyncEventType type);
+CalsyncEventType   calsync_event_type_from_string       (const char *str);
+const char        *calsync_event_status_to_string       (CalsyncEventStatus status);
+CalsyncEventStatus calsync_event_status_from_string     (const char *str);
+
+G_END_DECLS

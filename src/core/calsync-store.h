@@ -1,0 +1,173 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* calsync-store.h: the local SQLite database of accounts, calendars and events. */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "calsync-account.h"
+#include "calsync-calendar.h"
+#include "calsync-event.h"
+
+G_BEGIN_DECLS
+
+#define CALSYNC_STORE_ERROR (calsync_store_error_quark ())
+
+typedef enum
+{
+  CALSYNC_STORE_ERROR_OPEN,
+  CALSYNC_STORE_ERROR_SCHEMA_TOO_NEW,
+  CALSYNC_STORE_ERROR_QUERY,
+  CALSYNC_STORE_ERROR_NOT_FOUND,
+  CALSYNC_STORE_ERROR_CONSTRAINT,
+} CalsyncStoreError;
+
+/* Current schema version (PRAGMA user_version). */
+#define CALSYNC_STORE_SCHEMA_VERSION 2
+
+/**
+ * CalsyncApplyOutcome:
+ * @CALSYNC_APPLY_INSERTED: new locally
+ * @CALSYNC_APPLY_UPDATED: changed locally
+ * @CALSYNC_APPLY_UNCHANGED: identical to the stored copy (skipped)
+ * @CALSYNC_APPLY_KEPT_LOCAL: the local copy is newer (skipped)
+ * @CALSYNC_APPLY_DELETED: cancelled remotely and removed locally
+ * @CALSYNC_APPLY_IGNORED: cancelled remotely and unknown locally (skipped)
+ */
+typedef enum
+{
+  CALSYNC_APPLY_INSERTED,
+  CALSYNC_APPLY_UPDATED,
+  CALSYNC_APPLY_UNCHANGED,
+  CALSYNC_APPLY_KEPT_LOCAL,
+  CALSYNC_APPLY_DELETED,
+  CALSYNC_APPLY_IGNORED,
+} CalsyncApplyOutcome;
+
+typedef struct
+{
+  guint inserted;
+  guint updated;
+  guint skipped;   /* unchanged + kept-local + ignored */
+  guint deleted;
+  guint total;
+} CalsyncApplyStats;
+
+#define CALSYNC_TYPE_STORE (calsync_store_get_type ())
+G_DECLARE_FINAL_TYPE (CalsyncStore, calsync_store, CALSYNC, STORE, GObject)
+
+GQuark        calsync_store_error_quark          (void);
+
+char         *calsync_store_default_path         (void);
+CalsyncStore *calsync_store_open                 (const char        *path,
+                                                  GError           **error);
+const char   *calsync_store_get_path             (CalsyncStore      *self);
+void          calsync_store_close                (CalsyncStore      *self);
+
+/* Accounts */
+gint64        calsync_store_add_account          (CalsyncStore      *self,
+                                                  CalsyncAccount    *account,
+                                                  GError           **error);
+gboolean      calsync_store_update_account       (CalsyncStore      *self,
+                                                  CalsyncAccount    *account,
+                                                  GError           **error);
+GPtrArray    *calsync_store_list_accounts        (CalsyncStore      *self,
+                                                  GError           **error);
+CalsyncAccount *calsync_store_get_account        (CalsyncStore      *self,
+                                                  gint64             account_id,
+                                                  GError           **error);
+gboolean      calsync_store_remove_account       (CalsyncStore      *self,
+                                                  gint64             account_id,
+                                                  GError           **error);
+
+/* Calendars */
+gint64        calsync_store_add_calendar         (CalsyncStore      *self,
+                                                  CalsyncCalendar   *calendar,
+                                                  GError           **error);
+gboolean      calsync_store_update_calendar      (CalsyncStore      *self,
+                                                  CalsyncCalendar   *calendar,
+                                                  GError           **error);
+GPtrArray    *calsync_store_list_calendars       (CalsyncStore      *self,
+                                                  gint64             account_id,
+                                                  GError           **error);
+CalsyncCalendar *calsync_store_get_calendar      (CalsyncStore      *self,
+                                                  gint64             calendar_id,
+                                                  GError           **error);
+CalsyncCalendar *calsync_store_lookup_calendar   (CalsyncStore      *self,
+                                                  gint64             account_id,
+                                                  const char        *remote_id,
+                                                  GError           **error);
+gint64        calsync_store_get_personal_calendar_id (CalsyncStore  *self);
+gboolean      calsync_store_set_calendar_active  (CalsyncStore      *self,
+                                                  gint64             calendar_id,
+                                                  gboolean           active,
+                                                  GError           **error);
+gboolean      calsync_store_finish_calendar_sync (CalsyncStore      *self,
+                                                  gint64             calendar_id,
+                                                  const char        *sync_token,
+                                                  gint64             last_sync_at_usec,
+                                                  GError           **error);
+gint64        calsync_store_count_events         (CalsyncStore      *self,
+                                                  gint64             calendar_id,
+                                                  GError           **error);
+guint         calsync_store_count_connected_calendars (CalsyncStore *self);
+
+/* Events */
+GPtrArray    *calsync_store_query_range          (CalsyncStore      *self,
+                                                  gint64             from_utc,
+                                                  gint64             to_utc,
+                                                  GError           **error);
+GPtrArray    *calsync_store_query_range_in_zone  (CalsyncStore      *self,
+                                                  gint64             from_utc,
+                                                  gint64             to_utc,
+                                                  GTimeZone         *zone,
+                                                  GError           **error);
+void          calsync_store_query_range_async    (CalsyncStore      *self,
+                                                  gint64             from_utc,
+                                                  gint64             to_utc,
+                                                  GCancellable      *cancellable,
+                                                  GAsyncReadyCallback callback,
+                                                  gpointer           user_data);
+GPtrArray    *calsync_store_query_range_finish   (CalsyncStore      *self,
+                                                  GAsyncResult      *result,
+                                                  GError           **error);
+CalsyncEvent *calsync_store_get_event            (CalsyncStore      *self,
+                                                  gint64             event_id,
+                                                  GError           **error);
+CalsyncEvent *calsync_store_lookup_event         (CalsyncStore      *self,
+                                                  gint64             calendar_id,
+                                                  const char        *external_id,
+                                                  GError           **error);
+
+gboolean      calsync_store_apply_remote_events  (CalsyncStore      *self,
+                                                  gint64             calendar_id,
+                                                  GPtrArray         *events,
+                                                  GArray            *outcomes,
+                                                  CalsyncApplyStats *stats,
+                                                  GError           **error);
+void          calsync_store_apply_remote_events_async  (CalsyncStore *self,
+                                                  gint64             calendar_id,
+                                                  GPtrArray         *events,
+                                                  GCancellable      *cancellable,
+                                                  GAsyncReadyCallback callback,
+                                                  gpointer           user_data);
+gboolean      calsync_store_apply_remote_events_finish (CalsyncStore *self,
+                                                  GAsyncResult      *result,
+                                                  CalsyncApplyStats *stats,
+                                                  GError           **error);
+gboolean      calsync_store_delete_remote_events (CalsyncStore      *self,
+                                                  gint64             calendar_id,
+                                                  const char * const *external_ids,
+                                                  CalsyncApplyStats *stats,
+                                                  GError           **error);
+
+gint64        calsync_store_create_local_event   (CalsyncStore      *self,
+                                                  CalsyncEvent      *event,
+                                                  GError           **error);
+gboolean      calsync_store_edit_local_event     (CalsyncStore      *self,
+                                                  CalsyncEvent      *event,
+                                                  GError           **error);
+gboolean      calsync_store_delete_local_event   (CalsyncStore      *self,
+                                                  gint64             event_id,
+                                                  GError           **error);
+
+G_END_DECLS

@@ -1,0 +1,174 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* calsync-date-utils.c: calendar arithmetic shared by the views. */
+#define G_LOG_DOMAIN "calsync-date-utils"
+
+#include "config.h"
+
+#include <langinfo.h>
+
+#include <gio/gio.h>
+#include <glib/gi18n.h>
+
+#include "calsync-date-utils.h"
+
+/**
+ * calsync_date_first_weekday:
+ *
+ * Reads the locale's first weekday the way GNOME Calendar does
+ * (glibc's _NL_TIME_FIRST_WEEKDAY relative to _NL_TIME_WEEK_1STDAY).
+ *
+ * Returns: 1 for Monday … 7 for Sunday
+ */
+int
+calsync_date_first_weekday (void)
+{
+#ifdef __GLIBC__
+  union { unsigned int word; char *string; } langinfo;
+  int week_1stday = 0;
+  int first_weekday;
+  guint week_origin;
+
+  langinfo.string = nl_langinfo (_NL_TIME_FIRST_WEEKDAY);
+  first_weekday = langinfo.string[0];
+  langinfo.string = nl_langinfo (_NL_TIME_WEEK_1STDAY);
+  week_origin = langinfo.word;
+
+  if (week_origin == 19971130) /* Sunday */
+    week_1stday = 0;
+  else if (week_origin == 19971201) /* Monday */
+    week_1stday = 1;
+  else
+    return 1;
+
+  /* 0 = Sunday … 6 = Saturday → GDateTime's 1 = Monday … 7 = Sunday */
+  first_weekday = (week_1stday + first_weekday - 1) % 7;
+  return first_weekday == 0 ? 7 : first_weekday;
+#else
+  return 1;
+#endif
+}
+
+GDateTime *
+calsync_date_start_of_day (GDateTime *dt)
+{
+  g_autoptr(GDateTime) local = g_date_time_to_local (dt);
+
+  return g_date_time_new_local (g_date_time_get_year (local),
+                                g_date_time_get_month (local),
+                                g_date_time_get_day_of_month (local),
+                                0, 0, 0);
+}
+
+GDateTime *
+calsync_date_start_of_week (GDateTime *dt)
+{
+  g_autoptr(GDateTime) day = calsync_date_start_of_day (dt);
+  int back = (g_date_time_get_day_of_week (day) - calsync_date_first_weekday () + 7) % 7;
+  g_autoptr(GDateTime) shifted = g_date_time_add_days (day, -back);
+
+  /* Re-anchor to midnight: adding days across a DST change keeps wall time in GLib,
+   * but normalise anyway so callers can rely on it. */
+  return calsync_date_start_of_day (shifted);
+}
+
+GDateTime *
+calsync_date_start_of_month (GDateTime *dt)
+{
+  g_autoptr(GDateTime) local = g_date_time_to_local (dt);
+
+  return g_date_time_new_local (g_date_time_get_year (local),
+                                g_date_time_get_month (local),
+                                1, 0, 0, 0);
+}
+
+gboolean
+calsync_date_same_day (GDateTime *a,
+                       GDateTime *b)
+{
+  g_autoptr(GDateTime) la = g_date_time_to_local (a);
+  g_autoptr(GDateTime) lb = g_date_time_to_local (b);
+
+  return g_date_time_get_year (la) == g_date_time_get_year (lb) &&
+         g_date_time_get_day_of_year (la) == g_date_time_get_day_of_year (lb);
+}
+
+static guint32
+julian_of (GDateTime *dt)
+{
+  g_autoptr(GDateTime) local = g_date_time_to_local (dt);
+  GDate date;
+
+  g_date_clear (&date, 1);
+  g_date_set_dmy (&date, g_date_time_get_day_of_month (local),
+                  g_date_time_get_month (local), g_date_time_get_year (local));
+  return g_date_get_julian (&date);
+}
+
+int
+calsync_date_days_between (GDateTime *a,
+                           GDateTime *b)
+{
+  return (int) julian_of (b) - (int) julian_of (a);
+}
+
+static gboolean
+use_24h_clock (void)
+{
+  static int cached = -1;
+
+  if (cached < 0)
+    {
+      g_autoptr(GSettingsSchema) schema = NULL;
+      GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+
+      cached = 1;
+      if (source != NULL)
+        schema = g_settings_schema_source_lookup (source, "org.gnome.desktop.interface", TRUE);
+      if (schema != NULL && g_settings_schema_has_key (schema, "clock-format"))
+        {
+          g_autoptr(GSettings) settings = g_settings_new ("org.gnome.desktop.interface");
+          g_autofree char *format = g_settings_get_string (settings, "clock-format");
+
+          cached = g_strcmp0 (format, "12h") != 0;
+        }
+    }
+
+  return cached == 1;
+}
+
+char *
+calsync_date_format_time (GDateTime *dt)
+{
+  g_autoptr(GDateTime) local = g_date_time_to_local (dt);
+
+  g_autofree char *text = NULL;
+
+  if (use_24h_clock ())
+    return g_date_time_format (local, "%R");
+
+  /* Translators: 12-hour time, e.g. "2:30 PM"; see strftime(3) */
+  text = g_date_time_format (local, _("%l:%M %p"));
+  return g_strdup (g_strstrip (text));
+}
+
+/**
+ * calsync_date_now_local:
+ *
+ * Returns: (transfer full): now, or the instant in `CALSYNC_NOW` when set
+ */
+GDateTime *
+calsync_date_now_local (void)
+{
+  const char *fake = g_getenv ("CALSYNC_NOW");
+
+  if (fake != NULL && *fake != '\0')
+    {
+      g_autoptr(GDateTime) parsed = g_date_time_new_from_iso8601 (fake, NULL);
+
+      if (parsed != NULL)
+        return g_date_time_to_local (parsed);
+      g_warning ("CALSYNC_NOW=“%s” is not an ISO 8601 instant; using the real time", fake);
+    }
+
+  return g_date_time_new_now_local ();
+}

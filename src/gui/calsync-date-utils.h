@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* calsync-date-utils.h: calendar arithmetic shared by the views. */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* First day of the week for the current locale: 1 = Monday … 7 = Sunday (GDateTime numbering). */
+int        calsync_date_first_weekday      (void);
+/* Local midnight of the day of @dt. */
+GDateTime *calsync_date_start_of_day       (GDateTime *dt);
+/* Local midnight of the first day of the week containing @dt. */
+GDateTime *calsync_date_start_of_week      (GDateTime *dt);
+/* Local midnight of the first of the month of @dt. */
+GDateTime *calsync_date_start_of_month     (GDateTime *dt);
+/* Whether @a and @b fall on the same local day. */
+gboolean   calsync_date_same_day           (GDateTime *a,
+                                            GDateTime *b);
+/* Days from the local day of @a to the local day of @b (DST-safe). */
+int        calsync_date_days_between       (GDateTime *a,
+                                            GDateTime *b);
+/* "10:00" or "10:00 AM" following the GNOME clock-format setting / locale. */
+char      *calsync_date_format_time        (GDateTime *dt);
+/* "now" honouring CALSYNC_NOW (tests and screenshots), local zone. */
+GDateTime *calsync_date_now_local          (void);
+
+G_END_DECLS

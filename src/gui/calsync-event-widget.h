@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* calsync-event-widget.h: an event "chip" in a view; clicking it shows the details popover. */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "calsync-event.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  CALSYNC_EVENT_WIDGET_CHIP,   /* month cell: one line "Standup 10:00" */
+  CALSYNC_EVENT_WIDGET_BAR,    /* all-day / multi-day bar: title only */
+  CALSYNC_EVENT_WIDGET_BLOCK,  /* week view: title, time range, location, wraps */
+} CalsyncEventWidgetStyle;
+
+#define CALSYNC_TYPE_EVENT_WIDGET (calsync_event_widget_get_type ())
+G_DECLARE_FINAL_TYPE (CalsyncEventWidget, calsync_event_widget, CALSYNC, EVENT_WIDGET, GtkWidget)
+
+GtkWidget    *calsync_event_widget_new            (CalsyncEvent           *event,
+                                                   CalsyncEventWidgetStyle style);
+CalsyncEvent *calsync_event_widget_get_event      (CalsyncEventWidget     *self);
+/* Bars that continue from the previous week row / into the next get square ends. */
+void          calsync_event_widget_set_continues  (CalsyncEventWidget     *self,
+                                                   gboolean                from_before,
+                                                   gboolean                after);
+
+G_END_DECLS

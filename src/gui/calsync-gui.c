@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* calsync-gui.c: things every GUI class needs before its first instance. */
+#define G_LOG_DOMAIN "calsync-gui"
+
+#include "config.h"
+
+#include <gio/gio.h>
+
+#include "calsync-gui.h"
+#include "calsync-resources.h"
+
+/**
+ * calsync_gui_ensure_resources:
+ *
+ * The resources are compiled with --manual-register: a constructor in a static
+ * library is dropped by the linker when nothing references its object file.
+ */
+void
+calsync_gui_ensure_resources (void)
+{
+  static gsize registered;
+
+  if (g_once_init_enter (&registered))
+    {
+      calsync_register_resource ();
+      g_once_init_leave (&registered, 1);
+    }
+}

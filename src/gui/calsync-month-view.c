@@ -1,0 +1,757 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* calsync-month-view.c: a 6×7 grid of days with event chips and multi-day bars. */
+#define G_LOG_DOMAIN "calsync-month-view"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "calsync-date-utils.h"
+#include "calsync-event-widget.h"
+#include "calsync-month-view.h"
+
+#define N_ROWS 6
+#define N_COLS 7
+#define N_CELLS (N_ROWS * N_COLS)
+#define CELL_PADDING 4
+#define LANE_SPACING 2
+
+/* One piece of an event inside one week row. */
+typedef struct
+{
+  GtkWidget *widget;   /* owned by the view (parented) */
+  int row;
+  int first_col;
+  int last_col;
+  int lane;
+  gboolean multi_day;
+} Segment;
+
+struct _CalsyncMonthView
+{
+  GtkWidget parent_instance;
+
+  /* Owned references */
+  CalsyncStore *store;
+  GDateTime *date;          /* any day of the shown month */
+  GDateTime *grid_start;    /* local midnight of the first cell */
+  GCancellable *cancellable;
+  GPtrArray *events;        /* CalsyncEvent of the visible range */
+  GArray *segments;         /* Segment */
+
+  /* Children */
+  GtkWidget *weekday_labels[N_COLS];
+  GtkWidget *cells[N_CELLS];
+  GtkWidget *day_labels[N_CELLS];
+  GtkWidget *more_buttons[N_CELLS];
+  GtkWidget *day_popover;
+
+  int lanes_used[N_CELLS];
+  int today;
+  guint timeout_id;
+};
+
+G_DEFINE_FINAL_TYPE (CalsyncMonthView, calsync_month_view, GTK_TYPE_WIDGET)
+
+static void calsync_month_view_reload (CalsyncMonthView *self);
+
+static GDateTime *
+cell_date (CalsyncMonthView *self,
+           int               index)
+{
+  g_autoptr(GDateTime) shifted = g_date_time_add_days (self->grid_start, index);
+
+  return calsync_date_start_of_day (shifted);
+}
+
+static void
+update_cells (CalsyncMonthView *self)
+{
+  g_autoptr(GDateTime) now = calsync_date_now_local ();
+  int month = g_date_time_get_month (self->date);
+
+  for (int i = 0; i < N_CELLS; i++)
+    {
+      g_autoptr(GDateTime) day = cell_date (self, i);
+      g_autofree char *number = g_strdup_printf ("%d", g_date_time_get_day_of_month (day));
+      /* Translators: accessible name of a day cell, strftime(3) format */
+      g_autofree char *full = g_date_time_format (day, _("%A, %-d %B %Y"));
+      gboolean is_today = calsync_date_same_day (day, now);
+
+      gtk_label_set_text (GTK_LABEL (self->day_labels[i]), number);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self->cells[i]),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, g_strstrip (full), -1);
+      if (is_today)
+        gtk_widget_add_css_class (self->cells[i], "today");
+      else
+        gtk_widget_remove_css_class (self->cells[i], "today");
+      if (g_date_time_get_month (day) != month)
+        gtk_widget_add_css_class (self->cells[i], "other-month");
+      else
+        gtk_widget_remove_css_class (self->cells[i], "other-month");
+    }
+}
+
+static void
+update_weekday_labels (CalsyncMonthView *self)
+{
+  for (int i = 0; i < N_COLS; i++)
+    {
+      g_autoptr(GDateTime) day = g_date_time_add_days (self->grid_start, i);
+      g_autofree char *name = g_date_time_format (day, "%a");
+
+      gtk_label_set_text (GTK_LABEL (self->weekday_labels[i]), name);
+    }
+}
+
+static void
+clear_segments (CalsyncMonthView *self)
+{
+  for (guint i = 0; i < self->segments->len; i++)
+    gtk_widget_unparent (g_array_index (self->segments, Segment, i).widget);
+  g_array_set_size (self->segments, 0);
+  memset (self->lanes_used, 0, sizeof self->lanes_used);
+}
+
+/* Day indexes (from the grid start) covered by @event, last one inclusive. */
+static gboolean
+event_day_span (CalsyncMonthView *self,
+                CalsyncEvent     *event,
+                int              *first,
+                int              *last)
+{
+  g_autoptr(GDateTime) start = calsync_event_dup_local_start (event);
+  g_autoptr(GDateTime) end = calsync_event_dup_local_end (event);
+  g_autoptr(GDateTime) last_instant = NULL;
+
+  if (start == NULL || end == NULL)
+    return FALSE;
+
+  /* The day an event ends at midnight is not one of its days. */
+  last_instant = g_date_time_compare (end, start) > 0 ? g_date_time_add_seconds (end, -1)
+                                                      : g_date_time_ref (start);
+  *first = calsync_date_days_between (self->grid_start, start);
+  *last = calsync_date_days_between (self->grid_start, last_instant);
+  return *last >= 0 && *first < N_CELLS;
+}
+
+static int
+find_free_lane (CalsyncMonthView *self,
+                guint64          *occupied,
+                int               first_cell,
+                int               last_cell)
+{
+  guint64 mask = 0;
+
+  for (int c = first_cell; c <= last_cell; c++)
+    mask |= occupied[c];
+
+  for (int lane = 0; lane < 64; lane++)
+    if ((mask & (G_GUINT64_CONSTANT (1) << lane)) == 0)
+      return lane;
+  return 63;
+}
+
+static void
+add_segment (CalsyncMonthView *self,
+             guint64          *occupied,
+             CalsyncEvent     *event,
+             int               first,
+             int               last,
+             int               row)
+{
+  int row_first = MAX (first, row * N_COLS);
+  int row_last = MIN (last, row * N_COLS + N_COLS - 1);
+  gboolean multi_day = calsync_event_get_all_day (event) || first != last;
+  Segment segment = { 0 };
+
+  segment.row = row;
+  segment.first_col = row_first - row * N_COLS;
+  segment.last_col = row_last - row * N_COLS;
+  segment.multi_day = multi_day;
+  segment.lane = find_free_lane (self, occupied, row_first, row_last);
+  segment.widget = calsync_event_widget_new (event, multi_day ? CALSYNC_EVENT_WIDGET_BAR
+                                                              : CALSYNC_EVENT_WIDGET_CHIP);
+  if (multi_day)
+    calsync_event_widget_set_continues (CALSYNC_EVENT_WIDGET (segment.widget),
+                                        first < row_first, last > row_last);
+
+  for (int c = row_first; c <= row_last; c++)
+    {
+      occupied[c] |= G_GUINT64_CONSTANT (1) << segment.lane;
+      self->lanes_used[c] = MAX (self->lanes_used[c], segment.lane + 1);
+    }
+
+  gtk_widget_insert_before (segment.widget, GTK_WIDGET (self), self->more_buttons[0]);
+  g_array_append_val (self->segments, segment);
+}
+
+static int
+compare_for_layout (gconstpointer a,
+                    gconstpointer b,
+                    gpointer      user_data)
+{
+  CalsyncMonthView *self = user_data;
+  CalsyncEvent *ea = *(CalsyncEvent * const *)a;
+  CalsyncEvent *eb = *(CalsyncEvent * const *)b;
+  int fa = 0, la = 0, fb = 0, lb = 0;
+  gboolean multi_a, multi_b;
+
+  event_day_span (self, ea, &fa, &la);
+  event_day_span (self, eb, &fb, &lb);
+  multi_a = calsync_event_get_all_day (ea) || fa != la;
+  multi_b = calsync_event_get_all_day (eb) || fb != lb;
+
+  /* Bars first so they keep one lane across the days they cover. */
+  if (multi_a != multi_b)
+    return multi_a ? -1 : 1;
+  if (multi_a && fa != fb)
+    return fa - fb;
+  if (multi_a && (la - fa) != (lb - fb))
+    return (lb - fb) - (la - fa);
+  return calsync_event_compare (a, b);
+}
+
+static void
+build_segments (CalsyncMonthView *self)
+{
+  guint64 occupied[N_CELLS] = { 0 };
+
+  clear_segments (self);
+  g_ptr_array_sort_with_data (self->events, compare_for_layout, self);
+
+  for (guint i = 0; i < self->events->len; i++)
+    {
+      CalsyncEvent *event = g_ptr_array_index (self->events, i);
+      int first, last;
+
+      if (!event_day_span (self, event, &first, &last))
+        continue;
+      first = MAX (first, 0);
+      last = MIN (last, N_CELLS - 1);
+
+      for (int row = first / N_COLS; row <= last / N_COLS; row++)
+        add_segment (self, occupied, event, first, last, row);
+    }
+
+  gtk_widget_queue_allocate (GTK_WIDGET (self));
+}
+
+static void
+query_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  CalsyncMonthView *self = user_data;
+  g_autoptr(GPtrArray) events = NULL;
+  g_autoptr(GError) error = NULL;
+
+  events = calsync_store_query_range_finish (CALSYNC_STORE (object), result, &error);
+  if (events == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_warning ("Could not load events: %s", error->message);
+      return;
+    }
+
+  g_clear_pointer (&self->events, g_ptr_array_unref);
+  self->events = g_steal_pointer (&events);
+  build_segments (self);
+}
+
+static void
+calsync_month_view_reload (CalsyncMonthView *self)
+{
+  g_autoptr(GDateTime) grid_end = NULL;
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+
+  if (self->store == NULL || self->grid_start == NULL)
+    return;
+
+  self->cancellable = g_cancellable_new ();
+  grid_end = g_date_time_add_days (self->grid_start, N_CELLS);
+  /* The callback holds no reference: the view cancels in dispose. */
+  calsync_store_query_range_async (self->store,
+                                   g_date_time_to_unix (self->grid_start),
+                                   g_date_time_to_unix (grid_end),
+                                   self->cancellable, query_cb, self);
+}
+
+/* Layout */
+
+typedef struct
+{
+  int width;
+  int header_height;
+  double cell_width;
+  double cell_height;
+  int day_label_height;
+  int lane_height;
+  int capacity;
+  gboolean rtl;
+} Geometry;
+
+static void
+compute_geometry (CalsyncMonthView *self,
+                  int               width,
+                  int               height,
+                  Geometry         *geo)
+{
+  int header = 0, label = 0, lane = 0;
+
+  for (int i = 0; i < N_COLS; i++)
+    {
+      int h;
+      gtk_widget_measure (self->weekday_labels[i], GTK_ORIENTATION_VERTICAL, -1, &h, NULL, NULL, NULL);
+      header = MAX (header, h);
+    }
+  gtk_widget_measure (self->day_labels[0], GTK_ORIENTATION_VERTICAL, -1, &label, NULL, NULL, NULL);
+  gtk_widget_measure (self->more_buttons[0], GTK_ORIENTATION_VERTICAL, -1, &lane, NULL, NULL, NULL);
+
+  for (guint i = 0; i < self->segments->len; i++)
+    {
+      int h;
+      gtk_widget_measure (g_array_index (self->segments, Segment, i).widget,
+                          GTK_ORIENTATION_VERTICAL, -1, &h, NULL, NULL, NULL);
+      lane = MAX (lane, h);
+    }
+
+  geo->width = width;
+  geo->header_height = header;
+  geo->cell_width = width / (double) N_COLS;
+  geo->cell_height = MAX (0, height - header) / (double) N_ROWS;
+  geo->day_label_height = label + CELL_PADDING;
+  geo->lane_height = lane + LANE_SPACING;
+  geo->capacity = MAX (0, (int) ((geo->cell_height - geo->day_label_height - CELL_PADDING)
+                                 / geo->lane_height));
+  geo->rtl = gtk_widget_get_direction (GTK_WIDGET (self)) == GTK_TEXT_DIR_RTL;
+}
+
+static void
+allocate_at (GtkWidget      *child,
+             const Geometry *geo,
+             double          x,
+             double          y,
+             double          width,
+             double          height)
+{
+  GtkAllocation alloc;
+
+  if (geo->rtl)
+    x = geo->width - x - width;
+
+  alloc.x = (int) x;
+  alloc.y = (int) y;
+  alloc.width = MAX (1, (int) (x + width) - alloc.x);
+  alloc.height = MAX (1, (int) (y + height) - alloc.y);
+  gtk_widget_size_allocate (child, &alloc, -1);
+}
+
+/* Lanes a cell can show: all it has, or one less to make room for "+N more". */
+static int
+visible_lanes (const Geometry *geo,
+               int             lanes_used)
+{
+  return lanes_used <= geo->capacity ? lanes_used : MAX (0, geo->capacity - 1);
+}
+
+static gboolean
+segment_fits (CalsyncMonthView *self,
+              const Geometry   *geo,
+              const Segment    *segment)
+{
+  for (int col = segment->first_col; col <= segment->last_col; col++)
+    if (segment->lane >= visible_lanes (geo, self->lanes_used[segment->row * N_COLS + col]))
+      return FALSE;
+  return TRUE;
+}
+
+static void
+allocate_segments (CalsyncMonthView *self,
+                   const Geometry   *geo,
+                   int              *hidden)
+{
+  for (guint i = 0; i < self->segments->len; i++)
+    {
+      Segment *segment = &g_array_index (self->segments, Segment, i);
+      gboolean fits = segment_fits (self, geo, segment);
+      double x = segment->first_col * geo->cell_width + CELL_PADDING;
+      double y = geo->header_height + segment->row * geo->cell_height
+                 + geo->day_label_height + segment->lane * geo->lane_height;
+      double width = (segment->last_col - segment->first_col + 1) * geo->cell_width - 2 * CELL_PADDING;
+
+      gtk_widget_set_child_visible (segment->widget, fits);
+      if (fits)
+        allocate_at (segment->widget, geo, x, y, width, geo->lane_height - LANE_SPACING);
+      else
+        for (int col = segment->first_col; col <= segment->last_col; col++)
+          hidden[segment->row * N_COLS + col]++;
+    }
+}
+
+static void
+allocate_more_button (CalsyncMonthView *self,
+                      const Geometry   *geo,
+                      int               index,
+                      int               n_hidden)
+{
+  GtkWidget *button = self->more_buttons[index];
+  int row = index / N_COLS, col = index % N_COLS;
+  double y;
+
+  gtk_widget_set_child_visible (button, n_hidden > 0);
+  if (n_hidden == 0)
+    return;
+
+  {
+    /* Translators: shown in a month cell when not every event fits */
+    g_autofree char *text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "+%d more", "+%d more",
+                                                          n_hidden), n_hidden);
+    if (g_strcmp0 (gtk_button_get_label (GTK_BUTTON (button)), text) != 0)
+      gtk_button_set_label (GTK_BUTTON (button), text);
+  }
+
+  y = geo->header_height + row * geo->cell_height + geo->day_label_height
+      + visible_lanes (geo, self->lanes_used[index]) * geo->lane_height;
+  allocate_at (button, geo, col * geo->cell_width + CELL_PADDING, y,
+               geo->cell_width - 2 * CELL_PADDING, geo->lane_height - LANE_SPACING);
+}
+
+static void
+calsync_month_view_size_allocate (GtkWidget *widget,
+                                  int        width,
+                                  int        height,
+                                  int        baseline)
+{
+  CalsyncMonthView *self = CALSYNC_MONTH_VIEW (widget);
+  int hidden[N_CELLS] = { 0 };
+  Geometry geo;
+
+  compute_geometry (self, width, height, &geo);
+
+  for (int i = 0; i < N_COLS; i++)
+    allocate_at (self->weekday_labels[i], &geo, i * geo.cell_width, 0,
+                 geo.cell_width, geo.header_height);
+
+  for (int i = 0; i < N_CELLS; i++)
+    allocate_at (self->cells[i], &geo, (i % N_COLS) * geo.cell_width,
+                 geo.header_height + (i / N_COLS) * geo.cell_height,
+                 geo.cell_width, geo.cell_height);
+
+  allocate_segments (self, &geo, hidden);
+
+  for (int i = 0; i < N_CELLS; i++)
+    allocate_more_button (self, &geo, i, hidden[i]);
+
+  if (self->day_popover != NULL)
+    gtk_popover_present (GTK_POPOVER (self->day_popover));
+}
+
+static void
+calsync_month_view_measure (GtkWidget      *widget,
+                            GtkOrientation  orientation,
+                            int             for_size,
+                            int            *minimum,
+                            int            *natural,
+                            int            *minimum_baseline,
+                            int            *natural_baseline)
+{
+  /* Small minimum so the window can shrink to 360 px; cells ellipsize. */
+  *minimum = orientation == GTK_ORIENTATION_HORIZONTAL ? 7 * 40 : 6 * 48 + 24;
+  *natural = orientation == GTK_ORIENTATION_HORIZONTAL ? 7 * 140 : 6 * 110 + 24;
+}
+
+/* "+N more": the day's full list in a popover */
+
+static gboolean
+unparent_idle (gpointer data)
+{
+  GtkWidget *popover = data;
+
+  if (gtk_widget_get_parent (popover) != NULL)
+    gtk_widget_unparent (popover);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+day_popover_closed_cb (CalsyncMonthView *self)
+{
+  GtkWidget *popover = g_steal_pointer (&self->day_popover);
+
+  if (popover != NULL)
+    g_idle_add_full (G_PRIORITY_DEFAULT, unparent_idle, g_object_ref (popover), g_object_unref);
+}
+
+static GtkWidget *
+build_day_list (CalsyncMonthView *self,
+                int               index)
+{
+  g_autoptr(GDateTime) day = cell_date (self, index);
+  /* Translators: heading of the list of a day's events, strftime(3) format */
+  g_autofree char *title = g_date_time_format (day, _("%A, %-d %B"));
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
+  GtkWidget *heading = gtk_label_new (g_strstrip (title));
+
+  gtk_widget_add_css_class (heading, "heading");
+  gtk_label_set_xalign (GTK_LABEL (heading), 0.0f);
+  gtk_widget_set_margin_bottom (heading, 6);
+  gtk_box_append (GTK_BOX (box), heading);
+
+  g_ptr_array_sort (self->events, calsync_event_compare);
+  for (guint i = 0; i < self->events->len; i++)
+    {
+      CalsyncEvent *event = g_ptr_array_index (self->events, i);
+      int first, last;
+
+      if (!event_day_span (self, event, &first, &last) || index < first || index > last)
+        continue;
+      gtk_box_append (GTK_BOX (box),
+                      calsync_event_widget_new (event, calsync_event_get_all_day (event)
+                                                         ? CALSYNC_EVENT_WIDGET_BAR
+                                                         : CALSYNC_EVENT_WIDGET_CHIP));
+    }
+  g_ptr_array_sort_with_data (self->events, compare_for_layout, self);
+
+  return box;
+}
+
+static void
+more_clicked_cb (GtkButton        *button,
+                 CalsyncMonthView *self)
+{
+  int index = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (button), "cell-index"));
+  GtkWidget *scroller = gtk_scrolled_window_new ();
+  GtkWidget *list = build_day_list (self, index);
+
+  if (self->day_popover != NULL)
+    return;
+
+  gtk_widget_set_size_request (list, 260, -1);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), list);
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scroller), TRUE);
+  gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scroller), 420);
+
+  self->day_popover = gtk_popover_new ();
+  gtk_widget_add_css_class (self->day_popover, "day-list");
+  gtk_popover_set_child (GTK_POPOVER (self->day_popover), scroller);
+  gtk_widget_set_parent (self->day_popover, GTK_WIDGET (button));
+  g_signal_connect_object (self->day_popover, "closed", G_CALLBACK (day_popover_closed_cb),
+                           self, G_CONNECT_SWAPPED);
+  gtk_popover_popup (GTK_POPOVER (self->day_popover));
+}
+
+/* Construction */
+
+static void
+create_children (CalsyncMonthView *self)
+{
+  GtkWidget *widget = GTK_WIDGET (self);
+
+  for (int i = 0; i < N_COLS; i++)
+    {
+      self->weekday_labels[i] = gtk_label_new (NULL);
+      gtk_widget_add_css_class (self->weekday_labels[i], "weekday");
+      gtk_widget_set_parent (self->weekday_labels[i], widget);
+    }
+
+  for (int i = 0; i < N_CELLS; i++)
+    {
+      self->cells[i] = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+      gtk_widget_add_css_class (self->cells[i], "day");
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self->cells[i]),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, "", -1);
+      self->day_labels[i] = gtk_label_new (NULL);
+      gtk_widget_set_halign (self->day_labels[i], GTK_ALIGN_START);
+      gtk_widget_add_css_class (self->day_labels[i], "day-number");
+      gtk_box_append (GTK_BOX (self->cells[i]), self->day_labels[i]);
+      gtk_widget_set_parent (self->cells[i], widget);
+    }
+
+  for (int i = 0; i < N_CELLS; i++)
+    {
+      self->more_buttons[i] = gtk_button_new_with_label ("");
+      gtk_widget_add_css_class (self->more_buttons[i], "flat");
+      gtk_widget_add_css_class (self->more_buttons[i], "more");
+      g_object_set_data (G_OBJECT (self->more_buttons[i]), "cell-index", GINT_TO_POINTER (i));
+      g_signal_connect (self->more_buttons[i], "clicked", G_CALLBACK (more_clicked_cb), self);
+      gtk_widget_set_parent (self->more_buttons[i], widget);
+      gtk_widget_set_child_visible (self->more_buttons[i], FALSE);
+    }
+}
+
+static gboolean
+scroll_cb (GtkEventControllerScroll *controller,
+           double                    dx,
+           double                    dy,
+           CalsyncMonthView         *self)
+{
+  if (dy == 0)
+    return FALSE;
+  gtk_widget_activate_action (GTK_WIDGET (self), dy > 0 ? "win.next" : "win.previous", NULL);
+  return TRUE;
+}
+
+static gboolean
+minute_tick_cb (gpointer user_data)
+{
+  CalsyncMonthView *self = user_data;
+
+  g_autoptr(GDateTime) now = calsync_date_now_local ();
+  int today = g_date_time_get_day_of_year (now);
+
+  /* Today moves at midnight, and the day's events become "past": rebuild once a day
+   * (not every minute, which would close an open event popover). */
+  if (self->grid_start != NULL && today != self->today)
+    {
+      self->today = today;
+      update_cells (self);
+      build_segments (self);
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+calsync_month_view_dispose (GObject *object)
+{
+  CalsyncMonthView *self = (CalsyncMonthView *)object;
+  GtkWidget *child;
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_handle_id (&self->timeout_id, g_source_remove);
+  g_clear_pointer (&self->day_popover, gtk_widget_unparent);
+  if (self->segments != NULL)
+    g_array_set_size (self->segments, 0);
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
+
+  g_clear_object (&self->store);
+  g_clear_pointer (&self->events, g_ptr_array_unref);
+  g_clear_pointer (&self->date, g_date_time_unref);
+  g_clear_pointer (&self->grid_start, g_date_time_unref);
+
+  G_OBJECT_CLASS (calsync_month_view_parent_class)->dispose (object);
+}
+
+static void
+calsync_month_view_finalize (GObject *object)
+{
+  CalsyncMonthView *self = (CalsyncMonthView *)object;
+
+  g_clear_pointer (&self->segments, g_array_unref);
+
+  G_OBJECT_CLASS (calsync_month_view_parent_class)->finalize (object);
+}
+
+static void
+calsync_month_view_class_init (CalsyncMonthViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = calsync_month_view_dispose;
+  object_class->finalize = calsync_month_view_finalize;
+  widget_class->measure = calsync_month_view_measure;
+  widget_class->size_allocate = calsync_month_view_size_allocate;
+
+  gtk_widget_class_set_css_name (widget_class, "calsync-month-view");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GRID);
+}
+
+static void
+calsync_month_view_init (CalsyncMonthView *self)
+{
+  GtkEventController *scroll;
+
+  self->segments = g_array_new (FALSE, TRUE, sizeof (Segment));
+  self->events = g_ptr_array_new_with_free_func (g_object_unref);
+  gtk_widget_set_overflow (GTK_WIDGET (self), GTK_OVERFLOW_HIDDEN);
+  create_children (self);
+
+  scroll = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_VERTICAL |
+                                            GTK_EVENT_CONTROLLER_SCROLL_DISCRETE);
+  g_signal_connect (scroll, "scroll", G_CALLBACK (scroll_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), scroll);
+
+  self->timeout_id = g_timeout_add_seconds (60, minute_tick_cb, self);
+}
+
+/* Public API */
+
+void
+calsync_month_view_set_store (CalsyncMonthView *self,
+                              CalsyncStore     *store)
+{
+  g_return_if_fail (CALSYNC_IS_MONTH_VIEW (self));
+  g_return_if_fail (!store || CALSYNC_IS_STORE (store));
+
+  if (self->store == store)
+    return;
+
+  if (self->store != NULL)
+    g_signal_handlers_disconnect_by_data (self->store, self);
+  g_set_object (&self->store, store);
+  if (store != NULL)
+    g_signal_connect_object (store, "changed", G_CALLBACK (calsync_month_view_reload),
+                             self, G_CONNECT_SWAPPED);
+  calsync_month_view_reload (self);
+}
+
+void
+calsync_month_view_set_date (CalsyncMonthView *self,
+                             GDateTime        *date)
+{
+  g_autoptr(GDateTime) first = NULL;
+  g_autoptr(GDateTime) grid_start = NULL;
+
+  g_return_if_fail (CALSYNC_IS_MONTH_VIEW (self));
+  g_return_if_fail (date != NULL);
+
+  first = calsync_date_start_of_month (date);
+  grid_start = calsync_date_start_of_week (first);
+
+  g_clear_pointer (&self->date, g_date_time_unref);
+  self->date = g_date_time_ref (first);
+
+  if (self->grid_start != NULL && g_date_time_equal (self->grid_start, grid_start))
+    {
+      update_cells (self);
+      return;
+    }
+
+  g_clear_pointer (&self->grid_start, g_date_time_unref);
+  self->grid_start = g_steal_pointer (&grid_start);
+  update_weekday_labels (self);
+  update_cells (self);
+  clear_segments (self);
+  calsync_month_view_reload (self);
+}
+
+/**
+ * calsync_month_view_get_range:
+ * @start: (out): local midnight of the first cell
+ * @end: (out): local midnight after the last cell
+ */
+void
+calsync_month_view_get_range (CalsyncMonthView  *self,
+                              GDateTime        **start,
+                              GDateTime        **end)
+{
+  g_return_if_fail (CALSYNC_IS_MONTH_VIEW (self));
+  g_return_if_fail (self->grid_start != NULL);
+
+  *start = g_date_time_ref (self->grid_start);
+  *end = cell_date (self, N_CELLS);
+}
+
+guint
+calsync_month_view_get_n_events (CalsyncMonthView *self)
+{
+  g_return_val_if_fail (CALSYNC_IS_MONTH_VIEW (self), 0);
+
+  return self->segments->len;
+}

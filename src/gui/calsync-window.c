@@ -1,0 +1,523 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* calsync-window.c: the main window — header bar, month and week views, empty state. */
+#define G_LOG_DOMAIN "calsync-window"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "calsync-date-utils.h"
+#include "calsync-gui.h"
+#include "calsync-month-view.h"
+#include "calsync-week-view.h"
+#include "calsync-window.h"
+
+struct _CalsyncWindow
+{
+  AdwApplicationWindow parent_instance;
+
+  /* Template widgets */
+  AdwToastOverlay *toast_overlay;
+  GtkLabel *title_label;
+  GtkStack *main_stack;
+  GtkStack *view_stack;
+  CalsyncMonthView *month_view;
+  CalsyncWeekView *week_view;
+
+  /* Owned references */
+  CalsyncStore *store;
+  GSettings *settings;
+  GDateTime *date;
+  char *view;
+
+  gulong first_frame_handler;
+};
+
+G_DEFINE_FINAL_TYPE (CalsyncWindow, calsync_window, ADW_TYPE_APPLICATION_WINDOW)
+
+enum {
+  PROP_0,
+  PROP_VIEW,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static char *
+format_month_title (GDateTime *date)
+{
+  /* Translators: title of the month view, strftime(3) format: "November 2026" */
+  return g_date_time_format (date, _("%B %Y"));
+}
+
+static char *
+format_week_title (GDateTime *start,
+                   GDateTime *end)
+{
+  g_autoptr(GDateTime) last = g_date_time_add_days (end, -1);
+  g_autofree char *first_text = NULL;
+  g_autofree char *last_text = NULL;
+
+  if (g_date_time_get_year (start) != g_date_time_get_year (last))
+    {
+      /* Translators: a week across two years: "Dec 28, 2026 – Jan 3, 2027" */
+      first_text = g_date_time_format (start, _("%b %-d, %Y"));
+      last_text = g_date_time_format (last, _("%b %-d, %Y"));
+    }
+  else if (g_date_time_get_month (start) != g_date_time_get_month (last))
+    {
+      /* Translators: first day of a week across two months: "Nov 30" */
+      first_text = g_date_time_format (start, _("%b %-d"));
+      last_text = g_date_time_format (last, _("%b %-d, %Y"));
+    }
+  else
+    {
+      first_text = g_date_time_format (start, _("%b %-d"));
+      /* Translators: last day of a week in the same month: "29, 2026" */
+      last_text = g_date_time_format (last, _("%-d, %Y"));
+    }
+
+  /* Translators: "Nov 23 – 29, 2026" */
+  return g_strdup_printf (_("%s – %s"), g_strstrip (first_text), g_strstrip (last_text));
+}
+
+static void
+update_title (CalsyncWindow *self)
+{
+  g_autofree char *title = NULL;
+
+  if (g_strcmp0 (self->view, "week") == 0)
+    {
+      g_autoptr(GDateTime) start = NULL;
+      g_autoptr(GDateTime) end = NULL;
+
+      calsync_week_view_get_range (self->week_view, &start, &end);
+      title = format_week_title (start, end);
+    }
+  else
+    title = format_month_title (self->date);
+
+  gtk_label_set_text (self->title_label, title);
+}
+
+static void
+update_page (CalsyncWindow *self)
+{
+  g_autoptr(GPtrArray) accounts = NULL;
+  gboolean has_accounts = FALSE;
+  gint64 personal_events;
+
+  accounts = calsync_store_list_accounts (self->store, NULL);
+  for (guint i = 0; accounts != NULL && i < accounts->len; i++)
+    if (g_strcmp0 (calsync_account_get_provider (g_ptr_array_index (accounts, i)), "local") != 0)
+      has_accounts = TRUE;
+
+  personal_events = calsync_store_count_events (self->store,
+                                                calsync_store_get_personal_calendar_id (self->store),
+                                                NULL);
+  gtk_stack_set_visible_child_name (self->main_stack,
+                                    has_accounts || personal_events > 0 ? "calendar" : "empty");
+}
+
+static void
+apply_date (CalsyncWindow *self)
+{
+  calsync_month_view_set_date (self->month_view, self->date);
+  calsync_week_view_set_date (self->week_view, self->date);
+  update_title (self);
+}
+
+void
+calsync_window_set_date (CalsyncWindow *self,
+                         GDateTime     *date)
+{
+  g_return_if_fail (CALSYNC_IS_WINDOW (self));
+  g_return_if_fail (date != NULL);
+
+  g_clear_pointer (&self->date, g_date_time_unref);
+  self->date = calsync_date_start_of_day (date);
+  apply_date (self);
+}
+
+GDateTime *
+calsync_window_get_date (CalsyncWindow *self)
+{
+  g_return_val_if_fail (CALSYNC_IS_WINDOW (self), NULL);
+
+  return self->date;
+}
+
+void
+calsync_window_set_view (CalsyncWindow *self,
+                         const char    *view)
+{
+  g_return_if_fail (CALSYNC_IS_WINDOW (self));
+
+  if (g_strcmp0 (view, "week") != 0)
+    view = "month";
+  if (g_strcmp0 (self->view, view) == 0)
+    return;
+
+  g_free (self->view);
+  self->view = g_strdup (view);
+  gtk_stack_set_visible_child_name (self->view_stack, view);
+  if (self->settings != NULL)
+    g_settings_set_string (self->settings, "last-view", view);
+  update_title (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VIEW]);
+}
+
+const char *
+calsync_window_get_view (CalsyncWindow *self)
+{
+  g_return_val_if_fail (CALSYNC_IS_WINDOW (self), NULL);
+
+  return self->view;
+}
+
+/* Actions */
+
+static void
+shift_date (CalsyncWindow *self,
+            int            direction)
+{
+  g_autoptr(GDateTime) shifted = NULL;
+
+  if (g_strcmp0 (self->view, "week") == 0)
+    shifted = g_date_time_add_weeks (self->date, direction);
+  else
+    {
+      g_autoptr(GDateTime) first = calsync_date_start_of_month (self->date);
+
+      shifted = g_date_time_add_months (first, direction);
+    }
+
+  calsync_window_set_date (self, shifted);
+}
+
+static void
+previous_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  shift_date (CALSYNC_WINDOW (widget), -1);
+}
+
+static void
+next_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  shift_date (CALSYNC_WINDOW (widget), 1);
+}
+
+static void
+today_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  g_autoptr(GDateTime) now = calsync_date_now_local ();
+
+  calsync_window_set_date (CALSYNC_WINDOW (widget), now);
+}
+
+static void
+view_month_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  calsync_window_set_view (CALSYNC_WINDOW (widget), "month");
+}
+
+static void
+view_week_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  calsync_window_set_view (CALSYNC_WINDOW (widget), "week");
+}
+
+static void
+close_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  gtk_window_close (GTK_WINDOW (widget));
+}
+
+static void
+new_event_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  /* The event editor comes with the sync experience issue; the action stays disabled. */
+}
+
+/* Window state */
+
+static void
+save_window_state (CalsyncWindow *self)
+{
+  int width, height;
+
+  if (self->settings == NULL)
+    return;
+
+  gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
+  g_settings_set_boolean (self->settings, "window-maximized",
+                          gtk_window_is_maximized (GTK_WINDOW (self)));
+  if (!gtk_window_is_maximized (GTK_WINDOW (self)))
+    {
+      g_settings_set_int (self->settings, "window-width", width);
+      g_settings_set_int (self->settings, "window-height", height);
+    }
+}
+
+static void
+restore_window_state (CalsyncWindow *self)
+{
+  g_autofree char *view = NULL;
+
+  gtk_window_set_default_size (GTK_WINDOW (self),
+                               g_settings_get_int (self->settings, "window-width"),
+                               g_settings_get_int (self->settings, "window-height"));
+  if (g_settings_get_boolean (self->settings, "window-maximized"))
+    gtk_window_maximize (GTK_WINDOW (self));
+
+  view = g_settings_get_string (self->settings, "last-view");
+  calsync_window_set_view (self, view);
+}
+
+static gboolean
+calsync_window_close_request (GtkWindow *window)
+{
+  save_window_state (CALSYNC_WINDOW (window));
+
+  return GTK_WINDOW_CLASS (calsync_window_parent_class)->close_request (window);
+}
+
+/* First frame report, for the startup benchmark (bench/bench-startup). */
+
+static void
+after_paint_cb (GdkFrameClock *clock,
+                CalsyncWindow *self)
+{
+  g_clear_signal_handler (&self->first_frame_handler, clock);
+  g_printerr ("calsync: first-frame-monotonic-us %" G_GINT64_FORMAT "\n", g_get_monotonic_time ());
+  if (g_getenv ("CALSYNC_EXIT_AFTER_FIRST_FRAME") != NULL)
+    gtk_window_destroy (GTK_WINDOW (self));
+}
+
+static void
+calsync_window_realize (GtkWidget *widget)
+{
+  CalsyncWindow *self = CALSYNC_WINDOW (widget);
+
+  GTK_WIDGET_CLASS (calsync_window_parent_class)->realize (widget);
+
+  if (g_getenv ("CALSYNC_REPORT_FIRST_FRAME") != NULL)
+    self->first_frame_handler = g_signal_connect (gtk_widget_get_frame_clock (widget), "after-paint",
+                                                  G_CALLBACK (after_paint_cb), self);
+}
+
+static void
+calsync_window_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  CalsyncWindow *self = CALSYNC_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_VIEW:
+      g_value_set_string (value, self->view);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+calsync_window_set_property (GObject      *object,
+                             guint         prop_id,
+                             const GValue *value,
+                             GParamSpec   *pspec)
+{
+  CalsyncWindow *self = CALSYNC_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_VIEW:
+      calsync_window_set_view (self, g_value_get_string (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+calsync_window_dispose (GObject *object)
+{
+  CalsyncWindow *self = (CalsyncWindow *)object;
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), CALSYNC_TYPE_WINDOW);
+  g_clear_object (&self->store);
+  g_clear_object (&self->settings);
+
+  G_OBJECT_CLASS (calsync_window_parent_class)->dispose (object);
+}
+
+static void
+calsync_window_finalize (GObject *object)
+{
+  CalsyncWindow *self = (CalsyncWindow *)object;
+
+  g_clear_pointer (&self->date, g_date_time_unref);
+  g_clear_pointer (&self->view, g_free);
+
+  G_OBJECT_CLASS (calsync_window_parent_class)->finalize (object);
+}
+
+static void
+install_actions (GtkWidgetClass *widget_class)
+{
+  gtk_widget_class_install_action (widget_class, "win.previous", NULL, previous_action);
+  gtk_widget_class_install_action (widget_class, "win.next", NULL, next_action);
+  gtk_widget_class_install_action (widget_class, "win.today", NULL, today_action);
+  gtk_widget_class_install_action (widget_class, "win.view-month", NULL, view_month_action);
+  gtk_widget_class_install_action (widget_class, "win.view-week", NULL, view_week_action);
+  gtk_widget_class_install_action (widget_class, "win.new-event", NULL, new_event_action);
+  gtk_widget_class_install_action (widget_class, "win.close", NULL, close_action);
+  gtk_widget_class_install_property_action (widget_class, "win.view", "view");
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_t, GDK_CONTROL_MASK, "win.today", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Home, 0, "win.today", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "win.previous", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Page_Up, 0, "win.previous", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Right, GDK_ALT_MASK, "win.next", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Page_Down, 0, "win.next", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1, GDK_ALT_MASK, "win.view-month", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_2, GDK_ALT_MASK, "win.view-week", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.new-event", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK, "win.close", NULL);
+}
+
+static void
+calsync_window_class_init (CalsyncWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->dispose = calsync_window_dispose;
+  object_class->finalize = calsync_window_finalize;
+  object_class->get_property = calsync_window_get_property;
+  object_class->set_property = calsync_window_set_property;
+  widget_class->realize = calsync_window_realize;
+  window_class->close_request = calsync_window_close_request;
+
+  properties[PROP_VIEW] =
+    g_param_spec_string ("view", NULL, NULL, "month",
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_type_ensure (CALSYNC_TYPE_MONTH_VIEW);
+  g_type_ensure (CALSYNC_TYPE_WEEK_VIEW);
+
+  calsync_gui_ensure_resources ();
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/calsync-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, CalsyncWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, CalsyncWindow, title_label);
+  gtk_widget_class_bind_template_child (widget_class, CalsyncWindow, main_stack);
+  gtk_widget_class_bind_template_child (widget_class, CalsyncWindow, view_stack);
+  gtk_widget_class_bind_template_child (widget_class, CalsyncWindow, month_view);
+  gtk_widget_class_bind_template_child (widget_class, CalsyncWindow, week_view);
+
+  install_actions (widget_class);
+}
+
+static void
+calsync_window_init (CalsyncWindow *self)
+{
+  g_autoptr(GDateTime) now = calsync_date_now_local ();
+
+  /* Before the template: its toggle buttons read the state of win.view. */
+  self->view = g_strdup ("month");
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->date = calsync_date_start_of_day (now);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-event", FALSE);
+}
+
+/**
+ * calsync_window_new:
+ *
+ * Returns: (transfer full): a new main window showing today
+ */
+CalsyncWindow *
+calsync_window_new (GtkApplication *application,
+                    CalsyncStore   *store,
+                    GSettings      *settings)
+{
+  CalsyncWindow *self;
+
+  g_return_val_if_fail (GTK_IS_APPLICATION (application), NULL);
+  g_return_val_if_fail (CALSYNC_IS_STORE (store), NULL);
+
+  self = g_object_new (CALSYNC_TYPE_WINDOW, "application", application, NULL);
+  self->store = g_object_ref (store);
+  self->settings = settings ? g_object_ref (settings) : NULL;
+
+  if (self->settings != NULL)
+    restore_window_state (self);
+
+  calsync_month_view_set_store (self->month_view, store);
+  calsync_week_view_set_store (self->week_view, store);
+  apply_date (self);
+  update_page (self);
+  g_signal_connect_object (store, "changed", G_CALLBACK (update_page), self, G_CONNECT_SWAPPED);
+
+  return self;
+}
+
+const char *
+calsync_window_get_title_text (CalsyncWindow *self)
+{
+  g_return_val_if_fail (CALSYNC_IS_WINDOW (self), NULL);
+
+  return gtk_label_get_text (self->title_label);
+}
+
+const char *
+calsync_window_get_page (CalsyncWindow *self)
+{
+  g_return_val_if_fail (CALSYNC_IS_WINDOW (self), NULL);
+
+  return gtk_stack_get_visible_child_name (self->main_stack);
+}
+
+GtkWidget *
+calsync_window_get_month_view (CalsyncWindow *self)
+{
+  g_return_val_if_fail (CALSYNC_IS_WINDOW (self), NULL);
+
+  return GTK_WIDGET (self->month_view);
+}
+
+GtkWidget *
+calsync_window_get_week_view (CalsyncWindow *self)
+{
+  g_return_val_if_fail (CALSYNC_IS_WINDOW (self), NULL);
+
+  return GTK_WIDGET (self->week_view);
+}
+
+void
+calsync_window_add_toast (CalsyncWindow *self,
+                          AdwToast      *toast)
+{
+  g_return_if_fail (CALSYNC_IS_WINDOW (self));
+
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}

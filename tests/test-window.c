@@ -1,0 +1,348 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* test-window.c: opens the real application window under Xvfb, drives it with its
+ * actions and asserts on the widgets it shows. */
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "calsync-application.h"
+#include "calsync-date-utils.h"
+#include "calsync-event-popover.h"
+#include "calsync-event-widget.h"
+#include "calsync-month-view.h"
+#include "calsync-week-view.h"
+#include "calsync-window.h"
+
+static CalsyncApplication *app;
+static int test_status;
+
+static CalsyncWindow *
+get_window (void)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
+
+  g_assert_true (CALSYNC_IS_WINDOW (window));
+  return CALSYNC_WINDOW (window);
+}
+
+static gboolean
+timeout_cb (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Spins the main loop until @predicate holds or @timeout_ms passes. */
+static gboolean
+wait_until (gboolean (*predicate) (gpointer),
+            gpointer  data,
+            guint     timeout_ms)
+{
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add (timeout_ms, timeout_cb, &timed_out);
+
+  while (!predicate (data) && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+
+  if (!timed_out)
+    g_source_remove (id);
+  return predicate (data);
+}
+
+static gboolean
+always_false (gpointer data)
+{
+  return FALSE;
+}
+
+static void
+settle (guint ms)
+{
+  wait_until (always_false, NULL, ms);
+}
+
+static gboolean
+month_has_events (gpointer data)
+{
+  return calsync_month_view_get_n_events (CALSYNC_MONTH_VIEW (data)) > 0;
+}
+
+static gboolean
+week_has_events (gpointer data)
+{
+  return calsync_week_view_get_n_events (CALSYNC_WEEK_VIEW (data)) > 0;
+}
+
+static void
+activate (const char *action)
+{
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (get_window ()), action, NULL));
+}
+
+static gint64
+seed_account (CalsyncStore *store)
+{
+  g_autoptr(CalsyncAccount) account = calsync_account_new ();
+  g_autoptr(CalsyncCalendar) calendar = calsync_calendar_new ();
+  gint64 account_id;
+
+  calsync_account_set_provider (account, "google");
+  calsync_account_set_email (account, "alex@example.com");
+  account_id = calsync_store_add_account (store, account, NULL);
+  g_assert_cmpint (account_id, >, 0);
+
+  calsync_calendar_set_account_id (calendar, account_id);
+  calsync_calendar_set_remote_id (calendar, "alex@example.com");
+  calsync_calendar_set_name (calendar, "alex@example.com");
+  calsync_calendar_set_color (calendar, "#3584e4");
+  calsync_calendar_set_is_active (calendar, TRUE);
+  return calsync_store_add_calendar (store, calendar, NULL);
+}
+
+static CalsyncEvent *
+timed_event (const char *id,
+             const char *title,
+             const char *start_iso,
+             int         minutes)
+{
+  g_autoptr(GDateTime) start = g_date_time_new_from_iso8601 (start_iso, NULL);
+  CalsyncEvent *event = calsync_event_new ();
+
+  g_assert_nonnull (start);
+  calsync_event_set_external_id (event, id);
+  calsync_event_set_title (event, title);
+  calsync_event_set_times (event, g_date_time_to_unix (start),
+                           g_date_time_to_unix (start) + minutes * 60, "Europe/Berlin");
+  return event;
+}
+
+static void
+seed_events (CalsyncStore *store,
+             gint64        calendar_id)
+{
+  g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GError) error = NULL;
+  CalsyncEvent *conference = calsync_event_new ();
+  CalsyncApplyStats stats = { 0 };
+
+  g_ptr_array_add (events, timed_event ("standup", "Standup", "2026-11-25T10:00:00+01:00", 15));
+  g_ptr_array_add (events, timed_event ("review", "Design review", "2026-11-25T14:00:00+01:00", 60));
+  g_ptr_array_add (events, timed_event ("one-on-one", "1:1 with Sam", "2026-11-25T14:30:00+01:00", 30));
+  for (int i = 0; i < 9; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("busy-%d", i);
+      g_autofree char *start = g_strdup_printf ("2026-11-26T%02d:00:00+01:00", 8 + i);
+
+      g_ptr_array_add (events, timed_event (id, "Interview", start, 45));
+    }
+
+  calsync_event_set_external_id (conference, "conference");
+  calsync_event_set_title (conference, "Conference");
+  calsync_event_set_dates (conference, "2026-11-27", "2026-12-01");
+  g_ptr_array_add (events, conference);
+
+  g_assert_true (calsync_store_apply_remote_events (store, calendar_id, events, NULL, &stats, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (stats.inserted, ==, events->len);
+}
+
+static void
+test_empty_state (void)
+{
+  CalsyncWindow *window = get_window ();
+
+  g_assert_cmpstr (calsync_window_get_page (window), ==, "empty");
+}
+
+static void
+test_month_view (void)
+{
+  CalsyncWindow *window = get_window ();
+  CalsyncStore *store = calsync_application_get_store (app);
+  GtkWidget *month = calsync_window_get_month_view (window);
+
+  seed_events (store, seed_account (store));
+  g_assert_true (wait_until (month_has_events, month, 5000));
+
+  g_assert_cmpstr (calsync_window_get_page (window), ==, "calendar");
+  g_assert_cmpstr (calsync_window_get_view (window), ==, "month");
+  g_assert_cmpstr (calsync_window_get_title_text (window), ==, "November 2026");
+  /* The conference crosses a week boundary: two bar segments, plus 12 timed chips. */
+  g_assert_cmpuint (calsync_month_view_get_n_events (CALSYNC_MONTH_VIEW (month)), ==, 14);
+}
+
+static GtkWidget *
+find_child (GtkWidget  *parent,
+            GType       type,
+            gboolean    visible_only,
+            const char *css_class)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (parent);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (G_TYPE_CHECK_INSTANCE_TYPE (child, type) &&
+          (!visible_only || gtk_widget_get_child_visible (child)) &&
+          (css_class == NULL || gtk_widget_has_css_class (child, css_class)))
+        return child;
+    }
+  return NULL;
+}
+
+static void
+test_more_button (void)
+{
+  GtkWidget *month = calsync_window_get_month_view (get_window ());
+  GtkWidget *more;
+
+  settle (200);
+  /* Nine interviews on the 26th do not fit in a cell of a 1280×800 window. */
+  more = find_child (month, GTK_TYPE_BUTTON, TRUE, "more");
+  g_assert_nonnull (more);
+  g_assert_true (g_str_has_prefix (gtk_button_get_label (GTK_BUTTON (more)), "+"));
+}
+
+static void
+test_event_popover (void)
+{
+  GtkWidget *month = calsync_window_get_month_view (get_window ());
+  GtkWidget *chip = find_child (month, CALSYNC_TYPE_EVENT_WIDGET, TRUE, NULL);
+  GtkWidget *popover;
+
+  g_assert_nonnull (chip);
+  g_assert_true (gtk_widget_activate_action (chip, "event.show-details", NULL));
+  popover = find_child (chip, CALSYNC_TYPE_EVENT_POPOVER, FALSE, NULL);
+  g_assert_nonnull (popover);
+  g_assert_true (calsync_event_popover_get_event (CALSYNC_EVENT_POPOVER (popover)) ==
+                 calsync_event_widget_get_event (CALSYNC_EVENT_WIDGET (chip)));
+  gtk_popover_popdown (GTK_POPOVER (popover));
+  settle (100);
+}
+
+static void
+test_week_view_and_navigation (void)
+{
+  CalsyncWindow *window = get_window ();
+  GtkWidget *week = calsync_window_get_week_view (window);
+  gboolean sunday;
+
+  activate ("win.view-week");
+  g_assert_cmpstr (calsync_window_get_view (window), ==, "week");
+  g_assert_true (wait_until (week_has_events, week, 5000));
+  /* The C locale starts weeks on Sunday, most others on Monday. */
+  sunday = calsync_date_first_weekday () == 7;
+  g_assert_cmpstr (calsync_window_get_title_text (window), ==,
+                   sunday ? "Nov 22 – 28, 2026" : "Nov 23 – 29, 2026");
+
+  activate ("win.next");
+  g_assert_cmpstr (calsync_window_get_title_text (window), ==,
+                   sunday ? "Nov 29 – Dec 5, 2026" : "Nov 30 – Dec 6, 2026");
+  activate ("win.previous");
+  activate ("win.previous");
+  g_assert_cmpstr (calsync_window_get_title_text (window), ==,
+                   sunday ? "Nov 15 – 21, 2026" : "Nov 16 – 22, 2026");
+
+  activate ("win.view-month");
+  g_assert_cmpstr (calsync_window_get_view (window), ==, "month");
+  activate ("win.next");
+  g_assert_cmpstr (calsync_window_get_title_text (window), ==, "December 2026");
+  activate ("win.today");
+  g_assert_cmpstr (calsync_window_get_title_text (window), ==, "November 2026");
+}
+
+static void
+test_accelerators (void)
+{
+  static const char *expected[][2] = {
+    { "app.quit", "<Control>q" },
+    { "app.preferences", "<Control>comma" },
+    { "win.close", "<Control>w" },
+    { "win.today", "<Control>t" },
+    { "win.previous", "<Alt>Left" },
+    { "win.next", "<Alt>Right" },
+    { "win.view-month", "<Alt>1" },
+    { "win.view-week", "<Alt>2" },
+    { "win.new-event", "<Control>n" },
+    { "win.show-help-overlay", "<Control>question" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    {
+      g_auto(GStrv) accels = gtk_application_get_accels_for_action (GTK_APPLICATION (app), expected[i][0]);
+
+      g_assert_true (g_strv_contains ((const char * const *) accels, expected[i][1]));
+    }
+
+  g_assert_nonnull (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (get_window ())));
+}
+
+static void
+test_preferences (void)
+{
+  GList *before = gtk_window_list_toplevels ();
+  guint n_before = g_list_length (before);
+  GList *after;
+
+  g_list_free (before);
+  g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
+  settle (100);
+  after = gtk_window_list_toplevels ();
+  g_assert_cmpuint (g_list_length (after), ==, n_before + 1);
+
+  for (GList *l = after; l != NULL; l = l->next)
+    if (ADW_IS_PREFERENCES_WINDOW (l->data))
+      gtk_window_destroy (l->data);
+  g_list_free (after);
+}
+
+static gboolean
+run_tests_idle (gpointer data)
+{
+  test_status = g_test_run ();
+  g_application_quit (G_APPLICATION (app));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+activate_cb (GApplication *application)
+{
+  static gboolean started;
+
+  if (started)
+    return;
+  started = TRUE;
+  g_idle_add (run_tests_idle, NULL);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autofree char *tmp = g_dir_make_tmp ("calsync-test-window-XXXXXX", NULL);
+
+  g_setenv ("XDG_DATA_HOME", tmp, TRUE);
+  g_setenv ("XDG_CONFIG_HOME", tmp, TRUE);
+  g_setenv ("CALSYNC_NOW", "2026-11-25T12:00:00+01:00", TRUE);
+  g_setenv ("TZ", "Europe/Berlin", TRUE);
+  g_setenv ("LANGUAGE", "C", TRUE);
+  g_setenv ("LC_ALL", "C.UTF-8", TRUE);
+  tzset ();
+
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/window/empty-state", test_empty_state);
+  g_test_add_func ("/window/month-view", test_month_view);
+  g_test_add_func ("/window/more-button", test_more_button);
+  g_test_add_func ("/window/event-popover", test_event_popover);
+  g_test_add_func ("/window/week-view-and-navigation", test_week_view_and_navigation);
+  g_test_add_func ("/window/accelerators", test_accelerators);
+  g_test_add_func ("/window/preferences", test_preferences);
+
+  app = calsync_application_new ();
+  g_application_set_flags (G_APPLICATION (app),
+                           G_APPLICATION_HANDLES_COMMAND_LINE | G_APPLICATION_NON_UNIQUE);
+  g_signal_connect_after (app, "activate", G_CALLBACK (activate_cb), NULL);
+  g_application_run (G_APPLICATION (app), 0, NULL);
+  g_clear_object (&app);
+
+  return test_status;
+}
