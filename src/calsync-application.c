@@ -114,6 +114,7 @@ set_accels (GtkApplication *app)
     { "app.quit", { "<Control>q", NULL } },
     { "app.preferences", { "<Control>comma", NULL } },
     { "win.close", { "<Control>w", NULL } },
+    { "win.show-help-overlay", { "<Control>question", NULL } },
     { "win.today", { "<Control>t", "Home", NULL } },
     { "win.previous", { "<Alt>Left", "Page_Up", NULL } },
     { "win.next", { "<Alt>Right", "Page_Down", NULL } },

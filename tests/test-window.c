@@ -273,7 +273,30 @@ test_accelerators (void)
       g_assert_true (g_strv_contains ((const char * const *) accels, expected[i][1]));
     }
 
-  g_assert_nonnull (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (get_window ())));
+}
+
+static GtkWindow *
+find_toplevel (GType type)
+{
+  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (G_TYPE_CHECK_INSTANCE_TYPE (l->data, type))
+      return l->data;
+  return NULL;
+}
+
+static void
+test_shortcuts_window (void)
+{
+  GtkWindow *shortcuts;
+
+  g_assert_null (find_toplevel (GTK_TYPE_SHORTCUTS_WINDOW));
+  activate ("win.show-help-overlay");
+  shortcuts = find_toplevel (GTK_TYPE_SHORTCUTS_WINDOW);
+  g_assert_nonnull (shortcuts);
+  g_assert_true (gtk_window_get_transient_for (shortcuts) == GTK_WINDOW (get_window ()));
+  gtk_window_destroy (shortcuts);
 }
 
 static void
@@ -335,6 +358,7 @@ main (int    argc,
   g_test_add_func ("/window/event-popover", test_event_popover);
   g_test_add_func ("/window/week-view-and-navigation", test_week_view_and_navigation);
   g_test_add_func ("/window/accelerators", test_accelerators);
+  g_test_add_func ("/window/shortcuts-window", test_shortcuts_window);
   g_test_add_func ("/window/preferences", test_preferences);
 
   app = calsync_application_new ();

@@ -156,14 +156,35 @@ build_chip (CalsyncEventWidget *self,
   gtk_box_append (GTK_BOX (self->box), make_label (time_text, "time", FALSE));
 }
 
+/* Events of half an hour or less: "Standup · 10:00" on one line, as GNOME Calendar does. */
+static void
+build_short_block (CalsyncEventWidget *self,
+                   const char         *title)
+{
+  g_autofree char *time_text = chip_time_text (self->event);
+  GtkWidget *title_label = make_label (title, "title", TRUE);
+
+  gtk_widget_set_valign (self->box, GTK_ALIGN_START);
+  gtk_box_append (GTK_BOX (self->box), title_label);
+  gtk_box_append (GTK_BOX (self->box), make_label (time_text, "time", FALSE));
+}
+
 static void
 build_block (CalsyncEventWidget *self,
              const char         *title)
 {
-  g_autofree char *time_text = block_time_text (self->event);
   const char *location = calsync_event_get_location (self->event);
-  GtkWidget *title_label = make_label (title, "title", TRUE);
+  g_autofree char *time_text = NULL;
+  GtkWidget *title_label;
 
+  if (calsync_event_get_end (self->event) - calsync_event_get_start (self->event) <= 30 * 60)
+    {
+      build_short_block (self, title);
+      return;
+    }
+
+  time_text = block_time_text (self->event);
+  title_label = make_label (title, "title", TRUE);
   gtk_orientable_set_orientation (GTK_ORIENTABLE (self->box), GTK_ORIENTATION_VERTICAL);
   gtk_label_set_wrap (GTK_LABEL (title_label), TRUE);
   gtk_label_set_wrap_mode (GTK_LABEL (title_label), PANGO_WRAP_WORD);

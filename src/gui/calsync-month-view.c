@@ -48,7 +48,10 @@ struct _CalsyncMonthView
 
   int lanes_used[N_CELLS];
   int today;
+  int created_lanes;       /* lanes that have widgets; grows with the window */
+  guint rebuild_id;
   guint timeout_id;
+  gboolean needs_reload;
 };
 
 G_DEFINE_FINAL_TYPE (CalsyncMonthView, calsync_month_view, GTK_TYPE_WIDGET)
@@ -108,7 +111,7 @@ static void
 clear_segments (CalsyncMonthView *self)
 {
   for (guint i = 0; i < self->segments->len; i++)
-    gtk_widget_unparent (g_array_index (self->segments, Segment, i).widget);
+    g_clear_pointer (&g_array_index (self->segments, Segment, i).widget, gtk_widget_unparent);
   g_array_set_size (self->segments, 0);
   memset (self->lanes_used, 0, sizeof self->lanes_used);
 }
@@ -152,29 +155,30 @@ find_free_lane (CalsyncMonthView *self,
   return 63;
 }
 
+/* An event with its day span in the grid, computed once per reload. */
+typedef struct
+{
+  CalsyncEvent *event;   /* borrowed from self->events */
+  int first;
+  int last;
+  gboolean multi_day;
+} LayoutItem;
+
 static void
 add_segment (CalsyncMonthView *self,
              guint64          *occupied,
-             CalsyncEvent     *event,
-             int               first,
-             int               last,
+             const LayoutItem *item,
              int               row)
 {
-  int row_first = MAX (first, row * N_COLS);
-  int row_last = MIN (last, row * N_COLS + N_COLS - 1);
-  gboolean multi_day = calsync_event_get_all_day (event) || first != last;
+  int row_first = MAX (item->first, row * N_COLS);
+  int row_last = MIN (item->last, row * N_COLS + N_COLS - 1);
   Segment segment = { 0 };
 
   segment.row = row;
   segment.first_col = row_first - row * N_COLS;
   segment.last_col = row_last - row * N_COLS;
-  segment.multi_day = multi_day;
+  segment.multi_day = item->multi_day;
   segment.lane = find_free_lane (self, occupied, row_first, row_last);
-  segment.widget = calsync_event_widget_new (event, multi_day ? CALSYNC_EVENT_WIDGET_BAR
-                                                              : CALSYNC_EVENT_WIDGET_CHIP);
-  if (multi_day)
-    calsync_event_widget_set_continues (CALSYNC_EVENT_WIDGET (segment.widget),
-                                        first < row_first, last > row_last);
 
   for (int c = row_first; c <= row_last; c++)
     {
@@ -182,56 +186,74 @@ add_segment (CalsyncMonthView *self,
       self->lanes_used[c] = MAX (self->lanes_used[c], segment.lane + 1);
     }
 
-  gtk_widget_insert_before (segment.widget, GTK_WIDGET (self), self->more_buttons[0]);
+  /* Only lanes that can be shown get a widget: a day with a hundred events
+   * costs a hundred counts in "+N more", not a hundred widgets. */
+  if (segment.lane < self->created_lanes)
+    {
+      segment.widget = calsync_event_widget_new (item->event, item->multi_day
+                                                                ? CALSYNC_EVENT_WIDGET_BAR
+                                                                : CALSYNC_EVENT_WIDGET_CHIP);
+      if (item->multi_day)
+        calsync_event_widget_set_continues (CALSYNC_EVENT_WIDGET (segment.widget),
+                                            item->first < row_first, item->last > row_last);
+      gtk_widget_insert_before (segment.widget, GTK_WIDGET (self), self->more_buttons[0]);
+    }
+
   g_array_append_val (self->segments, segment);
 }
 
 static int
 compare_for_layout (gconstpointer a,
-                    gconstpointer b,
-                    gpointer      user_data)
+                    gconstpointer b)
 {
-  CalsyncMonthView *self = user_data;
-  CalsyncEvent *ea = *(CalsyncEvent * const *)a;
-  CalsyncEvent *eb = *(CalsyncEvent * const *)b;
-  int fa = 0, la = 0, fb = 0, lb = 0;
-  gboolean multi_a, multi_b;
-
-  event_day_span (self, ea, &fa, &la);
-  event_day_span (self, eb, &fb, &lb);
-  multi_a = calsync_event_get_all_day (ea) || fa != la;
-  multi_b = calsync_event_get_all_day (eb) || fb != lb;
+  const LayoutItem *ia = a;
+  const LayoutItem *ib = b;
 
   /* Bars first so they keep one lane across the days they cover. */
-  if (multi_a != multi_b)
-    return multi_a ? -1 : 1;
-  if (multi_a && fa != fb)
-    return fa - fb;
-  if (multi_a && (la - fa) != (lb - fb))
-    return (lb - fb) - (la - fa);
-  return calsync_event_compare (a, b);
+  if (ia->multi_day != ib->multi_day)
+    return ia->multi_day ? -1 : 1;
+  if (ia->multi_day && ia->first != ib->first)
+    return ia->first - ib->first;
+  if (ia->multi_day && (ia->last - ia->first) != (ib->last - ib->first))
+    return (ib->last - ib->first) - (ia->last - ia->first);
+  return calsync_event_compare (&ia->event, &ib->event);
+}
+
+static GArray *
+layout_items (CalsyncMonthView *self)
+{
+  GArray *items = g_array_sized_new (FALSE, FALSE, sizeof (LayoutItem), self->events->len);
+
+  for (guint i = 0; i < self->events->len; i++)
+    {
+      LayoutItem item = { g_ptr_array_index (self->events, i), 0, 0, FALSE };
+
+      if (!event_day_span (self, item.event, &item.first, &item.last))
+        continue;
+      item.multi_day = calsync_event_get_all_day (item.event) || item.first != item.last;
+      item.first = MAX (item.first, 0);
+      item.last = MIN (item.last, N_CELLS - 1);
+      g_array_append_val (items, item);
+    }
+
+  g_array_sort (items, compare_for_layout);
+  return items;
 }
 
 static void
 build_segments (CalsyncMonthView *self)
 {
   guint64 occupied[N_CELLS] = { 0 };
+  g_autoptr(GArray) items = layout_items (self);
 
   clear_segments (self);
-  g_ptr_array_sort_with_data (self->events, compare_for_layout, self);
 
-  for (guint i = 0; i < self->events->len; i++)
+  for (guint i = 0; i < items->len; i++)
     {
-      CalsyncEvent *event = g_ptr_array_index (self->events, i);
-      int first, last;
+      const LayoutItem *item = &g_array_index (items, LayoutItem, i);
 
-      if (!event_day_span (self, event, &first, &last))
-        continue;
-      first = MAX (first, 0);
-      last = MIN (last, N_CELLS - 1);
-
-      for (int row = first / N_COLS; row <= last / N_COLS; row++)
-        add_segment (self, occupied, event, first, last, row);
+      for (int row = item->first / N_COLS; row <= item->last / N_COLS; row++)
+        add_segment (self, occupied, item, row);
     }
 
   gtk_widget_queue_allocate (GTK_WIDGET (self));
@@ -270,6 +292,14 @@ calsync_month_view_reload (CalsyncMonthView *self)
   if (self->store == NULL || self->grid_start == NULL)
     return;
 
+  /* A hidden view loads when it is shown: startup pays only for the visible one. */
+  if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
+    {
+      self->needs_reload = TRUE;
+      return;
+    }
+
+  self->needs_reload = FALSE;
   self->cancellable = g_cancellable_new ();
   grid_end = g_date_time_add_days (self->grid_start, N_CELLS);
   /* The callback holds no reference: the view cancels in dispose. */
@@ -312,9 +342,12 @@ compute_geometry (CalsyncMonthView *self,
 
   for (guint i = 0; i < self->segments->len; i++)
     {
+      GtkWidget *widget = g_array_index (self->segments, Segment, i).widget;
       int h;
-      gtk_widget_measure (g_array_index (self->segments, Segment, i).widget,
-                          GTK_ORIENTATION_VERTICAL, -1, &h, NULL, NULL, NULL);
+
+      if (widget == NULL)
+        continue;
+      gtk_widget_measure (widget, GTK_ORIENTATION_VERTICAL, -1, &h, NULL, NULL, NULL);
       lane = MAX (lane, h);
     }
 
@@ -362,6 +395,9 @@ segment_fits (CalsyncMonthView *self,
               const Geometry   *geo,
               const Segment    *segment)
 {
+  if (segment->widget == NULL)
+    return FALSE;
+
   for (int col = segment->first_col; col <= segment->last_col; col++)
     if (segment->lane >= visible_lanes (geo, self->lanes_used[segment->row * N_COLS + col]))
       return FALSE;
@@ -382,7 +418,8 @@ allocate_segments (CalsyncMonthView *self,
                  + geo->day_label_height + segment->lane * geo->lane_height;
       double width = (segment->last_col - segment->first_col + 1) * geo->cell_width - 2 * CELL_PADDING;
 
-      gtk_widget_set_child_visible (segment->widget, fits);
+      if (segment->widget != NULL)
+        gtk_widget_set_child_visible (segment->widget, fits);
       if (fits)
         allocate_at (segment->widget, geo, x, y, width, geo->lane_height - LANE_SPACING);
       else
@@ -419,6 +456,39 @@ allocate_more_button (CalsyncMonthView *self,
                geo->cell_width - 2 * CELL_PADDING, geo->lane_height - LANE_SPACING);
 }
 
+static gboolean
+rebuild_idle_cb (gpointer user_data)
+{
+  CalsyncMonthView *self = user_data;
+
+  self->rebuild_id = 0;
+  build_segments (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* The window grew taller than the lanes we made widgets for: make more, outside
+ * of the allocation (creating widgets while allocating would re-enter layout). */
+static void
+maybe_grow_lanes (CalsyncMonthView *self,
+                  const Geometry   *geo)
+{
+  gboolean missing = FALSE;
+
+  if (geo->capacity <= self->created_lanes || self->rebuild_id != 0)
+    return;
+
+  for (guint i = 0; i < self->segments->len && !missing; i++)
+    {
+      const Segment *segment = &g_array_index (self->segments, Segment, i);
+
+      missing = segment->widget == NULL && segment->lane < geo->capacity;
+    }
+
+  self->created_lanes = MIN (geo->capacity, 63);
+  if (missing)
+    self->rebuild_id = g_idle_add (rebuild_idle_cb, self);
+}
+
 static void
 calsync_month_view_size_allocate (GtkWidget *widget,
                                   int        width,
@@ -441,6 +511,7 @@ calsync_month_view_size_allocate (GtkWidget *widget,
                  geo.cell_width, geo.cell_height);
 
   allocate_segments (self, &geo, hidden);
+  maybe_grow_lanes (self, &geo);
 
   for (int i = 0; i < N_CELLS; i++)
     allocate_more_button (self, &geo, i, hidden[i]);
@@ -512,8 +583,6 @@ build_day_list (CalsyncMonthView *self,
                                                          ? CALSYNC_EVENT_WIDGET_BAR
                                                          : CALSYNC_EVENT_WIDGET_CHIP));
     }
-  g_ptr_array_sort_with_data (self->events, compare_for_layout, self);
-
   return box;
 }
 
@@ -622,6 +691,7 @@ calsync_month_view_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_handle_id (&self->timeout_id, g_source_remove);
+  g_clear_handle_id (&self->rebuild_id, g_source_remove);
   g_clear_pointer (&self->day_popover, gtk_widget_unparent);
   if (self->segments != NULL)
     g_array_set_size (self->segments, 0);
@@ -648,6 +718,17 @@ calsync_month_view_finalize (GObject *object)
 }
 
 static void
+calsync_month_view_map (GtkWidget *widget)
+{
+  CalsyncMonthView *self = CALSYNC_MONTH_VIEW (widget);
+
+  GTK_WIDGET_CLASS (calsync_month_view_parent_class)->map (widget);
+
+  if (self->needs_reload)
+    calsync_month_view_reload (self);
+}
+
+static void
 calsync_month_view_class_init (CalsyncMonthViewClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -657,6 +738,7 @@ calsync_month_view_class_init (CalsyncMonthViewClass *klass)
   object_class->finalize = calsync_month_view_finalize;
   widget_class->measure = calsync_month_view_measure;
   widget_class->size_allocate = calsync_month_view_size_allocate;
+  widget_class->map = calsync_month_view_map;
 
   gtk_widget_class_set_css_name (widget_class, "calsync-month-view");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GRID);
@@ -668,6 +750,7 @@ calsync_month_view_init (CalsyncMonthView *self)
   GtkEventController *scroll;
 
   self->segments = g_array_new (FALSE, TRUE, sizeof (Segment));
+  self->created_lanes = 6; /* enough for a 1280×800 window; grows on demand */
   self->events = g_ptr_array_new_with_free_func (g_object_unref);
   gtk_widget_set_overflow (GTK_WIDGET (self), GTK_OVERFLOW_HIDDEN);
   create_children (self);

@@ -85,6 +85,7 @@ struct _CalsyncWeekView
   int n_lanes;
   guint tick_id;
   gboolean scrolled_to_workday;
+  gboolean needs_reload;
 };
 
 G_DEFINE_FINAL_TYPE (CalsyncWeekView, calsync_week_view, GTK_TYPE_WIDGET)
@@ -835,6 +836,12 @@ show_events (CalsyncWeekView *self,
   parent_items (self);
   update_now (self);
 
+  /* A scrollbar has a minimum height of its own: only ask for one when the lanes
+   * do not fit, so one or two all-day events get a row of their own height. */
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (self->all_day_scroller), GTK_POLICY_NEVER,
+                                  self->n_lanes * lane_height (self) > MAX_ALL_DAY_HEIGHT
+                                    ? GTK_POLICY_AUTOMATIC : GTK_POLICY_NEVER);
+
   gtk_widget_queue_resize (self->all_day_row);
   gtk_widget_queue_allocate (self->grid);
 }
@@ -876,6 +883,14 @@ calsync_week_view_reload (CalsyncWeekView *self)
       return;
     }
 
+  /* A hidden view loads when it is shown: startup pays only for the visible one. */
+  if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
+    {
+      self->needs_reload = TRUE;
+      return;
+    }
+
+  self->needs_reload = FALSE;
   self->cancellable = g_cancellable_new ();
   calsync_week_view_get_range (self, NULL, &end);
   calsync_store_query_range_async (self->store,
@@ -901,7 +916,7 @@ scroll_to_workday_cb (GtkWidget     *scroller,
 {
   GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
 
-  gtk_adjustment_set_value (adjustment, WORKDAY_HOUR * HOUR_HEIGHT - HOUR_HEIGHT / 4);
+  gtk_adjustment_set_value (adjustment, WORKDAY_HOUR * HOUR_HEIGHT);
   return G_SOURCE_REMOVE;
 }
 
@@ -971,7 +986,7 @@ build_all_day_row (CalsyncWeekView *self)
 
   self->all_day_scroller = gtk_scrolled_window_new ();
   gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (self->all_day_scroller),
-                                  GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+                                  GTK_POLICY_NEVER, GTK_POLICY_NEVER);
   gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (self->all_day_scroller), TRUE);
   gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (self->all_day_scroller),
                                               MAX_ALL_DAY_HEIGHT);
@@ -1086,6 +1101,17 @@ calsync_week_view_compute_expand (GtkWidget *widget,
 }
 
 static void
+calsync_week_view_map (GtkWidget *widget)
+{
+  CalsyncWeekView *self = CALSYNC_WEEK_VIEW (widget);
+
+  GTK_WIDGET_CLASS (calsync_week_view_parent_class)->map (widget);
+
+  if (self->needs_reload)
+    calsync_week_view_reload (self);
+}
+
+static void
 calsync_week_view_class_init (CalsyncWeekViewClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -1094,6 +1120,7 @@ calsync_week_view_class_init (CalsyncWeekViewClass *klass)
   object_class->dispose = calsync_week_view_dispose;
   object_class->finalize = calsync_week_view_finalize;
   widget_class->compute_expand = calsync_week_view_compute_expand;
+  widget_class->map = calsync_week_view_map;
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BOX_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "calsync-week-view");
