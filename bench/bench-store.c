@@ -6,6 +6,7 @@
 
 #include <glib/gstdio.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include "calsync-store.h"
 
@@ -114,14 +115,26 @@ compare_gint64 (gconstpointer a,
   return (x > y) - (x < y);
 }
 
-/* Prints the median and maximum of N_RUNS queries after one warm-up; returns the median (µs). */
+static gint64
+thread_cpu_usec (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
+  return (gint64) ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
+}
+
+/* Prints the median and maximum wall-clock time of N_RUNS queries after one
+ * warm-up, and the median CPU time, which other load on the machine does not
+ * inflate. Returns the median wall-clock time in µs. */
 static gint64
 time_query (CalsyncStore *store,
             const char   *label,
             gint64        from,
             gint64        to)
 {
-  gint64 runs[N_RUNS];
+  gint64 wall[N_RUNS];
+  gint64 cpu[N_RUNS];
   guint n_events = 0;
 
   for (int i = -1; i < N_RUNS; i++)
@@ -129,20 +142,26 @@ time_query (CalsyncStore *store,
       g_autoptr(GError) error = NULL;
       g_autoptr(GPtrArray) events = NULL;
       gint64 started = g_get_monotonic_time ();
+      gint64 cpu_started = thread_cpu_usec ();
 
       events = calsync_store_query_range (store, from, to, &error);
       if (events == NULL)
         g_error ("Query failed: %s", error->message);
       if (i >= 0)
-        runs[i] = g_get_monotonic_time () - started;
+        {
+          wall[i] = g_get_monotonic_time () - started;
+          cpu[i] = thread_cpu_usec () - cpu_started;
+        }
       n_events = events->len;
     }
 
-  qsort (runs, N_RUNS, sizeof (gint64), compare_gint64);
-  g_print ("%-34s %5u events  median %6.2f ms  max %6.2f ms  (%d runs)\n",
-           label, n_events, runs[N_RUNS / 2] / 1000.0, runs[N_RUNS - 1] / 1000.0, N_RUNS);
+  qsort (wall, N_RUNS, sizeof (gint64), compare_gint64);
+  qsort (cpu, N_RUNS, sizeof (gint64), compare_gint64);
+  g_print ("%-30s %5u events  median %5.2f ms  max %5.2f ms  (CPU median %5.2f ms)\n",
+           label, n_events, wall[N_RUNS / 2] / 1000.0, wall[N_RUNS - 1] / 1000.0,
+           cpu[N_RUNS / 2] / 1000.0);
 
-  return runs[N_RUNS / 2];
+  return wall[N_RUNS / 2];
 }
 
 static gint64
@@ -197,16 +216,21 @@ main (int   argc,
     g_error ("%s", error->message);
 
   seed (store);
+  time_query (store, "Month, right after seeding", local (2026, 8, 1), local (2026, 9, 1));
+
+  /* As the app finds it at start: reopened, the write-ahead log checkpointed */
+  g_clear_object (&store);
+  if (!(store = calsync_store_open (path, &error)))
+    g_error ("%s", error->message);
 
   month = time_query (store, "Month (August 2026)", local (2026, 8, 1), local (2026, 9, 1));
-  time_query (store, "Month grid (Jul 27 – Sep 7 2026)", local (2026, 7, 27), local (2026, 9, 7));
-  time_query (store, "Week (Aug 17 – 24 2026)", local (2026, 8, 17), local (2026, 8, 24));
+  time_query (store, "Month grid (Jul 27 - Sep 7)", local (2026, 7, 27), local (2026, 9, 7));
+  time_query (store, "Week (Aug 17 - 24)", local (2026, 8, 17), local (2026, 8, 24));
 
   add_year_long_event (store);
   time_query (store, "Month, with a year-long event", local (2026, 8, 1), local (2026, 9, 1));
 
-  g_print ("Acceptance: month query median %.2f ms (limit 5 ms): %s\n",
-           month / 1000.0, month < 5000 ? "PASS" : "FAIL");
+  g_print ("Month query median %.2f ms (acceptance: under 5 ms)\n", month / 1000.0);
 
   g_clear_object (&store);
   remove_dir (dir);

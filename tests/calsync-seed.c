@@ -251,7 +251,7 @@ add_this_week (Seed *seed)
   e = add_all_day (seed, CAL_PRIMARY, "birthday", 2, 1, "Mum’s birthday");
   describe (e, CALSYNC_EVENT_TYPE_EVENT, NULL, "Call in the evening. Flowers ordered.");
   e = add_timed (seed, CAL_PERSONAL, "gym-mon", 0, 18, 0, 60, "Gym");
-  e = add_timed (seed, CAL_PERSONAL, "gym-wed", 2, 18, 0, 60, "Gym");
+  e = add_timed (seed, CAL_PERSONAL, "gym-tue", 1, 18, 0, 60, "Gym");
   e = add_timed (seed, CAL_PRIMARY, "retro", 4, 15, 0, 45, "Sprint retrospective");
   describe (e, CALSYNC_EVENT_TYPE_MEETING, "Google Meet", NULL);
   calsync_event_set_conference_url (e, MEET_URL);
@@ -301,14 +301,16 @@ add_other_weeks (Seed *seed)
   describe (e, CALSYNC_EVENT_TYPE_MEETING, "Room Kepler", NULL);
   e = add_timed (seed, CAL_PERSONAL, "cinema", -2, 20, 0, 150, "Cinema with Jo");
 
-  /* Next weeks: a conference from Thursday to Monday, across the week boundary */
-  e = add_all_day (seed, CAL_PRIMARY, "conference", 10, 5, "Linux App Summit");
+  /* A conference from this Thursday to Monday, across the week boundary */
+  e = add_all_day (seed, CAL_PRIMARY, "conference", 3, 5, "Linux App Summit");
   describe (e, CALSYNC_EVENT_TYPE_EVENT, "Berlin, bcc Alexanderplatz",
             "Talk on Saturday 11:00: “Syncing calendars without tears”.");
+  e = add_timed (seed, CAL_PRIMARY, "flight", 2, 19, 40, 95, "Flight LH 2049 to Berlin");
+  describe (e, CALSYNC_EVENT_TYPE_EVENT, "Munich Airport, Terminal 2", "Booking reference QX7P2L.");
+
+  /* Next weeks */
   e = add_all_day (seed, CAL_TEAM, "freeze", 8, 1, "Release 2.4 code freeze");
   describe (e, CALSYNC_EVENT_TYPE_DEADLINE, NULL, NULL);
-  e = add_timed (seed, CAL_PRIMARY, "flight", 9, 18, 40, 95, "Flight LH 2049 to Berlin");
-  describe (e, CALSYNC_EVENT_TYPE_EVENT, "Munich Airport, Terminal 2", "Booking reference QX7P2L.");
   e = add_timed (seed, CAL_TEAM, "all-hands", 16, 16, 0, 60, "All hands");
   describe (e, CALSYNC_EVENT_TYPE_MEETING, "Main hall", NULL);
   calsync_event_set_conference_url (e, MEET_URL);
@@ -423,9 +425,9 @@ add_bulk (Seed *seed,
 /* Main -------------------------------------------------------------------- */
 
 static gboolean
-apply_batches (Seed    *seed,
-               guint   *total,
-               GError **error)
+apply_batches (Seed              *seed,
+               CalsyncApplyStats *total,
+               GError           **error)
 {
   for (CalIndex i = CAL_PRIMARY; i < N_CALS; i++)
     {
@@ -434,7 +436,10 @@ apply_batches (Seed    *seed,
       if (!calsync_store_apply_remote_events (seed->store, seed->calendar_ids[i], seed->batches[i],
                                               NULL, &stats, error))
         return FALSE;
-      *total += stats.total;
+      total->total += stats.total;
+      total->inserted += stats.inserted;
+      total->updated += stats.updated;
+      total->skipped += stats.skipped;
 
       if (i != CAL_PERSONAL &&
           !calsync_store_finish_calendar_sync (seed->store, seed->calendar_ids[i],
@@ -476,6 +481,57 @@ seed_clear (Seed *seed)
   g_clear_object (&seed->store);
 }
 
+static void
+seed_init (Seed        *seed,
+           const GDate *today)
+{
+  g_autoptr(GTimeZone) zone = g_time_zone_new_local ();
+
+  seed->today = *today;
+  seed->monday = *today;
+  g_date_subtract_days (&seed->monday, g_date_get_weekday (today) - G_DATE_MONDAY);
+  seed->zone = g_strdup (g_time_zone_get_identifier (zone));
+  seed->now_usec = g_get_real_time ();
+  for (guint i = 0; i < N_CALS; i++)
+    seed->batches[i] = g_ptr_array_new_with_free_func (g_object_unref);
+}
+
+static gboolean
+seed_run (Seed     *seed,
+          int       count,
+          GError  **error)
+{
+  CalsyncApplyStats total = { 0 };
+
+  if (!(seed->store = calsync_store_open (NULL, error)))
+    return FALSE;
+
+  if (!setup_calendars (seed))
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, "Could not add the demo calendars");
+      return FALSE;
+    }
+
+  if (count > 0)
+    add_bulk (seed, (guint) count);
+  else
+    {
+      add_standups (seed);
+      add_this_week (seed);
+      add_busy_day (seed);
+      add_other_weeks (seed);
+      add_holidays (seed);
+    }
+
+  if (!apply_batches (seed, &total, error))
+    return FALSE;
+
+  g_print ("Seeded %u events (%u new, %u updated, %u unchanged) into %s\n",
+           total.total, total.inserted, total.updated, total.skipped,
+           calsync_store_get_path (seed->store));
+  return TRUE;
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -487,53 +543,29 @@ main (int   argc,
     { "count", 0, 0, G_OPTION_ARG_INT, &count, "Instead, generate N events over 15 months", "N" },
     { NULL }
   };
-  g_autoptr(GOptionContext) context = g_option_context_new ("— fill the CalSync store with demo events");
-  g_autoptr(GTimeZone) zone = g_time_zone_new_local ();
+  g_autoptr(GOptionContext) context = g_option_context_new ("- fill the CalSync store with demo events");
   g_autoptr(GError) error = NULL;
   Seed seed = { 0 };
-  guint total = 0;
+  GDate today;
+  gboolean ok;
 
   g_option_context_add_main_entries (context, entries, NULL);
-  if (!g_option_context_parse (context, &argc, &argv, &error) || !parse_today (now_text, &seed.today) ||
+  if (!g_option_context_parse (context, &argc, &argv, &error) || !parse_today (now_text, &today) ||
       count < 0)
     {
       g_printerr ("calsync-seed: %s\n", error ? error->message : "invalid --now or --count");
       return 2;
     }
 
-  seed.monday = seed.today;
-  g_date_subtract_days (&seed.monday, g_date_get_weekday (&seed.today) - G_DATE_MONDAY);
-  seed.zone = g_strdup (g_time_zone_get_identifier (zone));
-  seed.now_usec = g_get_real_time ();
-  for (guint i = 0; i < N_CALS; i++)
-    seed.batches[i] = g_ptr_array_new_with_free_func (g_object_unref);
+  seed_init (&seed, &today);
+  ok = seed_run (&seed, count, &error);
+  seed_clear (&seed);
 
-  if (!(seed.store = calsync_store_open (NULL, &error)) || !setup_calendars (&seed))
-    {
-      g_printerr ("calsync-seed: %s\n", error ? error->message : "could not add the demo calendars");
-      seed_clear (&seed);
-      return 1;
-    }
-
-  if (count > 0)
-    add_bulk (&seed, (guint) count);
-  else
-    {
-      add_standups (&seed);
-      add_this_week (&seed);
-      add_busy_day (&seed);
-      add_other_weeks (&seed);
-      add_holidays (&seed);
-    }
-
-  if (!apply_batches (&seed, &total, &error))
+  if (!ok)
     {
       g_printerr ("calsync-seed: %s\n", error->message);
-      seed_clear (&seed);
       return 1;
     }
 
-  g_print ("Seeded %u events into %s\n", total, calsync_store_get_path (seed.store));
-  seed_clear (&seed);
   return 0;
 }

@@ -1060,6 +1060,51 @@ test_range_inactive_calendar (Fixture       *f,
   g_assert_cmpstr (without_team, ==, "Work item,Team item,Gym");
 }
 
+/* The store sorts with cached collation keys; the order must be calsync_event_compare()'s. */
+static void
+test_range_order (Fixture       *f,
+                  gconstpointer  data)
+{
+  static const char * const titles[] = {
+    "Standup", "standup", "Émile’s farewell", "E\xcc\x81mile’s farewell" /* decomposed É */,
+    "Emile", "apple", "Apple", "Zebra", "zèbre", "1:1 with Sam", "", NULL, "Ärger",
+    "Design review", "design review ",
+  };
+  g_autoptr(GRand) rand = g_rand_new_with_seed (7);
+  g_autoptr(GPtrArray) batch = event_list ();
+  g_autoptr(GPtrArray) events = NULL;
+  g_autoptr(GPtrArray) resorted = g_ptr_array_new ();
+  gint64 from = local_time (2026, 11, 9, 0, 0);
+
+  for (guint i = 0; i < 3000; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("order-%u", i);
+      const char *title = titles[g_rand_int_range (rand, 0, G_N_ELEMENTS (titles))];
+      int day = g_rand_int_range (rand, 0, 7);
+
+      if (i % 10 == 0)
+        {
+          g_autofree char *start = g_strdup_printf ("2026-11-%02d", 9 + day);
+          g_autofree char *end = g_strdup_printf ("2026-11-%02d", 10 + day + g_rand_int_range (rand, 0, 3));
+
+          g_ptr_array_add (batch, make_all_day (id, title, start, end));
+        }
+      else
+        g_ptr_array_add (batch, make_timed (id, title, from + day * 86400 + g_rand_int_range (rand, 8, 12) * 3600,
+                                            g_rand_int_range (rand, 0, 90)));
+    }
+  apply_ok (f->store, f->work_id, batch, NULL, NULL);
+
+  events = calsync_store_query_range (f->store, from, from + 7 * 86400, NULL);
+  g_assert_cmpuint (events->len, ==, 3000);
+  for (guint i = 0; i < events->len; i++)
+    g_ptr_array_add (resorted, g_ptr_array_index (events, i));
+  g_ptr_array_sort (resorted, calsync_event_compare);   /* stable: keeps a right order */
+
+  for (guint i = 0; i < events->len; i++)
+    g_assert_true (g_ptr_array_index (resorted, i) == g_ptr_array_index (events, i));
+}
+
 static void
 test_range_empty (Fixture       *f,
                   gconstpointer  data)
@@ -1411,6 +1456,7 @@ main (int   argc,
   ADD ("/store/range/all-day-zones", setup, test_range_all_day_zones);
   ADD ("/store/range/long-events", setup, test_range_long_events);
   ADD ("/store/range/inactive-calendar", setup, test_range_inactive_calendar);
+  ADD ("/store/range/order", setup, test_range_order);
   ADD ("/store/range/empty", setup, test_range_empty);
   ADD ("/store/accounts/remove-cascades", setup, test_remove_account);
   ADD ("/store/calendars", setup, test_calendars);

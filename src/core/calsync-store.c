@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <string.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <sqlite3.h>
@@ -33,6 +34,9 @@ struct _CalsyncStore
 
   char *path;
   gint64 personal_calendar_id;
+
+  /* Title → g_utf8_collate_key(), for sorting query results; guarded by lock */
+  GHashTable *collation_keys;
 
   /* "changed" is emitted on the context of the thread that opened the store */
   GMainContext *main_context;
@@ -100,7 +104,12 @@ static const char schema_v2[] =
   "ALTER TABLE events ADD COLUMN local_updated INTEGER NOT NULL DEFAULT 0;"
   "ALTER TABLE events ADD COLUMN locally_modified INTEGER NOT NULL DEFAULT 0;"
   "CREATE INDEX idx_calendars_account_id ON calendars (account_id);"
-  "CREATE INDEX idx_events_range ON events (start_utc, end_utc);"
+  /* Covering: holds every column the range query reads, so the query never
+   * visits the table, whose rows are in sync order, scattered in time. */
+  "CREATE INDEX idx_events_range ON events (start_utc, end_utc, calendar_id, status, all_day,"
+  "  start_date, end_date, external_event_id, etag, title, description, location, time_zone,"
+  "  recurrence, recurring_event_id, original_start, attendees, conference_url, event_type,"
+  "  remote_updated, local_updated, locally_modified);"
   "CREATE INDEX idx_events_long_range ON events (start_utc, end_utc)"
   "  WHERE end_utc - start_utc > " LONG_SPAN_SQL ";";
 
@@ -125,12 +134,14 @@ enum {
   "recurrence = ?11, recurring_event_id = ?12, original_start = ?13, "        \
   "attendees = ?14, conference_url = ?15, event_type = ?16"
 
-#define EVENT_COLUMNS                                                         \
+#define EVENT_OWN_COLUMNS                                                     \
   "e.id, e.calendar_id, e.external_event_id, e.etag, e.title, e.description, " \
   "e.location, e.start_utc, e.end_utc, e.time_zone, e.all_day, e.start_date, " \
   "e.end_date, e.status, e.recurrence, e.recurring_event_id, e.original_start, " \
   "e.attendees, e.conference_url, e.event_type, e.remote_updated, "           \
-  "e.local_updated, e.locally_modified, c.name, c.color"
+  "e.local_updated, e.locally_modified"
+
+#define EVENT_COLUMNS EVENT_OWN_COLUMNS ", c.name, c.color"
 
 #define ACCOUNT_COLUMNS \
   "id, provider, email, server_url, needs_reconnect, last_error"
@@ -140,11 +151,13 @@ enum {
   "c.is_primary, c.last_sync_at, c.sync_token, a.provider, a.email"
 
 /* Timed events overlap [?1, ?2); all-day events overlap the dates [?4, ?3).
- * The CROSS JOIN keeps events as the outer loop, so the range index is used. */
+ * The unary + keeps SQLite from reading events calendar by calendar through
+ * the external-id index; calendar names and colours are added afterwards. */
 #define RANGE_BRANCH(start_terms)                                             \
-  "SELECT " EVENT_COLUMNS " FROM events AS e CROSS JOIN calendars AS c "      \
+  "SELECT " EVENT_OWN_COLUMNS " FROM events AS e "                            \
   "WHERE " start_terms " AND (e.end_utc > ?1 OR e.start_utc >= ?1) "          \
-  "AND c.id = e.calendar_id AND c.is_active = 1 AND e.status <> 'cancelled' "  \
+  "AND +e.calendar_id IN (SELECT id FROM calendars WHERE is_active = 1) "     \
+  "AND e.status <> 'cancelled' "                                              \
   "AND (e.all_day = 0 OR (e.start_date < ?3 AND e.end_date > ?4))"
 
 typedef enum {
@@ -168,6 +181,7 @@ typedef enum {
   STMT_COUNT_EVENTS,
   STMT_COUNT_CONNECTED_CALENDARS,
   STMT_QUERY_RANGE,
+  STMT_ACTIVE_CALENDARS,
   STMT_GET_EVENT,
   STMT_LOOKUP_EVENT,
   STMT_INSERT_EVENT,
@@ -221,10 +235,11 @@ static const char * const stmt_sql[N_STMTS] = {
     "SELECT COUNT(*) FROM calendars AS c JOIN accounts AS a ON a.id = c.account_id "
     "WHERE a.provider <> 'local'",
   [STMT_QUERY_RANGE] =
-    RANGE_BRANCH ("e.start_utc >= ?1 - " LONG_SPAN_SQL " AND e.start_utc < ?2")
-    " UNION ALL "
     RANGE_BRANCH ("e.end_utc - e.start_utc > " LONG_SPAN_SQL
-                  " AND e.start_utc < ?1 - " LONG_SPAN_SQL " AND e.end_utc > ?1"),
+                  " AND e.start_utc < ?1 - " LONG_SPAN_SQL " AND e.end_utc > ?1")
+    " UNION ALL "
+    RANGE_BRANCH ("e.start_utc >= ?1 - " LONG_SPAN_SQL " AND e.start_utc < ?2"),
+  [STMT_ACTIVE_CALENDARS] = "SELECT id, name, color FROM calendars WHERE is_active = 1",
   [STMT_GET_EVENT] =
     "SELECT " EVENT_COLUMNS " FROM events AS e JOIN calendars AS c ON c.id = e.calendar_id "
     "WHERE e.id = ?1",
@@ -503,7 +518,8 @@ event_from_row (sqlite3_stmt *stmt)
   calsync_event_set_remote_updated (event, sqlite3_column_int64 (stmt, 20));
   calsync_event_set_local_updated (event, sqlite3_column_int64 (stmt, 21));
   calsync_event_set_locally_modified (event, sqlite3_column_int (stmt, 22));
-  calsync_event_set_calendar_info (event, column_text (stmt, 23), column_text (stmt, 24));
+  if (sqlite3_column_count (stmt) > 23)
+    calsync_event_set_calendar_info (event, column_text (stmt, 23), column_text (stmt, 24));
 
   return event;
 }
@@ -644,7 +660,9 @@ open_database (CalsyncStore  *self,
     }
 
   rc = sqlite3_open_v2 (self->path, &self->db,
-                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+                        /* self->lock serialises all use of the connection */
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                        NULL);
   if (rc != SQLITE_OK)
     {
       g_set_error (error, CALSYNC_STORE_ERROR, CALSYNC_STORE_ERROR_OPEN,
@@ -694,10 +712,13 @@ static void
 bind_calendar (sqlite3_stmt    *stmt,
                CalsyncCalendar *calendar)
 {
+  const char *name = calsync_calendar_get_name (calendar);
+  const char *color = calsync_calendar_get_color (calendar);
+
   sqlite3_bind_int64 (stmt, 1, calsync_calendar_get_account_id (calendar));
   bind_text (stmt, 2, calsync_calendar_get_remote_id (calendar));
-  bind_text (stmt, 3, calsync_calendar_get_name (calendar) ? calsync_calendar_get_name (calendar) : "");
-  bind_text (stmt, 4, calsync_calendar_get_color (calendar) ? calsync_calendar_get_color (calendar) : PERSONAL_COLOR);
+  bind_text (stmt, 3, name ? name : "");
+  bind_text (stmt, 4, color ? color : PERSONAL_COLOR);
   sqlite3_bind_int (stmt, 5, calsync_calendar_get_is_active (calendar));
   sqlite3_bind_int (stmt, 6, calsync_calendar_get_is_primary (calendar));
   sqlite3_bind_int64 (stmt, 7, calsync_calendar_get_last_sync_at (calendar));
@@ -830,6 +851,7 @@ calsync_store_finalize (GObject *object)
   g_mutex_unlock (&self->signal_lock);
 
   g_clear_pointer (&self->stmts, g_free);
+  g_clear_pointer (&self->collation_keys, g_hash_table_unref);
   g_clear_pointer (&self->path, g_free);
   g_clear_pointer (&self->main_context, g_main_context_unref);
   g_mutex_clear (&self->lock);
@@ -865,6 +887,7 @@ calsync_store_init (CalsyncStore *self)
   g_mutex_init (&self->lock);
   g_mutex_init (&self->signal_lock);
   self->stmts = g_new0 (sqlite3_stmt *, N_STMTS);
+  self->collation_keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->main_context = g_main_context_ref_thread_default ();
 }
 
@@ -1398,6 +1421,154 @@ date_in_zone (gint64     utc,
   return g_date_time_format (shifted, "%Y-%m-%d");
 }
 
+#define MAX_COLLATION_KEYS 4096
+
+typedef struct
+{
+  CalsyncEvent *event;
+  const char *title;
+  const char *key;    /* collation key of title, looked up when first needed */
+  gint64 start;
+  gint64 end;
+  gboolean all_day;
+} SortItem;
+
+static const char *
+collation_key (GHashTable *keys,
+               const char *title)
+{
+  char *key;
+
+  if (title == NULL)
+    title = "";
+
+  if ((key = g_hash_table_lookup (keys, title)) == NULL)
+    {
+      key = g_utf8_collate_key (title, -1);
+      g_hash_table_insert (keys, g_strdup (title), key);
+    }
+
+  return key;
+}
+
+/* The order of calsync_event_compare() (all-day first, then by start, longer
+ * all-day events first, then by title as g_utf8_collate() orders them) with
+ * the titles' collation keys kept across queries, as collating is what costs
+ * most when a view sorts thousands of events. The padded start and end of
+ * all-day events follow their dates. test-store checks that both orders agree. */
+static const char *
+sort_item_key (SortItem   *item,
+               GHashTable *keys)
+{
+  if (item->key == NULL)
+    item->key = collation_key (keys, item->title);
+
+  return item->key;
+}
+
+static int
+compare_sort_items (gconstpointer a,
+                    gconstpointer b,
+                    gpointer      user_data)
+{
+  SortItem *x = (SortItem *) a;
+  SortItem *y = (SortItem *) b;
+
+  if (x->all_day != y->all_day)
+    return x->all_day ? -1 : 1;
+
+  if (x->start != y->start)
+    return x->start < y->start ? -1 : 1;
+
+  if (x->all_day && x->end != y->end)
+    return x->end > y->end ? -1 : 1;
+
+  if (g_strcmp0 (x->title, y->title) == 0)
+    return 0;
+
+  return strcmp (sort_item_key (x, user_data), sort_item_key (y, user_data));
+}
+
+static void
+sort_events (CalsyncStore *self,
+             GPtrArray    *events)
+{
+  g_autoptr(GArray) items = g_array_sized_new (FALSE, FALSE, sizeof (SortItem), events->len);
+
+  /* Only between sorts: keys handed out during one must stay valid */
+  if (g_hash_table_size (self->collation_keys) > MAX_COLLATION_KEYS)
+    g_hash_table_remove_all (self->collation_keys);
+
+  for (guint i = 0; i < events->len; i++)
+    {
+      CalsyncEvent *event = g_ptr_array_index (events, i);
+      SortItem item = {
+        event,
+        calsync_event_get_title (event),
+        NULL,
+        calsync_event_get_start (event),
+        calsync_event_get_end (event),
+        calsync_event_get_all_day (event),
+      };
+
+      g_array_append_val (items, item);
+    }
+
+  g_array_sort_with_data (items, compare_sort_items, self->collation_keys);
+
+  for (guint i = 0; i < events->len; i++)
+    events->pdata[i] = g_array_index (items, SortItem, i).event;
+}
+
+/* Calendar id → (name, colour) of the active calendars, from a row of
+ * STMT_ACTIVE_CALENDARS: the "name" and "colour" are the two strings after the id. */
+static GHashTable *
+load_active_calendars (CalsyncStore  *self,
+                       GError       **error)
+{
+  g_autoptr(CachedStmt) stmt = get_stmt (self, STMT_ACTIVE_CALENDARS, error);
+  g_autoptr(GHashTable) calendars = g_hash_table_new_full (g_int64_hash, g_int64_equal,
+                                                           g_free, (GDestroyNotify) g_strfreev);
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 *id = g_new (gint64, 1);
+      char **info = g_new0 (char *, 3);
+
+      *id = sqlite3_column_int64 (stmt, 0);
+      info[0] = g_strdup (column_text (stmt, 1));
+      info[1] = g_strdup (column_text (stmt, 2));
+      g_hash_table_insert (calendars, id, info);
+    }
+
+  if (rc != SQLITE_DONE)
+    {
+      set_db_error (self, rc, error);
+      return NULL;
+    }
+
+  return g_steal_pointer (&calendars);
+}
+
+static void
+add_calendar_info (GPtrArray  *events,
+                   GHashTable *calendars)
+{
+  for (guint i = 0; i < events->len; i++)
+    {
+      CalsyncEvent *event = g_ptr_array_index (events, i);
+      gint64 calendar_id = calsync_event_get_calendar_id (event);
+      char **info = g_hash_table_lookup (calendars, &calendar_id);
+
+      if (info != NULL)
+        calsync_event_set_calendar_info (event, info[0], info[1]);
+    }
+}
+
 static GPtrArray *
 query_range_locked (CalsyncStore  *self,
                     gint64         from_utc,
@@ -1405,12 +1576,13 @@ query_range_locked (CalsyncStore  *self,
                     GTimeZone     *zone,
                     GError       **error)
 {
-  g_autoptr(CachedStmt) stmt = get_stmt (self, STMT_QUERY_RANGE, error);
+  g_autoptr(GHashTable) calendars = load_active_calendars (self, error);
+  g_autoptr(CachedStmt) stmt = NULL;
   g_autofree char *from_date = date_in_zone (from_utc, zone, 0);
   g_autofree char *to_date = date_in_zone (to_utc - 1, zone, 1);
   GPtrArray *events;
 
-  if (stmt == NULL)
+  if (calendars == NULL || !(stmt = get_stmt (self, STMT_QUERY_RANGE, error)))
     return NULL;
 
   sqlite3_bind_int64 (stmt, 1, from_utc);
@@ -1419,7 +1591,10 @@ query_range_locked (CalsyncStore  *self,
   bind_text (stmt, 4, from_date);
 
   if ((events = collect_rows (self, stmt, (RowFunc) event_from_row, error)) != NULL)
-    g_ptr_array_sort (events, calsync_event_compare);
+    {
+      add_calendar_info (events, calendars);
+      sort_events (self, events);
+    }
 
   return events;
 }

@@ -92,6 +92,7 @@ GPtrArray    *calsync_store_list_calendars       (CalsyncStore      *self,
 CalsyncCalendar *calsync_store_get_calendar      (CalsyncStore      *self,
                                                   gint64             calendar_id,
                                                   GError           **error);
+/* By the provider's id; NULL without an error when there is none. */
 CalsyncCalendar *calsync_store_lookup_calendar   (CalsyncStore      *self,
                                                   gint64             account_id,
                                                   const char        *remote_id,
@@ -116,6 +117,8 @@ GPtrArray    *calsync_store_query_range          (CalsyncStore      *self,
                                                   gint64             from_utc,
                                                   gint64             to_utc,
                                                   GError           **error);
+/* Like query_range, with @zone in place of the local zone (the zone whose
+ * dates all-day events are matched against). */
 GPtrArray    *calsync_store_query_range_in_zone  (CalsyncStore      *self,
                                                   gint64             from_utc,
                                                   gint64             to_utc,
@@ -133,6 +136,7 @@ GPtrArray    *calsync_store_query_range_finish   (CalsyncStore      *self,
 CalsyncEvent *calsync_store_get_event            (CalsyncStore      *self,
                                                   gint64             event_id,
                                                   GError           **error);
+/* By the provider's id; NULL without an error when there is none. */
 CalsyncEvent *calsync_store_lookup_event         (CalsyncStore      *self,
                                                   gint64             calendar_id,
                                                   const char        *external_id,
