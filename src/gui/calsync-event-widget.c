@@ -335,6 +335,27 @@ hide_cut_lines (CalsyncEventWidget *self,
     }
 }
 
+/* One-line short blocks: in a narrow column the title matters more than the time. */
+static void
+drop_time_if_narrow (CalsyncEventWidget *self,
+                     int                 width)
+{
+  GtkWidget *title = gtk_widget_get_first_child (self->box);
+  GtkWidget *time = title ? gtk_widget_get_next_sibling (title) : NULL;
+  int title_width, time_width;
+  gboolean fits;
+
+  if (time == NULL)
+    return;
+
+  gtk_widget_measure (title, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &title_width, NULL, NULL);
+  gtk_widget_measure (time, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &time_width, NULL, NULL);
+  fits = title_width + time_width + 24 <= width;
+  /* Only on change: toggling visibility queues a resize. */
+  if (gtk_widget_get_visible (time) != fits)
+    gtk_widget_set_visible (time, fits);
+}
+
 static void
 calsync_event_widget_size_allocate (GtkWidget *widget,
                                     int        width,
@@ -342,14 +363,18 @@ calsync_event_widget_size_allocate (GtkWidget *widget,
                                     int        baseline)
 {
   CalsyncEventWidget *self = CALSYNC_EVENT_WIDGET (widget);
-  int min_width, min_height;
+  gboolean one_line = gtk_orientable_get_orientation (GTK_ORIENTABLE (self->box)) ==
+                      GTK_ORIENTATION_HORIZONTAL;
+  int min_height;
 
-  gtk_widget_measure (self->box, GTK_ORIENTATION_HORIZONTAL, -1, &min_width, NULL, NULL, NULL);
+  if (self->style == CALSYNC_EVENT_WIDGET_BLOCK && one_line)
+    drop_time_if_narrow (self, width);
+
   gtk_widget_measure (self->box, GTK_ORIENTATION_VERTICAL, width, &min_height, NULL, NULL, NULL);
   /* The box may be larger than a short event; the widget clips it (overflow hidden). */
   gtk_widget_allocate (self->box, MAX (width, 1), MAX (height, min_height), -1, NULL);
 
-  if (self->style == CALSYNC_EVENT_WIDGET_BLOCK)
+  if (self->style == CALSYNC_EVENT_WIDGET_BLOCK && !one_line)
     hide_cut_lines (self, height);
 
   if (self->popover != NULL)

@@ -72,8 +72,9 @@ format_week_title (GDateTime *start,
     }
   else
     {
-      first_text = g_date_time_format (start, _("%b %-d"));
-      /* Translators: last day of a week in the same month: "29, 2026" */
+      /* Translators: first day of a week inside one month: "Nov 23" (German: "23.") */
+      first_text = g_date_time_format (start, C_("week title, same month", "%b %-d"));
+      /* Translators: last day of a week in the same month: "29, 2026" (German: "29. Nov. 2026") */
       last_text = g_date_time_format (last, _("%-d, %Y"));
     }
 
