@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "calsync-date-utils.h"
+#include "calsync-gui.h"
 #include "calsync-event-popover.h"
 #include "calsync-event-widget.h"
 
@@ -29,24 +30,13 @@ struct _CalsyncEventWidget
 
 G_DEFINE_FINAL_TYPE (CalsyncEventWidget, calsync_event_widget, GTK_TYPE_WIDGET)
 
-static gboolean
-unparent_idle (gpointer data)
-{
-  GtkWidget *popover = data;
-
-  if (gtk_widget_get_parent (popover) != NULL)
-    gtk_widget_unparent (popover);
-  return G_SOURCE_REMOVE;
-}
-
 static void
 popover_closed_cb (CalsyncEventWidget *self)
 {
-  /* Unparent later: "closed" is emitted from inside the popover's own handlers. */
   GtkWidget *popover = g_steal_pointer (&self->popover);
 
   if (popover != NULL)
-    g_idle_add_full (G_PRIORITY_DEFAULT, unparent_idle, g_object_ref (popover), g_object_unref);
+    calsync_gui_unparent_later (popover);
 }
 
 static void

@@ -4,7 +4,6 @@
 
 #include "config.h"
 
-#include <gio/gio.h>
 
 #include "calsync-gui.h"
 #include "calsync-resources.h"
@@ -25,4 +24,22 @@ calsync_gui_ensure_resources (void)
       calsync_register_resource ();
       g_once_init_leave (&registered, 1);
     }
+}
+
+static gboolean
+unparent_idle (gpointer data)
+{
+  GtkWidget *popover = data;
+
+  if (gtk_widget_get_parent (popover) != NULL)
+    gtk_widget_unparent (popover);
+  return G_SOURCE_REMOVE;
+}
+
+void
+calsync_gui_unparent_later (GtkWidget *popover)
+{
+  g_return_if_fail (GTK_IS_WIDGET (popover));
+
+  g_idle_add_full (G_PRIORITY_DEFAULT, unparent_idle, g_object_ref (popover), g_object_unref);
 }

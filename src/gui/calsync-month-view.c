@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "calsync-date-utils.h"
+#include "calsync-gui.h"
 #include "calsync-event-widget.h"
 #include "calsync-month-view.h"
 
@@ -536,23 +537,13 @@ calsync_month_view_measure (GtkWidget      *widget,
 
 /* "+N more": the day's full list in a popover */
 
-static gboolean
-unparent_idle (gpointer data)
-{
-  GtkWidget *popover = data;
-
-  if (gtk_widget_get_parent (popover) != NULL)
-    gtk_widget_unparent (popover);
-  return G_SOURCE_REMOVE;
-}
-
 static void
 day_popover_closed_cb (CalsyncMonthView *self)
 {
   GtkWidget *popover = g_steal_pointer (&self->day_popover);
 
   if (popover != NULL)
-    g_idle_add_full (G_PRIORITY_DEFAULT, unparent_idle, g_object_ref (popover), g_object_unref);
+    calsync_gui_unparent_later (popover);
 }
 
 static GtkWidget *
