@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <langinfo.h>
+#include <stdio.h>
 
 #include <gio/gio.h>
 #include <glib/gi18n.h>
@@ -109,6 +110,45 @@ calsync_date_days_between (GDateTime *a,
                            GDateTime *b)
 {
   return (int) julian_of (b) - (int) julian_of (a);
+}
+
+static gint64
+floor_div (gint64 a,
+           gint64 b)
+{
+  return a / b - (a % b != 0 && (a < 0) != (b < 0));
+}
+
+gint64
+calsync_date_local_day (GTimeZone *zone,
+                        gint64     unix_time)
+{
+  int interval = g_time_zone_find_interval (zone, G_TIME_TYPE_UNIVERSAL, unix_time);
+  gint64 offset = interval >= 0 ? g_time_zone_get_offset (zone, interval) : 0;
+
+  return floor_div (unix_time + offset, 86400);
+}
+
+gboolean
+calsync_date_parse_day (const char *text,
+                        gint64     *day)
+{
+  unsigned int y, m, d;
+  gint64 era, yoe, doy, doe;
+  char tail;
+
+  if (text == NULL || sscanf (text, "%4u-%2u-%2u%c", &y, &m, &d, &tail) != 3 ||
+      !g_date_valid_dmy (d, m, y))
+    return FALSE;
+
+  /* Days from civil (H. Hinnant): proleptic Gregorian, 1970-01-01 is day 0. */
+  y -= m <= 2;
+  era = floor_div (y, 400);
+  yoe = (gint64) y - era * 400;
+  doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+  doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  *day = era * 146097 + doe - 719468;
+  return TRUE;
 }
 
 static gboolean

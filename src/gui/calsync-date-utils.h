@@ -20,6 +20,13 @@ gboolean   calsync_date_same_day           (GDateTime *a,
 /* Days from the local day of @a to the local day of @b (DST-safe). */
 int        calsync_date_days_between       (GDateTime *a,
                                             GDateTime *b);
+/* Day number (days since 1970-01-01) of the local date of @unix_time in @zone:
+ * integer arithmetic for layouts of thousands of events. */
+gint64     calsync_date_local_day          (GTimeZone  *zone,
+                                            gint64      unix_time);
+/* Day number of a "YYYY-MM-DD" date; FALSE when it is not one */
+gboolean   calsync_date_parse_day          (const char *text,
+                                            gint64     *day);
 /* "10:00" or "10:00 AM" following the GNOME clock-format setting / locale. */
 char      *calsync_date_format_time        (GDateTime *dt);
 /* "now" honouring CALSYNC_NOW (tests and screenshots), local zone. */

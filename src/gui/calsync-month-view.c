@@ -120,22 +120,33 @@ clear_segments (CalsyncMonthView *self)
 /* Day indexes (from the grid start) covered by @event, last one inclusive. */
 static gboolean
 event_day_span (CalsyncMonthView *self,
+                GTimeZone        *zone,
                 CalsyncEvent     *event,
                 int              *first,
                 int              *last)
 {
-  g_autoptr(GDateTime) start = calsync_event_dup_local_start (event);
-  g_autoptr(GDateTime) end = calsync_event_dup_local_end (event);
-  g_autoptr(GDateTime) last_instant = NULL;
+  gint64 grid_day = calsync_date_local_day (zone, g_date_time_to_unix (self->grid_start));
+  gint64 start_day, end_day;
 
-  if (start == NULL || end == NULL)
-    return FALSE;
+  if (calsync_event_get_all_day (event))
+    {
+      if (!calsync_date_parse_day (calsync_event_get_start_date (event), &start_day) ||
+          !calsync_date_parse_day (calsync_event_get_end_date (event), &end_day))
+        return FALSE;
+      end_day = MAX (start_day, end_day - 1); /* the end date is exclusive */
+    }
+  else
+    {
+      gint64 start = calsync_event_get_start (event);
+      gint64 end = calsync_event_get_end (event);
 
-  /* The day an event ends at midnight is not one of its days. */
-  last_instant = g_date_time_compare (end, start) > 0 ? g_date_time_add_seconds (end, -1)
-                                                      : g_date_time_ref (start);
-  *first = calsync_date_days_between (self->grid_start, start);
-  *last = calsync_date_days_between (self->grid_start, last_instant);
+      /* The day an event ends at midnight is not one of its days. */
+      start_day = calsync_date_local_day (zone, start);
+      end_day = calsync_date_local_day (zone, end > start ? end - 1 : start);
+    }
+
+  *first = (int) CLAMP (start_day - grid_day, -1, N_CELLS);
+  *last = (int) CLAMP (end_day - grid_day, -1, N_CELLS);
   return *last >= 0 && *first < N_CELLS;
 }
 
@@ -160,6 +171,7 @@ find_free_lane (CalsyncMonthView *self,
 typedef struct
 {
   CalsyncEvent *event;   /* borrowed from self->events */
+  guint index;           /* in self->events, which the store sorted */
   int first;
   int last;
   gboolean multi_day;
@@ -217,19 +229,21 @@ compare_for_layout (gconstpointer a,
     return ia->first - ib->first;
   if (ia->multi_day && (ia->last - ia->first) != (ib->last - ib->first))
     return (ib->last - ib->first) - (ia->last - ia->first);
-  return calsync_event_compare (&ia->event, &ib->event);
+  /* Otherwise the store's order (all-day first, start, title): no collation here. */
+  return (ia->index > ib->index) - (ia->index < ib->index);
 }
 
 static GArray *
 layout_items (CalsyncMonthView *self)
 {
   GArray *items = g_array_sized_new (FALSE, FALSE, sizeof (LayoutItem), self->events->len);
+  g_autoptr(GTimeZone) zone = g_time_zone_new_local ();
 
   for (guint i = 0; i < self->events->len; i++)
     {
-      LayoutItem item = { g_ptr_array_index (self->events, i), 0, 0, FALSE };
+      LayoutItem item = { g_ptr_array_index (self->events, i), i, 0, 0, FALSE };
 
-      if (!event_day_span (self, item.event, &item.first, &item.last))
+      if (!event_day_span (self, zone, item.event, &item.first, &item.last))
         continue;
       item.multi_day = calsync_event_get_all_day (item.event) || item.first != item.last;
       item.first = MAX (item.first, 0);
@@ -555,19 +569,19 @@ build_day_list (CalsyncMonthView *self,
   g_autofree char *title = g_date_time_format (day, _("%A, %-d %B"));
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
   GtkWidget *heading = gtk_label_new (g_strstrip (title));
+  g_autoptr(GTimeZone) zone = g_time_zone_new_local ();
 
   gtk_widget_add_css_class (heading, "heading");
   gtk_label_set_xalign (GTK_LABEL (heading), 0.0f);
   gtk_widget_set_margin_bottom (heading, 6);
   gtk_box_append (GTK_BOX (box), heading);
 
-  g_ptr_array_sort (self->events, calsync_event_compare);
   for (guint i = 0; i < self->events->len; i++)
     {
       CalsyncEvent *event = g_ptr_array_index (self->events, i);
       int first, last;
 
-      if (!event_day_span (self, event, &first, &last) || index < first || index > last)
+      if (!event_day_span (self, zone, event, &first, &last) || index < first || index > last)
         continue;
       gtk_box_append (GTK_BOX (box),
                       calsync_event_widget_new (event, calsync_event_get_all_day (event)
@@ -741,7 +755,7 @@ calsync_month_view_init (CalsyncMonthView *self)
   GtkEventController *scroll;
 
   self->segments = g_array_new (FALSE, TRUE, sizeof (Segment));
-  self->created_lanes = 6; /* enough for a 1280×800 window; grows on demand */
+  self->created_lanes = 4; /* enough for a 1280×800 window; grows on demand */
   self->events = g_ptr_array_new_with_free_func (g_object_unref);
   gtk_widget_set_overflow (GTK_WIDGET (self), GTK_OVERFLOW_HIDDEN);
   create_children (self);
