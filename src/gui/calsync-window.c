@@ -22,7 +22,7 @@ struct _CalsyncWindow
   GtkStack *main_stack;
   GtkStack *view_stack;
   CalsyncMonthView *month_view;
-  CalsyncWeekView *week_view;
+  CalsyncWeekView *week_view;    /* NULL until first shown */
 
   /* Owned references */
   CalsyncStore *store;
@@ -92,7 +92,8 @@ update_title (CalsyncWindow *self)
       g_autoptr(GDateTime) start = NULL;
       g_autoptr(GDateTime) end = NULL;
 
-      calsync_week_view_get_range (self->week_view, &start, &end);
+      start = calsync_date_start_of_week (self->date);
+      end = g_date_time_add_weeks (start, 1);
       title = format_week_title (start, end);
     }
   else
@@ -120,11 +121,32 @@ update_page (CalsyncWindow *self)
                                     has_accounts || personal_events > 0 ? "calendar" : "empty");
 }
 
+/* Made on first use: most sessions never leave the month view, and its ~150 widgets
+ * would cost startup time. */
+static GtkWidget *
+ensure_week_view (CalsyncWindow *self)
+{
+  GtkStackPage *page;
+
+  if (self->week_view != NULL)
+    return GTK_WIDGET (self->week_view);
+
+  self->week_view = g_object_new (CALSYNC_TYPE_WEEK_VIEW, NULL);
+  page = gtk_stack_add_named (self->view_stack, GTK_WIDGET (self->week_view), "week");
+  gtk_stack_page_set_title (page, _("Week"));
+  calsync_week_view_set_date (self->week_view, self->date);
+  if (self->store != NULL)
+    calsync_week_view_set_store (self->week_view, self->store);
+
+  return GTK_WIDGET (self->week_view);
+}
+
 static void
 apply_date (CalsyncWindow *self)
 {
   calsync_month_view_set_date (self->month_view, self->date);
-  calsync_week_view_set_date (self->week_view, self->date);
+  if (self->week_view != NULL)
+    calsync_week_view_set_date (self->week_view, self->date);
   update_title (self);
 }
 
@@ -161,6 +183,8 @@ calsync_window_set_view (CalsyncWindow *self,
 
   g_free (self->view);
   self->view = g_strdup (view);
+  if (g_strcmp0 (view, "week") == 0)
+    ensure_week_view (self);
   gtk_stack_set_visible_child_name (self->view_stack, view);
   if (self->settings != NULL)
     g_settings_set_string (self->settings, "last-view", view);
@@ -442,7 +466,6 @@ calsync_window_class_init (CalsyncWindowClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (CALSYNC_TYPE_MONTH_VIEW);
-  g_type_ensure (CALSYNC_TYPE_WEEK_VIEW);
 
   calsync_gui_ensure_resources ();
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/calsync-window.ui");
@@ -451,7 +474,6 @@ calsync_window_class_init (CalsyncWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CalsyncWindow, main_stack);
   gtk_widget_class_bind_template_child (widget_class, CalsyncWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, CalsyncWindow, month_view);
-  gtk_widget_class_bind_template_child (widget_class, CalsyncWindow, week_view);
 
   install_actions (widget_class);
 }
@@ -492,7 +514,6 @@ calsync_window_new (GtkApplication *application,
     restore_window_state (self);
 
   calsync_month_view_set_store (self->month_view, store);
-  calsync_week_view_set_store (self->week_view, store);
   apply_date (self);
   update_page (self);
   g_signal_connect_object (store, "changed", G_CALLBACK (update_page), self, G_CONNECT_SWAPPED);
@@ -529,7 +550,7 @@ calsync_window_get_week_view (CalsyncWindow *self)
 {
   g_return_val_if_fail (CALSYNC_IS_WINDOW (self), NULL);
 
-  return GTK_WIDGET (self->week_view);
+  return ensure_week_view (self);
 }
 
 void
