@@ -146,12 +146,24 @@ seed_events (CalsyncStore *store,
   g_assert_cmpuint (stats.inserted, ==, events->len);
 }
 
+static GtkWidget *
+find_by_buildable_id (CalsyncWindow *window,
+                      const char    *id)
+{
+  GObject *object = gtk_widget_get_template_child (GTK_WIDGET (window), CALSYNC_TYPE_WINDOW, id);
+
+  g_assert_true (GTK_IS_WIDGET (object));
+  return GTK_WIDGET (object);
+}
+
 static void
 test_empty_state (void)
 {
   CalsyncWindow *window = get_window ();
 
   g_assert_cmpstr (calsync_window_get_page (window), ==, "empty");
+  /* Nothing to navigate: the header keeps only the menu. */
+  g_assert_false (gtk_widget_get_visible (find_by_buildable_id (window, "navigation_box")));
 }
 
 static void
@@ -165,6 +177,7 @@ test_month_view (void)
   g_assert_true (wait_until (month_has_events, month, 5000));
 
   g_assert_cmpstr (calsync_window_get_page (window), ==, "calendar");
+  g_assert_true (gtk_widget_get_visible (find_by_buildable_id (window, "navigation_box")));
   g_assert_cmpstr (calsync_window_get_view (window), ==, "month");
   g_assert_cmpstr (calsync_window_get_title_text (window), ==, "November 2026");
   /* The conference crosses a week boundary: two bar segments, plus 12 timed chips. */

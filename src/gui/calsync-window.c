@@ -18,6 +18,8 @@ struct _CalsyncWindow
 
   /* Template widgets */
   AdwToastOverlay *toast_overlay;
+  GtkWidget *navigation_box;
+  GtkWidget *view_switch;
   GtkLabel *title_label;
   GtkStack *main_stack;
   GtkStack *view_stack;
@@ -108,6 +110,7 @@ update_page (CalsyncWindow *self)
   g_autoptr(GPtrArray) accounts = NULL;
   gboolean has_accounts = FALSE;
   gint64 personal_events;
+  gboolean has_calendar;
 
   accounts = calsync_store_list_accounts (self->store, NULL);
   for (guint i = 0; accounts != NULL && i < accounts->len; i++)
@@ -117,8 +120,13 @@ update_page (CalsyncWindow *self)
   personal_events = calsync_store_count_events (self->store,
                                                 calsync_store_get_personal_calendar_id (self->store),
                                                 NULL);
-  gtk_stack_set_visible_child_name (self->main_stack,
-                                    has_accounts || personal_events > 0 ? "calendar" : "empty");
+  has_calendar = has_accounts || personal_events > 0;
+
+  gtk_stack_set_visible_child_name (self->main_stack, has_calendar ? "calendar" : "empty");
+  /* Nothing to navigate on the empty page: only the menu stays. */
+  gtk_widget_set_visible (self->navigation_box, has_calendar);
+  gtk_widget_set_visible (self->view_switch, has_calendar);
+  gtk_widget_set_visible (GTK_WIDGET (self->title_label), has_calendar);
 }
 
 /* Made on first use: most sessions never leave the month view, and its ~150 widgets
@@ -470,6 +478,8 @@ calsync_window_class_init (CalsyncWindowClass *klass)
   calsync_gui_ensure_resources ();
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/calsync-window.ui");
   gtk_widget_class_bind_template_child (widget_class, CalsyncWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, CalsyncWindow, navigation_box);
+  gtk_widget_class_bind_template_child (widget_class, CalsyncWindow, view_switch);
   gtk_widget_class_bind_template_child (widget_class, CalsyncWindow, title_label);
   gtk_widget_class_bind_template_child (widget_class, CalsyncWindow, main_stack);
   gtk_widget_class_bind_template_child (widget_class, CalsyncWindow, view_stack);
