@@ -14,7 +14,10 @@
 #define DEFAULT_COLOR "#3584e4"
 #define CHIP_DOT_SIZE  8
 #define CHIP_DOT_START 6   /* from the start edge */
-#define CHIP_DOT_SPACE 14  /* room the title leaves for the dot */
+#define CHIP_DOT_SPACE 20  /* where a chip's title starts */
+#define LINE_PAD_X     6
+#define LINE_PAD_Y     2
+#define LINE_TIME_GAP  6
 
 struct _CalsyncEventWidget
 {
@@ -22,8 +25,16 @@ struct _CalsyncEventWidget
 
   /* Owned references */
   CalsyncEvent *event;
-  GtkWidget *box;
+  GtkWidget *box;              /* blocks: labels in a box */
   GtkWidget *popover;
+  /* Chips and bars draw one line of text themselves: a month of chips would
+   * otherwise be a thousand widgets, which startup and every reload pay for. */
+  char *title_text;
+  char *time_text;
+  PangoLayout *title_layout;
+  PangoLayout *time_layout;
+  PangoFontDescription *layout_font;   /* the font the layouts were made with */
+  gboolean show_time;
 
   CalsyncEventWidgetStyle style;
   GdkRGBA color;
@@ -116,19 +127,156 @@ make_label (const char *text,
   return label;
 }
 
-static void
-build_chip (CalsyncEventWidget *self,
-            const char         *title)
-{
-  g_autofree char *time_text = chip_time_text (self->event);
-  GtkWidget *title_label = make_label (title, "title", TRUE);
+/* One-line chips and bars */
 
-  /* The calendar-coloured dot is drawn in snapshot (see CHIP_DOT_*): a month of
-   * chips is hundreds of widgets fewer that way. */
-  gtk_widget_set_margin_start (self->box, CHIP_DOT_SPACE);
-  gtk_widget_set_hexpand (title_label, TRUE);
-  gtk_box_append (GTK_BOX (self->box), title_label);
-  gtk_box_append (GTK_BOX (self->box), make_label (time_text, "time", FALSE));
+static PangoLayout *
+new_line_layout (CalsyncEventWidget *self,
+                 const char         *text,
+                 PangoAttribute     *first_attr,
+                 PangoAttribute     *second_attr)
+{
+  PangoLayout *layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), text);
+  PangoAttrList *attrs = pango_attr_list_new ();
+
+  if (first_attr != NULL)
+    pango_attr_list_insert (attrs, first_attr);
+  if (second_attr != NULL)
+    pango_attr_list_insert (attrs, second_attr);
+  pango_layout_set_attributes (layout, attrs);
+  pango_layout_set_single_paragraph_mode (layout, TRUE);
+  pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
+  pango_attr_list_unref (attrs);
+  return layout;
+}
+
+/* Made on demand and dropped when the style changes (font, scale, direction). */
+static void
+ensure_line_layouts (CalsyncEventWidget *self)
+{
+  if (self->title_layout != NULL)
+    return;
+
+  self->layout_font = pango_font_description_copy (
+    pango_context_get_font_description (gtk_widget_get_pango_context (GTK_WIDGET (self))));
+  self->title_layout = new_line_layout (self, self->title_text,
+                                        self->style == CALSYNC_EVENT_WIDGET_BAR
+                                          ? pango_attr_weight_new (PANGO_WEIGHT_SEMIBOLD) : NULL,
+                                        NULL);
+  if (self->time_text != NULL)
+    self->time_layout = new_line_layout (self, self->time_text,
+                                         pango_attr_scale_new (PANGO_SCALE_SMALL),
+                                         pango_attr_font_features_new ("tnum"));
+}
+
+static void
+drop_line_layouts (CalsyncEventWidget *self)
+{
+  g_clear_object (&self->title_layout);
+  g_clear_object (&self->time_layout);
+  g_clear_pointer (&self->layout_font, pango_font_description_free);
+}
+
+static int
+line_text_start (CalsyncEventWidget *self)
+{
+  return self->style == CALSYNC_EVENT_WIDGET_CHIP ? CHIP_DOT_SPACE : LINE_PAD_X;
+}
+
+static void
+measure_line (CalsyncEventWidget *self,
+              GtkOrientation      orientation,
+              int                *minimum,
+              int                *natural)
+{
+  int title_width, title_height, time_width = 0, time_height = 0;
+
+  ensure_line_layouts (self);
+  pango_layout_set_width (self->title_layout, -1);
+  pango_layout_get_pixel_size (self->title_layout, &title_width, &title_height);
+  if (self->time_layout != NULL)
+    pango_layout_get_pixel_size (self->time_layout, &time_width, &time_height);
+
+  if (orientation == GTK_ORIENTATION_VERTICAL)
+    {
+      *minimum = *natural = MAX (title_height, time_height) + 2 * LINE_PAD_Y;
+      return;
+    }
+
+  /* Narrow cells: the title ellipsizes down to nothing. */
+  *minimum = 8;
+  *natural = line_text_start (self) + title_width + LINE_PAD_X +
+             (time_width > 0 ? LINE_TIME_GAP + time_width : 0);
+}
+
+static void
+allocate_line (CalsyncEventWidget *self,
+               int                 width)
+{
+  int time_width = 0, available;
+
+  ensure_line_layouts (self);
+  if (self->time_layout != NULL)
+    pango_layout_get_pixel_size (self->time_layout, &time_width, NULL);
+
+  available = width - line_text_start (self) - LINE_PAD_X;
+  /* In a narrow cell the title matters more than the time. */
+  self->show_time = time_width > 0 && available - time_width - LINE_TIME_GAP >= 3 * time_width / 2;
+  if (self->show_time)
+    available -= time_width + LINE_TIME_GAP;
+
+  pango_layout_set_width (self->title_layout, MAX (available, 1) * PANGO_SCALE);
+}
+
+static void
+text_color (GtkWidget *widget,
+            GdkRGBA   *color)
+{
+#if GTK_CHECK_VERSION (4, 10, 0)
+  gtk_widget_get_color (widget, color);
+#else
+  gtk_style_context_get_color (gtk_widget_get_style_context (widget), color);
+#endif
+}
+
+static void
+append_layout_at (GtkSnapshot   *snapshot,
+                  PangoLayout   *layout,
+                  float          x,
+                  float          y,
+                  const GdkRGBA *color)
+{
+  gtk_snapshot_save (snapshot);
+  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (x, y));
+  gtk_snapshot_append_layout (snapshot, layout, color);
+  gtk_snapshot_restore (snapshot);
+}
+
+static void
+snapshot_line (CalsyncEventWidget *self,
+               GtkSnapshot        *snapshot)
+{
+  int width = gtk_widget_get_width (GTK_WIDGET (self));
+  int height = gtk_widget_get_height (GTK_WIDGET (self));
+  gboolean rtl = gtk_widget_get_direction (GTK_WIDGET (self)) == GTK_TEXT_DIR_RTL;
+  int title_width, title_height, time_width, time_height;
+  GdkRGBA color, dim;
+
+  ensure_line_layouts (self);
+  text_color (GTK_WIDGET (self), &color);
+  pango_layout_get_pixel_size (self->title_layout, &title_width, &title_height);
+  append_layout_at (snapshot, self->title_layout,
+                    rtl ? width - line_text_start (self) - title_width : line_text_start (self),
+                    (height - title_height) / 2.0f, &color);
+
+  if (!self->show_time)
+    return;
+
+  dim = color;
+  dim.alpha *= 0.7f;
+  pango_layout_get_pixel_size (self->time_layout, &time_width, &time_height);
+  append_layout_at (snapshot, self->time_layout,
+                    rtl ? LINE_PAD_X : width - LINE_PAD_X - time_width,
+                    (height - time_height) / 2.0f, &dim);
 }
 
 /* Events of half an hour or less: "Standup · 10:00" on one line, as GNOME Calendar does. */
@@ -185,22 +333,22 @@ calsync_event_widget_build (CalsyncEventWidget *self)
   if (color == NULL || !gdk_rgba_parse (&self->color, color))
     gdk_rgba_parse (&self->color, DEFAULT_COLOR);
 
-  self->box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  gtk_widget_set_parent (self->box, GTK_WIDGET (self));
-
   switch (self->style)
     {
     case CALSYNC_EVENT_WIDGET_CHIP:
       gtk_widget_add_css_class (GTK_WIDGET (self), "chip");
-      build_chip (self, title);
+      self->title_text = g_strdup (title);
+      self->time_text = chip_time_text (self->event);
       break;
     case CALSYNC_EVENT_WIDGET_BAR:
       gtk_widget_add_css_class (GTK_WIDGET (self), "bar");
-      gtk_box_append (GTK_BOX (self->box), make_label (title, "title", TRUE));
+      self->title_text = g_strdup (title);
       break;
     case CALSYNC_EVENT_WIDGET_BLOCK:
     default:
       gtk_widget_add_css_class (GTK_WIDGET (self), "block");
+      self->box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+      gtk_widget_set_parent (self->box, GTK_WIDGET (self));
       build_block (self, title);
       break;
     }
@@ -286,7 +434,10 @@ calsync_event_widget_snapshot (GtkWidget   *widget,
   CalsyncEventWidget *self = CALSYNC_EVENT_WIDGET (widget);
 
   snapshot_background (self, snapshot);
-  GTK_WIDGET_CLASS (calsync_event_widget_parent_class)->snapshot (widget, snapshot);
+  if (self->box != NULL)
+    GTK_WIDGET_CLASS (calsync_event_widget_parent_class)->snapshot (widget, snapshot);
+  else
+    snapshot_line (self, snapshot);
 }
 
 static void
@@ -299,6 +450,12 @@ calsync_event_widget_measure (GtkWidget      *widget,
                               int            *natural_baseline)
 {
   CalsyncEventWidget *self = CALSYNC_EVENT_WIDGET (widget);
+
+  if (self->box == NULL)
+    {
+      measure_line (self, orientation, minimum, natural);
+      return;
+    }
 
   gtk_widget_measure (self->box, orientation, for_size, minimum, natural, NULL, NULL);
   /* Narrow columns: let the labels ellipsize down to nothing. */
@@ -353,22 +510,56 @@ calsync_event_widget_size_allocate (GtkWidget *widget,
                                     int        baseline)
 {
   CalsyncEventWidget *self = CALSYNC_EVENT_WIDGET (widget);
-  gboolean one_line = gtk_orientable_get_orientation (GTK_ORIENTABLE (self->box)) ==
-                      GTK_ORIENTATION_HORIZONTAL;
+  gboolean one_line;
   int min_height;
 
-  if (self->style == CALSYNC_EVENT_WIDGET_BLOCK && one_line)
+  if (self->popover != NULL)
+    gtk_popover_present (GTK_POPOVER (self->popover));
+
+  if (self->box == NULL)
+    {
+      allocate_line (self, width);
+      return;
+    }
+
+  one_line = gtk_orientable_get_orientation (GTK_ORIENTABLE (self->box)) == GTK_ORIENTATION_HORIZONTAL;
+  if (one_line)
     drop_time_if_narrow (self, width);
 
   gtk_widget_measure (self->box, GTK_ORIENTATION_VERTICAL, width, &min_height, NULL, NULL, NULL);
   /* The box may be larger than a short event; the widget clips it (overflow hidden). */
   gtk_widget_allocate (self->box, MAX (width, 1), MAX (height, min_height), -1, NULL);
 
-  if (self->style == CALSYNC_EVENT_WIDGET_BLOCK && !one_line)
+  if (!one_line)
     hide_cut_lines (self, height);
+}
 
-  if (self->popover != NULL)
-    gtk_popover_present (GTK_POPOVER (self->popover));
+static void
+calsync_event_widget_css_changed (GtkWidget         *widget,
+                                  GtkCssStyleChange *change)
+{
+  CalsyncEventWidget *self = CALSYNC_EVENT_WIDGET (widget);
+
+  PangoContext *context;
+
+  GTK_WIDGET_CLASS (calsync_event_widget_parent_class)->css_changed (widget, change);
+
+  /* Hover and focus change the style too; only a new font needs new layouts. */
+  context = gtk_widget_get_pango_context (widget);
+  if (self->layout_font != NULL &&
+      !pango_font_description_equal (self->layout_font, pango_context_get_font_description (context)))
+    {
+      drop_line_layouts (self);
+      gtk_widget_queue_resize (widget);
+    }
+}
+
+static void
+calsync_event_widget_direction_changed (GtkWidget        *widget,
+                                        GtkTextDirection  previous)
+{
+  drop_line_layouts (CALSYNC_EVENT_WIDGET (widget));
+  GTK_WIDGET_CLASS (calsync_event_widget_parent_class)->direction_changed (widget, previous);
 }
 
 static void
@@ -379,6 +570,9 @@ calsync_event_widget_dispose (GObject *object)
   g_clear_pointer (&self->popover, gtk_widget_unparent);
   g_clear_pointer (&self->box, gtk_widget_unparent);
   g_clear_object (&self->event);
+  drop_line_layouts (self);
+  g_clear_pointer (&self->title_text, g_free);
+  g_clear_pointer (&self->time_text, g_free);
 
   G_OBJECT_CLASS (calsync_event_widget_parent_class)->dispose (object);
 }
@@ -393,6 +587,8 @@ calsync_event_widget_class_init (CalsyncEventWidgetClass *klass)
   widget_class->snapshot = calsync_event_widget_snapshot;
   widget_class->measure = calsync_event_widget_measure;
   widget_class->size_allocate = calsync_event_widget_size_allocate;
+  widget_class->css_changed = calsync_event_widget_css_changed;
+  widget_class->direction_changed = calsync_event_widget_direction_changed;
 
   gtk_widget_class_set_css_name (widget_class, "calsync-event");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_BUTTON);
