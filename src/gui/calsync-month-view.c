@@ -50,6 +50,7 @@ struct _CalsyncMonthView
   int lanes_used[N_CELLS];
   int today;
   int created_lanes;       /* lanes that have widgets; grows with the window */
+  int known_capacity;      /* lanes a cell showed at the last allocation */
   guint rebuild_id;
   guint timeout_id;
   gboolean needs_reload;
@@ -57,7 +58,10 @@ struct _CalsyncMonthView
 
 G_DEFINE_FINAL_TYPE (CalsyncMonthView, calsync_month_view, GTK_TYPE_WIDGET)
 
-static void calsync_month_view_reload (CalsyncMonthView *self);
+static void     calsync_month_view_reload (CalsyncMonthView *self);
+static void     more_clicked_cb           (GtkButton        *button,
+                                           CalsyncMonthView *self);
+static gboolean rebuild_idle_cb           (gpointer          user_data);
 
 static GDateTime *
 cell_date (CalsyncMonthView *self,
@@ -209,7 +213,8 @@ add_segment (CalsyncMonthView *self,
       if (item->multi_day)
         calsync_event_widget_set_continues (CALSYNC_EVENT_WIDGET (segment.widget),
                                             item->first < row_first, item->last > row_last);
-      gtk_widget_insert_before (segment.widget, GTK_WIDGET (self), self->more_buttons[0]);
+      /* Above the cells, below any "+N more" button */
+      gtk_widget_insert_after (segment.widget, GTK_WIDGET (self), self->cells[N_CELLS - 1]);
     }
 
   g_array_append_val (self->segments, segment);
@@ -255,6 +260,29 @@ layout_items (CalsyncMonthView *self)
   return items;
 }
 
+/* "+N more" buttons exist only for cells that may overflow at the last known
+ * capacity: most cells never need one. */
+static void
+ensure_more_buttons (CalsyncMonthView *self)
+{
+  for (int i = 0; i < N_CELLS; i++)
+    {
+      GtkWidget *button;
+
+      if (self->lanes_used[i] <= self->known_capacity || self->more_buttons[i] != NULL)
+        continue;
+
+      button = gtk_button_new_with_label ("");
+      gtk_widget_add_css_class (button, "flat");
+      gtk_widget_add_css_class (button, "more");
+      g_object_set_data (G_OBJECT (button), "cell-index", GINT_TO_POINTER (i));
+      g_signal_connect (button, "clicked", G_CALLBACK (more_clicked_cb), self);
+      gtk_widget_set_child_visible (button, FALSE);
+      gtk_widget_set_parent (button, GTK_WIDGET (self));
+      self->more_buttons[i] = button;
+    }
+}
+
 static void
 build_segments (CalsyncMonthView *self)
 {
@@ -270,6 +298,8 @@ build_segments (CalsyncMonthView *self)
       for (int row = item->first / N_COLS; row <= item->last / N_COLS; row++)
         add_segment (self, occupied, item, row);
     }
+
+  ensure_more_buttons (self);
 
   gtk_widget_queue_allocate (GTK_WIDGET (self));
 }
@@ -293,7 +323,11 @@ query_cb (GObject      *object,
 
   g_clear_pointer (&self->events, g_ptr_array_unref);
   self->events = g_steal_pointer (&events);
-  build_segments (self);
+
+  /* Below redraw priority: the grid paints first and the chips follow a frame
+   * later, so a first start is not held up by a month of event widgets. */
+  g_clear_handle_id (&self->rebuild_id, g_source_remove);
+  self->rebuild_id = g_idle_add_full (G_PRIORITY_LOW, rebuild_idle_cb, self, NULL);
 }
 
 static void
@@ -353,7 +387,7 @@ compute_geometry (CalsyncMonthView *self,
       header = MAX (header, h);
     }
   gtk_widget_measure (self->day_labels[0], GTK_ORIENTATION_VERTICAL, -1, &label, NULL, NULL, NULL);
-  gtk_widget_measure (self->more_buttons[0], GTK_ORIENTATION_VERTICAL, -1, &lane, NULL, NULL, NULL);
+  lane = 20; /* before any event widget exists */
 
   for (guint i = 0; i < self->segments->len; i++)
     {
@@ -452,6 +486,18 @@ allocate_more_button (CalsyncMonthView *self,
   GtkWidget *button = self->more_buttons[index];
   int row = index / N_COLS, col = index % N_COLS;
   double y;
+
+  if (button == NULL)
+    {
+      /* The window got smaller than the capacity buttons were made for: make them
+       * outside of the allocation. */
+      if (n_hidden > 0 && self->rebuild_id == 0)
+        {
+          self->known_capacity = MAX (0, geo->capacity - 1);
+          self->rebuild_id = g_idle_add (rebuild_idle_cb, self);
+        }
+      return;
+    }
 
   gtk_widget_set_child_visible (button, n_hidden > 0);
   if (n_hidden == 0)
@@ -644,16 +690,6 @@ create_children (CalsyncMonthView *self)
       gtk_widget_set_parent (self->cells[i], widget);
     }
 
-  for (int i = 0; i < N_CELLS; i++)
-    {
-      self->more_buttons[i] = gtk_button_new_with_label ("");
-      gtk_widget_add_css_class (self->more_buttons[i], "flat");
-      gtk_widget_add_css_class (self->more_buttons[i], "more");
-      g_object_set_data (G_OBJECT (self->more_buttons[i]), "cell-index", GINT_TO_POINTER (i));
-      g_signal_connect (self->more_buttons[i], "clicked", G_CALLBACK (more_clicked_cb), self);
-      gtk_widget_set_parent (self->more_buttons[i], widget);
-      gtk_widget_set_child_visible (self->more_buttons[i], FALSE);
-    }
 }
 
 static gboolean
@@ -756,6 +792,7 @@ calsync_month_view_init (CalsyncMonthView *self)
 
   self->segments = g_array_new (FALSE, TRUE, sizeof (Segment));
   self->created_lanes = 4; /* enough for a 1280×800 window; grows on demand */
+  self->known_capacity = 3;
   self->events = g_ptr_array_new_with_free_func (g_object_unref);
   gtk_widget_set_overflow (GTK_WIDGET (self), GTK_OVERFLOW_HIDDEN);
   create_children (self);
