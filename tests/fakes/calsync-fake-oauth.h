@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* calsync-fake-oauth.h: OAuth 2.0 endpoints of a fake identity provider, strict as
+ * RFC 6749 / RFC 7636 and Google's installed-app documentation describe them. */
+#pragma once
+
+#include <libsoup/soup.h>
+
+G_BEGIN_DECLS
+
+#define CALSYNC_TYPE_FAKE_OAUTH (calsync_fake_oauth_get_type ())
+G_DECLARE_FINAL_TYPE (CalsyncFakeOAuth, calsync_fake_oauth, CALSYNC, FAKE_OAUTH, GObject)
+
+/* Registers "{prefix}/auth" (authorization endpoint: answers 302 to the loopback
+ * redirect_uri with code and state) and "{prefix}/token" (token endpoint) on @server. */
+CalsyncFakeOAuth *calsync_fake_oauth_new              (SoupServer       *server,
+                                                       const char       *prefix,
+                                                       const char       *client_id,
+                                                       const char       *client_secret);
+/* The account the next sign-in belongs to (tokens are tied to it) */
+void              calsync_fake_oauth_set_user         (CalsyncFakeOAuth *self,
+                                                       const char       *email);
+/* Lifetime of new access tokens, seconds (default 3600) */
+void              calsync_fake_oauth_set_expires_in   (CalsyncFakeOAuth *self,
+                                                       int               seconds);
+/* Whether refresh hands out a new refresh token (Microsoft rotates; Google does not) */
+void              calsync_fake_oauth_set_rotate_refresh (CalsyncFakeOAuth *self,
+                                                       gboolean          rotate);
+/* Whether the person refuses consent: the authorization endpoint then redirects
+ * with error=access_denied (default FALSE) */
+void              calsync_fake_oauth_set_deny         (CalsyncFakeOAuth *self,
+                                                       gboolean          deny);
+/* Hands out tokens for @email as a finished sign-in would (for tests that start
+ * signed in): an access token valid for expires_in seconds and a refresh token */
+void              calsync_fake_oauth_issue_tokens     (CalsyncFakeOAuth *self,
+                                                       const char       *email,
+                                                       char            **access_token,
+                                                       char            **refresh_token);
+/* Bearer check for the resource server: returns the user's email, or NULL */
+const char       *calsync_fake_oauth_check_bearer     (CalsyncFakeOAuth *self,
+                                                       const char       *authorization_header);
+/* Makes every access token issued so far invalid (the API then answers 401) */
+void              calsync_fake_oauth_expire_access_tokens (CalsyncFakeOAuth *self);
+/* Revokes the refresh tokens of @email: refresh answers 400 invalid_grant */
+void              calsync_fake_oauth_revoke           (CalsyncFakeOAuth *self,
+                                                       const char       *email);
+/* Counters for assertions */
+guint             calsync_fake_oauth_get_n_refreshes  (CalsyncFakeOAuth *self);
+guint             calsync_fake_oauth_get_n_exchanges  (CalsyncFakeOAuth *self);
+/* Every token string handed out (to assert that none leaks into output or files) */
+GPtrArray        *calsync_fake_oauth_dup_issued_tokens (CalsyncFakeOAuth *self);
+
+G_END_DECLS
