@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* calsync-google-provider.h: Google Calendar API v3 (calendarList, events with
+ * singleEvents, pages, syncToken, 410). */
+#pragma once
+
+#include "calsync-auth.h"
+#include "calsync-http.h"
+#include "calsync-provider.h"
+
+G_BEGIN_DECLS
+
+#define CALSYNC_TYPE_GOOGLE_PROVIDER (calsync_google_provider_get_type ())
+G_DECLARE_FINAL_TYPE (CalsyncGoogleProvider, calsync_google_provider, CALSYNC, GOOGLE_PROVIDER, GObject)
+
+/* @api_url: CALSYNC_GOOGLE_API_URL or https://www.googleapis.com/calendar/v3 */
+CalsyncGoogleProvider *calsync_google_provider_new          (CalsyncHttp *http,
+                                                             CalsyncAuth *auth,
+                                                             const char  *api_url);
+/* Default API URL honouring the environment */
+char                  *calsync_google_provider_default_api_url (void);
+
+/* Parses one events page (exposed for tests and the benchmark floor) */
+CalsyncPage           *calsync_google_parse_events_page      (JsonNode    *root,
+                                                              GError     **error);
+
+G_END_DECLS
