@@ -7,10 +7,22 @@
 
 #include "config.h"
 
+#include <signal.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include <glib-unix.h>
 #include <glib/gi18n.h>
+#include <json-glib/json-glib.h>
 
 #include "calsync-application.h"
+#include "calsync-auth.h"
 #include "calsync-cli.h"
+#include "calsync-google-provider.h"
+#include "calsync-oauth.h"
+#include "calsync-secrets.h"
+#include "calsync-store.h"
+#include "calsync-sync-engine.h"
 
 void
 calsync_command_free (CalsyncCommand *command)
@@ -212,6 +224,649 @@ run_window (int    argc,
   return g_application_run (G_APPLICATION (app), argc, argv);
 }
 
+/* Headless helpers ------------------------------------------------------------ */
+
+/* Runs the default main context until one async call has finished */
+typedef struct
+{
+  GMainLoop *loop;
+  GAsyncResult *result;
+} Wait;
+
+static void
+wait_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  Wait *wait = user_data;
+
+  wait->result = g_object_ref (result);
+  g_main_loop_quit (wait->loop);
+}
+
+static GAsyncResult *
+wait_run (Wait *wait)
+{
+  g_main_loop_run (wait->loop);
+  g_clear_pointer (&wait->loop, g_main_loop_unref);
+  return wait->result;
+}
+
+#define WAIT_INIT { g_main_loop_new (NULL, FALSE), NULL }
+
+static gboolean
+interrupted_cb (gpointer user_data)
+{
+  g_cancellable_cancel (user_data);
+  return G_SOURCE_CONTINUE;
+}
+
+/* Ctrl+C cancels the command cleanly (tokens and pages in flight are not half saved) */
+static guint
+watch_interrupt (GCancellable *cancellable)
+{
+  return g_unix_signal_add (SIGINT, interrupted_cb, cancellable);
+}
+
+static CalsyncStore *
+open_store (void)
+{
+  g_autoptr(GError) error = NULL;
+  CalsyncStore *store = calsync_store_open (NULL, &error);
+
+  if (store == NULL)
+    g_printerr (_("calsync: Could not open the calendar database: %s\n"), error->message);
+
+  return store;
+}
+
+static void
+read_sync_window (guint *months_back,
+                  guint *months_ahead)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = NULL;
+  g_autoptr(GSettings) settings = NULL;
+
+  *months_back = 3;
+  *months_ahead = 12;
+
+  /* Run from a build tree without GSETTINGS_SCHEMA_DIR the schema is missing:
+   * use the defaults rather than abort in g_settings_new() */
+  if (source == NULL || !(schema = g_settings_schema_source_lookup (source, APP_ID, TRUE)))
+    return;
+
+  settings = g_settings_new (APP_ID);
+  *months_back = (guint) MAX (0, g_settings_get_int (settings, "sync-months-back"));
+  *months_ahead = (guint) MAX (0, g_settings_get_int (settings, "sync-months-ahead"));
+}
+
+/* --sync ----------------------------------------------------------------- */
+
+static void
+progress_cb (CalsyncSyncEngine           *engine,
+             const CalsyncCalendarResult *result,
+             gpointer                     user_data)
+{
+  g_printerr ("%s %s (%s)\n", result->success ? "✓" : "✗",
+              result->calendar_name ? result->calendar_name : "",
+              result->email ? result->email : "");
+}
+
+static void
+print_report (CalsyncSyncReport *report,
+              gboolean           json)
+{
+  if (json)
+    {
+      g_autofree char *text = calsync_sync_report_to_json (report);
+
+      g_print ("%s\n", text);
+      return;
+    }
+
+  {
+    g_autofree char *text = calsync_sync_report_to_text (report);
+
+    g_print ("%s", text);
+  }
+
+  for (guint i = 0; i < calsync_sync_report_get_n_results (report); i++)
+    {
+      const CalsyncCalendarResult *result = calsync_sync_report_get_result (report, i);
+
+      if (!result->success)
+        g_printerr ("calsync: %s (%s): %s\n", result->calendar_name, result->email, result->error);
+    }
+}
+
+/* TODO(issue #4): when org.example.CalSync has an owner on the session bus
+ * (NameHasOwner), forward the command line to the running window instance
+ * (GApplication with G_APPLICATION_HANDLES_COMMAND_LINE) so that its spinner and
+ * toast show the sync; return FALSE here while that does not exist. */
+static gboolean
+forward_to_running_instance (int    argc,
+                             char **argv,
+                             int   *exit_status)
+{
+  return FALSE;
+}
+
+static int
+run_sync (CalsyncCommand *command)
+{
+  g_autoptr(CalsyncStore) store = NULL;
+  g_autoptr(CalsyncHttp) http = NULL;
+  g_autoptr(CalsyncSyncEngine) engine = NULL;
+  g_autoptr(CalsyncSyncReport) report = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  Wait wait = WAIT_INIT;
+  guint back, ahead, sigint_id;
+
+  if (!(store = open_store ()))
+    {
+      g_main_loop_unref (wait.loop);
+      return CALSYNC_EXIT_FAILED;
+    }
+
+  http = calsync_http_new ();
+  engine = calsync_sync_engine_new (store, http);
+  read_sync_window (&back, &ahead);
+  calsync_sync_engine_set_window (engine, back, ahead);
+
+  if (isatty (STDERR_FILENO))
+    g_signal_connect (engine, "calendar-synced", G_CALLBACK (progress_cb), NULL);
+
+  sigint_id = watch_interrupt (cancellable);
+  calsync_sync_engine_sync_async (engine, NULL, cancellable, wait_cb, &wait);
+  result = wait_run (&wait);
+  g_source_remove (sigint_id);
+
+  report = calsync_sync_engine_sync_finish (engine, result, &error);
+  if (report == NULL)
+    {
+      g_printerr ("calsync: %s\n", error->message);
+      return CALSYNC_EXIT_FAILED;
+    }
+
+  print_report (report, command->json);
+  return calsync_sync_report_get_success (report) ? CALSYNC_EXIT_OK : CALSYNC_EXIT_FAILED;
+}
+
+/* --list-accounts ----------------------------------------------------------- */
+
+static char *
+format_sync_time (gint64 usec)
+{
+  g_autoptr(GDateTime) dt = NULL;
+
+  if (usec <= 0)
+    return NULL;
+
+  dt = g_date_time_new_from_unix_utc (usec / G_USEC_PER_SEC);
+  return dt ? g_date_time_format (dt, "%Y-%m-%dT%H:%M:%SZ") : NULL;
+}
+
+static void
+add_nullable_string (JsonBuilder *builder,
+                     const char  *name,
+                     const char  *value)
+{
+  json_builder_set_member_name (builder, name);
+  if (value != NULL)
+    json_builder_add_string_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
+}
+
+static void
+add_calendar_json (JsonBuilder     *builder,
+                   CalsyncCalendar *calendar,
+                   const char      *provider)
+{
+  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, calsync_calendar_get_id (calendar));
+  g_autofree char *last_sync = format_sync_time (calsync_calendar_get_last_sync_at (calendar));
+
+  json_builder_begin_object (builder);
+  add_nullable_string (builder, "id", id);
+  add_nullable_string (builder, "name", calsync_calendar_get_name (calendar));
+  add_nullable_string (builder, "provider", provider);
+  json_builder_set_member_name (builder, "active");
+  json_builder_add_boolean_value (builder, calsync_calendar_get_is_active (calendar));
+  add_nullable_string (builder, "lastSyncAt", last_sync);
+  json_builder_set_member_name (builder, "primary");
+  json_builder_add_boolean_value (builder, calsync_calendar_get_is_primary (calendar));
+  json_builder_end_object (builder);
+}
+
+static void
+add_account_json (JsonBuilder    *builder,
+                  CalsyncAccount *account,
+                  GPtrArray      *calendars)
+{
+  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, calsync_account_get_id (account));
+  const char *provider = calsync_account_get_provider (account);
+
+  json_builder_begin_object (builder);
+  add_nullable_string (builder, "id", id);
+  add_nullable_string (builder, "provider", provider);
+  add_nullable_string (builder, "email", calsync_account_get_email (account));
+  json_builder_set_member_name (builder, "needsReconnect");
+  json_builder_add_boolean_value (builder, calsync_account_get_needs_reconnect (account));
+  add_nullable_string (builder, "lastError", calsync_account_get_last_error (account));
+  json_builder_set_member_name (builder, "calendars");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < calendars->len; i++)
+    add_calendar_json (builder, g_ptr_array_index (calendars, i), provider);
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+}
+
+static void
+print_accounts_json (GPtrArray *accounts,
+                     GPtrArray *calendars_per_account)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *text = NULL;
+
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < accounts->len; i++)
+    add_account_json (builder, g_ptr_array_index (accounts, i), g_ptr_array_index (calendars_per_account, i));
+  json_builder_end_array (builder);
+
+  root = json_builder_get_root (builder);
+  json_generator_set_root (generator, root);
+  json_generator_set_pretty (generator, TRUE);
+  text = json_generator_to_data (generator, NULL);
+  g_print ("%s\n", text);
+}
+
+static void
+print_account_text (CalsyncAccount *account,
+                    GPtrArray      *calendars)
+{
+  const char *email = calsync_account_get_email (account);
+
+  g_print ("%" G_GINT64_FORMAT "\t%s\t%s", calsync_account_get_id (account),
+           calsync_account_get_provider (account), email ? email : _("(this computer)"));
+  if (calsync_account_get_needs_reconnect (account))
+    g_print ("\t%s", _("needs reconnect"));
+  g_print ("\n");
+
+  for (guint i = 0; i < calendars->len; i++)
+    {
+      CalsyncCalendar *calendar = g_ptr_array_index (calendars, i);
+      g_autofree char *last_sync = format_sync_time (calsync_calendar_get_last_sync_at (calendar));
+
+      g_print ("  %" G_GINT64_FORMAT "\t%s%s\t%s\t%s\n", calsync_calendar_get_id (calendar),
+               calsync_calendar_get_name (calendar),
+               calsync_calendar_get_is_primary (calendar) ? _(" (primary)") : "",
+               calsync_calendar_get_is_active (calendar) ? _("active") : _("inactive"),
+               last_sync ? last_sync : _("never synced"));
+    }
+}
+
+/* The local account and its Personal calendar are listed too (provider
+ * "local", email null): their ids are what --import/--export --calendar take. */
+static int
+run_list_accounts (CalsyncCommand *command)
+{
+  g_autoptr(CalsyncStore) store = NULL;
+  g_autoptr(GPtrArray) accounts = NULL;
+  g_autoptr(GPtrArray) calendars = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+  g_autoptr(GError) error = NULL;
+
+  if (!(store = open_store ()))
+    return CALSYNC_EXIT_FAILED;
+
+  if (!(accounts = calsync_store_list_accounts (store, &error)))
+    {
+      g_printerr ("calsync: %s\n", error->message);
+      return CALSYNC_EXIT_FAILED;
+    }
+
+  for (guint i = 0; i < accounts->len; i++)
+    {
+      GPtrArray *list = calsync_store_list_calendars (store, calsync_account_get_id (g_ptr_array_index (accounts, i)), &error);
+
+      if (list == NULL)
+        {
+          g_printerr ("calsync: %s\n", error->message);
+          return CALSYNC_EXIT_FAILED;
+        }
+      g_ptr_array_add (calendars, list);
+    }
+
+  if (command->json)
+    print_accounts_json (accounts, calendars);
+  else
+    for (guint i = 0; i < accounts->len; i++)
+      print_account_text (g_ptr_array_index (accounts, i), g_ptr_array_index (calendars, i));
+
+  return CALSYNC_EXIT_OK;
+}
+
+/* --remove-account ------------------------------------------------------- */
+
+static gboolean
+delete_secret (gint64   account_id,
+               GError **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) local_error = NULL;
+  Wait wait = WAIT_INIT;
+
+  calsync_secrets_delete_async (account_id, NULL, wait_cb, &wait);
+  result = wait_run (&wait);
+
+  if (calsync_secrets_delete_finish (result, &local_error) ||
+      g_error_matches (local_error, CALSYNC_SECRETS_ERROR, CALSYNC_SECRETS_ERROR_NOT_FOUND))
+    return TRUE;
+
+  g_propagate_error (error, g_steal_pointer (&local_error));
+  return FALSE;
+}
+
+static int
+run_remove_account (CalsyncCommand *command)
+{
+  g_autoptr(CalsyncStore) store = NULL;
+  g_autoptr(CalsyncAccount) account = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 id = 0;
+
+  if (!g_ascii_string_to_signed (command->remove_account, 10, 1, G_MAXINT64, &id, NULL))
+    {
+      g_printerr (_("calsync: “%s” is not an account id; --list-accounts shows them\n"), command->remove_account);
+      return CALSYNC_EXIT_USAGE;
+    }
+
+  if (!(store = open_store ()))
+    return CALSYNC_EXIT_FAILED;
+
+  if (!(account = calsync_store_get_account (store, id, &error)))
+    {
+      g_printerr (_("calsync: There is no account %" G_GINT64_FORMAT "; --list-accounts shows them\n"), id);
+      return CALSYNC_EXIT_FAILED;
+    }
+
+  if (!calsync_store_remove_account (store, id, &error) || !delete_secret (id, &error))
+    {
+      g_printerr ("calsync: %s\n", error->message);
+      return CALSYNC_EXIT_FAILED;
+    }
+
+  g_printerr (_("Removed %s and its calendars.\n"),
+              calsync_account_get_email (account) ? calsync_account_get_email (account) : command->remove_account);
+  return CALSYNC_EXIT_OK;
+}
+
+/* --add-account ---------------------------------------------------------- */
+
+static void
+present_sign_in_url (const char *url,
+                     gboolean    no_browser)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (no_browser)
+    {
+      /* The only line on stdout: scripts and tests read it */
+      g_print ("%s\n", url);
+      fflush (stdout);
+      return;
+    }
+
+  /* The URL carries no secret (only the PKCE challenge and state) */
+  if (g_app_info_launch_default_for_uri (url, NULL, &error))
+    g_printerr (_("Opening your browser to sign in… If nothing happens, open this address:\n%s\n"), url);
+  else
+    g_printerr (_("Open this address in a browser to sign in:\n%s\n"), url);
+}
+
+static CalsyncTokens *
+sign_in (CalsyncHttp              *http,
+         const CalsyncOAuthConfig *config,
+         gboolean                  no_browser,
+         GCancellable             *cancellable,
+         GError                  **error)
+{
+  g_autoptr(CalsyncOAuthFlow) flow = calsync_oauth_flow_new (http, config);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autofree char *url = NULL;
+  Wait wait = WAIT_INIT;
+
+  if (!(url = calsync_oauth_flow_start (flow, error)))
+    {
+      g_main_loop_unref (wait.loop);
+      return NULL;
+    }
+
+  present_sign_in_url (url, no_browser);
+  calsync_oauth_flow_wait_async (flow, cancellable, wait_cb, &wait);
+  result = wait_run (&wait);
+
+  return calsync_oauth_flow_wait_finish (flow, result, error);
+}
+
+static GPtrArray *
+list_remote_calendars (CalsyncHttp              *http,
+                       const CalsyncOAuthConfig *config,
+                       const CalsyncTokens      *tokens,
+                       GCancellable             *cancellable,
+                       GError                  **error)
+{
+  g_autoptr(CalsyncAuth) auth = calsync_auth_new (http, config, 0);
+  g_autoptr(CalsyncGoogleProvider) provider = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autofree char *api_url = calsync_google_provider_default_api_url ();
+  Wait wait = WAIT_INIT;
+
+  calsync_auth_set_tokens (auth, tokens);
+  provider = calsync_google_provider_new (http, auth, api_url);
+  calsync_provider_list_calendars_async (CALSYNC_PROVIDER (provider), cancellable, wait_cb, &wait);
+  result = wait_run (&wait);
+
+  return calsync_provider_list_calendars_finish (CALSYNC_PROVIDER (provider), result, error);
+}
+
+static const char *
+primary_email (GPtrArray *calendars)
+{
+  for (guint i = 0; i < calendars->len; i++)
+    if (calsync_calendar_get_is_primary (g_ptr_array_index (calendars, i)))
+      return calsync_calendar_get_remote_id (g_ptr_array_index (calendars, i));
+
+  return NULL;
+}
+
+static CalsyncAccount *
+find_account (CalsyncStore *store,
+              const char   *provider,
+              const char   *email)
+{
+  g_autoptr(GPtrArray) accounts = calsync_store_list_accounts (store, NULL);
+
+  for (guint i = 0; accounts != NULL && i < accounts->len; i++)
+    {
+      CalsyncAccount *account = g_ptr_array_index (accounts, i);
+
+      if (g_strcmp0 (calsync_account_get_provider (account), provider) == 0 &&
+          g_strcmp0 (calsync_account_get_email (account), email) == 0)
+        return g_object_ref (account);
+    }
+
+  return NULL;
+}
+
+/* A new account, or the existing one of the same address when reconnecting */
+static CalsyncAccount *
+save_account (CalsyncStore  *store,
+              const char    *email,
+              gboolean      *is_new,
+              GError       **error)
+{
+  g_autoptr(CalsyncAccount) account = find_account (store, "google", email);
+
+  *is_new = account == NULL;
+  if (account != NULL)
+    {
+      calsync_account_set_needs_reconnect (account, FALSE);
+      calsync_account_set_last_error (account, NULL);
+      return calsync_store_update_account (store, account, error) ? g_steal_pointer (&account) : NULL;
+    }
+
+  account = calsync_account_new ();
+  calsync_account_set_provider (account, "google");
+  calsync_account_set_email (account, email);
+  return calsync_store_add_account (store, account, error) != 0 ? g_steal_pointer (&account) : NULL;
+}
+
+static gboolean
+save_tokens (CalsyncAccount       *account,
+             const CalsyncTokens  *tokens,
+             GError              **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autofree char *label = g_strdup_printf ("CalSync: %s", calsync_account_get_email (account));
+  g_autofree char *secret = calsync_tokens_to_json (tokens);
+  Wait wait = WAIT_INIT;
+
+  calsync_secrets_store_async (calsync_account_get_id (account), label, secret, NULL, wait_cb, &wait);
+  result = wait_run (&wait);
+
+  return calsync_secrets_store_finish (result, error);
+}
+
+/* Every calendar of the list is added active; known ones keep their active
+ * flag and sync state and get the provider's current name and colour. */
+static gboolean
+save_calendars (CalsyncStore  *store,
+                gint64         account_id,
+                GPtrArray     *calendars,
+                GError       **error)
+{
+  for (guint i = 0; i < calendars->len; i++)
+    {
+      CalsyncCalendar *remote = g_ptr_array_index (calendars, i);
+      g_autoptr(CalsyncCalendar) known = NULL;
+
+      known = calsync_store_lookup_calendar (store, account_id, calsync_calendar_get_remote_id (remote), error);
+      if (known == NULL && error != NULL && *error != NULL)
+        return FALSE;
+
+      if (known != NULL)
+        {
+          calsync_calendar_set_name (known, calsync_calendar_get_name (remote));
+          calsync_calendar_set_color (known, calsync_calendar_get_color (remote));
+          calsync_calendar_set_is_primary (known, calsync_calendar_get_is_primary (remote));
+          if (!calsync_store_update_calendar (store, known, error))
+            return FALSE;
+          continue;
+        }
+
+      calsync_calendar_set_account_id (remote, account_id);
+      calsync_calendar_set_is_active (remote, TRUE);
+      if (calsync_store_add_calendar (store, remote, error) == 0)
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+connect_google (CalsyncStore   *store,
+                CalsyncHttp    *http,
+                gboolean        no_browser,
+                GCancellable   *cancellable,
+                GError        **error)
+{
+  g_autoptr(CalsyncOAuthConfig) config = calsync_oauth_config_new_google ();
+  g_autoptr(CalsyncTokens) tokens = NULL;
+  g_autoptr(GPtrArray) calendars = NULL;
+  g_autoptr(CalsyncAccount) account = NULL;
+  const char *email;
+  gboolean is_new = FALSE;
+
+  if (!(tokens = sign_in (http, config, no_browser, cancellable, error)) ||
+      !(calendars = list_remote_calendars (http, config, tokens, cancellable, error)))
+    return FALSE;
+
+  if (!(email = primary_email (calendars)))
+    {
+      g_set_error_literal (error, CALSYNC_SYNC_ERROR, CALSYNC_SYNC_ERROR_FAILED,
+                           _("Google did not name the account’s own calendar; try again later."));
+      return FALSE;
+    }
+
+  if (!(account = save_account (store, email, &is_new, error)))
+    return FALSE;
+
+  if (!save_tokens (account, tokens, error))
+    {
+      /* An account without its sign-in could never sync: do not leave it behind */
+      if (is_new)
+        calsync_store_remove_account (store, calsync_account_get_id (account), NULL);
+      return FALSE;
+    }
+
+  if (!save_calendars (store, calsync_account_get_id (account), calendars, error))
+    return FALSE;
+
+  g_printerr (g_dngettext (GETTEXT_PACKAGE, "Connected %s with %u calendar.\n",
+                           "Connected %s with %u calendars.\n", calendars->len),
+              email, calendars->len);
+  return TRUE;
+}
+
+static int
+run_add_account (CalsyncCommand *command)
+{
+  g_autoptr(CalsyncStore) store = NULL;
+  g_autoptr(CalsyncHttp) http = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+  gboolean ok;
+  guint sigint_id;
+
+  if (g_str_equal (command->add_account, "outlook") || g_str_equal (command->add_account, "caldav"))
+    {
+      g_printerr (_("calsync: --add-account=%s is not available yet in this version\n"), command->add_account);
+      return CALSYNC_EXIT_USAGE;
+    }
+
+  if (!g_str_equal (command->add_account, "google"))
+    {
+      g_printerr (_("calsync: Unknown provider “%s”; use google, outlook or caldav\n"), command->add_account);
+      g_printerr (_("Run “%s --help” to see the available options.\n"), g_get_prgname ());
+      return CALSYNC_EXIT_USAGE;
+    }
+
+  if (!(store = open_store ()))
+    return CALSYNC_EXIT_FAILED;
+
+  http = calsync_http_new ();
+  sigint_id = watch_interrupt (cancellable);
+  ok = connect_google (store, http, command->no_browser, cancellable, &error);
+  g_source_remove (sigint_id);
+
+  if (!ok)
+    {
+      g_autofree char *text = calsync_sync_engine_error_text (error);
+
+      /* Sign-in errors (denied, state mismatch) already speak to people */
+      g_printerr ("calsync: %s\n", error->domain == CALSYNC_OAUTH_ERROR &&
+                                   error->code != CALSYNC_OAUTH_ERROR_INVALID_GRANT ? error->message : text);
+      return CALSYNC_EXIT_FAILED;
+    }
+
+  return CALSYNC_EXIT_OK;
+}
+
 /**
  * calsync_cli_main:
  *
@@ -225,6 +880,7 @@ calsync_cli_main (int    argc,
 {
   g_autoptr(CalsyncCommand) command = NULL;
   g_autoptr(GError) error = NULL;
+  int status;
 
   command = calsync_command_parse (argc, argv, &error);
   if (command == NULL)
@@ -242,9 +898,15 @@ calsync_cli_main (int    argc,
       g_print ("calsync %s\n", PACKAGE_VERSION);
       return CALSYNC_EXIT_OK;
     case CALSYNC_COMMAND_SYNC:
+      if (forward_to_running_instance (argc, argv, &status))
+        return status;
+      return run_sync (command);
     case CALSYNC_COMMAND_ADD_ACCOUNT:
+      return run_add_account (command);
     case CALSYNC_COMMAND_LIST_ACCOUNTS:
+      return run_list_accounts (command);
     case CALSYNC_COMMAND_REMOVE_ACCOUNT:
+      return run_remove_account (command);
     case CALSYNC_COMMAND_AGENDA:
     case CALSYNC_COMMAND_NEXT:
     case CALSYNC_COMMAND_IMPORT:

@@ -1,0 +1,600 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* test-cli-google.c: the real `calsync` binary against the fake Google: add an
+ * account with --no-browser (following the printed URL like a browser), list, sync
+ * (JSON and text), exit statuses, remove; and no token in any output or file. */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include "calsync-fake-google.h"
+#include "calsync-secrets.h"
+#include "calsync-store.h"
+
+#define ALEX "alex@example.com"
+#define TEAM "team@group.calendar.google.com"
+
+typedef struct
+{
+  char *dir;          /* XDG_DATA_HOME of the subprocesses */
+  char *stderr_path;
+  CalsyncFakeGoogle *fake;
+  GString *all_output; /* everything the binary printed, for the token check */
+} Fixture;
+
+static void
+result_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+static GAsyncResult *
+spin (GAsyncResult **slot)
+{
+  while (*slot == NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  return *slot;
+}
+
+static GSubprocessLauncher *
+new_launcher (Fixture          *fx,
+              GSubprocessFlags  flags)
+{
+  GSubprocessLauncher *launcher = g_subprocess_launcher_new (flags);
+
+  g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", fx->dir, TRUE);
+  g_subprocess_launcher_unsetenv (launcher, "DISPLAY");
+  g_subprocess_launcher_unsetenv (launcher, "WAYLAND_DISPLAY");
+  return launcher;
+}
+
+static GPtrArray *
+make_argv (const char * const *args)
+{
+  GPtrArray *argv = g_ptr_array_new ();
+
+  g_ptr_array_add (argv, (gpointer) CALSYNC_BINARY);
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+  return argv;
+}
+
+/* Runs calsync while the fake keeps answering on this main context */
+static int
+run_calsync (Fixture            *fx,
+             const char * const *args,
+             char              **out,
+             char              **err)
+{
+  g_autoptr(GSubprocessLauncher) launcher = new_launcher (fx, G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                                               G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr(GPtrArray) argv = make_argv (args);
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8_async (process, NULL, NULL, result_cb, &result);
+  g_assert_true (g_subprocess_communicate_utf8_finish (process, spin (&result), out, err, &error));
+  g_assert_no_error (error);
+  g_string_append_printf (fx->all_output, "%s\n%s\n", *out, *err);
+  g_test_message ("calsync %s → %d\nstdout: %s\nstderr: %s", args[0],
+                  g_subprocess_get_if_exited (process) ? g_subprocess_get_exit_status (process) : -1, *out, *err);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  return g_subprocess_get_exit_status (process);
+}
+
+/* Adding an account, the way a person with a browser would ----------------- */
+
+static void
+follow_url (const char *url)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(SoupMessage) message = soup_message_new ("GET", url);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_nonnull (message);
+  soup_session_send_and_read_async (session, message, G_PRIORITY_DEFAULT, NULL, result_cb, &result);
+  body = soup_session_send_and_read_finish (session, spin (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (soup_message_get_status (message), ==, 200);
+}
+
+static char *
+read_rest (GInputStream *stream)
+{
+  g_autoptr(GOutputStream) memory = g_memory_output_stream_new_resizable ();
+  g_autoptr(GError) error = NULL;
+
+  g_output_stream_splice (memory, stream, G_OUTPUT_STREAM_SPLICE_NONE, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_output_stream_write (memory, "", 1, NULL, NULL), ==, 1);
+  g_output_stream_close (memory, NULL, NULL);
+  return g_memory_output_stream_steal_data (G_MEMORY_OUTPUT_STREAM (memory));
+}
+
+static void
+add_account (Fixture *fx)
+{
+  const char *args[] = { "--add-account=google", "--no-browser", NULL };
+  g_autoptr(GSubprocessLauncher) launcher = new_launcher (fx, G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_autoptr(GPtrArray) argv = make_argv (args);
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GDataInputStream) lines = NULL;
+  g_autoptr(GAsyncResult) line_result = NULL;
+  g_autoptr(GAsyncResult) wait_result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *rest = NULL;
+  g_autofree char *err = NULL;
+
+  g_subprocess_launcher_set_stderr_file_path (launcher, fx->stderr_path);
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+
+  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (process));
+  g_data_input_stream_read_line_async (lines, G_PRIORITY_DEFAULT, NULL, result_cb, &line_result);
+  url = g_data_input_stream_read_line_finish_utf8 (lines, spin (&line_result), NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (url);
+  g_assert_true (g_str_has_prefix (url, calsync_fake_google_get_auth_url (fx->fake)));
+  g_assert_nonnull (strstr (url, "code_challenge="));
+  g_assert_nonnull (strstr (url, "redirect_uri=http%3A%2F%2F127.0.0.1%3A"));
+
+  follow_url (url);
+
+  g_subprocess_wait_async (process, NULL, result_cb, &wait_result);
+  g_assert_true (g_subprocess_wait_finish (process, spin (&wait_result), &error));
+  g_assert_no_error (error);
+
+  rest = read_rest (G_INPUT_STREAM (lines));
+  g_assert_true (g_file_get_contents (fx->stderr_path, &err, NULL, NULL));
+  g_string_append_printf (fx->all_output, "%s\n%s\n%s\n", url, rest, err);
+
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
+  g_assert_cmpstr (rest, ==, "");   /* the URL was the only line on stdout */
+  g_assert_nonnull (strstr (err, "Connected " ALEX " with 2 calendars."));
+}
+
+/* JSON helpers ------------------------------------------------------------ */
+
+static JsonNode *
+parse_json (const char *text)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (json_parser_load_from_data (parser, text, -1, &error));
+  g_assert_no_error (error);
+  return json_node_copy (json_parser_get_root (parser));
+}
+
+static JsonObject *
+find_google_account (JsonArray *accounts)
+{
+  for (guint i = 0; i < json_array_get_length (accounts); i++)
+    {
+      JsonObject *account = json_array_get_object_element (accounts, i);
+
+      if (g_strcmp0 (json_object_get_string_member (account, "provider"), "google") == 0)
+        return account;
+    }
+
+  return NULL;
+}
+
+static JsonNode *
+list_accounts (Fixture *fx)
+{
+  const char *args[] = { "--list-accounts", "--json", NULL };
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  g_assert_cmpint (run_calsync (fx, args, &out, &err), ==, 0);
+  return parse_json (out);
+}
+
+static gint64
+google_account_id (Fixture *fx)
+{
+  const char *args[] = { "--list-accounts", "--json", NULL };
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *account;
+
+  g_assert_cmpint (run_calsync (fx, args, &out, &err), ==, 0);
+  root = parse_json (out);
+  account = find_google_account (json_node_get_array (root));
+  g_assert_nonnull (account);
+  return g_ascii_strtoll (json_object_get_string_member (account, "id"), NULL, 10);
+}
+
+/* Fixture ------------------------------------------------------------------ */
+
+/* The sync tests of all units share one keyring, where secrets are keyed by
+ * account id only; fresh databases would all use id 2. A placeholder account
+ * (a CalDAV one without calendars, so never synced) with an id unique to this
+ * process makes the next ids unique too. */
+static void
+reserve_account_ids (const char *db_path)
+{
+  sqlite3 *db = NULL;
+  g_autofree char *sql = g_strdup_printf ("INSERT INTO accounts (id, provider, email) "
+                                          "VALUES (%" G_GINT64_FORMAT ", 'caldav', 'placeholder.invalid')",
+                                          (gint64) getpid () * 1000);
+
+  g_assert_cmpint (sqlite3_open (db_path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+}
+
+static void
+seed_fake (CalsyncFakeGoogle *fake)
+{
+  const char *events[] = {
+    "{\"id\":\"standup\",\"status\":\"confirmed\",\"summary\":\"Standup\","
+    "\"start\":{\"dateTime\":\"2026-06-16T10:00:00+02:00\",\"timeZone\":\"Europe/Berlin\"},"
+    "\"end\":{\"dateTime\":\"2026-06-16T10:15:00+02:00\",\"timeZone\":\"Europe/Berlin\"}}",
+    "{\"id\":\"holiday\",\"status\":\"confirmed\",\"summary\":\"Holiday\","
+    "\"start\":{\"date\":\"2026-06-20\"},\"end\":{\"date\":\"2026-06-22\"}}",
+  };
+
+  calsync_fake_google_add_calendar (fake, ALEX, ALEX, ALEX, TRUE);
+  calsync_fake_google_add_calendar (fake, ALEX, TEAM, "Team", FALSE);
+  calsync_fake_google_put_event (fake, ALEX, events[0]);
+  calsync_fake_google_put_event (fake, ALEX, events[1]);
+  calsync_fake_google_put_event (fake, TEAM,
+    "{\"id\":\"review\",\"status\":\"confirmed\",\"summary\":\"Review\","
+    "\"start\":{\"dateTime\":\"2026-06-17T15:00:00Z\"},\"end\":{\"dateTime\":\"2026-06-17T16:00:00Z\"}}");
+  calsync_fake_oauth_set_user (calsync_fake_google_get_oauth (fake), ALEX);
+}
+
+static void
+fixture_set_up (Fixture       *fx,
+                gconstpointer  data)
+{
+  g_autoptr(CalsyncStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *db_path = NULL;
+
+  fx->dir = g_dir_make_tmp ("calsync-cli-XXXXXX", &error);
+  g_assert_no_error (error);
+  db_path = g_build_filename (fx->dir, "calsync", "calsync.db", NULL);
+  store = calsync_store_open (db_path, &error);
+  g_assert_no_error (error);
+  g_clear_object (&store);
+  reserve_account_ids (db_path);
+  fx->stderr_path = g_build_filename (g_get_tmp_dir (), "calsync-cli-stderr-XXXXXX", NULL);
+  g_close (g_mkstemp (fx->stderr_path), NULL);
+  fx->all_output = g_string_new (NULL);
+  fx->fake = calsync_fake_google_new ();
+  calsync_fake_google_export_env (fx->fake);
+  seed_fake (fx->fake);
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR))
+        remove_tree (child);
+      else
+        g_remove (child);
+    }
+  g_rmdir (path);
+}
+
+static void
+fixture_tear_down (Fixture       *fx,
+                   gconstpointer  data)
+{
+  g_clear_object (&fx->fake);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  remove_tree (fx->dir);
+  g_remove (fx->stderr_path);
+  g_clear_pointer (&fx->dir, g_free);
+  g_clear_pointer (&fx->stderr_path, g_free);
+  g_string_free (fx->all_output, TRUE);
+}
+
+/* Checks ------------------------------------------------------------------- */
+
+static void
+check_list (Fixture *fx)
+{
+  const char *args[] = { "--list-accounts", "--json", NULL };
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *account, *primary, *team;
+  JsonArray *calendars;
+
+  g_assert_cmpint (run_calsync (fx, args, &out, &err), ==, 0);
+  root = parse_json (out);
+  g_assert_true (JSON_NODE_HOLDS_ARRAY (root));
+  account = find_google_account (json_node_get_array (root));
+  g_assert_nonnull (account);
+  g_assert_cmpstr (json_object_get_string_member (account, "email"), ==, ALEX);
+  g_assert_false (json_object_get_boolean_member (account, "needsReconnect"));
+  g_assert_true (json_object_get_null_member (account, "lastError"));
+
+  calendars = json_object_get_array_member (account, "calendars");
+  g_assert_cmpuint (json_array_get_length (calendars), ==, 2);
+  primary = json_array_get_object_element (calendars, 0);
+  team = json_array_get_object_element (calendars, 1);
+  g_assert_cmpstr (json_object_get_string_member (primary, "name"), ==, ALEX);
+  g_assert_true (json_object_get_boolean_member (primary, "primary"));
+  g_assert_cmpstr (json_object_get_string_member (team, "name"), ==, "Team");
+  g_assert_cmpstr (json_object_get_string_member (team, "provider"), ==, "google");
+  g_assert_true (json_object_get_boolean_member (team, "active"));
+  g_assert_true (json_object_get_null_member (team, "lastSyncAt"));
+}
+
+static void
+check_sync_json (Fixture *fx)
+{
+  const char *args[] = { "--sync", "--json", NULL };
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *object, *first;
+  JsonArray *results;
+
+  g_assert_cmpint (run_calsync (fx, args, &out, &err), ==, 0);
+  /* Exactly one object: the whole of stdout parses as one JSON value */
+  root = parse_json (out);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (root));
+  object = json_node_get_object (root);
+  g_assert_true (json_object_get_boolean_member (object, "success"));
+  g_assert_cmpstr (json_object_get_string_member (object, "message"), ==, "Synced 2 of 2 calendar(s)");
+  g_assert_cmpint (json_object_get_int_member (object, "synced"), ==, 3);
+  g_assert_cmpint (json_object_get_int_member (object, "total"), ==, 3);
+
+  results = json_object_get_array_member (object, "results");
+  g_assert_cmpuint (json_array_get_length (results), ==, 2);
+  first = json_array_get_object_element (results, 0);
+  g_assert_cmpstr (json_object_get_string_member (first, "provider"), ==, "google");
+  g_assert_cmpstr (json_object_get_string_member (first, "email"), ==, ALEX);
+  g_assert_cmpstr (json_object_get_string_member (first, "calendarName"), ==, ALEX);
+  g_assert_cmpstr (json_object_get_string_member (first, "status"), ==, "success");
+  g_assert_cmpint (json_object_get_int_member (first, "synced"), ==, 2);
+  g_assert_false (json_object_has_member (first, "error"));
+}
+
+static void
+check_sync_text (Fixture *fx)
+{
+  const char *args[] = { "--sync", NULL };
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  g_assert_cmpint (run_calsync (fx, args, &out, &err), ==, 0);
+  g_assert_true (g_str_has_prefix (out, "Synced 2 of 2 calendar(s)\n"));
+  g_assert_nonnull (strstr (out, "✓ Team (" ALEX "): 0 new, 0 updated, 0 skipped, 0 deleted"));
+  g_assert_cmpstr (err, ==, "");   /* stderr is not a terminal: no progress lines */
+}
+
+/* Signing in again with the same address updates the account: new tokens, the
+ * calendars and their sync state kept, no second account */
+static void
+check_reconnect (Fixture *fx)
+{
+  g_autoptr(JsonNode) root = NULL;
+  JsonArray *accounts, *calendars;
+  guint n_google = 0;
+
+  add_account (fx);
+  root = list_accounts (fx);
+  accounts = json_node_get_array (root);
+  for (guint i = 0; i < json_array_get_length (accounts); i++)
+    if (g_strcmp0 (json_object_get_string_member (json_array_get_object_element (accounts, i), "provider"),
+                   "google") == 0)
+      n_google++;
+  g_assert_cmpuint (n_google, ==, 1);
+
+  calendars = json_object_get_array_member (find_google_account (accounts), "calendars");
+  g_assert_cmpuint (json_array_get_length (calendars), ==, 2);
+  g_assert_false (json_object_get_null_member (json_array_get_object_element (calendars, 0), "lastSyncAt"));
+}
+
+static gboolean
+contains_bytes (const char *haystack,
+                gsize       length,
+                const char *needle)
+{
+  gsize n = strlen (needle);
+
+  for (gsize i = 0; n > 0 && i + n <= length; i++)
+    if (haystack[i] == needle[0] && memcmp (haystack + i, needle, n) == 0)
+      return TRUE;
+
+  return FALSE;
+}
+
+static void
+assert_absent (const char *haystack,
+               gsize       length,
+               GPtrArray  *tokens,
+               const char *where)
+{
+  for (guint i = 0; i < tokens->len; i++)
+    if (contains_bytes (haystack, length, tokens->pdata[i]))
+      g_error ("A token appeared in %s", where);
+}
+
+static void
+check_no_token_leaks (Fixture *fx)
+{
+  g_autoptr(GPtrArray) tokens = calsync_fake_oauth_dup_issued_tokens (calsync_fake_google_get_oauth (fx->fake));
+  const char *files[] = { "calsync.db", "calsync.db-wal", "calsync.db-shm" };
+
+  g_assert_cmpuint (tokens->len, >=, 2);
+  assert_absent (fx->all_output->str, fx->all_output->len, tokens, "the output");
+
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      g_autofree char *path = g_build_filename (fx->dir, "calsync", files[i], NULL);
+      g_autofree char *contents = NULL;
+      gsize length = 0;
+
+      if (g_file_get_contents (path, &contents, &length, NULL))
+        assert_absent (contents, length, tokens, files[i]);
+    }
+}
+
+static void
+check_remove (Fixture *fx,
+              gint64   account_id)
+{
+  g_autofree char *arg = g_strdup_printf ("--remove-account=%" G_GINT64_FORMAT, account_id);
+  const char *args[] = { arg, NULL };
+  const char *unknown[] = { "--remove-account=9999", NULL };
+  const char *local[] = { "--remove-account=1", NULL };
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *secret = NULL;
+
+  g_assert_cmpint (run_calsync (fx, args, &out, &err), ==, 0);
+  calsync_secrets_lookup_async (account_id, NULL, result_cb, &result);
+  secret = calsync_secrets_lookup_finish (spin (&result), &error);
+  g_assert_error (error, CALSYNC_SECRETS_ERROR, CALSYNC_SECRETS_ERROR_NOT_FOUND);
+  g_assert_null (secret);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (run_calsync (fx, unknown, &out, &err), ==, 1);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  /* Account 1 is the local one of a new database */
+  g_assert_cmpint (run_calsync (fx, local, &out, &err), ==, 1);
+  g_assert_cmpstr (out, ==, "");
+}
+
+/* Tests -------------------------------------------------------------------- */
+
+static void
+test_end_to_end (Fixture       *fx,
+                 gconstpointer  data)
+{
+  gint64 id;
+
+  add_account (fx);
+  check_list (fx);
+  check_sync_json (fx);
+  check_sync_text (fx);
+  check_reconnect (fx);
+  check_no_token_leaks (fx);
+  id = google_account_id (fx);
+  check_remove (fx, id);
+  {
+    g_autoptr(JsonNode) after = list_accounts (fx);
+
+    g_assert_null (find_google_account (json_node_get_array (after)));
+  }
+}
+
+static void
+test_exit_statuses (Fixture       *fx,
+                    gconstpointer  data)
+{
+  const char *sync[] = { "--sync", "--json", NULL };
+  const char *both[] = { "--sync", "--list-accounts", NULL };
+  const char *yahoo[] = { "--add-account=yahoo", NULL };
+  const char *outlook[] = { "--add-account=outlook", NULL };
+  const char *stray[] = { "--list-accounts", "--no-browser", NULL };
+  const char *bad_id[] = { "--remove-account=abc", NULL };
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(JsonNode) failed = NULL;
+  JsonArray *results;
+  gint64 id;
+
+  /* Nothing connected */
+  g_assert_cmpint (run_calsync (fx, sync, &out, &err), ==, 1);
+  root = parse_json (out);
+  g_assert_false (json_object_get_boolean_member (json_node_get_object (root), "success"));
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (root), "message"), ==,
+                   "No calendars connected");
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* Bad usage */
+  g_assert_cmpint (run_calsync (fx, both, &out, &err), ==, 2);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_calsync (fx, yahoo, &out, &err), ==, 2);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_calsync (fx, outlook, &out, &err), ==, 2);
+  g_assert_nonnull (strstr (err, "not available yet"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_calsync (fx, stray, &out, &err), ==, 2);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_calsync (fx, bad_id, &out, &err), ==, 2);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* One calendar fails: exit 1, the other still synced */
+  add_account (fx);
+  calsync_fake_google_set_fault (fx->fake, TEAM, CALSYNC_FAKE_FAULT_MALFORMED);
+  g_assert_cmpint (run_calsync (fx, sync, &out, &err), ==, 1);
+  failed = parse_json (out);
+  results = json_object_get_array_member (json_node_get_object (failed), "results");
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (results, 0), "status"), ==,
+                   "success");
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (results, 1), "status"), ==,
+                   "error");
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (results, 1), "error"), ==,
+                   "Google sent an answer CalSync could not read. Your events were left as they were.");
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (failed), "message"), ==,
+                   "Synced 1 of 2 calendar(s)");
+
+  check_no_token_leaks (fx);
+  id = google_account_id (fx);
+  {
+    g_autoptr(GAsyncResult) result = NULL;
+
+    calsync_secrets_delete_async (id, NULL, result_cb, &result);
+    g_assert_true (calsync_secrets_delete_finish (spin (&result), NULL));
+  }
+}
+
+#define ADD(path, func) \
+  g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_setenv ("LC_ALL", "C.UTF-8", TRUE);
+  g_setenv ("CALSYNC_NOW", "2026-06-15T12:00:00Z", TRUE);
+  g_test_init (&argc, &argv, NULL);
+
+  ADD ("/cli-google/end-to-end", test_end_to_end);
+  ADD ("/cli-google/exit-statuses", test_exit_statuses);
+
+  return g_test_run ();
+}
