@@ -18,6 +18,10 @@ struct _CalsyncApplication
   /* Owned references */
   CalsyncStore *store;
   GSettings *settings;
+  CalsyncHttp *http;
+  CalsyncSyncEngine *engine;
+  CalsyncSyncReport *last_report;
+  GCancellable *cancellable;
 };
 
 G_DEFINE_FINAL_TYPE (CalsyncApplication, calsync_application, ADW_TYPE_APPLICATION)
@@ -101,7 +105,72 @@ about_action (GSimpleAction *action,
   gtk_window_present (GTK_WINDOW (about));
 }
 
+static void
+sync_done_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  CalsyncApplication *self = user_data;
+  g_autoptr(CalsyncSyncReport) report = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* The window and Preferences show the outcome from ::sync-finished. */
+  report = calsync_sync_engine_sync_finish (CALSYNC_SYNC_ENGINE (object), result, &error);
+  if (report == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_warning ("Sync failed: %s", error->message);
+  g_application_release (G_APPLICATION (self));
+}
+
+static void
+sync_action (GSimpleAction *action,
+             GVariant      *parameter,
+             gpointer       user_data)
+{
+  CalsyncApplication *self = user_data;
+
+  g_return_if_fail (self->engine != NULL);
+
+  /* A request while a sync runs joins it; the app stays up until it is done. */
+  g_application_hold (G_APPLICATION (self));
+  calsync_sync_engine_sync_async (self->engine, NULL, self->cancellable, sync_done_cb, self);
+}
+
+static void
+sync_finished_cb (CalsyncSyncEngine  *engine,
+                  CalsyncSyncReport  *report,
+                  CalsyncApplication *self)
+{
+  g_set_object (&self->last_report, report);
+}
+
+static void
+update_sync_window (CalsyncApplication *self)
+{
+  if (self->settings == NULL)
+    return;
+
+  calsync_sync_engine_set_window (self->engine,
+                                  (guint) MAX (0, g_settings_get_int (self->settings, "sync-months-back")),
+                                  (guint) MAX (1, g_settings_get_int (self->settings, "sync-months-ahead")));
+}
+
+static void
+start_engine (CalsyncApplication *self)
+{
+  self->http = calsync_http_new ();
+  self->engine = calsync_sync_engine_new (self->store, self->http);
+  g_signal_connect_object (self->engine, "sync-finished", G_CALLBACK (sync_finished_cb), self, 0);
+  update_sync_window (self);
+  if (self->settings != NULL)
+    g_signal_connect_object (self->settings, "changed::sync-months-back",
+                             G_CALLBACK (update_sync_window), self, G_CONNECT_SWAPPED);
+  if (self->settings != NULL)
+    g_signal_connect_object (self->settings, "changed::sync-months-ahead",
+                             G_CALLBACK (update_sync_window), self, G_CONNECT_SWAPPED);
+}
+
 static const GActionEntry app_actions[] = {
+  { "sync", sync_action },
   { "quit", quit_action },
   { "preferences", preferences_action },
   { "about", about_action },
@@ -112,6 +181,7 @@ set_accels (GtkApplication *app)
 {
   static const struct { const char *action; const char *accels[3]; } accels[] = {
     { "app.quit", { "<Control>q", NULL } },
+    { "app.sync", { "F5", "<Control>r", NULL } },
     { "app.preferences", { "<Control>comma", NULL } },
     { "win.close", { "<Control>w", NULL } },
     { "win.show-help-overlay", { "<Control>question", NULL } },
@@ -145,6 +215,8 @@ calsync_application_startup (GApplication *app)
   self->store = calsync_store_open (path, &error);
   if (self->store == NULL)
     g_critical ("Could not open the calendar database %s: %s", path, error->message);
+  else
+    start_engine (self);
 }
 
 static void
@@ -177,6 +249,8 @@ calsync_application_shutdown (GApplication *app)
 {
   CalsyncApplication *self = CALSYNC_APPLICATION (app);
 
+  g_cancellable_cancel (self->cancellable);
+
   G_APPLICATION_CLASS (calsync_application_parent_class)->shutdown (app);
 
   if (self->store != NULL)
@@ -188,8 +262,12 @@ calsync_application_finalize (GObject *object)
 {
   CalsyncApplication *self = (CalsyncApplication *)object;
 
+  g_clear_object (&self->last_report);
+  g_clear_object (&self->engine);
+  g_clear_object (&self->http);
   g_clear_object (&self->store);
   g_clear_object (&self->settings);
+  g_clear_object (&self->cancellable);
 
   G_OBJECT_CLASS (calsync_application_parent_class)->finalize (object);
 }
@@ -212,6 +290,7 @@ calsync_application_init (CalsyncApplication *self)
 {
   /* Before startup: AdwApplication loads style.css from the resource base path. */
   calsync_gui_ensure_resources ();
+  self->cancellable = g_cancellable_new ();
 }
 
 CalsyncApplication *
@@ -238,4 +317,28 @@ calsync_application_get_settings (CalsyncApplication *self)
   g_return_val_if_fail (CALSYNC_IS_APPLICATION (self), NULL);
 
   return self->settings;
+}
+
+CalsyncSyncEngine *
+calsync_application_get_engine (CalsyncApplication *self)
+{
+  g_return_val_if_fail (CALSYNC_IS_APPLICATION (self), NULL);
+
+  return self->engine;
+}
+
+CalsyncHttp *
+calsync_application_get_http (CalsyncApplication *self)
+{
+  g_return_val_if_fail (CALSYNC_IS_APPLICATION (self), NULL);
+
+  return self->http;
+}
+
+CalsyncSyncReport *
+calsync_application_get_last_report (CalsyncApplication *self)
+{
+  g_return_val_if_fail (CALSYNC_IS_APPLICATION (self), NULL);
+
+  return self->last_report;
 }

@@ -5,6 +5,7 @@
 #include <adwaita.h>
 
 #include "calsync-store.h"
+#include "calsync-sync-engine.h"
 
 G_BEGIN_DECLS
 
@@ -14,5 +15,10 @@ G_DECLARE_FINAL_TYPE (CalsyncApplication, calsync_application, CALSYNC, APPLICAT
 CalsyncApplication *calsync_application_new          (void);
 CalsyncStore       *calsync_application_get_store    (CalsyncApplication *self);
 GSettings          *calsync_application_get_settings (CalsyncApplication *self);
+/* The one sync engine of the process; every widget listens to its signals. */
+CalsyncSyncEngine  *calsync_application_get_engine   (CalsyncApplication *self);
+CalsyncHttp        *calsync_application_get_http     (CalsyncApplication *self);
+/* The report of the last finished sync, or NULL */
+CalsyncSyncReport  *calsync_application_get_last_report (CalsyncApplication *self);
 
 G_END_DECLS
