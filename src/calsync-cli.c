@@ -590,7 +590,10 @@ run_remove_account (CalsyncCommand *command)
 
   if (!(account = calsync_store_get_account (store, id, &error)))
     {
-      g_printerr (_("calsync: There is no account %" G_GINT64_FORMAT "; --list-accounts shows them\n"), id);
+      g_autofree char *id_text = g_strdup_printf ("%" G_GINT64_FORMAT, id);
+
+      /* Translators: %s is an account id, a number */
+      g_printerr (_("calsync: There is no account %s; --list-accounts shows them\n"), id_text);
       return CALSYNC_EXIT_FAILED;
     }
 
