@@ -1,0 +1,352 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* test-forward.c: `calsync --sync [--json]` while the window's process runs is
+ * forwarded to it: the sync runs in the window, and the command prints what the
+ * headless one would and exits with the same status. The test's application owns
+ * org.example.CalSync on the session bus; the command runs as a subprocess
+ * without a display. */
+#include "config.h"
+
+#include <json-glib/json-glib.h>
+#include <sqlite3.h>
+
+#include "calsync-application.h"
+#include "calsync-fake-google.h"
+#include "calsync-oauth.h"
+#include "calsync-secrets.h"
+#include "calsync-sync-button.h"
+#include "calsync-window.h"
+
+#define ALEX "alex@example.com"
+/* Unique among the tests sharing the keyring (see renumber_account) */
+#define ACCOUNT_ID 4102
+
+static CalsyncApplication *app;
+static CalsyncFakeGoogle *fake;
+static int test_status;
+static guint n_started;
+static gboolean button_spun;
+
+typedef struct
+{
+  int status;
+  char *out;
+  char *err;
+} Run;
+
+static void
+run_clear (Run *run)
+{
+  g_clear_pointer (&run->out, g_free);
+  g_clear_pointer (&run->err, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
+
+static void
+result_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static GAsyncResult *
+spin (GAsyncResult **slot)
+{
+  while (*slot == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return *slot;
+}
+
+/* Seeding: one account, one calendar, tokens in the keyring ------------------ */
+
+static void
+put_event (const char *id,
+           int         day)
+{
+  g_autofree char *json = g_strdup_printf (
+    "{\"kind\":\"calendar#event\",\"id\":\"%s\",\"status\":\"confirmed\",\"summary\":\"Meeting %s\","
+    "\"start\":{\"dateTime\":\"2026-11-%02dT10:00:00+01:00\",\"timeZone\":\"Europe/Berlin\"},"
+    "\"end\":{\"dateTime\":\"2026-11-%02dT11:00:00+01:00\",\"timeZone\":\"Europe/Berlin\"}}",
+    id, id, day, day);
+
+  calsync_fake_google_put_event (fake, ALEX, json);
+}
+
+/* Secrets are keyed by account id in the one keyring that every test of the
+ * suite shares, and tests run in parallel: give this test's account an id no
+ * other test uses, so no other test overwrites its tokens. */
+static void
+renumber_account (CalsyncStore **store,
+                  gint64         from,
+                  gint64         to)
+{
+  g_autofree char *path = g_strdup (calsync_store_get_path (*store));
+  g_autofree char *sql = g_strdup_printf ("UPDATE accounts SET id = %" G_GINT64_FORMAT
+                                          " WHERE id = %" G_GINT64_FORMAT, to, from);
+  g_autoptr(GError) error = NULL;
+  sqlite3 *db = NULL;
+
+  calsync_store_close (*store);
+  g_clear_object (store);
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_changes (db), ==, 1);
+  sqlite3_close (db);
+  *store = calsync_store_open (path, &error);
+  g_assert_no_error (error);
+}
+
+static void
+store_tokens (gint64 account_id)
+{
+  g_autofree char *access = NULL;
+  g_autofree char *refresh = NULL;
+  g_autofree char *json = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  CalsyncTokens tokens = { 0 };
+
+  calsync_fake_oauth_issue_tokens (calsync_fake_google_get_oauth (fake), ALEX, &access, &refresh);
+  tokens.access_token = access;
+  tokens.refresh_token = refresh;
+  tokens.expires_at = g_get_real_time () / G_USEC_PER_SEC + 3600;
+  json = calsync_tokens_to_json (&tokens);
+
+  calsync_secrets_store_async (account_id, "CalSync test", json, NULL, result_cb, &result);
+  g_assert_true (calsync_secrets_store_finish (spin (&result), &error));
+  g_assert_no_error (error);
+}
+
+static gint64
+seed (void)
+{
+  g_autoptr(CalsyncStore) store = NULL;
+  g_autoptr(CalsyncAccount) account = calsync_account_new ();
+  g_autoptr(CalsyncCalendar) calendar = calsync_calendar_new ();
+  g_autoptr(GError) error = NULL;
+  gint64 account_id;
+
+  store = calsync_store_open (NULL, &error);
+  g_assert_no_error (error);
+
+  calsync_account_set_provider (account, "google");
+  calsync_account_set_email (account, ALEX);
+  renumber_account (&store, calsync_store_add_account (store, account, &error), ACCOUNT_ID);
+  g_assert_no_error (error);
+  account_id = ACCOUNT_ID;
+  store_tokens (account_id);
+
+  calsync_fake_google_add_calendar (fake, ALEX, ALEX, ALEX, TRUE);
+  calsync_calendar_set_account_id (calendar, account_id);
+  calsync_calendar_set_remote_id (calendar, ALEX);
+  calsync_calendar_set_name (calendar, ALEX);
+  calsync_calendar_set_is_active (calendar, TRUE);
+  calsync_calendar_set_is_primary (calendar, TRUE);
+  g_assert_cmpint (calsync_store_add_calendar (store, calendar, &error), >, 0);
+  g_assert_no_error (error);
+
+  for (int i = 0; i < 4; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("ev%d", i);
+
+      put_event (id, 2 + i);
+    }
+
+  calsync_store_close (store);
+  return account_id;
+}
+
+/* The command, as a GNOME custom shortcut would run it: no display at all ----- */
+
+static void
+run_calsync (Run        *run,
+             const char *first_arg,
+             ...)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                                                       G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  va_list args;
+
+  g_ptr_array_add (argv, (char *) CALSYNC_BINARY);
+  va_start (args, first_arg);
+  for (const char *arg = first_arg; arg != NULL; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, (char *) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  g_subprocess_launcher_unsetenv (launcher, "DISPLAY");
+  g_subprocess_launcher_unsetenv (launcher, "WAYLAND_DISPLAY");
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+
+  /* The window's main loop keeps running: it is the one doing the sync */
+  g_subprocess_communicate_utf8_async (process, NULL, NULL, result_cb, &result);
+  g_assert_true (g_subprocess_communicate_utf8_finish (process, spin (&result), &run->out, &run->err, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  run->status = g_subprocess_get_exit_status (process);
+}
+
+static JsonObject *
+parse_one_object (JsonParser *parser,
+                  const char *out)
+{
+  g_autoptr(GError) error = NULL;
+  /* Exactly one JSON object and nothing else on stdout (the parser refuses
+   * anything after the first value) */
+  g_assert_true (g_str_has_prefix (out, "{"));
+  g_assert_true (g_str_has_suffix (out, "}\n"));
+  g_assert_true (json_parser_load_from_data (parser, out, -1, &error));
+  g_assert_no_error (error);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)));
+  return json_node_get_object (json_parser_get_root (parser));
+}
+
+static void
+sync_started_cb (CalsyncSyncEngine *engine)
+{
+  CalsyncWindow *window = CALSYNC_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
+  GObject *button = gtk_widget_get_template_child (GTK_WIDGET (window), CALSYNC_TYPE_WINDOW, "sync_button");
+
+  n_started++;
+  button_spun = calsync_sync_button_get_spinning (CALSYNC_SYNC_BUTTON (button));
+}
+
+/* Tests ------------------------------------------------------------------- */
+
+static void
+test_forward_json (void)
+{
+  g_auto(Run) run = { 0 };
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autofree char *expected = NULL;
+  g_autofree char *expected_line = NULL;
+  JsonObject *root;
+
+  n_started = 0;
+  run_calsync (&run, "--sync", "--json", NULL);
+  g_test_message ("stderr: %s", run.err);
+
+  /* It ran in this process, with the window's spinner */
+  g_assert_cmpuint (n_started, ==, 1);
+  g_assert_true (button_spun);
+  g_assert_cmpint (run.status, ==, 0);
+
+  root = parse_one_object (parser, run.out);
+  g_assert_true (json_object_get_boolean_member (root, "success"));
+  g_assert_cmpint (json_object_get_int_member (root, "synced"), ==, 4);
+  expected = calsync_sync_report_to_json (calsync_application_get_last_report (app));
+  expected_line = g_strconcat (expected, "\n", NULL);
+  g_assert_cmpstr (run.out, ==, expected_line);
+}
+
+static void
+test_forward_failure (void)
+{
+  g_auto(Run) run = { 0 };
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *root;
+
+  calsync_http_set_retry_policy (calsync_application_get_http (app), 2, 50, 5000);
+  calsync_fake_google_set_fault (fake, ALEX, CALSYNC_FAKE_FAULT_SERVER_ERROR);
+  n_started = 0;
+  run_calsync (&run, "--sync", "--json", NULL);
+  calsync_fake_google_set_fault (fake, ALEX, CALSYNC_FAKE_FAULT_NONE);
+
+  g_assert_cmpuint (n_started, ==, 1);
+  g_assert_cmpint (run.status, ==, 1);
+  root = parse_one_object (parser, run.out);
+  g_assert_false (json_object_get_boolean_member (root, "success"));
+}
+
+static void
+test_forward_text (void)
+{
+  g_auto(Run) run = { 0 };
+  g_autofree char *expected = NULL;
+
+  put_event ("late", 20);
+  n_started = 0;
+  run_calsync (&run, "--sync", NULL);
+
+  g_assert_cmpuint (n_started, ==, 1);
+  g_assert_cmpint (run.status, ==, 0);
+  expected = calsync_sync_report_to_text (calsync_application_get_last_report (app));
+  g_assert_cmpstr (run.out, ==, expected);
+}
+
+static void
+test_forward_other_command (void)
+{
+  g_auto(Run) run = { 0 };
+
+  /* Not forwarded: runs headless on the same database */
+  n_started = 0;
+  run_calsync (&run, "--list-accounts", NULL);
+  g_assert_cmpuint (n_started, ==, 0);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.out, ALEX));
+}
+
+static gboolean
+run_tests_idle (gpointer data)
+{
+  test_status = g_test_run ();
+  g_application_quit (G_APPLICATION (app));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+activate_cb (GApplication *application)
+{
+  static gboolean started;
+
+  if (started)
+    return;
+  started = TRUE;
+  g_signal_connect (calsync_application_get_engine (app), "sync-started", G_CALLBACK (sync_started_cb), NULL);
+  g_idle_add (run_tests_idle, NULL);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autofree char *tmp = g_dir_make_tmp ("calsync-test-forward-XXXXXX", NULL);
+  g_autoptr(GAsyncResult) result = NULL;
+  gint64 account_id;
+
+  g_setenv ("XDG_DATA_HOME", tmp, TRUE);
+  g_setenv ("XDG_CONFIG_HOME", tmp, TRUE);
+  g_setenv ("CALSYNC_NOW", "2026-11-25T12:00:00+01:00", TRUE);
+  g_setenv ("TZ", "Europe/Berlin", TRUE);
+  g_setenv ("LANGUAGE", "C", TRUE);
+  g_setenv ("LC_ALL", "C.UTF-8", TRUE);
+  tzset ();
+
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/forward/sync-json", test_forward_json);
+  g_test_add_func ("/forward/sync-failure", test_forward_failure);
+  g_test_add_func ("/forward/sync-text", test_forward_text);
+  g_test_add_func ("/forward/other-command", test_forward_other_command);
+
+  fake = calsync_fake_google_new ();
+  calsync_fake_google_export_env (fake);
+  account_id = seed ();
+
+  /* Unique, like the real app: it owns org.example.CalSync while it runs */
+  app = calsync_application_new ();
+  g_signal_connect_after (app, "activate", G_CALLBACK (activate_cb), NULL);
+  g_application_run (G_APPLICATION (app), 0, NULL);
+  g_clear_object (&app);
+
+  calsync_secrets_delete_async (account_id, NULL, result_cb, &result);
+  calsync_secrets_delete_finish (spin (&result), NULL);
+  g_clear_object (&fake);
+  return test_status;
+}

@@ -1,0 +1,761 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* test-sync-ui.c: the sync experience in the real window under Xvfb — Sync button,
+ * toasts, report dialog, shortcuts — against the in-process fake Google with
+ * tokens in the real keyring (run in the D-Bus session with gnome-keyring). */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+
+#include "calsync-application.h"
+#include "calsync-fake-google.h"
+#include "calsync-month-view.h"
+#include "calsync-oauth.h"
+#include "calsync-report-dialog.h"
+#include "calsync-secrets.h"
+#include "calsync-sync-button.h"
+#include "calsync-window.h"
+
+#define ALEX "alex@example.com"
+/* Unique among the tests sharing the keyring (see renumber_account) */
+#define ACCOUNT_ID 4101
+#define TEAM "team@group.calendar.google.com"
+
+static CalsyncApplication *app;
+static CalsyncFakeGoogle *fake;
+static int test_status;
+
+/* Spinning ---------------------------------------------------------------- */
+
+static gboolean
+timeout_cb (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Spins the main loop until @predicate holds or @timeout_ms passes. */
+static gboolean
+wait_until (gboolean (*predicate) (gpointer),
+            gpointer  data,
+            guint     timeout_ms)
+{
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add (timeout_ms, timeout_cb, &timed_out);
+
+  while (!predicate (data) && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+
+  if (!timed_out)
+    g_source_remove (id);
+  return predicate (data);
+}
+
+static gboolean
+always_false (gpointer data)
+{
+  return FALSE;
+}
+
+static void
+settle (guint ms)
+{
+  wait_until (always_false, NULL, ms);
+}
+
+static void
+result_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static GAsyncResult *
+spin (GAsyncResult **slot)
+{
+  while (*slot == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return *slot;
+}
+
+static void
+screenshot (const char *name)
+{
+  const char *dir = g_getenv ("CALSYNC_SCREENSHOT_DIR");
+  g_autofree char *path = NULL;
+  g_autofree char *command = NULL;
+
+  if (dir == NULL)
+    return;
+
+  settle (400);
+  path = g_build_filename (dir, name, NULL);
+  command = g_strdup_printf ("import -window root %s", path);
+  g_assert_true (g_spawn_command_line_sync (command, NULL, NULL, NULL, NULL));
+}
+
+/* Seeding: an account with two calendars, its tokens in the keyring ---------- */
+
+static void
+put_event (const char *calendar,
+           const char *id,
+           const char *summary,
+           int         day)
+{
+  g_autofree char *json = g_strdup_printf (
+    "{\"kind\":\"calendar#event\",\"id\":\"%s\",\"status\":\"confirmed\",\"summary\":\"%s\","
+    "\"start\":{\"dateTime\":\"2026-11-%02dT10:00:00+01:00\",\"timeZone\":\"Europe/Berlin\"},"
+    "\"end\":{\"dateTime\":\"2026-11-%02dT11:00:00+01:00\",\"timeZone\":\"Europe/Berlin\"}}",
+    id, summary, day, day);
+
+  calsync_fake_google_put_event (fake, calendar, json);
+}
+
+static void
+put_events (const char *calendar,
+            const char *prefix,
+            guint       n)
+{
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("%s%u", prefix, i);
+      g_autofree char *summary = g_strdup_printf ("%s meeting %u", prefix, i);
+
+      put_event (calendar, id, summary, 2 + (int) (i % 27));
+    }
+}
+
+/* Secrets are keyed by account id in the one keyring that every test of the
+ * suite shares, and tests run in parallel: give this test's account an id no
+ * other test uses, so no other test overwrites its tokens. */
+static void
+renumber_account (CalsyncStore **store,
+                  gint64         from,
+                  gint64         to)
+{
+  g_autofree char *path = g_strdup (calsync_store_get_path (*store));
+  g_autofree char *sql = g_strdup_printf ("UPDATE accounts SET id = %" G_GINT64_FORMAT
+                                          " WHERE id = %" G_GINT64_FORMAT, to, from);
+  g_autoptr(GError) error = NULL;
+  sqlite3 *db = NULL;
+
+  calsync_store_close (*store);
+  g_clear_object (store);
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_changes (db), ==, 1);
+  sqlite3_close (db);
+  *store = calsync_store_open (path, &error);
+  g_assert_no_error (error);
+}
+
+static void
+store_tokens (gint64 account_id)
+{
+  g_autofree char *access = NULL;
+  g_autofree char *refresh = NULL;
+  g_autofree char *json = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  CalsyncTokens tokens = { 0 };
+
+  calsync_fake_oauth_issue_tokens (calsync_fake_google_get_oauth (fake), ALEX, &access, &refresh);
+  tokens.access_token = access;
+  tokens.refresh_token = refresh;
+  tokens.expires_at = g_get_real_time () / G_USEC_PER_SEC + 3600;
+  json = calsync_tokens_to_json (&tokens);
+
+  calsync_secrets_store_async (account_id, "CalSync test", json, NULL, result_cb, &result);
+  g_assert_true (calsync_secrets_store_finish (spin (&result), &error));
+  g_assert_no_error (error);
+}
+
+static void
+add_calendar (CalsyncStore *store,
+              gint64        account_id,
+              const char   *remote_id,
+              const char   *name,
+              const char   *color)
+{
+  g_autoptr(CalsyncCalendar) calendar = calsync_calendar_new ();
+  g_autoptr(GError) error = NULL;
+
+  calsync_fake_google_add_calendar (fake, ALEX, remote_id, name, g_str_equal (remote_id, ALEX));
+  calsync_calendar_set_account_id (calendar, account_id);
+  calsync_calendar_set_remote_id (calendar, remote_id);
+  calsync_calendar_set_name (calendar, name);
+  calsync_calendar_set_color (calendar, color);
+  calsync_calendar_set_is_active (calendar, TRUE);
+  calsync_calendar_set_is_primary (calendar, g_str_equal (remote_id, ALEX));
+  g_assert_cmpint (calsync_store_add_calendar (store, calendar, &error), >, 0);
+  g_assert_no_error (error);
+}
+
+static void
+seed (void)
+{
+  g_autoptr(CalsyncStore) store = NULL;
+  g_autoptr(CalsyncAccount) account = calsync_account_new ();
+  g_autoptr(GError) error = NULL;
+  gint64 account_id;
+
+  store = calsync_store_open (NULL, &error);
+  g_assert_no_error (error);
+
+  calsync_account_set_provider (account, "google");
+  calsync_account_set_email (account, ALEX);
+  renumber_account (&store, calsync_store_add_account (store, account, &error), ACCOUNT_ID);
+  g_assert_no_error (error);
+  account_id = ACCOUNT_ID;
+  store_tokens (account_id);
+  add_calendar (store, account_id, ALEX, ALEX, "#3584e4");
+  add_calendar (store, account_id, TEAM, "Team", "#2ec27e");
+  put_events (ALEX, "alex", 10);
+  put_events (TEAM, "team", 5);
+
+  calsync_store_close (store);
+}
+
+/* Window helpers ---------------------------------------------------------- */
+
+static CalsyncWindow *
+get_window (void)
+{
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l != NULL; l = l->next)
+    if (CALSYNC_IS_WINDOW (l->data))
+      return l->data;
+
+  g_assert_not_reached ();
+}
+
+static CalsyncSyncButton *
+get_sync_button (void)
+{
+  GObject *button = gtk_widget_get_template_child (GTK_WIDGET (get_window ()), CALSYNC_TYPE_WINDOW,
+                                                   "sync_button");
+
+  g_assert_true (CALSYNC_IS_SYNC_BUTTON (button));
+  return CALSYNC_SYNC_BUTTON (button);
+}
+
+static gboolean
+not_syncing (gpointer data)
+{
+  return !calsync_sync_engine_is_syncing (calsync_application_get_engine (app));
+}
+
+static gboolean
+toast_gone (gpointer data)
+{
+  return calsync_window_get_sync_toast (get_window ()) == NULL;
+}
+
+static gboolean
+has_label (GtkWidget  *widget,
+           const char *text)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget) &&
+      g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0)
+    return TRUE;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    if (has_label (child, text))
+      return TRUE;
+
+  return FALSE;
+}
+
+/* Runs app.sync (what F5 and Ctrl+R activate) and waits for the end */
+static void
+press_f5_and_wait (void)
+{
+  g_action_group_activate_action (G_ACTION_GROUP (app), "sync", NULL);
+  g_assert_true (wait_until (not_syncing, NULL, 60000));
+  settle (300);
+}
+
+static AdwToast *
+assert_sync_toast (const char *title)
+{
+  AdwToast *toast = calsync_window_get_sync_toast (get_window ());
+
+  g_assert_nonnull (toast);
+  g_assert_cmpstr (adw_toast_get_title (toast), ==, title);
+  /* Really on screen, not only queued */
+  g_assert_true (has_label (GTK_WIDGET (get_window ()), title));
+  return toast;
+}
+
+static gpointer
+find_toplevel (GType type)
+{
+  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (G_TYPE_CHECK_INSTANCE_TYPE (l->data, type) && gtk_widget_get_visible (l->data))
+      return l->data;
+  return NULL;
+}
+
+/* Tests ------------------------------------------------------------------- */
+
+static void
+test_button_idle (void)
+{
+  CalsyncSyncButton *button = get_sync_button ();
+  GtkWidget *inner = gtk_widget_get_first_child (GTK_WIDGET (button));
+
+  g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (button)));
+  g_assert_false (calsync_sync_button_get_spinning (button));
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (inner), ==, "Sync calendars (F5)\nNever synced");
+  g_assert_cmpstr (gtk_actionable_get_action_name (GTK_ACTIONABLE (inner)), ==, "app.sync");
+}
+
+static void
+test_last_sync_text (void)
+{
+  gint64 now = g_get_real_time ();
+  const struct { gint64 ago_s; const char *text; } cases[] = {
+    { 10, "Last synced just now" },
+    { 60, "Last synced 1 minute ago" },
+    { 5 * 60, "Last synced 5 minutes ago" },
+    { 2 * 3600, "Last synced 2 hours ago" },
+    { 3 * 86400, "Last synced 3 days ago" },
+  };
+  g_autofree char *never = calsync_sync_button_format_last_sync (0, now);
+
+  g_assert_cmpstr (never, ==, "Never synced");
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text = calsync_sync_button_format_last_sync (now - cases[i].ago_s * G_USEC_PER_SEC, now);
+
+      g_assert_cmpstr (text, ==, cases[i].text);
+    }
+}
+
+static CalsyncCalendarResult *
+result_new (const char *name,
+            guint       synced,
+            const char *error)
+{
+  CalsyncCalendarResult *result = g_new0 (CalsyncCalendarResult, 1);
+
+  result->connection_id = g_strdup ("1");
+  result->provider = g_strdup ("google");
+  result->email = g_strdup (ALEX);
+  result->calendar_name = g_strdup (name);
+  result->success = error == NULL;
+  result->error = g_strdup (error);
+  result->synced = synced;
+  result->total = synced;
+  return result;
+}
+
+static void
+test_toast_titles (void)
+{
+  g_autoptr(CalsyncSyncReport) none = calsync_sync_report_new ();
+  g_autoptr(CalsyncSyncReport) one = calsync_sync_report_new ();
+  g_autoptr(CalsyncSyncReport) offline = calsync_sync_report_new ();
+  g_autoptr(CalsyncSyncReport) failed = calsync_sync_report_new ();
+  const char *offline_text = "You're offline. Check your connection and try again.";
+  g_autofree char *title = NULL;
+  gboolean persistent = TRUE;
+
+  /* No calendars connected: no toast (the empty page says it) */
+  g_assert_null (calsync_report_dialog_toast_title (none, &persistent));
+  g_assert_null (calsync_report_dialog_new_toast (none));
+
+  calsync_sync_report_add (one, result_new ("Primary", 1, NULL));
+  title = calsync_report_dialog_toast_title (one, &persistent);
+  g_assert_cmpstr (title, ==, "Synced 1 calendar — 1 new");
+  g_assert_false (persistent);
+  g_clear_pointer (&title, g_free);
+
+  calsync_sync_report_add (offline, result_new ("Primary", 0, offline_text));
+  calsync_sync_report_add (offline, result_new ("Team", 0, offline_text));
+  title = calsync_report_dialog_toast_title (offline, &persistent);
+  g_assert_cmpstr (title, ==, offline_text);
+  g_assert_true (persistent);
+  g_clear_pointer (&title, g_free);
+
+  calsync_sync_report_add (failed, result_new ("Primary", 0, offline_text));
+  calsync_sync_report_add (failed, result_new ("Team", 0, "Google refused access to this calendar."));
+  calsync_sync_report_add (failed, result_new ("Other", 3, NULL));
+  title = calsync_report_dialog_toast_title (failed, &persistent);
+  g_assert_cmpstr (title, ==, "Could not sync 2 of 3 calendars");
+  g_assert_true (persistent);
+}
+
+static void
+test_f5_first_sync (void)
+{
+  CalsyncSyncButton *button = get_sync_button ();
+  GtkWidget *inner = gtk_widget_get_first_child (GTK_WIDGET (button));
+  AdwToast *toast;
+  gint64 shown_at;
+
+  /* 429 with Retry-After: 1 once: the sync takes a visible second */
+  calsync_fake_google_set_fault (fake, ALEX, CALSYNC_FAKE_FAULT_RATE_LIMIT);
+  g_action_group_activate_action (G_ACTION_GROUP (app), "sync", NULL);
+  g_assert_true (calsync_sync_engine_is_syncing (calsync_application_get_engine (app)));
+  g_assert_true (calsync_sync_button_get_syncing (button));
+  g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (button)));
+  g_assert_true (calsync_sync_button_get_spinning (button));
+  g_assert_true (has_label (GTK_WIDGET (button), "Syncing…"));
+  screenshot ("syncing.png");
+
+  g_assert_true (wait_until (not_syncing, NULL, 60000));
+  calsync_fake_google_set_fault (fake, ALEX, CALSYNC_FAKE_FAULT_NONE);
+  settle (300);
+  g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (button)));
+  g_assert_false (calsync_sync_button_get_spinning (button));
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (inner), ==, "Sync calendars (F5)\nLast synced just now");
+
+  toast = assert_sync_toast ("Synced 2 calendars — 15 new");
+  g_assert_cmpuint (adw_toast_get_timeout (toast), ==, 5);
+  g_assert_cmpstr (adw_toast_get_action_name (toast), ==, "app.show-sync-report");
+
+  /* Dismisses itself about 5 s after it shows */
+  shown_at = g_get_monotonic_time ();
+  g_assert_true (wait_until (toast_gone, NULL, 9000));
+  g_assert_cmpint (g_get_monotonic_time () - shown_at, >=, 3500 * 1000);
+}
+
+/* What a sync that changes nothing costs the views: store emissions, and the
+ * fewest chips any painted frame showed (a flicker would paint an empty month) */
+typedef struct
+{
+  guint n_changed;
+  guint n_frames;
+  guint min_chips;
+  CalsyncMonthView *month;
+} Repaints;
+
+static void
+count_changed_cb (CalsyncStore *store,
+                  Repaints     *repaints)
+{
+  repaints->n_changed++;
+}
+
+static void
+after_paint_cb (GdkFrameClock *clock,
+                Repaints      *repaints)
+{
+  repaints->n_frames++;
+  repaints->min_chips = MIN (repaints->min_chips, calsync_month_view_get_n_events (repaints->month));
+}
+
+static void
+up_to_date_sync_without_flicker (void)
+{
+  CalsyncWindow *window = get_window ();
+  CalsyncStore *store = calsync_application_get_store (app);
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
+  Repaints repaints = { 0, 0, G_MAXUINT, CALSYNC_MONTH_VIEW (calsync_window_get_month_view (window)) };
+  guint chips;
+  gulong changed_id, paint_id;
+
+  /* Let the reload after the previous sync land first (slow under ASan) */
+  do
+    {
+      chips = calsync_month_view_get_n_events (repaints.month);
+      settle (700);
+    }
+  while (chips != calsync_month_view_get_n_events (repaints.month));
+
+  g_assert_cmpuint (chips, >, 0);
+  changed_id = g_signal_connect (store, "changed", G_CALLBACK (count_changed_cb), &repaints);
+  paint_id = g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint_cb), &repaints);
+  /* The toast's animation keeps frames coming while the sync runs */
+  press_f5_and_wait ();
+  settle (500);
+  g_signal_handler_disconnect (store, changed_id);
+  g_signal_handler_disconnect (clock, paint_id);
+
+  g_test_message ("sync with no changes: %u store change(s), %u frames painted, fewest chips %u of %u",
+                  repaints.n_changed, repaints.n_frames, repaints.min_chips, chips);
+  /* last_sync_at is written per calendar: the writes fold into one or two emissions */
+  g_assert_cmpuint (repaints.n_changed, <=, 2);
+  g_assert_cmpuint (repaints.n_frames, >, 0);
+  g_assert_cmpuint (repaints.min_chips, ==, chips);
+  g_assert_cmpuint (calsync_month_view_get_n_events (repaints.month), ==, chips);
+}
+
+static void
+test_changes_toast (void)
+{
+  put_events (ALEX, "new-alex", 10);
+  put_events (TEAM, "new-team", 5);
+  put_event (ALEX, "alex0", "Renamed 0", 3);
+  put_event (ALEX, "alex1", "Renamed 1", 4);
+  put_event (TEAM, "team0", "Renamed team 0", 5);
+  calsync_fake_google_cancel_event (fake, TEAM, "team1");
+
+  press_f5_and_wait ();
+  assert_sync_toast ("Synced 2 calendars — 15 new, 3 updated, 1 removed");
+  screenshot ("toast-success.png");
+
+  /* Nothing changed on the server: the month repaints with the same chips */
+  up_to_date_sync_without_flicker ();
+  assert_sync_toast ("Calendars are up to date");
+}
+
+static gboolean
+dialog_shown (gpointer data)
+{
+  return find_toplevel (CALSYNC_TYPE_REPORT_DIALOG) != NULL;
+}
+
+static void
+assert_copied_json (CalsyncReportDialog *dialog)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *json = calsync_sync_report_to_json (calsync_report_dialog_get_report (dialog));
+  GdkClipboard *clipboard = gtk_widget_get_clipboard (GTK_WIDGET (dialog));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "report.copy-json", NULL));
+  gdk_clipboard_read_text_async (clipboard, NULL, result_cb, &result);
+  text = gdk_clipboard_read_text_finish (clipboard, spin (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (text, ==, json);
+}
+
+static void
+test_failure_toast_stays (void)
+{
+  CalsyncSyncReport *report;
+  CalsyncReportDialog *dialog;
+  AdwToast *toast;
+  const CalsyncCalendarResult *team = NULL;
+
+  calsync_http_set_retry_policy (calsync_application_get_http (app), 2, 50, 5000);
+  calsync_fake_google_set_fault (fake, TEAM, CALSYNC_FAKE_FAULT_SERVER_ERROR);
+  press_f5_and_wait ();
+
+  toast = assert_sync_toast ("Could not sync 1 of 2 calendars");
+  g_assert_cmpuint (adw_toast_get_timeout (toast), ==, 0);
+  settle (6000);
+  g_assert_true (calsync_window_get_sync_toast (get_window ()) == toast);
+  g_assert_true (has_label (GTK_WIDGET (get_window ()), "Could not sync 1 of 2 calendars"));
+  screenshot ("toast-error.png");
+
+  report = calsync_application_get_last_report (app);
+  g_assert_nonnull (report);
+  for (guint i = 0; i < calsync_sync_report_get_n_results (report); i++)
+    if (g_str_equal (calsync_sync_report_get_result (report, i)->calendar_name, "Team"))
+      team = calsync_sync_report_get_result (report, i);
+  g_assert_nonnull (team);
+  g_assert_false (team->success);
+  g_assert_cmpstr (team->error, ==, "Google is not responding right now. Try again later.");
+
+  /* "Details" */
+  g_action_group_activate_action (G_ACTION_GROUP (app), adw_toast_get_action_name (toast) + strlen ("app."), NULL);
+  g_assert_true (wait_until (dialog_shown, NULL, 2000));
+  dialog = find_toplevel (CALSYNC_TYPE_REPORT_DIALOG);
+  g_assert_true (calsync_report_dialog_get_report (dialog) == report);
+  g_assert_nonnull (gtk_list_box_get_row_at_index (calsync_report_dialog_get_list (dialog), 1));
+  g_assert_null (gtk_list_box_get_row_at_index (calsync_report_dialog_get_list (dialog), 2));
+  g_assert_true (has_label (GTK_WIDGET (dialog), "✗"));
+  g_assert_true (has_label (GTK_WIDGET (dialog), "✓"));
+  screenshot ("report-dialog.png");
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
+  screenshot ("report-dialog-dark.png");
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
+  assert_copied_json (dialog);
+  gtk_window_close (GTK_WINDOW (dialog));
+  settle (100);
+
+  /* A later good sync replaces the persistent toast instead of queueing behind it */
+  calsync_fake_google_set_fault (fake, TEAM, CALSYNC_FAKE_FAULT_NONE);
+  press_f5_and_wait ();
+  assert_sync_toast ("Calendars are up to date");
+}
+
+static void
+test_offline (void)
+{
+  g_autofree char *api_url = g_strdup (g_getenv ("CALSYNC_GOOGLE_API_URL"));
+  g_autoptr(GSocket) socket = NULL;
+  g_autoptr(GInetSocketAddress) address = NULL;
+  g_autofree char *closed_url = NULL;
+  CalsyncStore *store = calsync_application_get_store (app);
+  gint64 events_before = calsync_store_count_events (store, 0, NULL);
+
+  /* A port nobody listens on: connection refused, as with no network */
+  socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL);
+  address = G_INET_SOCKET_ADDRESS (g_inet_socket_address_new_from_string ("127.0.0.1", 0));
+  g_assert_true (g_socket_bind (socket, G_SOCKET_ADDRESS (address), TRUE, NULL));
+  g_clear_object (&address);
+  address = G_INET_SOCKET_ADDRESS (g_socket_get_local_address (socket, NULL));
+  closed_url = g_strdup_printf ("http://127.0.0.1:%u/calendar/v3", g_inet_socket_address_get_port (address));
+  g_setenv ("CALSYNC_GOOGLE_API_URL", closed_url, TRUE);
+
+  press_f5_and_wait ();
+  assert_sync_toast ("You're offline. Check your connection and try again.");
+  g_assert_cmpuint (adw_toast_get_timeout (calsync_window_get_sync_toast (get_window ())), ==, 0);
+  /* Nothing lost */
+  g_assert_cmpint (calsync_store_count_events (store, 0, NULL), ==, events_before);
+
+  g_setenv ("CALSYNC_GOOGLE_API_URL", api_url, TRUE);
+}
+
+static GtkWidget *
+find_shortcut (GtkWidget  *widget,
+               const char *action_name)
+{
+  if (GTK_IS_SHORTCUTS_SHORTCUT (widget))
+    {
+      g_autofree char *name = NULL;
+
+      g_object_get (widget, "action-name", &name, NULL);
+      if (g_strcmp0 (name, action_name) == 0)
+        return widget;
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_shortcut (child, action_name);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static void
+test_shortcuts_window (void)
+{
+  GtkWindow *shortcuts;
+  GtkWidget *sync;
+  g_autofree char *accelerator = NULL;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (get_window ()), "win.show-help-overlay", NULL));
+  shortcuts = find_toplevel (GTK_TYPE_SHORTCUTS_WINDOW);
+  g_assert_nonnull (shortcuts);
+
+  sync = find_shortcut (GTK_WIDGET (shortcuts), "app.sync");
+  g_assert_nonnull (sync);
+  g_object_get (sync, "accelerator", &accelerator, NULL);
+  g_assert_nonnull (strstr (accelerator, "F5"));
+  g_assert_nonnull (strstr (accelerator, "<Control>r"));
+  screenshot ("shortcuts.png");
+  gtk_window_destroy (shortcuts);
+}
+
+static int
+minimum_width (GtkWidget *widget)
+{
+  int minimum = 0;
+
+  gtk_widget_measure (widget, GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL, NULL, NULL);
+  return minimum;
+}
+
+/* What the Sync button adds to the header's minimum width, idle and while it
+ * says "Syncing…" (the label ellipsizes: only the spinner needs room) */
+static void
+test_narrow (void)
+{
+  CalsyncWindow *window = get_window ();
+  GtkWidget *button = GTK_WIDGET (get_sync_button ());
+  GtkWidget *header = gtk_widget_get_ancestor (button, ADW_TYPE_HEADER_BAR);
+  int without, idle, syncing;
+
+  if (calsync_window_get_sync_toast (window) != NULL)
+    adw_toast_dismiss (calsync_window_get_sync_toast (window));
+
+  gtk_widget_set_visible (button, FALSE);
+  without = minimum_width (header);
+  gtk_widget_set_visible (button, TRUE);
+  idle = minimum_width (header);
+
+  calsync_fake_google_set_fault (fake, ALEX, CALSYNC_FAKE_FAULT_RATE_LIMIT);
+  g_action_group_activate_action (G_ACTION_GROUP (app), "sync", NULL);
+  syncing = minimum_width (header);
+  g_test_message ("header minimum width: %d without the Sync button, %d with it, %d while syncing",
+                  without, idle, syncing);
+  g_assert_cmpint (idle - without, <=, 48);
+  g_assert_cmpint (syncing - idle, <=, 24);
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 360, 600);
+  screenshot ("narrow-syncing.png");
+  g_assert_true (wait_until (not_syncing, NULL, 60000));
+  calsync_fake_google_set_fault (fake, ALEX, CALSYNC_FAKE_FAULT_NONE);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1100, 760);
+  settle (300);
+}
+
+static gboolean
+run_tests_idle (gpointer data)
+{
+  test_status = g_test_run ();
+  g_application_quit (G_APPLICATION (app));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+activate_cb (GApplication *application)
+{
+  static gboolean started;
+
+  if (started)
+    return;
+  started = TRUE;
+  g_idle_add (run_tests_idle, NULL);
+}
+
+static void
+delete_secrets (void)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  calsync_secrets_delete_async (ACCOUNT_ID, NULL, result_cb, &result);
+  calsync_secrets_delete_finish (spin (&result), NULL);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autofree char *tmp = g_dir_make_tmp ("calsync-test-sync-ui-XXXXXX", NULL);
+
+  g_setenv ("XDG_DATA_HOME", tmp, TRUE);
+  g_setenv ("XDG_CONFIG_HOME", tmp, TRUE);
+  g_setenv ("CALSYNC_NOW", "2026-11-25T12:00:00+01:00", TRUE);
+  g_setenv ("TZ", "Europe/Berlin", TRUE);
+  g_setenv ("LANGUAGE", "C", TRUE);
+  g_setenv ("LC_ALL", "C.UTF-8", TRUE);
+  tzset ();
+
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/sync-ui/last-sync-text", test_last_sync_text);
+  g_test_add_func ("/sync-ui/toast-titles", test_toast_titles);
+  g_test_add_func ("/sync-ui/button-idle", test_button_idle);
+  g_test_add_func ("/sync-ui/f5-first-sync", test_f5_first_sync);
+  g_test_add_func ("/sync-ui/changes-toast", test_changes_toast);
+  g_test_add_func ("/sync-ui/failure-toast-stays", test_failure_toast_stays);
+  g_test_add_func ("/sync-ui/offline", test_offline);
+  g_test_add_func ("/sync-ui/shortcuts-window", test_shortcuts_window);
+  g_test_add_func ("/sync-ui/narrow", test_narrow);
+
+  fake = calsync_fake_google_new ();
+  calsync_fake_google_export_env (fake);
+  seed ();
+
+  app = calsync_application_new ();
+  g_application_set_flags (G_APPLICATION (app),
+                           G_APPLICATION_HANDLES_COMMAND_LINE | G_APPLICATION_NON_UNIQUE);
+  g_signal_connect_after (app, "activate", G_CALLBACK (activate_cb), NULL);
+  g_application_run (G_APPLICATION (app), 0, NULL);
+  g_clear_object (&app);
+
+  delete_secrets ();
+  g_clear_object (&fake);
+  return test_status;
+}
