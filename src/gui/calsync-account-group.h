@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* calsync-account-group.h: one account in Preferences — its status, its calendars
+ * with their on/off switches, Reconnect and Remove. Updated in place. */
+#pragma once
+
+#include <adwaita.h>
+
+#include "calsync-store.h"
+#include "calsync-sync-report.h"
+
+G_BEGIN_DECLS
+
+#define CALSYNC_TYPE_ACCOUNT_GROUP (calsync_account_group_get_type ())
+G_DECLARE_FINAL_TYPE (CalsyncAccountGroup, calsync_account_group, CALSYNC, ACCOUNT_GROUP, AdwPreferencesGroup)
+
+GtkWidget   *calsync_account_group_new             (gint64               account_id);
+gint64       calsync_account_group_get_account_id  (CalsyncAccountGroup *self);
+const char  *calsync_account_group_get_email       (CalsyncAccountGroup *self);
+
+/* Brings the widgets up to date without replacing any of them (focus stays).
+ * @calendars: CalsyncCalendar of the account; @report: (nullable): the last sync */
+void         calsync_account_group_update          (CalsyncAccountGroup *self,
+                                                    CalsyncAccount      *account,
+                                                    GPtrArray           *calendars,
+                                                    CalsyncSyncReport   *report,
+                                                    gboolean             syncing);
+/* Re-renders "Synced 2 minutes ago" texts (called every minute) */
+void         calsync_account_group_refresh_times   (CalsyncAccountGroup *self);
+
+/* For tests and accessibility checks */
+const char  *calsync_account_group_get_status_text (CalsyncAccountGroup *self);
+/* The error line, or NULL */
+const char  *calsync_account_group_get_error_text  (CalsyncAccountGroup *self);
+guint        calsync_account_group_get_n_calendars (CalsyncAccountGroup *self);
+GtkWidget   *calsync_account_group_get_calendar_row (CalsyncAccountGroup *self,
+                                                     gint64               calendar_id);
+GtkWidget   *calsync_account_group_get_calendar_switch (CalsyncAccountGroup *self,
+                                                        gint64               calendar_id);
+GtkWidget   *calsync_account_group_get_reconnect_button (CalsyncAccountGroup *self);
+GtkWidget   *calsync_account_group_get_remove_button    (CalsyncAccountGroup *self);
+
+/* "2 minutes ago", "just now", or a date; @usec and @now_usec unix microseconds */
+char        *calsync_format_time_ago               (gint64               usec,
+                                                    gint64               now_usec);
+
+G_END_DECLS

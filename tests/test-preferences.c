@@ -1,0 +1,768 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* test-preferences.c: the real Preferences window under Xvfb against the fake Google:
+ * Sync Now, accounts and their calendars, the status area, switches, add, reconnect
+ * and remove. Tokens live in the real keyring (D-Bus session of the test suite).
+ *
+ * With CALSYNC_TEST_SCREENSHOTS=DIR set, screenshots of the root window are written
+ * there with ImageMagick's `import`. */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include "calsync-account-group.h"
+#include "calsync-add-account-dialog.h"
+#include "calsync-application.h"
+#include "calsync-fake-google.h"
+#include "calsync-month-view.h"
+#include "calsync-preferences-window.h"
+#include "calsync-secrets.h"
+#include "calsync-window.h"
+
+#define ALEX "alex@example.com"
+#define SAM "sam@example.com"
+#define NEW "new@example.com"
+#define TEAM_ID "team@group.calendar.google.com"
+
+static CalsyncApplication *app;
+static CalsyncFakeGoogle *fake;
+static int test_status;
+static gint64 alex_id, sam_id, alex_primary_id, team_id, sam_primary_id;
+static guint n_finished;
+
+/* Spinning ------------------------------------------------------------------ */
+
+static gboolean
+timeout_cb (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+wait_until (gboolean (*predicate) (gpointer),
+            gpointer  data,
+            guint     timeout_ms)
+{
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add (timeout_ms, timeout_cb, &timed_out);
+
+  while (!predicate (data) && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+
+  if (!timed_out)
+    g_source_remove (id);
+  return predicate (data);
+}
+
+static gboolean
+always_false (gpointer data)
+{
+  return FALSE;
+}
+
+static void
+settle (guint ms)
+{
+  wait_until (always_false, NULL, ms);
+}
+
+static void
+result_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static GAsyncResult *
+spin (GAsyncResult **slot)
+{
+  while (*slot == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return *slot;
+}
+
+static void
+screenshot (const char *name)
+{
+  const char *dir = g_getenv ("CALSYNC_TEST_SCREENSHOTS");
+  g_autofree char *path = NULL;
+  g_autofree char *command = NULL;
+
+  if (dir == NULL)
+    return;
+
+  settle (400);
+  path = g_build_filename (dir, name, NULL);
+  command = g_strdup_printf ("import -window root %s", path);
+  g_assert_true (g_spawn_command_line_sync (command, NULL, NULL, NULL, NULL));
+}
+
+/* Widgets ------------------------------------------------------------------- */
+
+static GtkWindow *
+find_toplevel (GType type)
+{
+  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (G_TYPE_CHECK_INSTANCE_TYPE (l->data, type) && gtk_widget_get_visible (l->data))
+      return l->data;
+  return NULL;
+}
+
+static CalsyncPreferencesWindow *
+open_preferences (void)
+{
+  GtkWindow *window = find_toplevel (CALSYNC_TYPE_PREFERENCES_WINDOW);
+
+  if (window == NULL)
+    {
+      g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
+      window = find_toplevel (CALSYNC_TYPE_PREFERENCES_WINDOW);
+    }
+  g_assert_nonnull (window);
+  settle (100);
+  return CALSYNC_PREFERENCES_WINDOW (window);
+}
+
+static void
+close_preferences (void)
+{
+  GtkWindow *window = find_toplevel (CALSYNC_TYPE_PREFERENCES_WINDOW);
+
+  if (window != NULL)
+    gtk_window_destroy (window);
+  settle (50);
+}
+
+static CalsyncWindow *
+main_window (void)
+{
+  GtkWindow *window = find_toplevel (CALSYNC_TYPE_WINDOW);
+
+  g_assert_nonnull (window);
+  return CALSYNC_WINDOW (window);
+}
+
+static guint
+month_events (void)
+{
+  return calsync_month_view_get_n_events (CALSYNC_MONTH_VIEW (calsync_window_get_month_view (main_window ())));
+}
+
+static gboolean
+status_shown (gpointer data)
+{
+  return calsync_preferences_window_get_status_headline (data) != NULL;
+}
+
+static gboolean
+status_hidden (gpointer data)
+{
+  return calsync_preferences_window_get_status_headline (data) == NULL;
+}
+
+static gboolean
+sync_count_reached (gpointer data)
+{
+  return n_finished >= GPOINTER_TO_UINT (data);
+}
+
+/* Runs app.sync as F5 would and waits for ::sync-finished */
+static CalsyncSyncReport *
+sync_and_wait (void)
+{
+  guint target = n_finished + 1;
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "sync", NULL);
+  g_assert_true (wait_until (sync_count_reached, GUINT_TO_POINTER (target), 30000));
+  settle (100);
+  return calsync_application_get_last_report (app);
+}
+
+static const CalsyncCalendarResult *
+find_result (CalsyncSyncReport *report,
+             gint64             calendar_id)
+{
+  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, calendar_id);
+
+  for (guint i = 0; i < calsync_sync_report_get_n_results (report); i++)
+    if (g_str_equal (calsync_sync_report_get_result (report, i)->connection_id, id))
+      return calsync_sync_report_get_result (report, i);
+  return NULL;
+}
+
+/* Data ---------------------------------------------------------------------- */
+
+static void
+store_tokens (gint64      account_id,
+              const char *email)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *json = NULL;
+  CalsyncTokens tokens = { 0 };
+
+  calsync_fake_oauth_issue_tokens (calsync_fake_google_get_oauth (fake), email,
+                                   &tokens.access_token, &tokens.refresh_token);
+  tokens.expires_at = g_get_real_time () / G_USEC_PER_SEC + 3600;
+  json = calsync_tokens_to_json (&tokens);
+  calsync_secrets_store_async (account_id, "CalSync test", json, NULL, result_cb, &result);
+  g_assert_true (calsync_secrets_store_finish (spin (&result), &error));
+  g_assert_no_error (error);
+  g_free (tokens.access_token);
+  g_free (tokens.refresh_token);
+}
+
+static gint64
+add_account (const char *email)
+{
+  g_autoptr(CalsyncAccount) account = calsync_account_new ();
+  g_autoptr(GError) error = NULL;
+  gint64 id;
+
+  calsync_account_set_provider (account, "google");
+  calsync_account_set_email (account, email);
+  id = calsync_store_add_account (calsync_application_get_store (app), account, &error);
+  g_assert_no_error (error);
+  store_tokens (id, email);
+  return id;
+}
+
+static gint64
+add_calendar (gint64      account_id,
+              const char *email,
+              const char *remote_id,
+              const char *summary,
+              const char *color)
+{
+  g_autoptr(CalsyncCalendar) calendar = calsync_calendar_new ();
+  g_autoptr(GError) error = NULL;
+  gboolean primary = g_str_equal (email, remote_id);
+  gint64 id;
+
+  calsync_fake_google_add_calendar (fake, email, remote_id, summary, primary);
+  calsync_calendar_set_account_id (calendar, account_id);
+  calsync_calendar_set_remote_id (calendar, remote_id);
+  calsync_calendar_set_name (calendar, summary);
+  calsync_calendar_set_color (calendar, color);
+  calsync_calendar_set_is_active (calendar, TRUE);
+  calsync_calendar_set_is_primary (calendar, primary);
+  id = calsync_store_add_calendar (calsync_application_get_store (app), calendar, &error);
+  g_assert_no_error (error);
+  return id;
+}
+
+static void
+put_events (const char *calendar,
+            const char *prefix,
+            guint       n)
+{
+  for (guint i = 0; i < n; i++)
+    {
+      int day = 2 + (int) (i % 26);
+      g_autofree char *json = g_strdup_printf (
+        "{\"kind\":\"calendar#event\",\"id\":\"%s%u\",\"status\":\"confirmed\",\"summary\":\"%s %u\","
+        "\"start\":{\"dateTime\":\"2026-11-%02dT10:00:00+01:00\",\"timeZone\":\"Europe/Berlin\"},"
+        "\"end\":{\"dateTime\":\"2026-11-%02dT11:00:00+01:00\",\"timeZone\":\"Europe/Berlin\"}}",
+        prefix, i, prefix, i, day, day);
+
+      calsync_fake_google_put_event (fake, calendar, json);
+    }
+}
+
+/* The keyring is shared by every test of the suite and secrets are keyed by
+ * account id: a local placeholder account with an id unique to this process
+ * makes the ids of the accounts this test adds unique too (Preferences does
+ * not list local accounts). */
+static void
+reserve_account_ids (void)
+{
+  g_autoptr(CalsyncStore) store = NULL;
+  g_autofree char *path = calsync_store_default_path ();
+  g_autofree char *sql = g_strdup_printf ("INSERT INTO accounts (id, provider, email) "
+                                          "VALUES (%" G_GINT64_FORMAT ", 'local', 'placeholder.invalid')",
+                                          (gint64) getpid () * 1000);
+  sqlite3 *db = NULL;
+
+  store = calsync_store_open (path, NULL);
+  g_assert_nonnull (store);
+  calsync_store_close (store);
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+}
+
+static void
+delete_secret (gint64 account_id)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  calsync_secrets_delete_async (account_id, NULL, result_cb, &result);
+  calsync_secrets_delete_finish (spin (&result), NULL);
+}
+
+/* Tests --------------------------------------------------------------------- */
+
+static void
+test_no_accounts (void)
+{
+  CalsyncPreferencesWindow *prefs = open_preferences ();
+
+  g_assert_cmpuint (calsync_preferences_window_get_n_accounts (prefs), ==, 0);
+  g_assert_false (gtk_widget_get_sensitive (calsync_preferences_window_get_sync_button (prefs)));
+  g_assert_null (calsync_preferences_window_get_status_headline (prefs));
+  screenshot ("preferences-empty.png");
+  close_preferences ();
+}
+
+static void
+test_two_accounts (void)
+{
+  CalsyncPreferencesWindow *prefs;
+  CalsyncAccountGroup *alex, *sam;
+
+  alex_id = add_account (ALEX);
+  alex_primary_id = add_calendar (alex_id, ALEX, ALEX, ALEX, "#3584e4");
+  team_id = add_calendar (alex_id, ALEX, TEAM_ID, "Team", "#e66100");
+  sam_id = add_account (SAM);
+  sam_primary_id = add_calendar (sam_id, SAM, SAM, SAM, "#2ec27e");
+  put_events (ALEX, "Standup", 10);
+  put_events (TEAM_ID, "Planning", 4);
+  put_events (SAM, "Review", 3);
+
+  prefs = open_preferences ();
+  g_assert_cmpuint (calsync_preferences_window_get_n_accounts (prefs), ==, 2);
+  alex = calsync_preferences_window_get_account_group (prefs, alex_id);
+  sam = calsync_preferences_window_get_account_group (prefs, sam_id);
+  g_assert_nonnull (alex);
+  g_assert_nonnull (sam);
+  g_assert_cmpstr (adw_preferences_group_get_title (ADW_PREFERENCES_GROUP (alex)), ==, ALEX);
+  g_assert_cmpuint (calsync_account_group_get_n_calendars (alex), ==, 2);
+  g_assert_cmpuint (calsync_account_group_get_n_calendars (sam), ==, 1);
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (
+                     calsync_account_group_get_calendar_row (alex, team_id))), ==, "Team");
+  g_assert_cmpstr (calsync_account_group_get_status_text (alex), ==, "Never synced");
+  g_assert_true (gtk_widget_get_sensitive (calsync_preferences_window_get_sync_button (prefs)));
+}
+
+static void
+test_sync_now (void)
+{
+  CalsyncPreferencesWindow *prefs = open_preferences ();
+  GtkWidget *button = calsync_preferences_window_get_sync_button (prefs);
+  CalsyncAccountGroup *alex = calsync_preferences_window_get_account_group (prefs, alex_id);
+  g_autofree char *text = NULL;
+  guint target = n_finished + 1;
+
+  g_signal_emit_by_name (button, "clicked");
+  /* ::sync-started arrives before the first request goes out */
+  g_assert_false (gtk_widget_get_sensitive (button));
+  g_assert_cmpstr (calsync_account_group_get_status_text (alex), ==, "Syncing…");
+  g_assert_true (wait_until (sync_count_reached, GUINT_TO_POINTER (target), 30000));
+  settle (100);
+
+  g_assert_true (gtk_widget_get_sensitive (button));
+  g_assert_cmpstr (calsync_preferences_window_get_status_headline (prefs), ==, "Calendar sync completed");
+  text = calsync_preferences_window_dup_status_text (prefs);
+  g_test_message ("status: %s", text);
+  g_assert_nonnull (strstr (text, "✓ " ALEX ": 10 new"));
+  g_assert_nonnull (strstr (text, "✓ Team: 4 new"));
+  g_assert_nonnull (strstr (text, "✓ " SAM ": 3 new"));
+  g_assert_nonnull (strstr (text, "17\nSynced\n"));
+  g_assert_nonnull (strstr (text, "17\nTotal\n"));
+  g_assert_cmpstr (calsync_account_group_get_status_text (alex), ==, "Synced just now");
+  g_assert_null (calsync_account_group_get_error_text (alex));
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (calsync_account_group_get_calendar_row (alex, team_id))),
+                   ==, "Last synced just now");
+  gtk_window_set_default_size (GTK_WINDOW (prefs), 600, 780);
+  screenshot ("preferences-two-accounts.png");
+}
+
+static void
+test_success_clears (void)
+{
+  CalsyncPreferencesWindow *prefs = open_preferences ();
+  gint64 start = g_get_monotonic_time ();
+
+  g_assert_nonnull (calsync_preferences_window_get_status_headline (prefs));
+  g_assert_true (wait_until (status_hidden, prefs, 8000));
+  /* Shown since the end of the previous test: close to five seconds in all */
+  g_assert_cmpint (g_get_monotonic_time () - start, >=, 3 * G_USEC_PER_SEC);
+}
+
+static gboolean
+month_below (gpointer data)
+{
+  return month_events () < GPOINTER_TO_UINT (data);
+}
+
+static void
+test_switch_hides_and_excludes (void)
+{
+  CalsyncPreferencesWindow *prefs = open_preferences ();
+  CalsyncAccountGroup *alex = calsync_preferences_window_get_account_group (prefs, alex_id);
+  GtkWidget *toggle = calsync_account_group_get_calendar_switch (alex, team_id);
+  g_autoptr(CalsyncCalendar) calendar = NULL;
+  CalsyncSyncReport *report;
+  guint before = month_events ();
+
+  g_assert_cmpuint (before, ==, 17);
+  gtk_widget_grab_focus (toggle);
+  gtk_switch_set_active (GTK_SWITCH (toggle), FALSE);
+
+  calendar = calsync_store_get_calendar (calsync_application_get_store (app), team_id, NULL);
+  g_assert_false (calsync_calendar_get_is_active (calendar));
+  g_assert_true (wait_until (month_below, GUINT_TO_POINTER (before), 5000));
+  g_assert_cmpuint (month_events (), ==, 13);
+
+  /* The store's "changed" updated the rows in place: the same switch keeps the focus */
+  settle (200);
+  g_assert_true (calsync_account_group_get_calendar_switch (alex, team_id) == toggle);
+  g_assert_true (gtk_window_get_focus (GTK_WINDOW (prefs)) == toggle);
+  g_assert_false (gtk_switch_get_active (GTK_SWITCH (toggle)));
+
+  report = sync_and_wait ();
+  g_assert_null (find_result (report, team_id));
+  g_assert_nonnull (find_result (report, alex_primary_id));
+  g_assert_cmpuint (month_events (), ==, 13);
+
+  gtk_switch_set_active (GTK_SWITCH (toggle), TRUE);
+  g_assert_true (wait_until (status_hidden, prefs, 8000));
+}
+
+static void
+test_failing_calendar (void)
+{
+  CalsyncPreferencesWindow *prefs = open_preferences ();
+  CalsyncAccountGroup *sam = calsync_preferences_window_get_account_group (prefs, sam_id);
+  CalsyncAccountGroup *alex = calsync_preferences_window_get_account_group (prefs, alex_id);
+  g_autofree char *text = NULL;
+
+  put_events (ALEX, "Extra", 2);
+  calsync_fake_google_put_event (fake, TEAM_ID,
+    "{\"kind\":\"calendar#event\",\"id\":\"Planning0\",\"status\":\"confirmed\",\"summary\":\"Planning moved\","
+    "\"start\":{\"dateTime\":\"2026-11-03T10:00:00+01:00\",\"timeZone\":\"Europe/Berlin\"},"
+    "\"end\":{\"dateTime\":\"2026-11-03T11:00:00+01:00\",\"timeZone\":\"Europe/Berlin\"}}");
+  calsync_fake_google_set_fault (fake, SAM, CALSYNC_FAKE_FAULT_MALFORMED);
+  sync_and_wait ();
+
+  g_assert_cmpstr (calsync_preferences_window_get_status_headline (prefs), ==, "Some calendars could not be synced");
+  text = calsync_preferences_window_dup_status_text (prefs);
+  g_test_message ("status: %s", text);
+  g_assert_nonnull (strstr (text, "✗ " SAM ": "));
+  g_assert_nonnull (strstr (text, "✓ Team: 1 updated"));
+  g_assert_nonnull (strstr (text, "✓ " ALEX ": 2 new"));
+  g_assert_nonnull (calsync_account_group_get_error_text (sam));
+  g_assert_true (g_str_has_prefix (calsync_account_group_get_error_text (sam), SAM ": "));
+  g_assert_null (calsync_account_group_get_error_text (alex));
+  g_assert_true (gtk_widget_has_css_class (calsync_account_group_get_calendar_row (sam, sam_primary_id), "calsync-failed"));
+  gtk_window_set_default_size (GTK_WINDOW (prefs), 600, 780);
+  screenshot ("preferences-error.png");
+
+  /* Errors stay */
+  settle (5500);
+  g_assert_nonnull (calsync_preferences_window_get_status_headline (prefs));
+  calsync_fake_google_set_fault (fake, SAM, CALSYNC_FAKE_FAULT_NONE);
+}
+
+static gboolean
+needs_reconnect_shown (gpointer data)
+{
+  return gtk_widget_get_visible (calsync_account_group_get_reconnect_button (data));
+}
+
+/* Follows the sign-in address like a browser would: the fake consents and
+ * redirects to the loopback server of the flow, in this process. */
+static void
+followed_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (object), result, NULL);
+}
+
+static void
+soup_opener (GtkWindow  *parent,
+             const char *uri)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(SoupMessage) message = soup_message_new ("GET", uri);
+
+  soup_session_send_and_read_async (session, message, G_PRIORITY_DEFAULT, NULL, followed_cb, NULL);
+}
+
+static void
+nowhere_opener (GtkWindow  *parent,
+                const char *uri)
+{
+}
+
+static gboolean
+reconnected (gpointer data)
+{
+  g_autoptr(CalsyncAccount) account = calsync_store_get_account (calsync_application_get_store (app), sam_id, NULL);
+
+  return account != NULL && !calsync_account_get_needs_reconnect (account) &&
+         find_toplevel (CALSYNC_TYPE_ADD_ACCOUNT_DIALOG) == NULL;
+}
+
+static void
+test_reconnect (void)
+{
+  CalsyncPreferencesWindow *prefs = open_preferences ();
+  CalsyncAccountGroup *sam = calsync_preferences_window_get_account_group (prefs, sam_id);
+  CalsyncSyncReport *report;
+
+  calsync_fake_oauth_expire_access_tokens (calsync_fake_google_get_oauth (fake));
+  calsync_fake_oauth_revoke (calsync_fake_google_get_oauth (fake), SAM);
+  report = sync_and_wait ();
+  g_assert_false (find_result (report, sam_primary_id)->success);
+  g_assert_true (wait_until (needs_reconnect_shown, sam, 5000));
+  g_assert_cmpstr (calsync_account_group_get_status_text (sam), ==, "Needs reconnect");
+  g_assert_cmpstr (calsync_account_group_get_error_text (sam), ==,
+                   "Sign-in expired. Reconnect the account in Preferences.");
+  /* The others signed in before the revocation: their refresh still works */
+  gtk_widget_grab_focus (calsync_account_group_get_reconnect_button (sam));
+  screenshot ("preferences-reconnect.png");
+
+  calsync_preferences_window_set_uri_opener (soup_opener);
+  calsync_fake_oauth_set_user (calsync_fake_google_get_oauth (fake), SAM);
+  g_signal_emit_by_name (calsync_account_group_get_reconnect_button (sam), "clicked");
+  g_assert_true (wait_until (reconnected, NULL, 10000));
+  settle (100);
+  g_assert_true (calsync_preferences_window_get_account_group (prefs, sam_id) == sam);
+  g_assert_false (gtk_widget_get_visible (calsync_account_group_get_reconnect_button (sam)));
+
+  report = sync_and_wait ();
+  g_assert_true (calsync_sync_report_get_success (report));
+  g_assert_cmpstr (calsync_account_group_get_status_text (sam), ==, "Synced just now");
+}
+
+static gboolean
+dialog_failed (gpointer data)
+{
+  return calsync_add_account_dialog_get_error_text (data) != NULL;
+}
+
+static gboolean
+three_accounts (gpointer data)
+{
+  return calsync_preferences_window_get_n_accounts (data) == 3 &&
+         find_toplevel (CALSYNC_TYPE_ADD_ACCOUNT_DIALOG) == NULL;
+}
+
+static void
+test_add_account (void)
+{
+  CalsyncPreferencesWindow *prefs = open_preferences ();
+  GtkWindow *dialog;
+  g_autoptr(GPtrArray) accounts = NULL;
+  gint64 new_id = 0;
+
+  /* Cancel: nothing is added */
+  calsync_preferences_window_set_uri_opener (nowhere_opener);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (prefs), "prefs.add-google", NULL));
+  dialog = find_toplevel (CALSYNC_TYPE_ADD_ACCOUNT_DIALOG);
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), ==, "Continue in Your Browser");
+  screenshot ("preferences-add-account.png");
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  settle (100);
+  g_assert_null (find_toplevel (CALSYNC_TYPE_ADD_ACCOUNT_DIALOG));
+  g_assert_cmpuint (calsync_preferences_window_get_n_accounts (prefs), ==, 2);
+
+  /* Consent refused: the dialog says so and stays until closed */
+  calsync_fake_oauth_set_deny (calsync_fake_google_get_oauth (fake), TRUE);
+  calsync_preferences_window_set_uri_opener (soup_opener);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (prefs), "prefs.add-google", NULL));
+  dialog = find_toplevel (CALSYNC_TYPE_ADD_ACCOUNT_DIALOG);
+  g_assert_true (wait_until (dialog_failed, dialog, 10000));
+  g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), ==, "Could Not Connect");
+  g_test_message ("denied: %s", calsync_add_account_dialog_get_error_text (CALSYNC_ADD_ACCOUNT_DIALOG (dialog)));
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  settle (100);
+  g_assert_null (find_toplevel (CALSYNC_TYPE_ADD_ACCOUNT_DIALOG));
+  g_assert_cmpuint (calsync_preferences_window_get_n_accounts (prefs), ==, 2);
+  calsync_fake_oauth_set_deny (calsync_fake_google_get_oauth (fake), FALSE);
+
+  /* Outlook and CalDAV are shown, insensitive: "coming soon" */
+  gtk_widget_activate_action (GTK_WIDGET (prefs), "prefs.add-outlook", NULL);
+  g_assert_null (find_toplevel (CALSYNC_TYPE_ADD_ACCOUNT_DIALOG));
+
+  calsync_fake_google_add_calendar (fake, NEW, NEW, NEW, TRUE);
+  calsync_fake_google_add_calendar (fake, NEW, "holidays@group.v.calendar.google.com", "Holidays", FALSE);
+  calsync_fake_oauth_set_user (calsync_fake_google_get_oauth (fake), NEW);
+  calsync_preferences_window_set_uri_opener (soup_opener);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (prefs), "prefs.add-google", NULL));
+  g_assert_true (wait_until (three_accounts, prefs, 10000));
+
+  accounts = calsync_store_list_accounts (calsync_application_get_store (app), NULL);
+  for (guint i = 0; i < accounts->len; i++)
+    if (g_strcmp0 (calsync_account_get_email (g_ptr_array_index (accounts, i)), NEW) == 0)
+      new_id = calsync_account_get_id (g_ptr_array_index (accounts, i));
+  g_assert_cmpint (new_id, >, 0);
+  g_assert_cmpuint (calsync_account_group_get_n_calendars (calsync_preferences_window_get_account_group (prefs, new_id)), ==, 2);
+  calsync_preferences_window_set_uri_opener (NULL);
+}
+
+static gboolean
+two_accounts (gpointer data)
+{
+  return calsync_preferences_window_get_n_accounts (data) == 2;
+}
+
+static gboolean
+secret_gone (gpointer data)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *secret = NULL;
+
+  calsync_secrets_lookup_async (*(gint64 *) data, NULL, result_cb, &result);
+  secret = calsync_secrets_lookup_finish (spin (&result), &error);
+  return secret == NULL && g_error_matches (error, CALSYNC_SECRETS_ERROR, CALSYNC_SECRETS_ERROR_NOT_FOUND);
+}
+
+static void
+test_remove_account (void)
+{
+  CalsyncPreferencesWindow *prefs = open_preferences ();
+  CalsyncAccountGroup *sam = calsync_preferences_window_get_account_group (prefs, sam_id);
+  GtkWindow *dialog;
+
+  g_signal_emit_by_name (calsync_account_group_get_remove_button (sam), "clicked");
+  dialog = find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), ==, "Remove " SAM "?");
+  g_assert_cmpstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)), ==,
+                   "Its calendars and events are removed from this computer.");
+  g_assert_cmpint (adw_message_dialog_get_response_appearance (ADW_MESSAGE_DIALOG (dialog), "remove"), ==,
+                   ADW_RESPONSE_DESTRUCTIVE);
+
+  /* Cancel keeps it */
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  gtk_window_destroy (dialog);
+  settle (200);
+  g_assert_cmpuint (calsync_preferences_window_get_n_accounts (prefs), ==, 3);
+
+  g_signal_emit_by_name (calsync_account_group_get_remove_button (sam), "clicked");
+  dialog = find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "remove");
+  gtk_window_destroy (dialog);
+  g_assert_true (wait_until (two_accounts, prefs, 5000));
+  g_assert_null (calsync_store_get_account (calsync_application_get_store (app), sam_id, NULL));
+  g_assert_true (wait_until (secret_gone, &sam_id, 5000));
+}
+
+static void
+test_dark_narrow (void)
+{
+  AdwStyleManager *style = adw_style_manager_get_default ();
+  CalsyncPreferencesWindow *prefs;
+
+  /* A fresh window: without a window manager no toast of the last one times out */
+  close_preferences ();
+  prefs = open_preferences ();
+
+  calsync_fake_google_set_fault (fake, TEAM_ID, CALSYNC_FAKE_FAULT_MALFORMED);
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_DARK);
+  gtk_window_set_default_size (GTK_WINDOW (prefs), 360, 760);
+  settle (300);
+  sync_and_wait ();
+  g_assert_true (wait_until (status_shown, prefs, 1000));
+  screenshot ("preferences-dark-narrow.png");
+  /* At 360 px nothing is wider than the window */
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (prefs)), <=, 400);
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
+  calsync_fake_google_set_fault (fake, TEAM_ID, CALSYNC_FAKE_FAULT_NONE);
+  close_preferences ();
+}
+
+/* Main ---------------------------------------------------------------------- */
+
+static void
+sync_finished_cb (void)
+{
+  n_finished++;
+}
+
+static void
+cleanup_secrets (void)
+{
+  g_autoptr(GPtrArray) accounts = calsync_store_list_accounts (calsync_application_get_store (app), NULL);
+
+  for (guint i = 0; accounts != NULL && i < accounts->len; i++)
+    delete_secret (calsync_account_get_id (g_ptr_array_index (accounts, i)));
+}
+
+static gboolean
+run_tests_idle (gpointer data)
+{
+  CalsyncSyncEngine *engine = calsync_application_get_engine (app);
+
+  /* Faults answer at once; no test waits for retries */
+  calsync_http_set_retry_policy (calsync_application_get_http (app), 2, 1, 500);
+  g_signal_connect (engine, "sync-finished", G_CALLBACK (sync_finished_cb), NULL);
+  test_status = g_test_run ();
+  cleanup_secrets ();
+  close_preferences ();
+  g_application_quit (G_APPLICATION (app));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+activate_cb (GApplication *application)
+{
+  static gboolean started;
+
+  if (started)
+    return;
+  started = TRUE;
+  g_idle_add (run_tests_idle, NULL);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autofree char *tmp = g_dir_make_tmp ("calsync-test-preferences-XXXXXX", NULL);
+
+  g_setenv ("XDG_DATA_HOME", tmp, TRUE);
+  g_setenv ("XDG_CONFIG_HOME", tmp, TRUE);
+  g_setenv ("CALSYNC_NOW", "2026-11-25T12:00:00+01:00", TRUE);
+  g_setenv ("TZ", "Europe/Berlin", TRUE);
+  g_setenv ("LANGUAGE", "C", TRUE);
+  g_setenv ("LC_ALL", "C.UTF-8", TRUE);
+  tzset ();
+
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/preferences/no-accounts", test_no_accounts);
+  g_test_add_func ("/preferences/two-accounts", test_two_accounts);
+  g_test_add_func ("/preferences/sync-now", test_sync_now);
+  g_test_add_func ("/preferences/success-clears", test_success_clears);
+  g_test_add_func ("/preferences/switch-hides-and-excludes", test_switch_hides_and_excludes);
+  g_test_add_func ("/preferences/failing-calendar", test_failing_calendar);
+  g_test_add_func ("/preferences/reconnect", test_reconnect);
+  g_test_add_func ("/preferences/add-account", test_add_account);
+  g_test_add_func ("/preferences/remove-account", test_remove_account);
+  g_test_add_func ("/preferences/dark-narrow", test_dark_narrow);
+
+  fake = calsync_fake_google_new ();
+  calsync_fake_google_export_env (fake);
+  reserve_account_ids ();
+
+  app = calsync_application_new ();
+  g_application_set_flags (G_APPLICATION (app),
+                           G_APPLICATION_HANDLES_COMMAND_LINE | G_APPLICATION_NON_UNIQUE);
+  g_signal_connect_after (app, "activate", G_CALLBACK (activate_cb), NULL);
+  g_application_run (G_APPLICATION (app), 0, NULL);
+  g_clear_object (&app);
+  g_clear_object (&fake);
+  g_rmdir (tmp);
+
+  return test_status;
+}
