@@ -7,8 +7,10 @@
 #include <glib/gi18n.h>
 
 #include "calsync-application.h"
+#include "calsync-cli.h"
 #include "calsync-gui.h"
 #include "calsync-preferences-window.h"
+#include "calsync-report-dialog.h"
 #include "calsync-window.h"
 
 struct _CalsyncApplication
@@ -73,10 +75,19 @@ preferences_action (GSimpleAction *action,
                     gpointer       user_data)
 {
   CalsyncApplication *self = user_data;
-  GtkWindow *preferences;
+  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+  GtkWindow *preferences = NULL;
 
-  preferences = calsync_preferences_window_new (self->store, self->settings);
-  gtk_window_set_transient_for (preferences, main_window (self));
+  /* One Preferences window: Ctrl+, again brings it back to the front. */
+  for (GList *l = toplevels; l != NULL && preferences == NULL; l = l->next)
+    if (CALSYNC_IS_PREFERENCES_WINDOW (l->data))
+      preferences = l->data;
+
+  if (preferences == NULL)
+    {
+      preferences = calsync_preferences_window_new (self->store, self->settings);
+      gtk_window_set_transient_for (preferences, main_window (self));
+    }
   gtk_window_present (preferences);
 }
 
@@ -136,6 +147,22 @@ sync_action (GSimpleAction *action,
 }
 
 static void
+show_sync_report_action (GSimpleAction *action,
+                         GVariant      *parameter,
+                         gpointer       user_data)
+{
+  CalsyncApplication *self = user_data;
+  GtkWidget *dialog;
+
+  if (self->last_report == NULL)
+    return;
+
+  dialog = calsync_report_dialog_new (self->last_report);
+  gtk_window_set_transient_for (GTK_WINDOW (dialog), main_window (self));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
 sync_finished_cb (CalsyncSyncEngine  *engine,
                   CalsyncSyncReport  *report,
                   CalsyncApplication *self)
@@ -171,6 +198,7 @@ start_engine (CalsyncApplication *self)
 
 static const GActionEntry app_actions[] = {
   { "sync", sync_action },
+  { "show-sync-report", show_sync_report_action },
   { "quit", quit_action },
   { "preferences", preferences_action },
   { "about", about_action },
@@ -234,14 +262,128 @@ calsync_application_activate (GApplication *app)
   gtk_window_present (window);
 }
 
+/* Forwarded `calsync --sync [--json]` ------------------------------------------
+ *
+ * The command line arrives from another process (calsync_cli_main() found this
+ * instance on the session bus). Its stdout and stderr are the caller's: print
+ * there exactly what the headless command would, and nothing else. */
+
+typedef struct
+{
+  CalsyncApplication *app;              /* held */
+  GApplicationCommandLine *command_line;
+  gboolean json;
+} ForwardedSync;
+
+static void
+print_forwarded_report (GApplicationCommandLine *command_line,
+                        CalsyncSyncReport       *report,
+                        gboolean                 json)
+{
+  g_autofree char *text = json ? calsync_sync_report_to_json (report) : calsync_sync_report_to_text (report);
+
+  if (json)
+    g_application_command_line_print (command_line, "%s\n", text);
+  else
+    g_application_command_line_print (command_line, "%s", text);
+
+  for (guint i = 0; !json && i < calsync_sync_report_get_n_results (report); i++)
+    {
+      const CalsyncCalendarResult *result = calsync_sync_report_get_result (report, i);
+
+      if (!result->success)
+        g_application_command_line_printerr (command_line, "calsync: %s (%s): %s\n",
+                                             result->calendar_name, result->email, result->error);
+    }
+}
+
+static void
+forwarded_sync_done_cb (GObject      *object,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  ForwardedSync *forwarded = user_data;
+  CalsyncApplication *app = forwarded->app;
+  g_autoptr(CalsyncSyncReport) report = NULL;
+  g_autoptr(GError) error = NULL;
+  int status = CALSYNC_EXIT_FAILED;
+
+  report = calsync_sync_engine_sync_finish (CALSYNC_SYNC_ENGINE (object), result, &error);
+  if (report == NULL)
+    g_application_command_line_printerr (forwarded->command_line, "calsync: %s\n", error->message);
+  else
+    {
+      print_forwarded_report (forwarded->command_line, report, forwarded->json);
+      status = calsync_sync_report_get_success (report) ? CALSYNC_EXIT_OK : CALSYNC_EXIT_FAILED;
+    }
+
+  /* The caller exits with this status once its last reference goes */
+  g_application_command_line_set_exit_status (forwarded->command_line, status);
+  g_clear_object (&forwarded->command_line);
+  g_free (forwarded);
+  g_application_release (G_APPLICATION (app));
+}
+
+static int
+run_forwarded_sync (CalsyncApplication      *self,
+                    GApplicationCommandLine *command_line,
+                    gboolean                 json)
+{
+  ForwardedSync *forwarded;
+
+  if (self->engine == NULL)
+    {
+      g_application_command_line_printerr (command_line, "%s\n",
+                                           _("calsync: The calendar database could not be opened"));
+      return CALSYNC_EXIT_FAILED;
+    }
+
+  forwarded = g_new0 (ForwardedSync, 1);
+  forwarded->app = self;
+  forwarded->command_line = g_object_ref (command_line);
+  forwarded->json = json;
+  /* Starts a sync, or joins the one running: the window's spinner and toast show it */
+  g_application_hold (G_APPLICATION (self));
+  calsync_sync_engine_sync_async (self->engine, NULL, self->cancellable, forwarded_sync_done_cb, forwarded);
+  return CALSYNC_EXIT_OK;
+}
+
 static int
 calsync_application_command_line (GApplication            *app,
                                   GApplicationCommandLine *command_line)
 {
-  /* The command line was validated by calsync_cli_main() in the process that received it;
-   * only plain launches reach the primary instance for now. */
-  g_application_activate (app);
-  return EXIT_SUCCESS;
+  CalsyncApplication *self = CALSYNC_APPLICATION (app);
+  g_autoptr(CalsyncCommand) command = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) argv = NULL;
+  int argc = 0;
+
+  argv = g_application_command_line_get_arguments (command_line, &argc);
+  /* Tests run the application with no arguments at all */
+  if (argc == 0)
+    {
+      g_application_activate (app);
+      return CALSYNC_EXIT_OK;
+    }
+
+  if (!(command = calsync_command_parse (argc, argv, &error)))
+    {
+      g_application_command_line_printerr (command_line, "calsync: %s\n", error->message);
+      return CALSYNC_EXIT_USAGE;
+    }
+
+  switch (command->kind)
+    {
+    case CALSYNC_COMMAND_WINDOW:
+      g_application_activate (app);
+      return CALSYNC_EXIT_OK;
+    case CALSYNC_COMMAND_SYNC:
+      return run_forwarded_sync (self, command_line, command->json);
+    default:
+      g_application_command_line_printerr (command_line, "%s\n",
+                                           _("calsync: This command is not available from a running window yet"));
+      return CALSYNC_EXIT_USAGE;
+    }
 }
 
 static void

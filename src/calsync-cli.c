@@ -340,16 +340,72 @@ print_report (CalsyncSyncReport *report,
     }
 }
 
-/* TODO(issue #4): when org.example.CalSync has an owner on the session bus
- * (NameHasOwner), forward the command line to the running window instance
- * (GApplication with G_APPLICATION_HANDLES_COMMAND_LINE) so that its spinner and
- * toast show the sync; return FALSE here while that does not exist. */
+/* Forwarding to a running window -------------------------------------------- */
+
+/* Returned by the forwarding process's own command-line handler: it became the
+ * primary instance itself (the window quit in between), so run headless. */
+#define NOT_FORWARDED 127
+
+/* Without a session bus address, GLib would autolaunch a bus (X11): never do that */
+static gboolean
+has_session_bus_address (void)
+{
+  g_autofree char *socket = g_build_filename (g_get_user_runtime_dir (), "bus", NULL);
+
+  return g_getenv ("DBUS_SESSION_BUS_ADDRESS") != NULL || g_file_test (socket, G_FILE_TEST_EXISTS);
+}
+
+static gboolean
+instance_is_running (void)
+{
+  g_autoptr(GDBusConnection) bus = NULL;
+  g_autoptr(GVariant) reply = NULL;
+  gboolean has_owner = FALSE;
+
+  if (!has_session_bus_address () || !(bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL)))
+    return FALSE;
+
+  reply = g_dbus_connection_call_sync (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                       "org.freedesktop.DBus", "NameHasOwner",
+                                       g_variant_new ("(s)", APP_ID), G_VARIANT_TYPE ("(b)"),
+                                       G_DBUS_CALL_FLAGS_NONE, 2000, NULL, NULL);
+  if (reply != NULL)
+    g_variant_get (reply, "(b)", &has_owner);
+
+  return has_owner;
+}
+
+static int
+not_forwarded_cb (GApplication            *app,
+                  GApplicationCommandLine *command_line)
+{
+  return NOT_FORWARDED;
+}
+
+/* When org.example.CalSync runs, hand it the command line: the sync runs in the
+ * window (its spinner and toast show it) and the window prints the report and
+ * sets the exit status through GApplicationCommandLine. A plain GApplication
+ * does the forwarding: as a remote instance it never emits startup, and it
+ * links nothing that could open a display. */
 static gboolean
 forward_to_running_instance (int    argc,
                              char **argv,
                              int   *exit_status)
 {
-  return FALSE;
+  g_autoptr(GApplication) app = NULL;
+  int status;
+
+  if (!instance_is_running ())
+    return FALSE;
+
+  app = g_application_new (APP_ID, G_APPLICATION_HANDLES_COMMAND_LINE);
+  g_signal_connect (app, "command-line", G_CALLBACK (not_forwarded_cb), NULL);
+  status = g_application_run (app, argc, argv);
+  if (status == NOT_FORWARDED)
+    return FALSE;
+
+  *exit_status = status;
+  return TRUE;
 }
 
 static int

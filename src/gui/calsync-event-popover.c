@@ -28,6 +28,7 @@ struct _CalsyncEventPopover
   GtkListBox *attendees_list;
   GtkWidget *description_scroller;
   GtkLabel *description_label;
+  GtkWidget *edit_button;
 
   /* Owned references */
   CalsyncEvent *event;
@@ -216,6 +217,8 @@ calsync_event_popover_fill (CalsyncEventPopover *self)
   set_optional_text (self->description_label, self->description_scroller,
                      calsync_event_get_description (self->event));
   fill_attendees (self);
+  gtk_actionable_set_action_target_value (GTK_ACTIONABLE (self->edit_button),
+                                          g_variant_new_int64 (calsync_event_get_id (self->event)));
 }
 
 static void
@@ -226,6 +229,29 @@ join_clicked_cb (CalsyncEventPopover *self)
 
   gtk_show_uri (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, url, GDK_CURRENT_TIME);
   gtk_popover_popdown (GTK_POPOVER (self));
+}
+
+/* The button's action (win.edit-event) has run by now: it opens the editor. */
+static void
+edit_clicked_cb (CalsyncEventPopover *self)
+{
+  gtk_popover_popdown (GTK_POPOVER (self));
+}
+
+/* The window keeps pointing at the focused label or button of a closed popover;
+ * once the popover is gone, showing the next one trips over that stale focus
+ * (GTK 4.8). Give the focus back to the event the popover belongs to. */
+static void
+calsync_event_popover_closed (GtkPopover *popover)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (popover));
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+
+  if (focus != NULL && gtk_widget_is_ancestor (focus, GTK_WIDGET (popover)))
+    gtk_root_set_focus (root, NULL);
+
+  if (GTK_POPOVER_CLASS (calsync_event_popover_parent_class)->closed != NULL)
+    GTK_POPOVER_CLASS (calsync_event_popover_parent_class)->closed (popover);
 }
 
 static void
@@ -246,6 +272,7 @@ calsync_event_popover_class_init (CalsyncEventPopoverClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = calsync_event_popover_dispose;
+  GTK_POPOVER_CLASS (klass)->closed = calsync_event_popover_closed;
 
   calsync_gui_ensure_resources ();
   gtk_widget_class_set_template_from_resource (widget_class,
@@ -262,7 +289,9 @@ calsync_event_popover_class_init (CalsyncEventPopoverClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CalsyncEventPopover, attendees_list);
   gtk_widget_class_bind_template_child (widget_class, CalsyncEventPopover, description_scroller);
   gtk_widget_class_bind_template_child (widget_class, CalsyncEventPopover, description_label);
+  gtk_widget_class_bind_template_child (widget_class, CalsyncEventPopover, edit_button);
   gtk_widget_class_bind_template_callback (widget_class, join_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, edit_clicked_cb);
 }
 
 static void

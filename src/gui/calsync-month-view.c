@@ -704,6 +704,42 @@ scroll_cb (GtkEventControllerScroll *controller,
   return TRUE;
 }
 
+/* Index of the day cell at (@x, @y) when nothing else (an event, a "+N" button) is
+ * there, else -1. */
+static int
+free_cell_at (CalsyncMonthView *self,
+              double            x,
+              double            y)
+{
+  GtkWidget *picked = gtk_widget_pick (GTK_WIDGET (self), x, y, GTK_PICK_DEFAULT);
+
+  for (int i = 0; picked != NULL && i < N_CELLS; i++)
+    if (picked == self->cells[i] || gtk_widget_is_ancestor (picked, self->cells[i]))
+      return i;
+  return -1;
+}
+
+/* Double-click on a free spot of a day: a new one-hour event at 09:00 that day. */
+static void
+pressed_cb (GtkGestureClick  *gesture,
+            int               n_press,
+            double            x,
+            double            y,
+            CalsyncMonthView *self)
+{
+  g_autoptr(GDateTime) day = NULL;
+  g_autoptr(GDateTime) start = NULL;
+  int cell;
+
+  if (n_press != 2 || self->grid_start == NULL || (cell = free_cell_at (self, x, y)) < 0)
+    return;
+
+  day = cell_date (self, cell);
+  start = g_date_time_new_local (g_date_time_get_year (day), g_date_time_get_month (day),
+                                 g_date_time_get_day_of_month (day), 9, 0, 0);
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.new-event-at", "x", g_date_time_to_unix (start));
+}
+
 static gboolean
 minute_tick_cb (gpointer user_data)
 {
@@ -789,6 +825,7 @@ static void
 calsync_month_view_init (CalsyncMonthView *self)
 {
   GtkEventController *scroll;
+  GtkGesture *click;
 
   self->segments = g_array_new (FALSE, TRUE, sizeof (Segment));
   self->created_lanes = 4; /* enough for a 1280×800 window; grows on demand */
@@ -801,6 +838,11 @@ calsync_month_view_init (CalsyncMonthView *self)
                                             GTK_EVENT_CONTROLLER_SCROLL_DISCRETE);
   g_signal_connect (scroll, "scroll", G_CALLBACK (scroll_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self), scroll);
+
+  click = gtk_gesture_click_new ();
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_PRIMARY);
+  g_signal_connect (click, "pressed", G_CALLBACK (pressed_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
 
   self->timeout_id = g_timeout_add_seconds (60, minute_tick_cb, self);
 }

@@ -1,13 +1,19 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* calsync-preferences-window.c: accounts, their calendars, and the sync window. */
+/* calsync-preferences-window.c: accounts, their calendars, Sync Now with the outcome
+ * of the last sync, and the sync window. */
 #define G_LOG_DOMAIN "calsync-preferences-window"
 
 #include "config.h"
 
 #include <glib/gi18n.h>
 
+#include "calsync-application.h"
 #include "calsync-gui.h"
 #include "calsync-preferences-window.h"
+#include "calsync-secrets.h"
+
+/* A success status goes away by itself after this long; errors stay */
+#define STATUS_CLEAR_SECONDS 5
 
 struct _CalsyncPreferencesWindow
 {
@@ -15,8 +21,15 @@ struct _CalsyncPreferencesWindow
 
   /* Template widgets */
   AdwPreferencesPage *accounts_page;
-  AdwPreferencesGroup *accounts_group;
-  GtkWidget *no_accounts_row;
+  GtkButton *sync_button;
+  GtkSpinner *sync_spinner;
+  GtkLabel *sync_label;
+  GtkWidget *status_box;
+  GtkLabel *status_headline;
+  GtkWidget *stats_box;
+  GtkWidget *breakdown_box;
+  GtkWidget *empty_group;
+  AdwPreferencesGroup *add_group;
   AdwPreferencesPage *sync_page;
   GtkSpinButton *months_back_spin;
   GtkSpinButton *months_ahead_spin;
@@ -24,145 +37,555 @@ struct _CalsyncPreferencesWindow
   /* Owned references */
   CalsyncStore *store;
   GSettings *settings;
-  GPtrArray *account_groups;
+  CalsyncSyncEngine *engine;
+  CalsyncHttp *http;
+  CalsyncSyncReport *report;   /* last finished sync, or NULL */
+  GHashTable *groups;          /* account id → CalsyncAccountGroup (widget owned by the page) */
+  GCancellable *cancellable;
+
+  guint clear_status_id;
+  guint relayout_id;
+  guint minute_id;
+  gboolean syncing;
 };
 
 G_DEFINE_FINAL_TYPE (CalsyncPreferencesWindow, calsync_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
 
-static const char *
-provider_label (const char *provider)
+static CalsyncUriOpener uri_opener;
+
+void
+calsync_preferences_window_set_uri_opener (CalsyncUriOpener opener)
 {
-  if (g_strcmp0 (provider, "google") == 0)
-    return _("Google");
-  if (g_strcmp0 (provider, "outlook") == 0)
-    return _("Outlook");
-  if (g_strcmp0 (provider, "caldav") == 0)
-    return _("CalDAV");
-  return _("On This Computer");
-}
-
-static char *
-last_sync_text (gint64 usec)
-{
-  g_autoptr(GDateTime) when = NULL;
-  g_autofree char *text = NULL;
-
-  if (usec <= 0)
-    return g_strdup (_("Never synced"));
-
-  when = g_date_time_new_from_unix_local (usec / G_USEC_PER_SEC);
-  /* Translators: strftime(3) format of a last sync time */
-  text = g_date_time_format (when, _("%-d %b %Y, %H:%M"));
-  /* Translators: %s is a date and time */
-  return g_strdup_printf (_("Last synced %s"), g_strstrip (text));
+  uri_opener = opener;
 }
 
 static void
-active_changed_cb (GtkSwitch                *toggle,
-                   GParamSpec               *pspec,
-                   CalsyncPreferencesWindow *self)
+add_toast (CalsyncPreferencesWindow *self,
+           const char               *text)
 {
-  gint64 calendar_id = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (toggle), "calendar-id"));
+  /* Toast titles are Pango markup in libadwaita 1.2 */
+  g_autofree char *escaped = g_markup_escape_text (text, -1);
+  AdwToast *toast = adw_toast_new (escaped);
+
+  adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), toast);
+}
+
+/* Sync Now ------------------------------------------------------------------ */
+
+static void
+update_sync_button (CalsyncPreferencesWindow *self,
+                    guint                     n_active)
+{
+  gtk_widget_set_sensitive (GTK_WIDGET (self->sync_button),
+                            self->engine != NULL && n_active > 0 && !self->syncing);
+  gtk_widget_set_visible (GTK_WIDGET (self->sync_spinner), self->syncing);
+  gtk_spinner_set_spinning (self->sync_spinner, self->syncing);
+  gtk_label_set_text_with_mnemonic (self->sync_label, self->syncing ? _("Syncing…") : _("_Sync Now"));
+}
+
+static void
+sync_clicked_cb (CalsyncPreferencesWindow *self)
+{
+  GApplication *app = g_application_get_default ();
+
+  /* app.sync starts a sync or joins the running one; its signals update us */
+  if (app != NULL && g_action_group_has_action (G_ACTION_GROUP (app), "sync"))
+    g_action_group_activate_action (G_ACTION_GROUP (app), "sync", NULL);
+}
+
+/* F5 and Ctrl+R here too: this window is not one of the application's, so the
+ * app's accelerators do not reach it */
+static gboolean
+sync_shortcut_cb (GtkWidget *widget,
+                  GVariant  *args,
+                  gpointer   user_data)
+{
+  CalsyncPreferencesWindow *self = CALSYNC_PREFERENCES_WINDOW (widget);
+
+  if (!gtk_widget_is_sensitive (GTK_WIDGET (self->sync_button)))
+    return FALSE;
+  sync_clicked_cb (self);
+  return TRUE;
+}
+
+/* Status area --------------------------------------------------------------- */
+
+static void
+clear_box (GtkWidget *box)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (box)) != NULL)
+    gtk_box_remove (GTK_BOX (box), child);
+}
+
+static void
+add_stat (CalsyncPreferencesWindow *self,
+          guint                     value,
+          const char               *caption)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  g_autofree char *number = g_strdup_printf ("%u", value);
+  GtkWidget *number_label = gtk_label_new (number);
+  GtkWidget *caption_label = gtk_label_new (caption);
+  g_autofree char *accessible = g_strdup_printf ("%s: %u", caption, value);
+
+  gtk_widget_add_css_class (number_label, "title-3");
+  gtk_widget_add_css_class (number_label, "numeric");
+  gtk_widget_add_css_class (caption_label, "caption");
+  gtk_widget_add_css_class (caption_label, "dim-label");
+  gtk_label_set_ellipsize (GTK_LABEL (caption_label), PANGO_ELLIPSIZE_END);
+  /* Columns as wide as their words, sharing what is left: fits 360 px */
+  gtk_widget_set_hexpand (box, TRUE);
+  gtk_box_append (GTK_BOX (box), number_label);
+  gtk_box_append (GTK_BOX (box), caption_label);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (box), GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
+  gtk_box_append (GTK_BOX (self->stats_box), box);
+}
+
+/* "Primary: 10 new, 2 updated" / "Team: Sign-in expired. …" */
+static char *
+breakdown_line (const CalsyncCalendarResult *result)
+{
+  g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *joined = NULL;
+
+  if (!result->success)
+    /* Translators: ✗ marks a calendar that failed; %s: calendar name, %s: error */
+    return g_strdup_printf (_("✗ %s: %s"), result->calendar_name, result->error ? result->error : "");
+
+  if (result->synced > 0)
+    g_ptr_array_add (parts, g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u new", "%u new", result->synced), result->synced));
+  if (result->updated > 0)
+    g_ptr_array_add (parts, g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u updated", "%u updated", result->updated), result->updated));
+  if (result->deleted > 0)
+    g_ptr_array_add (parts, g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u removed", "%u removed", result->deleted), result->deleted));
+  if (parts->len == 0)
+    g_ptr_array_add (parts, g_strdup (_("up to date")));
+  g_ptr_array_add (parts, NULL);
+
+  joined = g_strjoinv (_(", "), (char **) parts->pdata);
+  /* Translators: ✓ marks a calendar that synced; %s: calendar name, %s: "10 new, 2 updated" */
+  return g_strdup_printf (_("✓ %s: %s"), result->calendar_name, joined);
+}
+
+static void
+add_breakdown_line (CalsyncPreferencesWindow    *self,
+                    const CalsyncCalendarResult *result)
+{
+  g_autofree char *text = breakdown_line (result);
+  GtkWidget *label = gtk_label_new (text);
+
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_selectable (GTK_LABEL (label), FALSE);
+  gtk_widget_add_css_class (label, result->success ? "calsync-result-ok" : "calsync-result-failed");
+  gtk_box_append (GTK_BOX (self->breakdown_box), label);
+}
+
+static void
+hide_status (CalsyncPreferencesWindow *self)
+{
+  g_clear_handle_id (&self->clear_status_id, g_source_remove);
+  gtk_widget_set_visible (self->status_box, FALSE);
+}
+
+static gboolean
+clear_status_cb (gpointer user_data)
+{
+  CalsyncPreferencesWindow *self = user_data;
+
+  self->clear_status_id = 0;
+  gtk_widget_set_visible (self->status_box, FALSE);
+  return G_SOURCE_REMOVE;
+}
+
+/* GTK 4.8 keeps a stale height for the wrapped lines the first time the status
+ * shows in a narrow window (the card cut its last line off): measure again */
+static gboolean
+relayout_cb (gpointer user_data)
+{
+  CalsyncPreferencesWindow *self = user_data;
+
+  self->relayout_id = 0;
+  gtk_widget_queue_resize (self->breakdown_box);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+show_status (CalsyncPreferencesWindow *self,
+             CalsyncSyncReport        *report)
+{
+  CalsyncCalendarResult totals = { 0 };
+  gboolean success = calsync_sync_report_get_success (report);
+
+  hide_status (self);
+  if (calsync_sync_report_get_n_results (report) == 0)
+    return;
+
+  gtk_label_set_text (self->status_headline,
+                      success ? _("Calendar sync completed") : _("Some calendars could not be synced"));
+  gtk_widget_remove_css_class (GTK_WIDGET (self->status_headline), success ? "error" : "success");
+  gtk_widget_add_css_class (GTK_WIDGET (self->status_headline), success ? "success" : "error");
+
+  calsync_sync_report_get_totals (report, &totals);
+  clear_box (self->stats_box);
+  add_stat (self, totals.synced, C_("sync statistics", "Synced"));
+  add_stat (self, totals.updated, C_("sync statistics", "Updated"));
+  add_stat (self, totals.skipped, C_("sync statistics", "Skipped"));
+  add_stat (self, totals.deleted, C_("sync statistics", "Removed"));
+  add_stat (self, totals.total, C_("sync statistics", "Total"));
+
+  clear_box (self->breakdown_box);
+  for (guint i = 0; i < calsync_sync_report_get_n_results (report); i++)
+    add_breakdown_line (self, calsync_sync_report_get_result (report, i));
+
+  gtk_widget_set_visible (self->status_box, TRUE);
+  g_clear_handle_id (&self->relayout_id, g_source_remove);
+  self->relayout_id = g_idle_add (relayout_cb, self);
+  if (success)
+    self->clear_status_id = g_timeout_add_seconds (STATUS_CLEAR_SECONDS, clear_status_cb, self);
+}
+
+/* Accounts ------------------------------------------------------------------ */
+
+static void start_sign_in (CalsyncPreferencesWindow *self);
+
+static void
+calendar_toggled_cb (CalsyncAccountGroup      *group,
+                     gint64                    calendar_id,
+                     gboolean                  active,
+                     CalsyncPreferencesWindow *self)
+{
   g_autoptr(GError) error = NULL;
 
-  if (!calsync_store_set_calendar_active (self->store, calendar_id, gtk_switch_get_active (toggle), &error))
-    g_warning ("Could not change the calendar: %s", error->message);
+  /* The views and this window follow from the store's "changed" */
+  if (!calsync_store_set_calendar_active (self->store, calendar_id, active, &error))
+    add_toast (self, error->message);
 }
 
-static GtkWidget *
-calendar_row (CalsyncPreferencesWindow *self,
-              CalsyncCalendar          *calendar)
+static void
+reconnect_cb (CalsyncAccountGroup      *group,
+              CalsyncPreferencesWindow *self)
 {
-  GtkWidget *row = adw_action_row_new ();
-  GtkWidget *toggle = gtk_switch_new ();
-  GtkWidget *swatch = gtk_image_new_from_icon_name ("media-record-symbolic");
-  g_autofree char *subtitle = last_sync_text (calsync_calendar_get_last_sync_at (calendar));
-  g_autofree char *css = g_strdup_printf ("color: %s;", calsync_calendar_get_color (calendar));
-
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), calsync_calendar_get_name (calendar));
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-  adw_action_row_add_prefix (ADW_ACTION_ROW (row), swatch);
-  gtk_widget_set_valign (toggle, GTK_ALIGN_CENTER);
-  gtk_switch_set_active (GTK_SWITCH (toggle), calsync_calendar_get_is_active (calendar));
-  g_object_set_data (G_OBJECT (toggle), "calendar-id",
-                     GSIZE_TO_POINTER ((gsize) calsync_calendar_get_id (calendar)));
-  g_signal_connect (toggle, "notify::active", G_CALLBACK (active_changed_cb), self);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), toggle);
-  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), toggle);
-
-  {
-    /* Colour swatch: one small provider per row (a handful of calendars) */
-    g_autoptr(GtkCssProvider) provider = gtk_css_provider_new ();
-    g_autofree char *rule = g_strdup_printf ("image { %s }", css);
-
-    gtk_css_provider_load_from_data (provider, rule, -1);
-    gtk_style_context_add_provider (gtk_widget_get_style_context (swatch),
-                                    GTK_STYLE_PROVIDER (provider),
-                                    GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
-  }
-
-  return row;
+  /* Signing in as the same address updates this account */
+  start_sign_in (self);
 }
 
-static GtkWidget *
-account_group (CalsyncPreferencesWindow *self,
-               CalsyncAccount           *account)
+static void remove_account_cb (CalsyncAccountGroup *group, CalsyncPreferencesWindow *self);
+
+static CalsyncAccountGroup *
+ensure_group (CalsyncPreferencesWindow *self,
+              gint64                    account_id)
 {
-  GtkWidget *group = adw_preferences_group_new ();
-  g_autoptr(GPtrArray) calendars = NULL;
-  const char *error_text = calsync_account_get_last_error (account);
+  GtkWidget *group = g_hash_table_lookup (self->groups, &account_id);
 
-  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), calsync_account_get_email (account));
-  adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group),
-                                         calsync_account_get_needs_reconnect (account)
-                                           ? _("Needs reconnect")
-                                           : error_text && *error_text ? error_text
-                                           : provider_label (calsync_account_get_provider (account)));
+  if (group != NULL)
+    return CALSYNC_ACCOUNT_GROUP (group);
 
-  calendars = calsync_store_list_calendars (self->store, calsync_account_get_id (account), NULL);
+  group = calsync_account_group_new (account_id);
+  g_signal_connect_object (group, "calendar-toggled", G_CALLBACK (calendar_toggled_cb), self, 0);
+  g_signal_connect_object (group, "reconnect", G_CALLBACK (reconnect_cb), self, 0);
+  g_signal_connect_object (group, "remove", G_CALLBACK (remove_account_cb), self, 0);
+
+  /* Accounts go above "Add Account…": take that group out and put it back after */
+  g_object_ref (self->add_group);
+  adw_preferences_page_remove (self->accounts_page, self->add_group);
+  adw_preferences_page_add (self->accounts_page, ADW_PREFERENCES_GROUP (group));
+  adw_preferences_page_add (self->accounts_page, self->add_group);
+  g_object_unref (self->add_group);
+
+  g_hash_table_insert (self->groups, g_memdup2 (&account_id, sizeof account_id), group);
+  return CALSYNC_ACCOUNT_GROUP (group);
+}
+
+static guint
+count_active (GPtrArray *calendars)
+{
+  guint n = 0;
+
   for (guint i = 0; calendars != NULL && i < calendars->len; i++)
-    adw_preferences_group_add (ADW_PREFERENCES_GROUP (group),
-                               calendar_row (self, g_ptr_array_index (calendars, i)));
-
-  return group;
+    n += calsync_calendar_get_is_active (g_ptr_array_index (calendars, i)) ? 1 : 0;
+  return n;
 }
 
+/* Brings every group up to date in place; only new and removed accounts add or
+ * remove a group, so the switch someone is using stays where it is. */
 static void
 reload_accounts (CalsyncPreferencesWindow *self)
 {
   g_autoptr(GPtrArray) accounts = calsync_store_list_accounts (self->store, NULL);
-  gboolean any = FALSE;
-
-  for (guint i = 0; i < self->account_groups->len; i++)
-    adw_preferences_page_remove (self->accounts_page, g_ptr_array_index (self->account_groups, i));
-  g_ptr_array_set_size (self->account_groups, 0);
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_int64_hash, g_int64_equal);
+  GHashTableIter iter;
+  gpointer key, value;
+  guint n_active = 0;
 
   for (guint i = 0; accounts != NULL && i < accounts->len; i++)
     {
       CalsyncAccount *account = g_ptr_array_index (accounts, i);
-      GtkWidget *group;
+      gint64 id = calsync_account_get_id (account);
+      g_autoptr(GPtrArray) calendars = NULL;
+      CalsyncAccountGroup *group;
 
       if (g_strcmp0 (calsync_account_get_provider (account), "local") == 0)
         continue;
 
-      group = account_group (self, account);
-      adw_preferences_page_add (self->accounts_page, ADW_PREFERENCES_GROUP (group));
-      g_ptr_array_add (self->account_groups, group);
-      any = TRUE;
+      calendars = calsync_store_list_calendars (self->store, id, NULL);
+      group = ensure_group (self, id);
+      calsync_account_group_update (group, account, calendars, self->report, self->syncing);
+      if (g_hash_table_lookup_extended (self->groups, &id, &key, NULL))
+        g_hash_table_add (seen, key);
+      n_active += count_active (calendars);
     }
 
-  gtk_widget_set_visible (self->no_accounts_row, !any);
+  g_hash_table_iter_init (&iter, self->groups);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    if (!g_hash_table_contains (seen, key))
+      {
+        adw_preferences_page_remove (self->accounts_page, ADW_PREFERENCES_GROUP (value));
+        g_hash_table_iter_remove (&iter);
+      }
+
+  gtk_widget_set_visible (self->empty_group, g_hash_table_size (self->groups) == 0);
+  update_sync_button (self, n_active);
 }
+
+static gboolean
+minute_cb (gpointer user_data)
+{
+  CalsyncPreferencesWindow *self = user_data;
+  GHashTableIter iter;
+  gpointer group;
+
+  /* Only the "2 minutes ago" texts age; nothing is read again */
+  g_hash_table_iter_init (&iter, self->groups);
+  while (g_hash_table_iter_next (&iter, NULL, &group))
+    calsync_account_group_refresh_times (group);
+  return G_SOURCE_CONTINUE;
+}
+
+/* Engine signals ------------------------------------------------------------ */
+
+static void
+sync_started_cb (CalsyncSyncEngine        *engine,
+                 CalsyncPreferencesWindow *self)
+{
+  self->syncing = TRUE;
+  hide_status (self);
+  reload_accounts (self);
+}
+
+static void
+sync_finished_cb (CalsyncSyncEngine        *engine,
+                  CalsyncSyncReport        *report,
+                  CalsyncPreferencesWindow *self)
+{
+  self->syncing = calsync_sync_engine_is_syncing (engine);
+  g_set_object (&self->report, report);
+  show_status (self, report);
+  reload_accounts (self);
+}
+
+/* Add, reconnect and remove ------------------------------------------------- */
+
+static void
+account_added_cb (CalsyncAddAccountDialog  *dialog,
+                  CalsyncAccount           *account,
+                  guint                     n_calendars,
+                  CalsyncPreferencesWindow *self)
+{
+  g_autofree char *text = NULL;
+
+  text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Connected %s with %u calendar",
+                                       "Connected %s with %u calendars", n_calendars),
+                          calsync_account_get_email (account), n_calendars);
+  add_toast (self, text);
+  reload_accounts (self);
+}
+
+static void
+start_sign_in (CalsyncPreferencesWindow *self)
+{
+  CalsyncAddAccountDialog *dialog;
+  g_autoptr(GError) error = NULL;
+
+  dialog = calsync_add_account_dialog_new (GTK_WINDOW (self), self->store, self->http, uri_opener);
+  g_signal_connect_object (dialog, "account-added", G_CALLBACK (account_added_cb), self, 0);
+  if (!calsync_add_account_dialog_start (dialog, &error))
+    {
+      add_toast (self, error->message);
+      gtk_window_destroy (GTK_WINDOW (dialog));
+    }
+}
+
+void
+calsync_preferences_window_add_google (CalsyncPreferencesWindow *self)
+{
+  g_return_if_fail (CALSYNC_IS_PREFERENCES_WINDOW (self));
+
+  start_sign_in (self);
+}
+
+static void
+add_google_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  start_sign_in (CALSYNC_PREFERENCES_WINDOW (widget));
+}
+
+static void
+coming_soon_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  /* Disabled; Outlook and CalDAV sign-in come with their providers */
+}
+
+static void
+secret_deleted_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!calsync_secrets_delete_finish (result, &error) &&
+      !g_error_matches (error, CALSYNC_SECRETS_ERROR, CALSYNC_SECRETS_ERROR_NOT_FOUND) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_warning ("Could not delete the sign-in of a removed account: %s", error->message);
+}
+
+typedef struct
+{
+  CalsyncStore *store;
+  gint64 account_id;
+  char *email;
+} RemoveData;
+
+static void
+remove_data_free (RemoveData *data)
+{
+  g_clear_object (&data->store);
+  g_free (data->email);
+  g_free (data);
+}
+
+static void
+remove_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  RemoveData *data = task_data;
+  GError *error = NULL;
+
+  /* Its events may be many: not on the main thread */
+  if (calsync_store_remove_account (data->store, data->account_id, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+removed_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  CalsyncPreferencesWindow *self = CALSYNC_PREFERENCES_WINDOW (object);
+  RemoveData *data = g_task_get_task_data (G_TASK (result));
+  g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean disposed = self->store == NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      if (!disposed)
+        add_toast (self, error->message);
+      return;
+    }
+
+  /* Not tied to this window: the secret goes even if it closes now */
+  calsync_secrets_delete_async (data->account_id, NULL, secret_deleted_cb, NULL);
+  if (disposed)
+    return;
+  if (self->engine != NULL)
+    calsync_sync_engine_set_account_auth (self->engine, data->account_id, NULL);
+
+  /* Translators: %s is an email address */
+  text = g_strdup_printf (_("Removed %s"), data->email);
+  add_toast (self, text);
+}
+
+static void
+remove_response_cb (AdwMessageDialog         *dialog,
+                    const char               *response,
+                    CalsyncPreferencesWindow *self)
+{
+  CalsyncAccountGroup *group = g_object_get_data (G_OBJECT (dialog), "account-group");
+  g_autoptr(GTask) task = NULL;
+  RemoveData *data;
+
+  if (g_strcmp0 (response, "remove") != 0 || group == NULL || self->store == NULL)
+    return;
+
+  data = g_new0 (RemoveData, 1);
+  data->store = g_object_ref (self->store);
+  data->account_id = calsync_account_group_get_account_id (group);
+  data->email = g_strdup (calsync_account_group_get_email (group));
+  task = g_task_new (self, NULL, removed_cb, NULL);
+  g_task_set_source_tag (task, remove_response_cb);
+  g_task_set_task_data (task, data, (GDestroyNotify) remove_data_free);
+  gtk_widget_set_sensitive (GTK_WIDGET (group), FALSE);
+  g_task_run_in_thread (task, remove_thread);
+}
+
+static void
+remove_account_cb (CalsyncAccountGroup      *group,
+                   CalsyncPreferencesWindow *self)
+{
+  GtkWidget *dialog;
+  const char *email = calsync_account_group_get_email (group);
+
+  /* Translators: %s is an email address */
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), NULL,
+                                   _("Its calendars and events are removed from this computer."));
+  adw_message_dialog_format_heading (ADW_MESSAGE_DIALOG (dialog), _("Remove %s?"), email ? email : "");
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "remove", _("_Remove"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "remove", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_object_set_data_full (G_OBJECT (dialog), "account-group", g_object_ref (group), g_object_unref);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (remove_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* GObject ------------------------------------------------------------------- */
 
 static void
 calsync_preferences_window_dispose (GObject *object)
 {
   CalsyncPreferencesWindow *self = (CalsyncPreferencesWindow *)object;
 
+  g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->clear_status_id, g_source_remove);
+  g_clear_handle_id (&self->relayout_id, g_source_remove);
+  g_clear_handle_id (&self->minute_id, g_source_remove);
+  if (self->engine != NULL)
+    g_signal_handlers_disconnect_by_data (self->engine, self);
+  if (self->store != NULL)
+    g_signal_handlers_disconnect_by_data (self->store, self);
+
   gtk_widget_dispose_template (GTK_WIDGET (self), CALSYNC_TYPE_PREFERENCES_WINDOW);
-  g_clear_pointer (&self->account_groups, g_ptr_array_unref);
+  g_clear_pointer (&self->groups, g_hash_table_unref);
+  g_clear_object (&self->report);
+  g_clear_object (&self->engine);
+  g_clear_object (&self->http);
   g_clear_object (&self->store);
   g_clear_object (&self->settings);
+  g_clear_object (&self->cancellable);
 
   G_OBJECT_CLASS (calsync_preferences_window_parent_class)->dispose (object);
 }
@@ -175,22 +598,66 @@ calsync_preferences_window_class_init (CalsyncPreferencesWindowClass *klass)
 
   object_class->dispose = calsync_preferences_window_dispose;
 
+  gtk_widget_class_install_action (widget_class, "prefs.add-google", NULL, add_google_action);
+  /* Shown, insensitive, as "coming soon" */
+  gtk_widget_class_install_action (widget_class, "prefs.add-outlook", NULL, coming_soon_action);
+  gtk_widget_class_install_action (widget_class, "prefs.add-caldav", NULL, coming_soon_action);
+
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_F5, 0, sync_shortcut_cb, NULL);
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, sync_shortcut_cb, NULL);
+
   calsync_gui_ensure_resources ();
+  g_type_ensure (CALSYNC_TYPE_ACCOUNT_GROUP);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PREFIX "/calsync-preferences-window.ui");
   gtk_widget_class_bind_template_child (widget_class, CalsyncPreferencesWindow, accounts_page);
-  gtk_widget_class_bind_template_child (widget_class, CalsyncPreferencesWindow, accounts_group);
-  gtk_widget_class_bind_template_child (widget_class, CalsyncPreferencesWindow, no_accounts_row);
+  gtk_widget_class_bind_template_child (widget_class, CalsyncPreferencesWindow, sync_button);
+  gtk_widget_class_bind_template_child (widget_class, CalsyncPreferencesWindow, sync_spinner);
+  gtk_widget_class_bind_template_child (widget_class, CalsyncPreferencesWindow, sync_label);
+  gtk_widget_class_bind_template_child (widget_class, CalsyncPreferencesWindow, status_box);
+  gtk_widget_class_bind_template_child (widget_class, CalsyncPreferencesWindow, status_headline);
+  gtk_widget_class_bind_template_child (widget_class, CalsyncPreferencesWindow, stats_box);
+  gtk_widget_class_bind_template_child (widget_class, CalsyncPreferencesWindow, breakdown_box);
+  gtk_widget_class_bind_template_child (widget_class, CalsyncPreferencesWindow, add_group);
+  gtk_widget_class_bind_template_child (widget_class, CalsyncPreferencesWindow, empty_group);
   gtk_widget_class_bind_template_child (widget_class, CalsyncPreferencesWindow, sync_page);
   gtk_widget_class_bind_template_child (widget_class, CalsyncPreferencesWindow, months_back_spin);
   gtk_widget_class_bind_template_child (widget_class, CalsyncPreferencesWindow, months_ahead_spin);
+  gtk_widget_class_bind_template_callback (widget_class, sync_clicked_cb);
 }
 
 static void
 calsync_preferences_window_init (CalsyncPreferencesWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
-  self->account_groups = g_ptr_array_new ();
+  self->groups = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  self->cancellable = g_cancellable_new ();
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "prefs.add-outlook", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "prefs.add-caldav", FALSE);
+}
+
+static void
+connect_engine (CalsyncPreferencesWindow *self)
+{
+  GApplication *app = g_application_get_default ();
+
+  if (CALSYNC_IS_APPLICATION (app))
+    {
+      CalsyncApplication *calsync_app = CALSYNC_APPLICATION (app);
+
+
+      g_set_object (&self->engine, calsync_application_get_engine (calsync_app));
+      g_set_object (&self->http, calsync_application_get_http (calsync_app));
+      g_set_object (&self->report, calsync_application_get_last_report (calsync_app));
+    }
+  if (self->http == NULL)
+    self->http = calsync_http_new ();
+  if (self->engine == NULL)
+    return;
+
+  self->syncing = calsync_sync_engine_is_syncing (self->engine);
+  g_signal_connect (self->engine, "sync-started", G_CALLBACK (sync_started_cb), self);
+  g_signal_connect (self->engine, "sync-finished", G_CALLBACK (sync_finished_cb), self);
 }
 
 /**
@@ -219,8 +686,73 @@ calsync_preferences_window_new (CalsyncStore *store,
   else
     gtk_widget_set_visible (GTK_WIDGET (self->sync_page), FALSE);
 
+  connect_engine (self);
   reload_accounts (self);
-  g_signal_connect_object (store, "changed", G_CALLBACK (reload_accounts), self, G_CONNECT_SWAPPED);
+  /* Errors of the last sync stay until the next one; a success has been seen */
+  if (self->report != NULL && !calsync_sync_report_get_success (self->report))
+    show_status (self, self->report);
+
+  g_signal_connect_swapped (store, "changed", G_CALLBACK (reload_accounts), self);
+  self->minute_id = g_timeout_add_seconds (60, minute_cb, self);
 
   return GTK_WINDOW (self);
+}
+
+GtkWidget *
+calsync_preferences_window_get_sync_button (CalsyncPreferencesWindow *self)
+{
+  g_return_val_if_fail (CALSYNC_IS_PREFERENCES_WINDOW (self), NULL);
+  return GTK_WIDGET (self->sync_button);
+}
+
+guint
+calsync_preferences_window_get_n_accounts (CalsyncPreferencesWindow *self)
+{
+  g_return_val_if_fail (CALSYNC_IS_PREFERENCES_WINDOW (self), 0);
+  return g_hash_table_size (self->groups);
+}
+
+CalsyncAccountGroup *
+calsync_preferences_window_get_account_group (CalsyncPreferencesWindow *self,
+                                              gint64                    account_id)
+{
+  g_return_val_if_fail (CALSYNC_IS_PREFERENCES_WINDOW (self), NULL);
+  return g_hash_table_lookup (self->groups, &account_id);
+}
+
+const char *
+calsync_preferences_window_get_status_headline (CalsyncPreferencesWindow *self)
+{
+  g_return_val_if_fail (CALSYNC_IS_PREFERENCES_WINDOW (self), NULL);
+
+  if (!gtk_widget_get_visible (self->status_box))
+    return NULL;
+  return gtk_label_get_text (self->status_headline);
+}
+
+static void
+append_labels (GString   *text,
+               GtkWidget *widget)
+{
+  if (GTK_IS_LABEL (widget))
+    {
+      g_string_append (text, gtk_label_get_text (GTK_LABEL (widget)));
+      g_string_append_c (text, '\n');
+      return;
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    append_labels (text, child);
+}
+
+char *
+calsync_preferences_window_dup_status_text (CalsyncPreferencesWindow *self)
+{
+  GString *text = g_string_new (NULL);
+
+  g_return_val_if_fail (CALSYNC_IS_PREFERENCES_WINDOW (self), NULL);
+
+  append_labels (text, self->stats_box);
+  append_labels (text, self->breakdown_box);
+  return g_string_free (text, FALSE);
 }

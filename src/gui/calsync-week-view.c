@@ -1016,9 +1016,44 @@ build_hours (CalsyncWeekView *self)
   gtk_widget_set_visible (self->hour_lines[0], FALSE);
 }
 
+/* Double-click on a free spot of the hour grid: a new one-hour event at that half hour. */
+static void
+grid_pressed_cb (GtkGestureClick *gesture,
+                 int              n_press,
+                 double           x,
+                 double           y,
+                 CalsyncWeekView *self)
+{
+  GtkWidget *picked = gtk_widget_pick (self->grid, x, y, GTK_PICK_DEFAULT);
+  int width = gtk_widget_get_width (self->grid);
+  int gutter = gutter_width (self);
+  g_autoptr(GDateTime) day = NULL;
+  g_autoptr(GDateTime) start = NULL;
+  int column, minute;
+
+  if (n_press != 2 || picked == NULL || width <= gutter ||
+      gtk_widget_get_ancestor (picked, CALSYNC_TYPE_EVENT_WIDGET) != NULL)
+    return;
+
+  if (gtk_widget_get_direction (self->grid) == GTK_TEXT_DIR_RTL)
+    x = width - x;
+  if (x < gutter)
+    return;
+
+  column = CLAMP ((int) ((x - gutter) * N_DAYS / (width - gutter)), 0, N_DAYS - 1);
+  minute = CLAMP ((int) (y * 60 / HOUR_HEIGHT), 0, MINUTES_PER_DAY - 1) / 30 * 30;
+  day = day_date (self, column);
+  /* Wall-clock time, not an offset from midnight: right on DST days too. */
+  start = g_date_time_new_local (g_date_time_get_year (day), g_date_time_get_month (day),
+                                 g_date_time_get_day_of_month (day), minute / 60, minute % 60, 0);
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.new-event-at", "x", g_date_time_to_unix (start));
+}
+
 static void
 build_grid (CalsyncWeekView *self)
 {
+  GtkGesture *click;
+
   GtkAdjustment *vadjustment;
 
   self->grid = new_row (grid_measure, grid_allocate, "week-grid");
@@ -1032,6 +1067,11 @@ build_grid (CalsyncWeekView *self)
   gtk_widget_add_css_class (self->now_dot, "now-dot");
   gtk_widget_set_parent (self->now_line, self->grid);
   gtk_widget_set_parent (self->now_dot, self->grid);
+
+  click = gtk_gesture_click_new ();
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_PRIMARY);
+  g_signal_connect (click, "pressed", G_CALLBACK (grid_pressed_cb), self);
+  gtk_widget_add_controller (self->grid, GTK_EVENT_CONTROLLER (click));
 
   self->scroller = gtk_scrolled_window_new ();
   gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (self->scroller),

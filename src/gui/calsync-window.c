@@ -6,9 +6,13 @@
 
 #include <glib/gi18n.h>
 
+#include "calsync-application.h"
 #include "calsync-date-utils.h"
+#include "calsync-event-editor.h"
 #include "calsync-gui.h"
 #include "calsync-month-view.h"
+#include "calsync-report-dialog.h"
+#include "calsync-sync-button.h"
 #include "calsync-week-view.h"
 #include "calsync-window.h"
 
@@ -33,6 +37,10 @@ struct _CalsyncWindow
   char *view;
 
   gulong first_frame_handler;
+
+  /* Sync feedback: the button, and the toast of the last sync (weak) */
+  CalsyncSyncButton *sync_button;
+  AdwToast *sync_toast;
 };
 
 G_DEFINE_FINAL_TYPE (CalsyncWindow, calsync_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -293,12 +301,113 @@ show_shortcuts_action (GtkWidget  *widget,
   gtk_window_present (shortcuts);
 }
 
+/* Event editor: new, edit, delete with undo */
+
+static void
+undo_delete_cb (AdwToast      *toast,
+                CalsyncWindow *self)
+{
+  CalsyncEvent *deleted = g_object_get_data (G_OBJECT (toast), "calsync-deleted-event");
+  g_autoptr(CalsyncEvent) event = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (deleted == NULL || self->store == NULL)
+    return;
+
+  /* A new row with the same calendar and external id: the same event to a later sync. */
+  event = calsync_event_copy (deleted);
+  calsync_event_set_id (event, 0);
+  if (calsync_store_create_local_event (self->store, event, &error) == 0)
+    {
+      g_warning ("Could not restore the event: %s", error->message);
+      calsync_window_add_toast (self, adw_toast_new (_("Could not restore the event")));
+    }
+}
+
+static void
+editor_deleted_cb (CalsyncEventEditor *editor,
+                   CalsyncEvent       *deleted,
+                   CalsyncWindow      *self)
+{
+  AdwToast *toast = adw_toast_new (_("Event deleted"));
+
+  adw_toast_set_button_label (toast, _("_Undo"));
+  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+  g_object_set_data_full (G_OBJECT (toast), "calsync-deleted-event",
+                          calsync_event_copy (deleted), g_object_unref);
+  g_signal_connect_object (toast, "button-clicked", G_CALLBACK (undo_delete_cb), self, G_CONNECT_DEFAULT);
+  calsync_window_add_toast (self, toast);
+}
+
+static void
+open_event_editor (CalsyncWindow *self,
+                   CalsyncEvent  *event,
+                   GDateTime     *start)
+{
+  CalsyncEventEditor *editor;
+
+  if (self->store == NULL)
+    return;
+
+  editor = calsync_event_editor_new (GTK_WINDOW (self), self->store, event, start);
+  g_signal_connect_object (editor, "deleted", G_CALLBACK (editor_deleted_cb), self, G_CONNECT_DEFAULT);
+  gtk_window_present (GTK_WINDOW (editor));
+}
+
+/* The next full hour from now, on the shown day. */
+static GDateTime *
+next_hour_of_shown_day (CalsyncWindow *self)
+{
+  g_autoptr(GDateTime) now = calsync_date_now_local ();
+  int hour = MIN (g_date_time_get_hour (now) + 1, 23);
+
+  return g_date_time_new_local (g_date_time_get_year (self->date), g_date_time_get_month (self->date),
+                                g_date_time_get_day_of_month (self->date), hour, 0, 0);
+}
+
 static void
 new_event_action (GtkWidget  *widget,
                   const char *action_name,
                   GVariant   *parameter)
 {
-  /* The event editor comes with the sync experience issue; the action stays disabled. */
+  CalsyncWindow *self = CALSYNC_WINDOW (widget);
+  g_autoptr(GDateTime) start = next_hour_of_shown_day (self);
+
+  open_event_editor (self, NULL, start);
+}
+
+/* From the views (double-click on a free slot): the start as a Unix time. */
+static void
+new_event_at_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (g_variant_get_int64 (parameter));
+  g_autoptr(GDateTime) start = g_date_time_to_local (utc);
+
+  open_event_editor (CALSYNC_WINDOW (widget), NULL, start);
+}
+
+/* From the event popover's Edit button: the event's id. */
+static void
+edit_event_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  CalsyncWindow *self = CALSYNC_WINDOW (widget);
+  g_autoptr(CalsyncEvent) event = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (self->store == NULL)
+    return;
+
+  event = calsync_store_get_event (self->store, g_variant_get_int64 (parameter), &error);
+  if (event == NULL)
+    {
+      g_warning ("Cannot edit event: %s", error->message);
+      return;
+    }
+  open_event_editor (self, event, NULL);
 }
 
 /* Window state */
@@ -410,6 +519,7 @@ calsync_window_dispose (GObject *object)
   CalsyncWindow *self = (CalsyncWindow *)object;
 
   gtk_widget_dispose_template (GTK_WIDGET (self), CALSYNC_TYPE_WINDOW);
+  g_clear_weak_pointer (&self->sync_toast);
   g_clear_object (&self->store);
   g_clear_object (&self->settings);
 
@@ -436,6 +546,8 @@ install_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.view-month", NULL, view_month_action);
   gtk_widget_class_install_action (widget_class, "win.view-week", NULL, view_week_action);
   gtk_widget_class_install_action (widget_class, "win.new-event", NULL, new_event_action);
+  gtk_widget_class_install_action (widget_class, "win.new-event-at", "x", new_event_at_action);
+  gtk_widget_class_install_action (widget_class, "win.edit-event", "x", edit_event_action);
   gtk_widget_class_install_action (widget_class, "win.close", NULL, close_action);
   gtk_widget_class_install_action (widget_class, "win.show-help-overlay", NULL, show_shortcuts_action);
   gtk_widget_class_install_property_action (widget_class, "win.view", "view");
@@ -474,6 +586,7 @@ calsync_window_class_init (CalsyncWindowClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (CALSYNC_TYPE_MONTH_VIEW);
+  g_type_ensure (CALSYNC_TYPE_SYNC_BUTTON);
 
   calsync_gui_ensure_resources ();
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/calsync-window.ui");
@@ -484,6 +597,7 @@ calsync_window_class_init (CalsyncWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CalsyncWindow, main_stack);
   gtk_widget_class_bind_template_child (widget_class, CalsyncWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, CalsyncWindow, month_view);
+  gtk_widget_class_bind_template_child (widget_class, CalsyncWindow, sync_button);
 
   install_actions (widget_class);
 }
@@ -498,7 +612,64 @@ calsync_window_init (CalsyncWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->date = calsync_date_start_of_day (now);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-event", FALSE);
+}
+
+/* Sync feedback: the Sync button and the toast that announces each sync. Both
+ * listen to the application's engine; nothing polls. */
+
+static void
+sync_toast_dismissed_cb (AdwToast      *toast,
+                         CalsyncWindow *self)
+{
+  if (self->sync_toast == toast)
+    g_clear_weak_pointer (&self->sync_toast);
+}
+
+static void
+sync_finished_cb (CalsyncSyncEngine *engine,
+                  CalsyncSyncReport *report,
+                  CalsyncWindow     *self)
+{
+  AdwToast *toast;
+
+  /* A failure's toast stays until dismissed: a newer sync replaces it rather
+   * than queueing behind it. */
+  if (self->sync_toast != NULL)
+    adw_toast_dismiss (self->sync_toast);
+
+  if (!(toast = calsync_report_dialog_new_toast (report)))
+    return;
+
+  g_set_weak_pointer (&self->sync_toast, toast);
+  g_signal_connect_object (toast, "dismissed", G_CALLBACK (sync_toast_dismissed_cb), self, 0);
+  calsync_window_add_toast (self, toast);
+}
+
+static void
+setup_sync_feedback (CalsyncWindow  *self,
+                     GtkApplication *application)
+{
+  CalsyncSyncEngine *engine;
+
+  if (!CALSYNC_IS_APPLICATION (application) ||
+      !(engine = calsync_application_get_engine (CALSYNC_APPLICATION (application))))
+    return;
+
+  calsync_sync_button_bind (self->sync_button, engine, self->store);
+  g_signal_connect_object (engine, "sync-finished", G_CALLBACK (sync_finished_cb), self, 0);
+}
+
+/**
+ * calsync_window_get_sync_toast:
+ *
+ * Returns: (transfer none) (nullable): the toast of the last sync while it shows
+ */
+AdwToast *
+calsync_window_get_sync_toast (CalsyncWindow *self)
+{
+  g_return_val_if_fail (CALSYNC_IS_WINDOW (self), NULL);
+
+  return self->sync_toast;
 }
 
 /**
@@ -527,6 +698,7 @@ calsync_window_new (GtkApplication *application,
   apply_date (self);
   update_page (self);
   g_signal_connect_object (store, "changed", G_CALLBACK (update_page), self, G_CONNECT_SWAPPED);
+  setup_sync_feedback (self, application);
 
   return self;
 }

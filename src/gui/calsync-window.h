@@ -29,5 +29,7 @@ GtkWidget     *calsync_window_get_month_view   (CalsyncWindow  *self);
 GtkWidget     *calsync_window_get_week_view    (CalsyncWindow  *self);
 void           calsync_window_add_toast        (CalsyncWindow  *self,
                                                 AdwToast       *toast);
+/* The toast announcing the last sync while it shows, or NULL */
+AdwToast      *calsync_window_get_sync_toast   (CalsyncWindow  *self);
 
 G_END_DECLS
