@@ -15,6 +15,7 @@
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
 
+#include "calsync-account-setup.h"
 #include "calsync-application.h"
 #include "calsync-auth.h"
 #include "calsync-cli.h"
@@ -712,12 +713,16 @@ sign_in (CalsyncHttp              *http,
   return calsync_oauth_flow_wait_finish (flow, result, error);
 }
 
-static GPtrArray *
-list_remote_calendars (CalsyncHttp              *http,
-                       const CalsyncOAuthConfig *config,
-                       const CalsyncTokens      *tokens,
-                       GCancellable             *cancellable,
-                       GError                  **error)
+/* Lists the calendars, records the account, its calendars and its tokens
+ * (calsync-account-setup, shared with Preferences). */
+static CalsyncAccount *
+record_account (CalsyncStore             *store,
+                CalsyncHttp              *http,
+                const CalsyncOAuthConfig *config,
+                const CalsyncTokens      *tokens,
+                GCancellable             *cancellable,
+                guint                    *n_calendars,
+                GError                  **error)
 {
   g_autoptr(CalsyncAuth) auth = calsync_auth_new (http, config, 0);
   g_autoptr(CalsyncGoogleProvider) provider = NULL;
@@ -727,114 +732,11 @@ list_remote_calendars (CalsyncHttp              *http,
 
   calsync_auth_set_tokens (auth, tokens);
   provider = calsync_google_provider_new (http, auth, api_url);
-  calsync_provider_list_calendars_async (CALSYNC_PROVIDER (provider), cancellable, wait_cb, &wait);
+  calsync_account_setup_async (store, CALSYNC_PROVIDER (provider), "google", tokens,
+                               cancellable, wait_cb, &wait);
   result = wait_run (&wait);
 
-  return calsync_provider_list_calendars_finish (CALSYNC_PROVIDER (provider), result, error);
-}
-
-static const char *
-primary_email (GPtrArray *calendars)
-{
-  for (guint i = 0; i < calendars->len; i++)
-    if (calsync_calendar_get_is_primary (g_ptr_array_index (calendars, i)))
-      return calsync_calendar_get_remote_id (g_ptr_array_index (calendars, i));
-
-  return NULL;
-}
-
-static CalsyncAccount *
-find_account (CalsyncStore *store,
-              const char   *provider,
-              const char   *email)
-{
-  g_autoptr(GPtrArray) accounts = calsync_store_list_accounts (store, NULL);
-
-  for (guint i = 0; accounts != NULL && i < accounts->len; i++)
-    {
-      CalsyncAccount *account = g_ptr_array_index (accounts, i);
-
-      if (g_strcmp0 (calsync_account_get_provider (account), provider) == 0 &&
-          g_strcmp0 (calsync_account_get_email (account), email) == 0)
-        return g_object_ref (account);
-    }
-
-  return NULL;
-}
-
-/* A new account, or the existing one of the same address when reconnecting */
-static CalsyncAccount *
-save_account (CalsyncStore  *store,
-              const char    *email,
-              gboolean      *is_new,
-              GError       **error)
-{
-  g_autoptr(CalsyncAccount) account = find_account (store, "google", email);
-
-  *is_new = account == NULL;
-  if (account != NULL)
-    {
-      calsync_account_set_needs_reconnect (account, FALSE);
-      calsync_account_set_last_error (account, NULL);
-      return calsync_store_update_account (store, account, error) ? g_steal_pointer (&account) : NULL;
-    }
-
-  account = calsync_account_new ();
-  calsync_account_set_provider (account, "google");
-  calsync_account_set_email (account, email);
-  return calsync_store_add_account (store, account, error) != 0 ? g_steal_pointer (&account) : NULL;
-}
-
-static gboolean
-save_tokens (CalsyncAccount       *account,
-             const CalsyncTokens  *tokens,
-             GError              **error)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autofree char *label = g_strdup_printf ("CalSync: %s", calsync_account_get_email (account));
-  g_autofree char *secret = calsync_tokens_to_json (tokens);
-  Wait wait = WAIT_INIT;
-
-  calsync_secrets_store_async (calsync_account_get_id (account), label, secret, NULL, wait_cb, &wait);
-  result = wait_run (&wait);
-
-  return calsync_secrets_store_finish (result, error);
-}
-
-/* Every calendar of the list is added active; known ones keep their active
- * flag and sync state and get the provider's current name and colour. */
-static gboolean
-save_calendars (CalsyncStore  *store,
-                gint64         account_id,
-                GPtrArray     *calendars,
-                GError       **error)
-{
-  for (guint i = 0; i < calendars->len; i++)
-    {
-      CalsyncCalendar *remote = g_ptr_array_index (calendars, i);
-      g_autoptr(CalsyncCalendar) known = NULL;
-
-      known = calsync_store_lookup_calendar (store, account_id, calsync_calendar_get_remote_id (remote), error);
-      if (known == NULL && error != NULL && *error != NULL)
-        return FALSE;
-
-      if (known != NULL)
-        {
-          calsync_calendar_set_name (known, calsync_calendar_get_name (remote));
-          calsync_calendar_set_color (known, calsync_calendar_get_color (remote));
-          calsync_calendar_set_is_primary (known, calsync_calendar_get_is_primary (remote));
-          if (!calsync_store_update_calendar (store, known, error))
-            return FALSE;
-          continue;
-        }
-
-      calsync_calendar_set_account_id (remote, account_id);
-      calsync_calendar_set_is_active (remote, TRUE);
-      if (calsync_store_add_calendar (store, remote, error) == 0)
-        return FALSE;
-    }
-
-  return TRUE;
+  return calsync_account_setup_finish (result, n_calendars, error);
 }
 
 static gboolean
@@ -846,39 +748,16 @@ connect_google (CalsyncStore   *store,
 {
   g_autoptr(CalsyncOAuthConfig) config = calsync_oauth_config_new_google ();
   g_autoptr(CalsyncTokens) tokens = NULL;
-  g_autoptr(GPtrArray) calendars = NULL;
   g_autoptr(CalsyncAccount) account = NULL;
-  const char *email;
-  gboolean is_new = FALSE;
+  guint n_calendars = 0;
 
   if (!(tokens = sign_in (http, config, no_browser, cancellable, error)) ||
-      !(calendars = list_remote_calendars (http, config, tokens, cancellable, error)))
-    return FALSE;
-
-  if (!(email = primary_email (calendars)))
-    {
-      g_set_error_literal (error, CALSYNC_SYNC_ERROR, CALSYNC_SYNC_ERROR_FAILED,
-                           _("Google did not name the account’s own calendar; try again later."));
-      return FALSE;
-    }
-
-  if (!(account = save_account (store, email, &is_new, error)))
-    return FALSE;
-
-  if (!save_tokens (account, tokens, error))
-    {
-      /* An account without its sign-in could never sync: do not leave it behind */
-      if (is_new)
-        calsync_store_remove_account (store, calsync_account_get_id (account), NULL);
-      return FALSE;
-    }
-
-  if (!save_calendars (store, calsync_account_get_id (account), calendars, error))
+      !(account = record_account (store, http, config, tokens, cancellable, &n_calendars, error)))
     return FALSE;
 
   g_printerr (g_dngettext (GETTEXT_PACKAGE, "Connected %s with %u calendar.\n",
-                           "Connected %s with %u calendars.\n", calendars->len),
-              email, calendars->len);
+                           "Connected %s with %u calendars.\n", n_calendars),
+              calsync_account_get_email (account), n_calendars);
   return TRUE;
 }
 
