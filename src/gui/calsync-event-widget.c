@@ -325,7 +325,6 @@ calsync_event_widget_build (CalsyncEventWidget *self)
   const char *color = calsync_event_get_calendar_color (self->event);
   g_autoptr(GDateTime) end = calsync_event_dup_local_end (self->event);
   g_autoptr(GDateTime) now = calsync_date_now_local ();
-  g_autofree char *tooltip = NULL;
 
   if (title == NULL || *title == '\0')
     title = _("Untitled event");
@@ -359,8 +358,6 @@ calsync_event_widget_build (CalsyncEventWidget *self)
   if (g_date_time_compare (end, now) <= 0)
     gtk_widget_add_css_class (GTK_WIDGET (self), "past");
 
-  tooltip = g_markup_escape_text (title, -1);
-  gtk_widget_set_tooltip_markup (GTK_WIDGET (self), tooltip);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, title,
                                   -1);
@@ -652,4 +649,35 @@ calsync_event_widget_set_continues (CalsyncEventWidget *self,
   self->continues_before = from_before;
   self->continues_after = after;
   gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+/**
+ * calsync_event_widget_query_tooltip:
+ * @container: a view whose children include event widgets
+ *
+ * A view's #GtkWidget::query-tooltip handler: the title of the event under the
+ * pointer. Views set one tooltip on themselves instead of one per event widget:
+ * in GTK 4.8 every gtk_widget_set_tooltip_*() asks the display server where the
+ * pointer is, which made rebuilding a month of chips take up to 200 ms.
+ */
+gboolean
+calsync_event_widget_query_tooltip (GtkWidget  *container,
+                                    int         x,
+                                    int         y,
+                                    gboolean    keyboard_mode,
+                                    GtkTooltip *tooltip)
+{
+  GtkWidget *picked;
+  const char *title;
+
+  picked = keyboard_mode ? gtk_root_get_focus (gtk_widget_get_root (container))
+                         : gtk_widget_pick (container, x, y, GTK_PICK_DEFAULT);
+  while (picked != NULL && picked != container && !CALSYNC_IS_EVENT_WIDGET (picked))
+    picked = gtk_widget_get_parent (picked);
+  if (picked == NULL || !CALSYNC_IS_EVENT_WIDGET (picked))
+    return FALSE;
+
+  title = calsync_event_get_title (CALSYNC_EVENT_WIDGET (picked)->event);
+  gtk_tooltip_set_text (tooltip, title != NULL && *title != '\0' ? title : _("Untitled event"));
+  return TRUE;
 }

@@ -26,4 +26,10 @@ void          calsync_event_widget_set_continues  (CalsyncEventWidget     *self,
                                                    gboolean                from_before,
                                                    gboolean                after);
 
+gboolean      calsync_event_widget_query_tooltip  (GtkWidget              *container,
+                                                   int                     x,
+                                                   int                     y,
+                                                   gboolean                keyboard_mode,
+                                                   GtkTooltip             *tooltip);
+
 G_END_DECLS

@@ -845,6 +845,9 @@ calsync_month_view_init (CalsyncMonthView *self)
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
 
   self->timeout_id = g_timeout_add_seconds (60, minute_tick_cb, self);
+
+  gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
+  g_signal_connect (self, "query-tooltip", G_CALLBACK (calsync_event_widget_query_tooltip), NULL);
 }
 
 /* Public API */

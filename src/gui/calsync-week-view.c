@@ -1188,6 +1188,10 @@ calsync_week_view_init (CalsyncWeekView *self)
   update_now (self);
   update_day_headers (self);
   self->tick_id = g_timeout_add_seconds (60, tick_cb, self);
+
+  /* One tooltip handler for all event blocks and bars (see calsync_event_widget_query_tooltip) */
+  gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
+  g_signal_connect (self, "query-tooltip", G_CALLBACK (calsync_event_widget_query_tooltip), NULL);
 }
 
 /* Public API */

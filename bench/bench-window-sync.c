@@ -1,0 +1,656 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* bench-window-sync.c: whether the real CalSync window keeps drawing while it syncs
+ * 10,000 events from a fake Google in a child process: the largest main-loop gap and
+ * the largest gap between painted frames from ::sync-started to ::sync-finished.
+ * Figures, not pass/fail. BENCH_TRACE=1 also prints what ran during long gaps (store
+ * ::changed, long idles, slow frames, and backtraces of the stuck main thread: resolve
+ * the "bench-window-sync(+0x...)" frames with addr2line -f -e); BENCH_NO_TOOLTIPS=1
+ * is an experiment that drops every tooltip. */
+#define G_LOG_DOMAIN "bench-window-sync"
+
+#include "config.h"
+
+#include <dlfcn.h>
+#include <execinfo.h>
+#include <glib/gstdio.h>
+#include <gio/gunixinputstream.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include "calsync-application.h"
+#include "calsync-fake-google.h"
+#include "calsync-month-view.h"
+#include "calsync-oauth.h"
+#include "calsync-window.h"
+
+#define NOW_TEXT "2026-06-15T12:00:00Z"
+#define USER "bench@example.com"
+#define BIG "big@group.calendar.google.com"
+#define N_EVENTS 10000
+#define TRACE_GAP_US 15000   /* a main loop stuck this long gets a backtrace (BENCH_TRACE) */
+
+typedef struct
+{
+  char *dir;
+  GSubprocess *server;
+  CalsyncTokens *tokens;
+  gint64 account_id;
+  CalsyncApplication *app;
+  GtkWidget *window;
+  GdkFrameClock *clock;
+  guint tick_source;
+  guint tick_callback;
+  gboolean trace;
+  /* measuring: from ::sync-started to ::sync-finished, then a settle phase */
+  gboolean measuring;
+  gboolean settling;
+  gint64 started, finished;
+  gint64 last_tick, max_gap, max_gap_at;
+  gint64 last_frame, max_frame_gap, max_frame_gap_at;
+  guint n_frames;
+  /* after ::sync-finished, until the app quits (the reload that follows the sync) */
+  gint64 settle_max_gap, settle_max_frame_gap;
+  guint settle_frames;
+  guint n_synced;
+  gboolean success;
+} Bench;
+
+static Bench bench;
+
+static double
+ms_since_start (gint64 t)
+{
+  return bench.started ? (t - bench.started) / 1000.0 : 0;
+}
+
+/* Tracing: a watchdog thread samples the main thread's stack when stuck ---- */
+
+static volatile gint64 main_heartbeat;
+static pthread_t main_thread;
+static volatile gboolean watchdog_stop;
+
+static void
+sample_handler (int signum)
+{
+  void *frames[48];
+  int n = backtrace (frames, G_N_ELEMENTS (frames));
+  char header[] = "---- main thread stuck, backtrace:\n";
+
+  if (write (2, header, sizeof header - 1) < 0)
+    return;
+  backtrace_symbols_fd (frames, n, 2);
+}
+
+static gpointer
+watchdog_thread (gpointer data)
+{
+  gint64 last_sample = 0;
+
+  while (!watchdog_stop)
+    {
+      gint64 beat = main_heartbeat;
+      gint64 now;
+
+      g_usleep (2000);
+      now = g_get_monotonic_time ();
+      /* Stuck: a sample now, and every 10 ms while it stays stuck */
+      if (beat != 0 && beat == main_heartbeat && now - beat > TRACE_GAP_US && now - last_sample > 10000)
+        {
+          fprintf (stderr, "---- [%.1f ms] no main-loop tick for %.1f ms\n",
+                   ms_since_start (now), (now - beat) / 1000.0);
+          last_sample = now;
+          pthread_kill (main_thread, SIGPROF);
+        }
+    }
+  return NULL;
+}
+
+static void
+trace (const char *what)
+{
+  if (bench.trace && bench.started)
+    fprintf (stderr, "[%8.1f ms] %s\n", ms_since_start (g_get_monotonic_time ()), what);
+}
+
+static gboolean
+store_changed_hook (GSignalInvocationHint *hint,
+                    guint                  n_values,
+                    const GValue          *values,
+                    gpointer               data)
+{
+  if (bench.trace && bench.started)
+    fprintf (stderr, "[%8.1f ms] store ::changed emitted (month view shows %u events)\n",
+             ms_since_start (g_get_monotonic_time ()),
+             calsync_month_view_get_n_events (CALSYNC_MONTH_VIEW (calsync_window_get_month_view (
+               CALSYNC_WINDOW (bench.window)))));
+  return TRUE;
+}
+
+static void
+store_changed_after_cb (CalsyncStore *store)
+{
+  trace ("store ::changed handlers done");
+}
+
+static void
+calendar_synced_cb (CalsyncSyncEngine *engine)
+{
+  trace ("engine ::calendar-synced");
+}
+
+/* Frame phases. Our handlers run after GTK's: the end of "layout" is the end of
+ * GTK's layout (CSS, measure, allocate), the end of "paint" that of its rendering. */
+static void
+frame_phase_cb (GdkFrameClock *clock,
+                gpointer       phase)
+{
+  static gint64 frame_start, layout_end, paint_end;
+  gint64 now = g_get_monotonic_time ();
+
+  if (frame_start == 0)
+    frame_start = now;
+  if (g_str_equal (phase, "layout"))
+    layout_end = now;
+  else if (g_str_equal (phase, "paint"))
+    paint_end = now;
+  else if (g_str_equal (phase, "after-paint"))
+    {
+      gint64 painted_from = layout_end ? layout_end : frame_start;
+
+      if (bench.trace && bench.started && now - frame_start > 8000)
+        fprintf (stderr, "[%8.1f ms] slow frame: %.1f ms (layout %.1f ms, paint %.1f ms)\n",
+                 ms_since_start (now), (now - frame_start) / 1000.0,
+                 layout_end ? (layout_end - frame_start) / 1000.0 : 0,
+                 paint_end ? (paint_end - painted_from) / 1000.0 : 0);
+      frame_start = layout_end = paint_end = 0;
+    }
+}
+
+/* BENCH_TRACE: idle callbacks (the month view's reload and chip rebuild are idles)
+ * that run long are named. Interposes GLib's g_idle_add_full() and g_idle_add(). */
+typedef struct
+{
+  GSourceFunc function;
+  gpointer data;
+  GDestroyNotify notify;
+} TimedIdle;
+
+static void
+print_function (GSourceFunc function,
+                double      ms)
+{
+  Dl_info info = { 0 };
+
+  if (dladdr ((gpointer) function, &info) && info.dli_sname != NULL)
+    fprintf (stderr, "[%8.1f ms] idle %s ran %.1f ms\n", ms_since_start (g_get_monotonic_time ()),
+             info.dli_sname, ms);
+  else
+    fprintf (stderr, "[%8.1f ms] idle %s+0x%lx ran %.1f ms\n", ms_since_start (g_get_monotonic_time ()),
+             info.dli_fname ? info.dli_fname : "?",
+             (unsigned long) ((char *) function - (char *) info.dli_fbase), ms);
+}
+
+static gboolean
+timed_idle_cb (gpointer data)
+{
+  TimedIdle *idle = data;
+  gint64 start = g_get_monotonic_time ();
+  gboolean again = idle->function (idle->data);
+  gint64 took = g_get_monotonic_time () - start;
+
+  if (bench.started && took > 5000)
+    print_function (idle->function, took / 1000.0);
+  return again;
+}
+
+static void
+timed_idle_free (gpointer data)
+{
+  TimedIdle *idle = data;
+
+  if (idle->notify != NULL)
+    idle->notify (idle->data);
+  g_free (idle);
+}
+
+guint
+g_idle_add_full (gint           priority,
+                 GSourceFunc    function,
+                 gpointer       data,
+                 GDestroyNotify notify)
+{
+  g_autoptr(GSource) source = g_idle_source_new ();
+
+  if (priority != G_PRIORITY_DEFAULT_IDLE)
+    g_source_set_priority (source, priority);
+  if (bench.trace)
+    {
+      TimedIdle *idle = g_new (TimedIdle, 1);
+
+      *idle = (TimedIdle) { function, data, notify };
+      g_source_set_callback (source, timed_idle_cb, idle, timed_idle_free);
+    }
+  else
+    g_source_set_callback (source, function, data, notify);
+  return g_source_attach (source, NULL);
+}
+
+guint
+g_idle_add (GSourceFunc function,
+            gpointer    data)
+{
+  return g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, function, data, NULL);
+}
+
+/* BENCH_NO_TOOLTIPS=1: an experiment, tooltips not set at all (GTK 4.8 asks the X
+ * server where the pointer is for every gtk_widget_set_tooltip_markup()) */
+void
+gtk_widget_set_tooltip_markup (GtkWidget  *widget,
+                               const char *markup)
+{
+  static void (*real) (GtkWidget *, const char *);
+
+  if (g_getenv ("BENCH_NO_TOOLTIPS") != NULL)
+    return;
+  if (real == NULL)
+    real = (void (*) (GtkWidget *, const char *)) dlsym (RTLD_NEXT, "gtk_widget_set_tooltip_markup");
+  real (widget, markup);
+}
+
+/* The fake Google, in a child process ------------------------------------- */
+
+static void
+stdin_closed_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_input_stream_read_finish (G_INPUT_STREAM (object), result, NULL);
+  g_main_loop_quit (user_data);
+}
+
+static int
+serve (gint64 now)
+{
+  const char *names[] = { "CALSYNC_GOOGLE_API_URL", "CALSYNC_GOOGLE_AUTH_URL", "CALSYNC_GOOGLE_TOKEN_URL",
+                          "CALSYNC_GOOGLE_CLIENT_ID", "CALSYNC_GOOGLE_CLIENT_SECRET" };
+  g_autoptr(CalsyncFakeGoogle) fake = calsync_fake_google_new ();
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  g_autoptr(GInputStream) input = g_unix_input_stream_new (0, FALSE);
+  char byte;
+
+  calsync_fake_google_set_page_size (fake, 2500);
+  calsync_fake_oauth_set_user (calsync_fake_google_get_oauth (fake), USER);
+  calsync_fake_google_add_calendar (fake, USER, USER, USER, TRUE);
+  calsync_fake_google_add_calendar (fake, USER, BIG, BIG, FALSE);
+  calsync_fake_google_generate_events (fake, BIG, N_EVENTS, now);
+
+  calsync_fake_google_export_env (fake);
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    g_print ("%s=%s\n", names[i], g_getenv (names[i]));
+  g_print ("READY\n");
+  fflush (stdout);
+
+  g_input_stream_read_async (input, &byte, 1, G_PRIORITY_DEFAULT, NULL, stdin_closed_cb, loop);
+  g_main_loop_run (loop);
+  return 0;
+}
+
+static void
+start_server (const char *self_path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDataInputStream) lines = NULL;
+  char *line;
+
+  bench.server = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
+                                   self_path, "--serve", NULL);
+  g_assert_no_error (error);
+  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (bench.server));
+
+  while ((line = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error)) != NULL &&
+         !g_str_equal (line, "READY"))
+    {
+      g_auto(GStrv) pair = g_strsplit (line, "=", 2);
+
+      g_setenv (pair[0], pair[1], TRUE);
+      g_free (line);
+    }
+  g_assert_no_error (error);
+  g_assert (line != NULL);
+  g_free (line);
+}
+
+static void
+stop_server (void)
+{
+  g_output_stream_close (g_subprocess_get_stdin_pipe (bench.server), NULL, NULL);
+  g_subprocess_wait (bench.server, NULL, NULL);
+  g_clear_object (&bench.server);
+}
+
+/* Sign-in and the store, before the application starts ------------------- */
+
+static void
+result_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+static GAsyncResult *
+spin (GAsyncResult **slot)
+{
+  while (*slot == NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  return *slot;
+}
+
+static void
+follow_url (const char *url)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(SoupMessage) message = soup_message_new ("GET", url);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GBytes) body = NULL;
+
+  soup_session_send_and_read_async (session, message, G_PRIORITY_DEFAULT, NULL, result_cb, &result);
+  body = soup_session_send_and_read_finish (session, spin (&result), NULL);
+  g_assert (body != NULL);
+}
+
+static CalsyncTokens *
+sign_in (void)
+{
+  g_autoptr(CalsyncHttp) http = calsync_http_new ();
+  g_autoptr(CalsyncOAuthConfig) config = calsync_oauth_config_new_google ();
+  g_autoptr(CalsyncOAuthFlow) flow = calsync_oauth_flow_new (http, config);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = NULL;
+  CalsyncTokens *tokens;
+
+  url = calsync_oauth_flow_start (flow, &error);
+  g_assert_no_error (error);
+  calsync_oauth_flow_wait_async (flow, NULL, result_cb, &result);
+  follow_url (url);
+  tokens = calsync_oauth_flow_wait_finish (flow, spin (&result), &error);
+  g_assert_no_error (error);
+  return tokens;
+}
+
+static void
+seed_store (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CalsyncStore) store = calsync_store_open (NULL, &error);
+  g_autoptr(CalsyncAccount) account = calsync_account_new ();
+  g_autoptr(CalsyncCalendar) calendar = calsync_calendar_new ();
+
+  g_assert_no_error (error);
+  calsync_account_set_provider (account, "google");
+  calsync_account_set_email (account, USER);
+  bench.account_id = calsync_store_add_account (store, account, NULL);
+  g_assert (bench.account_id > 0);
+
+  calsync_calendar_set_account_id (calendar, bench.account_id);
+  calsync_calendar_set_remote_id (calendar, BIG);
+  calsync_calendar_set_name (calendar, "Big");
+  calsync_calendar_set_color (calendar, "#3584e4");
+  calsync_calendar_set_is_active (calendar, TRUE);
+  g_assert (calsync_store_add_calendar (store, calendar, NULL) > 0);
+  calsync_store_close (store);
+}
+
+/* Measuring --------------------------------------------------------------- */
+
+static gboolean
+loop_tick_cb (gpointer user_data)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  main_heartbeat = now;
+  if (bench.last_tick != 0 && bench.measuring && now - bench.last_tick > bench.max_gap)
+    {
+      bench.max_gap = now - bench.last_tick;
+      bench.max_gap_at = now;
+    }
+  if (bench.last_tick != 0 && bench.settling)
+    bench.settle_max_gap = MAX (bench.settle_max_gap, now - bench.last_tick);
+  if (bench.trace && bench.last_tick != 0 && bench.started && now - bench.last_tick > 10000)
+    fprintf (stderr, "[%8.1f ms] main-loop gap %.1f ms (ended now)\n",
+             ms_since_start (now), (now - bench.last_tick) / 1000.0);
+  bench.last_tick = now;
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+after_paint_cb (GdkFrameClock *clock)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  if (bench.measuring)
+    {
+      if (bench.last_frame != 0 && now - bench.last_frame > bench.max_frame_gap)
+        {
+          bench.max_frame_gap = now - bench.last_frame;
+          bench.max_frame_gap_at = now;
+        }
+      bench.n_frames++;
+    }
+  if (bench.settling)
+    {
+      if (bench.last_frame != 0)
+        bench.settle_max_frame_gap = MAX (bench.settle_max_frame_gap, now - bench.last_frame);
+      bench.settle_frames++;
+    }
+  bench.last_frame = now;
+}
+
+static gboolean
+animate_cb (GtkWidget     *widget,
+            GdkFrameClock *clock,
+            gpointer       user_data)
+{
+  gtk_widget_queue_draw (widget);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+sync_started_cb (CalsyncSyncEngine *engine)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  bench.started = now;
+  bench.measuring = TRUE;
+  /* Gaps count from the start of the sync, not from before it */
+  bench.last_tick = now;
+  bench.last_frame = now;
+  trace ("engine ::sync-started");
+}
+
+static gboolean
+quit_cb (gpointer user_data)
+{
+  bench.settling = FALSE;
+  g_action_group_activate_action (G_ACTION_GROUP (bench.app), "quit", NULL);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+sync_finished_cb (CalsyncSyncEngine *engine,
+                  CalsyncSyncReport *report)
+{
+  CalsyncCalendarResult totals = { 0 };
+
+  bench.finished = g_get_monotonic_time ();
+  bench.measuring = FALSE;
+  bench.settling = TRUE;
+  trace ("engine ::sync-finished");
+  calsync_sync_report_get_totals (report, &totals);
+  bench.n_synced = totals.total;
+  bench.success = calsync_sync_report_get_success (report);
+  /* The window reloads after the sync: watch that too, then quit */
+  g_timeout_add (1500, quit_cb, NULL);
+}
+
+static void
+give_tokens (void)
+{
+  g_autoptr(CalsyncOAuthConfig) config = calsync_oauth_config_new_google ();
+  g_autoptr(CalsyncAuth) auth = calsync_auth_new (calsync_application_get_http (bench.app), config,
+                                                  bench.account_id);
+
+  calsync_auth_set_tokens (auth, bench.tokens);
+  calsync_sync_engine_set_account_auth (calsync_application_get_engine (bench.app), bench.account_id, auth);
+}
+
+static gboolean
+start_sync_cb (gpointer user_data)
+{
+  g_action_group_activate_action (G_ACTION_GROUP (bench.app), "sync", NULL);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+activate_cb (GApplication *app)
+{
+  CalsyncSyncEngine *engine = calsync_application_get_engine (bench.app);
+  CalsyncStore *store = calsync_application_get_store (bench.app);
+
+  if (bench.window != NULL)
+    return;
+
+  give_tokens ();
+  bench.window = GTK_WIDGET (gtk_application_get_active_window (GTK_APPLICATION (app)));
+  g_assert (CALSYNC_IS_WINDOW (bench.window));
+  calsync_window_set_view (CALSYNC_WINDOW (bench.window), "month");
+  gtk_window_set_default_size (GTK_WINDOW (bench.window), 1100, 760);
+  gtk_window_present (GTK_WINDOW (bench.window));
+
+  g_signal_connect (engine, "sync-started", G_CALLBACK (sync_started_cb), NULL);
+  g_signal_connect (engine, "sync-finished", G_CALLBACK (sync_finished_cb), NULL);
+  bench.tick_source = g_timeout_add (1, loop_tick_cb, NULL);
+  bench.tick_callback = gtk_widget_add_tick_callback (bench.window, animate_cb, NULL, NULL);
+
+  if (bench.trace)
+    {
+      g_signal_add_emission_hook (g_signal_lookup ("changed", CALSYNC_TYPE_STORE), 0,
+                                  store_changed_hook, NULL, NULL);
+      g_signal_connect_after (store, "changed", G_CALLBACK (store_changed_after_cb), NULL);
+      g_signal_connect (engine, "calendar-synced", G_CALLBACK (calendar_synced_cb), NULL);
+    }
+
+  /* Once the window is mapped and drawing */
+  g_timeout_add (500, start_sync_cb, NULL);
+}
+
+static void
+window_realized (void)
+{
+  bench.clock = gtk_widget_get_frame_clock (bench.window);
+  g_signal_connect (bench.clock, "after-paint", G_CALLBACK (after_paint_cb), NULL);
+  g_signal_connect (bench.clock, "before-paint", G_CALLBACK (frame_phase_cb), (gpointer) "before-paint");
+  g_signal_connect (bench.clock, "update", G_CALLBACK (frame_phase_cb), (gpointer) "update");
+  g_signal_connect (bench.clock, "layout", G_CALLBACK (frame_phase_cb), (gpointer) "layout");
+  g_signal_connect (bench.clock, "paint", G_CALLBACK (frame_phase_cb), (gpointer) "paint");
+  g_signal_connect (bench.clock, "after-paint", G_CALLBACK (frame_phase_cb), (gpointer) "after-paint");
+}
+
+static void
+activate_after_cb (GApplication *app)
+{
+  gboolean first = bench.window == NULL;
+
+  activate_cb (app);
+  if (first)
+    {
+      if (gtk_widget_get_realized (bench.window))
+        window_realized ();
+      else
+        g_signal_connect_swapped (bench.window, "realize", G_CALLBACK (window_realized), NULL);
+    }
+}
+
+/* Main -------------------------------------------------------------------- */
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        remove_tree (child);
+      else
+        g_remove (child);
+    }
+  g_rmdir (path);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_from_iso8601 (NOW_TEXT, NULL);
+  g_autoptr(GError) error = NULL;
+  GThread *watchdog = NULL;
+
+  g_setenv ("CALSYNC_NOW", NOW_TEXT, TRUE);
+  if (argc > 1 && g_str_equal (argv[1], "--serve"))
+    return serve (g_date_time_to_unix (now));
+
+  bench.trace = g_getenv ("BENCH_TRACE") != NULL && *g_getenv ("BENCH_TRACE") != '\0';
+  bench.dir = g_dir_make_tmp ("calsync-bench-window-sync-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_setenv ("XDG_DATA_HOME", bench.dir, TRUE);
+  g_setenv ("XDG_CONFIG_HOME", bench.dir, TRUE);
+
+  start_server (argv[0]);
+  bench.tokens = sign_in ();
+  seed_store ();
+
+  if (bench.trace)
+    {
+      main_thread = pthread_self ();
+      signal (SIGPROF, sample_handler);
+      watchdog = g_thread_new ("watchdog", watchdog_thread, NULL);
+    }
+
+  bench.app = calsync_application_new ();
+  g_application_set_flags (G_APPLICATION (bench.app), G_APPLICATION_NON_UNIQUE);
+  g_signal_connect_after (bench.app, "activate", G_CALLBACK (activate_after_cb), NULL);
+  g_application_run (G_APPLICATION (bench.app), 0, NULL);
+
+  if (watchdog != NULL)
+    {
+      watchdog_stop = TRUE;
+      g_thread_join (watchdog);
+    }
+
+  g_print ("events synced:        %u%s\n", bench.n_synced, bench.success ? "" : " (sync FAILED)");
+  g_print ("sync wall time:       %.1f ms\n", (bench.finished - bench.started) / 1000.0);
+  g_print ("largest main-loop gap: %.1f ms (at %.1f ms)   (goal < 20 ms)\n",
+           bench.max_gap / 1000.0, ms_since_start (bench.max_gap_at));
+  g_print ("largest frame gap:    %.1f ms (at %.1f ms)\n",
+           bench.max_frame_gap / 1000.0, ms_since_start (bench.max_frame_gap_at));
+  g_print ("frames during sync:   %u\n", bench.n_frames);
+  g_print ("after sync-finished (1.5 s): largest main-loop gap %.1f ms, largest frame gap %.1f ms, %u frames\n",
+           bench.settle_max_gap / 1000.0, bench.settle_max_frame_gap / 1000.0, bench.settle_frames);
+
+  g_clear_object (&bench.app);
+  calsync_tokens_free (bench.tokens);
+  stop_server ();
+  remove_tree (bench.dir);
+  g_free (bench.dir);
+  return bench.n_synced == N_EVENTS && bench.success ? 0 : 1;
+}
