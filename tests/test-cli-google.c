@@ -5,12 +5,11 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
-#include <sqlite3.h>
-#include <unistd.h>
 
 #include "calsync-fake-google.h"
 #include "calsync-secrets.h"
 #include "calsync-store.h"
+#include "calsync-test-utils.h"
 
 #define ALEX "alex@example.com"
 #define TEAM "team@group.calendar.google.com"
@@ -22,25 +21,6 @@ typedef struct
   CalsyncFakeGoogle *fake;
   GString *all_output; /* everything the binary printed, for the token check */
 } Fixture;
-
-static void
-result_cb (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  GAsyncResult **out = user_data;
-
-  *out = g_object_ref (result);
-}
-
-static GAsyncResult *
-spin (GAsyncResult **slot)
-{
-  while (*slot == NULL)
-    g_main_context_iteration (NULL, TRUE);
-
-  return *slot;
-}
 
 static GSubprocessLauncher *
 new_launcher (Fixture          *fx,
@@ -82,8 +62,8 @@ run_calsync (Fixture            *fx,
 
   process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
   g_assert_no_error (error);
-  g_subprocess_communicate_utf8_async (process, NULL, NULL, result_cb, &result);
-  g_assert_true (g_subprocess_communicate_utf8_finish (process, spin (&result), out, err, &error));
+  g_subprocess_communicate_utf8_async (process, NULL, NULL, calsync_test_result_cb, &result);
+  g_assert_true (g_subprocess_communicate_utf8_finish (process, calsync_test_spin (&result), out, err, &error));
   g_assert_no_error (error);
   g_string_append_printf (fx->all_output, "%s\n%s\n", *out, *err);
   g_test_message ("calsync %s → %d\nstdout: %s\nstderr: %s", args[0],
@@ -93,22 +73,6 @@ run_calsync (Fixture            *fx,
 }
 
 /* Adding an account, the way a person with a browser would ----------------- */
-
-static void
-follow_url (const char *url)
-{
-  g_autoptr(SoupSession) session = soup_session_new ();
-  g_autoptr(SoupMessage) message = soup_message_new ("GET", url);
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GBytes) body = NULL;
-  g_autoptr(GError) error = NULL;
-
-  g_assert_nonnull (message);
-  soup_session_send_and_read_async (session, message, G_PRIORITY_DEFAULT, NULL, result_cb, &result);
-  body = soup_session_send_and_read_finish (session, spin (&result), &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (soup_message_get_status (message), ==, 200);
-}
 
 static char *
 read_rest (GInputStream *stream)
@@ -143,18 +107,18 @@ add_account (Fixture *fx)
   g_assert_no_error (error);
 
   lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (process));
-  g_data_input_stream_read_line_async (lines, G_PRIORITY_DEFAULT, NULL, result_cb, &line_result);
-  url = g_data_input_stream_read_line_finish_utf8 (lines, spin (&line_result), NULL, &error);
+  g_data_input_stream_read_line_async (lines, G_PRIORITY_DEFAULT, NULL, calsync_test_result_cb, &line_result);
+  url = g_data_input_stream_read_line_finish_utf8 (lines, calsync_test_spin (&line_result), NULL, &error);
   g_assert_no_error (error);
   g_assert_nonnull (url);
   g_assert_true (g_str_has_prefix (url, calsync_fake_google_get_auth_url (fx->fake)));
   g_assert_nonnull (strstr (url, "code_challenge="));
   g_assert_nonnull (strstr (url, "redirect_uri=http%3A%2F%2F127.0.0.1%3A"));
 
-  follow_url (url);
+  calsync_test_follow_url (url);
 
-  g_subprocess_wait_async (process, NULL, result_cb, &wait_result);
-  g_assert_true (g_subprocess_wait_finish (process, spin (&wait_result), &error));
+  g_subprocess_wait_async (process, NULL, calsync_test_result_cb, &wait_result);
+  g_assert_true (g_subprocess_wait_finish (process, calsync_test_spin (&wait_result), &error));
   g_assert_no_error (error);
 
   rest = read_rest (G_INPUT_STREAM (lines));
@@ -222,23 +186,6 @@ google_account_id (Fixture *fx)
 
 /* Fixture ------------------------------------------------------------------ */
 
-/* The sync tests of all units share one keyring, where secrets are keyed by
- * account id only; fresh databases would all use id 2. A placeholder account
- * (a CalDAV one without calendars, so never synced) with an id unique to this
- * process makes the next ids unique too. */
-static void
-reserve_account_ids (const char *db_path)
-{
-  sqlite3 *db = NULL;
-  g_autofree char *sql = g_strdup_printf ("INSERT INTO accounts (id, provider, email) "
-                                          "VALUES (%" G_GINT64_FORMAT ", 'caldav', 'placeholder.invalid')",
-                                          (gint64) getpid () * 1000);
-
-  g_assert_cmpint (sqlite3_open (db_path, &db), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
-  sqlite3_close (db);
-}
-
 static void
 seed_fake (CalsyncFakeGoogle *fake)
 {
@@ -274,7 +221,7 @@ fixture_set_up (Fixture       *fx,
   store = calsync_store_open (db_path, &error);
   g_assert_no_error (error);
   g_clear_object (&store);
-  reserve_account_ids (db_path);
+  calsync_test_reserve_account_ids (db_path);
   fx->stderr_path = g_build_filename (g_get_tmp_dir (), "calsync-cli-stderr-XXXXXX", NULL);
   g_close (g_mkstemp (fx->stderr_path), NULL);
   fx->all_output = g_string_new (NULL);
@@ -475,8 +422,8 @@ check_remove (Fixture *fx,
   g_autofree char *secret = NULL;
 
   g_assert_cmpint (run_calsync (fx, args, &out, &err), ==, 0);
-  calsync_secrets_lookup_async (account_id, NULL, result_cb, &result);
-  secret = calsync_secrets_lookup_finish (spin (&result), &error);
+  calsync_secrets_lookup_async (account_id, NULL, calsync_test_result_cb, &result);
+  secret = calsync_secrets_lookup_finish (calsync_test_spin (&result), &error);
   g_assert_error (error, CALSYNC_SECRETS_ERROR, CALSYNC_SECRETS_ERROR_NOT_FOUND);
   g_assert_null (secret);
   g_clear_pointer (&out, g_free);
@@ -577,8 +524,8 @@ test_exit_statuses (Fixture       *fx,
   {
     g_autoptr(GAsyncResult) result = NULL;
 
-    calsync_secrets_delete_async (id, NULL, result_cb, &result);
-    g_assert_true (calsync_secrets_delete_finish (spin (&result), NULL));
+    calsync_secrets_delete_async (id, NULL, calsync_test_result_cb, &result);
+    g_assert_true (calsync_secrets_delete_finish (calsync_test_spin (&result), NULL));
   }
 }
 

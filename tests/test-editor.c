@@ -10,6 +10,7 @@
 #include "calsync-event-popover.h"
 #include "calsync-event-widget.h"
 #include "calsync-month-view.h"
+#include "calsync-test-utils.h"
 #include "calsync-week-view.h"
 #include "calsync-window.h"
 
@@ -17,66 +18,19 @@ static CalsyncApplication *app;
 static int test_status;
 static gint64 google_calendar_id;
 
-/* Helpers: main loop */
-
-static gboolean
-timeout_cb (gpointer data)
-{
-  *(gboolean *) data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-wait_until (gboolean (*predicate) (gpointer),
-            gpointer  data,
-            guint     timeout_ms)
-{
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add (timeout_ms, timeout_cb, &timed_out);
-
-  while (!predicate (data) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-
-  if (!timed_out)
-    g_source_remove (id);
-  return predicate (data);
-}
-
-static gboolean
-always_false (gpointer data)
-{
-  return FALSE;
-}
-
-static void
-settle (guint ms)
-{
-  wait_until (always_false, NULL, ms);
-}
-
 /* Helpers: widgets */
 
 static CalsyncWindow *
 get_window (void)
 {
-  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
-
-  /* The editor is a toplevel of its own: look for the main window among them. */
-  if (!CALSYNC_IS_WINDOW (window))
-    window = gtk_window_get_transient_for (window);
-  g_assert_true (CALSYNC_IS_WINDOW (window));
-  return CALSYNC_WINDOW (window);
+  /* The editor is a toplevel of its own: this is the main window among them. */
+  return calsync_test_get_window (app);
 }
 
 static CalsyncEventEditor *
 find_editor (void)
 {
-  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
-
-  for (GList *l = toplevels; l != NULL; l = l->next)
-    if (CALSYNC_IS_EVENT_EDITOR (l->data) && gtk_widget_get_visible (l->data))
-      return l->data;
-  return NULL;
+  return (CalsyncEventEditor *) calsync_test_find_toplevel (CALSYNC_TYPE_EVENT_EDITOR, TRUE);
 }
 
 static gboolean
@@ -221,7 +175,7 @@ open_popover (const char *title)
   while (popover != NULL && !CALSYNC_IS_EVENT_POPOVER (popover))
     popover = gtk_widget_get_next_sibling (popover);
   g_assert_nonnull (popover);
-  settle (100);
+  calsync_test_settle (100);
   return popover;
 }
 
@@ -243,7 +197,7 @@ screenshot (const char *name)
   if (dir == NULL)
     return;
 
-  settle (500);
+  calsync_test_settle (500);
   path = g_build_filename (dir, name, NULL);
   {
     const char *argv[] = { "import", "-window", "root", path, NULL };
@@ -339,7 +293,7 @@ test_new_event_shortcut (void)
 
   g_assert_null (find_editor ());
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (get_window ()), "win.new-event", NULL));
-  g_assert_true (wait_until (editor_open, NULL, 2000));
+  g_assert_true (calsync_test_wait_until (editor_open, NULL, 2000));
   editor = find_editor ();
 
   g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (editor)) == GTK_WINDOW (get_window ()));
@@ -410,7 +364,7 @@ test_save_new (void)
                             "Join: https://meet.google.com/abc-defg-hij", -1);
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.save", NULL));
-  g_assert_true (wait_until (editor_closed, NULL, 2000));
+  g_assert_true (calsync_test_wait_until (editor_closed, NULL, 2000));
 
   events = calsync_store_query_range (store (), unix_of ("2026-11-25T00:00:00+01:00"),
                                       unix_of ("2026-11-26T00:00:00+01:00"), NULL);
@@ -426,7 +380,7 @@ test_save_new (void)
   g_assert_cmpstr (calsync_event_get_conference_url (saved), ==, "https://meet.google.com/abc-defg-hij");
   g_assert_true (calsync_event_get_locally_modified (saved));
 
-  g_assert_true (wait_until (chip_shown, "Lunch with Sam", 5000));
+  g_assert_true (calsync_test_wait_until (chip_shown, "Lunch with Sam", 5000));
 }
 
 static void
@@ -439,13 +393,13 @@ test_edit_synced_event (void)
   google_calendar_id = seed_google_calendar ();
   g_assert_cmpint (apply_remote (remote_standup ("Standup", g_get_real_time () - (gint64) G_USEC_PER_SEC * 3600)),
                    ==, CALSYNC_APPLY_INSERTED);
-  g_assert_true (wait_until (chip_shown, "Standup", 5000));
+  g_assert_true (calsync_test_wait_until (chip_shown, "Standup", 5000));
 
   popover = open_popover ("Standup");
   g_assert_false (gtk_widget_get_visible (popover_child (popover, "modified_label")));
   g_assert_true (gtk_widget_get_visible (popover_child (popover, "edit_button")));
   gtk_widget_activate (popover_child (popover, "edit_button"));
-  g_assert_true (wait_until (editor_open, NULL, 2000));
+  g_assert_true (calsync_test_wait_until (editor_open, NULL, 2000));
   editor = find_editor ();
 
   /* Shown in the event's own zone, which it keeps. */
@@ -462,7 +416,7 @@ test_edit_synced_event (void)
   set_text (editor, "start_time_entry", "11:00");
   set_text (editor, "end_time_entry", "11:15");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.save", NULL));
-  g_assert_true (wait_until (editor_closed, NULL, 2000));
+  g_assert_true (calsync_test_wait_until (editor_closed, NULL, 2000));
 
   stored = stored_standup ();
   g_assert_nonnull (stored);
@@ -472,14 +426,14 @@ test_edit_synced_event (void)
   g_assert_cmpstr (calsync_event_get_time_zone (stored), ==, "America/New_York");
   g_assert_cmpint (calsync_event_get_calendar_id (stored), ==, google_calendar_id);
 
-  g_assert_true (wait_until (chip_shown, "Standup (moved)", 5000));
+  g_assert_true (calsync_test_wait_until (chip_shown, "Standup (moved)", 5000));
   popover = open_popover ("Standup (moved)");
   g_assert_true (gtk_widget_get_visible (popover_child (popover, "modified_label")));
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (popover_child (popover, "modified_label"))),
                    ==, "Changed on this computer");
   screenshot ("event-popover-changed.png");
   gtk_popover_popdown (GTK_POPOVER (popover));
-  settle (100);
+  calsync_test_settle (100);
 }
 
 static void
@@ -492,14 +446,14 @@ test_sync_keeps_newer_edit (void)
   /* The server's copy is older than the edit: it stays. */
   g_assert_cmpint (apply_remote (remote_standup ("Standup (server)", edited - G_USEC_PER_SEC * 60)),
                    ==, CALSYNC_APPLY_KEPT_LOCAL);
-  settle (300);
+  calsync_test_settle (300);
   g_assert_nonnull (find_chip ("Standup (moved)"));
   g_assert_null (find_chip ("Standup (server)"));
 
   /* Changed on the server after the edit: the server wins. */
   g_assert_cmpint (apply_remote (remote_standup ("Standup (server)", edited + G_USEC_PER_SEC * 60)),
                    ==, CALSYNC_APPLY_UPDATED);
-  g_assert_true (wait_until (chip_shown, "Standup (server)", 5000));
+  g_assert_true (calsync_test_wait_until (chip_shown, "Standup (server)", 5000));
   g_assert_null (find_chip ("Standup (moved)"));
   after = stored_standup ();
   g_assert_false (calsync_event_get_locally_modified (after));
@@ -515,21 +469,21 @@ test_delete_and_undo (void)
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (get_window ()), "win.edit-event", "x",
                                              calsync_event_get_id (stored)));
-  g_assert_true (wait_until (editor_open, NULL, 2000));
+  g_assert_true (calsync_test_wait_until (editor_open, NULL, 2000));
   editor = find_editor ();
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.delete", NULL));
-  g_assert_true (wait_until (editor_closed, NULL, 2000));
+  g_assert_true (calsync_test_wait_until (editor_closed, NULL, 2000));
 
   g_assert_null (stored_standup ());
-  g_assert_true (wait_until (chip_gone, "Standup (server)", 5000));
-  g_assert_true (wait_until (toast_shown, "Event deleted", 2000));
+  g_assert_true (calsync_test_wait_until (chip_gone, "Standup (server)", 5000));
+  g_assert_true (calsync_test_wait_until (toast_shown, "Event deleted", 2000));
   screenshot ("event-deleted-toast.png");
   undo = find_descendant (toast_overlay (), is_button_labelled, "_Undo");
   g_assert_nonnull (undo);
   g_assert_true (gtk_button_get_use_underline (GTK_BUTTON (undo)));
   gtk_widget_activate (undo);
 
-  g_assert_true (wait_until (chip_shown, "Standup (server)", 5000));
+  g_assert_true (calsync_test_wait_until (chip_shown, "Standup (server)", 5000));
   restored = stored_standup ();
   g_assert_nonnull (restored);
   g_assert_cmpint (calsync_event_get_start (restored), ==, calsync_event_get_start (stored));
@@ -544,7 +498,7 @@ test_all_day (void)
   CalsyncEventEditor *editor;
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (get_window ()), "win.new-event", NULL));
-  g_assert_true (wait_until (editor_open, NULL, 2000));
+  g_assert_true (calsync_test_wait_until (editor_open, NULL, 2000));
   editor = find_editor ();
   set_text (editor, "title_row", "Holidays");
   gtk_switch_set_active (GTK_SWITCH (editor_child (editor, "all_day_switch")), TRUE);
@@ -557,7 +511,7 @@ test_all_day (void)
   g_assert_false (gtk_widget_get_sensitive (editor_child (editor, "save_button")));
   select_day (editor, "end_calendar", 2026, 12, 25);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.save", NULL));
-  g_assert_true (wait_until (editor_closed, NULL, 2000));
+  g_assert_true (calsync_test_wait_until (editor_closed, NULL, 2000));
 
   events = calsync_store_query_range (store (), unix_of ("2026-12-20T00:00:00+01:00"),
                                       unix_of ("2026-12-31T00:00:00+01:00"), NULL);
@@ -572,7 +526,7 @@ test_all_day (void)
   /* Reopened, it shows the inclusive last day again. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (get_window ()), "win.edit-event", "x",
                                              calsync_event_get_id (holidays)));
-  g_assert_true (wait_until (editor_open, NULL, 2000));
+  g_assert_true (calsync_test_wait_until (editor_open, NULL, 2000));
   editor = find_editor ();
   g_assert_true (gtk_switch_get_active (GTK_SWITCH (editor_child (editor, "all_day_switch"))));
   g_assert_cmpstr (gtk_menu_button_get_label (GTK_MENU_BUTTON (editor_child (editor, "start_date_button"))),
@@ -581,7 +535,7 @@ test_all_day (void)
                    ==, "25 Dec 2026");
   /* Saving unchanged keeps the dates. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.save", NULL));
-  g_assert_true (wait_until (editor_closed, NULL, 2000));
+  g_assert_true (calsync_test_wait_until (editor_closed, NULL, 2000));
   {
     g_autoptr(CalsyncEvent) again = calsync_store_get_event (store (), calsync_event_get_id (holidays), NULL);
 
@@ -599,12 +553,12 @@ test_cancel_keeps_store (void)
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (get_window ()), "win.edit-event", "x",
                                              calsync_event_get_id (before)));
-  g_assert_true (wait_until (editor_open, NULL, 2000));
+  g_assert_true (calsync_test_wait_until (editor_open, NULL, 2000));
   editor = find_editor ();
   set_text (editor, "title_row", "Not saved");
   /* Escape is bound to window.close. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "window.close", NULL));
-  g_assert_true (wait_until (editor_closed, NULL, 2000));
+  g_assert_true (calsync_test_wait_until (editor_closed, NULL, 2000));
   after = stored_standup ();
   g_assert_cmpstr (calsync_event_get_title (after), ==, calsync_event_get_title (before));
 }
@@ -699,7 +653,7 @@ test_double_click_and_keys (void)
           cell = child;
       }
   g_assert_nonnull (cell);
-  settle (300);
+  calsync_test_settle (300);
 
   /* On an event: its popover, not the editor. */
   chip = find_chip ("Lunch with Sam");
@@ -707,13 +661,13 @@ test_double_click_and_keys (void)
   in = GRAPHENE_POINT_INIT (4, 4);
   g_assert_true (gtk_widget_compute_point (chip, month, &in, &out));
   double_click (month, out.x, out.y);
-  settle (100);
+  calsync_test_settle (100);
   g_assert_null (find_editor ());
 
   in = GRAPHENE_POINT_INIT (gtk_widget_get_width (cell) / 2.0, gtk_widget_get_height (cell) - 8);
   g_assert_true (gtk_widget_compute_point (cell, month, &in, &out));
   double_click (month, out.x, out.y);
-  g_assert_true (wait_until (editor_open, NULL, 3000));
+  g_assert_true (calsync_test_wait_until (editor_open, NULL, 3000));
   editor = find_editor ();
   g_assert_cmpstr (gtk_menu_button_get_label (GTK_MENU_BUTTON (editor_child (editor, "start_date_button"))),
                    ==, "27 Nov 2026");
@@ -724,12 +678,12 @@ test_double_click_and_keys (void)
   g_assert_true (has_binding (GTK_WIDGET (editor), "Escape", "window.close"));
   g_assert_true (has_binding (GTK_WIDGET (editor), "<Control>Return", "editor.save"));
   gtk_widget_activate_action (GTK_WIDGET (editor), "window.close", NULL);
-  g_assert_true (wait_until (editor_closed, NULL, 3000));
+  g_assert_true (calsync_test_wait_until (editor_closed, NULL, 3000));
 
   /* Week view: Thursday 26 November, a click at 14:45 gives 14:30. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (get_window ()), "win.view-week", NULL));
   week = calsync_window_get_week_view (get_window ());
-  settle (500);
+  calsync_test_settle (500);
   header = find_descendant (week, is_day_header_of, "26");
   grid = find_descendant (week, has_css_class, "week-grid");
   g_assert_nonnull (header);
@@ -737,7 +691,7 @@ test_double_click_and_keys (void)
   in = GRAPHENE_POINT_INIT (gtk_widget_get_width (header) / 2.0, 0);
   g_assert_true (gtk_widget_compute_point (header, grid, &in, &out));
   double_click (grid, out.x, 14 * 60 + 45);
-  g_assert_true (wait_until (editor_open, NULL, 3000));
+  g_assert_true (calsync_test_wait_until (editor_open, NULL, 3000));
   editor = find_editor ();
   g_assert_cmpstr (gtk_menu_button_get_label (GTK_MENU_BUTTON (editor_child (editor, "start_date_button"))),
                    ==, "26 Nov 2026");
@@ -746,9 +700,9 @@ test_double_click_and_keys (void)
   /* Enter in the title saves a valid event. */
   set_text (editor, "title_row", "Retro");
   g_signal_emit_by_name (editor_child (editor, "title_row"), "entry-activated");
-  g_assert_true (wait_until (editor_closed, NULL, 3000));
+  g_assert_true (calsync_test_wait_until (editor_closed, NULL, 3000));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (get_window ()), "win.view-month", NULL));
-  g_assert_true (wait_until (chip_shown, "Retro", 5000));
+  g_assert_true (calsync_test_wait_until (chip_shown, "Retro", 5000));
 }
 
 static CalsyncEventEditor *
@@ -757,7 +711,7 @@ open_sample_editor (void)
   CalsyncEventEditor *editor;
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (get_window ()), "win.new-event", NULL));
-  g_assert_true (wait_until (editor_open, NULL, 2000));
+  g_assert_true (calsync_test_wait_until (editor_open, NULL, 2000));
   editor = find_editor ();
   set_text (editor, "title_row", "Dentist");
   set_text (editor, "location_row", "Marienplatz 1, Munich");
@@ -797,41 +751,14 @@ test_screenshots (void)
   screenshot ("editor-narrow.png");
   gtk_window_destroy (GTK_WINDOW (editor));
   gtk_window_set_default_size (GTK_WINDOW (get_window ()), width, height);
-  settle (100);
-}
-
-static gboolean
-run_tests_idle (gpointer data)
-{
-  test_status = g_test_run ();
-  g_application_quit (G_APPLICATION (app));
-  return G_SOURCE_REMOVE;
-}
-
-static void
-activate_cb (GApplication *application)
-{
-  static gboolean started;
-
-  if (started)
-    return;
-  started = TRUE;
-  g_idle_add (run_tests_idle, NULL);
+  calsync_test_settle (100);
 }
 
 int
 main (int    argc,
       char **argv)
 {
-  g_autofree char *tmp = g_dir_make_tmp ("calsync-test-editor-XXXXXX", NULL);
-
-  g_setenv ("XDG_DATA_HOME", tmp, TRUE);
-  g_setenv ("XDG_CONFIG_HOME", tmp, TRUE);
-  g_setenv ("CALSYNC_NOW", "2026-11-25T12:00:00+01:00", TRUE);
-  g_setenv ("TZ", "Europe/Berlin", TRUE);
-  g_setenv ("LANGUAGE", "C", TRUE);
-  g_setenv ("LC_ALL", "C.UTF-8", TRUE);
-  tzset ();
+  g_autofree char *tmp = calsync_test_setup_env ("test-editor");
 
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/editor/new-event-shortcut", test_new_event_shortcut);
@@ -848,8 +775,7 @@ main (int    argc,
   app = calsync_application_new ();
   g_application_set_flags (G_APPLICATION (app),
                            G_APPLICATION_HANDLES_COMMAND_LINE | G_APPLICATION_NON_UNIQUE);
-  g_signal_connect_after (app, "activate", G_CALLBACK (activate_cb), NULL);
-  g_application_run (G_APPLICATION (app), 0, NULL);
+  test_status = calsync_test_run_in_app (app, NULL, NULL);
   g_clear_object (&app);
 
   return test_status;

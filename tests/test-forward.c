@@ -7,17 +7,15 @@
 #include "config.h"
 
 #include <json-glib/json-glib.h>
-#include <sqlite3.h>
 
 #include "calsync-application.h"
 #include "calsync-fake-google.h"
-#include "calsync-oauth.h"
-#include "calsync-secrets.h"
 #include "calsync-sync-button.h"
+#include "calsync-test-utils.h"
 #include "calsync-window.h"
 
 #define ALEX "alex@example.com"
-/* Unique among the tests sharing the keyring (see renumber_account) */
+/* Unique among the tests sharing the keyring (see calsync_test_renumber_account) */
 #define ACCOUNT_ID 4102
 
 static CalsyncApplication *app;
@@ -42,22 +40,6 @@ run_clear (Run *run)
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
 
-static void
-result_cb (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-static GAsyncResult *
-spin (GAsyncResult **slot)
-{
-  while (*slot == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  return *slot;
-}
-
 /* Seeding: one account, one calendar, tokens in the keyring ------------------ */
 
 static void
@@ -73,69 +55,16 @@ put_event (const char *id,
   calsync_fake_google_put_event (fake, ALEX, json);
 }
 
-/* Secrets are keyed by account id in the one keyring that every test of the
- * suite shares, and tests run in parallel: give this test's account an id no
- * other test uses, so no other test overwrites its tokens. */
-static void
-renumber_account (CalsyncStore **store,
-                  gint64         from,
-                  gint64         to)
-{
-  g_autofree char *path = g_strdup (calsync_store_get_path (*store));
-  g_autofree char *sql = g_strdup_printf ("UPDATE accounts SET id = %" G_GINT64_FORMAT
-                                          " WHERE id = %" G_GINT64_FORMAT, to, from);
-  g_autoptr(GError) error = NULL;
-  sqlite3 *db = NULL;
-
-  calsync_store_close (*store);
-  g_clear_object (store);
-  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_changes (db), ==, 1);
-  sqlite3_close (db);
-  *store = calsync_store_open (path, &error);
-  g_assert_no_error (error);
-}
-
-static void
-store_tokens (gint64 account_id)
-{
-  g_autofree char *access = NULL;
-  g_autofree char *refresh = NULL;
-  g_autofree char *json = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  CalsyncTokens tokens = { 0 };
-
-  calsync_fake_oauth_issue_tokens (calsync_fake_google_get_oauth (fake), ALEX, &access, &refresh);
-  tokens.access_token = access;
-  tokens.refresh_token = refresh;
-  tokens.expires_at = g_get_real_time () / G_USEC_PER_SEC + 3600;
-  json = calsync_tokens_to_json (&tokens);
-
-  calsync_secrets_store_async (account_id, "CalSync test", json, NULL, result_cb, &result);
-  g_assert_true (calsync_secrets_store_finish (spin (&result), &error));
-  g_assert_no_error (error);
-}
-
 static gint64
 seed (void)
 {
   g_autoptr(CalsyncStore) store = NULL;
-  g_autoptr(CalsyncAccount) account = calsync_account_new ();
   g_autoptr(CalsyncCalendar) calendar = calsync_calendar_new ();
   g_autoptr(GError) error = NULL;
   gint64 account_id;
 
-  store = calsync_store_open (NULL, &error);
-  g_assert_no_error (error);
-
-  calsync_account_set_provider (account, "google");
-  calsync_account_set_email (account, ALEX);
-  renumber_account (&store, calsync_store_add_account (store, account, &error), ACCOUNT_ID);
-  g_assert_no_error (error);
+  store = calsync_test_add_google_account (fake, ALEX, ACCOUNT_ID);
   account_id = ACCOUNT_ID;
-  store_tokens (account_id);
 
   calsync_fake_google_add_calendar (fake, ALEX, ALEX, ALEX, TRUE);
   calsync_calendar_set_account_id (calendar, account_id);
@@ -185,8 +114,8 @@ run_calsync (Run        *run,
   g_assert_no_error (error);
 
   /* The window's main loop keeps running: it is the one doing the sync */
-  g_subprocess_communicate_utf8_async (process, NULL, NULL, result_cb, &result);
-  g_assert_true (g_subprocess_communicate_utf8_finish (process, spin (&result), &run->out, &run->err, &error));
+  g_subprocess_communicate_utf8_async (process, NULL, NULL, calsync_test_result_cb, &result);
+  g_assert_true (g_subprocess_communicate_utf8_finish (process, calsync_test_spin (&result), &run->out, &run->err, &error));
   g_assert_no_error (error);
   g_assert_true (g_subprocess_get_if_exited (process));
   run->status = g_subprocess_get_exit_status (process);
@@ -215,6 +144,12 @@ sync_started_cb (CalsyncSyncEngine *engine)
 
   n_started++;
   button_spun = calsync_sync_button_get_spinning (CALSYNC_SYNC_BUTTON (button));
+}
+
+static void
+connect_sync_started (void)
+{
+  g_signal_connect (calsync_application_get_engine (app), "sync-started", G_CALLBACK (sync_started_cb), NULL);
 }
 
 /* Tests ------------------------------------------------------------------- */
@@ -293,41 +228,12 @@ test_forward_other_command (void)
   g_assert_nonnull (strstr (run.out, ALEX));
 }
 
-static gboolean
-run_tests_idle (gpointer data)
-{
-  test_status = g_test_run ();
-  g_application_quit (G_APPLICATION (app));
-  return G_SOURCE_REMOVE;
-}
-
-static void
-activate_cb (GApplication *application)
-{
-  static gboolean started;
-
-  if (started)
-    return;
-  started = TRUE;
-  g_signal_connect (calsync_application_get_engine (app), "sync-started", G_CALLBACK (sync_started_cb), NULL);
-  g_idle_add (run_tests_idle, NULL);
-}
-
 int
 main (int    argc,
       char **argv)
 {
-  g_autofree char *tmp = g_dir_make_tmp ("calsync-test-forward-XXXXXX", NULL);
-  g_autoptr(GAsyncResult) result = NULL;
+  g_autofree char *tmp = calsync_test_setup_env ("test-forward");
   gint64 account_id;
-
-  g_setenv ("XDG_DATA_HOME", tmp, TRUE);
-  g_setenv ("XDG_CONFIG_HOME", tmp, TRUE);
-  g_setenv ("CALSYNC_NOW", "2026-11-25T12:00:00+01:00", TRUE);
-  g_setenv ("TZ", "Europe/Berlin", TRUE);
-  g_setenv ("LANGUAGE", "C", TRUE);
-  g_setenv ("LC_ALL", "C.UTF-8", TRUE);
-  tzset ();
 
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/forward/sync-json", test_forward_json);
@@ -341,12 +247,10 @@ main (int    argc,
 
   /* Unique, like the real app: it owns org.example.CalSync while it runs */
   app = calsync_application_new ();
-  g_signal_connect_after (app, "activate", G_CALLBACK (activate_cb), NULL);
-  g_application_run (G_APPLICATION (app), 0, NULL);
+  test_status = calsync_test_run_in_app (app, connect_sync_started, NULL);
   g_clear_object (&app);
 
-  calsync_secrets_delete_async (account_id, NULL, result_cb, &result);
-  calsync_secrets_delete_finish (spin (&result), NULL);
+  calsync_test_delete_secret (account_id);
   g_clear_object (&fake);
   return test_status;
 }

@@ -18,6 +18,7 @@
 #include "calsync-month-view.h"
 #include "calsync-preferences-window.h"
 #include "calsync-secrets.h"
+#include "calsync-test-utils.h"
 #include "calsync-window.h"
 
 #define ALEX "alex@example.com"
@@ -31,120 +32,37 @@ static int test_status;
 static gint64 alex_id, sam_id, alex_primary_id, team_id, sam_primary_id;
 static guint n_finished;
 
-/* Spinning ------------------------------------------------------------------ */
-
-static gboolean
-timeout_cb (gpointer data)
-{
-  *(gboolean *) data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-wait_until (gboolean (*predicate) (gpointer),
-            gpointer  data,
-            guint     timeout_ms)
-{
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add (timeout_ms, timeout_cb, &timed_out);
-
-  while (!predicate (data) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-
-  if (!timed_out)
-    g_source_remove (id);
-  return predicate (data);
-}
-
-static gboolean
-always_false (gpointer data)
-{
-  return FALSE;
-}
-
-static void
-settle (guint ms)
-{
-  wait_until (always_false, NULL, ms);
-}
-
-static void
-result_cb (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-static GAsyncResult *
-spin (GAsyncResult **slot)
-{
-  while (*slot == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  return *slot;
-}
-
-static void
-screenshot (const char *name)
-{
-  const char *dir = g_getenv ("CALSYNC_TEST_SCREENSHOTS");
-  g_autofree char *path = NULL;
-  g_autofree char *command = NULL;
-
-  if (dir == NULL)
-    return;
-
-  settle (400);
-  path = g_build_filename (dir, name, NULL);
-  command = g_strdup_printf ("import -window root %s", path);
-  g_assert_true (g_spawn_command_line_sync (command, NULL, NULL, NULL, NULL));
-}
-
 /* Widgets ------------------------------------------------------------------- */
-
-static GtkWindow *
-find_toplevel (GType type)
-{
-  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
-
-  for (GList *l = toplevels; l != NULL; l = l->next)
-    if (G_TYPE_CHECK_INSTANCE_TYPE (l->data, type) && gtk_widget_get_visible (l->data))
-      return l->data;
-  return NULL;
-}
 
 static CalsyncPreferencesWindow *
 open_preferences (void)
 {
-  GtkWindow *window = find_toplevel (CALSYNC_TYPE_PREFERENCES_WINDOW);
+  GtkWindow *window = calsync_test_find_toplevel (CALSYNC_TYPE_PREFERENCES_WINDOW, TRUE);
 
   if (window == NULL)
     {
       g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
-      window = find_toplevel (CALSYNC_TYPE_PREFERENCES_WINDOW);
+      window = calsync_test_find_toplevel (CALSYNC_TYPE_PREFERENCES_WINDOW, TRUE);
     }
   g_assert_nonnull (window);
-  settle (100);
+  calsync_test_settle (100);
   return CALSYNC_PREFERENCES_WINDOW (window);
 }
 
 static void
 close_preferences (void)
 {
-  GtkWindow *window = find_toplevel (CALSYNC_TYPE_PREFERENCES_WINDOW);
+  GtkWindow *window = calsync_test_find_toplevel (CALSYNC_TYPE_PREFERENCES_WINDOW, TRUE);
 
   if (window != NULL)
     gtk_window_destroy (window);
-  settle (50);
+  calsync_test_settle (50);
 }
 
 static CalsyncWindow *
 main_window (void)
 {
-  GtkWindow *window = find_toplevel (CALSYNC_TYPE_WINDOW);
-
-  g_assert_nonnull (window);
-  return CALSYNC_WINDOW (window);
+  return calsync_test_get_window (app);
 }
 
 static guint
@@ -178,8 +96,8 @@ sync_and_wait (void)
   guint target = n_finished + 1;
 
   g_action_group_activate_action (G_ACTION_GROUP (app), "sync", NULL);
-  g_assert_true (wait_until (sync_count_reached, GUINT_TO_POINTER (target), 30000));
-  settle (100);
+  g_assert_true (calsync_test_wait_until (sync_count_reached, GUINT_TO_POINTER (target), 30000));
+  calsync_test_settle (100);
   return calsync_application_get_last_report (app);
 }
 
@@ -197,26 +115,6 @@ find_result (CalsyncSyncReport *report,
 
 /* Data ---------------------------------------------------------------------- */
 
-static void
-store_tokens (gint64      account_id,
-              const char *email)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *json = NULL;
-  CalsyncTokens tokens = { 0 };
-
-  calsync_fake_oauth_issue_tokens (calsync_fake_google_get_oauth (fake), email,
-                                   &tokens.access_token, &tokens.refresh_token);
-  tokens.expires_at = g_get_real_time () / G_USEC_PER_SEC + 3600;
-  json = calsync_tokens_to_json (&tokens);
-  calsync_secrets_store_async (account_id, "CalSync test", json, NULL, result_cb, &result);
-  g_assert_true (calsync_secrets_store_finish (spin (&result), &error));
-  g_assert_no_error (error);
-  g_free (tokens.access_token);
-  g_free (tokens.refresh_token);
-}
-
 static gint64
 add_account (const char *email)
 {
@@ -228,31 +126,7 @@ add_account (const char *email)
   calsync_account_set_email (account, email);
   id = calsync_store_add_account (calsync_application_get_store (app), account, &error);
   g_assert_no_error (error);
-  store_tokens (id, email);
-  return id;
-}
-
-static gint64
-add_calendar (gint64      account_id,
-              const char *email,
-              const char *remote_id,
-              const char *summary,
-              const char *color)
-{
-  g_autoptr(CalsyncCalendar) calendar = calsync_calendar_new ();
-  g_autoptr(GError) error = NULL;
-  gboolean primary = g_str_equal (email, remote_id);
-  gint64 id;
-
-  calsync_fake_google_add_calendar (fake, email, remote_id, summary, primary);
-  calsync_calendar_set_account_id (calendar, account_id);
-  calsync_calendar_set_remote_id (calendar, remote_id);
-  calsync_calendar_set_name (calendar, summary);
-  calsync_calendar_set_color (calendar, color);
-  calsync_calendar_set_is_active (calendar, TRUE);
-  calsync_calendar_set_is_primary (calendar, primary);
-  id = calsync_store_add_calendar (calsync_application_get_store (app), calendar, &error);
-  g_assert_no_error (error);
+  calsync_test_store_tokens (fake, email, id);
   return id;
 }
 
@@ -296,15 +170,6 @@ reserve_account_ids (void)
   sqlite3_close (db);
 }
 
-static void
-delete_secret (gint64 account_id)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-
-  calsync_secrets_delete_async (account_id, NULL, result_cb, &result);
-  calsync_secrets_delete_finish (spin (&result), NULL);
-}
-
 /* Tests --------------------------------------------------------------------- */
 
 static void
@@ -315,7 +180,7 @@ test_no_accounts (void)
   g_assert_cmpuint (calsync_preferences_window_get_n_accounts (prefs), ==, 0);
   g_assert_false (gtk_widget_get_sensitive (calsync_preferences_window_get_sync_button (prefs)));
   g_assert_null (calsync_preferences_window_get_status_headline (prefs));
-  screenshot ("preferences-empty.png");
+  calsync_test_screenshot ("CALSYNC_TEST_SCREENSHOTS", "preferences-empty.png");
   close_preferences ();
 }
 
@@ -326,10 +191,13 @@ test_two_accounts (void)
   CalsyncAccountGroup *alex, *sam;
 
   alex_id = add_account (ALEX);
-  alex_primary_id = add_calendar (alex_id, ALEX, ALEX, ALEX, "#3584e4");
-  team_id = add_calendar (alex_id, ALEX, TEAM_ID, "Team", "#e66100");
+  alex_primary_id = calsync_test_add_calendar (fake, calsync_application_get_store (app),
+                                               alex_id, ALEX, ALEX, ALEX, "#3584e4");
+  team_id = calsync_test_add_calendar (fake, calsync_application_get_store (app),
+                                       alex_id, ALEX, TEAM_ID, "Team", "#e66100");
   sam_id = add_account (SAM);
-  sam_primary_id = add_calendar (sam_id, SAM, SAM, SAM, "#2ec27e");
+  sam_primary_id = calsync_test_add_calendar (fake, calsync_application_get_store (app),
+                                              sam_id, SAM, SAM, SAM, "#2ec27e");
   put_events (ALEX, "Standup", 10);
   put_events (TEAM_ID, "Planning", 4);
   put_events (SAM, "Review", 3);
@@ -362,8 +230,8 @@ test_sync_now (void)
   /* ::sync-started arrives before the first request goes out */
   g_assert_false (gtk_widget_get_sensitive (button));
   g_assert_cmpstr (calsync_account_group_get_status_text (alex), ==, "Syncing…");
-  g_assert_true (wait_until (sync_count_reached, GUINT_TO_POINTER (target), 30000));
-  settle (100);
+  g_assert_true (calsync_test_wait_until (sync_count_reached, GUINT_TO_POINTER (target), 30000));
+  calsync_test_settle (100);
 
   g_assert_true (gtk_widget_get_sensitive (button));
   g_assert_cmpstr (calsync_preferences_window_get_status_headline (prefs), ==, "Calendar sync completed");
@@ -379,7 +247,7 @@ test_sync_now (void)
   g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (calsync_account_group_get_calendar_row (alex, team_id))),
                    ==, "Last synced just now");
   gtk_window_set_default_size (GTK_WINDOW (prefs), 600, 780);
-  screenshot ("preferences-two-accounts.png");
+  calsync_test_screenshot ("CALSYNC_TEST_SCREENSHOTS", "preferences-two-accounts.png");
 }
 
 static void
@@ -389,7 +257,7 @@ test_success_clears (void)
   gint64 start = g_get_monotonic_time ();
 
   g_assert_nonnull (calsync_preferences_window_get_status_headline (prefs));
-  g_assert_true (wait_until (status_hidden, prefs, 8000));
+  g_assert_true (calsync_test_wait_until (status_hidden, prefs, 8000));
   /* Shown since the end of the previous test: close to five seconds in all */
   g_assert_cmpint (g_get_monotonic_time () - start, >=, 3 * G_USEC_PER_SEC);
 }
@@ -416,11 +284,11 @@ test_switch_hides_and_excludes (void)
 
   calendar = calsync_store_get_calendar (calsync_application_get_store (app), team_id, NULL);
   g_assert_false (calsync_calendar_get_is_active (calendar));
-  g_assert_true (wait_until (month_below, GUINT_TO_POINTER (before), 5000));
+  g_assert_true (calsync_test_wait_until (month_below, GUINT_TO_POINTER (before), 5000));
   g_assert_cmpuint (month_events (), ==, 13);
 
   /* The store's "changed" updated the rows in place: the same switch keeps the focus */
-  settle (200);
+  calsync_test_settle (200);
   g_assert_true (calsync_account_group_get_calendar_switch (alex, team_id) == toggle);
   g_assert_true (gtk_window_get_focus (GTK_WINDOW (prefs)) == toggle);
   g_assert_false (gtk_switch_get_active (GTK_SWITCH (toggle)));
@@ -431,7 +299,7 @@ test_switch_hides_and_excludes (void)
   g_assert_cmpuint (month_events (), ==, 13);
 
   gtk_switch_set_active (GTK_SWITCH (toggle), TRUE);
-  g_assert_true (wait_until (status_hidden, prefs, 8000));
+  g_assert_true (calsync_test_wait_until (status_hidden, prefs, 8000));
 }
 
 static void
@@ -461,10 +329,10 @@ test_failing_calendar (void)
   g_assert_null (calsync_account_group_get_error_text (alex));
   g_assert_true (gtk_widget_has_css_class (calsync_account_group_get_calendar_row (sam, sam_primary_id), "calsync-failed"));
   gtk_window_set_default_size (GTK_WINDOW (prefs), 600, 780);
-  screenshot ("preferences-error.png");
+  calsync_test_screenshot ("CALSYNC_TEST_SCREENSHOTS", "preferences-error.png");
 
   /* Errors stay */
-  settle (5500);
+  calsync_test_settle (5500);
   g_assert_nonnull (calsync_preferences_window_get_status_headline (prefs));
   calsync_fake_google_set_fault (fake, SAM, CALSYNC_FAKE_FAULT_NONE);
 }
@@ -507,7 +375,7 @@ reconnected (gpointer data)
   g_autoptr(CalsyncAccount) account = calsync_store_get_account (calsync_application_get_store (app), sam_id, NULL);
 
   return account != NULL && !calsync_account_get_needs_reconnect (account) &&
-         find_toplevel (CALSYNC_TYPE_ADD_ACCOUNT_DIALOG) == NULL;
+         calsync_test_find_toplevel (CALSYNC_TYPE_ADD_ACCOUNT_DIALOG, TRUE) == NULL;
 }
 
 static void
@@ -521,19 +389,19 @@ test_reconnect (void)
   calsync_fake_oauth_revoke (calsync_fake_google_get_oauth (fake), SAM);
   report = sync_and_wait ();
   g_assert_false (find_result (report, sam_primary_id)->success);
-  g_assert_true (wait_until (needs_reconnect_shown, sam, 5000));
+  g_assert_true (calsync_test_wait_until (needs_reconnect_shown, sam, 5000));
   g_assert_cmpstr (calsync_account_group_get_status_text (sam), ==, "Needs reconnect");
   g_assert_cmpstr (calsync_account_group_get_error_text (sam), ==,
                    "Sign-in expired. Reconnect the account in Preferences.");
   /* The others signed in before the revocation: their refresh still works */
   gtk_widget_grab_focus (calsync_account_group_get_reconnect_button (sam));
-  screenshot ("preferences-reconnect.png");
+  calsync_test_screenshot ("CALSYNC_TEST_SCREENSHOTS", "preferences-reconnect.png");
 
   calsync_preferences_window_set_uri_opener (soup_opener);
   calsync_fake_oauth_set_user (calsync_fake_google_get_oauth (fake), SAM);
   g_signal_emit_by_name (calsync_account_group_get_reconnect_button (sam), "clicked");
-  g_assert_true (wait_until (reconnected, NULL, 10000));
-  settle (100);
+  g_assert_true (calsync_test_wait_until (reconnected, NULL, 10000));
+  calsync_test_settle (100);
   g_assert_true (calsync_preferences_window_get_account_group (prefs, sam_id) == sam);
   g_assert_false (gtk_widget_get_visible (calsync_account_group_get_reconnect_button (sam)));
 
@@ -552,7 +420,7 @@ static gboolean
 three_accounts (gpointer data)
 {
   return calsync_preferences_window_get_n_accounts (data) == 3 &&
-         find_toplevel (CALSYNC_TYPE_ADD_ACCOUNT_DIALOG) == NULL;
+         calsync_test_find_toplevel (CALSYNC_TYPE_ADD_ACCOUNT_DIALOG, TRUE) == NULL;
 }
 
 static void
@@ -566,39 +434,39 @@ test_add_account (void)
   /* Cancel: nothing is added */
   calsync_preferences_window_set_uri_opener (nowhere_opener);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (prefs), "prefs.add-google", NULL));
-  dialog = find_toplevel (CALSYNC_TYPE_ADD_ACCOUNT_DIALOG);
+  dialog = calsync_test_find_toplevel (CALSYNC_TYPE_ADD_ACCOUNT_DIALOG, TRUE);
   g_assert_nonnull (dialog);
   g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), ==, "Continue in Your Browser");
-  screenshot ("preferences-add-account.png");
+  calsync_test_screenshot ("CALSYNC_TEST_SCREENSHOTS", "preferences-add-account.png");
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  settle (100);
-  g_assert_null (find_toplevel (CALSYNC_TYPE_ADD_ACCOUNT_DIALOG));
+  calsync_test_settle (100);
+  g_assert_null (calsync_test_find_toplevel (CALSYNC_TYPE_ADD_ACCOUNT_DIALOG, TRUE));
   g_assert_cmpuint (calsync_preferences_window_get_n_accounts (prefs), ==, 2);
 
   /* Consent refused: the dialog says so and stays until closed */
   calsync_fake_oauth_set_deny (calsync_fake_google_get_oauth (fake), TRUE);
   calsync_preferences_window_set_uri_opener (soup_opener);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (prefs), "prefs.add-google", NULL));
-  dialog = find_toplevel (CALSYNC_TYPE_ADD_ACCOUNT_DIALOG);
-  g_assert_true (wait_until (dialog_failed, dialog, 10000));
+  dialog = calsync_test_find_toplevel (CALSYNC_TYPE_ADD_ACCOUNT_DIALOG, TRUE);
+  g_assert_true (calsync_test_wait_until (dialog_failed, dialog, 10000));
   g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), ==, "Could Not Connect");
   g_test_message ("denied: %s", calsync_add_account_dialog_get_error_text (CALSYNC_ADD_ACCOUNT_DIALOG (dialog)));
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  settle (100);
-  g_assert_null (find_toplevel (CALSYNC_TYPE_ADD_ACCOUNT_DIALOG));
+  calsync_test_settle (100);
+  g_assert_null (calsync_test_find_toplevel (CALSYNC_TYPE_ADD_ACCOUNT_DIALOG, TRUE));
   g_assert_cmpuint (calsync_preferences_window_get_n_accounts (prefs), ==, 2);
   calsync_fake_oauth_set_deny (calsync_fake_google_get_oauth (fake), FALSE);
 
   /* Outlook and CalDAV are shown, insensitive: "coming soon" */
   gtk_widget_activate_action (GTK_WIDGET (prefs), "prefs.add-outlook", NULL);
-  g_assert_null (find_toplevel (CALSYNC_TYPE_ADD_ACCOUNT_DIALOG));
+  g_assert_null (calsync_test_find_toplevel (CALSYNC_TYPE_ADD_ACCOUNT_DIALOG, TRUE));
 
   calsync_fake_google_add_calendar (fake, NEW, NEW, NEW, TRUE);
   calsync_fake_google_add_calendar (fake, NEW, "holidays@group.v.calendar.google.com", "Holidays", FALSE);
   calsync_fake_oauth_set_user (calsync_fake_google_get_oauth (fake), NEW);
   calsync_preferences_window_set_uri_opener (soup_opener);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (prefs), "prefs.add-google", NULL));
-  g_assert_true (wait_until (three_accounts, prefs, 10000));
+  g_assert_true (calsync_test_wait_until (three_accounts, prefs, 10000));
 
   accounts = calsync_store_list_accounts (calsync_application_get_store (app), NULL);
   for (guint i = 0; i < accounts->len; i++)
@@ -622,8 +490,8 @@ secret_gone (gpointer data)
   g_autoptr(GError) error = NULL;
   g_autofree char *secret = NULL;
 
-  calsync_secrets_lookup_async (*(gint64 *) data, NULL, result_cb, &result);
-  secret = calsync_secrets_lookup_finish (spin (&result), &error);
+  calsync_secrets_lookup_async (*(gint64 *) data, NULL, calsync_test_result_cb, &result);
+  secret = calsync_secrets_lookup_finish (calsync_test_spin (&result), &error);
   return secret == NULL && g_error_matches (error, CALSYNC_SECRETS_ERROR, CALSYNC_SECRETS_ERROR_NOT_FOUND);
 }
 
@@ -635,7 +503,7 @@ test_remove_account (void)
   GtkWindow *dialog;
 
   g_signal_emit_by_name (calsync_account_group_get_remove_button (sam), "clicked");
-  dialog = find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+  dialog = calsync_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG, TRUE);
   g_assert_nonnull (dialog);
   g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), ==, "Remove " SAM "?");
   g_assert_cmpstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)), ==,
@@ -646,16 +514,16 @@ test_remove_account (void)
   /* Cancel keeps it */
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   gtk_window_destroy (dialog);
-  settle (200);
+  calsync_test_settle (200);
   g_assert_cmpuint (calsync_preferences_window_get_n_accounts (prefs), ==, 3);
 
   g_signal_emit_by_name (calsync_account_group_get_remove_button (sam), "clicked");
-  dialog = find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+  dialog = calsync_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG, TRUE);
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "remove");
   gtk_window_destroy (dialog);
-  g_assert_true (wait_until (two_accounts, prefs, 5000));
+  g_assert_true (calsync_test_wait_until (two_accounts, prefs, 5000));
   g_assert_null (calsync_store_get_account (calsync_application_get_store (app), sam_id, NULL));
-  g_assert_true (wait_until (secret_gone, &sam_id, 5000));
+  g_assert_true (calsync_test_wait_until (secret_gone, &sam_id, 5000));
 }
 
 static void
@@ -671,10 +539,10 @@ test_dark_narrow (void)
   calsync_fake_google_set_fault (fake, TEAM_ID, CALSYNC_FAKE_FAULT_MALFORMED);
   adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_DARK);
   gtk_window_set_default_size (GTK_WINDOW (prefs), 360, 760);
-  settle (300);
+  calsync_test_settle (300);
   sync_and_wait ();
-  g_assert_true (wait_until (status_shown, prefs, 1000));
-  screenshot ("preferences-dark-narrow.png");
+  g_assert_true (calsync_test_wait_until (status_shown, prefs, 1000));
+  calsync_test_screenshot ("CALSYNC_TEST_SCREENSHOTS", "preferences-dark-narrow.png");
   /* At 360 px nothing is wider than the window */
   g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (prefs)), <=, 400);
   adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
@@ -696,48 +564,31 @@ cleanup_secrets (void)
   g_autoptr(GPtrArray) accounts = calsync_store_list_accounts (calsync_application_get_store (app), NULL);
 
   for (guint i = 0; accounts != NULL && i < accounts->len; i++)
-    delete_secret (calsync_account_get_id (g_ptr_array_index (accounts, i)));
+    calsync_test_delete_secret (calsync_account_get_id (g_ptr_array_index (accounts, i)));
 }
 
-static gboolean
-run_tests_idle (gpointer data)
+static void
+before_tests (void)
 {
   CalsyncSyncEngine *engine = calsync_application_get_engine (app);
 
   /* Faults answer at once; no test waits for retries */
   calsync_http_set_retry_policy (calsync_application_get_http (app), 2, 1, 500);
   g_signal_connect (engine, "sync-finished", G_CALLBACK (sync_finished_cb), NULL);
-  test_status = g_test_run ();
-  cleanup_secrets ();
-  close_preferences ();
-  g_application_quit (G_APPLICATION (app));
-  return G_SOURCE_REMOVE;
 }
 
 static void
-activate_cb (GApplication *application)
+after_tests (void)
 {
-  static gboolean started;
-
-  if (started)
-    return;
-  started = TRUE;
-  g_idle_add (run_tests_idle, NULL);
+  cleanup_secrets ();
+  close_preferences ();
 }
 
 int
 main (int    argc,
       char **argv)
 {
-  g_autofree char *tmp = g_dir_make_tmp ("calsync-test-preferences-XXXXXX", NULL);
-
-  g_setenv ("XDG_DATA_HOME", tmp, TRUE);
-  g_setenv ("XDG_CONFIG_HOME", tmp, TRUE);
-  g_setenv ("CALSYNC_NOW", "2026-11-25T12:00:00+01:00", TRUE);
-  g_setenv ("TZ", "Europe/Berlin", TRUE);
-  g_setenv ("LANGUAGE", "C", TRUE);
-  g_setenv ("LC_ALL", "C.UTF-8", TRUE);
-  tzset ();
+  g_autofree char *tmp = calsync_test_setup_env ("test-preferences");
 
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/preferences/no-accounts", test_no_accounts);
@@ -758,8 +609,7 @@ main (int    argc,
   app = calsync_application_new ();
   g_application_set_flags (G_APPLICATION (app),
                            G_APPLICATION_HANDLES_COMMAND_LINE | G_APPLICATION_NON_UNIQUE);
-  g_signal_connect_after (app, "activate", G_CALLBACK (activate_cb), NULL);
-  g_application_run (G_APPLICATION (app), 0, NULL);
+  test_status = calsync_test_run_in_app (app, before_tests, after_tests);
   g_clear_object (&app);
   g_clear_object (&fake);
   g_rmdir (tmp);

@@ -4,14 +4,13 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
-#include <sqlite3.h>
-#include <unistd.h>
 
 #include "calsync-fake-google.h"
 #include "calsync-oauth.h"
 #include "calsync-secrets.h"
 #include "calsync-store.h"
 #include "calsync-sync-engine.h"
+#include "calsync-test-utils.h"
 
 #define NOW "2026-06-15T12:00:00Z"
 #define ALEX "alex@example.com"
@@ -29,41 +28,7 @@ typedef struct
 
 /* Spinning ---------------------------------------------------------------- */
 
-static void
-result_cb (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  GAsyncResult **out = user_data;
-
-  *out = g_object_ref (result);
-}
-
-static GAsyncResult *
-spin (GAsyncResult **slot)
-{
-  while (*slot == NULL)
-    g_main_context_iteration (NULL, TRUE);
-
-  return *slot;
-}
-
 /* Sign-in through the fake, the way a browser would ------------------------- */
-
-static void
-follow_url (const char *url)
-{
-  g_autoptr(SoupSession) session = soup_session_new ();
-  g_autoptr(SoupMessage) message = soup_message_new ("GET", url);
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GBytes) body = NULL;
-  g_autoptr(GError) error = NULL;
-
-  soup_session_send_and_read_async (session, message, G_PRIORITY_DEFAULT, NULL, result_cb, &result);
-  body = soup_session_send_and_read_finish (session, spin (&result), &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (soup_message_get_status (message), ==, 200);
-}
 
 static CalsyncTokens *
 sign_in (Fixture    *fx,
@@ -79,9 +44,9 @@ sign_in (Fixture    *fx,
   calsync_fake_oauth_set_user (calsync_fake_google_get_oauth (fx->fake), email);
   url = calsync_oauth_flow_start (flow, &error);
   g_assert_no_error (error);
-  calsync_oauth_flow_wait_async (flow, NULL, result_cb, &result);
-  follow_url (url);
-  tokens = calsync_oauth_flow_wait_finish (flow, spin (&result), &error);
+  calsync_oauth_flow_wait_async (flow, NULL, calsync_test_result_cb, &result);
+  calsync_test_follow_url (url);
+  tokens = calsync_oauth_flow_wait_finish (flow, calsync_test_spin (&result), &error);
   g_assert_no_error (error);
   g_assert_nonnull (tokens);
   return tokens;
@@ -95,8 +60,8 @@ store_secret (gint64               account_id,
   g_autoptr(GError) error = NULL;
   g_autofree char *json = calsync_tokens_to_json (tokens);
 
-  calsync_secrets_store_async (account_id, "CalSync test", json, NULL, result_cb, &result);
-  g_assert_true (calsync_secrets_store_finish (spin (&result), &error));
+  calsync_secrets_store_async (account_id, "CalSync test", json, NULL, calsync_test_result_cb, &result);
+  g_assert_true (calsync_secrets_store_finish (calsync_test_spin (&result), &error));
   g_assert_no_error (error);
 }
 
@@ -182,8 +147,8 @@ sync_now (Fixture *fx)
   g_autoptr(GError) error = NULL;
   CalsyncSyncReport *report;
 
-  calsync_sync_engine_sync_async (fx->engine, NULL, NULL, result_cb, &result);
-  report = calsync_sync_engine_sync_finish (fx->engine, spin (&result), &error);
+  calsync_sync_engine_sync_async (fx->engine, NULL, NULL, calsync_test_result_cb, &result);
+  report = calsync_sync_engine_sync_finish (fx->engine, calsync_test_spin (&result), &error);
   g_assert_no_error (error);
   g_assert_nonnull (report);
   g_assert_false (calsync_sync_engine_is_syncing (fx->engine));
@@ -252,23 +217,6 @@ count_events (Fixture *fx,
 
 /* Fixture --------------------------------------------------------------- */
 
-/* The sync tests of all units share one keyring, where secrets are keyed by
- * account id only; fresh databases would all use id 2. A placeholder account
- * (a CalDAV one without calendars, so never synced) with an id unique to this
- * process makes the next ids unique too. */
-static void
-reserve_account_ids (const char *db_path)
-{
-  sqlite3 *db = NULL;
-  g_autofree char *sql = g_strdup_printf ("INSERT INTO accounts (id, provider, email) "
-                                          "VALUES (%" G_GINT64_FORMAT ", 'caldav', 'placeholder.invalid')",
-                                          (gint64) getpid () * 1000);
-
-  g_assert_cmpint (sqlite3_open (db_path, &db), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
-  sqlite3_close (db);
-}
-
 static void
 fixture_set_up (Fixture       *fx,
                 gconstpointer  data)
@@ -284,7 +232,7 @@ fixture_set_up (Fixture       *fx,
   calsync_fake_google_export_env (fx->fake);
   fx->store = calsync_store_open (path, &error);
   g_assert_no_error (error);
-  reserve_account_ids (path);
+  calsync_test_reserve_account_ids (path);
   fx->http = calsync_http_new ();
   calsync_http_set_retry_policy (fx->http, 3, 1, 3000);
   fx->engine = calsync_sync_engine_new (fx->store, fx->http);
@@ -315,8 +263,8 @@ delete_secrets (Fixture *fx)
       g_autoptr(GAsyncResult) result = NULL;
 
       calsync_secrets_delete_async (calsync_account_get_id (g_ptr_array_index (accounts, i)), NULL,
-                                    result_cb, &result);
-      calsync_secrets_delete_finish (spin (&result), NULL);
+                                    calsync_test_result_cb, &result);
+      calsync_secrets_delete_finish (calsync_test_spin (&result), NULL);
     }
 }
 
@@ -683,11 +631,11 @@ test_join (Fixture       *fx,
   g_signal_connect (fx->engine, "sync-started", G_CALLBACK (started_cb), &started);
   g_signal_connect (fx->engine, "sync-finished", G_CALLBACK (finished_cb), &finished);
 
-  calsync_sync_engine_sync_async (fx->engine, NULL, NULL, result_cb, &first);
+  calsync_sync_engine_sync_async (fx->engine, NULL, NULL, calsync_test_result_cb, &first);
   g_assert_true (calsync_sync_engine_is_syncing (fx->engine));
-  calsync_sync_engine_sync_async (fx->engine, NULL, NULL, result_cb, &second);
-  spin (&first);
-  spin (&second);
+  calsync_sync_engine_sync_async (fx->engine, NULL, NULL, calsync_test_result_cb, &second);
+  calsync_test_spin (&first);
+  calsync_test_spin (&second);
 
   report1 = calsync_sync_engine_sync_finish (fx->engine, first, &error);
   g_assert_no_error (error);
@@ -714,9 +662,9 @@ test_cancel (Fixture       *fx,
   connect_account (fx, ALEX, &primary);
   put_events (fx, ALEX, "ev", 3);
 
-  calsync_sync_engine_sync_async (fx->engine, NULL, cancellable, result_cb, &result);
+  calsync_sync_engine_sync_async (fx->engine, NULL, cancellable, calsync_test_result_cb, &result);
   g_cancellable_cancel (cancellable);
-  report = calsync_sync_engine_sync_finish (fx->engine, spin (&result), &error);
+  report = calsync_sync_engine_sync_finish (fx->engine, calsync_test_spin (&result), &error);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_null (report);
   g_assert_false (calsync_sync_engine_is_syncing (fx->engine));

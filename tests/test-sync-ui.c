@@ -5,95 +5,23 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
-#include <sqlite3.h>
 
 #include "calsync-application.h"
 #include "calsync-fake-google.h"
 #include "calsync-month-view.h"
-#include "calsync-oauth.h"
 #include "calsync-report-dialog.h"
-#include "calsync-secrets.h"
 #include "calsync-sync-button.h"
+#include "calsync-test-utils.h"
 #include "calsync-window.h"
 
 #define ALEX "alex@example.com"
-/* Unique among the tests sharing the keyring (see renumber_account) */
+/* Unique among the tests sharing the keyring (see calsync_test_renumber_account) */
 #define ACCOUNT_ID 4101
 #define TEAM "team@group.calendar.google.com"
 
 static CalsyncApplication *app;
 static CalsyncFakeGoogle *fake;
 static int test_status;
-
-/* Spinning ---------------------------------------------------------------- */
-
-static gboolean
-timeout_cb (gpointer data)
-{
-  *(gboolean *) data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-/* Spins the main loop until @predicate holds or @timeout_ms passes. */
-static gboolean
-wait_until (gboolean (*predicate) (gpointer),
-            gpointer  data,
-            guint     timeout_ms)
-{
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add (timeout_ms, timeout_cb, &timed_out);
-
-  while (!predicate (data) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-
-  if (!timed_out)
-    g_source_remove (id);
-  return predicate (data);
-}
-
-static gboolean
-always_false (gpointer data)
-{
-  return FALSE;
-}
-
-static void
-settle (guint ms)
-{
-  wait_until (always_false, NULL, ms);
-}
-
-static void
-result_cb (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-static GAsyncResult *
-spin (GAsyncResult **slot)
-{
-  while (*slot == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  return *slot;
-}
-
-static void
-screenshot (const char *name)
-{
-  const char *dir = g_getenv ("CALSYNC_SCREENSHOT_DIR");
-  g_autofree char *path = NULL;
-  g_autofree char *command = NULL;
-
-  if (dir == NULL)
-    return;
-
-  settle (400);
-  path = g_build_filename (dir, name, NULL);
-  command = g_strdup_printf ("import -window root %s", path);
-  g_assert_true (g_spawn_command_line_sync (command, NULL, NULL, NULL, NULL));
-}
 
 /* Seeding: an account with two calendars, its tokens in the keyring ---------- */
 
@@ -126,91 +54,16 @@ put_events (const char *calendar,
     }
 }
 
-/* Secrets are keyed by account id in the one keyring that every test of the
- * suite shares, and tests run in parallel: give this test's account an id no
- * other test uses, so no other test overwrites its tokens. */
-static void
-renumber_account (CalsyncStore **store,
-                  gint64         from,
-                  gint64         to)
-{
-  g_autofree char *path = g_strdup (calsync_store_get_path (*store));
-  g_autofree char *sql = g_strdup_printf ("UPDATE accounts SET id = %" G_GINT64_FORMAT
-                                          " WHERE id = %" G_GINT64_FORMAT, to, from);
-  g_autoptr(GError) error = NULL;
-  sqlite3 *db = NULL;
-
-  calsync_store_close (*store);
-  g_clear_object (store);
-  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_changes (db), ==, 1);
-  sqlite3_close (db);
-  *store = calsync_store_open (path, &error);
-  g_assert_no_error (error);
-}
-
-static void
-store_tokens (gint64 account_id)
-{
-  g_autofree char *access = NULL;
-  g_autofree char *refresh = NULL;
-  g_autofree char *json = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  CalsyncTokens tokens = { 0 };
-
-  calsync_fake_oauth_issue_tokens (calsync_fake_google_get_oauth (fake), ALEX, &access, &refresh);
-  tokens.access_token = access;
-  tokens.refresh_token = refresh;
-  tokens.expires_at = g_get_real_time () / G_USEC_PER_SEC + 3600;
-  json = calsync_tokens_to_json (&tokens);
-
-  calsync_secrets_store_async (account_id, "CalSync test", json, NULL, result_cb, &result);
-  g_assert_true (calsync_secrets_store_finish (spin (&result), &error));
-  g_assert_no_error (error);
-}
-
-static void
-add_calendar (CalsyncStore *store,
-              gint64        account_id,
-              const char   *remote_id,
-              const char   *name,
-              const char   *color)
-{
-  g_autoptr(CalsyncCalendar) calendar = calsync_calendar_new ();
-  g_autoptr(GError) error = NULL;
-
-  calsync_fake_google_add_calendar (fake, ALEX, remote_id, name, g_str_equal (remote_id, ALEX));
-  calsync_calendar_set_account_id (calendar, account_id);
-  calsync_calendar_set_remote_id (calendar, remote_id);
-  calsync_calendar_set_name (calendar, name);
-  calsync_calendar_set_color (calendar, color);
-  calsync_calendar_set_is_active (calendar, TRUE);
-  calsync_calendar_set_is_primary (calendar, g_str_equal (remote_id, ALEX));
-  g_assert_cmpint (calsync_store_add_calendar (store, calendar, &error), >, 0);
-  g_assert_no_error (error);
-}
-
 static void
 seed (void)
 {
   g_autoptr(CalsyncStore) store = NULL;
-  g_autoptr(CalsyncAccount) account = calsync_account_new ();
-  g_autoptr(GError) error = NULL;
   gint64 account_id;
 
-  store = calsync_store_open (NULL, &error);
-  g_assert_no_error (error);
-
-  calsync_account_set_provider (account, "google");
-  calsync_account_set_email (account, ALEX);
-  renumber_account (&store, calsync_store_add_account (store, account, &error), ACCOUNT_ID);
-  g_assert_no_error (error);
+  store = calsync_test_add_google_account (fake, ALEX, ACCOUNT_ID);
   account_id = ACCOUNT_ID;
-  store_tokens (account_id);
-  add_calendar (store, account_id, ALEX, ALEX, "#3584e4");
-  add_calendar (store, account_id, TEAM, "Team", "#2ec27e");
+  g_assert_cmpint (calsync_test_add_calendar (fake, store, account_id, ALEX, ALEX, ALEX, "#3584e4"), >, 0);
+  g_assert_cmpint (calsync_test_add_calendar (fake, store, account_id, ALEX, TEAM, "Team", "#2ec27e"), >, 0);
   put_events (ALEX, "alex", 10);
   put_events (TEAM, "team", 5);
 
@@ -222,11 +75,7 @@ seed (void)
 static CalsyncWindow *
 get_window (void)
 {
-  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l != NULL; l = l->next)
-    if (CALSYNC_IS_WINDOW (l->data))
-      return l->data;
-
-  g_assert_not_reached ();
+  return calsync_test_get_window (app);
 }
 
 static CalsyncSyncButton *
@@ -271,8 +120,8 @@ static void
 press_f5_and_wait (void)
 {
   g_action_group_activate_action (G_ACTION_GROUP (app), "sync", NULL);
-  g_assert_true (wait_until (not_syncing, NULL, 60000));
-  settle (300);
+  g_assert_true (calsync_test_wait_until (not_syncing, NULL, 60000));
+  calsync_test_settle (300);
 }
 
 static AdwToast *
@@ -285,17 +134,6 @@ assert_sync_toast (const char *title)
   /* Really on screen, not only queued */
   g_assert_true (has_label (GTK_WIDGET (get_window ()), title));
   return toast;
-}
-
-static gpointer
-find_toplevel (GType type)
-{
-  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
-
-  for (GList *l = toplevels; l != NULL; l = l->next)
-    if (G_TYPE_CHECK_INSTANCE_TYPE (l->data, type) && gtk_widget_get_visible (l->data))
-      return l->data;
-  return NULL;
 }
 
 /* Tests ------------------------------------------------------------------- */
@@ -404,11 +242,11 @@ test_f5_first_sync (void)
   g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (button)));
   g_assert_true (calsync_sync_button_get_spinning (button));
   g_assert_true (has_label (GTK_WIDGET (button), "Syncing…"));
-  screenshot ("syncing.png");
+  calsync_test_screenshot ("CALSYNC_SCREENSHOT_DIR", "syncing.png");
 
-  g_assert_true (wait_until (not_syncing, NULL, 60000));
+  g_assert_true (calsync_test_wait_until (not_syncing, NULL, 60000));
   calsync_fake_google_set_fault (fake, ALEX, CALSYNC_FAKE_FAULT_NONE);
-  settle (300);
+  calsync_test_settle (300);
   g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (button)));
   g_assert_false (calsync_sync_button_get_spinning (button));
   g_assert_cmpstr (gtk_widget_get_tooltip_text (inner), ==, "Sync calendars (F5)\nLast synced just now");
@@ -419,7 +257,7 @@ test_f5_first_sync (void)
 
   /* Dismisses itself about 5 s after it shows */
   shown_at = g_get_monotonic_time ();
-  g_assert_true (wait_until (toast_gone, NULL, 9000));
+  g_assert_true (calsync_test_wait_until (toast_gone, NULL, 9000));
   g_assert_cmpint (g_get_monotonic_time () - shown_at, >=, 3500 * 1000);
 }
 
@@ -462,7 +300,7 @@ up_to_date_sync_without_flicker (void)
   do
     {
       chips = calsync_month_view_get_n_events (repaints.month);
-      settle (700);
+      calsync_test_settle (700);
     }
   while (chips != calsync_month_view_get_n_events (repaints.month));
 
@@ -471,7 +309,7 @@ up_to_date_sync_without_flicker (void)
   paint_id = g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint_cb), &repaints);
   /* The toast's animation keeps frames coming while the sync runs */
   press_f5_and_wait ();
-  settle (500);
+  calsync_test_settle (500);
   g_signal_handler_disconnect (store, changed_id);
   g_signal_handler_disconnect (clock, paint_id);
 
@@ -496,7 +334,7 @@ test_changes_toast (void)
 
   press_f5_and_wait ();
   assert_sync_toast ("Synced 2 calendars — 15 new, 3 updated, 1 removed");
-  screenshot ("toast-success.png");
+  calsync_test_screenshot ("CALSYNC_SCREENSHOT_DIR", "toast-success.png");
 
   /* Nothing changed on the server: the month repaints with the same chips */
   up_to_date_sync_without_flicker ();
@@ -506,7 +344,7 @@ test_changes_toast (void)
 static gboolean
 dialog_shown (gpointer data)
 {
-  return find_toplevel (CALSYNC_TYPE_REPORT_DIALOG) != NULL;
+  return calsync_test_find_toplevel (CALSYNC_TYPE_REPORT_DIALOG, TRUE) != NULL;
 }
 
 static void
@@ -519,8 +357,8 @@ assert_copied_json (CalsyncReportDialog *dialog)
   GdkClipboard *clipboard = gtk_widget_get_clipboard (GTK_WIDGET (dialog));
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "report.copy-json", NULL));
-  gdk_clipboard_read_text_async (clipboard, NULL, result_cb, &result);
-  text = gdk_clipboard_read_text_finish (clipboard, spin (&result), &error);
+  gdk_clipboard_read_text_async (clipboard, NULL, calsync_test_result_cb, &result);
+  text = gdk_clipboard_read_text_finish (clipboard, calsync_test_spin (&result), &error);
   g_assert_no_error (error);
   g_assert_cmpstr (text, ==, json);
 }
@@ -539,10 +377,10 @@ test_failure_toast_stays (void)
 
   toast = assert_sync_toast ("Could not sync 1 of 2 calendars");
   g_assert_cmpuint (adw_toast_get_timeout (toast), ==, 0);
-  settle (6000);
+  calsync_test_settle (6000);
   g_assert_true (calsync_window_get_sync_toast (get_window ()) == toast);
   g_assert_true (has_label (GTK_WIDGET (get_window ()), "Could not sync 1 of 2 calendars"));
-  screenshot ("toast-error.png");
+  calsync_test_screenshot ("CALSYNC_SCREENSHOT_DIR", "toast-error.png");
 
   report = calsync_application_get_last_report (app);
   g_assert_nonnull (report);
@@ -555,20 +393,20 @@ test_failure_toast_stays (void)
 
   /* "Details" */
   g_action_group_activate_action (G_ACTION_GROUP (app), adw_toast_get_action_name (toast) + strlen ("app."), NULL);
-  g_assert_true (wait_until (dialog_shown, NULL, 2000));
-  dialog = find_toplevel (CALSYNC_TYPE_REPORT_DIALOG);
+  g_assert_true (calsync_test_wait_until (dialog_shown, NULL, 2000));
+  dialog = CALSYNC_REPORT_DIALOG (calsync_test_find_toplevel (CALSYNC_TYPE_REPORT_DIALOG, TRUE));
   g_assert_true (calsync_report_dialog_get_report (dialog) == report);
   g_assert_nonnull (gtk_list_box_get_row_at_index (calsync_report_dialog_get_list (dialog), 1));
   g_assert_null (gtk_list_box_get_row_at_index (calsync_report_dialog_get_list (dialog), 2));
   g_assert_true (has_label (GTK_WIDGET (dialog), "✗"));
   g_assert_true (has_label (GTK_WIDGET (dialog), "✓"));
-  screenshot ("report-dialog.png");
+  calsync_test_screenshot ("CALSYNC_SCREENSHOT_DIR", "report-dialog.png");
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
-  screenshot ("report-dialog-dark.png");
+  calsync_test_screenshot ("CALSYNC_SCREENSHOT_DIR", "report-dialog-dark.png");
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
   assert_copied_json (dialog);
   gtk_window_close (GTK_WINDOW (dialog));
-  settle (100);
+  calsync_test_settle (100);
 
   /* A later good sync replaces the persistent toast instead of queueing behind it */
   calsync_fake_google_set_fault (fake, TEAM, CALSYNC_FAKE_FAULT_NONE);
@@ -636,7 +474,7 @@ test_shortcuts_window (void)
   g_autofree char *accelerator = NULL;
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (get_window ()), "win.show-help-overlay", NULL));
-  shortcuts = find_toplevel (GTK_TYPE_SHORTCUTS_WINDOW);
+  shortcuts = calsync_test_find_toplevel (GTK_TYPE_SHORTCUTS_WINDOW, TRUE);
   g_assert_nonnull (shortcuts);
 
   sync = find_shortcut (GTK_WIDGET (shortcuts), "app.sync");
@@ -644,7 +482,7 @@ test_shortcuts_window (void)
   g_object_get (sync, "accelerator", &accelerator, NULL);
   g_assert_nonnull (strstr (accelerator, "F5"));
   g_assert_nonnull (strstr (accelerator, "<Control>r"));
-  screenshot ("shortcuts.png");
+  calsync_test_screenshot ("CALSYNC_SCREENSHOT_DIR", "shortcuts.png");
   gtk_window_destroy (shortcuts);
 }
 
@@ -684,54 +522,18 @@ test_narrow (void)
   g_assert_cmpint (syncing - idle, <=, 24);
 
   gtk_window_set_default_size (GTK_WINDOW (window), 360, 600);
-  screenshot ("narrow-syncing.png");
-  g_assert_true (wait_until (not_syncing, NULL, 60000));
+  calsync_test_screenshot ("CALSYNC_SCREENSHOT_DIR", "narrow-syncing.png");
+  g_assert_true (calsync_test_wait_until (not_syncing, NULL, 60000));
   calsync_fake_google_set_fault (fake, ALEX, CALSYNC_FAKE_FAULT_NONE);
   gtk_window_set_default_size (GTK_WINDOW (window), 1100, 760);
-  settle (300);
-}
-
-static gboolean
-run_tests_idle (gpointer data)
-{
-  test_status = g_test_run ();
-  g_application_quit (G_APPLICATION (app));
-  return G_SOURCE_REMOVE;
-}
-
-static void
-activate_cb (GApplication *application)
-{
-  static gboolean started;
-
-  if (started)
-    return;
-  started = TRUE;
-  g_idle_add (run_tests_idle, NULL);
-}
-
-static void
-delete_secrets (void)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-
-  calsync_secrets_delete_async (ACCOUNT_ID, NULL, result_cb, &result);
-  calsync_secrets_delete_finish (spin (&result), NULL);
+  calsync_test_settle (300);
 }
 
 int
 main (int    argc,
       char **argv)
 {
-  g_autofree char *tmp = g_dir_make_tmp ("calsync-test-sync-ui-XXXXXX", NULL);
-
-  g_setenv ("XDG_DATA_HOME", tmp, TRUE);
-  g_setenv ("XDG_CONFIG_HOME", tmp, TRUE);
-  g_setenv ("CALSYNC_NOW", "2026-11-25T12:00:00+01:00", TRUE);
-  g_setenv ("TZ", "Europe/Berlin", TRUE);
-  g_setenv ("LANGUAGE", "C", TRUE);
-  g_setenv ("LC_ALL", "C.UTF-8", TRUE);
-  tzset ();
+  g_autofree char *tmp = calsync_test_setup_env ("test-sync-ui");
 
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/sync-ui/last-sync-text", test_last_sync_text);
@@ -751,11 +553,10 @@ main (int    argc,
   app = calsync_application_new ();
   g_application_set_flags (G_APPLICATION (app),
                            G_APPLICATION_HANDLES_COMMAND_LINE | G_APPLICATION_NON_UNIQUE);
-  g_signal_connect_after (app, "activate", G_CALLBACK (activate_cb), NULL);
-  g_application_run (G_APPLICATION (app), 0, NULL);
+  test_status = calsync_test_run_in_app (app, NULL, NULL);
   g_clear_object (&app);
 
-  delete_secrets ();
+  calsync_test_delete_secret (ACCOUNT_ID);
   g_clear_object (&fake);
   return test_status;
 }

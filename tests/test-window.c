@@ -10,6 +10,7 @@
 #include "calsync-event-popover.h"
 #include "calsync-event-widget.h"
 #include "calsync-month-view.h"
+#include "calsync-test-utils.h"
 #include "calsync-week-view.h"
 #include "calsync-window.h"
 
@@ -19,46 +20,7 @@ static int test_status;
 static CalsyncWindow *
 get_window (void)
 {
-  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
-
-  g_assert_true (CALSYNC_IS_WINDOW (window));
-  return CALSYNC_WINDOW (window);
-}
-
-static gboolean
-timeout_cb (gpointer data)
-{
-  *(gboolean *) data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-/* Spins the main loop until @predicate holds or @timeout_ms passes. */
-static gboolean
-wait_until (gboolean (*predicate) (gpointer),
-            gpointer  data,
-            guint     timeout_ms)
-{
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add (timeout_ms, timeout_cb, &timed_out);
-
-  while (!predicate (data) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-
-  if (!timed_out)
-    g_source_remove (id);
-  return predicate (data);
-}
-
-static gboolean
-always_false (gpointer data)
-{
-  return FALSE;
-}
-
-static void
-settle (guint ms)
-{
-  wait_until (always_false, NULL, ms);
+  return calsync_test_get_window (app);
 }
 
 static gboolean
@@ -174,7 +136,7 @@ test_month_view (void)
   GtkWidget *month = calsync_window_get_month_view (window);
 
   seed_events (store, seed_account (store));
-  g_assert_true (wait_until (month_has_events, month, 5000));
+  g_assert_true (calsync_test_wait_until (month_has_events, month, 5000));
 
   g_assert_cmpstr (calsync_window_get_page (window), ==, "calendar");
   g_assert_true (gtk_widget_get_visible (find_by_buildable_id (window, "navigation_box")));
@@ -208,7 +170,7 @@ test_more_button (void)
   GtkWidget *month = calsync_window_get_month_view (get_window ());
   GtkWidget *more;
 
-  settle (200);
+  calsync_test_settle (200);
   /* Nine interviews on the 26th do not fit in a cell of a 1280×800 window. */
   more = find_child (month, GTK_TYPE_BUTTON, TRUE, "more");
   g_assert_nonnull (more);
@@ -229,7 +191,7 @@ test_event_popover (void)
   g_assert_true (calsync_event_popover_get_event (CALSYNC_EVENT_POPOVER (popover)) ==
                  calsync_event_widget_get_event (CALSYNC_EVENT_WIDGET (chip)));
   gtk_popover_popdown (GTK_POPOVER (popover));
-  settle (100);
+  calsync_test_settle (100);
 }
 
 static void
@@ -241,7 +203,7 @@ test_week_view_and_navigation (void)
 
   activate ("win.view-week");
   g_assert_cmpstr (calsync_window_get_view (window), ==, "week");
-  g_assert_true (wait_until (week_has_events, week, 5000));
+  g_assert_true (calsync_test_wait_until (week_has_events, week, 5000));
   /* The C locale starts weeks on Sunday, most others on Monday. */
   sunday = calsync_date_first_weekday () == 7;
   g_assert_cmpstr (calsync_window_get_title_text (window), ==,
@@ -288,25 +250,14 @@ test_accelerators (void)
 
 }
 
-static GtkWindow *
-find_toplevel (GType type)
-{
-  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
-
-  for (GList *l = toplevels; l != NULL; l = l->next)
-    if (G_TYPE_CHECK_INSTANCE_TYPE (l->data, type))
-      return l->data;
-  return NULL;
-}
-
 static void
 test_shortcuts_window (void)
 {
   GtkWindow *shortcuts;
 
-  g_assert_null (find_toplevel (GTK_TYPE_SHORTCUTS_WINDOW));
+  g_assert_null (calsync_test_find_toplevel (GTK_TYPE_SHORTCUTS_WINDOW, FALSE));
   activate ("win.show-help-overlay");
-  shortcuts = find_toplevel (GTK_TYPE_SHORTCUTS_WINDOW);
+  shortcuts = calsync_test_find_toplevel (GTK_TYPE_SHORTCUTS_WINDOW, FALSE);
   g_assert_nonnull (shortcuts);
   g_assert_true (gtk_window_get_transient_for (shortcuts) == GTK_WINDOW (get_window ()));
   gtk_window_destroy (shortcuts);
@@ -321,7 +272,7 @@ test_preferences (void)
 
   g_list_free (before);
   g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
-  settle (100);
+  calsync_test_settle (100);
   after = gtk_window_list_toplevels ();
   g_assert_cmpuint (g_list_length (after), ==, n_before + 1);
 
@@ -331,38 +282,11 @@ test_preferences (void)
   g_list_free (after);
 }
 
-static gboolean
-run_tests_idle (gpointer data)
-{
-  test_status = g_test_run ();
-  g_application_quit (G_APPLICATION (app));
-  return G_SOURCE_REMOVE;
-}
-
-static void
-activate_cb (GApplication *application)
-{
-  static gboolean started;
-
-  if (started)
-    return;
-  started = TRUE;
-  g_idle_add (run_tests_idle, NULL);
-}
-
 int
 main (int    argc,
       char **argv)
 {
-  g_autofree char *tmp = g_dir_make_tmp ("calsync-test-window-XXXXXX", NULL);
-
-  g_setenv ("XDG_DATA_HOME", tmp, TRUE);
-  g_setenv ("XDG_CONFIG_HOME", tmp, TRUE);
-  g_setenv ("CALSYNC_NOW", "2026-11-25T12:00:00+01:00", TRUE);
-  g_setenv ("TZ", "Europe/Berlin", TRUE);
-  g_setenv ("LANGUAGE", "C", TRUE);
-  g_setenv ("LC_ALL", "C.UTF-8", TRUE);
-  tzset ();
+  g_autofree char *tmp = calsync_test_setup_env ("test-window");
 
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/window/empty-state", test_empty_state);
@@ -377,8 +301,7 @@ main (int    argc,
   app = calsync_application_new ();
   g_application_set_flags (G_APPLICATION (app),
                            G_APPLICATION_HANDLES_COMMAND_LINE | G_APPLICATION_NON_UNIQUE);
-  g_signal_connect_after (app, "activate", G_CALLBACK (activate_cb), NULL);
-  g_application_run (G_APPLICATION (app), 0, NULL);
+  test_status = calsync_test_run_in_app (app, NULL, NULL);
   g_clear_object (&app);
 
   return test_status;
