@@ -264,6 +264,17 @@ test_shortcuts_window (void)
 }
 
 static void
+test_narrow_window (void)
+{
+  int minimum;
+
+  /* Today, the view switch and + give way before the window gets wider than 360 px. */
+  gtk_widget_measure (GTK_WIDGET (get_window ()), GTK_ORIENTATION_HORIZONTAL, -1,
+                      &minimum, NULL, NULL, NULL);
+  g_assert_cmpint (minimum, <=, 360);
+}
+
+static void
 test_preferences (void)
 {
   GList *before = gtk_window_list_toplevels ();
@@ -296,6 +307,7 @@ main (int    argc,
   g_test_add_func ("/window/week-view-and-navigation", test_week_view_and_navigation);
   g_test_add_func ("/window/accelerators", test_accelerators);
   g_test_add_func ("/window/shortcuts-window", test_shortcuts_window);
+  g_test_add_func ("/window/narrow", test_narrow_window);
   g_test_add_func ("/window/preferences", test_preferences);
 
   app = calsync_application_new ();

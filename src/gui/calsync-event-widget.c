@@ -264,6 +264,11 @@ snapshot_line (CalsyncEventWidget *self,
   ensure_line_layouts (self);
   text_color (GTK_WIDGET (self), &color);
   pango_layout_get_pixel_size (self->title_layout, &title_width, &title_height);
+
+  /* Too narrow for a word (a phone-sized month): the dot alone, not a lone "…" */
+  if (width - line_text_start (self) - LINE_PAD_X < 24)
+    return;
+
   append_layout_at (snapshot, self->title_layout,
                     rtl ? width - line_text_start (self) - title_width : line_text_start (self),
                     (height - title_height) / 2.0f, &color);

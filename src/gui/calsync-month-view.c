@@ -504,9 +504,12 @@ allocate_more_button (CalsyncMonthView *self,
     return;
 
   {
-    /* Translators: shown in a month cell when not every event fits */
-    g_autofree char *text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "+%d more", "+%d more",
-                                                          n_hidden), n_hidden);
+    /* Translators: shown in a month cell when not every event fits; the short form
+     * is for narrow windows */
+    g_autofree char *text = geo->cell_width < 80
+                              ? g_strdup_printf (C_("more events, short", "+%d"), n_hidden)
+                              : g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "+%d more", "+%d more",
+                                                              n_hidden), n_hidden);
     if (g_strcmp0 (gtk_button_get_label (GTK_BUTTON (button)), text) != 0)
       gtk_button_set_label (GTK_BUTTON (button), text);
   }
