@@ -232,6 +232,43 @@ test_local_start_timed (void)
   g_assert_cmpint (g_date_time_to_unix (start), ==, NOV_10_UTC + 9 * 3600);
 }
 
+static CalsyncEvent *
+list_event (gint64      id,
+            const char *title)
+{
+  CalsyncEvent *event = calsync_event_new ();
+
+  calsync_event_set_id (event, id);
+  calsync_event_set_title (event, title);
+  calsync_event_set_times (event, 1000 * id, 1000 * id + 600, "Europe/Berlin");
+  calsync_event_set_calendar_info (event, "Team", "#33d17a");
+  return event;
+}
+
+static void
+test_lists_equal (void)
+{
+  g_autoptr(GPtrArray) a = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) b = g_ptr_array_new_with_free_func (g_object_unref);
+
+  g_assert_true (calsync_event_lists_equal (NULL, a));
+  g_ptr_array_add (a, list_event (1, "Standup"));
+  g_ptr_array_add (a, list_event (2, "Review"));
+  g_ptr_array_add (b, list_event (1, "Standup"));
+  g_assert_false (calsync_event_lists_equal (a, b));   /* length */
+  g_ptr_array_add (b, list_event (2, "Review"));
+  g_assert_true (calsync_event_lists_equal (a, b));
+
+  calsync_event_set_title (g_ptr_array_index (b, 1), "Design review");
+  g_assert_false (calsync_event_lists_equal (a, b));   /* content */
+  calsync_event_set_title (g_ptr_array_index (b, 1), "Review");
+  calsync_event_set_locally_modified (g_ptr_array_index (b, 1), TRUE);
+  g_assert_false (calsync_event_lists_equal (a, b));   /* local-change mark */
+  calsync_event_set_locally_modified (g_ptr_array_index (b, 1), FALSE);
+  calsync_event_set_calendar_info (g_ptr_array_index (b, 0), "Team", "#e01b24");
+  g_assert_false (calsync_event_lists_equal (a, b));   /* calendar colour */
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -253,6 +290,7 @@ main (int   argc,
   g_test_add_func ("/event/status-strings", test_status_strings);
   g_test_add_func ("/event/local-start/all-day", test_local_start_all_day);
   g_test_add_func ("/event/local-start/timed", test_local_start_timed);
+  g_test_add_func ("/event/lists-equal", test_lists_equal);
 
   return g_test_run ();
 }

@@ -167,6 +167,41 @@ calsync_event_equal_content (CalsyncEvent *a,
          a->event_type == b->event_type;
 }
 
+/**
+ * calsync_event_lists_equal:
+ * @a: (element-type CalsyncEvent) (nullable): events, as a range query returns them
+ * @b: (element-type CalsyncEvent) (nullable): events, as a range query returns them
+ *
+ * Whether two query results would look the same: same events in the same order,
+ * same content, calendar and local-change mark. Views use it to skip rebuilding
+ * when a store change did not touch what they show (a sync that changed nothing).
+ */
+gboolean
+calsync_event_lists_equal (GPtrArray *a,
+                           GPtrArray *b)
+{
+  guint len_a = a != NULL ? a->len : 0;
+  guint len_b = b != NULL ? b->len : 0;
+
+  if (len_a != len_b)
+    return FALSE;
+
+  for (guint i = 0; i < len_a; i++)
+    {
+      CalsyncEvent *ea = g_ptr_array_index (a, i);
+      CalsyncEvent *eb = g_ptr_array_index (b, i);
+
+      if (ea->id != eb->id || ea->calendar_id != eb->calendar_id ||
+          ea->locally_modified != eb->locally_modified ||
+          g_strcmp0 (ea->calendar_color, eb->calendar_color) != 0 ||
+          g_strcmp0 (ea->calendar_name, eb->calendar_name) != 0 ||
+          !calsync_event_equal_content (ea, eb))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
 #define DEFINE_STRING_PROPERTY(field)                                           \
   const char *                                                                \
   calsync_event_get_##field (CalsyncEvent *self)                              \

@@ -37,6 +37,8 @@ CalsyncEvent      *calsync_event_new                    (void);
 CalsyncEvent      *calsync_event_copy                   (CalsyncEvent *self);
 gboolean           calsync_event_equal_content          (CalsyncEvent *a,
                                                          CalsyncEvent *b);
+gboolean           calsync_event_lists_equal            (GPtrArray    *a,
+                                                         GPtrArray    *b);
 
 gint64             calsync_event_get_id                 (CalsyncEvent *self);
 void               calsync_event_set_id                 (CalsyncEvent *self, gint64 id);

@@ -321,6 +321,11 @@ query_cb (GObject      *object,
       return;
     }
 
+  /* A store change that did not touch this range (e.g. a sync that changed
+   * nothing) keeps the chips as they are: no rebuild, no repaint. */
+  if (self->segments->len > 0 && calsync_event_lists_equal (self->events, events))
+    return;
+
   g_clear_pointer (&self->events, g_ptr_array_unref);
   self->events = g_steal_pointer (&events);
 

@@ -86,6 +86,7 @@ struct _CalsyncWeekView
   guint tick_id;
   gboolean scrolled_to_workday;
   gboolean needs_reload;
+  GPtrArray *shown_events;   /* the query result the widgets show */
 };
 
 G_DEFINE_FINAL_TYPE (CalsyncWeekView, calsync_week_view, GTK_TYPE_WIDGET)
@@ -524,6 +525,7 @@ tick_cb (gpointer user_data)
 static void
 clear_items (CalsyncWeekView *self)
 {
+  g_clear_pointer (&self->shown_events, g_ptr_array_unref);
   for (guint i = 0; i < self->timed_items->len; i++)
     gtk_widget_unparent (g_array_index (self->timed_items, TimedItem, i).widget);
   for (guint i = 0; i < self->bar_items->len; i++)
@@ -865,7 +867,13 @@ query_done_cb (GObject      *source,
       return;
     }
 
+  /* A store change that did not touch this week keeps the widgets as they are */
+  if (self->shown_events != NULL && calsync_event_lists_equal (self->shown_events, events))
+    return;
+
   show_events (self, events);
+  g_clear_pointer (&self->shown_events, g_ptr_array_unref);
+  self->shown_events = g_steal_pointer (&events);
 }
 
 static void
@@ -1118,6 +1126,7 @@ calsync_week_view_finalize (GObject *object)
   g_clear_pointer (&self->week_start, g_date_time_unref);
   g_clear_pointer (&self->timed_items, g_array_unref);
   g_clear_pointer (&self->bar_items, g_array_unref);
+  g_clear_pointer (&self->shown_events, g_ptr_array_unref);
 
   G_OBJECT_CLASS (calsync_week_view_parent_class)->finalize (object);
 }
