@@ -8,10 +8,10 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
-#include <gio/gunixinputstream.h>
 #include <stdio.h>
 #include <sys/resource.h>
 
+#include "bench-fake-server.h"
 #include "calsync-fake-google.h"
 #include "calsync-google-provider.h"
 #include "calsync-oauth.h"
@@ -90,24 +90,10 @@ add_remote_calendar (CalsyncFakeGoogle *fake,
     calsync_fake_google_generate_events (fake, id, n_events, now);
 }
 
-static void
-stdin_closed_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  g_input_stream_read_finish (G_INPUT_STREAM (object), result, NULL);
-  g_main_loop_quit (user_data);
-}
-
 static int
 serve (gint64 now)
 {
-  const char *names[] = { "CALSYNC_GOOGLE_API_URL", "CALSYNC_GOOGLE_AUTH_URL", "CALSYNC_GOOGLE_TOKEN_URL",
-                          "CALSYNC_GOOGLE_CLIENT_ID", "CALSYNC_GOOGLE_CLIENT_SECRET" };
   g_autoptr(CalsyncFakeGoogle) fake = calsync_fake_google_new ();
-  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
-  g_autoptr(GInputStream) input = g_unix_input_stream_new (0, FALSE);
-  char byte;
 
   calsync_fake_google_set_page_size (fake, 2500);
   calsync_fake_oauth_set_user (calsync_fake_google_get_oauth (fake), USER);
@@ -121,52 +107,7 @@ serve (gint64 now)
       add_remote_calendar (fake, id, 1000, now);
     }
 
-  calsync_fake_google_export_env (fake);
-  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
-    g_print ("%s=%s\n", names[i], g_getenv (names[i]));
-  g_print ("READY\n");
-  fflush (stdout);
-
-  /* Serve until the parent closes our stdin */
-  g_input_stream_read_async (input, &byte, 1, G_PRIORITY_DEFAULT, NULL, stdin_closed_cb, loop);
-  g_main_loop_run (loop);
-  return 0;
-}
-
-static void
-start_server (Bench      *bench,
-              const char *self_path)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GDataInputStream) lines = NULL;
-  char *line;
-
-  bench->server = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
-                                    self_path, "--serve", NULL);
-  g_assert_no_error (error);
-  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (bench->server));
-
-  while ((line = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error)) != NULL &&
-         !g_str_equal (line, "READY"))
-    {
-      g_auto(GStrv) pair = g_strsplit (line, "=", 2);
-
-      g_setenv (pair[0], pair[1], TRUE);
-      g_free (line);
-    }
-  g_assert_no_error (error);
-  g_assert (line != NULL);
-  g_free (line);
-}
-
-static void
-stop_server (Bench *bench)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_output_stream_close (g_subprocess_get_stdin_pipe (bench->server), NULL, NULL);
-  g_subprocess_wait (bench->server, NULL, &error);
-  g_clear_object (&bench->server);
+  return bench_fake_server_run (fake);
 }
 
 /* Sign-in ---------------------------------------------------------------------- */
@@ -378,7 +319,7 @@ set_up (Bench      *bench,
   g_autoptr(GError) error = NULL;
   g_autofree char *path = NULL;
 
-  start_server (bench, self_path);
+  bench->server = bench_fake_server_start (self_path);
   bench->dir = g_dir_make_tmp ("calsync-bench-sync-XXXXXX", &error);
   g_assert_no_error (error);
   path = g_build_filename (bench->dir, "calsync.db", NULL);
@@ -397,7 +338,7 @@ tear_down (Bench *bench)
   g_clear_object (&bench->http);
   g_clear_object (&bench->store);
   g_clear_pointer (&bench->tokens, calsync_tokens_free);
-  stop_server (bench);
+  bench_fake_server_stop (&bench->server);
   for (guint i = 0; i < G_N_ELEMENTS (files); i++)
     {
       g_autofree char *path = g_build_filename (bench->dir, files[i], NULL);

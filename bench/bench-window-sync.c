@@ -4,8 +4,7 @@
  * the largest gap between painted frames from ::sync-started to ::sync-finished.
  * Figures, not pass/fail. BENCH_TRACE=1 also prints what ran during long gaps (store
  * ::changed, long idles, slow frames, and backtraces of the stuck main thread: resolve
- * the "bench-window-sync(+0x...)" frames with addr2line -f -e); BENCH_NO_TOOLTIPS=1
- * is an experiment that drops every tooltip. */
+ * the "bench-window-sync(+0x...)" frames with addr2line -f -e). */
 #define G_LOG_DOMAIN "bench-window-sync"
 
 #include "config.h"
@@ -13,13 +12,13 @@
 #include <dlfcn.h>
 #include <execinfo.h>
 #include <glib/gstdio.h>
-#include <gio/gunixinputstream.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <unistd.h>
 
 #include "calsync-application.h"
+#include "bench-fake-server.h"
 #include "calsync-fake-google.h"
 #include "calsync-month-view.h"
 #include "calsync-oauth.h"
@@ -244,41 +243,12 @@ g_idle_add (GSourceFunc function,
   return g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, function, data, NULL);
 }
 
-/* BENCH_NO_TOOLTIPS=1: an experiment, tooltips not set at all (GTK 4.8 asks the X
- * server where the pointer is for every gtk_widget_set_tooltip_markup()) */
-void
-gtk_widget_set_tooltip_markup (GtkWidget  *widget,
-                               const char *markup)
-{
-  static void (*real) (GtkWidget *, const char *);
-
-  if (g_getenv ("BENCH_NO_TOOLTIPS") != NULL)
-    return;
-  if (real == NULL)
-    real = (void (*) (GtkWidget *, const char *)) dlsym (RTLD_NEXT, "gtk_widget_set_tooltip_markup");
-  real (widget, markup);
-}
-
 /* The fake Google, in a child process ------------------------------------- */
-
-static void
-stdin_closed_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  g_input_stream_read_finish (G_INPUT_STREAM (object), result, NULL);
-  g_main_loop_quit (user_data);
-}
 
 static int
 serve (gint64 now)
 {
-  const char *names[] = { "CALSYNC_GOOGLE_API_URL", "CALSYNC_GOOGLE_AUTH_URL", "CALSYNC_GOOGLE_TOKEN_URL",
-                          "CALSYNC_GOOGLE_CLIENT_ID", "CALSYNC_GOOGLE_CLIENT_SECRET" };
   g_autoptr(CalsyncFakeGoogle) fake = calsync_fake_google_new ();
-  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
-  g_autoptr(GInputStream) input = g_unix_input_stream_new (0, FALSE);
-  char byte;
 
   calsync_fake_google_set_page_size (fake, 2500);
   calsync_fake_oauth_set_user (calsync_fake_google_get_oauth (fake), USER);
@@ -286,48 +256,7 @@ serve (gint64 now)
   calsync_fake_google_add_calendar (fake, USER, BIG, BIG, FALSE);
   calsync_fake_google_generate_events (fake, BIG, N_EVENTS, now);
 
-  calsync_fake_google_export_env (fake);
-  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
-    g_print ("%s=%s\n", names[i], g_getenv (names[i]));
-  g_print ("READY\n");
-  fflush (stdout);
-
-  g_input_stream_read_async (input, &byte, 1, G_PRIORITY_DEFAULT, NULL, stdin_closed_cb, loop);
-  g_main_loop_run (loop);
-  return 0;
-}
-
-static void
-start_server (const char *self_path)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GDataInputStream) lines = NULL;
-  char *line;
-
-  bench.server = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
-                                   self_path, "--serve", NULL);
-  g_assert_no_error (error);
-  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (bench.server));
-
-  while ((line = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error)) != NULL &&
-         !g_str_equal (line, "READY"))
-    {
-      g_auto(GStrv) pair = g_strsplit (line, "=", 2);
-
-      g_setenv (pair[0], pair[1], TRUE);
-      g_free (line);
-    }
-  g_assert_no_error (error);
-  g_assert (line != NULL);
-  g_free (line);
-}
-
-static void
-stop_server (void)
-{
-  g_output_stream_close (g_subprocess_get_stdin_pipe (bench.server), NULL, NULL);
-  g_subprocess_wait (bench.server, NULL, NULL);
-  g_clear_object (&bench.server);
+  return bench_fake_server_run (fake);
 }
 
 /* Sign-in and the store, before the application starts ------------------- */
@@ -615,7 +544,7 @@ main (int    argc,
   g_setenv ("XDG_DATA_HOME", bench.dir, TRUE);
   g_setenv ("XDG_CONFIG_HOME", bench.dir, TRUE);
 
-  start_server (argv[0]);
+  bench.server = bench_fake_server_start (argv[0]);
   bench.tokens = sign_in ();
   seed_store ();
 
@@ -649,7 +578,7 @@ main (int    argc,
 
   g_clear_object (&bench.app);
   calsync_tokens_free (bench.tokens);
-  stop_server ();
+  bench_fake_server_stop (&bench.server);
   remove_tree (bench.dir);
   g_free (bench.dir);
   return bench.n_synced == N_EVENTS && bench.success ? 0 : 1;

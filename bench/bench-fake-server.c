@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* bench-fake-server.c: the benchmarks' fake Google, served by a child process so that
+ * the figures measured are the client's alone. */
+#include "config.h"
+
+#include <stdio.h>
+
+#include <gio/gunixinputstream.h>
+
+#include "bench-fake-server.h"
+
+static void
+stdin_closed_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_input_stream_read_finish (G_INPUT_STREAM (object), result, NULL);
+  g_main_loop_quit (user_data);
+}
+
+int
+bench_fake_server_run (CalsyncFakeGoogle *fake)
+{
+  const char *names[] = { "CALSYNC_GOOGLE_API_URL", "CALSYNC_GOOGLE_AUTH_URL", "CALSYNC_GOOGLE_TOKEN_URL",
+                          "CALSYNC_GOOGLE_CLIENT_ID", "CALSYNC_GOOGLE_CLIENT_SECRET" };
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  g_autoptr(GInputStream) input = g_unix_input_stream_new (0, FALSE);
+  char byte;
+
+  calsync_fake_google_export_env (fake);
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    g_print ("%s=%s\n", names[i], g_getenv (names[i]));
+  g_print ("READY\n");
+  fflush (stdout);
+
+  /* Serve until the parent closes our stdin */
+  g_input_stream_read_async (input, &byte, 1, G_PRIORITY_DEFAULT, NULL, stdin_closed_cb, loop);
+  g_main_loop_run (loop);
+  return 0;
+}
+
+GSubprocess *
+bench_fake_server_start (const char *self_path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDataInputStream) lines = NULL;
+  g_autoptr(GSubprocess) server = NULL;
+  char *line;
+
+  server = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
+                             self_path, "--serve", NULL);
+  g_assert_no_error (error);
+  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server));
+
+  while ((line = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error)) != NULL &&
+         !g_str_equal (line, "READY"))
+    {
+      g_auto(GStrv) pair = g_strsplit (line, "=", 2);
+
+      g_setenv (pair[0], pair[1], TRUE);
+      g_free (line);
+    }
+  g_assert_no_error (error);
+  g_assert (line != NULL);
+  g_free (line);
+
+  return g_steal_pointer (&server);
+}
+
+void
+bench_fake_server_stop (GSubprocess **server)
+{
+  if (*server == NULL)
+    return;
+
+  g_output_stream_close (g_subprocess_get_stdin_pipe (*server), NULL, NULL);
+  g_subprocess_wait (*server, NULL, NULL);
+  g_clear_object (server);
+}
