@@ -445,6 +445,23 @@ calsync_application_new (void)
                        NULL);
 }
 
+/**
+ * calsync_gui_main:
+ *
+ * Entry point of the window module (calsync-gui.so), loaded by calsync_cli_main()
+ * only when a window opens, so that headless commands never load GTK.
+ *
+ * Returns: the process exit status
+ */
+int
+calsync_gui_main (int    argc,
+                  char **argv)
+{
+  g_autoptr(CalsyncApplication) app = calsync_application_new ();
+
+  return g_application_run (G_APPLICATION (app), argc, argv);
+}
+
 CalsyncStore *
 calsync_application_get_store (CalsyncApplication *self)
 {

@@ -13,6 +13,8 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (CalsyncApplication, calsync_application, CALSYNC, APPLICATION, AdwApplication)
 
 CalsyncApplication *calsync_application_new          (void);
+int                 calsync_gui_main                 (int    argc,
+                                                      char **argv);
 CalsyncStore       *calsync_application_get_store    (CalsyncApplication *self);
 GSettings          *calsync_application_get_settings (CalsyncApplication *self);
 /* The one sync engine of the process; every widget listens to its signals. */

@@ -9,15 +9,17 @@
 
 #include <signal.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include <glib-unix.h>
+#include <gmodule.h>
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
 
 #include "calsync-account-setup.h"
-#include "calsync-application.h"
 #include "calsync-auth.h"
+#include "calsync-cli-private.h"
 #include "calsync-cli.h"
 #include "calsync-google-provider.h"
 #include "calsync-oauth.h"
@@ -196,33 +198,45 @@ calsync_command_parse (int      argc,
   return g_steal_pointer (&command);
 }
 
-static const char *
-command_flag (CalsyncCommandKind kind)
+/* The window lives in a module (calsync-gui.so, next to the binary in a build
+ * tree, in $libdir/calsync when installed): headless commands never load GTK,
+ * which keeps `calsync --agenda` and `--next` fast enough for a status bar. */
+static char *
+find_gui_module (void)
 {
-  switch (kind)
+  g_autofree char *exe = g_file_read_link ("/proc/self/exe", NULL);
+
+  if (exe != NULL)
     {
-    case CALSYNC_COMMAND_SYNC: return "--sync";
-    case CALSYNC_COMMAND_ADD_ACCOUNT: return "--add-account";
-    case CALSYNC_COMMAND_LIST_ACCOUNTS: return "--list-accounts";
-    case CALSYNC_COMMAND_REMOVE_ACCOUNT: return "--remove-account";
-    case CALSYNC_COMMAND_AGENDA: return "--agenda";
-    case CALSYNC_COMMAND_NEXT: return "--next";
-    case CALSYNC_COMMAND_IMPORT: return "--import";
-    case CALSYNC_COMMAND_EXPORT: return "--export";
-    case CALSYNC_COMMAND_VERSION:
-    case CALSYNC_COMMAND_WINDOW:
-    default:
-      return "";
+      g_autofree char *dir = g_path_get_dirname (exe);
+      g_autofree char *path = g_build_filename (dir, "calsync-gui.so", NULL);
+
+      if (g_file_test (path, G_FILE_TEST_EXISTS))
+        return g_steal_pointer (&path);
     }
+
+  return g_build_filename (CALSYNC_PKGLIBDIR, "calsync-gui.so", NULL);
 }
+
+typedef int (*GuiMainFunc) (int argc, char **argv);
 
 static int
 run_window (int    argc,
             char **argv)
 {
-  g_autoptr(CalsyncApplication) app = calsync_application_new ();
+  g_autofree char *path = find_gui_module ();
+  GModule *module = g_module_open (path, G_MODULE_BIND_LAZY | G_MODULE_BIND_LOCAL);
+  gpointer symbol = NULL;
 
-  return g_application_run (G_APPLICATION (app), argc, argv);
+  if (module == NULL || !g_module_symbol (module, "calsync_gui_main", &symbol))
+    {
+      g_printerr (_("calsync: Could not load the window: %s\n"), g_module_error ());
+      return CALSYNC_EXIT_FAILED;
+    }
+
+  /* Its types stay registered for the life of the process */
+  g_module_make_resident (module);
+  return ((GuiMainFunc) symbol) (argc, argv);
 }
 
 /* Headless helpers ------------------------------------------------------------ */
@@ -269,8 +283,8 @@ watch_interrupt (GCancellable *cancellable)
   return g_unix_signal_add (SIGINT, interrupted_cb, cancellable);
 }
 
-static CalsyncStore *
-open_store (void)
+CalsyncStore *
+calsync_cli_open_store (void)
 {
   g_autoptr(GError) error = NULL;
   CalsyncStore *store = calsync_store_open (NULL, &error);
@@ -281,9 +295,9 @@ open_store (void)
   return store;
 }
 
-static void
-read_sync_window (guint *months_back,
-                  guint *months_ahead)
+void
+calsync_cli_read_sync_window (guint *months_back,
+                              guint *months_ahead)
 {
   GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
   g_autoptr(GSettingsSchema) schema = NULL;
@@ -300,6 +314,51 @@ read_sync_window (guint *months_back,
   settings = g_settings_new (APP_ID);
   *months_back = (guint) MAX (0, g_settings_get_int (settings, "sync-months-back"));
   *months_ahead = (guint) MAX (0, g_settings_get_int (settings, "sync-months-ahead"));
+}
+
+GDateTime *
+calsync_cli_dup_now (void)
+{
+  const char *fake = g_getenv ("CALSYNC_NOW");
+
+  if (fake != NULL && *fake != '\0')
+    {
+      g_autoptr(GTimeZone) utc = g_time_zone_new_utc ();
+      g_autoptr(GDateTime) parsed = g_date_time_new_from_iso8601 (fake, utc);
+
+      if (parsed != NULL)
+        return g_date_time_to_local (parsed);
+
+      g_warning ("CALSYNC_NOW is not an ISO 8601 instant; using the current time");
+    }
+
+  return g_date_time_new_now_local ();
+}
+
+GDateTime *
+calsync_cli_parse_date (const char  *option,
+                        const char  *text,
+                        GError     **error)
+{
+  g_autoptr(GDateTime) date = NULL;
+  int year = 0, month = 0, day = 0;
+  char end = 0;
+
+  /* Exactly YYYY-MM-DD: sscanf alone would take "2026-1-5" or "2026-01-05x" */
+  if (strlen (text) == 10 && text[4] == '-' && text[7] == '-' &&
+      sscanf (text, "%4d-%2d-%2d%c", &year, &month, &day, &end) == 3 &&
+      g_date_valid_dmy ((GDateDay) day, (GDateMonth) month, (GDateYear) year))
+    date = g_date_time_new_local (year, month, day, 0, 0, 0);
+
+  if (date == NULL)
+    {
+      /* Translators: the first %s is an option (--from), the second what was typed */
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("%s=%s is not a date; use YYYY-MM-DD, for example 2026-12-01"), option, text);
+      return NULL;
+    }
+
+  return g_steal_pointer (&date);
 }
 
 /* --sync ----------------------------------------------------------------- */
@@ -422,7 +481,7 @@ run_sync (CalsyncCommand *command)
   Wait wait = WAIT_INIT;
   guint back, ahead, sigint_id;
 
-  if (!(store = open_store ()))
+  if (!(store = calsync_cli_open_store ()))
     {
       g_main_loop_unref (wait.loop);
       return CALSYNC_EXIT_FAILED;
@@ -430,7 +489,7 @@ run_sync (CalsyncCommand *command)
 
   http = calsync_http_new ();
   engine = calsync_sync_engine_new (store, http);
-  read_sync_window (&back, &ahead);
+  calsync_cli_read_sync_window (&back, &ahead);
   calsync_sync_engine_set_window (engine, back, ahead);
 
   if (isatty (STDERR_FILENO))
@@ -577,7 +636,7 @@ run_list_accounts (CalsyncCommand *command)
   g_autoptr(GPtrArray) calendars = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
   g_autoptr(GError) error = NULL;
 
-  if (!(store = open_store ()))
+  if (!(store = calsync_cli_open_store ()))
     return CALSYNC_EXIT_FAILED;
 
   if (!(accounts = calsync_store_list_accounts (store, &error)))
@@ -642,7 +701,7 @@ run_remove_account (CalsyncCommand *command)
       return CALSYNC_EXIT_USAGE;
     }
 
-  if (!(store = open_store ()))
+  if (!(store = calsync_cli_open_store ()))
     return CALSYNC_EXIT_FAILED;
 
   if (!(account = calsync_store_get_account (store, id, &error)))
@@ -784,7 +843,7 @@ run_add_account (CalsyncCommand *command)
       return CALSYNC_EXIT_USAGE;
     }
 
-  if (!(store = open_store ()))
+  if (!(store = calsync_cli_open_store ()))
     return CALSYNC_EXIT_FAILED;
 
   http = calsync_http_new ();
@@ -846,11 +905,14 @@ calsync_cli_main (int    argc,
     case CALSYNC_COMMAND_REMOVE_ACCOUNT:
       return run_remove_account (command);
     case CALSYNC_COMMAND_AGENDA:
+      return calsync_cli_run_agenda (command);
     case CALSYNC_COMMAND_NEXT:
+      return calsync_cli_run_next (command);
     case CALSYNC_COMMAND_IMPORT:
+      return calsync_cli_run_import (command);
     case CALSYNC_COMMAND_EXPORT:
+      return calsync_cli_run_export (command);
     default:
-      g_printerr (_("calsync: %s is not available yet in this version\n"), command_flag (command->kind));
-      return CALSYNC_EXIT_USAGE;
+      g_assert_not_reached ();
     }
 }

@@ -190,6 +190,7 @@ typedef enum {
   STMT_REFRESH_EVENT_ETAG,
   STMT_DELETE_EVENT,
   STMT_DELETE_EVENT_BY_EXTERNAL_ID,
+  STMT_CALENDAR_EVENTS,
   N_STMTS
 } StmtId;
 
@@ -243,6 +244,12 @@ static const char * const stmt_sql[N_STMTS] = {
   [STMT_GET_EVENT] =
     "SELECT " EVENT_COLUMNS " FROM events AS e JOIN calendars AS c ON c.id = e.calendar_id "
     "WHERE e.id = ?1",
+  /* Every stored event of one calendar (cancelled ones too) overlapping
+   * [?2, ?3) by its UTC range (all-day ranges are padded: callers check dates). */
+  [STMT_CALENDAR_EVENTS] =
+    "SELECT " EVENT_COLUMNS " FROM events AS e JOIN calendars AS c ON c.id = e.calendar_id "
+    "WHERE e.calendar_id = ?1 AND e.start_utc < ?3 AND e.end_utc > ?2 "
+    "ORDER BY e.start_utc, e.title, e.id",
   [STMT_LOOKUP_EVENT] =
     "SELECT " EVENT_COLUMNS " FROM events AS e JOIN calendars AS c ON c.id = e.calendar_id "
     "WHERE e.calendar_id = ?21 AND e.external_event_id = ?22",
@@ -1750,6 +1757,42 @@ calsync_store_get_event (CalsyncStore  *self,
 
   sqlite3_bind_int64 (stmt, 1, event_id);
   return collect_one (self, stmt, (RowFunc) event_from_row, _("Event not found"), error);
+}
+
+/**
+ * calsync_store_list_calendar_events:
+ * @calendar_id: the calendar, active or not
+ * @from_utc: start of the range, seconds since the epoch (G_MININT64 for no bound)
+ * @to_utc: end of the range, exclusive (G_MAXINT64 for no bound)
+ *
+ * Every stored event of one calendar whose UTC range overlaps the range,
+ * cancelled ones included, ordered by start. All-day events are matched by
+ * their padded UTC range (see calsync_event_set_dates()): callers that need
+ * exact dates check them. For export and tests, not for views.
+ *
+ * Returns: (transfer full) (element-type CalsyncEvent): the events, or %NULL
+ *   with @error set
+ */
+GPtrArray *
+calsync_store_list_calendar_events (CalsyncStore  *self,
+                                    gint64         calendar_id,
+                                    gint64         from_utc,
+                                    gint64         to_utc,
+                                    GError       **error)
+{
+  g_autoptr(GMutexLocker) locker = NULL;
+  g_autoptr(CachedStmt) stmt = NULL;
+
+  g_return_val_if_fail (CALSYNC_IS_STORE (self), NULL);
+
+  locker = g_mutex_locker_new (&self->lock);
+  if (!(stmt = get_stmt (self, STMT_CALENDAR_EVENTS, error)))
+    return NULL;
+
+  sqlite3_bind_int64 (stmt, 1, calendar_id);
+  sqlite3_bind_int64 (stmt, 2, from_utc);
+  sqlite3_bind_int64 (stmt, 3, to_utc);
+  return collect_rows (self, stmt, (RowFunc) event_from_row, error);
 }
 
 /* Finds a stored event: TRUE with *event set (or %NULL when there is none). */

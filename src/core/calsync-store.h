@@ -136,6 +136,11 @@ GPtrArray    *calsync_store_query_range_finish   (CalsyncStore      *self,
 CalsyncEvent *calsync_store_get_event            (CalsyncStore      *self,
                                                   gint64             event_id,
                                                   GError           **error);
+GPtrArray    *calsync_store_list_calendar_events (CalsyncStore    *self,
+                                                  gint64             calendar_id,
+                                                  gint64             from_utc,
+                                                  gint64             to_utc,
+                                                  GError           **error);
 /* By the provider's id; NULL without an error when there is none. */
 CalsyncEvent *calsync_store_lookup_event         (CalsyncStore      *self,
                                                   gint64             calendar_id,
