@@ -11,6 +11,18 @@
 
 G_DEFINE_QUARK (calsync-ical-error-quark, calsync_ical_error)
 
+void
+calsync_ical_init (void)
+{
+  static gsize initialized = 0;
+
+  if (g_once_init_enter (&initialized))
+    {
+      icaltimezone_set_tzid_prefix ("");
+      g_once_init_leave (&initialized, 1);
+    }
+}
+
 GPtrArray *
 calsync_ical_parse (const char  *data,
                     gssize       length,

@@ -25,6 +25,10 @@ typedef enum
 
 GQuark      calsync_ical_error_quark      (void);
 
+/* Idempotent; parse and serialize call it. Makes libical's built-in zones
+ * use plain IANA TZIDs ("Europe/Berlin", no "/freeassociation…/" prefix). */
+void        calsync_ical_init             (void);
+
 /**
  * calsync_ical_parse:
  * @data: iCalendar text (a VCALENDAR with VEVENTs, VTIMEZONEs…)
