@@ -15,6 +15,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "calsync-application.h"
@@ -145,11 +146,18 @@ static void
 frame_phase_cb (GdkFrameClock *clock,
                 gpointer       phase)
 {
-  static gint64 frame_start, layout_end, paint_end;
+  static gint64 frame_start, layout_end, paint_end, cpu_start;
   gint64 now = g_get_monotonic_time ();
+  struct timespec ts;
+  gint64 cpu;
 
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
+  cpu = ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
   if (frame_start == 0)
-    frame_start = now;
+    {
+      frame_start = now;
+      cpu_start = cpu;
+    }
   if (g_str_equal (phase, "layout"))
     layout_end = now;
   else if (g_str_equal (phase, "paint"))
@@ -159,8 +167,8 @@ frame_phase_cb (GdkFrameClock *clock,
       gint64 painted_from = layout_end ? layout_end : frame_start;
 
       if (bench.trace && bench.started && now - frame_start > 8000)
-        fprintf (stderr, "[%8.1f ms] slow frame: %.1f ms (layout %.1f ms, paint %.1f ms)\n",
-                 ms_since_start (now), (now - frame_start) / 1000.0,
+        fprintf (stderr, "[%8.1f ms] slow frame: %.1f ms, %.1f ms CPU (layout %.1f ms, paint %.1f ms)\n",
+                 ms_since_start (now), (now - frame_start) / 1000.0, (cpu - cpu_start) / 1000.0,
                  layout_end ? (layout_end - frame_start) / 1000.0 : 0,
                  paint_end ? (paint_end - painted_from) / 1000.0 : 0);
       frame_start = layout_end = paint_end = 0;

@@ -40,7 +40,12 @@ struct _CalsyncEventWidget
   GdkRGBA color;
   gboolean continues_before;
   gboolean continues_after;
+  gboolean past;
 };
+
+/* Chips and bars of past events are drawn with this alpha: an opacity node per
+ * chip would make the cairo renderer paint each one through its own group. */
+#define PAST_ALPHA 0.55f
 
 G_DEFINE_FINAL_TYPE (CalsyncEventWidget, calsync_event_widget, GTK_TYPE_WIDGET)
 
@@ -263,6 +268,8 @@ snapshot_line (CalsyncEventWidget *self,
 
   ensure_line_layouts (self);
   text_color (GTK_WIDGET (self), &color);
+  if (self->past)
+    color.alpha *= PAST_ALPHA;
   pango_layout_get_pixel_size (self->title_layout, &title_width, &title_height);
 
   /* Too narrow for a word (a phone-sized month): the dot alone, not a lone "…" */
@@ -360,7 +367,8 @@ calsync_event_widget_build (CalsyncEventWidget *self)
   if (self->style != CALSYNC_EVENT_WIDGET_CHIP)
     gtk_widget_add_css_class (GTK_WIDGET (self), color_is_dark (&self->color) ? "dark" : "light");
 
-  if (g_date_time_compare (end, now) <= 0)
+  self->past = g_date_time_compare (end, now) <= 0;
+  if (self->past)
     gtk_widget_add_css_class (GTK_WIDGET (self), "past");
 
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
@@ -368,6 +376,9 @@ calsync_event_widget_build (CalsyncEventWidget *self)
                                   -1);
 }
 
+/* A filled rounded rectangle, as a border node whose borders meet in the middle:
+ * renderers fill that as one path, where a rounded clip around a colour would
+ * make the cairo renderer build a clip mask for every chip. */
 static void
 append_rounded (GtkSnapshot           *snapshot,
                 const graphene_rect_t *bounds,
@@ -378,11 +389,12 @@ append_rounded (GtkSnapshot           *snapshot,
   GskRoundedRect rect;
   graphene_size_t start = GRAPHENE_SIZE_INIT (radius_start, radius_start);
   graphene_size_t end = GRAPHENE_SIZE_INIT (radius_end, radius_end);
+  float half_w = bounds->size.width / 2.0f, half_h = bounds->size.height / 2.0f;
+  const float widths[4] = { half_h, half_w, half_h, half_w };
+  const GdkRGBA colors[4] = { *color, *color, *color, *color };
 
   gsk_rounded_rect_init (&rect, bounds, &start, &end, &end, &start);
-  gtk_snapshot_push_rounded_clip (snapshot, &rect);
-  gtk_snapshot_append_color (snapshot, color, bounds);
-  gtk_snapshot_pop (snapshot);
+  gtk_snapshot_append_border (snapshot, &rect, widths, colors);
 }
 
 static void
@@ -390,13 +402,14 @@ snapshot_dot (CalsyncEventWidget *self,
               GtkSnapshot        *snapshot,
               int                 width,
               int                 height,
-              gboolean            rtl)
+              gboolean            rtl,
+              const GdkRGBA      *color)
 {
   float x = rtl ? width - CHIP_DOT_START - CHIP_DOT_SIZE : CHIP_DOT_START;
   graphene_rect_t dot = GRAPHENE_RECT_INIT (x, (height - CHIP_DOT_SIZE) / 2.0f,
                                             CHIP_DOT_SIZE, CHIP_DOT_SIZE);
 
-  append_rounded (snapshot, &dot, CHIP_DOT_SIZE / 2.0f, CHIP_DOT_SIZE / 2.0f, &self->color);
+  append_rounded (snapshot, &dot, CHIP_DOT_SIZE / 2.0f, CHIP_DOT_SIZE / 2.0f, color);
 }
 
 static void
@@ -410,11 +423,16 @@ snapshot_background (CalsyncEventWidget *self,
   float r_start = (rtl ? self->continues_after : self->continues_before) ? 0 : 5;
   float r_end = (rtl ? self->continues_before : self->continues_after) ? 0 : 5;
   GdkRGBA tint = self->color;
+  GdkRGBA color = self->color;
+
+  /* Blocks (labels in a box) keep the CSS opacity of .past */
+  if (self->past && self->style != CALSYNC_EVENT_WIDGET_BLOCK)
+    color.alpha *= PAST_ALPHA;
 
   switch (self->style)
     {
     case CALSYNC_EVENT_WIDGET_BAR:
-      append_rounded (snapshot, &bounds, r_start, r_end, &self->color);
+      append_rounded (snapshot, &bounds, r_start, r_end, &color);
       break;
     case CALSYNC_EVENT_WIDGET_BLOCK:
       tint.alpha = 0.25f;
@@ -424,7 +442,7 @@ snapshot_background (CalsyncEventWidget *self,
       break;
     case CALSYNC_EVENT_WIDGET_CHIP:
     default:
-      snapshot_dot (self, snapshot, width, height, rtl);
+      snapshot_dot (self, snapshot, width, height, rtl, &color);
       break;
     }
 }
@@ -440,6 +458,37 @@ calsync_event_widget_snapshot (GtkWidget   *widget,
     GTK_WIDGET_CLASS (calsync_event_widget_parent_class)->snapshot (widget, snapshot);
   else
     snapshot_line (self, snapshot);
+}
+
+/**
+ * calsync_event_widget_shows:
+ *
+ * Whether this widget already shows @event as @style would: same content,
+ * calendar colour, ends and past state. Views use it to keep widgets across
+ * reloads instead of rebuilding (and repainting) every chip.
+ */
+gboolean
+calsync_event_widget_shows (CalsyncEventWidget      *self,
+                            CalsyncEvent            *event,
+                            CalsyncEventWidgetStyle  style,
+                            gboolean                 from_before,
+                            gboolean                 after,
+                            GDateTime               *now)
+{
+  g_autoptr(GDateTime) end = NULL;
+
+  g_return_val_if_fail (CALSYNC_IS_EVENT_WIDGET (self), FALSE);
+
+  if (self->style != style || self->continues_before != from_before || self->continues_after != after ||
+      calsync_event_get_id (self->event) != calsync_event_get_id (event) ||
+      calsync_event_get_locally_modified (self->event) != calsync_event_get_locally_modified (event) ||
+      g_strcmp0 (calsync_event_get_calendar_color (self->event), calsync_event_get_calendar_color (event)) != 0 ||
+      g_strcmp0 (calsync_event_get_calendar_name (self->event), calsync_event_get_calendar_name (event)) != 0 ||
+      !calsync_event_equal_content (self->event, event))
+    return FALSE;
+
+  end = calsync_event_dup_local_end (event);
+  return self->past == (g_date_time_compare (end, now) <= 0);
 }
 
 static void

@@ -26,6 +26,13 @@ void          calsync_event_widget_set_continues  (CalsyncEventWidget     *self,
                                                    gboolean                from_before,
                                                    gboolean                after);
 
+gboolean      calsync_event_widget_shows          (CalsyncEventWidget     *self,
+                                                   CalsyncEvent           *event,
+                                                   CalsyncEventWidgetStyle style,
+                                                   gboolean                from_before,
+                                                   gboolean                after,
+                                                   GDateTime              *now);
+
 gboolean      calsync_event_widget_query_tooltip  (GtkWidget              *container,
                                                    int                     x,
                                                    int                     y,

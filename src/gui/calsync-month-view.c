@@ -16,16 +16,26 @@
 #define N_CELLS (N_ROWS * N_COLS)
 #define CELL_PADDING 4
 #define LANE_SPACING 2
+/* New chips are made in slices, week row by week row, so that a month filling
+ * up during a sync paints in several short frames, not one long one. A slice
+ * stays under GSK's limit of 30 damaged rectangles per frame: above it, the
+ * whole view is repainted. */
+#define CREATE_BUDGET_US 3000
+#define CREATE_MAX_PER_SLICE 12
 
 /* One piece of an event inside one week row. */
 typedef struct
 {
   GtkWidget *widget;   /* owned by the view (parented) */
+  CalsyncEvent *event; /* owned: the list it came from may be replaced first */
   int row;
   int first_col;
   int last_col;
   int lane;
   gboolean multi_day;
+  gboolean continues_before;
+  gboolean continues_after;
+  gboolean pending;    /* gets a widget in a later slice */
 } Segment;
 
 struct _CalsyncMonthView
@@ -52,8 +62,14 @@ struct _CalsyncMonthView
   int created_lanes;       /* lanes that have widgets; grows with the window */
   int known_capacity;      /* lanes a cell showed at the last allocation */
   guint rebuild_id;
+  guint create_id;
+  GArray *pending;         /* guint indexes of segments waiting for a widget, by row */
+  guint next_pending;      /* first of them the create idle looks at */
+  int pending_in_row[N_ROWS];
   guint timeout_id;
   gboolean needs_reload;
+  gboolean holding;        /* during a sync: store changes wait for its end */
+  gboolean held_change;
 };
 
 G_DEFINE_FINAL_TYPE (CalsyncMonthView, calsync_month_view, GTK_TYPE_WIDGET)
@@ -62,6 +78,16 @@ static void     calsync_month_view_reload (CalsyncMonthView *self);
 static void     more_clicked_cb           (GtkButton        *button,
                                            CalsyncMonthView *self);
 static gboolean rebuild_idle_cb           (gpointer          user_data);
+
+static void
+store_changed_cb (CalsyncMonthView *self)
+{
+  if (self->holding)
+    self->held_change = TRUE;
+  else
+    calsync_month_view_reload (self);
+}
+static gboolean create_idle_cb            (gpointer          user_data);
 
 static GDateTime *
 cell_date (CalsyncMonthView *self,
@@ -113,12 +139,86 @@ update_weekday_labels (CalsyncMonthView *self)
 }
 
 static void
+clear_segment (gpointer data)
+{
+  Segment *segment = data;
+
+  g_clear_pointer (&segment->widget, gtk_widget_unparent);
+  g_clear_object (&segment->event);
+}
+
+static void
 clear_segments (CalsyncMonthView *self)
 {
-  for (guint i = 0; i < self->segments->len; i++)
-    g_clear_pointer (&g_array_index (self->segments, Segment, i).widget, gtk_widget_unparent);
+  g_clear_handle_id (&self->create_id, g_source_remove);
   g_array_set_size (self->segments, 0);
+  g_array_set_size (self->pending, 0);
+  memset (self->pending_in_row, 0, sizeof self->pending_in_row);
   memset (self->lanes_used, 0, sizeof self->lanes_used);
+}
+
+/* Widgets of the previous layout by event id and week row, for reuse. */
+static GHashTable *
+steal_widgets (CalsyncMonthView *self)
+{
+  GHashTable *old = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
+                                           (GDestroyNotify) gtk_widget_unparent);
+
+  g_clear_handle_id (&self->create_id, g_source_remove);
+  for (guint i = 0; i < self->segments->len; i++)
+    {
+      Segment *segment = &g_array_index (self->segments, Segment, i);
+      gint64 *key;
+
+      if (segment->widget == NULL)
+        continue;
+      key = g_new (gint64, 1);
+      *key = calsync_event_get_id (segment->event) * N_ROWS + segment->row;
+      g_hash_table_replace (old, key, g_steal_pointer (&segment->widget));
+    }
+  g_array_set_size (self->segments, 0);
+  g_array_set_size (self->pending, 0);
+  memset (self->pending_in_row, 0, sizeof self->pending_in_row);
+  memset (self->lanes_used, 0, sizeof self->lanes_used);
+  return old;
+}
+
+static CalsyncEventWidgetStyle
+segment_style (const Segment *segment)
+{
+  return segment->multi_day ? CALSYNC_EVENT_WIDGET_BAR : CALSYNC_EVENT_WIDGET_CHIP;
+}
+
+static void
+create_segment_widget (CalsyncMonthView *self,
+                       Segment          *segment)
+{
+  segment->widget = calsync_event_widget_new (segment->event, segment_style (segment));
+  if (segment->multi_day)
+    calsync_event_widget_set_continues (CALSYNC_EVENT_WIDGET (segment->widget),
+                                        segment->continues_before, segment->continues_after);
+  /* Above the cells, below any "+N more" button */
+  gtk_widget_insert_after (segment->widget, GTK_WIDGET (self), self->cells[N_CELLS - 1]);
+  /* Style and text layout now, inside this slice's budget, not in the next frame */
+  gtk_widget_measure (segment->widget, GTK_ORIENTATION_VERTICAL, -1, NULL, NULL, NULL, NULL);
+  segment->pending = FALSE;
+  self->pending_in_row[segment->row]--;
+}
+
+static int
+compare_pending (gconstpointer a,
+                 gconstpointer b,
+                 gpointer      user_data)
+{
+  GArray *segments = user_data;
+  const Segment *sa = &g_array_index (segments, Segment, *(const guint *) a);
+  const Segment *sb = &g_array_index (segments, Segment, *(const guint *) b);
+
+  if (sa->row != sb->row)
+    return sa->row - sb->row;
+  if (sa->lane != sb->lane)
+    return sa->lane - sb->lane;
+  return sa->first_col - sb->first_col;
 }
 
 /* Day indexes (from the grid start) covered by @event, last one inclusive. */
@@ -185,16 +285,21 @@ static void
 add_segment (CalsyncMonthView *self,
              guint64          *occupied,
              const LayoutItem *item,
-             int               row)
+             int               row,
+             GHashTable       *old_widgets,
+             GDateTime        *now)
 {
   int row_first = MAX (item->first, row * N_COLS);
   int row_last = MIN (item->last, row * N_COLS + N_COLS - 1);
   Segment segment = { 0 };
 
+  segment.event = g_object_ref (item->event);
   segment.row = row;
   segment.first_col = row_first - row * N_COLS;
   segment.last_col = row_last - row * N_COLS;
   segment.multi_day = item->multi_day;
+  segment.continues_before = item->multi_day && item->first < row_first;
+  segment.continues_after = item->multi_day && item->last > row_last;
   segment.lane = find_free_lane (self, occupied, row_first, row_last);
 
   for (int c = row_first; c <= row_last; c++)
@@ -204,17 +309,30 @@ add_segment (CalsyncMonthView *self,
     }
 
   /* Only lanes that can be shown get a widget: a day with a hundred events
-   * costs a hundred counts in "+N more", not a hundred widgets. */
+   * costs a hundred counts in "+N more", not a hundred widgets. A widget that
+   * already shows this event in this row stays (a sync that adds one event
+   * repaints one chip, not the month); new ones are made in slices. */
   if (segment.lane < self->created_lanes)
     {
-      segment.widget = calsync_event_widget_new (item->event, item->multi_day
-                                                                ? CALSYNC_EVENT_WIDGET_BAR
-                                                                : CALSYNC_EVENT_WIDGET_CHIP);
-      if (item->multi_day)
-        calsync_event_widget_set_continues (CALSYNC_EVENT_WIDGET (segment.widget),
-                                            item->first < row_first, item->last > row_last);
-      /* Above the cells, below any "+N more" button */
-      gtk_widget_insert_after (segment.widget, GTK_WIDGET (self), self->cells[N_CELLS - 1]);
+      gint64 key = calsync_event_get_id (item->event) * N_ROWS + row;
+      gpointer old_key = NULL, old = NULL;
+
+      if (g_hash_table_lookup_extended (old_widgets, &key, &old_key, &old) &&
+          calsync_event_widget_shows (CALSYNC_EVENT_WIDGET (old), item->event, segment_style (&segment),
+                                      segment.continues_before, segment.continues_after, now))
+        {
+          g_hash_table_steal (old_widgets, &key);
+          g_free (old_key);
+          segment.widget = old;
+        }
+      else
+        {
+          guint index = self->segments->len;
+
+          segment.pending = TRUE;
+          self->pending_in_row[row]++;
+          g_array_append_val (self->pending, index);
+        }
     }
 
   g_array_append_val (self->segments, segment);
@@ -288,20 +406,56 @@ build_segments (CalsyncMonthView *self)
 {
   guint64 occupied[N_CELLS] = { 0 };
   g_autoptr(GArray) items = layout_items (self);
-
-  clear_segments (self);
+  g_autoptr(GHashTable) old_widgets = steal_widgets (self);
+  g_autoptr(GDateTime) now = calsync_date_now_local ();
 
   for (guint i = 0; i < items->len; i++)
     {
       const LayoutItem *item = &g_array_index (items, LayoutItem, i);
 
       for (int row = item->first / N_COLS; row <= item->last / N_COLS; row++)
-        add_segment (self, occupied, item, row);
+        add_segment (self, occupied, item, row, old_widgets, now);
     }
 
   ensure_more_buttons (self);
 
+  g_array_sort_with_data (self->pending, compare_pending, self->segments);
+  self->next_pending = 0;
+  if (self->pending->len > 0)
+    create_idle_cb (self);
+
   gtk_widget_queue_allocate (GTK_WIDGET (self));
+}
+
+/* Makes the widgets of pending segments, a slice at a time. */
+static gboolean
+create_idle_cb (gpointer user_data)
+{
+  CalsyncMonthView *self = user_data;
+  gint64 deadline = g_get_monotonic_time () + CREATE_BUDGET_US;
+  guint made = 0;
+
+  gtk_widget_queue_allocate (GTK_WIDGET (self));
+
+  for (; self->next_pending < self->pending->len; self->next_pending++)
+    {
+      guint index = g_array_index (self->pending, guint, self->next_pending);
+      Segment *segment = &g_array_index (self->segments, Segment, index);
+
+      create_segment_widget (self, segment);
+      if (++made >= CREATE_MAX_PER_SLICE || g_get_monotonic_time () >= deadline)
+        {
+          self->next_pending++;
+          /* Below redraw priority: the frame with this slice paints first */
+          if (self->create_id == 0)
+            self->create_id = g_idle_add_full (G_PRIORITY_LOW, create_idle_cb, self, NULL);
+          return G_SOURCE_CONTINUE;
+        }
+    }
+
+  self->create_id = 0;
+  g_array_set_size (self->pending, 0);
+  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -342,6 +496,7 @@ calsync_month_view_reload (CalsyncMonthView *self)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  self->held_change = FALSE;
 
   if (self->store == NULL || self->grid_start == NULL)
     return;
@@ -394,16 +549,23 @@ compute_geometry (CalsyncMonthView *self,
   gtk_widget_measure (self->day_labels[0], GTK_ORIENTATION_VERTICAL, -1, &label, NULL, NULL, NULL);
   lane = 20; /* before any event widget exists */
 
-  for (guint i = 0; i < self->segments->len; i++)
-    {
-      GtkWidget *widget = g_array_index (self->segments, Segment, i).widget;
-      int h;
+  /* Every chip has the height of its style (one line of text): one of each
+   * tells the lane height, measuring hundreds would not tell more. */
+  {
+    gboolean measured[2] = { FALSE, FALSE };
 
-      if (widget == NULL)
-        continue;
-      gtk_widget_measure (widget, GTK_ORIENTATION_VERTICAL, -1, &h, NULL, NULL, NULL);
-      lane = MAX (lane, h);
-    }
+    for (guint i = 0; i < self->segments->len && !(measured[0] && measured[1]); i++)
+      {
+        const Segment *segment = &g_array_index (self->segments, Segment, i);
+        int h;
+
+        if (segment->widget == NULL || measured[segment->multi_day])
+          continue;
+        gtk_widget_measure (segment->widget, GTK_ORIENTATION_VERTICAL, -1, &h, NULL, NULL, NULL);
+        lane = MAX (lane, h);
+        measured[segment->multi_day] = TRUE;
+      }
+  }
 
   geo->width = width;
   geo->header_height = header;
@@ -472,6 +634,9 @@ allocate_segments (CalsyncMonthView *self,
                  + geo->day_label_height + segment->lane * geo->lane_height;
       double width = (segment->last_col - segment->first_col + 1) * geo->cell_width - 2 * CELL_PADDING;
 
+      /* Its widget comes in the next slice: neither shown nor "+N more" */
+      if (segment->pending)
+        continue;
       if (segment->widget != NULL)
         gtk_widget_set_child_visible (segment->widget, fits);
       if (fits)
@@ -503,6 +668,10 @@ allocate_more_button (CalsyncMonthView *self,
         }
       return;
     }
+
+  /* A row still filling in gets its "+N more" with its last chips */
+  if (self->pending_in_row[row] > 0)
+    n_hidden = 0;
 
   gtk_widget_set_child_visible (button, n_hidden > 0);
   if (n_hidden == 0)
@@ -550,7 +719,7 @@ maybe_grow_lanes (CalsyncMonthView *self,
     {
       const Segment *segment = &g_array_index (self->segments, Segment, i);
 
-      missing = segment->widget == NULL && segment->lane < geo->capacity;
+      missing = segment->widget == NULL && !segment->pending && segment->lane < geo->capacity;
     }
 
   self->created_lanes = MIN (geo->capacity, 63);
@@ -777,6 +946,7 @@ calsync_month_view_dispose (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_handle_id (&self->timeout_id, g_source_remove);
   g_clear_handle_id (&self->rebuild_id, g_source_remove);
+  g_clear_handle_id (&self->create_id, g_source_remove);
   g_clear_pointer (&self->day_popover, gtk_widget_unparent);
   if (self->segments != NULL)
     g_array_set_size (self->segments, 0);
@@ -798,6 +968,7 @@ calsync_month_view_finalize (GObject *object)
   CalsyncMonthView *self = (CalsyncMonthView *)object;
 
   g_clear_pointer (&self->segments, g_array_unref);
+  g_clear_pointer (&self->pending, g_array_unref);
 
   G_OBJECT_CLASS (calsync_month_view_parent_class)->finalize (object);
 }
@@ -836,6 +1007,8 @@ calsync_month_view_init (CalsyncMonthView *self)
   GtkGesture *click;
 
   self->segments = g_array_new (FALSE, TRUE, sizeof (Segment));
+  g_array_set_clear_func (self->segments, clear_segment);
+  self->pending = g_array_new (FALSE, FALSE, sizeof (guint));
   self->created_lanes = 4; /* enough for a 1280×800 window; grows on demand */
   self->known_capacity = 3;
   self->events = g_ptr_array_new_with_free_func (g_object_unref);
@@ -874,9 +1047,28 @@ calsync_month_view_set_store (CalsyncMonthView *self,
     g_signal_handlers_disconnect_by_data (self->store, self);
   g_set_object (&self->store, store);
   if (store != NULL)
-    g_signal_connect_object (store, "changed", G_CALLBACK (calsync_month_view_reload),
+    g_signal_connect_object (store, "changed", G_CALLBACK (store_changed_cb),
                              self, G_CONNECT_SWAPPED);
   calsync_month_view_reload (self);
+}
+
+/**
+ * calsync_month_view_set_holding:
+ * @holding: %TRUE while a sync runs
+ *
+ * While holding, store changes do not reload the view: a sync that writes page
+ * after page shows its result once, when it ends, instead of rebuilding the
+ * month for every page. Releasing reloads when something changed meanwhile.
+ */
+void
+calsync_month_view_set_holding (CalsyncMonthView *self,
+                                gboolean          holding)
+{
+  g_return_if_fail (CALSYNC_IS_MONTH_VIEW (self));
+
+  self->holding = holding;
+  if (!holding && self->held_change)
+    calsync_month_view_reload (self);
 }
 
 void

@@ -23,4 +23,7 @@ void       calsync_month_view_get_range  (CalsyncMonthView *self,
 /* Number of event widgets currently shown (for tests). */
 guint      calsync_month_view_get_n_events (CalsyncMonthView *self);
 
+void          calsync_month_view_set_holding (CalsyncMonthView *self,
+                                              gboolean          holding);
+
 G_END_DECLS

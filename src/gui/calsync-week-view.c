@@ -86,6 +86,8 @@ struct _CalsyncWeekView
   guint tick_id;
   gboolean scrolled_to_workday;
   gboolean needs_reload;
+  gboolean holding;        /* during a sync: store changes wait for its end */
+  gboolean held_change;
   GPtrArray *shown_events;   /* the query result the widgets show */
 };
 
@@ -883,6 +885,7 @@ calsync_week_view_reload (CalsyncWeekView *self)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  self->held_change = FALSE;
 
   if (self->store == NULL)
     {
@@ -912,7 +915,22 @@ calsync_week_view_reload (CalsyncWeekView *self)
 static void
 store_changed_cb (CalsyncWeekView *self)
 {
-  calsync_week_view_reload (self);
+  if (self->holding)
+    self->held_change = TRUE;
+  else
+    calsync_week_view_reload (self);
+}
+
+/* See calsync_month_view_set_holding() */
+void
+calsync_week_view_set_holding (CalsyncWeekView *self,
+                               gboolean         holding)
+{
+  g_return_if_fail (CALSYNC_IS_WEEK_VIEW (self));
+
+  self->holding = holding;
+  if (!holding && self->held_change)
+    calsync_week_view_reload (self);
 }
 
 /* Scrolling to the working day once the grid has its size */

@@ -23,4 +23,7 @@ void       calsync_week_view_get_range  (CalsyncWeekView *self,
 /* Number of event widgets currently shown (for tests). */
 guint      calsync_week_view_get_n_events (CalsyncWeekView *self);
 
+void          calsync_week_view_set_holding  (CalsyncWeekView *self,
+                                              gboolean         holding);
+
 G_END_DECLS

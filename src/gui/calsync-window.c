@@ -41,7 +41,12 @@ struct _CalsyncWindow
   /* Sync feedback: the button, and the toast of the last sync (weak) */
   CalsyncSyncButton *sync_button;
   AdwToast *sync_toast;
+  gboolean syncing;
+  guint hold_timeout_id;
 };
+
+/* During a long sync the views still show progress this often */
+#define SYNC_RELOAD_INTERVAL_S 3
 
 G_DEFINE_FINAL_TYPE (CalsyncWindow, calsync_window, ADW_TYPE_APPLICATION_WINDOW)
 
@@ -151,6 +156,7 @@ ensure_week_view (CalsyncWindow *self)
   page = gtk_stack_add_named (self->view_stack, GTK_WIDGET (self->week_view), "week");
   gtk_stack_page_set_title (page, _("Week"));
   calsync_week_view_set_date (self->week_view, self->date);
+  calsync_week_view_set_holding (self->week_view, self->syncing);
   if (self->store != NULL)
     calsync_week_view_set_store (self->week_view, self->store);
 
@@ -518,6 +524,7 @@ calsync_window_dispose (GObject *object)
 {
   CalsyncWindow *self = (CalsyncWindow *)object;
 
+  g_clear_handle_id (&self->hold_timeout_id, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), CALSYNC_TYPE_WINDOW);
   g_clear_weak_pointer (&self->sync_toast);
   g_clear_object (&self->store);
@@ -625,12 +632,50 @@ sync_toast_dismissed_cb (AdwToast      *toast,
     g_clear_weak_pointer (&self->sync_toast);
 }
 
+/* While a sync writes page after page, the views hold their reloads and show
+ * the result when it ends (or every few seconds of a long sync): rebuilding
+ * the month for every page of a 10,000-event sync cost frames. */
+static void
+hold_views (CalsyncWindow *self,
+            gboolean       holding)
+{
+  if (self->month_view == NULL)
+    return;
+  calsync_month_view_set_holding (self->month_view, holding);
+  if (self->week_view != NULL)
+    calsync_week_view_set_holding (self->week_view, holding);
+}
+
+static gboolean
+hold_timeout_cb (gpointer user_data)
+{
+  CalsyncWindow *self = user_data;
+
+  hold_views (self, FALSE);
+  hold_views (self, TRUE);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+sync_started_cb (CalsyncSyncEngine *engine,
+                 CalsyncWindow     *self)
+{
+  self->syncing = TRUE;
+  hold_views (self, TRUE);
+  g_clear_handle_id (&self->hold_timeout_id, g_source_remove);
+  self->hold_timeout_id = g_timeout_add_seconds (SYNC_RELOAD_INTERVAL_S, hold_timeout_cb, self);
+}
+
 static void
 sync_finished_cb (CalsyncSyncEngine *engine,
                   CalsyncSyncReport *report,
                   CalsyncWindow     *self)
 {
   AdwToast *toast;
+
+  self->syncing = FALSE;
+  g_clear_handle_id (&self->hold_timeout_id, g_source_remove);
+  hold_views (self, FALSE);
 
   /* A failure's toast stays until dismissed: a newer sync replaces it rather
    * than queueing behind it. */
@@ -656,6 +701,7 @@ setup_sync_feedback (CalsyncWindow  *self,
     return;
 
   calsync_sync_button_bind (self->sync_button, engine, self->store);
+  g_signal_connect_object (engine, "sync-started", G_CALLBACK (sync_started_cb), self, 0);
   g_signal_connect_object (engine, "sync-finished", G_CALLBACK (sync_finished_cb), self, 0);
 }
 
