@@ -25,8 +25,8 @@ typedef enum
 
 GQuark      calsync_ical_error_quark      (void);
 
-/* Idempotent; parse and serialize call it. Makes libical's built-in zones
- * use plain IANA TZIDs ("Europe/Berlin", no "/freeassociation…/" prefix). */
+/* Idempotent; parse and serialize call it. Makes libical's errors non-fatal
+ * (malformed input must never abort the process). */
 void        calsync_ical_init             (void);
 
 /**

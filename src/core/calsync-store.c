@@ -179,6 +179,7 @@ typedef enum {
   STMT_SET_CALENDAR_ACTIVE,
   STMT_FINISH_CALENDAR_SYNC,
   STMT_COUNT_EVENTS,
+  STMT_COUNT_ALL_EVENTS,
   STMT_COUNT_CONNECTED_CALENDARS,
   STMT_QUERY_RANGE,
   STMT_ACTIVE_CALENDARS,
@@ -231,7 +232,9 @@ static const char * const stmt_sql[N_STMTS] = {
   [STMT_SET_CALENDAR_ACTIVE] = "UPDATE calendars SET is_active = ?2 WHERE id = ?1",
   [STMT_FINISH_CALENDAR_SYNC] =
     "UPDATE calendars SET sync_token = ?2, last_sync_at = ?3 WHERE id = ?1",
-  [STMT_COUNT_EVENTS] = "SELECT COUNT(*) FROM events WHERE ?1 = 0 OR calendar_id = ?1",
+  /* Two statements: "?1 = 0 OR calendar_id = ?1" would scan every event */
+  [STMT_COUNT_EVENTS] = "SELECT COUNT(*) FROM events WHERE calendar_id = ?1",
+  [STMT_COUNT_ALL_EVENTS] = "SELECT COUNT(*) FROM events WHERE ?1 = 0",
   [STMT_COUNT_CONNECTED_CALENDARS] =
     "SELECT COUNT(*) FROM calendars AS c JOIN accounts AS a ON a.id = c.account_id "
     "WHERE a.provider <> 'local'",
@@ -1378,7 +1381,8 @@ calsync_store_count_events (CalsyncStore  *self,
   g_return_val_if_fail (CALSYNC_IS_STORE (self), -1);
 
   locker = g_mutex_locker_new (&self->lock);
-  if (!query_int64 (self, STMT_COUNT_EVENTS, calendar_id, &count, error))
+  if (!query_int64 (self, calendar_id == 0 ? STMT_COUNT_ALL_EVENTS : STMT_COUNT_EVENTS,
+                    calendar_id, &count, error))
     return -1;
 
   return count;

@@ -130,10 +130,15 @@ update_page (CalsyncWindow *self)
     if (g_strcmp0 (calsync_account_get_provider (g_ptr_array_index (accounts, i)), "local") != 0)
       has_accounts = TRUE;
 
-  personal_events = calsync_store_count_events (self->store,
-                                                calsync_store_get_personal_calendar_id (self->store),
-                                                NULL);
-  has_calendar = has_accounts || personal_events > 0;
+  /* Runs on every store change (every page of a sync): count only when needed */
+  has_calendar = has_accounts;
+  if (!has_calendar)
+    {
+      personal_events = calsync_store_count_events (self->store,
+                                                    calsync_store_get_personal_calendar_id (self->store),
+                                                    NULL);
+      has_calendar = personal_events > 0;
+    }
 
   gtk_stack_set_visible_child_name (self->main_stack, has_calendar ? "calendar" : "empty");
   /* Nothing to navigate on the empty page: only the menu stays. */

@@ -1,0 +1,667 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* test-radicale-export.c: what `calsync --export` writes is accepted by a real
+ * CalDAV server. Radicale (which parses and validates every PUT) runs on
+ * 127.0.0.1 for the length of the test; each UID of the export is PUT as its
+ * own resource, as a CalDAV client would store it. */
+#include "config.h"
+
+#include <signal.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/types.h>
+
+#include <libsoup/soup.h>
+
+#include "calsync-store.h"
+#include "calsync-test-utils.h"
+
+#define USER     "alice"
+#define PASSWORD "secret"
+
+/* Radicale never outlives the test: killed by PID at the end, on the test's
+ * death (PR_SET_PDEATHSIG) and by timeout(1) after this many seconds. */
+#define RADICALE_LIFETIME_S "110"
+
+typedef struct
+{
+  char *dir;               /* XDG_DATA_HOME, Radicale's config and storage */
+  GSubprocess *radicale;
+  char *log_path;
+  char *collection_url;    /* http://127.0.0.1:PORT/alice/export/ */
+  SoupSession *session;
+} Fixture;
+
+static pid_t radicale_pid;
+
+static void
+kill_radicale_at_exit (void)
+{
+  if (radicale_pid > 0)
+    kill (radicale_pid, SIGTERM);
+}
+
+/* Radicale ----------------------------------------------------------------- */
+
+static guint16
+free_port (void)
+{
+  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL);
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) any_port = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_socket_bind (socket, any_port, FALSE, &error));
+  bound = g_socket_get_local_address (socket, &error);
+  g_assert_no_error (error);
+  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+}
+
+static char *
+write_config (const char *dir,
+              guint16     port)
+{
+  g_autofree char *users = g_build_filename (dir, "users", NULL);
+  g_autofree char *storage = g_build_filename (dir, "collections", NULL);
+  g_autofree char *config = g_strdup_printf ("[server]\n"
+                                             "hosts = 127.0.0.1:%u\n"
+                                             "[auth]\n"
+                                             "type = htpasswd\n"
+                                             "htpasswd_filename = %s\n"
+                                             "htpasswd_encryption = plain\n"
+                                             "[storage]\n"
+                                             "filesystem_folder = %s\n"
+                                             "[rights]\n"
+                                             "type = owner_only\n"
+                                             "[web]\n"
+                                             "type = none\n"
+                                             "[logging]\n"
+                                             "level = warning\n",
+                                             port, users, storage);
+  char *path = g_build_filename (dir, "radicale.conf", NULL);
+
+  g_assert_true (g_file_set_contents (users, USER ":" PASSWORD "\n", -1, NULL));
+  g_assert_true (g_file_set_contents (path, config, -1, NULL));
+  return path;
+}
+
+static void
+die_with_parent (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+}
+
+static GSubprocess *
+spawn_radicale (const char *config,
+                const char *log_path)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDERR_MERGE);
+  g_autofree char *timeout = g_find_program_in_path ("timeout");
+  g_autoptr(GError) error = NULL;
+  GSubprocess *process;
+
+  g_assert_true (g_file_test (RADICALE_PATH, G_FILE_TEST_IS_EXECUTABLE));   /* apt install radicale */
+  g_assert_nonnull (timeout);
+  g_subprocess_launcher_set_stdout_file_path (launcher, log_path);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  process = g_subprocess_launcher_spawn (launcher, &error, timeout, RADICALE_LIFETIME_S,
+                                         RADICALE_PATH, "--config", config, NULL);
+  g_assert_no_error (error);
+  return process;
+}
+
+static void
+add_basic_auth (SoupMessage *message)
+{
+  g_autofree char *credentials = g_base64_encode ((const guchar *) USER ":" PASSWORD, strlen (USER ":" PASSWORD));
+  g_autofree char *value = g_strconcat ("Basic ", credentials, NULL);
+
+  soup_message_headers_replace (soup_message_get_request_headers (message), "Authorization", value);
+}
+
+/* Sends a request; returns the status, the body in *body when asked */
+static guint
+send_request (SoupSession  *session,
+              const char   *method,
+              const char   *url,
+              const char   *content_type,
+              const char   *request_body,
+              GBytes      **body,
+              GError      **error)
+{
+  g_autoptr(SoupMessage) message = soup_message_new (method, url);
+  g_autoptr(GBytes) response = NULL;
+
+  g_assert_nonnull (message);
+  add_basic_auth (message);
+  if (request_body != NULL)
+    {
+      g_autoptr(GBytes) bytes = g_bytes_new (request_body, strlen (request_body));
+
+      soup_message_set_request_body_from_bytes (message, content_type, bytes);
+    }
+
+  if (!(response = soup_session_send_and_read (session, message, NULL, error)))
+    return 0;
+
+  if (body != NULL)
+    *body = g_steal_pointer (&response);
+  return soup_message_get_status (message);
+}
+
+static void
+dump_log (Fixture *f)
+{
+  g_autofree char *log = NULL;
+
+  if (g_file_get_contents (f->log_path, &log, NULL, NULL) && *log != '\0')
+    g_test_message ("Radicale's log:\n%s", log);
+}
+
+/* Radicale answers within about two seconds; give it ten */
+static void
+wait_until_answering (Fixture    *f,
+                      const char *root_url)
+{
+  for (guint attempt = 0; attempt < 200; attempt++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (send_request (f->session, "OPTIONS", root_url, NULL, NULL, NULL, &error) != 0)
+        return;
+
+      g_assert_true (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED));
+      g_usleep (50 * 1000);
+    }
+
+  dump_log (f);
+  g_error ("Radicale did not answer on %s", root_url);
+}
+
+static void
+start_radicale (Fixture *f)
+{
+  guint16 port = free_port ();
+  g_autofree char *config = write_config (f->dir, port);
+  g_autofree char *root_url = g_strdup_printf ("http://127.0.0.1:%u/", port);
+
+  f->log_path = g_build_filename (f->dir, "radicale.log", NULL);
+  f->radicale = spawn_radicale (config, f->log_path);
+  radicale_pid = (pid_t) g_ascii_strtoll (g_subprocess_get_identifier (f->radicale), NULL, 10);
+  f->collection_url = g_strdup_printf ("%s" USER "/export/", root_url);
+  wait_until_answering (f, root_url);
+}
+
+static void
+stop_radicale (Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (f->radicale == NULL)
+    return;
+
+  g_subprocess_send_signal (f->radicale, SIGTERM);
+  g_assert_true (g_subprocess_wait (f->radicale, NULL, &error));
+  g_assert_no_error (error);
+  radicale_pid = 0;
+  g_clear_object (&f->radicale);
+}
+
+/* Events to export ------------------------------------------------------------ */
+
+static gint64
+local_time (const char *zone_id,
+            int         year,
+            int         month,
+            int         day,
+            int         hour,
+            int         minute)
+{
+  g_autoptr(GTimeZone) zone = g_time_zone_new_identifier (zone_id);
+  g_autoptr(GDateTime) dt = g_date_time_new (zone, year, month, day, hour, minute, 0);
+
+  return g_date_time_to_unix (dt);
+}
+
+static CalsyncEvent *
+timed_event (const char *external_id,
+             const char *title,
+             gint64      start,
+             gint64      end,
+             const char *zone)
+{
+  CalsyncEvent *event = calsync_event_new ();
+
+  calsync_event_set_external_id (event, external_id);
+  calsync_event_set_title (event, title);
+  calsync_event_set_times (event, start, end, zone);
+  return event;
+}
+
+static CalsyncEvent *
+all_day_event (const char *external_id,
+               const char *title,
+               const char *start_date,
+               const char *end_date)
+{
+  CalsyncEvent *event = calsync_event_new ();
+
+  calsync_event_set_external_id (event, external_id);
+  calsync_event_set_title (event, title);
+  calsync_event_set_dates (event, start_date, end_date);
+  return event;
+}
+
+static CalsyncEvent *
+instance (CalsyncEvent *event,
+          const char   *series,
+          const char   *original_start)
+{
+  calsync_event_set_recurring_event_id (event, series);
+  calsync_event_set_original_start (event, original_start);
+  return event;
+}
+
+static GPtrArray *
+events_of_every_kind (void)
+{
+  GPtrArray *events = g_ptr_array_new_with_free_func (g_object_unref);
+  CalsyncEvent *event;
+
+  g_ptr_array_add (events, timed_event ("berlin", "Standup", local_time ("Europe/Berlin", 2026, 12, 1, 10, 0),
+                                        local_time ("Europe/Berlin", 2026, 12, 1, 10, 15), "Europe/Berlin"));
+  g_ptr_array_add (events, timed_event ("lord-howe", "Half-hour DST", local_time ("Australia/Lord_Howe", 2027, 4, 4, 1, 0),
+                                        local_time ("Australia/Lord_Howe", 2027, 4, 4, 3, 0), "Australia/Lord_Howe"));
+  g_ptr_array_add (events, timed_event ("utc", "Maintenance", 1796205600, 1796212800, "UTC"));
+  g_ptr_array_add (events, timed_event ("repeated-hour", "At 02:30 twice", 1792891800, 1792895400, "Europe/Berlin"));
+  g_ptr_array_add (events, all_day_event ("trip", "Trip", "2026-12-24", "2026-12-28"));
+
+  event = timed_event ("odd,id;with\\chars@example.com", "Lunch; with Ann, Bob",
+                       local_time ("America/New_York", 2026, 12, 3, 12, 0),
+                       local_time ("America/New_York", 2026, 12, 3, 13, 0), "America/New_York");
+  calsync_event_set_description (event, "Agenda; items, more\nC:\\temp — “quoted”\n"
+                                        "Grüße 日本語 😀 https://example.com/a/very/long/path/without/any/spaces/at/all/x?y=1");
+  calsync_event_set_location (event, "Café, Berlin");
+  calsync_event_set_attendees_json (event,
+    "[{\"email\":\"ann@example.com\",\"name\":\"Ann, \\\"the\\\" Boss\",\"response\":\"accepted\",\"organizer\":true},"
+    "{\"email\":\"bob@example.com\",\"name\":\"Bob ^_^\",\"response\":\"declined\",\"organizer\":false}]");
+  calsync_event_set_conference_url (event, "https://meet.google.com/abc-defg-hij");
+  g_ptr_array_add (events, event);
+
+  /* A weekly series (as Google sends it: instances only), one moved */
+  g_ptr_array_add (events, instance (timed_event ("wk7_20261201T090000Z", "Team sync",
+                                                  local_time ("Europe/Berlin", 2026, 12, 1, 10, 0),
+                                                  local_time ("Europe/Berlin", 2026, 12, 1, 10, 30), "Europe/Berlin"),
+                                     "wk7", "2026-12-01T10:00:00+01:00"));
+  g_ptr_array_add (events, instance (timed_event ("wk7_20261208T090000Z", "Team sync (moved)",
+                                                  local_time ("Europe/Berlin", 2026, 12, 9, 14, 0),
+                                                  local_time ("Europe/Berlin", 2026, 12, 9, 14, 30), "Europe/Berlin"),
+                                     "wk7", "2026-12-08T10:00:00+01:00"));
+  g_ptr_array_add (events, instance (timed_event ("solo_20261207T170000Z", "Choir, the last one",
+                                                  local_time ("Europe/Berlin", 2026, 12, 7, 18, 0),
+                                                  local_time ("Europe/Berlin", 2026, 12, 7, 20, 0), "Europe/Berlin"),
+                                     "solo", "2026-12-07T18:00:00+01:00"));
+  g_ptr_array_add (events, instance (all_day_event ("bin_20261204", "Bins", "2026-12-04", NULL), "bin", "2026-12-04"));
+  g_ptr_array_add (events, instance (all_day_event ("bin_20261218", "Bins", "2026-12-18", NULL), "bin", "2026-12-18"));
+
+  return events;
+}
+
+static void
+seed_store (const char *dir)
+{
+  g_autofree char *path = g_build_filename (dir, "calsync", "calsync.db", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CalsyncStore) store = calsync_store_open (path, &error);
+  g_autoptr(GPtrArray) events = events_of_every_kind ();
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < events->len; i++)
+    {
+      g_assert_cmpint (calsync_store_create_local_event (store, g_ptr_array_index (events, i), &error), >, 0);
+      g_assert_no_error (error);
+    }
+}
+
+static char *
+export_personal (Fixture *f)
+{
+  g_autoptr(GSubprocessLauncher) launcher =
+    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (f->dir, "export.ics", NULL);
+  g_autofree char *arg = g_strdup_printf ("--export=%s", path);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  char *text = NULL;
+
+  g_subprocess_launcher_unsetenv (launcher, "DISPLAY");
+  g_subprocess_launcher_unsetenv (launcher, "WAYLAND_DISPLAY");
+  g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", f->dir, TRUE);
+  process = g_subprocess_launcher_spawn (launcher, &error, CALSYNC_BINARY, arg, NULL);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_communicate_utf8 (process, NULL, NULL, &out, &err, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (err, ==, "");
+  g_assert_true (g_subprocess_get_if_exited (process));
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
+
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  return text;
+}
+
+/* Splitting the export per UID ------------------------------------------------- */
+
+typedef struct
+{
+  char *uid;
+  GString *events;          /* the VEVENTs, bytes as exported */
+  GPtrArray *tzids;         /* the TZIDs they use */
+} Resource;
+
+static void
+resource_free (Resource *resource)
+{
+  g_free (resource->uid);
+  g_string_free (resource->events, TRUE);
+  g_ptr_array_unref (resource->tzids);
+  g_free (resource);
+}
+
+typedef struct
+{
+  GString *header;          /* BEGIN:VCALENDAR, VERSION, PRODID… */
+  GHashTable *vtimezones;   /* TZID → its VTIMEZONE, bytes as exported */
+  GPtrArray *resources;     /* Resource, in order of first appearance */
+} Split;
+
+/* One logical line: its bytes (folds and CRLF included) and its unfolded text */
+typedef struct
+{
+  GString *raw;
+  GString *text;
+} Line;
+
+static gboolean
+next_line (const char **cursor,
+           Line        *line)
+{
+  g_string_truncate (line->raw, 0);
+  g_string_truncate (line->text, 0);
+
+  while (**cursor != '\0' && (line->raw->len == 0 || **cursor == ' '))
+    {
+      const char *eol = strstr (*cursor, "\r\n");
+      const char *start = line->raw->len == 0 ? *cursor : *cursor + 1;   /* a fold's space */
+
+      g_assert_nonnull (eol);
+      g_string_append_len (line->raw, *cursor, eol + 2 - *cursor);
+      g_string_append_len (line->text, start, eol - start);
+      *cursor = eol + 2;
+    }
+
+  return line->raw->len > 0;
+}
+
+static Resource *
+find_resource (Split      *split,
+               const char *uid)
+{
+  Resource *resource;
+
+  for (guint i = 0; i < split->resources->len; i++)
+    if (g_str_equal (((Resource *) g_ptr_array_index (split->resources, i))->uid, uid))
+      return g_ptr_array_index (split->resources, i);
+
+  resource = g_new0 (Resource, 1);
+  resource->uid = g_strdup (uid);
+  resource->events = g_string_new (NULL);
+  resource->tzids = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (split->resources, resource);
+  return resource;
+}
+
+static void
+add_vevent (Split      *split,
+            GString    *block,
+            GPtrArray  *tzids,
+            const char *uid)
+{
+  Resource *resource;
+
+  g_assert_nonnull (uid);
+  resource = find_resource (split, uid);
+  g_string_append_len (resource->events, block->str, (gssize) block->len);
+  for (guint i = 0; i < tzids->len; i++)
+    if (!g_ptr_array_find_with_equal_func (resource->tzids, g_ptr_array_index (tzids, i), g_str_equal, NULL))
+      g_ptr_array_add (resource->tzids, g_strdup (g_ptr_array_index (tzids, i)));
+}
+
+static void
+split_clear (Split *split)
+{
+  g_string_free (split->header, TRUE);
+  g_hash_table_unref (split->vtimezones);
+  g_ptr_array_unref (split->resources);
+}
+
+/* Reads the export block by block: the header, VTIMEZONEs by TZID, VEVENTs by UID */
+static void
+split_by_uid (const char *text,
+              Split      *split)
+{
+  Line line = { g_string_new (NULL), g_string_new (NULL) };
+  g_autoptr(GString) block = g_string_new (NULL);
+  g_autoptr(GPtrArray) tzids = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *key = NULL;
+  const char *kind = NULL;   /* "VTIMEZONE", "VEVENT" or NULL between blocks */
+  int depth = 0;
+
+  split->header = g_string_new (NULL);
+  split->vtimezones = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_free);
+  split->resources = g_ptr_array_new_with_free_func ((GDestroyNotify) resource_free);
+
+  for (const char *cursor = text; next_line (&cursor, &line);)
+    {
+      const char *param = strstr (line.text->str, ";TZID=");
+
+      if (kind == NULL && g_str_equal (line.text->str, "BEGIN:VTIMEZONE"))
+        kind = "VTIMEZONE";
+      else if (kind == NULL && g_str_equal (line.text->str, "BEGIN:VEVENT"))
+        kind = "VEVENT";
+
+      if (kind == NULL)
+        {
+          if (!g_str_equal (line.text->str, "END:VCALENDAR"))
+            g_string_append_len (split->header, line.raw->str, (gssize) line.raw->len);
+          continue;
+        }
+
+      g_string_append_len (block, line.raw->str, (gssize) line.raw->len);
+      depth += g_str_has_prefix (line.text->str, "BEGIN:") - g_str_has_prefix (line.text->str, "END:");
+      if (depth == 1 && g_str_has_prefix (line.text->str, "UID:"))
+        key = g_strdup (line.text->str + 4);
+      else if (depth == 1 && g_str_has_prefix (line.text->str, "TZID:"))
+        key = g_strdup (line.text->str + 5);
+      else if (param != NULL)
+        g_ptr_array_add (tzids, g_strndup (param + 6, strcspn (param + 6, ":;")));
+
+      if (depth > 0)
+        continue;
+
+      if (g_str_equal (kind, "VTIMEZONE"))
+        g_hash_table_insert (split->vtimezones, g_steal_pointer (&key), g_strdup (block->str));
+      else
+        add_vevent (split, block, tzids, key);
+
+      g_clear_pointer (&key, g_free);
+      g_string_truncate (block, 0);
+      g_ptr_array_set_size (tzids, 0);
+      kind = NULL;
+    }
+
+  g_string_free (line.raw, TRUE);
+  g_string_free (line.text, TRUE);
+}
+
+static char *
+resource_body (Split    *split,
+               Resource *resource)
+{
+  GString *body = g_string_new (split->header->str);
+
+  for (guint i = 0; i < resource->tzids->len; i++)
+    {
+      const char *vtimezone = g_hash_table_lookup (split->vtimezones, g_ptr_array_index (resource->tzids, i));
+
+      g_assert_nonnull (vtimezone);
+      g_string_append (body, vtimezone);
+    }
+  g_string_append (body, resource->events->str);
+  g_string_append (body, "END:VCALENDAR\r\n");
+  return g_string_free (body, FALSE);
+}
+
+/* Tests -------------------------------------------------------------------------- */
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  f->dir = calsync_test_setup_env ("radicale-export");
+  f->session = soup_session_new_with_options ("timeout", 20, NULL);
+  start_radicale (f);
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GFileEnumerator) children =
+    g_file_enumerate_children (file, G_FILE_ATTRIBUTE_STANDARD_NAME, G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, NULL);
+  GFileInfo *info;
+
+  while (children != NULL && (info = g_file_enumerator_next_file (children, NULL, NULL)) != NULL)
+    {
+      g_autoptr(GFileInfo) owned = info;
+      g_autofree char *child = g_build_filename (path, g_file_info_get_name (info), NULL);
+
+      remove_tree (child);
+    }
+
+  g_file_delete (file, NULL, NULL);
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  if (g_test_failed ())
+    dump_log (f);
+
+  stop_radicale (f);
+  g_clear_object (&f->session);
+  remove_tree (f->dir);
+  g_clear_pointer (&f->dir, g_free);
+  g_clear_pointer (&f->log_path, g_free);
+  g_clear_pointer (&f->collection_url, g_free);
+}
+
+static void
+test_put_each_event (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *series_url = NULL;
+  Split split = { NULL };
+
+  g_assert_cmpuint (send_request (f->session, "MKCALENDAR", f->collection_url, NULL, NULL, NULL, &error), ==, 201);
+  g_assert_no_error (error);
+
+  seed_store (f->dir);
+  text = export_personal (f);
+  split_by_uid (text, &split);
+  g_assert_cmpuint (split.resources->len, ==, 9);                /* eleven events, three series */
+  g_assert_cmpuint (g_hash_table_size (split.vtimezones), ==, 3);  /* Berlin, Lord Howe, New York */
+
+  for (guint i = 0; i < split.resources->len; i++)
+    {
+      Resource *resource = g_ptr_array_index (split.resources, i);
+      g_autofree char *url = g_strdup_printf ("%sevent-%u.ics", f->collection_url, i);
+      g_autofree char *resource_text = resource_body (&split, resource);
+
+      g_test_message ("PUT %s (UID %s)", url, resource->uid);
+      g_assert_cmpuint (send_request (f->session, "PUT", url, "text/calendar; charset=utf-8", resource_text,
+                                      NULL, &error), ==, 201);
+      g_assert_no_error (error);
+      if (g_str_equal (resource->uid, "wk7"))
+        series_url = g_steal_pointer (&url);
+    }
+
+  /* The series as the server stores it: one resource, master and both instances */
+  g_assert_nonnull (series_url);
+  g_assert_cmpuint (send_request (f->session, "GET", series_url, NULL, NULL, &body, &error), ==, 200);
+  g_assert_no_error (error);
+  {
+    g_autofree char *got = g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
+
+    g_assert_nonnull (strstr (got, "UID:wk7"));
+    g_assert_nonnull (strstr (got, "Team sync (moved)"));
+    g_assert_nonnull (strstr (got, "RECURRENCE-ID;TZID=Europe/Berlin:20261208T100000"));
+    g_assert_nonnull (strstr (got, "BEGIN:VTIMEZONE"));
+  }
+
+  split_clear (&split);
+}
+
+/* Radicale validates what it stores: a broken body is refused, so the 201s
+ * above mean something */
+static void
+test_broken_refused (Fixture       *f,
+                     gconstpointer  data)
+{
+  static const char * const broken[] = {
+    /* VEVENT never closed */
+    "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nBEGIN:VEVENT\r\nUID:a\r\n"
+    "DTSTAMP:20261125T110000Z\r\nDTSTART:20261201T100000Z\r\nEND:VCALENDAR\r\n",
+    /* A date that is none */
+    "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nBEGIN:VEVENT\r\nUID:b\r\n"
+    "DTSTAMP:20261125T110000Z\r\nDTSTART:2026-12-01\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
+    /* An override without its series, as the export would be without masters */
+    "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nBEGIN:VEVENT\r\nUID:c\r\n"
+    "DTSTAMP:20261125T110000Z\r\nRECURRENCE-ID:20261201T100000Z\r\nDTSTART:20261201T100000Z\r\n"
+    "END:VEVENT\r\nEND:VCALENDAR\r\n",
+  };
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpuint (send_request (f->session, "MKCALENDAR", f->collection_url, NULL, NULL, NULL, &error), ==, 201);
+
+  for (guint i = 0; i < G_N_ELEMENTS (broken); i++)
+    {
+      g_autofree char *url = g_strdup_printf ("%sbroken-%u.ics", f->collection_url, i);
+      guint status = send_request (f->session, "PUT", url, "text/calendar; charset=utf-8", broken[i], NULL, &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpuint (status, >=, 400);
+      g_assert_cmpuint (status, <, 500);
+    }
+}
+
+#define ADD(path, func) \
+  g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  atexit (kill_radicale_at_exit);
+
+  ADD ("/radicale-export/put-each-event", test_put_each_event);
+  ADD ("/radicale-export/broken-refused", test_broken_refused);
+
+  return g_test_run ();
+}
