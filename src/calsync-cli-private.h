@@ -28,7 +28,12 @@ GDateTime    *calsync_cli_parse_date       (const char  *option,
 /* The commands, each returning an exit status of the contract. */
 int           calsync_cli_run_agenda       (CalsyncCommand *command);
 int           calsync_cli_run_next         (CalsyncCommand *command);
+
+/* In the commands module (calsync-commands.so) */
 int           calsync_cli_run_import       (CalsyncCommand *command);
 int           calsync_cli_run_export       (CalsyncCommand *command);
+int           calsync_commands_main        (CalsyncCommand *command,
+                                            int             argc,
+                                            char          **argv);
 
 G_END_DECLS

@@ -7,25 +7,16 @@
 
 #include "config.h"
 
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
-#include <glib-unix.h>
 #include <gmodule.h>
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
 
-#include "calsync-account-setup.h"
-#include "calsync-auth.h"
 #include "calsync-cli-private.h"
 #include "calsync-cli.h"
-#include "calsync-google-provider.h"
-#include "calsync-oauth.h"
-#include "calsync-secrets.h"
 #include "calsync-store.h"
-#include "calsync-sync-engine.h"
 
 void
 calsync_command_free (CalsyncCommand *command)
@@ -199,89 +190,63 @@ calsync_command_parse (int      argc,
   return g_steal_pointer (&command);
 }
 
-/* The window lives in a module (calsync-gui.so, next to the binary in a build
- * tree, in $libdir/calsync when installed): headless commands never load GTK,
- * which keeps `calsync --agenda` and `--next` fast enough for a status bar. */
-static char *
-find_gui_module (void)
+/* The window and the commands that need the network, the keyring or libical
+ * live in modules (next to the binary in a build tree, in $libdir/calsync when
+ * installed): --agenda and --next load neither GTK nor libsoup/libsecret/libical,
+ * which keeps them fast enough for a status bar. */
+static gpointer
+load_module_symbol (const char *name,
+                    const char *symbol_name)
 {
   g_autofree char *exe = g_file_read_link ("/proc/self/exe", NULL);
+  g_autofree char *path = NULL;
+  GModule *module;
+  gpointer symbol = NULL;
 
   if (exe != NULL)
     {
       g_autofree char *dir = g_path_get_dirname (exe);
-      g_autofree char *path = g_build_filename (dir, "calsync-gui.so", NULL);
 
-      if (g_file_test (path, G_FILE_TEST_EXISTS))
-        return g_steal_pointer (&path);
+      path = g_build_filename (dir, name, NULL);
+      if (!g_file_test (path, G_FILE_TEST_EXISTS))
+        g_clear_pointer (&path, g_free);
+    }
+  if (path == NULL)
+    path = g_build_filename (CALSYNC_PKGLIBDIR, name, NULL);
+
+  module = g_module_open (path, G_MODULE_BIND_LAZY | G_MODULE_BIND_LOCAL);
+  if (module == NULL || !g_module_symbol (module, symbol_name, &symbol))
+    {
+      g_printerr (_("calsync: Could not load %s: %s\n"), name, g_module_error ());
+      return NULL;
     }
 
-  return g_build_filename (CALSYNC_PKGLIBDIR, "calsync-gui.so", NULL);
+  /* Its types stay registered for the life of the process */
+  g_module_make_resident (module);
+  return symbol;
 }
 
 typedef int (*GuiMainFunc) (int argc, char **argv);
+typedef int (*CommandsMainFunc) (CalsyncCommand *command, int argc, char **argv);
 
 static int
 run_window (int    argc,
             char **argv)
 {
-  g_autofree char *path = find_gui_module ();
-  GModule *module = g_module_open (path, G_MODULE_BIND_LAZY | G_MODULE_BIND_LOCAL);
-  gpointer symbol = NULL;
+  GuiMainFunc gui_main = (GuiMainFunc) load_module_symbol ("calsync-gui.so", "calsync_gui_main");
 
-  if (module == NULL || !g_module_symbol (module, "calsync_gui_main", &symbol))
-    {
-      g_printerr (_("calsync: Could not load the window: %s\n"), g_module_error ());
-      return CALSYNC_EXIT_FAILED;
-    }
-
-  /* Its types stay registered for the life of the process */
-  g_module_make_resident (module);
-  return ((GuiMainFunc) symbol) (argc, argv);
+  return gui_main != NULL ? gui_main (argc, argv) : CALSYNC_EXIT_FAILED;
 }
 
-/* Headless helpers ------------------------------------------------------------ */
-
-/* Runs the default main context until one async call has finished */
-typedef struct
+static int
+run_in_commands_module (CalsyncCommand  *command,
+                        int              argc,
+                        char           **argv)
 {
-  GMainLoop *loop;
-  GAsyncResult *result;
-} Wait;
+  CommandsMainFunc commands_main =
+    (CommandsMainFunc) load_module_symbol ("calsync-commands.so", "calsync_commands_main");
 
-static void
-wait_cb (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  Wait *wait = user_data;
-
-  wait->result = g_object_ref (result);
-  g_main_loop_quit (wait->loop);
-}
-
-static GAsyncResult *
-wait_run (Wait *wait)
-{
-  g_main_loop_run (wait->loop);
-  g_clear_pointer (&wait->loop, g_main_loop_unref);
-  return wait->result;
-}
-
-#define WAIT_INIT { g_main_loop_new (NULL, FALSE), NULL }
-
-static gboolean
-interrupted_cb (gpointer user_data)
-{
-  g_cancellable_cancel (user_data);
-  return G_SOURCE_CONTINUE;
-}
-
-/* Ctrl+C cancels the command cleanly (tokens and pages in flight are not half saved) */
-static guint
-watch_interrupt (GCancellable *cancellable)
-{
-  return g_unix_signal_add (SIGINT, interrupted_cb, cancellable);
+  return commands_main != NULL ? commands_main (command, argc, argv) : CALSYNC_EXIT_FAILED;
 }
 
 CalsyncStore *
@@ -360,156 +325,6 @@ calsync_cli_parse_date (const char  *option,
     }
 
   return g_steal_pointer (&date);
-}
-
-/* --sync ----------------------------------------------------------------- */
-
-static void
-progress_cb (CalsyncSyncEngine           *engine,
-             const CalsyncCalendarResult *result,
-             gpointer                     user_data)
-{
-  g_printerr ("%s %s (%s)\n", result->success ? "✓" : "✗",
-              result->calendar_name ? result->calendar_name : "",
-              result->email ? result->email : "");
-}
-
-static void
-print_report (CalsyncSyncReport *report,
-              gboolean           json)
-{
-  if (json)
-    {
-      g_autofree char *text = calsync_sync_report_to_json (report);
-
-      g_print ("%s\n", text);
-      return;
-    }
-
-  {
-    g_autofree char *text = calsync_sync_report_to_text (report);
-
-    g_print ("%s", text);
-  }
-
-  for (guint i = 0; i < calsync_sync_report_get_n_results (report); i++)
-    {
-      const CalsyncCalendarResult *result = calsync_sync_report_get_result (report, i);
-
-      if (!result->success)
-        g_printerr ("calsync: %s (%s): %s\n", result->calendar_name, result->email, result->error);
-    }
-}
-
-/* Forwarding to a running window -------------------------------------------- */
-
-/* Returned by the forwarding process's own command-line handler: it became the
- * primary instance itself (the window quit in between), so run headless. */
-#define NOT_FORWARDED 127
-
-/* Without a session bus address, GLib would autolaunch a bus (X11): never do that */
-static gboolean
-has_session_bus_address (void)
-{
-  g_autofree char *socket = g_build_filename (g_get_user_runtime_dir (), "bus", NULL);
-
-  return g_getenv ("DBUS_SESSION_BUS_ADDRESS") != NULL || g_file_test (socket, G_FILE_TEST_EXISTS);
-}
-
-static gboolean
-instance_is_running (void)
-{
-  g_autoptr(GDBusConnection) bus = NULL;
-  g_autoptr(GVariant) reply = NULL;
-  gboolean has_owner = FALSE;
-
-  if (!has_session_bus_address () || !(bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL)))
-    return FALSE;
-
-  reply = g_dbus_connection_call_sync (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
-                                       "org.freedesktop.DBus", "NameHasOwner",
-                                       g_variant_new ("(s)", APP_ID), G_VARIANT_TYPE ("(b)"),
-                                       G_DBUS_CALL_FLAGS_NONE, 2000, NULL, NULL);
-  if (reply != NULL)
-    g_variant_get (reply, "(b)", &has_owner);
-
-  return has_owner;
-}
-
-static int
-not_forwarded_cb (GApplication            *app,
-                  GApplicationCommandLine *command_line)
-{
-  return NOT_FORWARDED;
-}
-
-/* When org.example.CalSync runs, hand it the command line: the sync runs in the
- * window (its spinner and toast show it) and the window prints the report and
- * sets the exit status through GApplicationCommandLine. A plain GApplication
- * does the forwarding: as a remote instance it never emits startup, and it
- * links nothing that could open a display. */
-static gboolean
-forward_to_running_instance (int    argc,
-                             char **argv,
-                             int   *exit_status)
-{
-  g_autoptr(GApplication) app = NULL;
-  int status;
-
-  if (!instance_is_running ())
-    return FALSE;
-
-  app = g_application_new (APP_ID, G_APPLICATION_HANDLES_COMMAND_LINE);
-  g_signal_connect (app, "command-line", G_CALLBACK (not_forwarded_cb), NULL);
-  status = g_application_run (app, argc, argv);
-  if (status == NOT_FORWARDED)
-    return FALSE;
-
-  *exit_status = status;
-  return TRUE;
-}
-
-static int
-run_sync (CalsyncCommand *command)
-{
-  g_autoptr(CalsyncStore) store = NULL;
-  g_autoptr(CalsyncHttp) http = NULL;
-  g_autoptr(CalsyncSyncEngine) engine = NULL;
-  g_autoptr(CalsyncSyncReport) report = NULL;
-  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  Wait wait = WAIT_INIT;
-  guint back, ahead, sigint_id;
-
-  if (!(store = calsync_cli_open_store ()))
-    {
-      g_main_loop_unref (wait.loop);
-      return CALSYNC_EXIT_FAILED;
-    }
-
-  http = calsync_http_new ();
-  engine = calsync_sync_engine_new (store, http);
-  calsync_cli_read_sync_window (&back, &ahead);
-  calsync_sync_engine_set_window (engine, back, ahead);
-
-  if (isatty (STDERR_FILENO))
-    g_signal_connect (engine, "calendar-synced", G_CALLBACK (progress_cb), NULL);
-
-  sigint_id = watch_interrupt (cancellable);
-  calsync_sync_engine_sync_async (engine, NULL, cancellable, wait_cb, &wait);
-  result = wait_run (&wait);
-  g_source_remove (sigint_id);
-
-  report = calsync_sync_engine_sync_finish (engine, result, &error);
-  if (report == NULL)
-    {
-      g_printerr ("calsync: %s\n", error->message);
-      return CALSYNC_EXIT_FAILED;
-    }
-
-  print_report (report, command->json);
-  return calsync_sync_report_get_success (report) ? CALSYNC_EXIT_OK : CALSYNC_EXIT_FAILED;
 }
 
 /* --list-accounts ----------------------------------------------------------- */
@@ -667,204 +482,6 @@ run_list_accounts (CalsyncCommand *command)
   return CALSYNC_EXIT_OK;
 }
 
-/* --remove-account ------------------------------------------------------- */
-
-static gboolean
-delete_secret (gint64   account_id,
-               GError **error)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) local_error = NULL;
-  Wait wait = WAIT_INIT;
-
-  calsync_secrets_delete_async (account_id, NULL, wait_cb, &wait);
-  result = wait_run (&wait);
-
-  if (calsync_secrets_delete_finish (result, &local_error) ||
-      g_error_matches (local_error, CALSYNC_SECRETS_ERROR, CALSYNC_SECRETS_ERROR_NOT_FOUND))
-    return TRUE;
-
-  g_propagate_error (error, g_steal_pointer (&local_error));
-  return FALSE;
-}
-
-static int
-run_remove_account (CalsyncCommand *command)
-{
-  g_autoptr(CalsyncStore) store = NULL;
-  g_autoptr(CalsyncAccount) account = NULL;
-  g_autoptr(GError) error = NULL;
-  gint64 id = 0;
-
-  if (!g_ascii_string_to_signed (command->remove_account, 10, 1, G_MAXINT64, &id, NULL))
-    {
-      g_printerr (_("calsync: “%s” is not an account id; --list-accounts shows them\n"), command->remove_account);
-      return CALSYNC_EXIT_USAGE;
-    }
-
-  if (!(store = calsync_cli_open_store ()))
-    return CALSYNC_EXIT_FAILED;
-
-  if (!(account = calsync_store_get_account (store, id, &error)))
-    {
-      g_autofree char *id_text = g_strdup_printf ("%" G_GINT64_FORMAT, id);
-
-      /* Translators: %s is an account id, a number */
-      g_printerr (_("calsync: There is no account %s; --list-accounts shows them\n"), id_text);
-      return CALSYNC_EXIT_FAILED;
-    }
-
-  if (!calsync_store_remove_account (store, id, &error) || !delete_secret (id, &error))
-    {
-      g_printerr ("calsync: %s\n", error->message);
-      return CALSYNC_EXIT_FAILED;
-    }
-
-  g_printerr (_("Removed %s and its calendars.\n"),
-              calsync_account_get_email (account) ? calsync_account_get_email (account) : command->remove_account);
-  return CALSYNC_EXIT_OK;
-}
-
-/* --add-account ---------------------------------------------------------- */
-
-static void
-present_sign_in_url (const char *url,
-                     gboolean    no_browser)
-{
-  g_autoptr(GError) error = NULL;
-
-  if (no_browser)
-    {
-      /* The only line on stdout: scripts and tests read it */
-      g_print ("%s\n", url);
-      fflush (stdout);
-      return;
-    }
-
-  /* The URL carries no secret (only the PKCE challenge and state) */
-  if (g_app_info_launch_default_for_uri (url, NULL, &error))
-    g_printerr (_("Opening your browser to sign in… If nothing happens, open this address:\n%s\n"), url);
-  else
-    g_printerr (_("Open this address in a browser to sign in:\n%s\n"), url);
-}
-
-static CalsyncTokens *
-sign_in (CalsyncHttp              *http,
-         const CalsyncOAuthConfig *config,
-         gboolean                  no_browser,
-         GCancellable             *cancellable,
-         GError                  **error)
-{
-  g_autoptr(CalsyncOAuthFlow) flow = calsync_oauth_flow_new (http, config);
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autofree char *url = NULL;
-  Wait wait = WAIT_INIT;
-
-  if (!(url = calsync_oauth_flow_start (flow, error)))
-    {
-      g_main_loop_unref (wait.loop);
-      return NULL;
-    }
-
-  present_sign_in_url (url, no_browser);
-  calsync_oauth_flow_wait_async (flow, cancellable, wait_cb, &wait);
-  result = wait_run (&wait);
-
-  return calsync_oauth_flow_wait_finish (flow, result, error);
-}
-
-/* Lists the calendars, records the account, its calendars and its tokens
- * (calsync-account-setup, shared with Preferences). */
-static CalsyncAccount *
-record_account (CalsyncStore             *store,
-                CalsyncHttp              *http,
-                const CalsyncOAuthConfig *config,
-                const CalsyncTokens      *tokens,
-                GCancellable             *cancellable,
-                guint                    *n_calendars,
-                GError                  **error)
-{
-  g_autoptr(CalsyncAuth) auth = calsync_auth_new (http, config, 0);
-  g_autoptr(CalsyncGoogleProvider) provider = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autofree char *api_url = calsync_google_provider_default_api_url ();
-  Wait wait = WAIT_INIT;
-
-  calsync_auth_set_tokens (auth, tokens);
-  provider = calsync_google_provider_new (http, auth, api_url);
-  calsync_account_setup_async (store, CALSYNC_PROVIDER (provider), "google", tokens,
-                               cancellable, wait_cb, &wait);
-  result = wait_run (&wait);
-
-  return calsync_account_setup_finish (result, n_calendars, error);
-}
-
-static gboolean
-connect_google (CalsyncStore   *store,
-                CalsyncHttp    *http,
-                gboolean        no_browser,
-                GCancellable   *cancellable,
-                GError        **error)
-{
-  g_autoptr(CalsyncOAuthConfig) config = calsync_oauth_config_new_google ();
-  g_autoptr(CalsyncTokens) tokens = NULL;
-  g_autoptr(CalsyncAccount) account = NULL;
-  guint n_calendars = 0;
-
-  if (!(tokens = sign_in (http, config, no_browser, cancellable, error)) ||
-      !(account = record_account (store, http, config, tokens, cancellable, &n_calendars, error)))
-    return FALSE;
-
-  g_printerr (g_dngettext (GETTEXT_PACKAGE, "Connected %s with %u calendar.\n",
-                           "Connected %s with %u calendars.\n", n_calendars),
-              calsync_account_get_email (account), n_calendars);
-  return TRUE;
-}
-
-static int
-run_add_account (CalsyncCommand *command)
-{
-  g_autoptr(CalsyncStore) store = NULL;
-  g_autoptr(CalsyncHttp) http = NULL;
-  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
-  g_autoptr(GError) error = NULL;
-  gboolean ok;
-  guint sigint_id;
-
-  if (g_str_equal (command->add_account, "outlook") || g_str_equal (command->add_account, "caldav"))
-    {
-      g_printerr (_("calsync: --add-account=%s is not available yet in this version\n"), command->add_account);
-      return CALSYNC_EXIT_USAGE;
-    }
-
-  if (!g_str_equal (command->add_account, "google"))
-    {
-      g_printerr (_("calsync: Unknown provider “%s”; use google, outlook or caldav\n"), command->add_account);
-      g_printerr (_("Run “%s --help” to see the available options.\n"), g_get_prgname ());
-      return CALSYNC_EXIT_USAGE;
-    }
-
-  if (!(store = calsync_cli_open_store ()))
-    return CALSYNC_EXIT_FAILED;
-
-  http = calsync_http_new ();
-  sigint_id = watch_interrupt (cancellable);
-  ok = connect_google (store, http, command->no_browser, cancellable, &error);
-  g_source_remove (sigint_id);
-
-  if (!ok)
-    {
-      g_autofree char *text = calsync_sync_engine_error_text (error);
-
-      /* Sign-in errors (denied, state mismatch) already speak to people */
-      g_printerr ("calsync: %s\n", error->domain == CALSYNC_OAUTH_ERROR &&
-                                   error->code != CALSYNC_OAUTH_ERROR_INVALID_GRANT ? error->message : text);
-      return CALSYNC_EXIT_FAILED;
-    }
-
-  return CALSYNC_EXIT_OK;
-}
-
 /**
  * calsync_cli_main:
  *
@@ -878,7 +495,6 @@ calsync_cli_main (int    argc,
 {
   g_autoptr(CalsyncCommand) command = NULL;
   g_autoptr(GError) error = NULL;
-  int status;
 
   command = calsync_command_parse (argc, argv, &error);
   if (command == NULL)
@@ -895,24 +511,18 @@ calsync_cli_main (int    argc,
     case CALSYNC_COMMAND_VERSION:
       g_print ("calsync %s\n", PACKAGE_VERSION);
       return CALSYNC_EXIT_OK;
-    case CALSYNC_COMMAND_SYNC:
-      if (forward_to_running_instance (argc, argv, &status))
-        return status;
-      return run_sync (command);
-    case CALSYNC_COMMAND_ADD_ACCOUNT:
-      return run_add_account (command);
     case CALSYNC_COMMAND_LIST_ACCOUNTS:
       return run_list_accounts (command);
-    case CALSYNC_COMMAND_REMOVE_ACCOUNT:
-      return run_remove_account (command);
     case CALSYNC_COMMAND_AGENDA:
       return calsync_cli_run_agenda (command);
     case CALSYNC_COMMAND_NEXT:
       return calsync_cli_run_next (command);
+    case CALSYNC_COMMAND_SYNC:
+    case CALSYNC_COMMAND_ADD_ACCOUNT:
+    case CALSYNC_COMMAND_REMOVE_ACCOUNT:
     case CALSYNC_COMMAND_IMPORT:
-      return calsync_cli_run_import (command);
     case CALSYNC_COMMAND_EXPORT:
-      return calsync_cli_run_export (command);
+      return run_in_commands_module (command, argc, argv);
     default:
       g_assert_not_reached ();
     }
