@@ -194,6 +194,76 @@ test_event_popover (void)
   calsync_test_settle (100);
 }
 
+static GtkWidget *
+find_chip (GtkWidget  *month,
+           const char *title)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (month);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (CALSYNC_IS_EVENT_WIDGET (child) &&
+        g_strcmp0 (calsync_event_get_title (calsync_event_widget_get_event (CALSYNC_EVENT_WIDGET (child))), title) == 0)
+      return child;
+  return NULL;
+}
+
+static gboolean
+chip_shown (gpointer data)
+{
+  return find_chip (calsync_window_get_month_view (get_window ()), data) != NULL;
+}
+
+static void
+apply_one (CalsyncEvent *event)
+{
+  g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func (g_object_unref);
+  CalsyncStore *store = calsync_application_get_store (app);
+  g_autoptr(GPtrArray) calendars = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 calendar_id = 0;
+
+  /* The account's calendar seeded by test_month_view */
+  calendars = calsync_store_list_calendars (store, 0, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < calendars->len; i++)
+    if (g_strcmp0 (calsync_calendar_get_remote_id (g_ptr_array_index (calendars, i)), "alex@example.com") == 0)
+      calendar_id = calsync_calendar_get_id (g_ptr_array_index (calendars, i));
+  g_assert_cmpint (calendar_id, >, 0);
+
+  g_ptr_array_add (events, event);
+  g_assert_true (calsync_store_apply_remote_events (store, calendar_id, events, NULL, NULL, &error));
+  g_assert_no_error (error);
+}
+
+/* A reload keeps the chips of unchanged events (no rebuild, no repaint of the
+ * month), replaces changed ones, and waits while the view holds (a sync runs). */
+static void
+test_reload_keeps_chips (void)
+{
+  GtkWidget *month = calsync_window_get_month_view (get_window ());
+  GtkWidget *standup = find_chip (month, "Standup");
+  GtkWidget *review = find_chip (month, "Design review");
+
+  g_assert_nonnull (standup);
+  g_assert_nonnull (review);
+
+  apply_one (timed_event ("review", "Design review (moved)", "2026-11-25T15:00:00+01:00", 60));
+  apply_one (timed_event ("late", "Late meeting", "2026-11-24T18:00:00+01:00", 30));
+  g_assert_true (calsync_test_wait_until (chip_shown, "Late meeting", 5000));
+  g_assert_true (calsync_test_wait_until (chip_shown, "Design review (moved)", 5000));
+  g_assert_true (find_chip (month, "Standup") == standup);
+  g_assert_null (find_chip (month, "Design review"));
+
+  /* Holding (as during a sync): a store change shows only when released */
+  calsync_month_view_set_holding (CALSYNC_MONTH_VIEW (month), TRUE);
+  apply_one (timed_event ("held", "Held back", "2026-11-23T09:00:00+01:00", 30));
+  calsync_test_settle (300);
+  g_assert_false (chip_shown ("Held back"));
+  calsync_month_view_set_holding (CALSYNC_MONTH_VIEW (month), FALSE);
+  g_assert_true (calsync_test_wait_until (chip_shown, "Held back", 5000));
+  g_assert_true (find_chip (month, "Standup") == standup);
+}
+
 static void
 test_week_view_and_navigation (void)
 {
@@ -304,6 +374,7 @@ main (int    argc,
   g_test_add_func ("/window/month-view", test_month_view);
   g_test_add_func ("/window/more-button", test_more_button);
   g_test_add_func ("/window/event-popover", test_event_popover);
+  g_test_add_func ("/window/reload-keeps-chips", test_reload_keeps_chips);
   g_test_add_func ("/window/week-view-and-navigation", test_week_view_and_navigation);
   g_test_add_func ("/window/accelerators", test_accelerators);
   g_test_add_func ("/window/shortcuts-window", test_shortcuts_window);
