@@ -492,8 +492,7 @@ dup_display_title (CalsyncEvent *event)
 {
   const char *title = calsync_event_get_title (event);
 
-  /* Translators: an event without a title */
-  return printable (title != NULL && *title != '\0' ? title : _("(No title)"));
+  return printable (title != NULL && *title != '\0' ? title : _("Untitled event"));
 }
 
 static guint
@@ -899,7 +898,7 @@ parse_range (CalsyncCommand  *command,
   if (g_date_time_compare (*from, *to) > 0 && command->from == NULL)
     {
       /* Translators: %s is a date as typed, YYYY-MM-DD */
-      g_printerr (_("calsync: --to=%s is before today, where the agenda starts without --from\n"),
+      g_printerr (_("calsync: --to=%s is before today; give --from as well to list earlier days\n"),
                   command->to);
       return FALSE;
     }
@@ -1022,6 +1021,7 @@ format_day (GDateTime *time,
   if (days < 7)
     /* Translators: strftime-style format (g_date_time_format) of the day of the
      * next event within a week, for "Standup on Friday at 09:00" */
+    /* xgettext:no-c-format */
     return g_date_time_format (time, _("%A"));
   if (g_date_time_get_year (time) == g_date_time_get_year (now))
     /* Translators: strftime-style format of the day of the next event this year, "27 November" */

@@ -318,8 +318,8 @@ calsync_cli_parse_date (const char  *option,
 
   if (date == NULL)
     {
-      /* Translators: the first %s is an option (--from), the second what was typed */
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   /* Translators: the first %s is an option (--from), the second what was typed */
                    _("%s=%s is not a date; use YYYY-MM-DD, for example 2026-12-01"), option, text);
       return NULL;
     }
