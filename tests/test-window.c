@@ -164,14 +164,21 @@ find_child (GtkWidget  *parent,
   return NULL;
 }
 
+static gboolean
+more_shown (gpointer data)
+{
+  return find_child (data, GTK_TYPE_BUTTON, TRUE, "more") != NULL;
+}
+
 static void
 test_more_button (void)
 {
   GtkWidget *month = calsync_window_get_month_view (get_window ());
   GtkWidget *more;
 
-  calsync_test_settle (200);
-  /* Nine interviews on the 26th do not fit in a cell of a 1280×800 window. */
+  /* Nine interviews on the 26th do not fit in a cell of a 1280×800 window. The
+   * row's "+N more" shows once its chips are made (a few per frame). */
+  g_assert_true (calsync_test_wait_until (more_shown, month, 5000));
   more = find_child (month, GTK_TYPE_BUTTON, TRUE, "more");
   g_assert_nonnull (more);
   g_assert_true (g_str_has_prefix (gtk_button_get_label (GTK_BUTTON (more)), "+"));
