@@ -16,10 +16,10 @@
 #define N_CELLS (N_ROWS * N_COLS)
 #define CELL_PADDING 4
 #define LANE_SPACING 2
-/* New chips are made in slices, week row by week row, so that a month filling
- * up during a sync paints in several short frames, not one long one. A slice
- * stays under GSK's limit of 30 damaged rectangles per frame: above it, the
- * whole view is repainted. */
+/* New chips are made in slices, one per frame (a tick callback), week row by
+ * week row, so that a month filling up paints in several short frames, not one
+ * long one. A slice stays under GSK's limit of 30 damaged rectangles per frame:
+ * above it, the whole view is repainted. */
 #define CREATE_BUDGET_US 3000
 #define CREATE_MAX_PER_SLICE 12
 
@@ -62,7 +62,7 @@ struct _CalsyncMonthView
   int created_lanes;       /* lanes that have widgets; grows with the window */
   int known_capacity;      /* lanes a cell showed at the last allocation */
   guint rebuild_id;
-  guint create_id;
+  guint create_id;         /* tick callback */
   GArray *pending;         /* guint indexes of segments waiting for a widget, by row */
   guint next_pending;      /* first of them the create idle looks at */
   int pending_in_row[N_ROWS];
@@ -87,7 +87,18 @@ store_changed_cb (CalsyncMonthView *self)
   else
     calsync_month_view_reload (self);
 }
-static gboolean create_idle_cb            (gpointer          user_data);
+static gboolean create_slice              (CalsyncMonthView *self);
+static gboolean create_tick_cb            (GtkWidget        *widget,
+                                           GdkFrameClock    *clock,
+                                           gpointer          user_data);
+
+static void
+stop_creating (CalsyncMonthView *self)
+{
+  if (self->create_id != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->create_id);
+  self->create_id = 0;
+}
 
 static GDateTime *
 cell_date (CalsyncMonthView *self,
@@ -150,7 +161,7 @@ clear_segment (gpointer data)
 static void
 clear_segments (CalsyncMonthView *self)
 {
-  g_clear_handle_id (&self->create_id, g_source_remove);
+  stop_creating (self);
   g_array_set_size (self->segments, 0);
   g_array_set_size (self->pending, 0);
   memset (self->pending_in_row, 0, sizeof self->pending_in_row);
@@ -164,7 +175,7 @@ steal_widgets (CalsyncMonthView *self)
   GHashTable *old = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
                                            (GDestroyNotify) gtk_widget_unparent);
 
-  g_clear_handle_id (&self->create_id, g_source_remove);
+  stop_creating (self);
   for (guint i = 0; i < self->segments->len; i++)
     {
       Segment *segment = &g_array_index (self->segments, Segment, i);
@@ -421,40 +432,46 @@ build_segments (CalsyncMonthView *self)
 
   g_array_sort_with_data (self->pending, compare_pending, self->segments);
   self->next_pending = 0;
-  if (self->pending->len > 0)
-    create_idle_cb (self);
+  if (self->pending->len > 0 && create_slice (self))
+    self->create_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), create_tick_cb, NULL, NULL);
 
   gtk_widget_queue_allocate (GTK_WIDGET (self));
 }
 
-/* Makes the widgets of pending segments, a slice at a time. */
+/* Makes the widgets of the next pending segments; TRUE while some are left. */
 static gboolean
-create_idle_cb (gpointer user_data)
+create_slice (CalsyncMonthView *self)
 {
-  CalsyncMonthView *self = user_data;
   gint64 deadline = g_get_monotonic_time () + CREATE_BUDGET_US;
   guint made = 0;
 
   gtk_widget_queue_allocate (GTK_WIDGET (self));
 
-  for (; self->next_pending < self->pending->len; self->next_pending++)
+  while (self->next_pending < self->pending->len)
     {
-      guint index = g_array_index (self->pending, guint, self->next_pending);
-      Segment *segment = &g_array_index (self->segments, Segment, index);
+      guint index = g_array_index (self->pending, guint, self->next_pending++);
 
-      create_segment_widget (self, segment);
+      create_segment_widget (self, &g_array_index (self->segments, Segment, index));
       if (++made >= CREATE_MAX_PER_SLICE || g_get_monotonic_time () >= deadline)
-        {
-          self->next_pending++;
-          /* Below redraw priority: the frame with this slice paints first */
-          if (self->create_id == 0)
-            self->create_id = g_idle_add_full (G_PRIORITY_LOW, create_idle_cb, self, NULL);
-          return G_SOURCE_CONTINUE;
-        }
+        return self->next_pending < self->pending->len;
     }
 
-  self->create_id = 0;
   g_array_set_size (self->pending, 0);
+  self->next_pending = 0;
+  return FALSE;
+}
+
+static gboolean
+create_tick_cb (GtkWidget     *widget,
+                GdkFrameClock *clock,
+                gpointer       user_data)
+{
+  CalsyncMonthView *self = CALSYNC_MONTH_VIEW (widget);
+
+  if (create_slice (self))
+    return G_SOURCE_CONTINUE;
+
+  self->create_id = 0;
   return G_SOURCE_REMOVE;
 }
 
@@ -946,7 +963,7 @@ calsync_month_view_dispose (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_handle_id (&self->timeout_id, g_source_remove);
   g_clear_handle_id (&self->rebuild_id, g_source_remove);
-  g_clear_handle_id (&self->create_id, g_source_remove);
+  stop_creating (self);
   g_clear_pointer (&self->day_popover, gtk_widget_unparent);
   if (self->segments != NULL)
     g_array_set_size (self->segments, 0);
