@@ -482,6 +482,15 @@ test_malformed (void)
     { "BEGIN:VEVENT\nUID:a\nDTSTART;VALUE=DATE:20261201\nDTEND:20261202T100000Z\nEND:VEVENT\n", 6 },
     { "BEGIN:VEVENT\nUID:a\nDTSTART;TZID=Mars/Olympus_Mons:20261201T100000\nEND:VEVENT\n", 5 },
     { "BEGIN:VEVENT\nUID:a\nDTSTART:20261201T100000Z\nDURATION:-PT1H\nEND:VEVENT\n", 6 },
+    /* Time zone rules libical would work out for ever, or for seconds and megabytes */
+    { "BEGIN:VTIMEZONE\nTZID:Fast\nBEGIN:STANDARD\nDTSTART:19700101T000000\nRRULE:FREQ=SECONDLY\n"
+      "TZOFFSETFROM:+0100\nTZOFFSETTO:+0100\nEND:STANDARD\nEND:VTIMEZONE\n", 7 },
+    { "BEGIN:VTIMEZONE\nTZID:Never\nBEGIN:DAYLIGHT\nDTSTART:19700101T000000\n"
+      "RRULE:FREQ=HOURLY;BYMONTH=2;BYMONTHDAY=30\nTZOFFSETFROM:+0100\nTZOFFSETTO:+0200\nEND:DAYLIGHT\nEND:VTIMEZONE\n", 7 },
+    { "BEGIN:VTIMEZONE\nTZID:Hourly\nBEGIN:DAYLIGHT\nDTSTART:19700101T000000\n"
+      "RRULE:FREQ=YEARLY;BYMONTH=3;BYHOUR=0,1,2,3\nTZOFFSETFROM:+0100\nTZOFFSETTO:+0200\nEND:DAYLIGHT\nEND:VTIMEZONE\n", 7 },
+    { "BEGIN:VTIMEZONE\nTZID:Daily\nBEGIN:STANDARD\nDTSTART:00010101T000000\n"
+      "RRULE:FREQ=YEARLY;BYDAY=MO,TU,WE,TH,FR,SA,SU\nTZOFFSETFROM:+0100\nTZOFFSETTO:+0100\nEND:STANDARD\nEND:VTIMEZONE\n", 7 },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -570,6 +579,223 @@ test_cancel_method (void)
   events = parse_text_in (text, -1, WINDOW_START, WINDOW_END, &error);
   g_assert_no_error (error);
   g_assert_cmpint (calsync_event_get_status (get_event (events, "meeting-1")), ==, CALSYNC_EVENT_STATUS_CANCELLED);
+}
+
+/* Bounds: whatever a file asks for, the answer comes soon, in bounded memory ---- */
+
+static GPtrArray *
+parse_body (const char  *body,
+            GError     **error)
+{
+  g_autofree char *text = calendar (body);
+
+  return parse_text_in (text, -1, WINDOW_START, WINDOW_END, error);
+}
+
+/* Rules libical 3.0 cannot expand in bounded time (it looks for a second,
+ * minute or hour that never comes until the year 2582, inside one call) or at
+ * all: the event keeps its DTSTART, and the rest of the file is read. */
+static void
+test_rules_not_expanded (void)
+{
+  static const char * const rules[] = {
+    "FREQ=SECONDLY;BYMONTH=2;BYMONTHDAY=30",
+    "FREQ=MINUTELY;INTERVAL=2;BYMINUTE=1",
+    "FREQ=HOURLY;BYDAY=MO;BYMONTHDAY=1;BYMONTH=2",
+    "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (rules); i++)
+    {
+      g_autofree char *body = g_strdup_printf ("BEGIN:VEVENT\nUID:odd\nDTSTART:20261201T100000Z\nRRULE:%s\nEND:VEVENT\n"
+                                               "BEGIN:VEVENT\nUID:plain\nDTSTART:20261202T100000Z\nEND:VEVENT\n", rules[i]);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GPtrArray) events = parse_body (body, &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpuint (events->len, ==, 2);
+      assert_timed (get_event (events, "odd_20261201T100000Z"), "2026-12-01T10:00:00Z", "2026-12-01T10:00:00Z", "UTC");
+      g_assert_nonnull (find_event (events, "plain"));
+    }
+}
+
+/* Series that began long before the window still show in it, on their own
+ * rhythm: iteration starts near the window, not at DTSTART */
+static void
+test_old_series (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) daily = NULL;
+  g_autoptr(GPtrArray) hourly = NULL;
+  g_autoptr(GPtrArray) counted = NULL;
+  gint64 first = instant ("2000-01-01T00:00:00Z");
+
+  /* 120,000 days before the window: more than one rule may step through */
+  daily = parse_body ("BEGIN:VEVENT\nUID:daily\nDTSTART;TZID=Europe/Berlin:17000101T090000\n"
+                      "DURATION:PT15M\nRRULE:FREQ=DAILY\nEND:VEVENT\n", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (daily->len, ==, 457);
+  assert_timed (get_event (daily, "daily_20261201T080000Z"), "2026-12-01T08:00:00Z", "2026-12-01T08:15:00Z",
+                "Europe/Berlin");
+  assert_timed (get_event (daily, "daily_20270601T070000Z"), "2027-06-01T07:00:00Z", "2027-06-01T07:15:00Z",
+                "Europe/Berlin");
+
+  /* Every 7 hours since 2000: the window's occurrences keep that phase */
+  hourly = parse_body ("BEGIN:VEVENT\nUID:hourly\nDTSTART:20000101T000000Z\nRRULE:FREQ=HOURLY;INTERVAL=7\n"
+                       "END:VEVENT\n", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (hourly->len, ==, 1567);
+  for (guint i = 0; i < hourly->len; i++)
+    g_assert_cmpint ((calsync_event_get_start (g_ptr_array_index (hourly, i)) - first) % (7 * 3600), ==, 0);
+  g_assert_nonnull (find_event (hourly, "hourly_20260825T050000Z"));
+
+  /* COUNT still counts from DTSTART: the 235,950th hour is the last */
+  counted = parse_body ("BEGIN:VEVENT\nUID:counted\nDTSTART:20000101T000000Z\nRRULE:FREQ=HOURLY;COUNT=235950\n"
+                        "END:VEVENT\n", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (counted->len, ==, 2358);
+  g_assert_nonnull (find_event (counted, "counted_20261201T050000Z"));
+  g_assert_null (find_event (counted, "counted_20261201T060000Z"));
+}
+
+/* Six rules of 100,000 occurrences each: past the 500,000 a parse may look at */
+static void
+test_too_many_occurrences (void)
+{
+  g_autoptr(GString) body = g_string_new ("");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+
+  for (guint i = 0; i < 6; i++)
+    g_string_append_printf (body, "BEGIN:VEVENT\nUID:counted-%u\nDTSTART:17000101T090000Z\n"
+                                  "RRULE:FREQ=DAILY;COUNT=100000\nEND:VEVENT\n", i);
+
+  /* Line 3 + 5 × 5 + 3: the RRULE of the sixth */
+  events = parse_body (body->str, &error);
+  g_assert_null (events);
+  g_assert_error (error, CALSYNC_ICAL_ERROR, CALSYNC_ICAL_ERROR_INVALID);
+  g_assert_cmpstr (error->message, ==, "Line 31: the repeating events of this file have more than 500000 occurrences");
+}
+
+/* Ends past 9999-12-31 (a DURATION of 99,999,999 weeks wrapped around in
+ * libical's unsigned ints and ended the event days after it began) */
+static void
+test_far_dates (void)
+{
+  static const char * const refused[] = {
+    "BEGIN:VEVENT\nUID:a\nDTSTART:20261201T100000Z\nDURATION:P99999999W\nEND:VEVENT\n",
+    "BEGIN:VEVENT\nUID:a\nDTSTART;VALUE=DATE:20261201\nDURATION:P4294967295W\nEND:VEVENT\n",
+    "BEGIN:VEVENT\nUID:a\nDTSTART:99991231T230000Z\nDURATION:PT2H\nEND:VEVENT\n",
+    "BEGIN:VEVENT\nUID:a\nDTSTART;VALUE=DATE:99991231\nEND:VEVENT\n",
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
+    {
+      g_autoptr(GPtrArray) none = parse_body (refused[i], &error);
+
+      g_assert_null (none);
+      g_assert_error (error, CALSYNC_ICAL_ERROR, CALSYNC_ICAL_ERROR_INVALID);
+      g_assert_true (g_str_has_suffix (error->message, ": the event is outside the years 1 to 9999"));
+      g_clear_error (&error);
+    }
+
+  /* The last day there is, and a thousand years */
+  events = parse_body ("BEGIN:VEVENT\nUID:last\nDTSTART;VALUE=DATE:99991230\nEND:VEVENT\n"
+                       "BEGIN:VEVENT\nUID:long\nDTSTART:20260101T000000Z\nDURATION:P52000W\nEND:VEVENT\n", &error);
+  g_assert_no_error (error);
+  assert_dates (get_event (events, "last"), "9999-12-30", "9999-12-31");
+  assert_timed (get_event (events, "long"), "2026-01-01T00:00:00Z", "3022-08-08T00:00:00Z", "UTC");
+}
+
+/* The rules time zones really have pass the check that refuses runaway ones
+ * (see /ical-import/malformed): "second Sunday" as Apple and old Outlook
+ * wrote it, as a day list */
+static void
+test_zone_rules_accepted (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) events = parse_body (
+    "BEGIN:VTIMEZONE\nTZID:US-Eastern\n"
+    "BEGIN:STANDARD\nDTSTART:16011104T020000\nRRULE:FREQ=YEARLY;BYDAY=1SU;BYMONTH=11\n"
+    "TZOFFSETFROM:-0400\nTZOFFSETTO:-0500\nEND:STANDARD\n"
+    "BEGIN:DAYLIGHT\nDTSTART:19870405T020000\nRRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=SU;BYMONTHDAY=8,9,10,11,12,13,14\n"
+    "TZOFFSETFROM:-0500\nTZOFFSETTO:-0400\nEND:DAYLIGHT\nEND:VTIMEZONE\n"
+    "BEGIN:VEVENT\nUID:a\nDTSTART;TZID=US-Eastern:20270315T100000\nEND:VEVENT\n", &error);
+
+  g_assert_no_error (error);
+  assert_timed (get_event (events, "a"), "2027-03-15T14:00:00Z", "2027-03-15T14:00:00Z", "America/New_York");
+}
+
+/* Messages quote at most the start of a name: a 100,000-character TZID or
+ * component name must not become a 100,000-character message */
+static void
+test_long_names_in_messages (void)
+{
+  g_autofree char *name = g_strnfill (100000, 'X');
+  g_autofree char *tzid = g_strdup_printf ("BEGIN:VEVENT\nUID:a\nDTSTART;TZID=%s:20261201T100000\nEND:VEVENT\n", name);
+  g_autofree char *component = g_strdup_printf ("BEGIN:VEVENT\nUID:a\nBEGIN:%s\n", name);
+  const char *bodies[] = { tzid, component };
+
+  for (guint i = 0; i < G_N_ELEMENTS (bodies); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GPtrArray) events = parse_body (bodies[i], &error);
+
+      g_assert_null (events);
+      g_assert_nonnull (error);
+      g_assert_cmpuint (strlen (error->message), <, 200);
+      g_assert_nonnull (strstr (error->message, "XXX…"));
+    }
+}
+
+/* The CalDAV provider parses in worker threads: libical's built-in zones and
+ * their expanded changes are shared, and libical guards them with mutexes */
+#define N_THREADS 4
+
+static const char * const good_fixtures[] = {
+  "google-export.ics", "outlook-invite.ics", "outlook-zones.ics", "weekly-series.ics",
+  "dst.ics", "all-day.ics", "floating.ics",
+};
+
+static gpointer
+parse_all_fixtures (gpointer data)
+{
+  GPtrArray *results = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+
+  for (guint round = 0; round < 5; round++)
+    for (guint f = 0; f < G_N_ELEMENTS (good_fixtures); f++)
+      {
+        g_autoptr(GPtrArray) events = parse_fixture (good_fixtures[f]);
+        g_autoptr(GError) error = NULL;
+        g_autofree char *text = calsync_ical_serialize (events, 0, &error);
+
+        g_assert_no_error (error);
+        if (round == 0)
+          g_ptr_array_add (results, g_steal_pointer (&events));
+      }
+
+  return results;
+}
+
+static void
+test_threads (void)
+{
+  g_autoptr(GPtrArray) expected = parse_all_fixtures (NULL);
+  GThread *threads[N_THREADS];
+
+  for (guint t = 0; t < N_THREADS; t++)
+    threads[t] = g_thread_new ("parse", parse_all_fixtures, NULL);
+
+  for (guint t = 0; t < N_THREADS; t++)
+    {
+      g_autoptr(GPtrArray) results = g_thread_join (threads[t]);
+
+      g_assert_cmpuint (results->len, ==, expected->len);
+      for (guint f = 0; f < results->len; f++)
+        g_assert_true (calsync_event_lists_equal (g_ptr_array_index (results, f), g_ptr_array_index (expected, f)));
+    }
 }
 
 /* Fuzzing: whatever comes in, an answer and never a crash -------------------- */
@@ -1003,6 +1229,13 @@ main (int    argc,
   g_test_add_func ("/ical-import/malformed", test_malformed);
   g_test_add_func ("/ical-import/lenient", test_lenient);
   g_test_add_func ("/ical-import/cancel-method", test_cancel_method);
+  g_test_add_func ("/ical-import/bounds/rules-not-expanded", test_rules_not_expanded);
+  g_test_add_func ("/ical-import/bounds/old-series", test_old_series);
+  g_test_add_func ("/ical-import/bounds/too-many-occurrences", test_too_many_occurrences);
+  g_test_add_func ("/ical-import/bounds/far-dates", test_far_dates);
+  g_test_add_func ("/ical-import/bounds/long-names-in-messages", test_long_names_in_messages);
+  g_test_add_func ("/ical-import/bounds/zone-rules-accepted", test_zone_rules_accepted);
+  g_test_add_func ("/ical-import/threads", test_threads);
   g_test_add_func ("/ical-import/fuzz/truncated", test_fuzz_truncated);
   g_test_add_func ("/ical-import/fuzz/mutated", test_fuzz_mutated);
   g_test_add_func ("/ical-import/fuzz/junk", test_fuzz_junk);

@@ -15,7 +15,6 @@
 #include "config.h"
 
 #include <errno.h>
-#include <stdio.h>
 #include <string.h>
 
 #include <glib/gi18n.h>
@@ -23,6 +22,7 @@
 #include <libical/ical.h>
 
 #include "calsync-ical.h"
+#include "calsync-ical-private.h"
 
 #define FOLD_OCTETS 75
 
@@ -143,21 +143,13 @@ add_text (icalcomponent   *vevent,
 
 /* Times ------------------------------------------------------------------- */
 
-static gboolean
-is_utc_zone_name (const char *tzid)
-{
-  static const char * const names[] = { "UTC", "Etc/UTC", "GMT", "Etc/GMT", "Z", "Etc/Zulu", "Zulu", "UCT" };
-
-  return g_strv_contains (names, tzid);
-}
-
 /* libical's zone for an IANA id; NULL for UTC and for ids it does not know */
 static icaltimezone *
-lookup_zone (const char *tzid)
+builtin_zone (const char *tzid)
 {
   icaltimezone *zone;
 
-  if (tzid == NULL || *tzid == '\0' || is_utc_zone_name (tzid))
+  if (tzid == NULL || *tzid == '\0' || calsync_ical_is_utc_name (tzid))
     return NULL;
 
   zone = icaltimezone_get_builtin_timezone (tzid);
@@ -212,7 +204,7 @@ add_time (Writer          *writer,
           gint64           unix_utc,
           const char      *tzid)
 {
-  icaltimezone *zone = lookup_zone (tzid);
+  icaltimezone *zone = builtin_zone (tzid);
   struct icaltimetype wall;
   icalproperty *property;
 
@@ -228,26 +220,6 @@ add_time (Writer          *writer,
   icalcomponent_add_property (vevent, property);
 }
 
-/* "YYYY-MM-DD" → a DATE value */
-static gboolean
-parse_date (const char          *text,
-            struct icaltimetype *date)
-{
-  guint year, month, day;
-  char extra;
-
-  if (text == NULL || strlen (text) != 10 ||
-      sscanf (text, "%4u-%2u-%2u%c", &year, &month, &day, &extra) != 3 ||
-      !g_date_valid_dmy ((GDateDay) day, (GDateMonth) month, (GDateYear) year))
-    return FALSE;
-
-  *date = icaltime_null_date ();
-  date->year = (int) year;
-  date->month = (int) month;
-  date->day = (int) day;
-  return TRUE;
-}
-
 static gboolean
 add_dates (icalcomponent  *vevent,
            CalsyncEvent   *event,
@@ -255,8 +227,8 @@ add_dates (icalcomponent  *vevent,
 {
   struct icaltimetype start, end;
 
-  if (!parse_date (calsync_event_get_start_date (event), &start) ||
-      !parse_date (calsync_event_get_end_date (event), &end))
+  if (!calsync_ical_parse_date (calsync_event_get_start_date (event), &start) ||
+      !calsync_ical_parse_date (calsync_event_get_end_date (event), &end))
     {
       /* Translators: %s is the title of an event */
       g_set_error (error, CALSYNC_ICAL_ERROR, CALSYNC_ICAL_ERROR_WRITE,
@@ -311,18 +283,6 @@ member_true (JsonObject *object,
          json_node_get_value_type (node) == G_TYPE_BOOLEAN && json_node_get_boolean (node);
 }
 
-static icalparameter_partstat
-partstat_from_response (const char *response)
-{
-  if (g_strcmp0 (response, "accepted") == 0)
-    return ICAL_PARTSTAT_ACCEPTED;
-  if (g_strcmp0 (response, "declined") == 0)
-    return ICAL_PARTSTAT_DECLINED;
-  if (g_strcmp0 (response, "tentative") == 0)
-    return ICAL_PARTSTAT_TENTATIVE;
-  return ICAL_PARTSTAT_NEEDSACTION;
-}
-
 /* ORGANIZER or ATTENDEE: mailto:, CN, and the response of an attendee */
 static icalproperty *
 new_person (icalproperty_kind  kind,
@@ -342,8 +302,11 @@ new_person (icalproperty_kind  kind,
     }
 
   if (kind == ICAL_ATTENDEE_PROPERTY)
-    icalproperty_add_parameter (property,
-                                icalparameter_new_partstat (partstat_from_response (member_string (person, "response"))));
+    {
+      icalparameter_partstat partstat = calsync_ical_response_to_partstat (member_string (person, "response"));
+
+      icalproperty_add_parameter (property, icalparameter_new_partstat (partstat));
+    }
 
   return property;
 }
@@ -481,7 +444,7 @@ read_original_start (CalsyncEvent  *event,
   if (series == NULL || *series == '\0' || text == NULL)
     return FALSE;
 
-  original->is_date = parse_date (text, &original->date);
+  original->is_date = calsync_ical_parse_date (text, &original->date);
   if (original->is_date)
     return TRUE;
 
@@ -748,7 +711,8 @@ add_events (Writer     *writer,
 
 /* Calendar ----------------------------------------------------------------- */
 
-/* A copy of libical's VTIMEZONE with the plain IANA id as its TZID */
+/* A copy of libical's VTIMEZONE with the plain IANA id as its TZID (libical 3.0
+ * names its built-in zones "/freeassociation.sourceforge.net/Europe/Berlin") */
 static icalcomponent *
 new_vtimezone (const char   *tzid,
                icaltimezone *zone)

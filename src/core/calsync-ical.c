@@ -19,17 +19,27 @@
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
 #include <libical/ical.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "calsync-classifier.h"
 #include "calsync-ical.h"
+#include "calsync-ical-private.h"
 
 G_DEFINE_QUARK (calsync-ical-error-quark, calsync_ical_error)
 
 /* Nesting deeper than this is not a calendar (VCALENDAR > VEVENT > VALARM is 3). */
 #define MAX_DEPTH 16
-/* Occurrences looked at per RRULE before giving up (a MINUTELY rule from 1970…) */
+/* Occurrences looked at per RRULE before giving up (a COUNT rule from 1970…) */
 #define MAX_RRULE_STEPS 100000
+/* Occurrences looked at in one parse, whatever the file: memory and time stay
+ * bounded (an instance is about 500 bytes) */
+#define MAX_OCCURRENCES 500000
+/* The instants CalsyncEvent and GDateTime can hold: 0001-01-01 to 9999-12-31 */
+#define MIN_UNIX G_GINT64_CONSTANT (-62135596800)
+#define MAX_UNIX G_GINT64_CONSTANT (253402300799)
+/* Longer than any event fitting there; keeps the date arithmetic in range */
+#define MAX_DURATION_DAYS 3652500
 /* Value excerpts quoted in error messages */
 #define MAX_EXCERPT 40
 
@@ -41,8 +51,8 @@ calsync_ical_init (void)
   if (g_once_init_enter (&initialized))
     {
       /* A library that abort()s on malformed input has no place in an importer.
-       * (libical 3.0 cannot drop the "/freeassociation.sourceforge.net/" prefix
-       * of its built-in zones: the writer puts plain IANA ids in VTIMEZONEs.) */
+       * Process-wide, and set once: calsync_ical_parse() may run in several
+       * threads, and libical keeps this in a plain global. */
       icalerror_set_errors_are_fatal (0);
       g_once_init_leave (&initialized, 1);
     }
@@ -65,6 +75,80 @@ set_line_error (GError     **error,
   /* Translators: %u is a line number in the file, %s says what is wrong there */
   g_set_error (error, CALSYNC_ICAL_ERROR, code, _("Line %u: %s"), line, detail);
   return FALSE;
+}
+
+/* Shared with the writer (calsync-ical-private.h) ------------------------------ */
+
+gboolean
+calsync_ical_is_utc_name (const char *tzid)
+{
+  static const char * const names[] = {
+    "UTC", "GMT", "Z", "UCT", "Zulu", "Etc/UTC", "Etc/GMT", "Etc/Zulu", "Etc/UCT", "Coordinated Universal Time",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    if (g_ascii_strcasecmp (tzid, names[i]) == 0)
+      return TRUE;
+
+  return FALSE;
+}
+
+/* PARTSTAT and the Google provider's responseStatus; anything else is NEEDS-ACTION */
+static const struct
+{
+  const char *partstat;
+  icalparameter_partstat kind;
+  const char *response;
+} partstats[] = {
+  { "ACCEPTED", ICAL_PARTSTAT_ACCEPTED, "accepted" },
+  { "DECLINED", ICAL_PARTSTAT_DECLINED, "declined" },
+  { "TENTATIVE", ICAL_PARTSTAT_TENTATIVE, "tentative" },
+};
+
+const char *
+calsync_ical_partstat_to_response (const char *partstat)
+{
+  for (guint i = 0; partstat != NULL && i < G_N_ELEMENTS (partstats); i++)
+    if (g_ascii_strcasecmp (partstat, partstats[i].partstat) == 0)
+      return partstats[i].response;
+
+  return "needsAction";
+}
+
+icalparameter_partstat
+calsync_ical_response_to_partstat (const char *response)
+{
+  for (guint i = 0; response != NULL && i < G_N_ELEMENTS (partstats); i++)
+    if (g_str_equal (response, partstats[i].response))
+      return partstats[i].kind;
+
+  return ICAL_PARTSTAT_NEEDSACTION;
+}
+
+/* CalsyncEvent's all-day dates, "YYYY-MM-DD" */
+char *
+calsync_ical_format_date (struct icaltimetype date)
+{
+  return g_strdup_printf ("%04d-%02d-%02d", date.year, date.month, date.day);
+}
+
+gboolean
+calsync_ical_parse_date (const char          *text,
+                         struct icaltimetype *date)
+{
+  guint year, month, day;
+  char extra;
+
+  if (text == NULL || strlen (text) != 10 ||
+      sscanf (text, "%4u-%2u-%2u%c", &year, &month, &day, &extra) != 3 ||
+      !g_date_valid_dmy ((GDateDay) day, (GDateMonth) month, (GDateYear) year))
+    return FALSE;
+
+  *date = icaltime_null_date ();
+  date->year = (int) year;
+  date->month = (int) month;
+  date->day = (int) day;
+  return TRUE;
 }
 
 /* Windows time zones ---------------------------------------------------------
@@ -424,18 +508,6 @@ guess_iana_id (Zone *zone,
   return g_strdup ("UTC");
 }
 
-static gboolean
-is_utc_name (const char *name)
-{
-  static const char * const names[] = { "UTC", "GMT", "Z", "Etc/UTC", "Etc/GMT", "Coordinated Universal Time" };
-
-  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
-    if (g_ascii_strcasecmp (name, names[i]) == 0)
-      return TRUE;
-
-  return FALSE;
-}
-
 /* Whether @name is an IANA zone GLib can load ("Europe/Berlin", "Etc/GMT+5") */
 static gboolean
 is_iana_name (const char *name)
@@ -457,7 +529,7 @@ tzid_to_iana (const char *tzid)
 {
   const char *windows;
 
-  if (is_utc_name (tzid))
+  if (calsync_ical_is_utc_name (tzid))
     return g_strdup ("UTC");
   if (is_iana_name (tzid))
     return g_strdup (tzid);
@@ -467,7 +539,7 @@ tzid_to_iana (const char *tzid)
       return g_strdup (p + 1);
 
   windows = windows_zone_to_iana (tzid);
-  return windows ? g_strdup (is_utc_name (windows) ? "UTC" : windows) : NULL;
+  return windows ? g_strdup (calsync_ical_is_utc_name (windows) ? "UTC" : windows) : NULL;
 }
 
 static Zone *
@@ -609,6 +681,7 @@ typedef struct
   Zone *utc;
   Zone *local;
   gboolean calendar_cancelled;   /* METHOD:CANCEL */
+  guint occurrences_left;   /* of MAX_OCCURRENCES */
   GPtrArray *results;       /* CalsyncEvent */
 } Parser;
 
@@ -702,8 +775,10 @@ parser_init (Parser *self,
   self->calendar_lines = g_array_new (FALSE, FALSE, sizeof (guint));
   self->events = g_array_sized_new (FALSE, TRUE, sizeof (EventInfo), guess_n_events (length));
   g_array_set_clear_func (self->events, event_info_clear);
-  self->window_start = window_start;
-  self->window_end = window_end;
+  /* No event can be outside these, and the date arithmetic stays in range */
+  self->window_start = CLAMP (window_start, MIN_UNIX, MAX_UNIX);
+  self->window_end = CLAMP (window_end, MIN_UNIX, MAX_UNIX);
+  self->occurrences_left = MAX_OCCURRENCES;
   self->vtimezones = g_hash_table_new (g_str_hash, g_str_equal);
   self->zones = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) zone_free);
   self->results = g_ptr_array_new_full (guess_n_events (length), g_object_unref);
@@ -1185,6 +1260,59 @@ check_property_value (const KnownProperty  *known,
   return TRUE;
 }
 
+/* How often a time zone rule repeats in one year (up to @limit + 1): its
+ * occurrences from 2000-01-01 to the end of that year. BYxxx parts say how
+ * many there are; the real DTSTART only fills in the month and day of rules
+ * without any, which repeat yearly. */
+static guint
+count_changes_in_a_year (struct icalrecurrencetype rule,
+                         guint                     limit)
+{
+  struct icaltimetype start = icaltime_null_time ();
+  icalrecur_iterator *iterator;
+  guint count = 0;
+
+  start.year = 2000, start.month = 1, start.day = 1;
+  rule.count = 0;
+  rule.until = icaltime_null_time ();
+  if ((iterator = icalrecur_iterator_new (rule, start)) == NULL)
+    return 0;
+
+  for (struct icaltimetype next = icalrecur_iterator_next (iterator);
+       count <= limit && !icaltime_is_null_time (next) && next.year == 2000;
+       next = icalrecur_iterator_next (iterator))
+    count++;
+
+  icalrecur_iterator_free (iterator);
+  return count;
+}
+
+/* libical works out every change of a zone from its rules, from the rule's
+ * DTSTART (1601 in Outlook's) up to 2037, when the zone is first used: a rule
+ * repeating every second would never finish, one repeating daily from the year
+ * 1 takes seconds and 70 MB. Zones change once or twice a year, and every
+ * VTIMEZONE in the wild says so with FREQ=YEARLY. */
+static gboolean
+check_zone_rule (const ContentLine  *content,
+                 guint               line,
+                 GError            **error)
+{
+  g_autofree char *value = g_strstrip (g_strdup (content->value));
+  struct icalrecurrencetype rule = icalrecurrencetype_from_string (value);
+  gboolean readable = rule.freq != ICAL_NO_RECURRENCE;
+  gboolean yearly = rule.freq == ICAL_YEARLY_RECURRENCE && count_changes_in_a_year (rule, 2) <= 2;
+
+  free (rule.rscale);
+  icalerror_clear_errno ();
+  if (!readable)
+    return set_line_error (error, CALSYNC_ICAL_ERROR_PARSE, line, _("%s has a value CalSync cannot read"), "RRULE");
+  if (!yearly)
+    return set_line_error (error, CALSYNC_ICAL_ERROR_PARSE, line,
+                           _("a time zone rule may only repeat once or twice a year"));
+
+  return TRUE;
+}
+
 /* Properties of a VEVENT ------------------------------------------------------ */
 
 /* TEXT values (RFC 5545 3.3.11): \n is a line break, \, \; \\ the character.
@@ -1219,21 +1347,6 @@ strip_mailto (const char *address)
   return address;
 }
 
-/* PARTSTAT → Google's responseStatus */
-static const char *
-partstat_to_response (const char *partstat)
-{
-  if (partstat == NULL)
-    return "needsAction";
-  if (g_ascii_strcasecmp (partstat, "ACCEPTED") == 0)
-    return "accepted";
-  if (g_ascii_strcasecmp (partstat, "DECLINED") == 0)
-    return "declined";
-  if (g_ascii_strcasecmp (partstat, "TENTATIVE") == 0)
-    return "tentative";
-  return "needsAction";
-}
-
 static Attendee *
 read_attendee (const char        *text,
                const ContentLine *content)
@@ -1244,7 +1357,7 @@ read_attendee (const char        *text,
 
   attendee->email = g_strdup (strip_mailto (address));
   attendee->name = content->has_params ? find_param (text, "CN") : NULL;
-  attendee->response = partstat_to_response (partstat);
+  attendee->response = calsync_ical_partstat_to_response (partstat);
   if (attendee->name == NULL)
     attendee->name = g_strdup ("");
   return attendee;
@@ -1342,6 +1455,33 @@ read_date_list (GArray            *values,
 }
 
 static gboolean
+outside_years (guint    line,
+               GError **error)
+{
+  return set_line_error (error, CALSYNC_ICAL_ERROR_INVALID, line, _("the event is outside the years 1 to 9999"));
+}
+
+/* The parts of a DURATION in 64 bits: libical's are unsigned ints, and its
+ * icaldurationtype_as_int() overflows past 68 years */
+static gint64
+duration_days (struct icaldurationtype d)
+{
+  return (gint64) d.weeks * 7 + d.days;
+}
+
+static gint64
+duration_clock_seconds (struct icaldurationtype d)
+{
+  return (gint64) d.hours * 3600 + (gint64) d.minutes * 60 + d.seconds;
+}
+
+static gint64
+duration_seconds (struct icaldurationtype d)
+{
+  return duration_days (d) * 86400 + duration_clock_seconds (d);
+}
+
+static gboolean
 read_duration (EventInfo          *info,
                const ContentLine  *content,
                guint               line,
@@ -1354,6 +1494,8 @@ read_duration (EventInfo          *info,
   info->has_duration = TRUE;
   if (icaldurationtype_is_bad_duration (info->duration))
     return set_line_error (error, CALSYNC_ICAL_ERROR_PARSE, line, _("%s has a value CalSync cannot read"), "DURATION");
+  if (duration_seconds (info->duration) / 86400 > MAX_DURATION_DAYS)
+    return outside_years (line, error);
 
   return TRUE;
 }
@@ -1499,6 +1641,8 @@ read_property (Parser             *self,
 
   if (context == CTX_EVENT)
     return read_event_property (current_event (self), text, content, line, error);
+  if (context == CTX_TZ_RULE && g_str_equal (content->name, "RRULE") && !check_zone_rule (content, line, error))
+    return FALSE;
 
   return feed_line (self, text, line, content->name, error);
 }
@@ -1587,8 +1731,13 @@ read_begin (Parser             *self,
     return set_line_error (error, CALSYNC_ICAL_ERROR_PARSE, line,
                            _("this is not an iCalendar file (BEGIN:VCALENDAR is missing)"));
   if (context < 0)
-    return set_line_error (error, CALSYNC_ICAL_ERROR_PARSE, line,
-                           _("BEGIN:%s cannot be inside BEGIN:%s"), name, top->name);
+    {
+      g_autofree char *shown = excerpt (name);
+      g_autofree char *parent = excerpt (top->name);
+
+      return set_line_error (error, CALSYNC_ICAL_ERROR_PARSE, line, _("BEGIN:%s cannot be inside BEGIN:%s"),
+                             shown, parent);
+    }
   if (self->stack->len >= MAX_DEPTH)
     return set_line_error (error, CALSYNC_ICAL_ERROR_PARSE, line, _("components are nested too deeply"));
 
@@ -1606,16 +1755,21 @@ read_end (Parser             *self,
           GError            **error)
 {
   g_autofree char *name = component_name (content->value);
+  g_autofree char *shown = excerpt (name);
   Frame *top = top_frame (self);
   Context context;
 
   if (top == NULL)
     return set_line_error (error, CALSYNC_ICAL_ERROR_PARSE, line,
-                           _("END:%s has no matching BEGIN"), name);
+                           _("END:%s has no matching BEGIN"), shown);
   if (!g_str_equal (top->name, name))
-    /* Translators: END:VEVENT does not match BEGIN:VTIMEZONE on line 12 */
-    return set_line_error (error, CALSYNC_ICAL_ERROR_PARSE, line,
-                           _("END:%s does not match BEGIN:%s on line %u"), name, top->name, top->line);
+    {
+      g_autofree char *parent = excerpt (top->name);
+
+      /* Translators: END:VEVENT does not match BEGIN:VTIMEZONE on line 12 */
+      return set_line_error (error, CALSYNC_ICAL_ERROR_PARSE, line,
+                             _("END:%s does not match BEGIN:%s on line %u"), shown, parent, top->line);
+    }
 
   context = top->context;
   g_array_set_size (self->stack, self->stack->len - 1);
@@ -1665,8 +1819,10 @@ read_text (Parser      *self,
   if (self->stack->len > 0)
     {
       Frame *top = top_frame (self);
+      g_autofree char *shown = excerpt (top->name);
+
       return set_line_error (error, CALSYNC_ICAL_ERROR_PARSE, top->line,
-                             _("BEGIN:%s is never closed (END:%s is missing)"), top->name, top->name);
+                             _("BEGIN:%s is never closed (END:%s is missing)"), shown, shown);
     }
 
   if (self->calendars->len == 0)
@@ -1725,9 +1881,11 @@ lookup_zone (Parser      *self,
 
   if (zone == NULL || (zone->ical == NULL && zone->gtz == NULL))
     {
+      g_autofree char *shown = excerpt (tzid);
+
       g_clear_pointer (&zone, zone_free);
       set_line_error (error, CALSYNC_ICAL_ERROR_INVALID, line,
-                      _("the time zone “%s” is not defined in the file"), tzid);
+                      _("the time zone “%s” is not defined in the file"), shown);
       return NULL;
     }
 
@@ -1749,12 +1907,6 @@ value_zone (Parser           *self,
   return lookup_zone (self, value->tzid, value->time.year, value->line, error);
 }
 
-static char *
-format_date (struct icaltimetype t)
-{
-  return g_strdup_printf ("%04d-%02d-%02d", t.year, t.month, t.day);
-}
-
 static struct icaltimetype
 add_days (struct icaltimetype t,
           int                 days)
@@ -1769,18 +1921,6 @@ date_key (struct icaltimetype t)
   return days_from_civil (t.year, t.month, t.day);
 }
 
-static int
-duration_days (struct icaldurationtype d)
-{
-  return (int) (d.weeks * 7 + d.days);
-}
-
-static gint64
-duration_clock_seconds (struct icaldurationtype d)
-{
-  return (gint64) d.hours * 3600 + d.minutes * 60 + d.seconds;
-}
-
 /* End instant of an occurrence starting at @local (wall clock) / @start_utc */
 static gint64
 occurrence_end (const EventTimes    *times,
@@ -1792,7 +1932,7 @@ occurrence_end (const EventTimes    *times,
   if (!times->nominal)
     return start_utc + (times->end_utc - times->start_utc);
 
-  end = zone_to_utc (times->zone, add_days (local, duration_days (times->duration)));
+  end = zone_to_utc (times->zone, add_days (local, (int) duration_days (times->duration)));
   return end + duration_clock_seconds (times->duration);
 }
 
@@ -1803,27 +1943,40 @@ ends_before_start (guint    line,
   return set_line_error (error, CALSYNC_ICAL_ERROR_INVALID, line, _("the event ends before it starts"));
 }
 
+/* The line of DTEND or DURATION, else DTSTART's */
+static guint
+end_line (const EventInfo *info)
+{
+  return info->has_dtend ? info->dtend.line : info->has_duration ? info->duration_line : info->dtstart.line;
+}
+
 static gboolean
 read_all_day_end (EventTimes       *times,
                   const EventInfo  *info,
                   GError          **error)
 {
+  static const struct icaltimetype last_day = { .year = 9999, .month = 12, .day = 31, .is_date = 1 };
+  gint64 days;
+
   if (info->has_dtend && !info->dtend.time.is_date)
     return set_line_error (error, CALSYNC_ICAL_ERROR_INVALID, info->dtend.line,
                            _("DTSTART is a date but DTEND is a date and time"));
 
   if (info->has_dtend)
-    times->days = (int) (date_key (info->dtend.time) - date_key (times->start));
+    days = date_key (info->dtend.time) - date_key (times->start);
   else if (info->has_duration)
-    times->days = duration_days (times->duration) + (int) ((duration_clock_seconds (times->duration) + 86399) / 86400);
+    days = duration_days (times->duration) + (duration_clock_seconds (times->duration) + 86399) / 86400;
   else
-    times->days = 1;
+    days = 1;
 
-  if (times->days < 0 || (!info->has_dtend && times->duration.is_neg))
-    return ends_before_start (info->has_dtend ? info->dtend.line : info->duration_line, error);
+  if (days < 0 || (!info->has_dtend && times->duration.is_neg))
+    return ends_before_start (end_line (info), error);
+  /* The end date is exclusive, and must be written with four digits */
+  if (date_key (times->start) + days > date_key (last_day))
+    return outside_years (end_line (info), error);
 
   /* DTEND equal to DTSTART: meant as the one day */
-  times->days = MAX (times->days, 1);
+  times->days = (int) MAX (days, 1);
   return TRUE;
 }
 
@@ -1852,7 +2005,7 @@ read_timed_end (Parser           *self,
     return ends_before_start (info->duration_line, error);
 
   times->nominal = info->has_duration && duration_days (times->duration) != 0;
-  times->end_utc = times->start_utc + (info->has_duration ? icaldurationtype_as_int (times->duration) : 0);
+  times->end_utc = times->start_utc + (info->has_duration ? duration_seconds (times->duration) : 0);
   if (times->nominal)
     times->end_utc = occurrence_end (times, times->start, times->start_utc);
   return TRUE;
@@ -1880,7 +2033,15 @@ read_times (Parser           *self,
   if ((times->zone = value_zone (self, &info->dtstart, error)) == NULL)
     return FALSE;
   times->start_utc = zone_to_utc (times->zone, times->start);
-  return read_timed_end (self, times, info, error);
+  if (!read_timed_end (self, times, info, error))
+    return FALSE;
+
+  /* 0001-01-01T00:00 in UTC+14 is in the year 0 */
+  if (times->start_utc < MIN_UNIX)
+    return outside_years (info->dtstart.line, error);
+  if (times->end_utc > MAX_UNIX)
+    return outside_years (end_line (info), error);
+  return TRUE;
 }
 
 /* Event fields ------------------------------------------------------------------- */
@@ -2013,8 +2174,8 @@ set_occurrence_times (CalsyncEvent        *event,
 {
   if (times->all_day)
     {
-      g_autofree char *start = format_date (local);
-      g_autofree char *end = format_date (add_days (local, times->days));
+      g_autofree char *start = calsync_ical_format_date (local);
+      g_autofree char *end = calsync_ical_format_date (add_days (local, times->days));
 
       calsync_event_set_dates (event, start, end);
     }
@@ -2055,7 +2216,7 @@ original_start_text (const Original *original)
   int offset;
 
   if (original->all_day)
-    return format_date (original->local);
+    return calsync_ical_format_date (original->local);
 
   t = zone_from_utc (original->zone, original->utc);
   if (g_str_equal (original->zone->id, "UTC"))
@@ -2184,12 +2345,12 @@ add_occurrence (Expansion           *expansion,
   if (start - (times->all_day ? 14 * 3600 : 0) >= expansion->self->window_end)
     return FALSE;
 
-  if (g_hash_table_contains (expansion->seen, &key))
+  /* Before the window (a COUNT rule from long ago): nothing to remember */
+  if (!overlaps_window (expansion->self, times->all_day, start, end) || g_hash_table_contains (expansion->seen, &key))
     return TRUE;
   add_key (expansion->seen, key);
 
-  if (is_excluded (expansion, &original) || g_hash_table_contains (expansion->overridden, &key) ||
-      !overlaps_window (expansion->self, times->all_day, start, end))
+  if (is_excluded (expansion, &original) || g_hash_table_contains (expansion->overridden, &key))
     return TRUE;
 
   emit_instance (expansion->self, expansion->series->master, expansion->series->uid, &original,
@@ -2250,31 +2411,155 @@ localize_until (Expansion                 *expansion,
   rule->until = until;
 }
 
+/* libical 3.0 looks for the next occurrence of an hourly, minutely or secondly
+ * rule with BYxxx parts one step at a time, up to the year 2582, inside one
+ * call: "FREQ=SECONDLY;BYMONTH=2;BYMONTHDAY=30" never returns. No calendar app
+ * makes such rules (Google and Outlook cannot even show them). */
+static gboolean
+rule_search_is_bounded (const struct icalrecurrencetype *rule)
+{
+  const short *parts[] = { rule->by_second, rule->by_minute, rule->by_hour, rule->by_day, rule->by_month_day,
+                           rule->by_year_day, rule->by_week_no, rule->by_month, rule->by_set_pos };
+
+  if (rule->freq >= ICAL_DAILY_RECURRENCE)
+    return TRUE;
+
+  for (guint i = 0; i < G_N_ELEMENTS (parts); i++)
+    if (parts[i][0] != ICAL_RECURRENCE_ARRAY_MAX)
+      return FALSE;
+
+  return TRUE;
+}
+
+/* The wall-clock time before which no occurrence can reach the window (its
+ * length back, and two days for DST and the padding of all-day events).
+ * FALSE when that is before DTSTART. */
+static gboolean
+find_skip_target (Expansion           *expansion,
+                  struct icaltimetype *target)
+{
+  const EventTimes *times = &expansion->times;
+  gint64 length = times->all_day ? (gint64) times->days * 86400 : times->end_utc - times->start_utc;
+  gint64 earliest;
+
+  if (expansion->self->window_start < MIN_UNIX + length + 2 * 86400)
+    return FALSE;
+
+  earliest = expansion->self->window_start - length - 2 * 86400;
+  *target = times->all_day ? unix_to_fields (earliest) : zone_from_utc (times->zone, earliest);
+  if (times->all_day)
+    {
+      target->is_date = 1;
+      target->hour = target->minute = target->second = 0;
+    }
+
+  return icaltime_compare (*target, times->start) > 0;
+}
+
+/* An hourly, minutely or secondly rule without BYxxx parts is DTSTART + n ×
+ * INTERVAL on the wall clock: its iterator starts at the last occurrence
+ * before @target, with COUNT less the occurrences skipped (libical's own
+ * icalrecur_iterator_set_start() loses the phase of such rules). FALSE when
+ * COUNT ends before @target. */
+static gboolean
+skip_clock_rule (struct icalrecurrencetype *rule,
+                 struct icaltimetype       *start,
+                 struct icaltimetype        target)
+{
+  static const int unit[] = {
+    [ICAL_SECONDLY_RECURRENCE] = 1, [ICAL_MINUTELY_RECURRENCE] = 60, [ICAL_HOURLY_RECURRENCE] = 3600,
+  };
+  gint64 step = (gint64) unit[rule->freq] * MAX (rule->interval, 1);
+  gint64 first = fields_to_unix (*start);
+  gint64 skipped = (fields_to_unix (target) - first) / step;
+
+  if (rule->count > 0 && skipped >= rule->count)
+    return FALSE;
+  if (rule->count > 0)
+    rule->count -= (int) skipped;
+
+  *start = unix_to_fields (first + skipped * step);
+  return TRUE;
+}
+
+/* An iterator over @rule that starts close to the window rather than at
+ * DTSTART: a daily rule from 1990 spends thousands of steps before it, and
+ * one from 1700 would spend all of MAX_RRULE_STEPS. NULL when the rule has
+ * no occurrence left or libical cannot use it. */
+static icalrecur_iterator *
+new_iterator (Expansion                 *expansion,
+              struct icalrecurrencetype *rule)
+{
+  struct icaltimetype start = expansion->times.start;
+  struct icaltimetype target;
+  gboolean skip = find_skip_target (expansion, &target);
+  icalrecur_iterator *iterator;
+
+  /* (An all-day series repeating hourly is odd; its steps stay bounded anyway) */
+  if (skip && rule->freq < ICAL_DAILY_RECURRENCE && !start.is_date && !skip_clock_rule (rule, &start, target))
+    return NULL;
+
+  /* With COUNT, every occurrence from DTSTART on has to be counted */
+  iterator = icalrecur_iterator_new (*rule, start);
+  if (iterator != NULL && skip && rule->freq >= ICAL_DAILY_RECURRENCE && rule->count == 0)
+    icalrecur_iterator_set_start (iterator, target);
+
+  icalerror_clear_errno ();
+  return iterator;
+}
+
+static gboolean
+too_many_occurrences (guint    line,
+                      GError **error)
+{
+  /* Translators: %u is a number (500000) */
+  return set_line_error (error, CALSYNC_ICAL_ERROR_INVALID, line,
+                         _("the repeating events of this file have more than %u occurrences"), MAX_OCCURRENCES);
+}
+
+/* A rule CalSync cannot expand leaves the event with its DTSTART and RDATEs,
+ * as RFC 5545 has it for a rule without occurrences: one odd rule must not
+ * make a whole file or CalDAV calendar unreadable. */
 static gboolean
 expand_rrule (Expansion   *expansion,
               const Rule  *rule,
               GError     **error)
 {
   struct icalrecurrencetype recurrence = rule->rule;
-  icalrecur_iterator *iterator;
+  icalrecur_iterator *iterator = NULL;
+  gboolean ok = TRUE;
 
   localize_until (expansion, &recurrence);
-  if ((iterator = icalrecur_iterator_new (recurrence, expansion->times.start)) == NULL)
+  if (!rule_search_is_bounded (&recurrence))
     {
-      icalerror_clear_errno ();
-      return set_line_error (error, CALSYNC_ICAL_ERROR_INVALID, rule->line, _("the repeat rule cannot be used"));
+      g_debug ("Line %u: not expanding a rule libical could search for ever", rule->line);
+      return TRUE;
     }
 
-  for (guint steps = 0; steps < MAX_RRULE_STEPS; steps++)
-    {
-      struct icaltimetype next = icalrecur_iterator_next (iterator);
+  /* No occurrence from the window on, or a rule libical cannot use */
+  if ((iterator = new_iterator (expansion, &recurrence)) == NULL)
+    return TRUE;
 
-      if (icaltime_is_null_time (next) || !add_occurrence (expansion, next))
+  for (guint steps = 0; ok && steps < MAX_RRULE_STEPS; steps++)
+    {
+      struct icaltimetype next;
+
+      if (expansion->self->occurrences_left == 0)
+        {
+          ok = too_many_occurrences (rule->line, error);
+          break;
+        }
+
+      expansion->self->occurrences_left--;
+      next = icalrecur_iterator_next (iterator);
+      /* Past the years events can have: icalrecur_iterator_set_start() derails
+       * on some rules that never match */
+      if (icaltime_is_null_time (next) || next.year > 9999 || !add_occurrence (expansion, next))
         break;
     }
 
   icalrecur_iterator_free (iterator);
-  return TRUE;
+  return ok;
 }
 
 static gboolean
@@ -2697,7 +2982,6 @@ calsync_ical_parse (const char  *data,
                     gint64       window_end_utc,
                     GError     **error)
 {
-  icalerrorstate malformed = icalerror_get_error_state (ICAL_MALFORMEDDATA_ERROR);
   GPtrArray *events = NULL;
   Parser self;
 
@@ -2708,12 +2992,10 @@ calsync_ical_parse (const char  *data,
   if (length < 0)
     length = strlen (data);
 
-  icalerror_set_error_state (ICAL_MALFORMEDDATA_ERROR, ICAL_ERROR_NONFATAL);
   parser_init (&self, (gsize) length, window_start_utc, window_end_utc);
   if (parse (&self, data ? data : "", (gsize) length, error))
     events = without_duplicate_ids (self.results);
   parser_clear (&self);
-  icalerror_set_error_state (ICAL_MALFORMEDDATA_ERROR, malformed);
   icalerror_clear_errno ();
 
   /* libical's temporary strings; a worker thread would leak them at exit */

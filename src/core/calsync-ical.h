@@ -38,7 +38,14 @@ void        calsync_ical_init             (void);
  * @window_end_utc: end of that window
  *
  * All or nothing: on any malformed VEVENT nothing is returned and @error
- * names the line.
+ * names the line. The work is bounded whatever the file: rules libical cannot
+ * expand in bounded time (hourly and finer ones with BYxxx parts) or at all
+ * leave their event with its DTSTART and RDATEs, and a file whose rules have
+ * more than 500,000 occurrences is refused.
+ *
+ * Safe to call from several threads at once: each call has its own parser,
+ * and the libical state it shares (built-in zones and their cached changes)
+ * is guarded by libical's own mutexes.
  *
  * Returns: (transfer full) (element-type CalsyncEvent): the events (cancelled
  *   ones included, with status cancelled), or %NULL with @error set
