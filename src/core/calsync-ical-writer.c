@@ -230,9 +230,9 @@ add_dates (icalcomponent  *vevent,
   if (!calsync_ical_parse_date (calsync_event_get_start_date (event), &start) ||
       !calsync_ical_parse_date (calsync_event_get_end_date (event), &end))
     {
-      /* Translators: %s is the title of an event */
       g_set_error (error, CALSYNC_ICAL_ERROR, CALSYNC_ICAL_ERROR_WRITE,
-                   _("The all-day event “%s” has no valid dates"),
+                   /* Translators: %s is the title of an event */
+                   _("The all-day event “%s” has no valid start or end date"),
                    calsync_event_get_title (event) ? calsync_event_get_title (event) : "");
       return FALSE;
     }

@@ -1766,8 +1766,8 @@ read_end (Parser             *self,
     {
       g_autofree char *parent = excerpt (top->name);
 
-      /* Translators: END:VEVENT does not match BEGIN:VTIMEZONE on line 12 */
       return set_line_error (error, CALSYNC_ICAL_ERROR_PARSE, line,
+                             /* Translators: END:VEVENT does not match BEGIN:VTIMEZONE on line 12 */
                              _("END:%s does not match BEGIN:%s on line %u"), shown, parent, top->line);
     }
 
