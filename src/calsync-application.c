@@ -225,6 +225,41 @@ set_accels (GtkApplication *app)
     gtk_application_set_accels_for_action (app, accels[i].action, accels[i].accels);
 }
 
+/* The first icon lookup loads the icon theme (index files, directory and
+ * resource scans): done in a worker thread while the main thread builds the
+ * window, it is ready when the header bar asks (GtkIconTheme is thread-safe). */
+static void
+load_icon_theme_thread (GTask        *task,
+                        gpointer      source_object,
+                        gpointer      task_data,
+                        GCancellable *cancellable)
+{
+  static const char * const names[] = {
+    APP_ID, "go-previous-symbolic", "go-next-symbolic", "view-refresh-symbolic",
+    "list-add-symbolic", "open-menu-symbolic",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autoptr(GtkIconPaintable) icon = gtk_icon_theme_lookup_icon (task_data, names[i], NULL, 16, 1,
+                                                                     GTK_TEXT_DIR_NONE, 0);
+    }
+}
+
+static void
+load_icon_theme_in_background (void)
+{
+  GdkDisplay *display = gdk_display_get_default ();
+  g_autoptr(GTask) task = NULL;
+
+  if (display == NULL)
+    return;
+
+  task = g_task_new (NULL, NULL, NULL, NULL);
+  g_task_set_task_data (task, g_object_ref (gtk_icon_theme_get_for_display (display)), g_object_unref);
+  g_task_run_in_thread (task, load_icon_theme_thread);
+}
+
 static void
 calsync_application_startup (GApplication *app)
 {
@@ -234,6 +269,7 @@ calsync_application_startup (GApplication *app)
   g_autoptr(GError) error = NULL;
 
   G_APPLICATION_CLASS (calsync_application_parent_class)->startup (app);
+  load_icon_theme_in_background ();
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions), self);
   set_accels (GTK_APPLICATION (self));
