@@ -20,6 +20,8 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
+#include "bench-utils.h"
+
 #define RUNS 25
 #define NOW "2026-11-25T12:00:00+01:00"
 
@@ -36,14 +38,10 @@ static GSubprocessLauncher *
 new_launcher (const char       *data_home,
               GSubprocessFlags  flags)
 {
-  GSubprocessLauncher *launcher = g_subprocess_launcher_new (flags);
+  GSubprocessLauncher *launcher = bench_new_launcher (flags, data_home, NOW);
 
-  g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", data_home, TRUE);
-  g_subprocess_launcher_setenv (launcher, "CALSYNC_NOW", NOW, TRUE);
   g_subprocess_launcher_setenv (launcher, "TZ", "Europe/Berlin", TRUE);
   g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
-  g_subprocess_launcher_unsetenv (launcher, "DISPLAY");
-  g_subprocess_launcher_unsetenv (launcher, "WAYLAND_DISPLAY");
   return launcher;
 }
 
@@ -161,24 +159,6 @@ measure (const char         *label,
            g_array_index (wall, gint64, RUNS - 1) / 1000.0, median_ms (cpu));
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_remove (child);
-    }
-  g_rmdir (path);
-}
-
 int
 main (int    argc,
       char **argv)
@@ -208,6 +188,6 @@ main (int    argc,
   measure ("--next", calsync, data_home, next);
   measure ("--next --json", calsync, data_home, next_json);
 
-  remove_tree (data_home);
+  bench_remove_tree (data_home);
   return 0;
 }

@@ -12,6 +12,7 @@
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 
+#include "bench-utils.h"
 #include "calsync-ical.h"
 
 #define RUNS 7
@@ -102,25 +103,6 @@ generate (guint n_events)
   return g_string_free (text, FALSE);
 }
 
-static void
-remove_tree (const char *path)
-{
-  GDir *dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_clear_pointer (&dir, g_dir_close);
-  g_rmdir (path);
-}
-
 /* Microseconds from spawn to exit of `calsync --import=FILE` */
 static gint64
 run_import (const char *calsync,
@@ -128,16 +110,11 @@ run_import (const char *calsync,
             const char *data_home,
             char      **out)
 {
-  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_autoptr(GSubprocessLauncher) launcher = bench_new_launcher (G_SUBPROCESS_FLAGS_STDOUT_PIPE, data_home, NOW);
   g_autoptr(GSubprocess) process = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *arg = g_strconcat ("--import=", file, NULL);
   gint64 start;
-
-  g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", data_home, TRUE);
-  g_subprocess_launcher_setenv (launcher, "CALSYNC_NOW", NOW, TRUE);
-  g_subprocess_launcher_unsetenv (launcher, "DISPLAY");
-  g_subprocess_launcher_unsetenv (launcher, "WAYLAND_DISPLAY");
 
   start = g_get_monotonic_time ();
   process = g_subprocess_launcher_spawn (launcher, &error, calsync, arg, NULL);
@@ -230,6 +207,6 @@ main (int    argc,
   report ("calsync --import again (all skipped)", again, "");
   time_parse (text, n_events);
 
-  remove_tree (dir);
+  bench_remove_tree (dir);
   return 0;
 }

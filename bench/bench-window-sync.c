@@ -20,6 +20,7 @@
 
 #include "calsync-application.h"
 #include "bench-fake-server.h"
+#include "bench-utils.h"
 #include "calsync-fake-google.h"
 #include "calsync-month-view.h"
 #include "calsync-oauth.h"
@@ -516,24 +517,6 @@ activate_after_cb (GApplication *app)
 
 /* Main -------------------------------------------------------------------- */
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_remove (child);
-    }
-  g_rmdir (path);
-}
-
 int
 main (int    argc,
       char **argv)
@@ -587,7 +570,7 @@ main (int    argc,
   g_clear_object (&bench.app);
   calsync_tokens_free (bench.tokens);
   bench_fake_server_stop (&bench.server);
-  remove_tree (bench.dir);
+  bench_remove_tree (bench.dir);
   g_free (bench.dir);
   return bench.n_synced == N_EVENTS && bench.success ? 0 : 1;
 }

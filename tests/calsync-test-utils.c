@@ -5,6 +5,7 @@
 
 #define G_LOG_DOMAIN "calsync-test-utils"
 
+#include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 #include <sqlite3.h>
 #include <unistd.h>
@@ -78,7 +79,7 @@ calsync_test_spin (GAsyncResult **slot)
   return *slot;
 }
 
-/* Environment ----------------------------------------------------------------- */
+/* Environment and files ------------------------------------------------------- */
 
 /**
  * calsync_test_setup_env:
@@ -103,6 +104,273 @@ calsync_test_setup_env (const char *name)
   g_setenv ("LC_ALL", "C.UTF-8", TRUE);
   tzset ();
   return tmp;
+}
+
+/* Removes @path and, when it is a directory, all below it (links not followed). */
+void
+calsync_test_remove_tree (const char *path)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GFileEnumerator) children =
+    g_file_enumerate_children (file, G_FILE_ATTRIBUTE_STANDARD_NAME, G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, NULL);
+  GFileInfo *info;
+
+  while (children != NULL && (info = g_file_enumerator_next_file (children, NULL, NULL)) != NULL)
+    {
+      g_autoptr(GFileInfo) owned = info;
+      g_autofree char *child = g_build_filename (path, g_file_info_get_name (info), NULL);
+
+      calsync_test_remove_tree (child);
+    }
+
+  g_file_delete (file, NULL, NULL);
+}
+
+/* Opens (creating it) the database that calsync uses with XDG_DATA_HOME=@data_home. */
+CalsyncStore *
+calsync_test_open_store (const char *data_home)
+{
+  g_autofree char *path = g_build_filename (data_home, "calsync", "calsync.db", NULL);
+  g_autoptr(GError) error = NULL;
+  CalsyncStore *store = calsync_store_open (path, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (store);
+  return store;
+}
+
+/* Running the calsync binary -------------------------------------------------- */
+
+/* A launcher for calsync with XDG_DATA_HOME=@data_home and no display. */
+GSubprocessLauncher *
+calsync_test_new_launcher (GSubprocessFlags  flags,
+                           const char       *data_home)
+{
+  GSubprocessLauncher *launcher = g_subprocess_launcher_new (flags);
+
+  g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", data_home, TRUE);
+  g_subprocess_launcher_unsetenv (launcher, "DISPLAY");
+  g_subprocess_launcher_unsetenv (launcher, "WAYLAND_DISPLAY");
+  return launcher;
+}
+
+/* The argument vector `CALSYNC_BINARY @args…`, NULL-terminated (strings not copied). */
+GPtrArray *
+calsync_test_argv (const char * const *args)
+{
+  GPtrArray *argv = g_ptr_array_new ();
+
+  g_ptr_array_add (argv, (gpointer) CALSYNC_BINARY);
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+  return argv;
+}
+
+/**
+ * calsync_test_run_calsync:
+ * @launcher: made with G_SUBPROCESS_FLAGS_STDOUT_PIPE and _STDERR_PIPE
+ * @out: (out) (optional): what calsync printed on stdout
+ * @err: (out) (optional): what calsync printed on stderr
+ *
+ * Runs calsync with @args while spinning the default main context (so that a
+ * fake server in this process keeps answering), and asserts that it exited.
+ *
+ * Returns: its exit status
+ */
+int
+calsync_test_run_calsync (GSubprocessLauncher *launcher,
+                          const char * const  *args,
+                          char               **out,
+                          char               **err)
+{
+  g_autoptr(GPtrArray) argv = calsync_test_argv (args);
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *own_out = NULL;
+  g_autofree char *own_err = NULL;
+
+  if (out == NULL)
+    out = &own_out;
+  if (err == NULL)
+    err = &own_err;
+
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8_async (process, NULL, NULL, calsync_test_result_cb, &result);
+  g_assert_true (g_subprocess_communicate_utf8_finish (process, calsync_test_spin (&result), out, err, &error));
+  g_assert_no_error (error);
+  g_test_message ("calsync %s → %d\nstdout: %s\nstderr: %s", args[0],
+                  g_subprocess_get_if_exited (process) ? g_subprocess_get_exit_status (process) : -1, *out, *err);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  return g_subprocess_get_exit_status (process);
+}
+
+/* Reads @stream to its end; returns the text, NUL-terminated. */
+char *
+calsync_test_read_rest (GInputStream *stream)
+{
+  g_autoptr(GOutputStream) memory = g_memory_output_stream_new_resizable ();
+  g_autoptr(GError) error = NULL;
+
+  g_output_stream_splice (memory, stream, G_OUTPUT_STREAM_SPLICE_NONE, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_output_stream_write (memory, "", 1, NULL, NULL), ==, 1);
+  g_output_stream_close (memory, NULL, NULL);
+  return g_memory_output_stream_steal_data (G_MEMORY_OUTPUT_STREAM (memory));
+}
+
+/* Parses the JSON @text; asserts it is valid. Returns (transfer full) its root. */
+JsonNode *
+calsync_test_parse_json (const char *text)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (json_parser_load_from_data (parser, text, -1, &error));
+  g_assert_no_error (error);
+  return json_node_copy (json_parser_get_root (parser));
+}
+
+/**
+ * calsync_test_cli_add_google:
+ * @launcher: made with G_SUBPROCESS_FLAGS_STDOUT_PIPE
+ * @stderr_path: a file for calsync's stderr
+ * @url: (out): the sign-in URL, the first line calsync printed
+ * @rest: (out): what calsync printed on stdout after it
+ * @err: (out): what calsync printed on stderr
+ *
+ * Runs `calsync --add-account=google --no-browser` and signs in by following
+ * the URL it prints (calsync_test_follow_url()), as a person with a browser would.
+ *
+ * Returns: its exit status
+ */
+int
+calsync_test_cli_add_google (GSubprocessLauncher *launcher,
+                             const char          *stderr_path,
+                             char               **url,
+                             char               **rest,
+                             char               **err)
+{
+  const char *args[] = { "--add-account=google", "--no-browser", NULL };
+  g_autoptr(GPtrArray) argv = calsync_test_argv (args);
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GDataInputStream) lines = NULL;
+  g_autoptr(GAsyncResult) line_result = NULL;
+  g_autoptr(GAsyncResult) wait_result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_subprocess_launcher_set_stderr_file_path (launcher, stderr_path);
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+
+  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (process));
+  g_data_input_stream_read_line_async (lines, G_PRIORITY_DEFAULT, NULL, calsync_test_result_cb, &line_result);
+  *url = g_data_input_stream_read_line_finish_utf8 (lines, calsync_test_spin (&line_result), NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (*url);
+  calsync_test_follow_url (*url);
+
+  g_subprocess_wait_async (process, NULL, calsync_test_result_cb, &wait_result);
+  g_assert_true (g_subprocess_wait_finish (process, calsync_test_spin (&wait_result), &error));
+  g_assert_no_error (error);
+
+  *rest = calsync_test_read_rest (G_INPUT_STREAM (lines));
+  g_assert_true (g_file_get_contents (stderr_path, err, NULL, NULL));
+  g_assert_true (g_subprocess_get_if_exited (process));
+  return g_subprocess_get_exit_status (process);
+}
+
+/* Events, accounts and calendars in a store ----------------------------------- */
+
+/* The Unix time of @hour:@minute on @year-@month-@day in the zone @zone_id. */
+gint64
+calsync_test_local_time (const char *zone_id,
+                         int         year,
+                         int         month,
+                         int         day,
+                         int         hour,
+                         int         minute)
+{
+  g_autoptr(GTimeZone) zone = g_time_zone_new_identifier (zone_id);
+  g_autoptr(GDateTime) dt = NULL;
+
+  g_assert_nonnull (zone);
+  dt = g_date_time_new (zone, year, month, day, hour, minute, 0);
+  return g_date_time_to_unix (dt);
+}
+
+/* A new timed event from @start to @end (Unix times), in the zone @zone. */
+CalsyncEvent *
+calsync_test_timed_event (const char *external_id,
+                          const char *title,
+                          gint64      start,
+                          gint64      end,
+                          const char *zone)
+{
+  CalsyncEvent *event = calsync_event_new ();
+
+  calsync_event_set_external_id (event, external_id);
+  calsync_event_set_title (event, title);
+  calsync_event_set_times (event, start, end, zone);
+  return event;
+}
+
+/* A new all-day event from @start_date to @end_date (exclusive; NULL: one day). */
+CalsyncEvent *
+calsync_test_all_day_event (const char *external_id,
+                            const char *title,
+                            const char *start_date,
+                            const char *end_date)
+{
+  CalsyncEvent *event = calsync_event_new ();
+
+  calsync_event_set_external_id (event, external_id);
+  calsync_event_set_title (event, title);
+  calsync_event_set_dates (event, start_date, end_date);
+  return event;
+}
+
+/* Adds the account @email of @provider to @store; returns its id. */
+gint64
+calsync_test_store_add_account (CalsyncStore *store,
+                                const char   *provider,
+                                const char   *email)
+{
+  g_autoptr(CalsyncAccount) account = calsync_account_new ();
+  g_autoptr(GError) error = NULL;
+  gint64 id;
+
+  calsync_account_set_provider (account, provider);
+  calsync_account_set_email (account, email);
+  id = calsync_store_add_account (store, account, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (id, >, 0);
+  return id;
+}
+
+/* Adds the calendar @remote_id of @account_id to @store (no server); returns its id. */
+gint64
+calsync_test_store_add_calendar (CalsyncStore *store,
+                                 gint64        account_id,
+                                 const char   *remote_id,
+                                 const char   *name,
+                                 const char   *color)
+{
+  g_autoptr(CalsyncCalendar) calendar = calsync_calendar_new ();
+  g_autoptr(GError) error = NULL;
+  gint64 id;
+
+  calsync_calendar_set_account_id (calendar, account_id);
+  calsync_calendar_set_remote_id (calendar, remote_id);
+  calsync_calendar_set_name (calendar, name);
+  calsync_calendar_set_color (calendar, color);
+  id = calsync_store_add_calendar (store, calendar, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (id, >, 0);
+  g_assert_cmpint (calsync_calendar_get_id (calendar), ==, id);
+  return id;
 }
 
 /* Accounts and the keyring ---------------------------------------------------- */
@@ -226,16 +494,12 @@ calsync_test_add_google_account (CalsyncFakeGoogle *fake,
                                  gint64             account_id)
 {
   g_autoptr(CalsyncStore) store = NULL;
-  g_autoptr(CalsyncAccount) account = calsync_account_new ();
   g_autoptr(GError) error = NULL;
 
   store = calsync_store_open (NULL, &error);
   g_assert_no_error (error);
 
-  calsync_account_set_provider (account, "google");
-  calsync_account_set_email (account, email);
-  calsync_test_renumber_account (&store, calsync_store_add_account (store, account, &error), account_id);
-  g_assert_no_error (error);
+  calsync_test_renumber_account (&store, calsync_test_store_add_account (store, "google", email), account_id);
   calsync_test_store_tokens (fake, email, account_id);
   return g_steal_pointer (&store);
 }

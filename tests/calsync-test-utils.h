@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* calsync-test-utils.h: helpers shared by the tests — spinning the main context,
- * the test environment, accounts and tokens in the shared keyring and, built with
+ * the test environment, running the real `calsync` binary, events and calendars in
+ * a store, accounts and tokens in the shared keyring and, built with
  * CALSYNC_TEST_UTILS_GUI, the real application window. */
 #pragma once
+
+#include <json-glib/json-glib.h>
 
 #include "calsync-fake-google.h"
 #include "calsync-store.h"
@@ -26,8 +29,51 @@ void          calsync_test_result_cb      (GObject               *object,
                                            gpointer               user_data);
 GAsyncResult *calsync_test_spin           (GAsyncResult         **slot);
 
-/* Environment */
+/* Environment and files */
 char         *calsync_test_setup_env      (const char            *name);
+void          calsync_test_remove_tree    (const char            *path);
+CalsyncStore *calsync_test_open_store     (const char            *data_home);
+
+/* Running the calsync binary */
+GSubprocessLauncher *calsync_test_new_launcher (GSubprocessFlags  flags,
+                                                const char       *data_home);
+GPtrArray    *calsync_test_argv           (const char * const    *args);
+int           calsync_test_run_calsync    (GSubprocessLauncher   *launcher,
+                                           const char * const    *args,
+                                           char                 **out,
+                                           char                 **err);
+char         *calsync_test_read_rest      (GInputStream          *stream);
+JsonNode     *calsync_test_parse_json     (const char            *text);
+int           calsync_test_cli_add_google (GSubprocessLauncher   *launcher,
+                                           const char            *stderr_path,
+                                           char                 **url,
+                                           char                 **rest,
+                                           char                 **err);
+
+/* Events, accounts and calendars in a store */
+gint64        calsync_test_local_time     (const char            *zone_id,
+                                           int                    year,
+                                           int                    month,
+                                           int                    day,
+                                           int                    hour,
+                                           int                    minute);
+CalsyncEvent *calsync_test_timed_event    (const char            *external_id,
+                                           const char            *title,
+                                           gint64                 start,
+                                           gint64                 end,
+                                           const char            *zone);
+CalsyncEvent *calsync_test_all_day_event  (const char            *external_id,
+                                           const char            *title,
+                                           const char            *start_date,
+                                           const char            *end_date);
+gint64        calsync_test_store_add_account (CalsyncStore       *store,
+                                              const char         *provider,
+                                              const char         *email);
+gint64        calsync_test_store_add_calendar (CalsyncStore      *store,
+                                               gint64             account_id,
+                                               const char        *remote_id,
+                                               const char        *name,
+                                               const char        *color);
 
 /* Accounts and the keyring */
 void          calsync_test_follow_url     (const char            *url);

@@ -37,27 +37,12 @@ static GSubprocessLauncher *
 new_launcher (Fixture          *fx,
               GSubprocessFlags  flags)
 {
-  GSubprocessLauncher *launcher = g_subprocess_launcher_new (flags);
+  GSubprocessLauncher *launcher = calsync_test_new_launcher (flags, fx->dir);
 
-  g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", fx->dir, TRUE);
   g_subprocess_launcher_setenv (launcher, "TZ", fx->tz, TRUE);
   g_subprocess_launcher_setenv (launcher, "CALSYNC_NOW", fx->now, TRUE);
   g_subprocess_launcher_unsetenv (launcher, "NO_COLOR");
-  g_subprocess_launcher_unsetenv (launcher, "DISPLAY");
-  g_subprocess_launcher_unsetenv (launcher, "WAYLAND_DISPLAY");
   return launcher;
-}
-
-static GPtrArray *
-make_argv (const char * const *args)
-{
-  GPtrArray *argv = g_ptr_array_new ();
-
-  g_ptr_array_add (argv, (gpointer) CALSYNC_BINARY);
-  for (guint i = 0; args[i] != NULL; i++)
-    g_ptr_array_add (argv, (gpointer) args[i]);
-  g_ptr_array_add (argv, NULL);
-  return argv;
 }
 
 /* Runs calsync while the fake keeps answering on this main context */
@@ -69,20 +54,9 @@ run_calsync (Fixture            *fx,
 {
   g_autoptr(GSubprocessLauncher) launcher = new_launcher (fx, G_SUBPROCESS_FLAGS_STDOUT_PIPE |
                                                                G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_autoptr(GPtrArray) argv = make_argv (args);
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
 
-  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8_async (process, NULL, NULL, calsync_test_result_cb, &result);
-  g_assert_true (g_subprocess_communicate_utf8_finish (process, calsync_test_spin (&result), out, err, &error));
-  g_assert_no_error (error);
-  g_test_message ("TZ=%s CALSYNC_NOW=%s calsync %s → %d\nstdout: %s\nstderr: %s", fx->tz, fx->now, args[0],
-                  g_subprocess_get_if_exited (process) ? g_subprocess_get_exit_status (process) : -1, *out, *err);
-  g_assert_true (g_subprocess_get_if_exited (process));
-  return g_subprocess_get_exit_status (process);
+  g_test_message ("TZ=%s CALSYNC_NOW=%s", fx->tz, fx->now);
+  return calsync_test_run_calsync (launcher, args, out, err);
 }
 
 /* Runs calsync with a pseudo-terminal as stdout; returns what it printed */
@@ -92,7 +66,7 @@ run_on_terminal (Fixture            *fx,
                  gboolean            no_color)
 {
   g_autoptr(GSubprocessLauncher) launcher = new_launcher (fx, G_SUBPROCESS_FLAGS_NONE);
-  g_autoptr(GPtrArray) argv = make_argv (args);
+  g_autoptr(GPtrArray) argv = calsync_test_argv (args);
   g_autoptr(GSubprocess) process = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GString) text = g_string_new (NULL);
@@ -122,18 +96,6 @@ run_on_terminal (Fixture            *fx,
 }
 
 static JsonNode *
-parse_json (const char *text)
-{
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (json_parser_load_from_data (parser, text, -1, &error));
-  g_assert_no_error (error);
-  return json_node_copy (json_parser_get_root (parser));
-}
-
-/* --agenda --json with @from and @to; asserts exit 0 and one array */
-static JsonNode *
 agenda_json (Fixture    *fx,
              const char *from,
              const char *to)
@@ -147,7 +109,7 @@ agenda_json (Fixture    *fx,
 
   g_assert_cmpint (run_calsync (fx, args, &out, &err), ==, 0);
   g_assert_cmpstr (err, ==, "");
-  root = parse_json (out);
+  root = calsync_test_parse_json (out);
   g_assert_true (JSON_NODE_HOLDS_ARRAY (root));
   return root;
 }
@@ -231,36 +193,15 @@ fixture_set_up (Fixture       *fx,
                 gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *db_path = NULL;
 
   fx->dir = g_dir_make_tmp ("calsync-cli-agenda-XXXXXX", &error);
   g_assert_no_error (error);
-  db_path = g_build_filename (fx->dir, "calsync", "calsync.db", NULL);
-  fx->store = calsync_store_open (db_path, &error);
-  g_assert_no_error (error);
-  calsync_test_reserve_account_ids (db_path);
+  fx->store = calsync_test_open_store (fx->dir);
+  calsync_test_reserve_account_ids (calsync_store_get_path (fx->store));
   fx->stderr_path = g_build_filename (g_get_tmp_dir (), "calsync-cli-agenda-stderr-XXXXXX", NULL);
   g_close (g_mkstemp (fx->stderr_path), NULL);
   fx->tz = "Europe/Berlin";
   fx->now = "2026-11-25T12:00:00+01:00";
-}
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_remove (child);
-    }
-  g_rmdir (path);
 }
 
 static void
@@ -271,7 +212,7 @@ fixture_tear_down (Fixture       *fx,
   g_clear_object (&fx->fake);
   while (g_main_context_iteration (NULL, FALSE))
     ;
-  remove_tree (fx->dir);
+  calsync_test_remove_tree (fx->dir);
   g_remove (fx->stderr_path);
   g_clear_pointer (&fx->dir, g_free);
   g_clear_pointer (&fx->stderr_path, g_free);
@@ -279,52 +220,15 @@ fixture_tear_down (Fixture       *fx,
 
 /* Google: signing in through the fake, as test-cli-google does ---------------- */
 
-static char *
-read_rest (GInputStream *stream)
-{
-  g_autoptr(GOutputStream) memory = g_memory_output_stream_new_resizable ();
-  g_autoptr(GError) error = NULL;
-
-  g_output_stream_splice (memory, stream, G_OUTPUT_STREAM_SPLICE_NONE, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_cmpint (g_output_stream_write (memory, "", 1, NULL, NULL), ==, 1);
-  g_output_stream_close (memory, NULL, NULL);
-  return g_memory_output_stream_steal_data (G_MEMORY_OUTPUT_STREAM (memory));
-}
-
 static void
 add_account (Fixture *fx)
 {
-  const char *args[] = { "--add-account=google", "--no-browser", NULL };
   g_autoptr(GSubprocessLauncher) launcher = new_launcher (fx, G_SUBPROCESS_FLAGS_STDOUT_PIPE);
-  g_autoptr(GPtrArray) argv = make_argv (args);
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GDataInputStream) lines = NULL;
-  g_autoptr(GAsyncResult) line_result = NULL;
-  g_autoptr(GAsyncResult) wait_result = NULL;
-  g_autoptr(GError) error = NULL;
   g_autofree char *url = NULL;
   g_autofree char *rest = NULL;
   g_autofree char *err = NULL;
 
-  g_subprocess_launcher_set_stderr_file_path (launcher, fx->stderr_path);
-  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
-  g_assert_no_error (error);
-
-  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (process));
-  g_data_input_stream_read_line_async (lines, G_PRIORITY_DEFAULT, NULL, calsync_test_result_cb, &line_result);
-  url = g_data_input_stream_read_line_finish_utf8 (lines, calsync_test_spin (&line_result), NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (url);
-  calsync_test_follow_url (url);
-
-  g_subprocess_wait_async (process, NULL, calsync_test_result_cb, &wait_result);
-  g_assert_true (g_subprocess_wait_finish (process, calsync_test_spin (&wait_result), &error));
-  g_assert_no_error (error);
-
-  rest = read_rest (G_INPUT_STREAM (lines));
-  g_assert_true (g_file_get_contents (fx->stderr_path, &err, NULL, NULL));
-  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
+  g_assert_cmpint (calsync_test_cli_add_google (launcher, fx->stderr_path, &url, &rest, &err), ==, 0);
   g_assert_nonnull (strstr (err, "Connected " ALEX " with 2 calendars."));
 }
 
@@ -776,7 +680,7 @@ assert_agenda_titles (Fixture            *fx,
   g_autoptr(JsonNode) root = NULL;
 
   g_assert_cmpint (run_calsync (fx, args, &out, &err), ==, 0);
-  root = parse_json (out);
+  root = calsync_test_parse_json (out);
   assert_titles (root, titles);
 }
 
@@ -1016,7 +920,7 @@ test_next (Fixture       *fx,
   fx->now = "2026-12-10T10:05:00+01:00";
   fx->tz = "America/Los_Angeles";
   g_assert_cmpint (run_calsync (fx, json_args, &out, &err), ==, 0);
-  root = parse_json (out);
+  root = calsync_test_parse_json (out);
   g_assert_true (JSON_NODE_HOLDS_OBJECT (root));
   next = json_node_get_object (root);
   assert_key_set (next);

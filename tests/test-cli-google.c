@@ -22,30 +22,6 @@ typedef struct
   GString *all_output; /* everything the binary printed, for the token check */
 } Fixture;
 
-static GSubprocessLauncher *
-new_launcher (Fixture          *fx,
-              GSubprocessFlags  flags)
-{
-  GSubprocessLauncher *launcher = g_subprocess_launcher_new (flags);
-
-  g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", fx->dir, TRUE);
-  g_subprocess_launcher_unsetenv (launcher, "DISPLAY");
-  g_subprocess_launcher_unsetenv (launcher, "WAYLAND_DISPLAY");
-  return launcher;
-}
-
-static GPtrArray *
-make_argv (const char * const *args)
-{
-  GPtrArray *argv = g_ptr_array_new ();
-
-  g_ptr_array_add (argv, (gpointer) CALSYNC_BINARY);
-  for (guint i = 0; args[i] != NULL; i++)
-    g_ptr_array_add (argv, (gpointer) args[i]);
-  g_ptr_array_add (argv, NULL);
-  return argv;
-}
-
 /* Runs calsync while the fake keeps answering on this main context */
 static int
 run_calsync (Fixture            *fx,
@@ -53,95 +29,36 @@ run_calsync (Fixture            *fx,
              char              **out,
              char              **err)
 {
-  g_autoptr(GSubprocessLauncher) launcher = new_launcher (fx, G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                                                               G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_autoptr(GPtrArray) argv = make_argv (args);
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocessLauncher) launcher =
+    calsync_test_new_launcher (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, fx->dir);
+  int status = calsync_test_run_calsync (launcher, args, out, err);
 
-  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8_async (process, NULL, NULL, calsync_test_result_cb, &result);
-  g_assert_true (g_subprocess_communicate_utf8_finish (process, calsync_test_spin (&result), out, err, &error));
-  g_assert_no_error (error);
   g_string_append_printf (fx->all_output, "%s\n%s\n", *out, *err);
-  g_test_message ("calsync %s → %d\nstdout: %s\nstderr: %s", args[0],
-                  g_subprocess_get_if_exited (process) ? g_subprocess_get_exit_status (process) : -1, *out, *err);
-  g_assert_true (g_subprocess_get_if_exited (process));
-  return g_subprocess_get_exit_status (process);
+  return status;
 }
 
 /* Adding an account, the way a person with a browser would ----------------- */
 
-static char *
-read_rest (GInputStream *stream)
-{
-  g_autoptr(GOutputStream) memory = g_memory_output_stream_new_resizable ();
-  g_autoptr(GError) error = NULL;
-
-  g_output_stream_splice (memory, stream, G_OUTPUT_STREAM_SPLICE_NONE, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_cmpint (g_output_stream_write (memory, "", 1, NULL, NULL), ==, 1);
-  g_output_stream_close (memory, NULL, NULL);
-  return g_memory_output_stream_steal_data (G_MEMORY_OUTPUT_STREAM (memory));
-}
-
 static void
 add_account (Fixture *fx)
 {
-  const char *args[] = { "--add-account=google", "--no-browser", NULL };
-  g_autoptr(GSubprocessLauncher) launcher = new_launcher (fx, G_SUBPROCESS_FLAGS_STDOUT_PIPE);
-  g_autoptr(GPtrArray) argv = make_argv (args);
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GDataInputStream) lines = NULL;
-  g_autoptr(GAsyncResult) line_result = NULL;
-  g_autoptr(GAsyncResult) wait_result = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocessLauncher) launcher = calsync_test_new_launcher (G_SUBPROCESS_FLAGS_STDOUT_PIPE, fx->dir);
   g_autofree char *url = NULL;
   g_autofree char *rest = NULL;
   g_autofree char *err = NULL;
+  int status = calsync_test_cli_add_google (launcher, fx->stderr_path, &url, &rest, &err);
 
-  g_subprocess_launcher_set_stderr_file_path (launcher, fx->stderr_path);
-  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
-  g_assert_no_error (error);
-
-  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (process));
-  g_data_input_stream_read_line_async (lines, G_PRIORITY_DEFAULT, NULL, calsync_test_result_cb, &line_result);
-  url = g_data_input_stream_read_line_finish_utf8 (lines, calsync_test_spin (&line_result), NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (url);
+  g_string_append_printf (fx->all_output, "%s\n%s\n%s\n", url, rest, err);
   g_assert_true (g_str_has_prefix (url, calsync_fake_google_get_auth_url (fx->fake)));
   g_assert_nonnull (strstr (url, "code_challenge="));
   g_assert_nonnull (strstr (url, "redirect_uri=http%3A%2F%2F127.0.0.1%3A"));
 
-  calsync_test_follow_url (url);
-
-  g_subprocess_wait_async (process, NULL, calsync_test_result_cb, &wait_result);
-  g_assert_true (g_subprocess_wait_finish (process, calsync_test_spin (&wait_result), &error));
-  g_assert_no_error (error);
-
-  rest = read_rest (G_INPUT_STREAM (lines));
-  g_assert_true (g_file_get_contents (fx->stderr_path, &err, NULL, NULL));
-  g_string_append_printf (fx->all_output, "%s\n%s\n%s\n", url, rest, err);
-
-  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
+  g_assert_cmpint (status, ==, 0);
   g_assert_cmpstr (rest, ==, "");   /* the URL was the only line on stdout */
   g_assert_nonnull (strstr (err, "Connected " ALEX " with 2 calendars."));
 }
 
 /* JSON helpers ------------------------------------------------------------ */
-
-static JsonNode *
-parse_json (const char *text)
-{
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (json_parser_load_from_data (parser, text, -1, &error));
-  g_assert_no_error (error);
-  return json_node_copy (json_parser_get_root (parser));
-}
 
 static JsonObject *
 find_google_account (JsonArray *accounts)
@@ -165,7 +82,7 @@ list_accounts (Fixture *fx)
   g_autofree char *err = NULL;
 
   g_assert_cmpint (run_calsync (fx, args, &out, &err), ==, 0);
-  return parse_json (out);
+  return calsync_test_parse_json (out);
 }
 
 static gint64
@@ -178,7 +95,7 @@ google_account_id (Fixture *fx)
   JsonObject *account;
 
   g_assert_cmpint (run_calsync (fx, args, &out, &err), ==, 0);
-  root = parse_json (out);
+  root = calsync_test_parse_json (out);
   account = find_google_account (json_node_get_array (root));
   g_assert_nonnull (account);
   return g_ascii_strtoll (json_object_get_string_member (account, "id"), NULL, 10);
@@ -213,15 +130,12 @@ fixture_set_up (Fixture       *fx,
 {
   g_autoptr(CalsyncStore) store = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *db_path = NULL;
 
   fx->dir = g_dir_make_tmp ("calsync-cli-XXXXXX", &error);
   g_assert_no_error (error);
-  db_path = g_build_filename (fx->dir, "calsync", "calsync.db", NULL);
-  store = calsync_store_open (db_path, &error);
-  g_assert_no_error (error);
+  store = calsync_test_open_store (fx->dir);
+  calsync_test_reserve_account_ids (calsync_store_get_path (store));
   g_clear_object (&store);
-  calsync_test_reserve_account_ids (db_path);
   fx->stderr_path = g_build_filename (g_get_tmp_dir (), "calsync-cli-stderr-XXXXXX", NULL);
   g_close (g_mkstemp (fx->stderr_path), NULL);
   fx->all_output = g_string_new (NULL);
@@ -231,31 +145,13 @@ fixture_set_up (Fixture       *fx,
 }
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_remove (child);
-    }
-  g_rmdir (path);
-}
-
-static void
 fixture_tear_down (Fixture       *fx,
                    gconstpointer  data)
 {
   g_clear_object (&fx->fake);
   while (g_main_context_iteration (NULL, FALSE))
     ;
-  remove_tree (fx->dir);
+  calsync_test_remove_tree (fx->dir);
   g_remove (fx->stderr_path);
   g_clear_pointer (&fx->dir, g_free);
   g_clear_pointer (&fx->stderr_path, g_free);
@@ -275,7 +171,7 @@ check_list (Fixture *fx)
   JsonArray *calendars;
 
   g_assert_cmpint (run_calsync (fx, args, &out, &err), ==, 0);
-  root = parse_json (out);
+  root = calsync_test_parse_json (out);
   g_assert_true (JSON_NODE_HOLDS_ARRAY (root));
   account = find_google_account (json_node_get_array (root));
   g_assert_nonnull (account);
@@ -307,7 +203,7 @@ check_sync_json (Fixture *fx)
 
   g_assert_cmpint (run_calsync (fx, args, &out, &err), ==, 0);
   /* Exactly one object: the whole of stdout parses as one JSON value */
-  root = parse_json (out);
+  root = calsync_test_parse_json (out);
   g_assert_true (JSON_NODE_HOLDS_OBJECT (root));
   object = json_node_get_object (root);
   g_assert_true (json_object_get_boolean_member (object, "success"));
@@ -479,7 +375,7 @@ test_exit_statuses (Fixture       *fx,
 
   /* Nothing connected */
   g_assert_cmpint (run_calsync (fx, sync, &out, &err), ==, 1);
-  root = parse_json (out);
+  root = calsync_test_parse_json (out);
   g_assert_false (json_object_get_boolean_member (json_node_get_object (root), "success"));
   g_assert_cmpstr (json_object_get_string_member (json_node_get_object (root), "message"), ==,
                    "No calendars connected");
@@ -508,7 +404,7 @@ test_exit_statuses (Fixture       *fx,
   add_account (fx);
   calsync_fake_google_set_fault (fx->fake, TEAM, CALSYNC_FAKE_FAULT_MALFORMED);
   g_assert_cmpint (run_calsync (fx, sync, &out, &err), ==, 1);
-  failed = parse_json (out);
+  failed = calsync_test_parse_json (out);
   results = json_object_get_array_member (json_node_get_object (failed), "results");
   g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (results, 0), "status"), ==,
                    "success");

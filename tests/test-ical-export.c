@@ -19,51 +19,6 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (icalcomponent, icalcomponent_free)
 
 /* Events ------------------------------------------------------------------- */
 
-static gint64
-local_time (const char *zone_id,
-            int         year,
-            int         month,
-            int         day,
-            int         hour,
-            int         minute)
-{
-  g_autoptr(GTimeZone) zone = g_time_zone_new_identifier (zone_id);
-  g_autoptr(GDateTime) dt = NULL;
-
-  g_assert_nonnull (zone);
-  dt = g_date_time_new (zone, year, month, day, hour, minute, 0);
-  return g_date_time_to_unix (dt);
-}
-
-static CalsyncEvent *
-timed_event (const char *external_id,
-             const char *title,
-             gint64      start,
-             gint64      end,
-             const char *zone)
-{
-  CalsyncEvent *event = calsync_event_new ();
-
-  calsync_event_set_external_id (event, external_id);
-  calsync_event_set_title (event, title);
-  calsync_event_set_times (event, start, end, zone);
-  return event;
-}
-
-static CalsyncEvent *
-all_day_event (const char *external_id,
-               const char *title,
-               const char *start_date,
-               const char *end_date)
-{
-  CalsyncEvent *event = calsync_event_new ();
-
-  calsync_event_set_external_id (event, external_id);
-  calsync_event_set_title (event, title);
-  calsync_event_set_dates (event, start_date, end_date);
-  return event;
-}
-
 static void
 make_instance (CalsyncEvent *event,
                const char   *series,
@@ -312,28 +267,28 @@ events_of_every_kind (void)
   GPtrArray *events = event_list ();
   CalsyncEvent *event;
 
-  g_ptr_array_add (events, timed_event ("berlin-1", "Standup", local_time ("Europe/Berlin", 2026, 12, 1, 10, 0),
-                                        local_time ("Europe/Berlin", 2026, 12, 1, 10, 15), "Europe/Berlin"));
-  g_ptr_array_add (events, timed_event ("berlin-2", "Summer party", local_time ("Europe/Berlin", 2027, 7, 2, 18, 0),
-                                        local_time ("Europe/Berlin", 2027, 7, 2, 23, 30), "Europe/Berlin"));
-  g_ptr_array_add (events, timed_event ("ny-1", "Call with New York", local_time ("America/New_York", 2026, 12, 3, 9, 0),
-                                        local_time ("America/New_York", 2026, 12, 3, 10, 0), "America/New_York"));
-  g_ptr_array_add (events, timed_event ("utc-1", "Server maintenance", 1796205600, 1796212800, "UTC"));
-  g_ptr_array_add (events, timed_event ("nozone-1", "No zone", 1796205600, 1796209200, NULL));
-  g_ptr_array_add (events, all_day_event ("trip-1", "Trip", "2026-12-24", "2026-12-28"));
+  g_ptr_array_add (events, calsync_test_timed_event ("berlin-1", "Standup", calsync_test_local_time ("Europe/Berlin", 2026, 12, 1, 10, 0),
+                                                     calsync_test_local_time ("Europe/Berlin", 2026, 12, 1, 10, 15), "Europe/Berlin"));
+  g_ptr_array_add (events, calsync_test_timed_event ("berlin-2", "Summer party", calsync_test_local_time ("Europe/Berlin", 2027, 7, 2, 18, 0),
+                                                     calsync_test_local_time ("Europe/Berlin", 2027, 7, 2, 23, 30), "Europe/Berlin"));
+  g_ptr_array_add (events, calsync_test_timed_event ("ny-1", "Call with New York", calsync_test_local_time ("America/New_York", 2026, 12, 3, 9, 0),
+                                                     calsync_test_local_time ("America/New_York", 2026, 12, 3, 10, 0), "America/New_York"));
+  g_ptr_array_add (events, calsync_test_timed_event ("utc-1", "Server maintenance", 1796205600, 1796212800, "UTC"));
+  g_ptr_array_add (events, calsync_test_timed_event ("nozone-1", "No zone", 1796205600, 1796209200, NULL));
+  g_ptr_array_add (events, calsync_test_all_day_event ("trip-1", "Trip", "2026-12-24", "2026-12-28"));
 
-  event = timed_event ("series1_20261208T090000Z", "Weekly sync", local_time ("Europe/Berlin", 2026, 12, 8, 10, 0),
-                       local_time ("Europe/Berlin", 2026, 12, 8, 11, 0), "Europe/Berlin");
+  event = calsync_test_timed_event ("series1_20261208T090000Z", "Weekly sync", calsync_test_local_time ("Europe/Berlin", 2026, 12, 8, 10, 0),
+                                    calsync_test_local_time ("Europe/Berlin", 2026, 12, 8, 11, 0), "Europe/Berlin");
   make_instance (event, "series1", "2026-12-08T10:00:00+01:00");
   g_ptr_array_add (events, event);
 
   /* Moved: starts a day later than its original start */
-  event = timed_event ("series1_20261215T090000Z", "Weekly sync (moved)", local_time ("Europe/Berlin", 2026, 12, 16, 14, 0),
-                       local_time ("Europe/Berlin", 2026, 12, 16, 15, 0), "Europe/Berlin");
+  event = calsync_test_timed_event ("series1_20261215T090000Z", "Weekly sync (moved)", calsync_test_local_time ("Europe/Berlin", 2026, 12, 16, 14, 0),
+                                    calsync_test_local_time ("Europe/Berlin", 2026, 12, 16, 15, 0), "Europe/Berlin");
   make_instance (event, "series1", "2026-12-15T09:00:00Z");
   g_ptr_array_add (events, event);
 
-  event = all_day_event ("holiday7_20261231", "New Year's Eve", "2026-12-31", NULL);
+  event = calsync_test_all_day_event ("holiday7_20261231", "New Year's Eve", "2026-12-31", NULL);
   make_instance (event, "holiday7", "2026-12-31");
   g_ptr_array_add (events, event);
 
@@ -367,12 +322,12 @@ test_serialize_kinds (void)
   g_assert_true (has_line (lines, "STATUS:CONFIRMED"));
 
   calendar = libical_parse (text);
-  assert_times (calendar, "Standup", local_time ("Europe/Berlin", 2026, 12, 1, 10, 0),
-                local_time ("Europe/Berlin", 2026, 12, 1, 10, 15), "Europe/Berlin");
-  assert_times (calendar, "Summer party", local_time ("Europe/Berlin", 2027, 7, 2, 18, 0),
-                local_time ("Europe/Berlin", 2027, 7, 2, 23, 30), "Europe/Berlin");
-  assert_times (calendar, "Call with New York", local_time ("America/New_York", 2026, 12, 3, 9, 0),
-                local_time ("America/New_York", 2026, 12, 3, 10, 0), "America/New_York");
+  assert_times (calendar, "Standup", calsync_test_local_time ("Europe/Berlin", 2026, 12, 1, 10, 0),
+                calsync_test_local_time ("Europe/Berlin", 2026, 12, 1, 10, 15), "Europe/Berlin");
+  assert_times (calendar, "Summer party", calsync_test_local_time ("Europe/Berlin", 2027, 7, 2, 18, 0),
+                calsync_test_local_time ("Europe/Berlin", 2027, 7, 2, 23, 30), "Europe/Berlin");
+  assert_times (calendar, "Call with New York", calsync_test_local_time ("America/New_York", 2026, 12, 3, 9, 0),
+                calsync_test_local_time ("America/New_York", 2026, 12, 3, 10, 0), "America/New_York");
   assert_times (calendar, "Server maintenance", 1796205600, 1796212800, NULL);
   assert_times (calendar, "No zone", 1796205600, 1796209200, NULL);
 
@@ -433,15 +388,15 @@ test_serialize_zones (void)
   gint64 first_0230 = 1792888200;
   gint64 second_0230 = 1792891800;
 
-  g_ptr_array_add (events, timed_event ("a", "Lord Howe", local_time ("Australia/Lord_Howe", 2027, 1, 5, 9, 0),
-                                        local_time ("Australia/Lord_Howe", 2027, 1, 5, 10, 0), "Australia/Lord_Howe"));
-  g_ptr_array_add (events, timed_event ("b", "Unknown zone", 1796205600, 1796209200, "Mars/Olympus_Mons"));
-  g_ptr_array_add (events, timed_event ("c", "Repeated hour, first", first_0230, second_0230 + 3600, "Europe/Berlin"));
-  g_ptr_array_add (events, timed_event ("d", "Repeated hour, second", second_0230, second_0230 + 1800, "Europe/Berlin"));
-  g_ptr_array_add (events, timed_event ("e", "Over the DST change", local_time ("Europe/Berlin", 2027, 3, 28, 1, 0),
-                                        local_time ("Europe/Berlin", 2027, 3, 28, 4, 0), "Europe/Berlin"));
-  g_ptr_array_add (events, timed_event ("f", "Only UTC", 1796205600, 1796209200, "Etc/UTC"));
-  g_ptr_array_add (events, timed_event ("g", "Instant", 1796205600, 1796205600, "Europe/Berlin"));
+  g_ptr_array_add (events, calsync_test_timed_event ("a", "Lord Howe", calsync_test_local_time ("Australia/Lord_Howe", 2027, 1, 5, 9, 0),
+                                                     calsync_test_local_time ("Australia/Lord_Howe", 2027, 1, 5, 10, 0), "Australia/Lord_Howe"));
+  g_ptr_array_add (events, calsync_test_timed_event ("b", "Unknown zone", 1796205600, 1796209200, "Mars/Olympus_Mons"));
+  g_ptr_array_add (events, calsync_test_timed_event ("c", "Repeated hour, first", first_0230, second_0230 + 3600, "Europe/Berlin"));
+  g_ptr_array_add (events, calsync_test_timed_event ("d", "Repeated hour, second", second_0230, second_0230 + 1800, "Europe/Berlin"));
+  g_ptr_array_add (events, calsync_test_timed_event ("e", "Over the DST change", calsync_test_local_time ("Europe/Berlin", 2027, 3, 28, 1, 0),
+                                                     calsync_test_local_time ("Europe/Berlin", 2027, 3, 28, 4, 0), "Europe/Berlin"));
+  g_ptr_array_add (events, calsync_test_timed_event ("f", "Only UTC", 1796205600, 1796209200, "Etc/UTC"));
+  g_ptr_array_add (events, calsync_test_timed_event ("g", "Instant", 1796205600, 1796205600, "Europe/Berlin"));
 
   text = serialize (events);
   lines = unfold (text);
@@ -451,10 +406,10 @@ test_serialize_zones (void)
   calendar = libical_parse (text);
   assert_times (calendar, "Unknown zone", 1796205600, 1796209200, NULL);
   assert_times (calendar, "Only UTC", 1796205600, 1796209200, NULL);
-  assert_times (calendar, "Lord Howe", local_time ("Australia/Lord_Howe", 2027, 1, 5, 9, 0),
-                local_time ("Australia/Lord_Howe", 2027, 1, 5, 10, 0), "Australia/Lord_Howe");
-  assert_times (calendar, "Over the DST change", local_time ("Europe/Berlin", 2027, 3, 28, 1, 0),
-                local_time ("Europe/Berlin", 2027, 3, 28, 4, 0), "Europe/Berlin");
+  assert_times (calendar, "Lord Howe", calsync_test_local_time ("Australia/Lord_Howe", 2027, 1, 5, 9, 0),
+                calsync_test_local_time ("Australia/Lord_Howe", 2027, 1, 5, 10, 0), "Australia/Lord_Howe");
+  assert_times (calendar, "Over the DST change", calsync_test_local_time ("Europe/Berlin", 2027, 3, 28, 1, 0),
+                calsync_test_local_time ("Europe/Berlin", 2027, 3, 28, 4, 0), "Europe/Berlin");
 
   /* An ambiguous wall time is written in UTC, so no reader can pick the wrong one */
   assert_times (calendar, "Repeated hour, first", first_0230, second_0230 + 3600, NULL);
@@ -493,8 +448,8 @@ static void
 test_serialize_escaping (void)
 {
   g_autoptr(GPtrArray) events = event_list ();
-  CalsyncEvent *event = timed_event ("odd,uid;with\\chars", "Lunch; with Ann, Bob\\Carol",
-                                     1796205600, 1796209200, "Europe/Berlin");
+  CalsyncEvent *event = calsync_test_timed_event ("odd,uid;with\\chars", "Lunch; with Ann, Bob\\Carol",
+                                                  1796205600, 1796209200, "Europe/Berlin");
   g_autofree char *text = NULL;
   g_auto(GStrv) lines = NULL;
   g_autoptr(icalcomponent) calendar = NULL;
@@ -532,7 +487,7 @@ assert_text_survives (const char *text)
   g_autoptr(GPtrArray) events = event_list ();
   g_autofree char *serialized = NULL;
   g_autoptr(icalcomponent) calendar = NULL;
-  CalsyncEvent *event = timed_event (text, text, 1796205600, 1796209200, "UTC");
+  CalsyncEvent *event = calsync_test_timed_event (text, text, 1796205600, 1796209200, "UTC");
 
   calsync_event_set_description (event, text);
   calsync_event_set_location (event, text);
@@ -587,7 +542,7 @@ static void
 test_serialize_attendees (void)
 {
   g_autoptr(GPtrArray) events = event_list ();
-  CalsyncEvent *event = timed_event ("meet-1", "Planning", 1796205600, 1796209200, "Europe/Berlin");
+  CalsyncEvent *event = calsync_test_timed_event ("meet-1", "Planning", 1796205600, 1796209200, "Europe/Berlin");
   g_autofree char *text = NULL;
   g_auto(GStrv) lines = NULL;
   g_autoptr(icalcomponent) calendar = NULL;
@@ -657,7 +612,7 @@ test_serialize_sparse (void)
 
   /* Nothing but defaults: still a valid VEVENT with a UID */
   g_ptr_array_add (events, calsync_event_new ());
-  g_ptr_array_add (events, all_day_event ("", "One day", "2026-12-01", NULL));
+  g_ptr_array_add (events, calsync_test_all_day_event ("", "One day", "2026-12-01", NULL));
 
   text = serialize (events);
   lines = unfold (text);
@@ -727,17 +682,6 @@ typedef struct
   char *out;            /* a file name in dir */
 } Fixture;
 
-static CalsyncStore *
-open_store (const char *dir)
-{
-  g_autofree char *path = g_build_filename (dir, "calsync", "calsync.db", NULL);
-  g_autoptr(GError) error = NULL;
-  CalsyncStore *store = calsync_store_open (path, &error);
-
-  g_assert_no_error (error);
-  return store;
-}
-
 static void
 add_local (CalsyncStore *store,
            CalsyncEvent *event)
@@ -754,28 +698,28 @@ seed_personal (CalsyncStore *store)
 {
   CalsyncEvent *event;
 
-  add_local (store, timed_event ("dentist", "Dentist", local_time ("Europe/Berlin", 2026, 12, 2, 9, 0),
-                                 local_time ("Europe/Berlin", 2026, 12, 2, 9, 30), "Europe/Berlin"));
-  add_local (store, all_day_event ("xmas", "Christmas", "2026-12-24", "2026-12-26"));
-  add_local (store, timed_event ("deadline", "Report due", local_time ("Europe/Berlin", 2026, 12, 5, 0, 0),
-                                 local_time ("Europe/Berlin", 2026, 12, 5, 0, 0), "Europe/Berlin"));
-  add_local (store, timed_event ("late", "Late call", local_time ("Europe/Berlin", 2026, 12, 4, 23, 30),
-                                 local_time ("Europe/Berlin", 2026, 12, 5, 0, 30), "Europe/Berlin"));
-  add_local (store, timed_event ("newyear", "New Year call", 1798815600, 1798819200, "UTC"));
+  add_local (store, calsync_test_timed_event ("dentist", "Dentist", calsync_test_local_time ("Europe/Berlin", 2026, 12, 2, 9, 0),
+                                              calsync_test_local_time ("Europe/Berlin", 2026, 12, 2, 9, 30), "Europe/Berlin"));
+  add_local (store, calsync_test_all_day_event ("xmas", "Christmas", "2026-12-24", "2026-12-26"));
+  add_local (store, calsync_test_timed_event ("deadline", "Report due", calsync_test_local_time ("Europe/Berlin", 2026, 12, 5, 0, 0),
+                                              calsync_test_local_time ("Europe/Berlin", 2026, 12, 5, 0, 0), "Europe/Berlin"));
+  add_local (store, calsync_test_timed_event ("late", "Late call", calsync_test_local_time ("Europe/Berlin", 2026, 12, 4, 23, 30),
+                                              calsync_test_local_time ("Europe/Berlin", 2026, 12, 5, 0, 30), "Europe/Berlin"));
+  add_local (store, calsync_test_timed_event ("newyear", "New Year call", 1798815600, 1798819200, "UTC"));
 
-  event = timed_event ("cancelled", "Cancelled dinner", local_time ("Europe/Berlin", 2026, 12, 3, 19, 0),
-                       local_time ("Europe/Berlin", 2026, 12, 3, 21, 0), "Europe/Berlin");
+  event = calsync_test_timed_event ("cancelled", "Cancelled dinner", calsync_test_local_time ("Europe/Berlin", 2026, 12, 3, 19, 0),
+                                    calsync_test_local_time ("Europe/Berlin", 2026, 12, 3, 21, 0), "Europe/Berlin");
   calsync_event_set_status (event, CALSYNC_EVENT_STATUS_CANCELLED);
   add_local (store, event);
 
   /* A series with one instance left */
-  event = timed_event ("solo_20261207T170000Z", "Choir", local_time ("Europe/Berlin", 2026, 12, 7, 18, 0),
-                       local_time ("Europe/Berlin", 2026, 12, 7, 20, 0), "Europe/Berlin");
+  event = calsync_test_timed_event ("solo_20261207T170000Z", "Choir", calsync_test_local_time ("Europe/Berlin", 2026, 12, 7, 18, 0),
+                                    calsync_test_local_time ("Europe/Berlin", 2026, 12, 7, 20, 0), "Europe/Berlin");
   make_instance (event, "solo", "2026-12-07T18:00:00+01:00");
   add_local (store, event);
 
-  event = timed_event ("notes", "Notes, plans; ideas", local_time ("Europe/Berlin", 2026, 12, 10, 12, 0),
-                       local_time ("Europe/Berlin", 2026, 12, 10, 13, 0), "Europe/Berlin");
+  event = calsync_test_timed_event ("notes", "Notes, plans; ideas", calsync_test_local_time ("Europe/Berlin", 2026, 12, 10, 12, 0),
+                                    calsync_test_local_time ("Europe/Berlin", 2026, 12, 10, 13, 0), "Europe/Berlin");
   calsync_event_set_description (event, long_text);
   calsync_event_set_location (event, "Café, Berlin");
   add_local (store, event);
@@ -784,23 +728,9 @@ seed_personal (CalsyncStore *store)
 static gint64
 add_google_calendar (CalsyncStore *store)
 {
-  g_autoptr(CalsyncAccount) account = calsync_account_new ();
-  g_autoptr(CalsyncCalendar) calendar = calsync_calendar_new ();
-  g_autoptr(GError) error = NULL;
-  gint64 account_id, id;
+  gint64 account_id = calsync_test_store_add_account (store, "google", "alex@example.com");
 
-  calsync_account_set_provider (account, "google");
-  calsync_account_set_email (account, "alex@example.com");
-  account_id = calsync_store_add_account (store, account, &error);
-  g_assert_no_error (error);
-
-  calsync_calendar_set_account_id (calendar, account_id);
-  calsync_calendar_set_remote_id (calendar, "team@group.calendar.google.com");
-  calsync_calendar_set_name (calendar, "Team");
-  calsync_calendar_set_color (calendar, "#33d17a");
-  id = calsync_store_add_calendar (store, calendar, &error);
-  g_assert_no_error (error);
-  return id;
+  return calsync_test_store_add_calendar (store, account_id, "team@group.calendar.google.com", "Team", "#33d17a");
 }
 
 /* A weekly series as Google sends it (singleEvents): instances only */
@@ -821,8 +751,8 @@ seed_team (CalsyncStore *store,
       int day = 1 + 7 * week;
       g_autofree char *id = g_strdup_printf ("wk7_202612%02dT090000Z", day);
       g_autofree char *original = g_strdup_printf ("2026-12-%02dT10:00:00+01:00", day);
-      CalsyncEvent *event = timed_event (id, "Team sync", local_time ("Europe/Berlin", 2026, 12, day, 10, 0),
-                                         local_time ("Europe/Berlin", 2026, 12, day, 10, 30), "Europe/Berlin");
+      CalsyncEvent *event = calsync_test_timed_event (id, "Team sync", calsync_test_local_time ("Europe/Berlin", 2026, 12, day, 10, 0),
+                                                      calsync_test_local_time ("Europe/Berlin", 2026, 12, day, 10, 30), "Europe/Berlin");
 
       make_instance (event, "wk7", original);
       calsync_event_set_attendees_json (event, attendees);
@@ -832,8 +762,8 @@ seed_team (CalsyncStore *store,
     }
 
   /* The third week moved to the next day, 14:00 */
-  calsync_event_set_times (g_ptr_array_index (events, 2), local_time ("Europe/Berlin", 2026, 12, 16, 14, 0),
-                           local_time ("Europe/Berlin", 2026, 12, 16, 14, 30), "Europe/Berlin");
+  calsync_event_set_times (g_ptr_array_index (events, 2), calsync_test_local_time ("Europe/Berlin", 2026, 12, 16, 14, 0),
+                           calsync_test_local_time ("Europe/Berlin", 2026, 12, 16, 14, 30), "Europe/Berlin");
 
   g_assert_true (calsync_store_apply_remote_events (store, calendar_id, events, NULL, NULL, &error));
   g_assert_no_error (error);
@@ -844,7 +774,7 @@ fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
   f->dir = calsync_test_setup_env ("ical-export");
-  f->store = open_store (f->dir);
+  f->store = calsync_test_open_store (f->dir);
   f->out = g_build_filename (f->dir, "out.ics", NULL);
   seed_personal (f->store);
   f->team_id = add_google_calendar (f->store);
@@ -852,30 +782,11 @@ fixture_set_up (Fixture       *f,
 }
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr(GFile) file = g_file_new_for_path (path);
-  g_autoptr(GFileEnumerator) children =
-    g_file_enumerate_children (file, G_FILE_ATTRIBUTE_STANDARD_NAME, G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, NULL);
-  GFileInfo *info;
-
-  while (children != NULL && (info = g_file_enumerator_next_file (children, NULL, NULL)) != NULL)
-    {
-      g_autoptr(GFileInfo) owned = info;
-      g_autofree char *child = g_build_filename (path, g_file_info_get_name (info), NULL);
-
-      remove_tree (child);
-    }
-
-  g_file_delete (file, NULL, NULL);
-}
-
-static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
   g_clear_object (&f->store);
-  remove_tree (f->dir);
+  calsync_test_remove_tree (f->dir);
   g_clear_pointer (&f->dir, g_free);
   g_clear_pointer (&f->out, g_free);
 }
@@ -888,28 +799,9 @@ run_calsync (const char * const *args,
              char              **err)
 {
   g_autoptr(GSubprocessLauncher) launcher =
-    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *ignored_out = NULL;
-  g_autofree char *ignored_err = NULL;
+    calsync_test_new_launcher (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, data_home);
 
-  g_subprocess_launcher_unsetenv (launcher, "DISPLAY");
-  g_subprocess_launcher_unsetenv (launcher, "WAYLAND_DISPLAY");
-  g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", data_home, TRUE);
-  g_ptr_array_add (argv, (char *) CALSYNC_BINARY);
-  for (guint i = 0; args[i] != NULL; i++)
-    g_ptr_array_add (argv, (char *) args[i]);
-  g_ptr_array_add (argv, NULL);
-
-  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_communicate_utf8 (process, NULL, NULL, out ? out : &ignored_out,
-                                                err ? err : &ignored_err, &error));
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_if_exited (process));
-  return g_subprocess_get_exit_status (process);
+  return calsync_test_run_calsync (launcher, args, out, err);
 }
 
 static int
@@ -1208,7 +1100,7 @@ round_trip_calendar (Fixture    *f,
   assert_matches_store (f, calendar_id, first_events);
   assert_same_events (first_events, second_events);
 
-  remove_tree (empty_home);
+  calsync_test_remove_tree (empty_home);
 }
 
 static void

@@ -209,49 +209,6 @@ stop_radicale (Fixture *f)
 
 /* Events to export ------------------------------------------------------------ */
 
-static gint64
-local_time (const char *zone_id,
-            int         year,
-            int         month,
-            int         day,
-            int         hour,
-            int         minute)
-{
-  g_autoptr(GTimeZone) zone = g_time_zone_new_identifier (zone_id);
-  g_autoptr(GDateTime) dt = g_date_time_new (zone, year, month, day, hour, minute, 0);
-
-  return g_date_time_to_unix (dt);
-}
-
-static CalsyncEvent *
-timed_event (const char *external_id,
-             const char *title,
-             gint64      start,
-             gint64      end,
-             const char *zone)
-{
-  CalsyncEvent *event = calsync_event_new ();
-
-  calsync_event_set_external_id (event, external_id);
-  calsync_event_set_title (event, title);
-  calsync_event_set_times (event, start, end, zone);
-  return event;
-}
-
-static CalsyncEvent *
-all_day_event (const char *external_id,
-               const char *title,
-               const char *start_date,
-               const char *end_date)
-{
-  CalsyncEvent *event = calsync_event_new ();
-
-  calsync_event_set_external_id (event, external_id);
-  calsync_event_set_title (event, title);
-  calsync_event_set_dates (event, start_date, end_date);
-  return event;
-}
-
 static CalsyncEvent *
 instance (CalsyncEvent *event,
           const char   *series,
@@ -268,17 +225,17 @@ events_of_every_kind (void)
   GPtrArray *events = g_ptr_array_new_with_free_func (g_object_unref);
   CalsyncEvent *event;
 
-  g_ptr_array_add (events, timed_event ("berlin", "Standup", local_time ("Europe/Berlin", 2026, 12, 1, 10, 0),
-                                        local_time ("Europe/Berlin", 2026, 12, 1, 10, 15), "Europe/Berlin"));
-  g_ptr_array_add (events, timed_event ("lord-howe", "Half-hour DST", local_time ("Australia/Lord_Howe", 2027, 4, 4, 1, 0),
-                                        local_time ("Australia/Lord_Howe", 2027, 4, 4, 3, 0), "Australia/Lord_Howe"));
-  g_ptr_array_add (events, timed_event ("utc", "Maintenance", 1796205600, 1796212800, "UTC"));
-  g_ptr_array_add (events, timed_event ("repeated-hour", "At 02:30 twice", 1792891800, 1792895400, "Europe/Berlin"));
-  g_ptr_array_add (events, all_day_event ("trip", "Trip", "2026-12-24", "2026-12-28"));
+  g_ptr_array_add (events, calsync_test_timed_event ("berlin", "Standup", calsync_test_local_time ("Europe/Berlin", 2026, 12, 1, 10, 0),
+                                                     calsync_test_local_time ("Europe/Berlin", 2026, 12, 1, 10, 15), "Europe/Berlin"));
+  g_ptr_array_add (events, calsync_test_timed_event ("lord-howe", "Half-hour DST", calsync_test_local_time ("Australia/Lord_Howe", 2027, 4, 4, 1, 0),
+                                                     calsync_test_local_time ("Australia/Lord_Howe", 2027, 4, 4, 3, 0), "Australia/Lord_Howe"));
+  g_ptr_array_add (events, calsync_test_timed_event ("utc", "Maintenance", 1796205600, 1796212800, "UTC"));
+  g_ptr_array_add (events, calsync_test_timed_event ("repeated-hour", "At 02:30 twice", 1792891800, 1792895400, "Europe/Berlin"));
+  g_ptr_array_add (events, calsync_test_all_day_event ("trip", "Trip", "2026-12-24", "2026-12-28"));
 
-  event = timed_event ("odd,id;with\\chars@example.com", "Lunch; with Ann, Bob",
-                       local_time ("America/New_York", 2026, 12, 3, 12, 0),
-                       local_time ("America/New_York", 2026, 12, 3, 13, 0), "America/New_York");
+  event = calsync_test_timed_event ("odd,id;with\\chars@example.com", "Lunch; with Ann, Bob",
+                                    calsync_test_local_time ("America/New_York", 2026, 12, 3, 12, 0),
+                                    calsync_test_local_time ("America/New_York", 2026, 12, 3, 13, 0), "America/New_York");
   calsync_event_set_description (event, "Agenda; items, more\nC:\\temp — “quoted”\n"
                                         "Grüße 日本語 😀 https://example.com/a/very/long/path/without/any/spaces/at/all/x?y=1");
   calsync_event_set_location (event, "Café, Berlin");
@@ -289,20 +246,20 @@ events_of_every_kind (void)
   g_ptr_array_add (events, event);
 
   /* A weekly series (as Google sends it: instances only), one moved */
-  g_ptr_array_add (events, instance (timed_event ("wk7_20261201T090000Z", "Team sync",
-                                                  local_time ("Europe/Berlin", 2026, 12, 1, 10, 0),
-                                                  local_time ("Europe/Berlin", 2026, 12, 1, 10, 30), "Europe/Berlin"),
+  g_ptr_array_add (events, instance (calsync_test_timed_event ("wk7_20261201T090000Z", "Team sync",
+                                                               calsync_test_local_time ("Europe/Berlin", 2026, 12, 1, 10, 0),
+                                                               calsync_test_local_time ("Europe/Berlin", 2026, 12, 1, 10, 30), "Europe/Berlin"),
                                      "wk7", "2026-12-01T10:00:00+01:00"));
-  g_ptr_array_add (events, instance (timed_event ("wk7_20261208T090000Z", "Team sync (moved)",
-                                                  local_time ("Europe/Berlin", 2026, 12, 9, 14, 0),
-                                                  local_time ("Europe/Berlin", 2026, 12, 9, 14, 30), "Europe/Berlin"),
+  g_ptr_array_add (events, instance (calsync_test_timed_event ("wk7_20261208T090000Z", "Team sync (moved)",
+                                                               calsync_test_local_time ("Europe/Berlin", 2026, 12, 9, 14, 0),
+                                                               calsync_test_local_time ("Europe/Berlin", 2026, 12, 9, 14, 30), "Europe/Berlin"),
                                      "wk7", "2026-12-08T10:00:00+01:00"));
-  g_ptr_array_add (events, instance (timed_event ("solo_20261207T170000Z", "Choir, the last one",
-                                                  local_time ("Europe/Berlin", 2026, 12, 7, 18, 0),
-                                                  local_time ("Europe/Berlin", 2026, 12, 7, 20, 0), "Europe/Berlin"),
+  g_ptr_array_add (events, instance (calsync_test_timed_event ("solo_20261207T170000Z", "Choir, the last one",
+                                                               calsync_test_local_time ("Europe/Berlin", 2026, 12, 7, 18, 0),
+                                                               calsync_test_local_time ("Europe/Berlin", 2026, 12, 7, 20, 0), "Europe/Berlin"),
                                      "solo", "2026-12-07T18:00:00+01:00"));
-  g_ptr_array_add (events, instance (all_day_event ("bin_20261204", "Bins", "2026-12-04", NULL), "bin", "2026-12-04"));
-  g_ptr_array_add (events, instance (all_day_event ("bin_20261218", "Bins", "2026-12-18", NULL), "bin", "2026-12-18"));
+  g_ptr_array_add (events, instance (calsync_test_all_day_event ("bin_20261204", "Bins", "2026-12-04", NULL), "bin", "2026-12-04"));
+  g_ptr_array_add (events, instance (calsync_test_all_day_event ("bin_20261218", "Bins", "2026-12-18", NULL), "bin", "2026-12-18"));
 
   return events;
 }
@@ -310,12 +267,10 @@ events_of_every_kind (void)
 static void
 seed_store (const char *dir)
 {
-  g_autofree char *path = g_build_filename (dir, "calsync", "calsync.db", NULL);
   g_autoptr(GError) error = NULL;
-  g_autoptr(CalsyncStore) store = calsync_store_open (path, &error);
+  g_autoptr(CalsyncStore) store = calsync_test_open_store (dir);
   g_autoptr(GPtrArray) events = events_of_every_kind ();
 
-  g_assert_no_error (error);
   for (guint i = 0; i < events->len; i++)
     {
       g_assert_cmpint (calsync_store_create_local_event (store, g_ptr_array_index (events, i), &error), >, 0);
@@ -535,25 +490,6 @@ fixture_set_up (Fixture       *f,
 }
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr(GFile) file = g_file_new_for_path (path);
-  g_autoptr(GFileEnumerator) children =
-    g_file_enumerate_children (file, G_FILE_ATTRIBUTE_STANDARD_NAME, G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, NULL);
-  GFileInfo *info;
-
-  while (children != NULL && (info = g_file_enumerator_next_file (children, NULL, NULL)) != NULL)
-    {
-      g_autoptr(GFileInfo) owned = info;
-      g_autofree char *child = g_build_filename (path, g_file_info_get_name (info), NULL);
-
-      remove_tree (child);
-    }
-
-  g_file_delete (file, NULL, NULL);
-}
-
-static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
@@ -562,7 +498,7 @@ fixture_tear_down (Fixture       *f,
 
   stop_radicale (f);
   g_clear_object (&f->session);
-  remove_tree (f->dir);
+  calsync_test_remove_tree (f->dir);
   g_clear_pointer (&f->dir, g_free);
   g_clear_pointer (&f->log_path, g_free);
   g_clear_pointer (&f->collection_url, g_free);

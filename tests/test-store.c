@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "calsync-store.h"
+#include "calsync-test-utils.h"
 
 typedef struct
 {
@@ -47,26 +48,7 @@ make_timed (const char *external_id,
             gint64      start,
             gint64      minutes)
 {
-  CalsyncEvent *event = calsync_event_new ();
-
-  calsync_event_set_external_id (event, external_id);
-  calsync_event_set_title (event, title);
-  calsync_event_set_times (event, start, start + minutes * 60, "Europe/Berlin");
-  return event;
-}
-
-static CalsyncEvent *
-make_all_day (const char *external_id,
-              const char *title,
-              const char *start_date,
-              const char *end_date)
-{
-  CalsyncEvent *event = calsync_event_new ();
-
-  calsync_event_set_external_id (event, external_id);
-  calsync_event_set_title (event, title);
-  calsync_event_set_dates (event, start_date, end_date);
-  return event;
+  return calsync_test_timed_event (external_id, title, start, start + minutes * 60, "Europe/Berlin");
 }
 
 static GPtrArray *
@@ -252,48 +234,21 @@ setup_empty (Fixture       *f,
   f->path = g_build_filename (f->dir, "calsync.db", NULL);
 }
 
-static gint64
-add_calendar (CalsyncStore *store,
-              gint64        account_id,
-              const char   *remote_id,
-              const char   *name,
-              const char   *color)
-{
-  g_autoptr(CalsyncCalendar) calendar = calsync_calendar_new ();
-  g_autoptr(GError) error = NULL;
-  gint64 id;
-
-  calsync_calendar_set_account_id (calendar, account_id);
-  calsync_calendar_set_remote_id (calendar, remote_id);
-  calsync_calendar_set_name (calendar, name);
-  calsync_calendar_set_color (calendar, color);
-  id = calsync_store_add_calendar (store, calendar, &error);
-  g_assert_no_error (error);
-  g_assert_cmpint (id, >, 0);
-  g_assert_cmpint (calsync_calendar_get_id (calendar), ==, id);
-  return id;
-}
-
 static void
 setup (Fixture       *f,
        gconstpointer  data)
 {
-  g_autoptr(CalsyncAccount) account = calsync_account_new ();
   g_autoptr(GError) error = NULL;
 
   setup_empty (f, data);
   f->store = calsync_store_open (f->path, &error);
   g_assert_no_error (error);
 
-  calsync_account_set_provider (account, "google");
-  calsync_account_set_email (account, "alex@example.com");
-  f->account_id = calsync_store_add_account (f->store, account, &error);
-  g_assert_no_error (error);
-  g_assert_cmpint (f->account_id, >, 0);
+  f->account_id = calsync_test_store_add_account (f->store, "google", "alex@example.com");
 
-  f->work_id = add_calendar (f->store, f->account_id, "alex@example.com", "Work", "#3584e4");
-  f->team_id = add_calendar (f->store, f->account_id, "team@group.calendar.google.com",
-                            "Team", "#33d17a");
+  f->work_id = calsync_test_store_add_calendar (f->store, f->account_id, "alex@example.com", "Work", "#3584e4");
+  f->team_id = calsync_test_store_add_calendar (f->store, f->account_id, "team@group.calendar.google.com",
+                                               "Team", "#33d17a");
   drain_main_context ();
 }
 
@@ -417,7 +372,7 @@ test_migrate_from_v1 (Fixture       *f,
                       gconstpointer  data)
 {
   g_autoptr(CalsyncEvent) timed = make_timed ("ev-1", "Planning", local_time (2026, 11, 10, 10, 0), 60);
-  g_autoptr(CalsyncEvent) all_day = make_all_day ("ev-2", "Holiday", "2026-11-10", NULL);
+  g_autoptr(CalsyncEvent) all_day = calsync_test_all_day_event ("ev-2", "Holiday", "2026-11-10", NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(CalsyncStore) store = NULL;
   g_autoptr(CalsyncCalendar) work = NULL;
@@ -799,7 +754,7 @@ static void
 test_local_create_delete (Fixture       *f,
                           gconstpointer  data)
 {
-  g_autoptr(CalsyncEvent) event = make_all_day (NULL, "Dentist", "2026-11-12", NULL);
+  g_autoptr(CalsyncEvent) event = calsync_test_all_day_event (NULL, "Dentist", "2026-11-12", NULL);
   g_autoptr(CalsyncEvent) stored = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *titles = NULL;
@@ -859,10 +814,10 @@ test_range_month_boundaries (Fixture       *f,
   apply_new (f->store, f->work_id, make_timed ("5", "Across midnight", local_time (2026, 10, 31, 23, 45), 30));
   apply_new (f->store, f->work_id, make_timed ("6", "Starts at midnight", local_time (2026, 11, 1, 0, 0), 30));
   apply_new (f->store, f->work_id, deadline);
-  apply_new (f->store, f->work_id, make_all_day ("7", "Halloween", "2026-10-31", NULL));
-  apply_new (f->store, f->work_id, make_all_day ("8", "All Saints", "2026-11-01", NULL));
-  apply_new (f->store, f->work_id, make_all_day ("9", "Weekend trip", "2026-10-31", "2026-11-02"));
-  apply_new (f->store, f->work_id, make_all_day ("10", "Sep 30", "2026-09-30", NULL));
+  apply_new (f->store, f->work_id, calsync_test_all_day_event ("7", "Halloween", "2026-10-31", NULL));
+  apply_new (f->store, f->work_id, calsync_test_all_day_event ("8", "All Saints", "2026-11-01", NULL));
+  apply_new (f->store, f->work_id, calsync_test_all_day_event ("9", "Weekend trip", "2026-10-31", "2026-11-02"));
+  apply_new (f->store, f->work_id, calsync_test_all_day_event ("10", "Sep 30", "2026-09-30", NULL));
 
   october = query_titles (f->store, local_time (2026, 10, 1, 0, 0), local_time (2026, 11, 1, 0, 0));
   november = query_titles (f->store, local_time (2026, 11, 1, 0, 0), local_time (2026, 12, 1, 0, 0));
@@ -926,9 +881,9 @@ test_range_dst_autumn (Fixture       *f,
   apply_new (f->store, f->work_id, make_timed ("night", "Night", night_start, 180));
   apply_new (f->store, f->work_id, make_timed ("late", "Sunday late", local_time (2026, 10, 25, 23, 30), 29));
   apply_new (f->store, f->work_id, make_timed ("monday", "Monday", to, 30));
-  apply_new (f->store, f->work_id, make_all_day ("change", "Clocks change", "2026-10-25", NULL));
-  apply_new (f->store, f->work_id, make_all_day ("off", "Monday off", "2026-10-26", NULL));
-  apply_new (f->store, f->work_id, make_all_day ("before", "Sunday before", "2026-10-18", NULL));
+  apply_new (f->store, f->work_id, calsync_test_all_day_event ("change", "Clocks change", "2026-10-25", NULL));
+  apply_new (f->store, f->work_id, calsync_test_all_day_event ("off", "Monday off", "2026-10-26", NULL));
+  apply_new (f->store, f->work_id, calsync_test_all_day_event ("before", "Sunday before", "2026-10-18", NULL));
 
   assert_week_results (f, from, to, "Clocks change,D19,D20,D21,D22,D23,D24,Night,D25,Sunday late");
 }
@@ -950,9 +905,9 @@ test_range_dst_spring (Fixture       *f,
   apply_new (f->store, f->work_id, make_timed ("night", "Night", night_start, 60));
   apply_new (f->store, f->work_id, make_timed ("late", "Sunday late", local_time (2026, 3, 29, 23, 30), 29));
   apply_new (f->store, f->work_id, make_timed ("monday", "Monday", to, 30));
-  apply_new (f->store, f->work_id, make_all_day ("change", "Clocks change", "2026-03-29", NULL));
-  apply_new (f->store, f->work_id, make_all_day ("off", "Monday off", "2026-03-30", NULL));
-  apply_new (f->store, f->work_id, make_all_day ("before", "Sunday before", "2026-03-22", NULL));
+  apply_new (f->store, f->work_id, calsync_test_all_day_event ("change", "Clocks change", "2026-03-29", NULL));
+  apply_new (f->store, f->work_id, calsync_test_all_day_event ("off", "Monday off", "2026-03-30", NULL));
+  apply_new (f->store, f->work_id, calsync_test_all_day_event ("before", "Sunday before", "2026-03-22", NULL));
 
   assert_week_results (f, from, to, "Clocks change,D23,D24,D25,D26,D27,D28,Night,D29,Sunday late");
 }
@@ -980,7 +935,7 @@ test_range_all_day_zones (Fixture       *f,
 
   calsync_event_set_times (call, calsync_event_get_start (call), calsync_event_get_end (call), "UTC");
   apply_new (f->store, f->work_id, g_object_ref (call));
-  apply_new (f->store, f->work_id, make_all_day ("holiday", "Holiday", "2026-11-10", NULL));
+  apply_new (f->store, f->work_id, calsync_test_all_day_event ("holiday", "Holiday", "2026-11-10", NULL));
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
@@ -1009,7 +964,7 @@ test_range_long_events (Fixture       *f,
   g_autofree char *after = NULL;
   g_autofree char *before = NULL;
 
-  apply_new (f->store, f->work_id, make_all_day ("leave", "Parental leave", "2026-11-02", "2026-12-02"));
+  apply_new (f->store, f->work_id, calsync_test_all_day_event ("leave", "Parental leave", "2026-11-02", "2026-12-02"));
   apply_new (f->store, f->work_id, make_timed ("trip", "Expedition", local_time (2026, 11, 5, 8, 0),
                                                12 * 24 * 60));
   apply_new (f->store, f->work_id, make_timed ("short", "Short", local_time (2026, 11, 17, 8, 0), 60));
@@ -1087,7 +1042,7 @@ test_range_order (Fixture       *f,
           g_autofree char *start = g_strdup_printf ("2026-11-%02d", 9 + day);
           g_autofree char *end = g_strdup_printf ("2026-11-%02d", 10 + day + g_rand_int_range (rand, 0, 3));
 
-          g_ptr_array_add (batch, make_all_day (id, title, start, end));
+          g_ptr_array_add (batch, calsync_test_all_day_event (id, title, start, end));
         }
       else
         g_ptr_array_add (batch, make_timed (id, title, from + day * 86400 + g_rand_int_range (rand, 8, 12) * 3600,
@@ -1253,7 +1208,7 @@ test_persistence (Fixture       *f,
                   gconstpointer  data)
 {
   g_autoptr(CalsyncEvent) rich = rich_event ();
-  g_autoptr(CalsyncEvent) local = make_all_day (NULL, "Birthday", "2026-11-20", NULL);
+  g_autoptr(CalsyncEvent) local = calsync_test_all_day_event (NULL, "Birthday", "2026-11-20", NULL);
   g_autoptr(CalsyncAccount) account = NULL;
   g_autoptr(CalsyncEvent) loaded = NULL;
   g_autoptr(CalsyncCalendar) team = NULL;
