@@ -82,3 +82,55 @@ bench_fake_server_stop (GSubprocess **server)
   g_subprocess_wait (*server, NULL, NULL);
   g_clear_object (server);
 }
+
+void
+bench_result_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+GAsyncResult *
+bench_spin (GAsyncResult **slot)
+{
+  while (*slot == NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  return *slot;
+}
+
+/* The browser's part: open the sign-in address, which redirects to our loopback */
+static void
+follow_url (const char *url)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(SoupMessage) message = soup_message_new ("GET", url);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GBytes) body = NULL;
+
+  soup_session_send_and_read_async (session, message, G_PRIORITY_DEFAULT, NULL, bench_result_cb, &result);
+  body = soup_session_send_and_read_finish (session, bench_spin (&result), NULL);
+  g_assert (body != NULL);
+}
+
+CalsyncTokens *
+bench_sign_in (CalsyncHttp *http)
+{
+  g_autoptr(CalsyncOAuthConfig) config = calsync_oauth_config_new_google ();
+  g_autoptr(CalsyncOAuthFlow) flow = calsync_oauth_flow_new (http, config);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = NULL;
+  CalsyncTokens *tokens;
+
+  url = calsync_oauth_flow_start (flow, &error);
+  g_assert_no_error (error);
+  calsync_oauth_flow_wait_async (flow, NULL, bench_result_cb, &result);
+  follow_url (url);
+  tokens = calsync_oauth_flow_wait_finish (flow, bench_spin (&result), &error);
+  g_assert_no_error (error);
+  return tokens;
+}

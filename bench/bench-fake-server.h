@@ -6,6 +6,8 @@
 #include <gio/gio.h>
 
 #include "calsync-fake-google.h"
+#include "calsync-http.h"
+#include "calsync-oauth.h"
 
 G_BEGIN_DECLS
 
@@ -15,5 +17,14 @@ int          bench_fake_server_run   (CalsyncFakeGoogle *fake);
 /* In the parent: starts `self_path --serve` and takes its variables into the environment */
 GSubprocess *bench_fake_server_start (const char        *self_path);
 void         bench_fake_server_stop  (GSubprocess      **server);
+
+/* Spinning the main context until an async call ends: pass bench_result_cb with
+ * &slot, then bench_spin (&slot) returns the result. */
+void           bench_result_cb        (GObject           *object,
+                                       GAsyncResult      *result,
+                                       gpointer           user_data);
+GAsyncResult  *bench_spin             (GAsyncResult     **slot);
+/* Signs in to the fake Google (its variables in the environment) as a person would */
+CalsyncTokens *bench_sign_in          (CalsyncHttp       *http);
 
 G_END_DECLS

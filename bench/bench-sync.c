@@ -36,25 +36,6 @@ typedef struct
   gint64 max_gap;
 } Bench;
 
-static void
-result_cb (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  GAsyncResult **out = user_data;
-
-  *out = g_object_ref (result);
-}
-
-static GAsyncResult *
-spin (GAsyncResult **slot)
-{
-  while (*slot == NULL)
-    g_main_context_iteration (NULL, TRUE);
-
-  return *slot;
-}
-
 static gboolean
 tick_cb (gpointer user_data)
 {
@@ -110,40 +91,6 @@ serve (gint64 now)
   return bench_fake_server_run (fake);
 }
 
-/* Sign-in ---------------------------------------------------------------------- */
-
-static void
-follow_url (const char *url)
-{
-  g_autoptr(SoupSession) session = soup_session_new ();
-  g_autoptr(SoupMessage) message = soup_message_new ("GET", url);
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GBytes) body = NULL;
-
-  soup_session_send_and_read_async (session, message, G_PRIORITY_DEFAULT, NULL, result_cb, &result);
-  body = soup_session_send_and_read_finish (session, spin (&result), NULL);
-  g_assert (body != NULL);
-}
-
-static CalsyncTokens *
-sign_in (Bench *bench)
-{
-  g_autoptr(CalsyncOAuthConfig) config = calsync_oauth_config_new_google ();
-  g_autoptr(CalsyncOAuthFlow) flow = calsync_oauth_flow_new (bench->http, config);
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *url = NULL;
-  CalsyncTokens *tokens;
-
-  url = calsync_oauth_flow_start (flow, &error);
-  g_assert_no_error (error);
-  calsync_oauth_flow_wait_async (flow, NULL, result_cb, &result);
-  follow_url (url);
-  tokens = calsync_oauth_flow_wait_finish (flow, spin (&result), &error);
-  g_assert_no_error (error);
-  return tokens;
-}
-
 /* Accounts, calendars -------------------------------------------------------- */
 
 static gint64
@@ -156,7 +103,7 @@ add_account (Bench      *bench,
   gint64 id;
 
   if (bench->tokens == NULL)
-    bench->tokens = sign_in (bench);
+    bench->tokens = bench_sign_in (bench->http);
 
   calsync_account_set_provider (account, "google");
   calsync_account_set_email (account, email);
@@ -203,8 +150,8 @@ timed_sync (Bench      *bench,
   g_array_append_val (ids, account_id);
   reset_gap (bench);
   start = g_get_monotonic_time ();
-  calsync_sync_engine_sync_async (bench->engine, ids, NULL, result_cb, &result);
-  report = calsync_sync_engine_sync_finish (bench->engine, spin (&result), &error);
+  calsync_sync_engine_sync_async (bench->engine, ids, NULL, bench_result_cb, &result);
+  report = calsync_sync_engine_sync_finish (bench->engine, bench_spin (&result), &error);
   g_assert_no_error (error);
 
   if (!calsync_sync_report_get_success (report))
@@ -246,8 +193,8 @@ fetch_body (Bench      *bench,
   GBytes *body;
 
   soup_message_headers_replace (soup_message_get_request_headers (message), "Authorization", bearer);
-  soup_session_send_and_read_async (session, message, G_PRIORITY_DEFAULT, NULL, result_cb, &result);
-  body = soup_session_send_and_read_finish (session, spin (&result), NULL);
+  soup_session_send_and_read_async (session, message, G_PRIORITY_DEFAULT, NULL, bench_result_cb, &result);
+  body = soup_session_send_and_read_finish (session, bench_spin (&result), NULL);
   g_assert (body != NULL && soup_message_get_status (message) == 200);
   return body;
 }

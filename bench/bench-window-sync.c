@@ -271,58 +271,6 @@ serve (gint64 now)
 /* Sign-in and the store, before the application starts ------------------- */
 
 static void
-result_cb (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  GAsyncResult **out = user_data;
-
-  *out = g_object_ref (result);
-}
-
-static GAsyncResult *
-spin (GAsyncResult **slot)
-{
-  while (*slot == NULL)
-    g_main_context_iteration (NULL, TRUE);
-
-  return *slot;
-}
-
-static void
-follow_url (const char *url)
-{
-  g_autoptr(SoupSession) session = soup_session_new ();
-  g_autoptr(SoupMessage) message = soup_message_new ("GET", url);
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GBytes) body = NULL;
-
-  soup_session_send_and_read_async (session, message, G_PRIORITY_DEFAULT, NULL, result_cb, &result);
-  body = soup_session_send_and_read_finish (session, spin (&result), NULL);
-  g_assert (body != NULL);
-}
-
-static CalsyncTokens *
-sign_in (void)
-{
-  g_autoptr(CalsyncHttp) http = calsync_http_new ();
-  g_autoptr(CalsyncOAuthConfig) config = calsync_oauth_config_new_google ();
-  g_autoptr(CalsyncOAuthFlow) flow = calsync_oauth_flow_new (http, config);
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *url = NULL;
-  CalsyncTokens *tokens;
-
-  url = calsync_oauth_flow_start (flow, &error);
-  g_assert_no_error (error);
-  calsync_oauth_flow_wait_async (flow, NULL, result_cb, &result);
-  follow_url (url);
-  tokens = calsync_oauth_flow_wait_finish (flow, spin (&result), &error);
-  g_assert_no_error (error);
-  return tokens;
-}
-
-static void
 seed_store (void)
 {
   g_autoptr(GError) error = NULL;
@@ -536,7 +484,11 @@ main (int    argc,
   g_setenv ("XDG_CONFIG_HOME", bench.dir, TRUE);
 
   bench.server = bench_fake_server_start (argv[0]);
-  bench.tokens = sign_in ();
+  {
+    g_autoptr(CalsyncHttp) http = calsync_http_new ();
+
+    bench.tokens = bench_sign_in (http);
+  }
   seed_store ();
 
   if (bench.trace)
