@@ -646,3 +646,38 @@ calsync_test_run_in_app (CalsyncApplication *app,
 }
 
 #endif /* CALSYNC_TEST_UTILS_GUI */
+
+static gboolean
+bus_name_listed (GDBusConnection *bus,
+                 const char      *method,
+                 const char      *name)
+{
+  g_autoptr(GVariant) reply = NULL;
+  g_autofree const char **names = NULL;
+
+  reply = g_dbus_connection_call_sync (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                       "org.freedesktop.DBus", method, NULL, G_VARIANT_TYPE ("(as)"),
+                                       G_DBUS_CALL_FLAGS_NONE, -1, NULL, NULL);
+  if (reply == NULL)
+    return FALSE;
+
+  g_variant_get (reply, "(^a&s)", &names);
+  return g_strv_contains (names, name);
+}
+
+/* Whether a secret service runs or can be started on the session bus (tests
+ * that need the keyring skip without one, never fail) */
+gboolean
+calsync_test_secret_service_available (void)
+{
+  g_autofree char *runtime_bus = g_build_filename (g_get_user_runtime_dir (), "bus", NULL);
+  g_autoptr(GDBusConnection) bus = NULL;
+
+  if (g_getenv ("DBUS_SESSION_BUS_ADDRESS") == NULL && !g_file_test (runtime_bus, G_FILE_TEST_EXISTS))
+    return FALSE;
+
+  bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
+  return bus != NULL &&
+         (bus_name_listed (bus, "ListNames", "org.freedesktop.secrets") ||
+          bus_name_listed (bus, "ListActivatableNames", "org.freedesktop.secrets"));
+}

@@ -76,6 +76,7 @@ gint64        calsync_test_store_add_calendar (CalsyncStore      *store,
                                                const char        *color);
 
 /* Accounts and the keyring */
+gboolean      calsync_test_secret_service_available (void);
 void          calsync_test_follow_url     (const char            *url);
 void          calsync_test_reserve_account_ids (const char       *db_path);
 void          calsync_test_renumber_account (CalsyncStore       **store,

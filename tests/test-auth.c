@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "calsync-auth.h"
+#include "calsync-test-utils.h"
 #include "calsync-fake-oauth.h"
 #include "calsync-secrets.h"
 
@@ -38,40 +39,6 @@ typedef struct
 } Result;
 
 /* Keyring ----------------------------------------------------------------- */
-
-static gboolean
-name_listed (GDBusConnection *bus,
-             const char      *method,
-             const char      *name)
-{
-  g_autoptr(GVariant) reply = NULL;
-  g_autofree const char **names = NULL;
-
-  reply = g_dbus_connection_call_sync (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
-                                       "org.freedesktop.DBus", method, NULL, G_VARIANT_TYPE ("(as)"),
-                                       G_DBUS_CALL_FLAGS_NONE, -1, NULL, NULL);
-  if (reply == NULL)
-    return FALSE;
-
-  g_variant_get (reply, "(^a&s)", &names);
-  return g_strv_contains (names, name);
-}
-
-/* Tokens are saved after every refresh: without any secret service, skip */
-static gboolean
-secret_service_available (void)
-{
-  g_autofree char *runtime_bus = g_build_filename (g_get_user_runtime_dir (), "bus", NULL);
-  g_autoptr(GDBusConnection) bus = NULL;
-
-  if (g_getenv ("DBUS_SESSION_BUS_ADDRESS") == NULL && !g_file_test (runtime_bus, G_FILE_TEST_EXISTS))
-    return FALSE;
-
-  bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
-  return bus != NULL &&
-         (name_listed (bus, "ListNames", "org.freedesktop.secrets") ||
-          name_listed (bus, "ListActivatableNames", "org.freedesktop.secrets"));
-}
 
 static void
 spin_until (gboolean *done)
@@ -181,7 +148,7 @@ fixture_tear_down (Fixture       *fixture,
 {
   Result r = { 0 };
 
-  if (secret_service_available ())
+  if (calsync_test_secret_service_available ())
     {
       calsync_secrets_delete_async (fixture->account_id, NULL, on_deleted, &r);
       spin_until (&r.done);
@@ -200,7 +167,7 @@ fixture_tear_down (Fixture       *fixture,
 static gboolean
 skip_without_keyring (void)
 {
-  if (secret_service_available ())
+  if (calsync_test_secret_service_available ())
     return FALSE;
 
   g_test_skip ("No secret service on the session bus");

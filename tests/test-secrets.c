@@ -8,46 +8,12 @@
 #include <unistd.h>
 
 #include "calsync-secrets.h"
-
-static gboolean
-name_listed (GDBusConnection *bus,
-             const char      *method,
-             const char      *name)
-{
-  g_autoptr(GVariant) reply = NULL;
-  g_autofree const char **names = NULL;
-
-  reply = g_dbus_connection_call_sync (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
-                                       "org.freedesktop.DBus", method, NULL, G_VARIANT_TYPE ("(as)"),
-                                       G_DBUS_CALL_FLAGS_NONE, -1, NULL, NULL);
-  if (reply == NULL)
-    return FALSE;
-
-  g_variant_get (reply, "(^a&s)", &names);
-  return g_strv_contains (names, name);
-}
-
-/* Skip only when there is no secret service at all (no bus, or no one owns or
- * can start org.freedesktop.secrets) */
-static gboolean
-secret_service_available (void)
-{
-  g_autofree char *runtime_bus = g_build_filename (g_get_user_runtime_dir (), "bus", NULL);
-  g_autoptr(GDBusConnection) bus = NULL;
-
-  if (g_getenv ("DBUS_SESSION_BUS_ADDRESS") == NULL && !g_file_test (runtime_bus, G_FILE_TEST_EXISTS))
-    return FALSE;
-
-  bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
-  return bus != NULL &&
-         (name_listed (bus, "ListNames", "org.freedesktop.secrets") ||
-          name_listed (bus, "ListActivatableNames", "org.freedesktop.secrets"));
-}
+#include "calsync-test-utils.h"
 
 static gboolean
 skip_without_keyring (void)
 {
-  if (secret_service_available ())
+  if (calsync_test_secret_service_available ())
     return FALSE;
 
   g_test_skip ("No secret service on the session bus");
