@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "calsync-cli-private.h"
+#include "calsync-clock.h"
 #include "calsync-ical.h"
 
 /* The calendar to import into: --calendar (already checked to be a number),
@@ -47,7 +48,7 @@ static void
 import_window (gint64 *start,
                gint64 *end)
 {
-  g_autoptr(GDateTime) now = calsync_cli_dup_now ();
+  g_autoptr(GDateTime) now = calsync_now_local ();
   g_autoptr(GDateTime) first = NULL;
   g_autoptr(GDateTime) last = NULL;
   guint back, ahead;

@@ -16,9 +16,6 @@ CalsyncStore *calsync_cli_open_store       (void);
 void          calsync_cli_read_sync_window (guint       *months_back,
                                             guint       *months_ahead);
 
-/* Now in the local zone; the instant in CALSYNC_NOW when that is set. */
-GDateTime    *calsync_cli_dup_now          (void);
-
 /* Parses a --from/--to date "YYYY-MM-DD" (a local date) into its local midnight.
  * @option names the option in the error message. */
 GDateTime    *calsync_cli_parse_date       (const char  *option,
@@ -26,6 +23,7 @@ GDateTime    *calsync_cli_parse_date       (const char  *option,
                                             GError     **error);
 
 /* The commands, each returning an exit status of the contract. */
+int           calsync_cli_run_list_accounts (CalsyncCommand *command);
 int           calsync_cli_run_agenda       (CalsyncCommand *command);
 int           calsync_cli_run_next         (CalsyncCommand *command);
 

@@ -4,13 +4,13 @@
 
 #include "config.h"
 
-#include <stdio.h>
-
+#include "calsync-date-utils.h"
 #include "calsync-event.h"
 
 /* All-day events cover their dates in every zone from UTC+14 to UTC-12. */
 #define ALL_DAY_EARLIEST_OFFSET (14 * 3600)
 #define ALL_DAY_LATEST_OFFSET   (12 * 3600)
+#define SECONDS_PER_DAY         (24 * 3600)
 
 struct _CalsyncEvent
 {
@@ -299,28 +299,16 @@ calsync_event_set_times (CalsyncEvent *self,
   self->time_zone = g_strdup (time_zone);
 }
 
-static gboolean
-parse_date (const char *text,
-            GDate      *date)
+/* "YYYY-MM-DD" of a day number; NULL when it has no such date */
+static char *
+format_day (gint64 day)
 {
-  unsigned int y, m, d;
-  char tail;
+  int year, month, day_of_month;
 
-  if (text == NULL || sscanf (text, "%4u-%2u-%2u%c", &y, &m, &d, &tail) != 3)
-    return FALSE;
-  if (!g_date_valid_dmy (d, m, y))
-    return FALSE;
+  if (!calsync_date_day_to_ymd (day, &year, &month, &day_of_month))
+    return NULL;
 
-  g_date_clear (date, 1);
-  g_date_set_dmy (date, d, m, y);
-  return TRUE;
-}
-
-static gint64
-date_to_utc_midnight (const GDate *date)
-{
-  /* Julian day 1 is 0001-01-01; the Unix epoch is Julian day 719163. */
-  return ((gint64) g_date_get_julian (date) - 719163) * 86400;
+  return g_strdup_printf ("%04u-%02u-%02u", (guint) year, (guint) month, (guint) day_of_month);
 }
 
 /**
@@ -335,31 +323,32 @@ calsync_event_set_dates (CalsyncEvent *self,
                          const char   *start_date,
                          const char   *end_date)
 {
-  GDate start, end;
+  g_autofree char *start_text = NULL;
+  g_autofree char *end_text = NULL;
+  gint64 start, end;
 
   g_return_if_fail (CALSYNC_IS_EVENT (self));
 
-  if (!parse_date (start_date, &start))
+  if (!calsync_date_parse_day (start_date, &start) || !(start_text = format_day (start)))
     {
       g_warning ("Invalid all-day start date “%s”", start_date ? start_date : "(null)");
       return;
     }
 
-  if (end_date == NULL || !parse_date (end_date, &end) || g_date_compare (&end, &start) <= 0)
+  if (end_date == NULL || !calsync_date_parse_day (end_date, &end) || end <= start ||
+      !(end_text = format_day (end)))
     {
-      end = start;
-      g_date_add_days (&end, 1);
+      end = start + 1;
+      end_text = format_day (end);
     }
 
   self->all_day = TRUE;
   g_free (self->start_date);
   g_free (self->end_date);
-  self->start_date = g_strdup_printf ("%04u-%02u-%02u", g_date_get_year (&start),
-                                      g_date_get_month (&start), g_date_get_day (&start));
-  self->end_date = g_strdup_printf ("%04u-%02u-%02u", g_date_get_year (&end),
-                                    g_date_get_month (&end), g_date_get_day (&end));
-  self->start = date_to_utc_midnight (&start) - ALL_DAY_EARLIEST_OFFSET;
-  self->end = date_to_utc_midnight (&end) + ALL_DAY_LATEST_OFFSET;
+  self->start_date = g_steal_pointer (&start_text);
+  self->end_date = g_steal_pointer (&end_text);
+  self->start = start * SECONDS_PER_DAY - ALL_DAY_EARLIEST_OFFSET;
+  self->end = end * SECONDS_PER_DAY + ALL_DAY_LATEST_OFFSET;
 }
 
 gboolean
@@ -413,13 +402,12 @@ calsync_event_set_calendar_info (CalsyncEvent *self,
 static GDateTime *
 local_midnight_of (const char *date_text)
 {
-  GDate date;
+  gint64 day;
 
-  if (!parse_date (date_text, &date))
+  if (!calsync_date_parse_day (date_text, &day))
     return NULL;
 
-  return g_date_time_new_local (g_date_get_year (&date), g_date_get_month (&date),
-                                g_date_get_day (&date), 0, 0, 0);
+  return calsync_date_local_midnight (day);
 }
 
 /**

@@ -150,12 +150,14 @@ date_from_string (GDate      *date,
                   const char *text)
 {
   gint64 day;
+  int year, month, day_of_month;
 
-  if (!calsync_date_parse_day (text, &day))
+  if (!calsync_date_parse_day (text, &day) ||
+      !calsync_date_day_to_ymd (day, &year, &month, &day_of_month))
     return FALSE;
 
   g_date_clear (date, 1);
-  g_date_set_julian (date, (guint32) (day + 719163)); /* 1970-01-01 is Julian day 719163 */
+  g_date_set_dmy (date, (GDateDay) day_of_month, (GDateMonth) month, (GDateYear) year);
   return TRUE;
 }
 

@@ -6,6 +6,7 @@
 
 #include <glib/gi18n.h>
 
+#include "calsync-clock.h"
 #include "calsync-date-utils.h"
 #include "calsync-gui.h"
 #include "calsync-event-popover.h"
@@ -336,7 +337,7 @@ calsync_event_widget_build (CalsyncEventWidget *self)
   const char *title = calsync_event_get_title (self->event);
   const char *color = calsync_event_get_calendar_color (self->event);
   g_autoptr(GDateTime) end = calsync_event_dup_local_end (self->event);
-  g_autoptr(GDateTime) now = calsync_date_now_local ();
+  g_autoptr(GDateTime) now = calsync_now_local ();
 
   if (title == NULL || *title == '\0')
     title = _("Untitled event");

@@ -6,6 +6,7 @@
 
 #include <glib/gi18n.h>
 
+#include "calsync-clock.h"
 #include "calsync-date-utils.h"
 #include "calsync-gui.h"
 #include "calsync-event-widget.h"
@@ -112,7 +113,7 @@ cell_date (CalsyncMonthView *self,
 static void
 update_cells (CalsyncMonthView *self)
 {
-  g_autoptr(GDateTime) now = calsync_date_now_local ();
+  g_autoptr(GDateTime) now = calsync_now_local ();
   int month = g_date_time_get_month (self->date);
 
   for (int i = 0; i < N_CELLS; i++)
@@ -418,7 +419,7 @@ build_segments (CalsyncMonthView *self)
   guint64 occupied[N_CELLS] = { 0 };
   g_autoptr(GArray) items = layout_items (self);
   g_autoptr(GHashTable) old_widgets = steal_widgets (self);
-  g_autoptr(GDateTime) now = calsync_date_now_local ();
+  g_autoptr(GDateTime) now = calsync_now_local ();
 
   for (guint i = 0; i < items->len; i++)
     {
@@ -988,7 +989,7 @@ minute_tick_cb (gpointer user_data)
 {
   CalsyncMonthView *self = user_data;
 
-  g_autoptr(GDateTime) now = calsync_date_now_local ();
+  g_autoptr(GDateTime) now = calsync_now_local ();
   int today = g_date_time_get_day_of_year (now);
 
   /* Today moves at midnight, and the day's events become "past": rebuild once a day

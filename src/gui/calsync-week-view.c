@@ -6,6 +6,7 @@
 
 #include <glib/gi18n.h>
 
+#include "calsync-clock.h"
 #include "calsync-date-utils.h"
 #include "calsync-event-widget.h"
 #include "calsync-week-view.h"
@@ -499,7 +500,7 @@ update_past_classes (CalsyncWeekView *self,
 static gboolean
 update_now (CalsyncWeekView *self)
 {
-  g_autoptr(GDateTime) now = calsync_date_now_local ();
+  g_autoptr(GDateTime) now = calsync_now_local ();
   int column = calsync_date_days_between (self->week_start, now);
   int old_column = self->today_column;
 
@@ -1197,7 +1198,7 @@ calsync_week_view_class_init (CalsyncWeekViewClass *klass)
 static void
 calsync_week_view_init (CalsyncWeekView *self)
 {
-  g_autoptr(GDateTime) now = calsync_date_now_local ();
+  g_autoptr(GDateTime) now = calsync_now_local ();
 
   gtk_orientable_set_orientation (GTK_ORIENTABLE (gtk_widget_get_layout_manager (GTK_WIDGET (self))),
                                   GTK_ORIENTATION_VERTICAL);

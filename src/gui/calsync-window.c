@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "calsync-application.h"
+#include "calsync-clock.h"
 #include "calsync-date-utils.h"
 #include "calsync-event-editor.h"
 #include "calsync-gui.h"
@@ -268,7 +269,7 @@ today_action (GtkWidget  *widget,
               const char *action_name,
               GVariant   *parameter)
 {
-  g_autoptr(GDateTime) now = calsync_date_now_local ();
+  g_autoptr(GDateTime) now = calsync_now_local ();
 
   calsync_window_set_date (CALSYNC_WINDOW (widget), now);
 }
@@ -369,7 +370,7 @@ open_event_editor (CalsyncWindow *self,
 static GDateTime *
 next_hour_of_shown_day (CalsyncWindow *self)
 {
-  g_autoptr(GDateTime) now = calsync_date_now_local ();
+  g_autoptr(GDateTime) now = calsync_now_local ();
   int hour = MIN (g_date_time_get_hour (now) + 1, 23);
 
   return g_date_time_new_local (g_date_time_get_year (self->date), g_date_time_get_month (self->date),
@@ -617,7 +618,7 @@ calsync_window_class_init (CalsyncWindowClass *klass)
 static void
 calsync_window_init (CalsyncWindow *self)
 {
-  g_autoptr(GDateTime) now = calsync_date_now_local ();
+  g_autoptr(GDateTime) now = calsync_now_local ();
 
   /* Before the template: its toggle buttons read the state of win.view. */
   self->view = g_strdup ("month");

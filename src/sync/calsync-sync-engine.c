@@ -19,6 +19,7 @@
 #include <glib/gi18n.h>
 
 #include "calsync-auth.h"
+#include "calsync-clock.h"
 #include "calsync-google-provider.h"
 #include "calsync-oauth.h"
 #include "calsync-provider.h"
@@ -235,29 +236,10 @@ sync_run_free (SyncRun *run)
 
 /* The sync window ----------------------------------------------------------- */
 
-static GDateTime *
-dup_now (void)
-{
-  const char *now = g_getenv ("CALSYNC_NOW");
-
-  if (now != NULL && *now != '\0')
-    {
-      g_autoptr(GTimeZone) utc = g_time_zone_new_utc ();
-      GDateTime *parsed = g_date_time_new_from_iso8601 (now, utc);
-
-      if (parsed != NULL)
-        return parsed;
-
-      g_warning ("CALSYNC_NOW is not an ISO 8601 instant; using the current time");
-    }
-
-  return g_date_time_new_now_utc ();
-}
-
 static void
 compute_window (SyncRun *run)
 {
-  g_autoptr(GDateTime) now = dup_now ();
+  g_autoptr(GDateTime) now = calsync_now_utc ();
   g_autoptr(GDateTime) min = g_date_time_add_months (now, -(int) run->engine->months_back);
   g_autoptr(GDateTime) max = g_date_time_add_months (now, (int) run->engine->months_ahead);
 

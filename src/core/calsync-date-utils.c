@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* calsync-date-utils.c: calendar arithmetic shared by the views. */
+/* calsync-date-utils.c: day arithmetic shared by the views, the agenda and the events.
+ *
+ * No GTK: the command line and the store use it too. */
 #define G_LOG_DOMAIN "calsync-date-utils"
 
 #include "config.h"
@@ -11,6 +13,9 @@
 #include <glib/gi18n.h>
 
 #include "calsync-date-utils.h"
+
+/* GDate's Julian day of 1970-01-01 (day 1 is 1 January of year 1) */
+#define UNIX_EPOCH_JULIAN 719163
 
 /**
  * calsync_date_first_weekday:
@@ -93,23 +98,19 @@ calsync_date_same_day (GDateTime *a,
          g_date_time_get_day_of_year (la) == g_date_time_get_day_of_year (lb);
 }
 
-static guint32
-julian_of (GDateTime *dt)
+static gint64
+local_day_of (GDateTime *dt)
 {
   g_autoptr(GDateTime) local = g_date_time_to_local (dt);
-  GDate date;
 
-  g_date_clear (&date, 1);
-  g_date_set_dmy (&date, g_date_time_get_day_of_month (local),
-                  g_date_time_get_month (local), g_date_time_get_year (local));
-  return g_date_get_julian (&date);
+  return calsync_date_day_of (local);
 }
 
 int
 calsync_date_days_between (GDateTime *a,
                            GDateTime *b)
 {
-  return (int) julian_of (b) - (int) julian_of (a);
+  return (int) (local_day_of (b) - local_day_of (a));
 }
 
 static gint64
@@ -117,6 +118,33 @@ floor_div (gint64 a,
            gint64 b)
 {
   return a / b - (a % b != 0 && (a < 0) != (b < 0));
+}
+
+/* Days from civil (H. Hinnant): proleptic Gregorian, 1970-01-01 is day 0. */
+static gint64
+day_from_ymd (gint64 y,
+              gint64 m,
+              gint64 d)
+{
+  gint64 era, yoe, doy, doe;
+
+  y -= m <= 2;
+  era = floor_div (y, 400);
+  yoe = y - era * 400;
+  doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+  doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+gint64
+calsync_date_day_of (GDateTime *dt)
+{
+  int year, month, day;
+
+  g_return_val_if_fail (dt != NULL, 0);
+
+  g_date_time_get_ymd (dt, &year, &month, &day);
+  return day_from_ymd (year, month, day);
 }
 
 gint64
@@ -134,21 +162,51 @@ calsync_date_parse_day (const char *text,
                         gint64     *day)
 {
   unsigned int y, m, d;
-  gint64 era, yoe, doy, doe;
   char tail;
 
   if (text == NULL || sscanf (text, "%4u-%2u-%2u%c", &y, &m, &d, &tail) != 3 ||
       !g_date_valid_dmy (d, m, y))
     return FALSE;
 
-  /* Days from civil (H. Hinnant): proleptic Gregorian, 1970-01-01 is day 0. */
-  y -= m <= 2;
-  era = floor_div (y, 400);
-  yoe = (gint64) y - era * 400;
-  doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-  doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  *day = era * 146097 + doe - 719468;
+  *day = day_from_ymd (y, m, d);
   return TRUE;
+}
+
+/**
+ * calsync_date_day_to_ymd:
+ *
+ * The inverse of the day numbers above, through GDate (whose Julian day 1 is
+ * 0001-01-01): FALSE before year 1 or past what GDate holds.
+ */
+gboolean
+calsync_date_day_to_ymd (gint64  day,
+                         int    *year,
+                         int    *month,
+                         int    *day_of_month)
+{
+  gint64 julian = day + UNIX_EPOCH_JULIAN;
+  GDate date;
+
+  if (julian < 1 || julian > G_MAXUINT32 || !g_date_valid_julian ((guint32) julian))
+    return FALSE;
+
+  g_date_clear (&date, 1);
+  g_date_set_julian (&date, (guint32) julian);
+  *year = g_date_get_year (&date);
+  *month = g_date_get_month (&date);
+  *day_of_month = g_date_get_day (&date);
+  return TRUE;
+}
+
+GDateTime *
+calsync_date_local_midnight (gint64 day)
+{
+  int year, month, day_of_month;
+
+  if (!calsync_date_day_to_ymd (day, &year, &month, &day_of_month))
+    return NULL;
+
+  return g_date_time_new_local (year, month, day_of_month, 0, 0, 0);
 }
 
 static gboolean
@@ -189,26 +247,4 @@ calsync_date_format_time (GDateTime *dt)
   /* Translators: 12-hour time, e.g. "2:30 PM"; see strftime(3) */
   text = g_date_time_format (local, _("%l:%M %p"));
   return g_strdup (g_strstrip (text));
-}
-
-/**
- * calsync_date_now_local:
- *
- * Returns: (transfer full): now, or the instant in `CALSYNC_NOW` when set
- */
-GDateTime *
-calsync_date_now_local (void)
-{
-  const char *fake = g_getenv ("CALSYNC_NOW");
-
-  if (fake != NULL && *fake != '\0')
-    {
-      g_autoptr(GDateTime) parsed = g_date_time_new_from_iso8601 (fake, NULL);
-
-      if (parsed != NULL)
-        return g_date_time_to_local (parsed);
-      g_warning ("CALSYNC_NOW=“%s” is not an ISO 8601 instant; using the real time", fake);
-    }
-
-  return g_date_time_new_now_local ();
 }

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* calsync-date-utils.h: calendar arithmetic shared by the views. */
+/* calsync-date-utils.h: day arithmetic shared by the views, the agenda and the events. */
 #pragma once
 
 #include <glib.h>
@@ -20,16 +20,27 @@ gboolean   calsync_date_same_day           (GDateTime *a,
 /* Days from the local day of @a to the local day of @b (DST-safe). */
 int        calsync_date_days_between       (GDateTime *a,
                                             GDateTime *b);
-/* Day number (days since 1970-01-01) of the local date of @unix_time in @zone:
+
+/* Day numbers: days since 1970-01-01 (proleptic Gregorian), the date alone */
+
+/* Day number of the date @dt shows, in its own time zone. */
+gint64     calsync_date_day_of             (GDateTime  *dt);
+/* Day number of the local date of @unix_time in @zone:
  * integer arithmetic for layouts of thousands of events. */
 gint64     calsync_date_local_day          (GTimeZone  *zone,
                                             gint64      unix_time);
 /* Day number of a "YYYY-MM-DD" date; FALSE when it is not one */
 gboolean   calsync_date_parse_day          (const char *text,
                                             gint64     *day);
+/* Year, month (1–12) and day of month of @day; FALSE when GDate cannot hold it */
+gboolean   calsync_date_day_to_ymd         (gint64      day,
+                                            int        *year,
+                                            int        *month,
+                                            int        *day_of_month);
+/* Local midnight of @day, or NULL when it is out of GDateTime's range. */
+GDateTime *calsync_date_local_midnight     (gint64      day);
+
 /* "10:00" or "10:00 AM" following the GNOME clock-format setting / locale. */
 char      *calsync_date_format_time        (GDateTime *dt);
-/* "now" honouring CALSYNC_NOW (tests and screenshots), local zone. */
-GDateTime *calsync_date_now_local          (void);
 
 G_END_DECLS

@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* calsync-clock.h: "now", the one place that honours CALSYNC_NOW. */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+GDateTime *calsync_now_utc   (void);
+GDateTime *calsync_now_local (void);
+gint64     calsync_now_unix  (void);
+
+G_END_DECLS
