@@ -62,15 +62,3 @@ calsync_now_local (void)
   return g_date_time_to_local (now);
 }
 
-/**
- * calsync_now_unix:
- *
- * Returns: calsync_now_utc() in seconds since the Unix epoch
- */
-gint64
-calsync_now_unix (void)
-{
-  g_autoptr(GDateTime) now = calsync_now_utc ();
-
-  return g_date_time_to_unix (now);
-}

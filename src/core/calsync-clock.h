@@ -8,6 +8,5 @@ G_BEGIN_DECLS
 
 GDateTime *calsync_now_utc   (void);
 GDateTime *calsync_now_local (void);
-gint64     calsync_now_unix  (void);
 
 G_END_DECLS

@@ -506,14 +506,6 @@ calsync_application_get_store (CalsyncApplication *self)
   return self->store;
 }
 
-GSettings *
-calsync_application_get_settings (CalsyncApplication *self)
-{
-  g_return_val_if_fail (CALSYNC_IS_APPLICATION (self), NULL);
-
-  return self->settings;
-}
-
 CalsyncSyncEngine *
 calsync_application_get_engine (CalsyncApplication *self)
 {

@@ -418,14 +418,6 @@ start_sign_in (CalsyncPreferencesWindow *self)
     }
 }
 
-void
-calsync_preferences_window_add_google (CalsyncPreferencesWindow *self)
-{
-  g_return_if_fail (CALSYNC_IS_PREFERENCES_WINDOW (self));
-
-  start_sign_in (self);
-}
-
 static void
 add_google_action (GtkWidget  *widget,
                    const char *action_name,

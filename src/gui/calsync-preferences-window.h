@@ -21,9 +21,6 @@ GtkWindow *calsync_preferences_window_new (CalsyncStore *store,
  * NULL restores the system browser. */
 void       calsync_preferences_window_set_uri_opener (CalsyncUriOpener opener);
 
-/* Starts the Google sign-in (what "Add Account… → Google" does) */
-void       calsync_preferences_window_add_google     (CalsyncPreferencesWindow *self);
-
 /* For tests */
 GtkWidget *calsync_preferences_window_get_sync_button   (CalsyncPreferencesWindow *self);
 guint      calsync_preferences_window_get_n_accounts    (CalsyncPreferencesWindow *self);

@@ -183,12 +183,6 @@ calsync_sync_button_get_spinning (CalsyncSyncButton *self)
          gtk_spinner_get_spinning (self->spinner);
 }
 
-GtkWidget *
-calsync_sync_button_new (void)
-{
-  return g_object_new (CALSYNC_TYPE_SYNC_BUTTON, NULL);
-}
-
 static void
 calsync_sync_button_get_property (GObject    *object,
                                   guint       prop_id,

@@ -13,7 +13,6 @@ G_BEGIN_DECLS
 #define CALSYNC_TYPE_SYNC_BUTTON (calsync_sync_button_get_type ())
 G_DECLARE_FINAL_TYPE (CalsyncSyncButton, calsync_sync_button, CALSYNC, SYNC_BUTTON, GtkWidget)
 
-GtkWidget *calsync_sync_button_new          (void);
 /* Listens to @engine's ::sync-started / ::sync-finished and @store's ::changed */
 void       calsync_sync_button_bind         (CalsyncSyncButton *self,
                                              CalsyncSyncEngine *engine,

@@ -190,14 +190,6 @@ calsync_window_set_date (CalsyncWindow *self,
   apply_date (self);
 }
 
-GDateTime *
-calsync_window_get_date (CalsyncWindow *self)
-{
-  g_return_val_if_fail (CALSYNC_IS_WINDOW (self), NULL);
-
-  return self->date;
-}
-
 void
 calsync_window_set_view (CalsyncWindow *self,
                          const char    *view)

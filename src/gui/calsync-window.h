@@ -18,7 +18,6 @@ CalsyncWindow *calsync_window_new              (GtkApplication *application,
 const char    *calsync_window_get_view         (CalsyncWindow  *self);
 void           calsync_window_set_view         (CalsyncWindow  *self,
                                                 const char     *view);
-GDateTime     *calsync_window_get_date         (CalsyncWindow  *self);
 void           calsync_window_set_date         (CalsyncWindow  *self,
                                                 GDateTime      *date);
 /* The visible range title, "November 2026" */
