@@ -18,12 +18,15 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "calsync-application-private.h"
 #include "calsync-application.h"
 #include "bench-fake-server.h"
 #include "bench-utils.h"
 #include "calsync-fake-google.h"
+#include "calsync-month-view-private.h"
 #include "calsync-month-view.h"
 #include "calsync-oauth.h"
+#include "calsync-window-private.h"
 #include "calsync-window.h"
 
 #define NOW_TEXT "2026-06-15T12:00:00Z"

@@ -5,13 +5,17 @@
 
 #include <glib/gstdio.h>
 
+#include "calsync-application-private.h"
 #include "calsync-application.h"
+#include "calsync-event-editor-private.h"
 #include "calsync-event-editor.h"
 #include "calsync-event-popover.h"
 #include "calsync-event-widget.h"
+#include "calsync-month-view-private.h"
 #include "calsync-month-view.h"
 #include "calsync-test-utils.h"
 #include "calsync-week-view.h"
+#include "calsync-window-private.h"
 #include "calsync-window.h"
 
 static CalsyncApplication *app;

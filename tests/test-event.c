@@ -6,6 +6,7 @@
 
 #include <time.h>
 
+#include "calsync-event-private.h"
 #include "calsync-event.h"
 
 /* 2026-11-10T00:00:00Z */

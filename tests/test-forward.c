@@ -10,6 +10,7 @@
 
 #include "calsync-application.h"
 #include "calsync-fake-google.h"
+#include "calsync-sync-button-private.h"
 #include "calsync-sync-button.h"
 #include "calsync-test-utils.h"
 #include "calsync-window.h"

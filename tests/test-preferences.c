@@ -11,14 +11,20 @@
 #include <sqlite3.h>
 #include <unistd.h>
 
+#include "calsync-account-group-private.h"
 #include "calsync-account-group.h"
+#include "calsync-add-account-dialog-private.h"
 #include "calsync-add-account-dialog.h"
+#include "calsync-application-private.h"
 #include "calsync-application.h"
 #include "calsync-fake-google.h"
+#include "calsync-month-view-private.h"
 #include "calsync-month-view.h"
+#include "calsync-preferences-window-private.h"
 #include "calsync-preferences-window.h"
 #include "calsync-secrets.h"
 #include "calsync-test-utils.h"
+#include "calsync-window-private.h"
 #include "calsync-window.h"
 
 #define ALEX "alex@example.com"

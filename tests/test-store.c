@@ -8,6 +8,8 @@
 #include <sqlite3.h>
 #include <time.h>
 
+#include "calsync-calendar-private.h"
+#include "calsync-event-private.h"
 #include "calsync-store.h"
 #include "calsync-test-utils.h"
 

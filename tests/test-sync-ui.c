@@ -6,12 +6,17 @@
 
 #include <glib/gstdio.h>
 
+#include "calsync-application-private.h"
 #include "calsync-application.h"
 #include "calsync-fake-google.h"
+#include "calsync-month-view-private.h"
 #include "calsync-month-view.h"
+#include "calsync-report-dialog-private.h"
 #include "calsync-report-dialog.h"
+#include "calsync-sync-button-private.h"
 #include "calsync-sync-button.h"
 #include "calsync-test-utils.h"
+#include "calsync-window-private.h"
 #include "calsync-window.h"
 
 #define ALEX "alex@example.com"

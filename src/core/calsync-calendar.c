@@ -4,6 +4,7 @@
 
 #include "config.h"
 
+#include "calsync-calendar-private.h"
 #include "calsync-calendar.h"
 
 struct _CalsyncCalendar

@@ -36,7 +36,6 @@ const char      *calsync_calendar_get_sync_token     (CalsyncCalendar *self);
 void             calsync_calendar_set_sync_token     (CalsyncCalendar *self, const char *token);
 /* Filled when read by the store: the owning account's provider and email */
 const char      *calsync_calendar_get_provider       (CalsyncCalendar *self);
-const char      *calsync_calendar_get_account_email  (CalsyncCalendar *self);
 void             calsync_calendar_set_account_info   (CalsyncCalendar *self,
                                                       const char      *provider,
                                                       const char      *email);

@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include "calsync-date-utils.h"
+#include "calsync-event-private.h"
 #include "calsync-event.h"
 
 /* All-day events cover their dates in every zone from UTC+14 to UTC-12. */

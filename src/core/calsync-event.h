@@ -109,8 +109,6 @@ void               calsync_event_set_calendar_info      (CalsyncEvent *self,
 /* Helpers for views: local start/end as GDateTime (all-day: local midnights of the dates). */
 GDateTime         *calsync_event_dup_local_start        (CalsyncEvent *self);
 GDateTime         *calsync_event_dup_local_end          (CalsyncEvent *self);
-int                calsync_event_compare                (gconstpointer a,
-                                                         gconstpointer b);
 
 const char        *calsync_event_type_to_string         (CalsyncEventType type);
 CalsyncEventType   calsync_event_type_from_string       (const char *str);

@@ -7,6 +7,7 @@
 
 #include <glib/gi18n.h>
 
+#include "calsync-account-group-private.h"
 #include "calsync-account-group.h"
 #include "calsync-gui.h"
 

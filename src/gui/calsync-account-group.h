@@ -27,18 +27,6 @@ void         calsync_account_group_update          (CalsyncAccountGroup *self,
 /* Re-renders "Synced 2 minutes ago" texts (called every minute) */
 void         calsync_account_group_refresh_times   (CalsyncAccountGroup *self);
 
-/* For tests and accessibility checks */
-const char  *calsync_account_group_get_status_text (CalsyncAccountGroup *self);
-/* The error line, or NULL */
-const char  *calsync_account_group_get_error_text  (CalsyncAccountGroup *self);
-guint        calsync_account_group_get_n_calendars (CalsyncAccountGroup *self);
-GtkWidget   *calsync_account_group_get_calendar_row (CalsyncAccountGroup *self,
-                                                     gint64               calendar_id);
-GtkWidget   *calsync_account_group_get_calendar_switch (CalsyncAccountGroup *self,
-                                                        gint64               calendar_id);
-GtkWidget   *calsync_account_group_get_reconnect_button (CalsyncAccountGroup *self);
-GtkWidget   *calsync_account_group_get_remove_button    (CalsyncAccountGroup *self);
-
 /* "2 minutes ago", "just now", or a date; @usec and @now_usec unix microseconds */
 char        *calsync_format_time_ago               (gint64               usec,
                                                     gint64               now_usec);

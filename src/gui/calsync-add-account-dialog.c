@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "calsync-account-setup.h"
+#include "calsync-add-account-dialog-private.h"
 #include "calsync-add-account-dialog.h"
 #include "calsync-auth.h"
 #include "calsync-google-provider.h"

@@ -32,7 +32,5 @@ CalsyncAddAccountDialog *calsync_add_account_dialog_new   (GtkWindow            
  * success; shows the error and stays open on failure. */
 gboolean                 calsync_add_account_dialog_start (CalsyncAddAccountDialog *self,
                                                            GError                 **error);
-/* The error shown, or NULL while the sign-in is going on */
-const char              *calsync_add_account_dialog_get_error_text (CalsyncAddAccountDialog *self);
 
 G_END_DECLS

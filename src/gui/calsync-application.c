@@ -6,6 +6,7 @@
 
 #include <glib/gi18n.h>
 
+#include "calsync-application-private.h"
 #include "calsync-application.h"
 #include "calsync-cli.h"
 #include "calsync-gui.h"

@@ -15,7 +15,6 @@ G_DECLARE_FINAL_TYPE (CalsyncApplication, calsync_application, CALSYNC, APPLICAT
 CalsyncApplication *calsync_application_new          (void);
 int                 calsync_gui_main                 (int    argc,
                                                       char **argv);
-CalsyncStore       *calsync_application_get_store    (CalsyncApplication *self);
 /* The one sync engine of the process; every widget listens to its signals. */
 CalsyncSyncEngine  *calsync_application_get_engine   (CalsyncApplication *self);
 CalsyncHttp        *calsync_application_get_http     (CalsyncApplication *self);

@@ -8,6 +8,7 @@
 
 #include "calsync-classifier.h"
 #include "calsync-date-utils.h"
+#include "calsync-event-editor-private.h"
 #include "calsync-event-editor.h"
 #include "calsync-gui.h"
 

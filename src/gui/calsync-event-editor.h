@@ -17,8 +17,6 @@ CalsyncEventEditor *calsync_event_editor_new       (GtkWindow          *parent,
                                                     CalsyncStore       *store,
                                                     CalsyncEvent       *event,
                                                     GDateTime          *start);
-/* The stored event being edited, NULL for a new one. */
-CalsyncEvent       *calsync_event_editor_get_event (CalsyncEventEditor *self);
 gboolean            calsync_event_editor_is_valid  (CalsyncEventEditor *self);
 /* Writes the event to the store and closes the editor. */
 gboolean            calsync_event_editor_save      (CalsyncEventEditor *self,

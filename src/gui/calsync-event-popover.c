@@ -9,6 +9,7 @@
 
 #include "calsync-date-utils.h"
 #include "calsync-gui.h"
+#include "calsync-event-popover-private.h"
 #include "calsync-event-popover.h"
 
 struct _CalsyncEventPopover

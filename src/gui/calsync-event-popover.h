@@ -12,6 +12,5 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (CalsyncEventPopover, calsync_event_popover, CALSYNC, EVENT_POPOVER, GtkPopover)
 
 GtkWidget    *calsync_event_popover_new       (CalsyncEvent        *event);
-CalsyncEvent *calsync_event_popover_get_event (CalsyncEventPopover *self);
 
 G_END_DECLS

@@ -10,6 +10,7 @@
 #include "calsync-date-utils.h"
 #include "calsync-gui.h"
 #include "calsync-event-widget.h"
+#include "calsync-month-view-private.h"
 #include "calsync-month-view.h"
 
 #define N_ROWS 6

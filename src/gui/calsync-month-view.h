@@ -16,12 +16,6 @@ void       calsync_month_view_set_store  (CalsyncMonthView *self,
 /* Shows the month that contains @date. */
 void       calsync_month_view_set_date   (CalsyncMonthView *self,
                                          GDateTime       *date);
-/* Visible range: local midnight of the first day, and of the day after the last. */
-void       calsync_month_view_get_range  (CalsyncMonthView *self,
-                                         GDateTime      **start,
-                                         GDateTime      **end);
-/* Number of event widgets currently shown (for tests). */
-guint      calsync_month_view_get_n_events (CalsyncMonthView *self);
 
 void          calsync_month_view_set_holding (CalsyncMonthView *self,
                                               gboolean          holding);

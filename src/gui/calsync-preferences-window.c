@@ -9,6 +9,7 @@
 
 #include "calsync-application.h"
 #include "calsync-gui.h"
+#include "calsync-preferences-window-private.h"
 #include "calsync-preferences-window.h"
 #include "calsync-secrets.h"
 

@@ -9,6 +9,7 @@
 
 #include "calsync-gui.h"
 #include "calsync-http.h"
+#include "calsync-report-dialog-private.h"
 #include "calsync-report-dialog.h"
 #include "calsync-sync-engine.h"
 

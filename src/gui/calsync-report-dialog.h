@@ -13,15 +13,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (CalsyncReportDialog, calsync_report_dialog, CALSYNC, REPORT_DIALOG, AdwWindow)
 
 GtkWidget         *calsync_report_dialog_new        (CalsyncSyncReport   *report);
-CalsyncSyncReport *calsync_report_dialog_get_report (CalsyncReportDialog *self);
-/* The rows of the per-calendar list (for tests) */
-GtkListBox        *calsync_report_dialog_get_list   (CalsyncReportDialog *self);
 
-/* "Synced 2 calendars — 15 new, 3 updated, 1 removed", "Calendars are up to date",
- * "Could not sync 1 of 3 calendars", the offline text; NULL when nothing was
- * connected. @persistent: whether the toast stays until dismissed (failures). */
-char              *calsync_report_dialog_toast_title (CalsyncSyncReport  *report,
-                                                      gboolean           *persistent);
 /* The toast for @report with a "Details" button (app.show-sync-report), or NULL */
 AdwToast          *calsync_report_dialog_new_toast   (CalsyncSyncReport  *report);
 

@@ -9,6 +9,7 @@
 #include <glib/gi18n.h>
 
 #include "calsync-gui.h"
+#include "calsync-sync-button-private.h"
 #include "calsync-sync-button.h"
 
 /* The tooltip says "5 minutes ago": refresh it once a minute */

@@ -17,11 +17,5 @@ G_DECLARE_FINAL_TYPE (CalsyncSyncButton, calsync_sync_button, CALSYNC, SYNC_BUTT
 void       calsync_sync_button_bind         (CalsyncSyncButton *self,
                                              CalsyncSyncEngine *engine,
                                              CalsyncStore      *store);
-gboolean   calsync_sync_button_get_syncing  (CalsyncSyncButton *self);
-gboolean   calsync_sync_button_get_spinning (CalsyncSyncButton *self);
-/* "Last synced 5 minutes ago", "Never synced" for the newest sync of @store's
- * active calendars, relative to @now_usec (Unix microseconds) */
-char      *calsync_sync_button_format_last_sync (gint64 last_sync_usec,
-                                                 gint64 now_usec);
 
 G_END_DECLS

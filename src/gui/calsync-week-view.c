@@ -9,6 +9,7 @@
 #include "calsync-clock.h"
 #include "calsync-date-utils.h"
 #include "calsync-event-widget.h"
+#include "calsync-week-view-private.h"
 #include "calsync-week-view.h"
 
 #define N_DAYS            7

@@ -20,8 +20,6 @@ void       calsync_week_view_set_date   (CalsyncWeekView *self,
 void       calsync_week_view_get_range  (CalsyncWeekView *self,
                                          GDateTime      **start,
                                          GDateTime      **end);
-/* Number of event widgets currently shown (for tests). */
-guint      calsync_week_view_get_n_events (CalsyncWeekView *self);
 
 void          calsync_week_view_set_holding  (CalsyncWeekView *self,
                                               gboolean         holding);

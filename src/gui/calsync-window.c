@@ -15,6 +15,7 @@
 #include "calsync-report-dialog.h"
 #include "calsync-sync-button.h"
 #include "calsync-week-view.h"
+#include "calsync-window-private.h"
 #include "calsync-window.h"
 
 struct _CalsyncWindow

@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* calsync-report-dialog-private.h: what only tests and benchmarks call. */
+#pragma once
+
+#include "calsync-report-dialog.h"
+
+G_BEGIN_DECLS
+
+CalsyncSyncReport *calsync_report_dialog_get_report (CalsyncReportDialog *self);
+/* The rows of the per-calendar list */
+GtkListBox        *calsync_report_dialog_get_list   (CalsyncReportDialog *self);
+/* "Synced 2 calendars — 15 new, 3 updated, 1 removed", "Calendars are up to date",
+ * "Could not sync 1 of 3 calendars", the offline text; NULL when nothing was
+ * connected. @persistent: whether the toast stays until dismissed (failures). */
+char              *calsync_report_dialog_toast_title (CalsyncSyncReport  *report,
+                                                      gboolean           *persistent);
+
+G_END_DECLS

@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* calsync-window-private.h: what only tests and benchmarks call. */
+#pragma once
+
+#include "calsync-window.h"
+
+G_BEGIN_DECLS
+
+/* "month" or "week" */
+const char    *calsync_window_get_view         (CalsyncWindow  *self);
+/* The visible range title, "November 2026" */
+const char    *calsync_window_get_title_text   (CalsyncWindow  *self);
+/* "empty" or "calendar" */
+const char    *calsync_window_get_page         (CalsyncWindow  *self);
+GtkWidget     *calsync_window_get_month_view   (CalsyncWindow  *self);
+GtkWidget     *calsync_window_get_week_view    (CalsyncWindow  *self);
+/* The toast announcing the last sync while it shows, or NULL */
+AdwToast      *calsync_window_get_sync_toast   (CalsyncWindow  *self);
+
+G_END_DECLS
