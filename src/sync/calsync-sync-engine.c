@@ -409,7 +409,7 @@ save_token_thread (GTask        *task,
 
   if (calsync_store_finish_calendar_sync (job->run->engine->store,
                                           calsync_calendar_get_id (job->calendar),
-                                          job->page->next_sync_token,
+                                          job->page->next_cursor,
                                           g_get_real_time (), &error))
     g_task_return_boolean (task, TRUE);
   else
@@ -454,7 +454,7 @@ page_applied_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   CalsyncApplyStats stats = { 0 };
 
-  if (!calsync_store_apply_remote_events_finish (CALSYNC_STORE (object), result, &stats, &error))
+  if (!calsync_store_apply_page_finish (CALSYNC_STORE (object), result, &stats, &error))
     {
       job_fail (job, error);
       return;
@@ -469,7 +469,7 @@ page_applied_cb (GObject      *object,
       g_clear_pointer (&job->page, calsync_page_free);
       fetch_page (job);
     }
-  else if (job->page->next_sync_token != NULL)
+  else if (job->page->next_cursor != NULL)
     save_token (job);
   else
     {
@@ -510,10 +510,10 @@ page_fetched_cb (GObject      *object,
       return;
     }
 
-  calsync_store_apply_remote_events_async (job->run->engine->store,
-                                           calsync_calendar_get_id (job->calendar),
-                                           job->page->events, job->run->cancellable,
-                                           page_applied_cb, job);
+  calsync_store_apply_page_async (job->run->engine->store,
+                                  calsync_calendar_get_id (job->calendar),
+                                  job->page, NULL, NULL, job->run->cancellable,
+                                  page_applied_cb, job);
 }
 
 static void
