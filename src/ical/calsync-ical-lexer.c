@@ -17,6 +17,7 @@
 #include "calsync-ical.h"
 #include "calsync-ical-private.h"
 
+/* Every message names the physical line the problem is on: "Line 7: …" */
 gboolean
 calsync_ical_set_line_error (GError     **error,
                              int          code,

@@ -210,8 +210,9 @@ feed_line (Parser      *self,
     g_ptr_array_add (self->calendars, done);
 
   if (icalparser_get_state (self->parser) == ICALPARSER_ERROR)
-    /* Translators: %s is a property name such as DTSTART */
-    return calsync_ical_set_line_error (error, CALSYNC_ICAL_ERROR_PARSE, line, _("%s has a value CalSync cannot read"), name);
+    return calsync_ical_set_line_error (error, CALSYNC_ICAL_ERROR_PARSE, line,
+                                        /* Translators: %s is a property name such as DTSTART */
+                                        _("%s has a value CalSync cannot read"), name);
 
   return TRUE;
 }
@@ -224,7 +225,8 @@ check_property_value (const KnownProperty  *known,
                       GError              **error)
 {
   const char *date = (known->flags & (PROP_DATE | PROP_DATE_LIST)) ? calsync_ical_date_value (text) : NULL;
-  g_autofree char *value_type = (date != NULL && content->has_params) ? calsync_ical_find_param (text, "VALUE") : NULL;
+  g_autofree char *value_type = (date != NULL && content->has_params)
+                                ? calsync_ical_find_param (text, "VALUE") : NULL;
   gboolean dates_only = g_strcmp0 (value_type, "DATE") == 0;
 
   if (date != NULL && (!calsync_ical_for_each_date (date, dates_only, NULL, NULL) ||
@@ -263,8 +265,9 @@ read_property (Parser             *self,
     {
       if (known->flags & PROP_MAY_BE_EMPTY)
         return TRUE;
-      /* Translators: %s is a property name such as DTSTART */
-      return calsync_ical_set_line_error (error, CALSYNC_ICAL_ERROR_PARSE, line, _("%s has no value"), content->name);
+      return calsync_ical_set_line_error (error, CALSYNC_ICAL_ERROR_PARSE, line,
+                                          /* Translators: %s is a property name such as DTSTART */
+                                          _("%s has no value"), content->name);
     }
 
   if (!check_property_value (known, text, content, line, error))
@@ -272,7 +275,8 @@ read_property (Parser             *self,
 
   if (context == CTX_EVENT)
     return calsync_ical_read_event_property (current_event (self), text, content, line, error);
-  if (context == CTX_TZ_RULE && g_str_equal (content->name, "RRULE") && !calsync_ical_check_zone_rule (content, line, error))
+  if (context == CTX_TZ_RULE && g_str_equal (content->name, "RRULE") &&
+      !calsync_ical_check_zone_rule (content, line, error))
     return FALSE;
 
   return feed_line (self, text, line, content->name, error);
@@ -357,7 +361,8 @@ read_begin (Parser             *self,
   Frame frame = { NULL, 0, line };
 
   if (*name == '\0' || !calsync_ical_is_name_char (*name) || *calsync_ical_skip_name (name) != '\0')
-    return calsync_ical_set_line_error (error, CALSYNC_ICAL_ERROR_PARSE, line, _("BEGIN needs the name of a component"));
+    return calsync_ical_set_line_error (error, CALSYNC_ICAL_ERROR_PARSE, line,
+                                        _("BEGIN needs the name of a component"));
   if (context < 0 && top == NULL)
     return calsync_ical_set_line_error (error, CALSYNC_ICAL_ERROR_PARSE, line,
                                         _("this is not an iCalendar file (BEGIN:VCALENDAR is missing)"));
@@ -366,11 +371,12 @@ read_begin (Parser             *self,
       g_autofree char *shown = calsync_ical_excerpt (name);
       g_autofree char *parent = calsync_ical_excerpt (top->name);
 
-      return calsync_ical_set_line_error (error, CALSYNC_ICAL_ERROR_PARSE, line, _("BEGIN:%s cannot be inside BEGIN:%s"),
-                                          shown, parent);
+      return calsync_ical_set_line_error (error, CALSYNC_ICAL_ERROR_PARSE, line,
+                                          _("BEGIN:%s cannot be inside BEGIN:%s"), shown, parent);
     }
   if (self->stack->len >= MAX_DEPTH)
-    return calsync_ical_set_line_error (error, CALSYNC_ICAL_ERROR_PARSE, line, _("components are nested too deeply"));
+    return calsync_ical_set_line_error (error, CALSYNC_ICAL_ERROR_PARSE, line,
+                                        _("components are nested too deeply"));
 
   frame.name = g_steal_pointer (&name);
   frame.context = context;
@@ -474,7 +480,8 @@ find_lib_errors (icalcomponent  *component,
   if (icalcomponent_count_errors (component) == 0)
     return TRUE;
 
-  return calsync_ical_set_line_error (error, CALSYNC_ICAL_ERROR_PARSE, line, _("this component cannot be read"));
+  return calsync_ical_set_line_error (error, CALSYNC_ICAL_ERROR_PARSE, line,
+                                      _("this component cannot be read"));
 }
 
 /* Calendars ------------------------------------------------------------------------ */

@@ -172,7 +172,8 @@ add_occurrence (Expansion           *expansion,
   Original original = original_from_local (times, local);
   gint64 key = original_key (&original);
   gint64 start = times->all_day ? key * 86400 : original.utc;
-  gint64 end = times->all_day ? start + times->days * 86400 : calsync_ical_occurrence_end (times, local, original.utc);
+  gint64 end = times->all_day ? start + times->days * 86400
+                              : calsync_ical_occurrence_end (times, local, original.utc);
 
   if (start - (times->all_day ? 14 * 3600 : 0) >= expansion->self->window_end)
     return FALSE;
@@ -209,12 +210,14 @@ to_series_local (Expansion            *expansion,
     }
 
   /* Floating: read on the series' own clock */
-  zone = (value->tzid == NULL && !icaltime_is_utc (t)) ? expansion->times.zone : calsync_ical_value_zone (expansion->self, value, error);
+  zone = (value->tzid == NULL && !icaltime_is_utc (t)) ? expansion->times.zone
+                                                       : calsync_ical_value_zone (expansion->self, value, error);
   if (zone == NULL)
     return FALSE;
 
   t.zone = NULL;
-  *local = zone == expansion->times.zone ? t : calsync_ical_zone_from_utc (expansion->times.zone, calsync_ical_zone_to_utc (zone, t));
+  *local = zone == expansion->times.zone
+           ? t : calsync_ical_zone_from_utc (expansion->times.zone, calsync_ical_zone_to_utc (zone, t));
   local->zone = NULL;
   return TRUE;
 }
@@ -278,7 +281,8 @@ find_skip_target (Expansion           *expansion,
     return FALSE;
 
   earliest = expansion->self->window_start - length - 2 * 86400;
-  *target = times->all_day ? calsync_ical_unix_to_fields (earliest) : calsync_ical_zone_from_utc (times->zone, earliest);
+  *target = times->all_day ? calsync_ical_unix_to_fields (earliest)
+                           : calsync_ical_zone_from_utc (times->zone, earliest);
   if (times->all_day)
     {
       target->is_date = 1;
@@ -344,9 +348,10 @@ static gboolean
 too_many_occurrences (guint    line,
                       GError **error)
 {
-  /* Translators: %u is a number (500000) */
   return calsync_ical_set_line_error (error, CALSYNC_ICAL_ERROR_INVALID, line,
-                                      _("the repeating events of this file have more than %u occurrences"), MAX_OCCURRENCES);
+                                      /* Translators: %u is a number (500000) */
+                                      _("the repeating events of this file have more than %u occurrences"),
+                                      MAX_OCCURRENCES);
 }
 
 /* A rule CalSync cannot expand leaves the event with its DTSTART and RDATEs,
@@ -668,7 +673,8 @@ add_event (GHashTable  *by_uid,
   Series *series;
 
   if (info->uid == NULL || *info->uid == '\0')
-    return calsync_ical_set_line_error (error, CALSYNC_ICAL_ERROR_INVALID, info->begin, _("the event has no UID"));
+    return calsync_ical_set_line_error (error, CALSYNC_ICAL_ERROR_INVALID, info->begin,
+                                        _("the event has no UID"));
 
   calsync_ical_derive_event_info (info);
   series = get_series (by_uid, order, info->uid);
@@ -691,7 +697,8 @@ calsync_ical_emit_events (Parser   *self,
   g_autoptr(GHashTable) by_uid = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GPtrArray) order = g_ptr_array_new_with_free_func ((GDestroyNotify) series_free);
 
-  for (; *next < self->events->len && g_array_index (self->events, EventInfo, *next).calendar == calendar; (*next)++)
+  for (; *next < self->events->len && g_array_index (self->events, EventInfo, *next).calendar == calendar;
+       (*next)++)
     if (!add_event (by_uid, order, &g_array_index (self->events, EventInfo, *next), error))
       return FALSE;
 

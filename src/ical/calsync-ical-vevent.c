@@ -260,7 +260,8 @@ static gboolean
 outside_years (guint    line,
                GError **error)
 {
-  return calsync_ical_set_line_error (error, CALSYNC_ICAL_ERROR_INVALID, line, _("the event is outside the years 1 to 9999"));
+  return calsync_ical_set_line_error (error, CALSYNC_ICAL_ERROR_INVALID, line,
+                                      _("the event is outside the years 1 to 9999"));
 }
 
 /* The parts of a DURATION in 64 bits: libical's are unsigned ints, and its
@@ -295,7 +296,8 @@ read_duration (EventInfo          *info,
   info->duration_line = line;
   info->has_duration = TRUE;
   if (icaldurationtype_is_bad_duration (info->duration))
-    return calsync_ical_set_line_error (error, CALSYNC_ICAL_ERROR_PARSE, line, _("%s has a value CalSync cannot read"), "DURATION");
+    return calsync_ical_set_line_error (error, CALSYNC_ICAL_ERROR_PARSE, line,
+                                        _("%s has a value CalSync cannot read"), "DURATION");
   if (duration_seconds (info->duration) / 86400 > MAX_DURATION_DAYS)
     return outside_years (line, error);
 
@@ -315,7 +317,8 @@ read_rrule (EventInfo          *info,
   if (rule.rule.freq == ICAL_NO_RECURRENCE)
     {
       rule_clear (&rule);
-      return calsync_ical_set_line_error (error, CALSYNC_ICAL_ERROR_PARSE, line, _("%s has a value CalSync cannot read"), "RRULE");
+      return calsync_ical_set_line_error (error, CALSYNC_ICAL_ERROR_PARSE, line,
+                                          _("%s has a value CalSync cannot read"), "RRULE");
     }
 
   g_array_append_val (info->rrules, rule);
@@ -448,7 +451,8 @@ static gboolean
 ends_before_start (guint    line,
                    GError **error)
 {
-  return calsync_ical_set_line_error (error, CALSYNC_ICAL_ERROR_INVALID, line, _("the event ends before it starts"));
+  return calsync_ical_set_line_error (error, CALSYNC_ICAL_ERROR_INVALID, line,
+                                      _("the event ends before it starts"));
 }
 
 /* The line of DTEND or DURATION, else DTSTART's */

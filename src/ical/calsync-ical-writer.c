@@ -754,7 +754,8 @@ calsync_ical_serialize (GPtrArray  *events,
     {
       const char *tzid = g_ptr_array_index (writer.zone_ids, i);
 
-      icalcomponent_add_component (calendar, calsync_ical_new_vtimezone (tzid, g_hash_table_lookup (writer.zones, tzid)));
+      icalcomponent_add_component (calendar,
+                                   calsync_ical_new_vtimezone (tzid, g_hash_table_lookup (writer.zones, tzid)));
     }
 
   stolen = g_ptr_array_steal (vevents, &n_stolen);

@@ -281,7 +281,8 @@ calsync_ical_days_from_civil (int year,
 gint64
 calsync_ical_fields_to_unix (struct icaltimetype t)
 {
-  return calsync_ical_days_from_civil (t.year, t.month, t.day) * 86400 + t.hour * 3600 + t.minute * 60 + t.second;
+  return calsync_ical_days_from_civil (t.year, t.month, t.day) * 86400 +
+         t.hour * 3600 + t.minute * 60 + t.second;
 }
 
 struct icaltimetype
@@ -594,7 +595,8 @@ calsync_ical_check_zone_rule (const ContentLine  *content,
   free (rule.rscale);
   icalerror_clear_errno ();
   if (!readable)
-    return calsync_ical_set_line_error (error, CALSYNC_ICAL_ERROR_PARSE, line, _("%s has a value CalSync cannot read"), "RRULE");
+    return calsync_ical_set_line_error (error, CALSYNC_ICAL_ERROR_PARSE, line,
+                                        _("%s has a value CalSync cannot read"), "RRULE");
   if (!yearly)
     return calsync_ical_set_line_error (error, CALSYNC_ICAL_ERROR_PARSE, line,
                                         _("a time zone rule may only repeat once or twice a year"));
