@@ -247,7 +247,7 @@ timed_floor (Bench     *bench,
       g_assert (json_parser_load_from_data (parser, g_bytes_get_data (body, NULL), g_bytes_get_size (body), NULL));
       page = calsync_google_parse_events_page (json_parser_get_root (parser), &error);
       g_assert_no_error (error);
-      g_ptr_array_extend_and_steal (events, g_steal_pointer (&page->events));
+      g_ptr_array_extend_and_steal (events, g_steal_pointer (&page->upserts));
     }
   *parse_ms = (g_get_monotonic_time () - start) / 1000.0;
   g_assert (calsync_store_apply_remote_events (bench->store, calendar, events, NULL, &stats, &error));

@@ -6,6 +6,7 @@
 
 #include <locale.h>
 
+#include "calsync-classifier-private.h"
 #include "calsync-classifier.h"
 
 typedef struct

@@ -208,17 +208,17 @@ fetch_all (Fixture         *fx,
 
       g_assert_no_error (error);
       (*n_pages)++;
-      for (guint i = 0; i < page->events->len; i++)
-        g_ptr_array_add (events, g_object_ref (g_ptr_array_index (page->events, i)));
+      for (guint i = 0; i < page->upserts->len; i++)
+        g_ptr_array_add (events, g_object_ref (g_ptr_array_index (page->upserts, i)));
 
       g_free (page_token);
       page_token = g_steal_pointer (&page->next_page_token);
       if (page_token == NULL)
         {
-          g_assert_nonnull (page->next_sync_token);
-          return g_steal_pointer (&page->next_sync_token);
+          g_assert_nonnull (page->next_cursor);
+          return g_steal_pointer (&page->next_cursor);
         }
-      g_assert_null (page->next_sync_token);
+      g_assert_null (page->next_cursor);
     }
 }
 
@@ -483,14 +483,14 @@ test_unauthorized_once (Fixture       *fx,
   calsync_fake_google_set_fault (fx->fake, USER, CALSYNC_FAKE_FAULT_UNAUTHORIZED);
   page = fetch (fx, fx->primary, NULL, NULL, &error);
   g_assert_no_error (error);
-  g_assert_cmpuint (page->events->len, ==, 1);
+  g_assert_cmpuint (page->upserts->len, ==, 1);
   g_assert_cmpuint (calsync_fake_oauth_get_n_refreshes (oauth), ==, 1);
 
   /* an access token the server no longer accepts: the same, once more */
   calsync_fake_oauth_expire_access_tokens (oauth);
   page2 = fetch (fx, fx->primary, NULL, NULL, &error);
   g_assert_no_error (error);
-  g_assert_cmpuint (page2->events->len, ==, 1);
+  g_assert_cmpuint (page2->upserts->len, ==, 1);
   g_assert_cmpuint (calsync_fake_oauth_get_n_refreshes (oauth), ==, 2);
 }
 
@@ -521,7 +521,7 @@ test_rate_limited_then_ok (Fixture       *fx,
   calsync_fake_google_set_fault (fx->fake, NULL, CALSYNC_FAKE_FAULT_RATE_LIMIT);
   page = fetch (fx, fx->primary, NULL, NULL, &error);
   g_assert_no_error (error);
-  g_assert_cmpuint (page->events->len, ==, 1);
+  g_assert_cmpuint (page->upserts->len, ==, 1);
   g_assert_cmpuint (calsync_fake_google_get_n_requests (fx->fake) - before, ==, 2);
 }
 
@@ -617,15 +617,15 @@ test_parse_minimal_and_foreign (void)
                 "{\"kind\":\"calendar#event\",\"id\":\"gone\",\"status\":\"cancelled\"}],"
                 "\"nextPageToken\":\"next\"}", &error);
   g_assert_no_error (error);
-  g_assert_cmpuint (page->events->len, ==, 2);
+  g_assert_cmpuint (page->upserts->len, ==, 2);
   g_assert_cmpstr (page->next_page_token, ==, "next");
-  g_assert_null (page->next_sync_token);
-  event = g_ptr_array_index (page->events, 0);
+  g_assert_null (page->next_cursor);
+  event = g_ptr_array_index (page->upserts, 0);
   g_assert_cmpstr (calsync_event_get_external_id (event), ==, "s_20261208T090000Z");
   g_assert_cmpint (calsync_event_get_status (event), ==, CALSYNC_EVENT_STATUS_CANCELLED);
   g_assert_cmpstr (calsync_event_get_recurring_event_id (event), ==, "s");
   g_assert_cmpstr (calsync_event_get_original_start (event), ==, "2026-12-08T10:00:00+01:00");
-  g_assert_cmpstr (calsync_event_get_external_id (g_ptr_array_index (page->events, 1)), ==, "gone");
+  g_assert_cmpstr (calsync_event_get_external_id (g_ptr_array_index (page->upserts, 1)), ==, "gone");
 }
 
 /* Mapping --------------------------------------------------------------------------- */

@@ -12,272 +12,8 @@
 #include "calsync-event-private.h"
 #include "calsync-store.h"
 #include "calsync-test-utils.h"
+#include "test-store-fixture.h"
 
-typedef struct
-{
-  char *dir;
-  char *path;
-  CalsyncStore *store;
-  gint64 account_id;   /* a Google account */
-  gint64 work_id;      /* its calendars */
-  gint64 team_id;
-
-  guint changed;
-  GThread *changed_thread;
-} Fixture;
-
-/* Helpers ----------------------------------------------------------------- */
-
-static gint64
-local_time (int y, int mo, int d, int h, int mi)
-{
-  g_autoptr(GDateTime) dt = g_date_time_new_local (y, mo, d, h, mi, 0);
-
-  return g_date_time_to_unix (dt);
-}
-
-static gint64
-zone_time (GTimeZone *zone, int y, int mo, int d)
-{
-  g_autoptr(GDateTime) dt = g_date_time_new (zone, y, mo, d, 0, 0, 0);
-
-  return g_date_time_to_unix (dt);
-}
-
-static CalsyncEvent *
-make_timed (const char *external_id,
-            const char *title,
-            gint64      start,
-            gint64      minutes)
-{
-  return calsync_test_timed_event (external_id, title, start, start + minutes * 60, "Europe/Berlin");
-}
-
-static GPtrArray *
-event_list (void)
-{
-  return g_ptr_array_new_with_free_func (g_object_unref);
-}
-
-static void
-apply_ok (CalsyncStore      *store,
-          gint64             calendar_id,
-          GPtrArray         *events,
-          GArray            *outcomes,
-          CalsyncApplyStats *stats)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (calsync_store_apply_remote_events (store, calendar_id, events, outcomes,
-                                                    stats, &error));
-  g_assert_no_error (error);
-}
-
-/* Applies one event (reference taken) and returns its outcome. */
-static CalsyncApplyOutcome
-apply_event (CalsyncStore *store,
-             gint64        calendar_id,
-             CalsyncEvent *event)
-{
-  g_autoptr(GPtrArray) events = event_list ();
-  g_autoptr(GArray) outcomes = g_array_new (FALSE, FALSE, sizeof (CalsyncApplyOutcome));
-
-  g_ptr_array_add (events, g_object_ref (event));
-  apply_ok (store, calendar_id, events, outcomes, NULL);
-  g_assert_cmpuint (outcomes->len, ==, 1);
-
-  return g_array_index (outcomes, CalsyncApplyOutcome, 0);
-}
-
-static void
-apply_new (CalsyncStore *store,
-           gint64        calendar_id,
-           CalsyncEvent *event)
-{
-  g_autoptr(CalsyncEvent) owned = event;
-
-  g_assert_cmpint (apply_event (store, calendar_id, owned), ==, CALSYNC_APPLY_INSERTED);
-}
-
-static char *
-join_titles (GPtrArray *events)
-{
-  g_autoptr(GString) s = g_string_new (NULL);
-
-  for (guint i = 0; i < events->len; i++)
-    g_string_append_printf (s, "%s%s", i ? "," : "",
-                            calsync_event_get_title (g_ptr_array_index (events, i)));
-
-  return g_string_free (g_steal_pointer (&s), FALSE);
-}
-
-static char *
-query_titles (CalsyncStore *store,
-              gint64        from,
-              gint64        to)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) events = calsync_store_query_range (store, from, to, &error);
-
-  g_assert_no_error (error);
-  g_assert_nonnull (events);
-  return join_titles (events);
-}
-
-static char *
-query_titles_in_zone (CalsyncStore *store,
-                      GTimeZone    *zone,
-                      int           y,
-                      int           mo,
-                      int           d)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) events = NULL;
-  gint64 from = zone_time (zone, y, mo, d);
-  g_autoptr(GDateTime) from_dt = g_date_time_new (zone, y, mo, d, 0, 0, 0);
-  g_autoptr(GDateTime) to_dt = g_date_time_add_days (from_dt, 1);
-
-  events = calsync_store_query_range_in_zone (store, from, g_date_time_to_unix (to_dt), zone, &error);
-  g_assert_no_error (error);
-  return join_titles (events);
-}
-
-static sqlite3 *
-raw_open (const char *path)
-{
-  sqlite3 *db = NULL;
-
-  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
-  sqlite3_busy_timeout (db, 5000);
-  return db;
-}
-
-static void
-raw_exec (sqlite3    *db,
-          const char *sql)
-{
-  char *message = NULL;
-
-  if (sqlite3_exec (db, sql, NULL, NULL, &message) != SQLITE_OK)
-    g_error ("%s: %s", sql, message);
-}
-
-static gint64
-raw_int (sqlite3    *db,
-         const char *sql)
-{
-  sqlite3_stmt *stmt = NULL;
-  gint64 value;
-
-  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  value = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
-  return value;
-}
-
-static gint64
-raw_int_at (const char *path,
-            const char *sql)
-{
-  sqlite3 *db = raw_open (path);
-  gint64 value = raw_int (db, sql);
-
-  sqlite3_close (db);
-  return value;
-}
-
-static void
-drain_main_context (void)
-{
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-}
-
-static gboolean
-timeout_cb (gpointer data)
-{
-  *(gboolean *) data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-/* Iterates the main context until *counter is non-zero (fails after 10 s). */
-static void
-wait_for (guint *counter)
-{
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add_seconds (10, timeout_cb, &timed_out);
-
-  while (*counter == 0 && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-
-  g_assert_false (timed_out);
-  g_source_remove (id);
-}
-
-static void
-on_changed (CalsyncStore *store,
-            Fixture      *f)
-{
-  f->changed++;
-  f->changed_thread = g_thread_self ();
-}
-
-/* Fixtures ---------------------------------------------------------------- */
-
-static void
-setup_empty (Fixture       *f,
-             gconstpointer  data)
-{
-  g_autoptr(GError) error = NULL;
-
-  f->dir = g_dir_make_tmp ("test-store-XXXXXX", &error);
-  g_assert_no_error (error);
-  f->path = g_build_filename (f->dir, "calsync.db", NULL);
-}
-
-static void
-setup (Fixture       *f,
-       gconstpointer  data)
-{
-  g_autoptr(GError) error = NULL;
-
-  setup_empty (f, data);
-  f->store = calsync_store_open (f->path, &error);
-  g_assert_no_error (error);
-
-  f->account_id = calsync_test_store_add_account (f->store, "google", "alex@example.com");
-
-  f->work_id = calsync_test_store_add_calendar (f->store, f->account_id, "alex@example.com", "Work", "#3584e4");
-  f->team_id = calsync_test_store_add_calendar (f->store, f->account_id, "team@group.calendar.google.com",
-                                               "Team", "#33d17a");
-  drain_main_context ();
-}
-
-static void
-teardown (Fixture       *f,
-          gconstpointer  data)
-{
-  g_autoptr(GDir) dir = NULL;
-  const char *name;
-
-  if (f->store != NULL)
-    g_signal_handlers_disconnect_by_data (f->store, f);
-  g_clear_object (&f->store);
-  drain_main_context ();
-
-  dir = g_dir_open (f->dir, 0, NULL);
-  while ((name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *file = g_build_filename (f->dir, name, NULL);
-
-      g_assert_cmpint (g_remove (file), ==, 0);
-    }
-  g_assert_cmpint (g_rmdir (f->dir), ==, 0);
-
-  g_clear_pointer (&f->dir, g_free);
-  g_clear_pointer (&f->path, g_free);
-}
 
 /* Opening and migrations -------------------------------------------------- */
 
@@ -389,7 +125,7 @@ test_migrate_from_v1 (Fixture       *f,
 
   store = calsync_store_open (f->path, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (raw_int_at (f->path, "PRAGMA user_version"), ==, 2);
+  g_assert_cmpint (raw_int_at (f->path, "PRAGMA user_version"), ==, CALSYNC_STORE_SCHEMA_VERSION);
 
   work = calsync_store_get_calendar (store, 1, &error);
   g_assert_no_error (error);
@@ -429,7 +165,7 @@ test_migrate_too_new (Fixture       *f,
   g_autoptr(CalsyncStore) store = NULL;
   sqlite3 *db = raw_open (f->path);
 
-  raw_exec (db, "CREATE TABLE future (x); PRAGMA user_version = 3;");
+  raw_exec (db, "CREATE TABLE future (x); PRAGMA user_version = 99;");
   sqlite3_close (db);
 
   store = calsync_store_open (f->path, &error);
@@ -437,7 +173,7 @@ test_migrate_too_new (Fixture       *f,
   g_assert_error (error, CALSYNC_STORE_ERROR, CALSYNC_STORE_ERROR_SCHEMA_TOO_NEW);
 
   /* Left alone */
-  g_assert_cmpint (raw_int_at (f->path, "PRAGMA user_version"), ==, 3);
+  g_assert_cmpint (raw_int_at (f->path, "PRAGMA user_version"), ==, 99);
   g_assert_cmpint (raw_int_at (f->path, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'accounts'"), ==, 0);
 }
 
@@ -691,14 +427,23 @@ test_missing_external_id (Fixture       *f,
                           gconstpointer  data)
 {
   g_autoptr(GPtrArray) batch = event_list ();
-  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) outcomes = g_array_new (FALSE, FALSE, sizeof (CalsyncApplyOutcome));
+  g_autofree char *long_id = g_strnfill (CALSYNC_EVENT_MAX_ID + 1, 'x');
+  CalsyncApplyStats stats;
 
   g_ptr_array_add (batch, make_timed ("ok", "Fine", 0, 30));
   g_ptr_array_add (batch, make_timed (NULL, "No id", 0, 30));
+  g_ptr_array_add (batch, make_timed (long_id, "Id too long", 0, 30));
 
-  g_assert_false (calsync_store_apply_remote_events (f->store, f->work_id, batch, NULL, NULL, &error));
-  g_assert_error (error, CALSYNC_STORE_ERROR, CALSYNC_STORE_ERROR_CONSTRAINT);
-  g_assert_cmpint (calsync_store_count_events (f->store, 0, NULL), ==, 0);
+  /* An unreadable event is skipped; the rest of the batch is stored */
+  apply_ok (f->store, f->work_id, batch, outcomes, &stats);
+  g_assert_cmpint (g_array_index (outcomes, CalsyncApplyOutcome, 0), ==, CALSYNC_APPLY_INSERTED);
+  g_assert_cmpint (g_array_index (outcomes, CalsyncApplyOutcome, 1), ==, CALSYNC_APPLY_INVALID);
+  g_assert_cmpint (g_array_index (outcomes, CalsyncApplyOutcome, 2), ==, CALSYNC_APPLY_INVALID);
+  g_assert_cmpuint (stats.inserted, ==, 1);
+  g_assert_cmpuint (stats.skipped, ==, 2);
+  g_assert_cmpuint (stats.total, ==, 3);
+  g_assert_cmpint (calsync_store_count_events (f->store, 0, NULL), ==, 1);
 }
 
 /* Local edits ------------------------------------------------------------- */
@@ -1325,7 +1070,7 @@ on_applied (GObject      *source,
   g_autoptr(GError) error = NULL;
   CalsyncApplyStats stats;
 
-  g_assert_true (calsync_store_apply_remote_events_finish (CALSYNC_STORE (source), result, &stats, &error));
+  g_assert_true (calsync_store_apply_page_finish (CALSYNC_STORE (source), result, &stats, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (stats.inserted, ==, 500);
   g_assert_cmpuint (stats.total, ==, 500);
@@ -1354,14 +1099,15 @@ static void
 test_async (Fixture       *f,
             gconstpointer  data)
 {
-  g_autoptr(GPtrArray) events = bulk_events ("async", 500);
+  g_autoptr(CalsyncPage) page = calsync_page_new ();
   g_autoptr(GCancellable) cancelled = g_cancellable_new ();
   QueryResult ok = { 0 }, cancel = { 0 };
   guint applied = 0;
 
   g_signal_connect (f->store, "changed", G_CALLBACK (on_changed), f);
 
-  calsync_store_apply_remote_events_async (f->store, f->work_id, events, NULL, on_applied, &applied);
+  g_ptr_array_extend_and_steal (page->upserts, bulk_events ("async", 500));
+  calsync_store_apply_page_async (f->store, f->work_id, page, NULL, NULL, NULL, on_applied, &applied);
   wait_for (&applied);
 
   /* Emitted on this thread even though the write happened in a worker */

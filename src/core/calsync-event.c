@@ -4,6 +4,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "calsync-date-utils.h"
 #include "calsync-event-private.h"
 #include "calsync-event.h"
@@ -21,6 +23,7 @@ struct _CalsyncEvent
   gint64 calendar_id;
   char *external_id;
   char *etag;
+  char *resource_id;
   char *title;
   char *description;
   char *location;
@@ -54,6 +57,7 @@ calsync_event_finalize (GObject *object)
 
   g_clear_pointer (&self->external_id, g_free);
   g_clear_pointer (&self->etag, g_free);
+  g_clear_pointer (&self->resource_id, g_free);
   g_clear_pointer (&self->title, g_free);
   g_clear_pointer (&self->description, g_free);
   g_clear_pointer (&self->location, g_free);
@@ -112,6 +116,7 @@ calsync_event_copy (CalsyncEvent *self)
   copy->calendar_id = self->calendar_id;
   copy->external_id = g_strdup (self->external_id);
   copy->etag = g_strdup (self->etag);
+  copy->resource_id = g_strdup (self->resource_id);
   copy->title = g_strdup (self->title);
   copy->description = g_strdup (self->description);
   copy->location = g_strdup (self->location);
@@ -135,6 +140,83 @@ calsync_event_copy (CalsyncEvent *self)
   copy->calendar_color = g_strdup (self->calendar_color);
 
   return copy;
+}
+
+/**
+ * calsync_utf8_prefix_length:
+ * @text: UTF-8 text
+ * @length: its length in bytes
+ * @max_bytes: the cap
+ *
+ * Returns: @length when it is within @max_bytes, else the length of the
+ *   longest prefix of at most @max_bytes bytes that ends between characters
+ */
+gsize
+calsync_utf8_prefix_length (const char *text,
+                            gsize       length,
+                            gsize       max_bytes)
+{
+  gsize cut = max_bytes;
+
+  if (length <= max_bytes)
+    return length;
+
+  /* back over continuation bytes (10xxxxxx) to the start of a character */
+  while (cut > 0 && ((guchar) text[cut] & 0xc0) == 0x80)
+    cut--;
+
+  return cut;
+}
+
+/* Cuts *field to @max_bytes (a character boundary, then "…") */
+static void
+limit_text (char  **field,
+            gsize   max_bytes)
+{
+  static const char ellipsis[] = "\u2026";
+  gsize length;
+  gsize keep;
+  char *cut;
+
+  if (*field == NULL || (length = strlen (*field)) <= max_bytes)
+    return;
+
+  keep = calsync_utf8_prefix_length (*field, length, max_bytes - (sizeof ellipsis - 1));
+  cut = g_malloc (keep + sizeof ellipsis);
+  memcpy (cut, *field, keep);
+  memcpy (cut + keep, ellipsis, sizeof ellipsis);
+  g_free (*field);
+  *field = cut;
+}
+
+/**
+ * calsync_event_limit_fields:
+ *
+ * Applies the CALSYNC_EVENT_MAX_* caps: a server cannot make CalSync store
+ * (or draw) a title of 300 MB. Attendees longer than their cap are dropped
+ * (a cut JSON array would not be JSON), a URL longer than its cap too.
+ *
+ * Returns: %FALSE when the event's remote id is longer than its cap
+ */
+gboolean
+calsync_event_limit_fields (CalsyncEvent *self)
+{
+  g_return_val_if_fail (CALSYNC_IS_EVENT (self), FALSE);
+
+  if (self->external_id != NULL && strlen (self->external_id) > CALSYNC_EVENT_MAX_ID)
+    return FALSE;
+
+  limit_text (&self->title, CALSYNC_EVENT_MAX_TITLE);
+  limit_text (&self->location, CALSYNC_EVENT_MAX_LOCATION);
+  limit_text (&self->description, CALSYNC_EVENT_MAX_DESCRIPTION);
+  if (self->attendees_json != NULL && strlen (self->attendees_json) > CALSYNC_EVENT_MAX_ATTENDEES)
+    g_clear_pointer (&self->attendees_json, g_free);
+  if (self->recurrence != NULL && strlen (self->recurrence) > CALSYNC_EVENT_MAX_RECURRENCE)
+    g_clear_pointer (&self->recurrence, g_free);
+  if (self->conference_url != NULL && strlen (self->conference_url) > CALSYNC_EVENT_MAX_URL)
+    g_clear_pointer (&self->conference_url, g_free);
+
+  return TRUE;
 }
 
 /**
@@ -237,6 +319,7 @@ calsync_event_lists_equal (GPtrArray *a,
 
 DEFINE_STRING_PROPERTY (external_id)
 DEFINE_STRING_PROPERTY (etag)
+DEFINE_STRING_PROPERTY (resource_id)
 DEFINE_STRING_PROPERTY (title)
 DEFINE_STRING_PROPERTY (description)
 DEFINE_STRING_PROPERTY (location)

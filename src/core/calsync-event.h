@@ -33,7 +33,24 @@ typedef enum
   CALSYNC_EVENT_STATUS_CANCELLED,
 } CalsyncEventStatus;
 
+/* Caps on what a server can make us store (bytes): longer text is cut at a
+ * character boundary; a remote id longer than CALSYNC_EVENT_MAX_ID makes the
+ * event unreadable. */
+#define CALSYNC_EVENT_MAX_TITLE        8192
+#define CALSYNC_EVENT_MAX_LOCATION     8192
+#define CALSYNC_EVENT_MAX_DESCRIPTION  (128 * 1024)
+#define CALSYNC_EVENT_MAX_ATTENDEES    (512 * 1024)   /* the attendees JSON */
+#define CALSYNC_EVENT_MAX_RECURRENCE   (16 * 1024)
+#define CALSYNC_EVENT_MAX_URL          4096
+#define CALSYNC_EVENT_MAX_ID           1024
+
 CalsyncEvent      *calsync_event_new                    (void);
+/* Applies the caps above; FALSE when the event cannot be kept (id too long) */
+gboolean           calsync_event_limit_fields           (CalsyncEvent *self);
+/* The longest prefix of @text of at most @max_bytes that ends on a character boundary */
+gsize              calsync_utf8_prefix_length           (const char   *text,
+                                                         gsize         length,
+                                                         gsize         max_bytes);
 CalsyncEvent      *calsync_event_copy                   (CalsyncEvent *self);
 gboolean           calsync_event_equal_content          (CalsyncEvent *a,
                                                          CalsyncEvent *b);
@@ -48,6 +65,10 @@ const char        *calsync_event_get_external_id        (CalsyncEvent *self);
 void               calsync_event_set_external_id        (CalsyncEvent *self, const char *external_id);
 const char        *calsync_event_get_etag               (CalsyncEvent *self);
 void               calsync_event_set_etag               (CalsyncEvent *self, const char *etag);
+/* The server's unit the event came in, for providers whose unit holds several
+ * instances (a CalDAV resource: the .ics of a series); NULL for the others */
+const char        *calsync_event_get_resource_id        (CalsyncEvent *self);
+void               calsync_event_set_resource_id        (CalsyncEvent *self, const char *resource_id);
 const char        *calsync_event_get_title              (CalsyncEvent *self);
 void               calsync_event_set_title              (CalsyncEvent *self, const char *title);
 const char        *calsync_event_get_description        (CalsyncEvent *self);

@@ -7,6 +7,7 @@
 #include "calsync-account.h"
 #include "calsync-calendar.h"
 #include "calsync-event.h"
+#include "calsync-page.h"
 
 G_BEGIN_DECLS
 
@@ -22,7 +23,7 @@ typedef enum
 } CalsyncStoreError;
 
 /* Current schema version (PRAGMA user_version). */
-#define CALSYNC_STORE_SCHEMA_VERSION 2
+#define CALSYNC_STORE_SCHEMA_VERSION 3
 
 /**
  * CalsyncApplyOutcome:
@@ -32,6 +33,9 @@ typedef enum
  * @CALSYNC_APPLY_KEPT_LOCAL: the local copy is newer (skipped)
  * @CALSYNC_APPLY_DELETED: cancelled remotely and removed locally
  * @CALSYNC_APPLY_IGNORED: cancelled remotely and unknown locally (skipped)
+ * @CALSYNC_APPLY_STALE: older than the stored copy by the server's own
+ *   "updated" time (skipped)
+ * @CALSYNC_APPLY_INVALID: unreadable: no id, or an id over the cap (skipped)
  */
 typedef enum
 {
@@ -41,16 +45,37 @@ typedef enum
   CALSYNC_APPLY_KEPT_LOCAL,
   CALSYNC_APPLY_DELETED,
   CALSYNC_APPLY_IGNORED,
+  CALSYNC_APPLY_STALE,
+  CALSYNC_APPLY_INVALID,
 } CalsyncApplyOutcome;
 
 typedef struct
 {
   guint inserted;
   guint updated;
-  guint skipped;   /* unchanged + kept-local + ignored */
-  guint deleted;
+  guint skipped;   /* unchanged + kept-local + ignored + stale + invalid */
+  guint deleted;   /* removed on the server, or no longer listed by a full round */
   guint total;
 } CalsyncApplyStats;
+
+/* What calsync_store_reconcile_calendars() changed */
+typedef struct
+{
+  guint n_added;
+  guint n_removed;
+  guint n_changed;   /* renamed, recoloured */
+} CalsyncCalendarChanges;
+
+/**
+ * CalsyncSyncFinish:
+ * @cursor: (nullable): what the next incremental round starts from
+ * @last_sync_at: when the calendar's sync succeeded, microseconds since the epoch
+ */
+typedef struct
+{
+  const char *cursor;
+  gint64 last_sync_at;
+} CalsyncSyncFinish;
 
 #define CALSYNC_TYPE_STORE (calsync_store_get_type ())
 G_DECLARE_FINAL_TYPE (CalsyncStore, calsync_store, CALSYNC, STORE, GObject)
@@ -74,6 +99,13 @@ GPtrArray    *calsync_store_list_accounts        (CalsyncStore      *self,
                                                   GError           **error);
 CalsyncAccount *calsync_store_get_account        (CalsyncStore      *self,
                                                   gint64             account_id,
+                                                  GError           **error);
+/* Removing an account: mark it, delete its secret, then remove it (see
+ * calsync_store_mark_account_removing()) */
+gboolean      calsync_store_mark_account_removing (CalsyncStore     *self,
+                                                  gint64             account_id,
+                                                  GError           **error);
+GPtrArray    *calsync_store_list_removing_accounts (CalsyncStore    *self,
                                                   GError           **error);
 gboolean      calsync_store_remove_account       (CalsyncStore      *self,
                                                   gint64             account_id,
@@ -101,6 +133,19 @@ gint64        calsync_store_get_personal_calendar_id (CalsyncStore  *self);
 gboolean      calsync_store_set_calendar_active  (CalsyncStore      *self,
                                                   gint64             calendar_id,
                                                   gboolean           active,
+                                                  GError           **error);
+void          calsync_store_set_calendar_active_async  (CalsyncStore *self,
+                                                  gint64             calendar_id,
+                                                  gboolean           active,
+                                                  GAsyncReadyCallback callback,
+                                                  gpointer           user_data);
+gboolean      calsync_store_set_calendar_active_finish (CalsyncStore *self,
+                                                  GAsyncResult      *result,
+                                                  GError           **error);
+gboolean      calsync_store_reconcile_calendars  (CalsyncStore      *self,
+                                                  gint64             account_id,
+                                                  GPtrArray         *remote,
+                                                  CalsyncCalendarChanges *changes,
                                                   GError           **error);
 gboolean      calsync_store_finish_calendar_sync (CalsyncStore      *self,
                                                   gint64             calendar_id,
@@ -153,13 +198,22 @@ gboolean      calsync_store_apply_remote_events  (CalsyncStore      *self,
                                                   GArray            *outcomes,
                                                   CalsyncApplyStats *stats,
                                                   GError           **error);
-void          calsync_store_apply_remote_events_async  (CalsyncStore *self,
+gboolean      calsync_store_apply_page           (CalsyncStore      *self,
                                                   gint64             calendar_id,
-                                                  GPtrArray         *events,
+                                                  CalsyncPage       *page,
+                                                  CalsyncSnapshot   *snapshot,
+                                                  const CalsyncSyncFinish *finish,
+                                                  CalsyncApplyStats *stats,
+                                                  GError           **error);
+void          calsync_store_apply_page_async     (CalsyncStore      *self,
+                                                  gint64             calendar_id,
+                                                  CalsyncPage       *page,
+                                                  CalsyncSnapshot   *snapshot,
+                                                  const CalsyncSyncFinish *finish,
                                                   GCancellable      *cancellable,
                                                   GAsyncReadyCallback callback,
                                                   gpointer           user_data);
-gboolean      calsync_store_apply_remote_events_finish (CalsyncStore *self,
+gboolean      calsync_store_apply_page_finish    (CalsyncStore      *self,
                                                   GAsyncResult      *result,
                                                   CalsyncApplyStats *stats,
                                                   GError           **error);
@@ -177,6 +231,21 @@ gboolean      calsync_store_edit_local_event     (CalsyncStore      *self,
                                                   GError           **error);
 gboolean      calsync_store_delete_local_event   (CalsyncStore      *self,
                                                   gint64             event_id,
+                                                  GError           **error);
+/* The same in a worker thread, for the window */
+void          calsync_store_save_local_event_async   (CalsyncStore  *self,
+                                                  CalsyncEvent      *event,
+                                                  GAsyncReadyCallback callback,
+                                                  gpointer           user_data);
+CalsyncEvent *calsync_store_save_local_event_finish  (CalsyncStore  *self,
+                                                  GAsyncResult      *result,
+                                                  GError           **error);
+void          calsync_store_delete_local_event_async (CalsyncStore  *self,
+                                                  gint64             event_id,
+                                                  GAsyncReadyCallback callback,
+                                                  gpointer           user_data);
+gboolean      calsync_store_delete_local_event_finish (CalsyncStore *self,
+                                                  GAsyncResult      *result,
                                                   GError           **error);
 
 G_END_DECLS

@@ -719,18 +719,17 @@ calsync_google_parse_events_page (JsonNode  *root,
       return NULL;
     }
 
-  page = g_new0 (CalsyncPage, 1);
-  page->events = g_ptr_array_new_with_free_func (g_object_unref);
+  page = calsync_page_new ();
   page->next_page_token = g_strdup (member_string (object, "nextPageToken"));
-  page->next_sync_token = g_strdup (member_string (object, "nextSyncToken"));
-  if (page->next_page_token == NULL && page->next_sync_token == NULL)
+  page->next_cursor = g_strdup (member_string (object, "nextSyncToken"));
+  if (page->next_page_token == NULL && page->next_cursor == NULL)
     {
       set_malformed (error);
       return NULL;
     }
 
   if (!parse_items (items ? json_node_get_array (items) : NULL,
-                    member_string (object, "timeZone"), page->events, error))
+                    member_string (object, "timeZone"), page->upserts, error))
     return NULL;
 
   return g_steal_pointer (&page);

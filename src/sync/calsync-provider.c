@@ -16,24 +16,6 @@ calsync_provider_default_init (CalsyncProviderInterface *iface)
 }
 
 /**
- * calsync_page_free:
- * @page: (nullable): a page
- *
- * Frees @page, its events and its tokens.
- */
-void
-calsync_page_free (CalsyncPage *page)
-{
-  if (page == NULL)
-    return;
-
-  g_clear_pointer (&page->events, g_ptr_array_unref);
-  g_free (page->next_page_token);
-  g_free (page->next_sync_token);
-  g_free (page);
-}
-
-/**
  * calsync_provider_list_calendars_async:
  *
  * Lists the calendars of the account the provider was created for.

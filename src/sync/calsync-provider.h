@@ -6,6 +6,7 @@
 
 #include "calsync-calendar.h"
 #include "calsync-event.h"
+#include "calsync-page.h"
 
 G_BEGIN_DECLS
 
@@ -35,21 +36,6 @@ typedef struct
   gint64 time_min;
   gint64 time_max;
 } CalsyncFetchRequest;
-
-/**
- * CalsyncPage:
- *
- * One page of changes, parsed off the main thread.
- */
-typedef struct
-{
-  GPtrArray *events;        /* CalsyncEvent; cancelled ones have status cancelled */
-  char *next_page_token;    /* NULL on the last page */
-  char *next_sync_token;    /* set on the last page */
-} CalsyncPage;
-
-void calsync_page_free (CalsyncPage *page);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (CalsyncPage, calsync_page_free)
 
 #define CALSYNC_TYPE_PROVIDER (calsync_provider_get_type ())
 G_DECLARE_INTERFACE (CalsyncProvider, calsync_provider, CALSYNC, PROVIDER, GObject)

@@ -391,7 +391,7 @@ save_token_thread (GTask        *task,
 
   if (calsync_store_finish_calendar_sync (job->run->engine->store,
                                           calsync_calendar_get_id (job->calendar),
-                                          job->page->next_sync_token,
+                                          job->page->next_cursor,
                                           g_get_real_time (), &error))
     g_task_return_boolean (task, TRUE);
   else
@@ -436,7 +436,7 @@ page_applied_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   CalsyncApplyStats stats = { 0 };
 
-  if (!calsync_store_apply_remote_events_finish (CALSYNC_STORE (object), result, &stats, &error))
+  if (!calsync_store_apply_page_finish (CALSYNC_STORE (object), result, &stats, &error))
     {
       job_fail (job, error);
       return;
@@ -451,7 +451,7 @@ page_applied_cb (GObject      *object,
       g_clear_pointer (&job->page, calsync_page_free);
       fetch_page (job);
     }
-  else if (job->page->next_sync_token != NULL)
+  else if (job->page->next_cursor != NULL)
     save_token (job);
   else
     {
@@ -492,10 +492,10 @@ page_fetched_cb (GObject      *object,
       return;
     }
 
-  calsync_store_apply_remote_events_async (job->run->engine->store,
-                                           calsync_calendar_get_id (job->calendar),
-                                           job->page->events, job->run->cancellable,
-                                           page_applied_cb, job);
+  calsync_store_apply_page_async (job->run->engine->store,
+                                  calsync_calendar_get_id (job->calendar),
+                                  job->page, NULL, NULL, job->run->cancellable,
+                                  page_applied_cb, job);
 }
 
 static void

@@ -24,8 +24,6 @@
 #include "calsync-ical.h"
 #include "calsync-ical-private.h"
 
-#define FOLD_OCTETS 75
-
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (icalcomponent, icalcomponent_free)
 
 typedef icalproperty *(*NewTextProperty) (const char *value);
@@ -143,22 +141,6 @@ add_text (icalcomponent   *vevent,
 
 /* Times ------------------------------------------------------------------- */
 
-/* libical's zone for an IANA id; NULL for UTC and for ids it does not know */
-static icaltimezone *
-builtin_zone (const char *tzid)
-{
-  icaltimezone *zone;
-
-  if (tzid == NULL || *tzid == '\0' || calsync_ical_is_utc_name (tzid))
-    return NULL;
-
-  zone = icaltimezone_get_builtin_timezone (tzid);
-  if (zone == NULL || icaltimezone_get_component (zone) == NULL)
-    return NULL;
-
-  return zone;
-}
-
 static void
 writer_use_zone (Writer       *writer,
                  const char   *tzid,
@@ -185,15 +167,16 @@ wall_time (gint64               unix_utc,
            icaltimezone        *zone,
            struct icaltimetype *wall)
 {
-  struct icaltimetype standard, daylight;
+  /* (not "daylight": <time.h> has a global of that name) */
+  struct icaltimetype as_standard, as_daylight;
 
   *wall = icaltime_from_timet_with_zone ((time_t) unix_utc, FALSE, zone);
   wall->zone = NULL;
-  standard = daylight = *wall;
-  standard.is_daylight = 0;
-  daylight.is_daylight = 1;
+  as_standard = as_daylight = *wall;
+  as_standard.is_daylight = 0;
+  as_daylight.is_daylight = 1;
 
-  return icaltime_as_timet_with_zone (standard, zone) == icaltime_as_timet_with_zone (daylight, zone);
+  return icaltime_as_timet_with_zone (as_standard, zone) == icaltime_as_timet_with_zone (as_daylight, zone);
 }
 
 /* DTSTART, DTEND or RECURRENCE-ID: wall time with TZID, or UTC */
@@ -204,7 +187,7 @@ add_time (Writer          *writer,
           gint64           unix_utc,
           const char      *tzid)
 {
-  icaltimezone *zone = builtin_zone (tzid);
+  icaltimezone *zone = calsync_ical_builtin_zone (tzid);
   struct icaltimetype wall;
   icalproperty *property;
 
@@ -711,23 +694,6 @@ add_events (Writer     *writer,
 
 /* Calendar ----------------------------------------------------------------- */
 
-/* A copy of libical's VTIMEZONE with the plain IANA id as its TZID (libical 3.0
- * names its built-in zones "/freeassociation.sourceforge.net/Europe/Berlin") */
-static icalcomponent *
-new_vtimezone (const char   *tzid,
-               icaltimezone *zone)
-{
-  icalcomponent *vtimezone = icalcomponent_new_clone (icaltimezone_get_component (zone));
-  icalproperty *property = icalcomponent_get_first_property (vtimezone, ICAL_TZID_PROPERTY);
-
-  if (property != NULL)
-    icalproperty_set_tzid (property, tzid);
-  else
-    icalcomponent_add_property (vtimezone, icalproperty_new_tzid (tzid));
-
-  return vtimezone;
-}
-
 static icalcomponent *
 new_vcalendar (void)
 {
@@ -739,69 +705,11 @@ new_vcalendar (void)
   return calendar;
 }
 
-static void
-append_folded_line (GString    *out,
-                    const char *line,
-                    gsize       length)
-{
-  const char *end = line + length;
-  gsize width = 0;
-
-  for (const char *p = line; p < end;)
-    {
-      const char *next = MIN (g_utf8_next_char (p), end);
-      gsize size = (gsize) (next - p);
-
-      if (width + size > FOLD_OCTETS)
-        {
-          g_string_append (out, "\r\n ");
-          width = 1;
-        }
-      g_string_append_len (out, p, (gssize) size);
-      width += size;
-      p = next;
-    }
-
-  g_string_append (out, "\r\n");
-}
-
-/* libical's text, unfolded, then folded again: CRLF line ends, at most 75
- * octets per line, never inside a UTF-8 sequence */
-static char *
-refold (const char *text)
-{
-  gsize length = strlen (text);
-  GString *unfolded = g_string_sized_new (length);
-  GString *out = g_string_sized_new (length + length / 32);
-  gsize start = 0;
-
-  for (const char *p = text; *p != '\0'; p++)
-    {
-      if (p[0] == '\r' && p[1] == '\n' && (p[2] == ' ' || p[2] == '\t'))
-        p += 2;
-      else if (*p != '\r')
-        g_string_append_c (unfolded, *p);
-    }
-
-  for (gsize i = 0; i < unfolded->len; i++)
-    if (unfolded->str[i] == '\n')
-      {
-        if (i > start)
-          append_folded_line (out, unfolded->str + start, i - start);
-        start = i + 1;
-      }
-  if (unfolded->len > start)
-    append_folded_line (out, unfolded->str + start, unfolded->len - start);
-
-  g_string_free (unfolded, TRUE);
-  return g_string_free (out, FALSE);
-}
-
 static char *
 calendar_to_text (icalcomponent *calendar)
 {
   char *text = icalcomponent_as_ical_string_r (calendar);
-  char *result = refold (text);
+  char *result = calsync_ical_refold (text);
 
   icalmemory_free_buffer (text);
   return result;
@@ -847,7 +755,8 @@ calsync_ical_serialize (GPtrArray  *events,
     {
       const char *tzid = g_ptr_array_index (writer.zone_ids, i);
 
-      icalcomponent_add_component (calendar, new_vtimezone (tzid, g_hash_table_lookup (writer.zones, tzid)));
+      icalcomponent_add_component (calendar,
+                                   calsync_ical_new_vtimezone (tzid, g_hash_table_lookup (writer.zones, tzid)));
     }
 
   stolen = g_ptr_array_steal (vevents, &n_stolen);

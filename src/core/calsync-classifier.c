@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "calsync-classifier-private.h"
 #include "calsync-classifier.h"
 
 /* How a keyword must sit in the text. English keywords are whole words; German

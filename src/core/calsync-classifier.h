@@ -10,8 +10,6 @@ G_BEGIN_DECLS
 CalsyncEventType  calsync_classify_event_type   (const char *title,
                                                  const char *description,
                                                  gboolean    has_attendees);
-/* Translatable label of a type: "Meeting", "Call", … */
-const char       *calsync_event_type_label      (CalsyncEventType type);
 /* First Google Meet, Microsoft Teams, Zoom or Webex URL in @text, or NULL */
 char             *calsync_find_conference_url   (const char *text);
 

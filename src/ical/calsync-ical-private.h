@@ -1,0 +1,274 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* calsync-ical-private.h: what the files of libcalsync-ical share.
+ *
+ * The reader (calsync-ical-reader.c) drives the lexer (calsync-ical-lexer.c)
+ * over the text, hands the lines of each VEVENT to calsync-ical-vevent.c, the
+ * TZIDs to calsync-ical-zones.c, and each calendar's VEVENTs to
+ * calsync-ical-recurrence.c, which makes the instances. The writer
+ * (calsync-ical-writer.c) shares the zones, the dates, the participation
+ * status and the line folding, so that both read and write them the same way. */
+#pragma once
+
+#include <glib.h>
+#include <libical/ical.h>
+
+#include "calsync-ical.h"
+
+G_BEGIN_DECLS
+
+/* Limits ------------------------------------------------------------------------ */
+
+/* Nesting deeper than this is not a calendar (VCALENDAR > VEVENT > VALARM is 3). */
+#define MAX_DEPTH 16
+/* Occurrences looked at per RRULE before giving up (a COUNT rule from 1970…) */
+#define MAX_RRULE_STEPS 100000
+/* Occurrences looked at in one parse, whatever the file: memory and time stay
+ * bounded (an instance is about 500 bytes) */
+#define MAX_OCCURRENCES 500000
+/* The instants CalsyncEvent and GDateTime can hold: 0001-01-01 to 9999-12-31 */
+#define MIN_UNIX G_GINT64_CONSTANT (-62135596800)
+#define MAX_UNIX G_GINT64_CONSTANT (253402300799)
+/* Longer than any event fitting there; keeps the date arithmetic in range */
+#define MAX_DURATION_DAYS 3652500
+/* Value excerpts quoted in error messages */
+#define MAX_EXCERPT 40
+
+/* Parsing state ---------------------------------------------------------------- */
+
+/* Logical lines of the text, one after the other */
+typedef struct
+{
+  const char *p;
+  const char *end;
+  guint line;          /* physical line of p */
+  GString *buffer;     /* the current logical line, unfolded */
+} Reader;
+
+/* A content line: NAME *(";" param) ":" value */
+typedef struct
+{
+  char name[48];        /* upper case; "" when too long to be one CalSync reads */
+  const char *value;
+  gboolean has_params;
+} ContentLine;
+
+/* How a TZID turns local times into instants, and which IANA id the events get */
+typedef struct
+{
+  char *id;             /* IANA id for CalsyncEvent's time zone ("UTC" for UTC) */
+  icaltimezone *ical;   /* rules: an embedded VTIMEZONE or a built-in zone */
+  gboolean owns_ical;
+  GTimeZone *gtz;       /* rules when libical has none (floating → local, links) */
+} Zone;
+
+typedef struct
+{
+  char *email;
+  char *name;
+  const char *response;   /* Google's responseStatus */
+} Attendee;
+
+/* A DTSTART, DTEND, RECURRENCE-ID, RDATE or EXDATE value */
+typedef struct
+{
+  struct icaltimetype time;   /* as written: wall clock, UTC ("Z") or a date */
+  char *tzid;                 /* its TZID; NULL for UTC, floating times and dates */
+  guint line;
+} TimeValue;
+
+typedef struct
+{
+  struct icalrecurrencetype rule;
+  guint line;
+} Rule;
+
+/* One VEVENT, read line by line (see the top of calsync-ical-reader.c) */
+typedef struct
+{
+  guint calendar;            /* index of its VCALENDAR */
+  guint begin;               /* line of BEGIN:VEVENT */
+
+  gboolean has_dtstart, has_dtend, has_duration, has_recurrence_id;
+  TimeValue dtstart;
+  TimeValue dtend;
+  TimeValue recurrence_id;
+  struct icaldurationtype duration;
+  guint duration_line;
+  GArray *rrules;            /* Rule */
+  GArray *rdates;            /* TimeValue */
+  GArray *exdates;           /* TimeValue */
+
+  char *uid;
+  char *summary;
+  char *description;
+  char *location;
+  char *url;
+  char *conference;          /* RFC 7986 CONFERENCE */
+  char *google_conference;   /* X-GOOGLE-CONFERENCE */
+  char *teams_url;           /* X-MICROSOFT-SKYPETEAMSMEETINGURL */
+  CalsyncEventStatus status;
+  gint64 last_modified;      /* µs since the epoch, 0 when absent */
+  gint64 dtstamp;
+  GPtrArray *attendees;      /* Attendee */
+  Attendee *organizer;
+
+  /* Worked out once per VEVENT, shared by the instances of a series */
+  char *attendees_json;
+  char *conference_url;
+  CalsyncEventType type;
+} EventInfo;
+
+typedef struct
+{
+  /* Reading */
+  icalparser *parser;       /* VCALENDARs and their VTIMEZONEs */
+  GArray *stack;            /* Frame */
+  GPtrArray *calendars;     /* icalcomponent VCALENDARs, freed at the end */
+  GArray *calendar_lines;   /* guint: line of each BEGIN:VCALENDAR */
+  GArray *events;           /* EventInfo, in document order */
+
+  /* Converting */
+  gint64 window_start;
+  gint64 window_end;
+  GHashTable *vtimezones;   /* TZID → icalcomponent of the current VCALENDAR */
+  GHashTable *zones;        /* TZID → Zone of the current VCALENDAR */
+  Zone *utc;
+  Zone *local;
+  gboolean calendar_cancelled;   /* METHOD:CANCEL */
+  guint occurrences_left;   /* of MAX_OCCURRENCES */
+  GPtrArray *results;       /* CalsyncEvent */
+} Parser;
+
+/* The start and end of one VEVENT */
+typedef struct
+{
+  Zone *zone;                   /* of DTSTART; NULL for all-day events */
+  struct icaltimetype start;    /* DTSTART as written (wall clock or date) */
+  gboolean all_day;
+  gint64 start_utc;             /* timed */
+  gint64 end_utc;
+  int days;                     /* all-day: number of days */
+  gboolean nominal;             /* DURATION with days or weeks: added on the wall clock */
+  struct icaldurationtype duration;
+} EventTimes;
+
+/* Lexer (calsync-ical-lexer.c) -------------------------------------------------- */
+
+/* Sets @error to "Line @line: …"; returns FALSE */
+gboolean      calsync_ical_set_line_error        (GError              **error,
+                                                  int                   code,
+                                                  guint                 line,
+                                                  const char           *format,
+                                                  ...) G_GNUC_PRINTF (4, 5);
+gboolean      calsync_ical_check_encoding        (const char           *data,
+                                                  gsize                 length,
+                                                  GError              **error);
+gboolean      calsync_ical_reader_next           (Reader               *reader,
+                                                  guint                *line);
+
+gboolean      calsync_ical_is_name_char          (char                  c);
+const char   *calsync_ical_skip_name             (const char           *p);
+gboolean      calsync_ical_split_content_line    (const char           *text,
+                                                  ContentLine          *content);
+gboolean      calsync_ical_is_blank              (const char           *text);
+char         *calsync_ical_excerpt               (const char           *text);
+char         *calsync_ical_find_param            (const char           *text,
+                                                  const char           *name);
+
+gboolean      calsync_ical_read_date_time        (const char          **p,
+                                                  struct icaltimetype  *t);
+gboolean      calsync_ical_for_each_date         (const char           *value,
+                                                  gboolean              dates_only,
+                                                  void                (*func) (struct icaltimetype t,
+                                                                             gpointer            data),
+                                                  gpointer              data);
+gboolean      calsync_ical_rrule_until_is_valid  (const char           *value);
+const char   *calsync_ical_date_value            (const char           *text);
+
+/* CalsyncEvent's all-day dates, "YYYY-MM-DD" */
+char         *calsync_ical_format_date           (struct icaltimetype   date);
+gboolean      calsync_ical_parse_date            (const char           *text,
+                                                  struct icaltimetype  *date);
+
+/* libical's text folded again (see calsync-ical-writer.c) */
+char         *calsync_ical_refold                (const char           *text);
+
+/* Zones (calsync-ical-zones.c) ------------------------------------------------- */
+
+gboolean      calsync_ical_is_utc_name           (const char           *tzid);
+
+Zone         *calsync_ical_zone_new              (const char           *id,
+                                                  icaltimezone         *ical,
+                                                  gboolean              owns_ical,
+                                                  GTimeZone            *gtz);
+void          calsync_ical_zone_free             (Zone                 *zone);
+Zone         *calsync_ical_local_zone_new        (void);
+
+gint64        calsync_ical_days_from_civil       (int                   year,
+                                                  int                   month,
+                                                  int                   day);
+gint64        calsync_ical_fields_to_unix        (struct icaltimetype   t);
+struct icaltimetype calsync_ical_unix_to_fields  (gint64                t);
+gint64        calsync_ical_zone_to_utc           (Zone                 *zone,
+                                                  struct icaltimetype   t);
+int           calsync_ical_zone_offset_at        (Zone                 *zone,
+                                                  gint64                utc);
+struct icaltimetype calsync_ical_zone_from_utc   (Zone                 *zone,
+                                                  gint64                utc);
+
+void          calsync_ical_collect_vtimezones    (Parser               *self,
+                                                  icalcomponent        *calendar);
+Zone         *calsync_ical_value_zone            (Parser               *self,
+                                                  const TimeValue      *value,
+                                                  GError              **error);
+gboolean      calsync_ical_check_zone_rule       (const ContentLine    *content,
+                                                  guint                 line,
+                                                  GError              **error);
+
+/* For the writer */
+icaltimezone  *calsync_ical_builtin_zone         (const char           *tzid);
+icalcomponent *calsync_ical_new_vtimezone        (const char           *tzid,
+                                                  icaltimezone         *zone);
+
+/* VEVENTs (calsync-ical-vevent.c) ---------------------------------------------- */
+
+void          calsync_ical_event_info_init       (EventInfo            *info,
+                                                  guint                 calendar,
+                                                  guint                 begin);
+void          calsync_ical_event_info_clear      (gpointer              data);
+gboolean      calsync_ical_read_event_property   (EventInfo            *info,
+                                                  const char           *text,
+                                                  const ContentLine    *content,
+                                                  guint                 line,
+                                                  GError              **error);
+
+const char             *calsync_ical_partstat_to_response  (const char *partstat);
+icalparameter_partstat  calsync_ical_response_to_partstat  (const char *response);
+
+gboolean      calsync_ical_read_times            (Parser               *self,
+                                                  const EventInfo      *info,
+                                                  EventTimes           *times,
+                                                  GError              **error);
+gint64        calsync_ical_date_key              (struct icaltimetype   t);
+gint64        calsync_ical_occurrence_end        (const EventTimes     *times,
+                                                  struct icaltimetype   local,
+                                                  gint64                start_utc);
+
+void          calsync_ical_derive_event_info     (EventInfo            *info);
+void          calsync_ical_map_fields            (CalsyncEvent         *event,
+                                                  const EventInfo      *info,
+                                                  gboolean              cancelled);
+void          calsync_ical_set_occurrence_times  (CalsyncEvent         *event,
+                                                  const EventTimes     *times,
+                                                  struct icaltimetype   local,
+                                                  gint64                start_utc,
+                                                  gint64                end_utc);
+
+/* Recurrence (calsync-ical-recurrence.c) --------------------------------------- */
+
+gboolean      calsync_ical_emit_events           (Parser               *self,
+                                                  guint                 calendar,
+                                                  guint                *next,
+                                                  GError              **error);
+
+G_END_DECLS
