@@ -58,10 +58,23 @@ struct _CalsyncFakeOAuth
   GHashTable *refresh_tokens;   /* token → FakeRefresh */
   GPtrArray *issued;
 
+  guint redirect_status;
+  char *redirect_location;
+  gboolean hold_refreshes;
+  GPtrArray *held;              /* HeldRefresh */
+
   guint serial;
   guint n_refreshes;
   guint n_exchanges;
 };
+
+/* A refresh request waiting for calsync_fake_oauth_release_refreshes() */
+typedef struct
+{
+  SoupServerMessage *message;
+  GHashTable *form;
+  gulong disconnected_id;
+} HeldRefresh;
 
 G_DEFINE_FINAL_TYPE (CalsyncFakeOAuth, calsync_fake_oauth, G_TYPE_OBJECT)
 
@@ -92,9 +105,21 @@ fake_refresh_free (FakeRefresh *refresh)
 }
 
 static void
+held_refresh_free (HeldRefresh *held)
+{
+  g_clear_signal_handler (&held->disconnected_id, held->message);
+  g_clear_object (&held->message);
+  g_hash_table_unref (held->form);
+  g_free (held);
+}
+
+static void
 calsync_fake_oauth_finalize (GObject *object)
 {
   CalsyncFakeOAuth *self = (CalsyncFakeOAuth *)object;
+
+  g_ptr_array_unref (self->held);
+  g_free (self->redirect_location);
 
   if (self->server != NULL)
     {
@@ -132,6 +157,7 @@ calsync_fake_oauth_init (CalsyncFakeOAuth *self)
   self->refresh_tokens = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                                 (GDestroyNotify) fake_refresh_free);
   self->issued = g_ptr_array_new_with_free_func (g_free);
+  self->held = g_ptr_array_new_with_free_func ((GDestroyNotify) held_refresh_free);
 }
 
 /* Helpers ----------------------------------------------------------------- */
@@ -584,6 +610,33 @@ decode_form (SoupServerMessage *message)
 }
 
 static void
+on_held_disconnected (SoupServerMessage *message,
+                      CalsyncFakeOAuth  *self)
+{
+  for (guint i = 0; i < self->held->len; i++)
+    if (((HeldRefresh *) g_ptr_array_index (self->held, i))->message == message)
+      {
+        g_ptr_array_remove_index (self->held, i);
+        return;
+      }
+}
+
+/* Keeps a refresh request unanswered until calsync_fake_oauth_release_refreshes() */
+static void
+hold_refresh (CalsyncFakeOAuth  *self,
+              SoupServerMessage *message,
+              GHashTable        *form)
+{
+  HeldRefresh *held = g_new0 (HeldRefresh, 1);
+
+  held->message = g_object_ref (message);
+  held->form = g_hash_table_ref (form);
+  held->disconnected_id = g_signal_connect (message, "disconnected", G_CALLBACK (on_held_disconnected), self);
+  g_ptr_array_add (self->held, held);
+  soup_server_message_pause (message);
+}
+
+static void
 on_token (SoupServer        *server,
           SoupServerMessage *message,
           const char        *path,
@@ -595,6 +648,12 @@ on_token (SoupServer        *server,
   g_autoptr(GHashTable) form = NULL;
   g_autofree char *client_id = NULL;
   const char *grant_type;
+
+  if (self->redirect_status != 0)
+    {
+      soup_server_message_set_redirect (message, self->redirect_status, self->redirect_location);
+      return;
+    }
 
   if (g_strcmp0 (soup_server_message_get_method (message), "POST") != 0)
     {
@@ -623,6 +682,8 @@ on_token (SoupServer        *server,
     respond_token_error (message, SOUP_STATUS_BAD_REQUEST, "invalid_request", "Missing grant_type");
   else if (g_str_equal (grant_type, "authorization_code"))
     grant_authorization_code (self, message, form, client_id);
+  else if (g_str_equal (grant_type, "refresh_token") && self->hold_refreshes)
+    hold_refresh (self, message, form);
   else if (g_str_equal (grant_type, "refresh_token"))
     grant_refresh_token (self, message, form);
   else
@@ -760,6 +821,57 @@ calsync_fake_oauth_revoke (CalsyncFakeOAuth *self,
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &access))
     if (g_strcmp0 (access->user, email) == 0)
       access->valid = FALSE;
+}
+
+void
+calsync_fake_oauth_set_token_redirect (CalsyncFakeOAuth *self,
+                                       guint             status,
+                                       const char       *location)
+{
+  g_return_if_fail (CALSYNC_IS_FAKE_OAUTH (self));
+  g_return_if_fail (status == 0 || (status == 307 || status == 308));
+  g_return_if_fail (status == 0 || location != NULL);
+
+  self->redirect_status = status;
+  g_free (self->redirect_location);
+  self->redirect_location = g_strdup (location);
+}
+
+void
+calsync_fake_oauth_set_hold_refreshes (CalsyncFakeOAuth *self,
+                                       gboolean          hold)
+{
+  g_return_if_fail (CALSYNC_IS_FAKE_OAUTH (self));
+
+  self->hold_refreshes = hold;
+}
+
+guint
+calsync_fake_oauth_get_n_held_refreshes (CalsyncFakeOAuth *self)
+{
+  g_return_val_if_fail (CALSYNC_IS_FAKE_OAUTH (self), 0);
+
+  return self->held->len;
+}
+
+void
+calsync_fake_oauth_release_refreshes (CalsyncFakeOAuth *self)
+{
+  g_autoptr(GPtrArray) held = NULL;
+
+  g_return_if_fail (CALSYNC_IS_FAKE_OAUTH (self));
+
+  self->hold_refreshes = FALSE;
+  held = g_steal_pointer (&self->held);
+  self->held = g_ptr_array_new_with_free_func ((GDestroyNotify) held_refresh_free);
+  for (guint i = 0; i < held->len; i++)
+    {
+      HeldRefresh *request = g_ptr_array_index (held, i);
+
+      g_clear_signal_handler (&request->disconnected_id, request->message);
+      grant_refresh_token (self, request->message, request->form);
+      soup_server_message_unpause (request->message);
+    }
 }
 
 guint

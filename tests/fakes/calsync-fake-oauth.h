@@ -43,6 +43,22 @@ void              calsync_fake_oauth_expire_access_tokens (CalsyncFakeOAuth *sel
 /* Revokes the refresh tokens of @email: refresh answers 400 invalid_grant */
 void              calsync_fake_oauth_revoke           (CalsyncFakeOAuth *self,
                                                        const char       *email);
+/* Makes the token endpoint answer every request with @status (307 or 308, which
+ * tell a client to send the same method and body again) and Location: @location,
+ * e.g. a CalsyncFakeOrigin on another port. 0 ends it. Google never does this:
+ * it stands for a hijacked endpoint or a hostile proxy. */
+void              calsync_fake_oauth_set_token_redirect (CalsyncFakeOAuth *self,
+                                                       guint             status,
+                                                       const char       *location);
+/* While @hold, refresh requests (grant_type=refresh_token) get no answer: they
+ * wait until calsync_fake_oauth_release_refreshes(), which answers them as the
+ * token endpoint would at that moment (a refresh token revoked meanwhile gets
+ * invalid_grant) and stops holding. */
+void              calsync_fake_oauth_set_hold_refreshes (CalsyncFakeOAuth *self,
+                                                       gboolean          hold);
+/* Refresh requests held right now (whose client is still connected) */
+guint             calsync_fake_oauth_get_n_held_refreshes (CalsyncFakeOAuth *self);
+void              calsync_fake_oauth_release_refreshes (CalsyncFakeOAuth *self);
 /* Counters for assertions */
 guint             calsync_fake_oauth_get_n_refreshes  (CalsyncFakeOAuth *self);
 guint             calsync_fake_oauth_get_n_exchanges  (CalsyncFakeOAuth *self);
