@@ -100,6 +100,7 @@ struct _CalsyncFakeGoogle
   gint64 last_updated_us;
   guint page_size;
   guint n_requests;
+  guint n_writes;
   guint n_gzipped;
   guint n_tokens;
   guint64 streamed_bytes;
@@ -142,6 +143,13 @@ void          calsync_fake_google_respond_error   (CalsyncFakeGoogle *self,
                                                   const char        *reason,
                                                   const char        *message,
                                                   const char        *status_text);
+
+/* calsync-fake-google-write.c */
+void          calsync_fake_google_serve_event     (CalsyncFakeGoogle *self,
+                                                  SoupServerMessage *msg,
+                                                  const char        *email,
+                                                  const char        *calendar_id,
+                                                  const char        *event_id);
 
 /* calsync-fake-google-stream.c */
 typedef struct _FakeStream FakeStream;

@@ -738,18 +738,29 @@ serve_calendar_list (CalsyncFakeGoogle *self,
 
 /* Requests ------------------------------------------------------------------------ */
 
-/* The calendar id of ".../calendars/{id}/events", decoded; NULL for other paths */
-static char *
-events_calendar_id (const char *path)
+/* The calendar id of ".../calendars/{id}/events[/{eventId}]" and the event id,
+ * decoded; FALSE for other paths */
+static gboolean
+parse_events_path (const char  *path,
+                   char       **calendar_id,
+                   char       **event_id)
 {
   const char *start = path + strlen (FAKE_API_PREFIX "/calendars/");
   const char *slash;
+  const char *event;
 
+  *calendar_id = *event_id = NULL;
   if (!g_str_has_prefix (path, FAKE_API_PREFIX "/calendars/") || (slash = strchr (start, '/')) == NULL ||
-      !g_str_equal (slash, "/events") || slash == start)
-    return NULL;
+      slash == start || !g_str_has_prefix (slash, "/events"))
+    return FALSE;
 
-  return g_uri_unescape_segment (start, slash, NULL);
+  event = slash + strlen ("/events");
+  if (*event != '\0' && (event[0] != '/' || event[1] == '\0' || strchr (event + 1, '/') != NULL))
+    return FALSE;
+
+  *calendar_id = g_uri_unescape_segment (start, slash, NULL);
+  *event_id = *event ? g_uri_unescape_string (event + 1, NULL) : NULL;
+  return *calendar_id != NULL;
 }
 
 static void
@@ -774,6 +785,43 @@ serve_api (CalsyncFakeGoogle *self,
     respond_not_found (self, msg);
 }
 
+/* Scopes (any one of them) each kind of request needs */
+static const char * const list_scopes[] = {
+  "https://www.googleapis.com/auth/calendar", "https://www.googleapis.com/auth/calendar.readonly",
+  "https://www.googleapis.com/auth/calendar.calendarlist",
+  "https://www.googleapis.com/auth/calendar.calendarlist.readonly", NULL
+};
+static const char * const read_scopes[] = {
+  "https://www.googleapis.com/auth/calendar", "https://www.googleapis.com/auth/calendar.readonly",
+  "https://www.googleapis.com/auth/calendar.events", "https://www.googleapis.com/auth/calendar.events.readonly",
+  "https://www.googleapis.com/auth/calendar.events.owned",
+  "https://www.googleapis.com/auth/calendar.events.owned.readonly", NULL
+};
+static const char * const write_scopes[] = {
+  "https://www.googleapis.com/auth/calendar", "https://www.googleapis.com/auth/calendar.events",
+  "https://www.googleapis.com/auth/calendar.events.owned", NULL
+};
+
+/* Answers 403 insufficientPermissions when the token lacks the scope the request needs */
+static gboolean
+check_scope (CalsyncFakeGoogle *self,
+             SoupServerMessage *msg,
+             const char        *authorization,
+             const char        *calendar_id)
+{
+  gboolean read = g_str_equal (soup_server_message_get_method (msg), "GET");
+  const char * const *scopes = calendar_id == NULL ? list_scopes : read ? read_scopes : write_scopes;
+
+  if (calsync_fake_oauth_bearer_has_scope (self->oauth, authorization, scopes))
+    return TRUE;
+
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "WWW-Authenticate",
+                                "Bearer realm=\"https://accounts.google.com/\", error=\"insufficient_scope\"");
+  calsync_fake_google_respond_error (self, msg, 403, "insufficientPermissions",
+                                     "Request had insufficient authentication scopes.", "PERMISSION_DENIED");
+  return FALSE;
+}
+
 void
 calsync_fake_google_api_handler (SoupServer        *server,
                                  SoupServerMessage *msg,
@@ -783,16 +831,24 @@ calsync_fake_google_api_handler (SoupServer        *server,
 {
   CalsyncFakeGoogle *self = user_data;
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
-  const char *email = calsync_fake_oauth_check_bearer (self->oauth,
-                                                       soup_message_headers_get_one (headers, "Authorization"));
-  g_autofree char *calendar_id = events_calendar_id (path);
+  const char *authorization = soup_message_headers_get_one (headers, "Authorization");
+  const char *email = calsync_fake_oauth_check_bearer (self->oauth, authorization);
+  const char *method = soup_server_message_get_method (msg);
+  g_autofree char *calendar_id = NULL;
+  g_autofree char *event_id = NULL;
+  gboolean events = parse_events_path (path, &calendar_id, &event_id);
 
   self->n_requests++;
 
-  if (!g_str_equal (soup_server_message_get_method (msg), "GET"))
+  if (!g_str_equal (method, "GET") && !(events && (g_str_equal (method, "POST") || g_str_equal (method, "PATCH") ||
+                                                   g_str_equal (method, "PUT") || g_str_equal (method, "DELETE"))))
     soup_server_message_set_status (msg, 405, NULL);
   else if (email == NULL)
     respond_unauthorized (self, msg);
-  else if (!apply_fault (self, msg, calendar_id))
+  else if (!check_scope (self, msg, authorization, calendar_id) || apply_fault (self, msg, calendar_id))
+    return;
+  else if (event_id != NULL || !g_str_equal (method, "GET"))
+    calsync_fake_google_serve_event (self, msg, email, calendar_id, event_id);
+  else
     serve_api (self, msg, path, email, calendar_id);
 }

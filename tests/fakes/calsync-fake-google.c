@@ -684,6 +684,14 @@ calsync_fake_google_get_n_requests (CalsyncFakeGoogle *self)
 }
 
 guint
+calsync_fake_google_get_n_writes (CalsyncFakeGoogle *self)
+{
+  g_return_val_if_fail (CALSYNC_IS_FAKE_GOOGLE (self), 0);
+
+  return self->n_writes;
+}
+
+guint
 calsync_fake_google_get_n_gzipped (CalsyncFakeGoogle *self)
 {
   g_return_val_if_fail (CALSYNC_IS_FAKE_GOOGLE (self), 0);

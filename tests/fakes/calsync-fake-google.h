@@ -4,7 +4,9 @@
  * time bounds → 400, stale token → 410, 401, 429 + Retry-After, 500, bad bodies;
  * calendars removed, added and renamed; deleted events kept as tombstones for
  * incremental syncs; gzip; and the misbehaviours of a broken or hostile server
- * (pages that never end, bodies that trickle, nest or never stop growing). */
+ * (pages that never end, bodies that trickle, nest or never stop growing).
+ * Tokens need the scopes Google asks for (403 insufficientPermissions). Events
+ * can be written: get, insert, patch, update and delete with If-Match. */
 #pragma once
 
 #include <json-glib/json-glib.h>
@@ -160,6 +162,8 @@ void               calsync_fake_google_set_gzip       (CalsyncFakeGoogle *self,
                                                        CalsyncFakeGzip    gzip);
 /* API requests received (events, calendarList), answered or not */
 guint              calsync_fake_google_get_n_requests (CalsyncFakeGoogle *self);
+/* Event writes accepted (insert, patch, update, delete: see -write.c) */
+guint              calsync_fake_google_get_n_writes   (CalsyncFakeGoogle *self);
 /* Answers sent with Content-Encoding: gzip */
 guint              calsync_fake_google_get_n_gzipped  (CalsyncFakeGoogle *self);
 /* Streamed bodies (trickle, huge field) being sent right now, and the bytes

@@ -27,9 +27,14 @@ typedef struct
 typedef struct
 {
   char *user;
+  char *scope;
   gint64 expires_at;      /* real time, seconds */
   gboolean valid;
 } FakeAccess;
+
+/* What calsync_fake_oauth_issue_tokens() grants: the scopes CalSync asks for */
+#define ISSUED_SCOPE "https://www.googleapis.com/auth/calendar.events " \
+                     "https://www.googleapis.com/auth/calendar.calendarlist.readonly"
 
 typedef struct
 {
@@ -93,6 +98,7 @@ static void
 fake_access_free (FakeAccess *access)
 {
   g_free (access->user);
+  g_free (access->scope);
   g_free (access);
 }
 
@@ -419,12 +425,14 @@ on_auth (SoupServer        *server,
 
 static const char *
 new_access_token (CalsyncFakeOAuth *self,
-                  const char       *user)
+                  const char       *user,
+                  const char       *scope)
 {
   FakeAccess *access = g_new0 (FakeAccess, 1);
   char *access_token = new_secret (self, "ya29.fake-access-");
 
   access->user = g_strdup (user);
+  access->scope = g_strdup (scope);
   access->expires_at = g_get_real_time () / G_USEC_PER_SEC + self->expires_in;
   access->valid = TRUE;
   g_hash_table_insert (self->access_tokens, access_token, access);
@@ -440,7 +448,7 @@ respond_tokens (CalsyncFakeOAuth  *self,
                 const char        *refresh_token)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  const char *access_token = new_access_token (self, user);
+  const char *access_token = new_access_token (self, user, scope);
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "access_token");
@@ -765,9 +773,25 @@ calsync_fake_oauth_issue_tokens (CalsyncFakeOAuth  *self,
   g_return_if_fail (email != NULL);
 
   if (access_token != NULL)
-    *access_token = g_strdup (new_access_token (self, email));
+    *access_token = g_strdup (new_access_token (self, email, ISSUED_SCOPE));
   if (refresh_token != NULL)
-    *refresh_token = g_strdup (new_refresh_token (self, email, "https://www.googleapis.com/auth/calendar.readonly"));
+    *refresh_token = g_strdup (new_refresh_token (self, email, ISSUED_SCOPE));
+}
+
+static FakeAccess *
+lookup_bearer (CalsyncFakeOAuth *self,
+               const char       *authorization_header)
+{
+  FakeAccess *access;
+
+  if (authorization_header == NULL || g_ascii_strncasecmp (authorization_header, "Bearer ", 7) != 0)
+    return NULL;
+
+  access = g_hash_table_lookup (self->access_tokens, authorization_header + 7);
+  if (access == NULL || !access->valid || access->expires_at <= g_get_real_time () / G_USEC_PER_SEC)
+    return NULL;
+
+  return access;
 }
 
 const char *
@@ -778,14 +802,29 @@ calsync_fake_oauth_check_bearer (CalsyncFakeOAuth *self,
 
   g_return_val_if_fail (CALSYNC_IS_FAKE_OAUTH (self), NULL);
 
-  if (authorization_header == NULL || g_ascii_strncasecmp (authorization_header, "Bearer ", 7) != 0)
-    return NULL;
+  access = lookup_bearer (self, authorization_header);
+  return access ? access->user : NULL;
+}
 
-  access = g_hash_table_lookup (self->access_tokens, authorization_header + 7);
-  if (access == NULL || !access->valid || access->expires_at <= g_get_real_time () / G_USEC_PER_SEC)
-    return NULL;
+gboolean
+calsync_fake_oauth_bearer_has_scope (CalsyncFakeOAuth   *self,
+                                     const char         *authorization_header,
+                                     const char * const *scopes)
+{
+  FakeAccess *access;
+  g_auto(GStrv) granted = NULL;
 
-  return access->user;
+  g_return_val_if_fail (CALSYNC_IS_FAKE_OAUTH (self), FALSE);
+
+  if ((access = lookup_bearer (self, authorization_header)) == NULL || access->scope == NULL)
+    return FALSE;
+
+  granted = g_strsplit (access->scope, " ", -1);
+  for (guint i = 0; scopes[i] != NULL; i++)
+    if (g_strv_contains ((const char * const *) granted, scopes[i]))
+      return TRUE;
+
+  return FALSE;
 }
 
 void

@@ -30,7 +30,8 @@ void              calsync_fake_oauth_set_rotate_refresh (CalsyncFakeOAuth *self,
 void              calsync_fake_oauth_set_deny         (CalsyncFakeOAuth *self,
                                                        gboolean          deny);
 /* Hands out tokens for @email as a finished sign-in would (for tests that start
- * signed in): an access token valid for expires_in seconds and a refresh token */
+ * signed in): an access token valid for expires_in seconds and a refresh token,
+ * with the scopes CalSync asks for (calendar.events, calendar.calendarlist.readonly) */
 void              calsync_fake_oauth_issue_tokens     (CalsyncFakeOAuth *self,
                                                        const char       *email,
                                                        char            **access_token,
@@ -38,6 +39,10 @@ void              calsync_fake_oauth_issue_tokens     (CalsyncFakeOAuth *self,
 /* Bearer check for the resource server: returns the user's email, or NULL */
 const char       *calsync_fake_oauth_check_bearer     (CalsyncFakeOAuth *self,
                                                        const char       *authorization_header);
+/* Whether the (valid) bearer token of @authorization_header was granted one of @scopes */
+gboolean          calsync_fake_oauth_bearer_has_scope (CalsyncFakeOAuth   *self,
+                                                       const char         *authorization_header,
+                                                       const char * const *scopes);
 /* Makes every access token issued so far invalid (the API then answers 401) */
 void              calsync_fake_oauth_expire_access_tokens (CalsyncFakeOAuth *self);
 /* Revokes the refresh tokens of @email: refresh answers 400 invalid_grant */
