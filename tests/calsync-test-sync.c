@@ -363,6 +363,53 @@ calsync_test_parse_array (const char *text,
   return json_array_ref (json_node_get_array (root));
 }
 
+/* "Name: status (error)" per result of a `--sync --json` report, for messages */
+char *
+calsync_test_describe_results (JsonObject *report)
+{
+  JsonArray *results = json_object_get_array_member (report, "results");
+  GString *text = g_string_new (NULL);
+
+  for (guint i = 0; results != NULL && i < json_array_get_length (results); i++)
+    {
+      JsonObject *result = json_array_get_object_element (results, i);
+      const char *error = json_object_get_string_member_with_default (result, "error", NULL);
+
+      g_string_append_printf (text, "\n  %s: %s%s%s%s",
+                              json_object_get_string_member_with_default (result, "calendarName", "?"),
+                              json_object_get_string_member_with_default (result, "status", "?"),
+                              error ? " (" : "", error ? error : "", error ? ")" : "");
+    }
+  return g_string_free (text, FALSE);
+}
+
+JsonObject *
+calsync_test_sync_json (const char *data_home,
+                        int         expected_status,
+                        const char *when)
+{
+  const char *args[] = { "--sync", "--json", NULL };
+  g_autoptr(CalsyncTestRun) run = calsync_test_calsync (data_home, args, NULL, CALSYNC_TEST_TIMEOUT_MS);
+  g_autoptr(JsonObject) report = calsync_test_parse_object (run->out, "The output of `calsync --sync --json`");
+  g_autofree char *results = calsync_test_describe_results (report);
+
+  CALSYNC_CHECK (run->status == expected_status,
+                 "`calsync --sync --json` %s exited %d, not %d; results:%s\nstderr:\n%.3000s",
+                 when, run->status, expected_status, results, run->err);
+  return g_steal_pointer (&report);
+}
+
+JsonObject *
+calsync_test_result_of (JsonObject *report,
+                        const char *name)
+{
+  JsonObject *result = calsync_test_find_result (report, name);
+  g_autofree char *results = calsync_test_describe_results (report);
+
+  CALSYNC_CHECK (result != NULL, "`calsync --sync --json` has no result for “%s”; results:%s", name, results);
+  return result;
+}
+
 JsonObject *
 calsync_test_find_result (JsonObject *report,
                           const char *name)
@@ -408,7 +455,7 @@ JsonArray *
 calsync_test_june_agenda (const char *data_home)
 {
   const char *args[] = { "--agenda", "--from=2026-06-01", "--to=2026-07-01", "--json", NULL };
-  g_autoptr(CalsyncTestRun) run = calsync_test_calsync (data_home, args, NULL, 60000);
+  g_autoptr(CalsyncTestRun) run = calsync_test_calsync (data_home, args, NULL, CALSYNC_TEST_TIMEOUT_MS);
 
   CALSYNC_CHECK (run->status == 0, "`calsync --agenda --json` exited %d:\n%s", run->status, run->err);
   return calsync_test_parse_array (run->out, "The output of `calsync --agenda --json`");

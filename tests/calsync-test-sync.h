@@ -23,6 +23,9 @@ G_BEGIN_DECLS
       }                                                                                    \
   } G_STMT_END
 
+/* How long a `calsync` that should end may run */
+#define CALSYNC_TEST_TIMEOUT_MS 120000
+
 /* A finished `calsync` */
 typedef struct
 {
@@ -95,8 +98,18 @@ JsonObject     *calsync_test_parse_object (const char          *text,
                                            const char          *what);
 JsonArray      *calsync_test_parse_array  (const char          *text,
                                            const char          *what);
+/* Runs `calsync --sync --json` in @data_home; fails the test (saying @when,
+ * the results and stderr) unless it exits @expected_status; returns the report */
+JsonObject     *calsync_test_sync_json    (const char          *data_home,
+                                           int                  expected_status,
+                                           const char          *when);
+/* "Name: status (error)" per result, for messages */
+char           *calsync_test_describe_results (JsonObject      *report);
 /* The result of `--sync --json` whose calendarName is @name, or NULL */
 JsonObject     *calsync_test_find_result  (JsonObject          *report,
+                                           const char          *name);
+/* The same, failing the test when there is none */
+JsonObject     *calsync_test_result_of    (JsonObject          *report,
                                            const char          *name);
 /* Titles of `--agenda --json` joined by ", " (for messages) */
 char           *calsync_test_agenda_titles (JsonArray          *agenda);

@@ -17,7 +17,7 @@
 #define ALEX "alex@example.com"
 #define TEAM "team@group.calendar.google.com"
 #define PROJECTS "projects@group.calendar.google.com"
-#define TIMEOUT_MS 120000
+#define TIMEOUT_MS CALSYNC_TEST_TIMEOUT_MS
 
 typedef struct
 {
@@ -28,53 +28,6 @@ typedef struct
 } Fixture;
 
 /* Helpers -------------------------------------------------------------------- */
-
-/* "Name: status (error)" per result, for messages */
-static char *
-describe_results (JsonObject *report)
-{
-  JsonArray *results = json_object_get_array_member (report, "results");
-  GString *text = g_string_new (NULL);
-
-  for (guint i = 0; results != NULL && i < json_array_get_length (results); i++)
-    {
-      JsonObject *result = json_array_get_object_element (results, i);
-
-      g_string_append_printf (text, "\n  %s: %s%s%s%s", json_object_get_string_member_with_default (result, "calendarName", "?"),
-                              json_object_get_string_member_with_default (result, "status", "?"),
-                              json_object_has_member (result, "error") ? " (" : "",
-                              json_object_get_string_member_with_default (result, "error", ""),
-                              json_object_has_member (result, "error") ? ")" : "");
-    }
-  return g_string_free (text, FALSE);
-}
-
-/* Runs `calsync --sync --json`; checks its exit status; returns its report */
-static JsonObject *
-sync_json (Fixture    *fx,
-           int         expected_status,
-           const char *when)
-{
-  const char *args[] = { "--sync", "--json", NULL };
-  g_autoptr(CalsyncTestRun) run = calsync_test_calsync (fx->google.dir, args, NULL, TIMEOUT_MS);
-  g_autoptr(JsonObject) report = calsync_test_parse_object (run->out, "The output of `calsync --sync --json`");
-  g_autofree char *results = describe_results (report);
-
-  CALSYNC_CHECK (run->status == expected_status, "`calsync --sync --json` %s exited %d, not %d; results:%s\nstderr:\n%s",
-                 when, run->status, expected_status, results, run->err);
-  return g_steal_pointer (&report);
-}
-
-static JsonObject *
-result_of (JsonObject *report,
-           const char *name)
-{
-  JsonObject *result = calsync_test_find_result (report, name);
-  g_autofree char *results = describe_results (report);
-
-  CALSYNC_CHECK (result != NULL, "`calsync --sync --json` has no result for “%s”; results:%s", name, results);
-  return result;
-}
 
 static void
 check_agenda (Fixture            *fx,
@@ -176,12 +129,12 @@ test_deleted_while_token_expired (Fixture       *fx,
   g_autoptr(JsonObject) second = NULL;
 
   put_three (fx);
-  first = sync_json (fx, 0, "(first sync)");
+  first = calsync_test_sync_json (fx->google.dir, 0, "(first sync)");
   check_agenda (fx, all, NULL, "After the first sync");
 
   calsync_fake_google_delete_event (fx->google.fake, ALEX, "dentist");
   calsync_fake_google_expire_sync_tokens (fx->google.fake);
-  second = sync_json (fx, 0, "after the sync token expired (410, then a full sync)");
+  second = calsync_test_sync_json (fx->google.dir, 0, "after the sync token expired (410, then a full sync)");
   check_agenda (fx, kept, gone, "After a full sync that no longer lists the event deleted on the server");
 }
 
@@ -200,7 +153,7 @@ test_local_edit_survives_full_sync (Fixture       *fx,
   g_autoptr(GError) error = NULL;
 
   put_three (fx);
-  first = sync_json (fx, 0, "(first sync)");
+  first = calsync_test_sync_json (fx->google.dir, 0, "(first sync)");
 
   review = stored_event (fx, fx->primary_id, "review");
   CALSYNC_CHECK (review != NULL, "The first sync did not store the event “review”");
@@ -210,7 +163,7 @@ test_local_edit_survives_full_sync (Fixture       *fx,
 
   calsync_fake_google_delete_event (fx->google.fake, ALEX, "dentist");
   calsync_fake_google_expire_sync_tokens (fx->google.fake);
-  second = sync_json (fx, 0, "after the sync token expired, with a local edit pending");
+  second = calsync_test_sync_json (fx->google.dir, 0, "after the sync token expired, with a local edit pending");
   check_agenda (fx, kept, gone, "After a 410 full sync with an unpushed local edit");
 
   after = stored_event (fx, fx->primary_id, "review");
@@ -238,7 +191,7 @@ test_calendar_removed (Fixture       *fx,
   add_team (fx);
   calsync_test_google_put_event (&fx->google, ALEX, "standup", "Standup", 16);
   calsync_test_google_put_event (&fx->google, TEAM, "offsite", "Offsite", 19);
-  first = sync_json (fx, 0, "(first sync)");
+  first = calsync_test_sync_json (fx->google.dir, 0, "(first sync)");
   check_agenda (fx, both, NULL, "After the first sync");
 
   calsync_fake_google_remove_calendar (fx->google.fake, ALEX, TEAM);
@@ -246,7 +199,7 @@ test_calendar_removed (Fixture       *fx,
   second = calsync_test_calsync (fx->google.dir, args, NULL, TIMEOUT_MS);
   if (second->status != 0)
     g_test_message ("The first sync after the removal exited %d", second->status);
-  third = sync_json (fx, 0, "(the second sync after the calendar was removed on the server)");
+  third = calsync_test_sync_json (fx->google.dir, 0, "(the second sync after the calendar was removed on the server)");
 
   check_agenda (fx, kept, gone, "After the calendar “Team” was removed on the server");
   names = alex_calendar_names (fx);
@@ -268,11 +221,11 @@ test_calendar_added_and_renamed (Fixture       *fx,
   JsonObject *result;
 
   calsync_test_google_put_event (&fx->google, ALEX, "standup", "Standup", 16);
-  first = sync_json (fx, 0, "(first sync)");
+  first = calsync_test_sync_json (fx->google.dir, 0, "(first sync)");
 
   calsync_fake_google_add_calendar (fx->google.fake, ALEX, PROJECTS, "Projects", FALSE);
   calsync_test_google_put_event (&fx->google, PROJECTS, "kickoff", "Kickoff", 22);
-  second = sync_json (fx, 0, "after a calendar was added on the server");
+  second = calsync_test_sync_json (fx->google.dir, 0, "after a calendar was added on the server");
   names = alex_calendar_names (fx);
   CALSYNC_CHECK (strstr (names, "“Projects”") != NULL,
                  "The calendar added on the server is not in `--list-accounts --json`: %s", names);
@@ -281,7 +234,7 @@ test_calendar_added_and_renamed (Fixture       *fx,
   check_agenda (fx, kickoff, NULL, "After the sync that found the new calendar “Projects”");
 
   calsync_fake_google_rename_calendar (fx->google.fake, PROJECTS, "Projects 2027");
-  third = sync_json (fx, 0, "after the calendar was renamed on the server");
+  third = calsync_test_sync_json (fx->google.dir, 0, "after the calendar was renamed on the server");
   renamed = alex_calendar_names (fx);
   CALSYNC_CHECK (strstr (renamed, "“Projects 2027”") != NULL && strstr (renamed, "“Projects”") == NULL,
                  "After the rename `--list-accounts --json` lists: %s", renamed);
@@ -322,8 +275,8 @@ check_malformed_skipped (Fixture    *fx,
         calsync_test_google_put_event (&fx->google, ALEX, id, title, 1 + (int) (i % 28));
     }
 
-  report = sync_json (fx, 0, "with one malformed event among 100");
-  result = result_of (report, ALEX);
+  report = calsync_test_sync_json (fx->google.dir, 0, "with one malformed event among 100");
+  result = calsync_test_result_of (report, ALEX);
   CALSYNC_CHECK (g_strcmp0 (json_object_get_string_member_with_default (result, "status", NULL), "success") == 0,
                  "One malformed event made the whole calendar fail: %s",
                  json_object_get_string_member_with_default (result, "error", "(no error text)"));
@@ -372,9 +325,9 @@ test_older_copy_skipped (Fixture       *fx,
   JsonObject *result;
 
   calsync_test_google_put_event (&fx->google, ALEX, "budget", "Budget review", 16);
-  first = sync_json (fx, 0, "(first sync)");
+  first = calsync_test_sync_json (fx->google.dir, 0, "(first sync)");
   calsync_test_google_put_event (&fx->google, ALEX, "budget", "Budget review (final)", 16);
-  second = sync_json (fx, 0, "(the sync of the newer copy)");
+  second = calsync_test_sync_json (fx->google.dir, 0, "(the sync of the newer copy)");
   before = stored_event (fx, fx->primary_id, "budget");
   CALSYNC_CHECK (before != NULL && g_strcmp0 (calsync_event_get_title (before), "Budget review (final)") == 0,
                  "The incremental sync did not store the newer copy");
@@ -385,8 +338,8 @@ test_older_copy_skipped (Fixture       *fx,
     "\"etag\":\"\\\"1577836800000000\\\"\",\"updated\":\"2020-01-01T00:00:00.000Z\","
     "\"start\":{\"dateTime\":\"2026-06-16T10:00:00+02:00\",\"timeZone\":\"Europe/Berlin\"},"
     "\"end\":{\"dateTime\":\"2026-06-16T11:00:00+02:00\",\"timeZone\":\"Europe/Berlin\"}}");
-  third = sync_json (fx, 0, "with an older copy in the incremental page");
-  result = result_of (third, ALEX);
+  third = calsync_test_sync_json (fx->google.dir, 0, "with an older copy in the incremental page");
+  result = calsync_test_result_of (third, ALEX);
 
   after = stored_event (fx, fx->primary_id, "budget");
   CALSYNC_CHECK (after != NULL, "The older copy made the stored event disappear");
