@@ -132,6 +132,15 @@ calsync_test_child_is_done (CalsyncTestChild *child)
   return g_atomic_int_get (&child->exited) && child->n_open_streams == 0;
 }
 
+char *
+calsync_test_child_peek_stdout (CalsyncTestChild *child)
+{
+  GMemoryOutputStream *memory = G_MEMORY_OUTPUT_STREAM (child->out);
+  const char *data = g_memory_output_stream_get_data (memory);
+
+  return data ? g_strndup (data, g_memory_output_stream_get_data_size (memory)) : g_strdup ("");
+}
+
 static gboolean
 child_done (gpointer data)
 {
