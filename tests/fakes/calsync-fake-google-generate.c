@@ -213,6 +213,37 @@ conference_data (void)
   return object;
 }
 
+static const char * const people[] = {
+  "Anna Schmidt", "Ben Okafor", "Chloé Martin", "David Kowalski", "Emma Johansson", "Farid Haddad",
+  "Grace Lee", "Hiroshi Tanaka", "Inés García", "Jonas Weber",
+};
+
+/* 3 to 9 guests as Google lists them: the organizer, this calendar's owner (self), others */
+static JsonArray *
+series_attendees (const char *calendar_id,
+                  guint       i)
+{
+  static const char * const responses[] = { "accepted", "tentative", "needsAction", "declined" };
+  JsonArray *attendees = json_array_new ();
+  guint n = 3 + i % 7;
+
+  for (guint a = 0; a < n; a++)
+    {
+      const char *name = people[(i + a) % G_N_ELEMENTS (people)];
+      g_autofree char *email = g_strdup_printf ("%.*s@example.com", (int) strcspn (name, " "), name);
+      JsonObject *attendee = a == 1 ? person (calendar_id, NULL, TRUE) : person (email, name, FALSE);
+
+      json_object_set_string_member (attendee, "responseStatus", a == 0 ? "accepted" : responses[(i + a) % 4]);
+      if (a == 0)
+        json_object_set_boolean_member (attendee, "organizer", TRUE);
+      if (a > 1 && (i + a) % 5 == 0)
+        json_object_set_boolean_member (attendee, "optional", TRUE);
+      json_array_add_object_element (attendees, attendee);
+    }
+
+  return attendees;
+}
+
 /* What every generated resource has, for event @i of @calendar_id */
 static void
 set_common (JsonObject *object,
@@ -232,7 +263,7 @@ set_common (JsonObject *object,
   json_object_set_string_member (object, "htmlLink", link);
   json_object_set_string_member (object, "created", "2025-11-03T09:12:44.000Z");
   json_object_set_string_member (object, "summary", generated_titles[i % G_N_ELEMENTS (generated_titles)]);
-  if (i % 3 == 0)
+  if (i % 2 == 0)
     json_object_set_string_member (object, "description", descriptions[i % G_N_ELEMENTS (descriptions)]);
   if (i % 5 != 0)
     json_object_set_string_member (object, "location", "Room 4.12, Friedrichstraße 68, 10117 Berlin");
@@ -243,8 +274,11 @@ set_common (JsonObject *object,
   json_object_set_int_member (object, "sequence", i % 3);
   json_object_set_object_member (object, "reminders", reminders (i));
   json_object_set_string_member (object, "eventType", "default");
-  if (i % 3 == 0)
-    json_object_set_array_member (object, "attendees", generated_attendees (i));
+  if (i % 3 != 0)
+    {
+      json_object_set_array_member (object, "attendees", series_attendees (calendar_id, i));
+      json_object_set_boolean_member (object, "guestsCanModify", i % 4 == 0);
+    }
   if (i % 6 == 0)
     {
       json_object_set_string_member (object, "hangoutLink", "https://meet.google.com/abc-defg-hij");

@@ -63,6 +63,7 @@ typedef struct
   char *calendar_id;          /* "" for calendarList */
   guint64 seq;                /* sequence the next sync token continues from */
   char *sync_token;           /* given out with the last page (once made) */
+  GHashTable *next_tokens;    /* offset → the page token that names it (the same each time) */
   char *repeated_token;       /* CALSYNC_FAKE_FAULT_REPEATED_PAGE_TOKEN: the one token */
 } Cursor;
 

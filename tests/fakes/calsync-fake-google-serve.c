@@ -150,6 +150,7 @@ cursor_unref (Cursor *cursor)
   g_free (cursor->calendar_id);
   g_free (cursor->sync_token);
   g_free (cursor->repeated_token);
+  g_hash_table_unref (cursor->next_tokens);
   g_free (cursor);
 }
 
@@ -166,6 +167,7 @@ cursor_new (const char *calendar_id,
   cursor->calendar_id = g_strdup (calendar_id);
   cursor->seq = seq;
   cursor->items = items;
+  cursor->next_tokens = g_hash_table_new_full (NULL, NULL, NULL, g_free);
   return cursor;
 }
 
@@ -257,8 +259,17 @@ append_page (CalsyncFakeGoogle *self,
         cursor->repeated_token = g_strdup (add_page_ref (self, cursor, 0));
       g_string_append_printf (tail, ",\"nextPageToken\":\"%s\"", cursor->repeated_token);
     }
-  else if (mode == PAGES_ENDLESS || end < cursor->items->len)
+  else if (mode == PAGES_ENDLESS)
     g_string_append_printf (tail, ",\"nextPageToken\":\"%s\"", add_page_ref (self, cursor, end));
+  else if (end < cursor->items->len)
+    {
+      const char *token = g_hash_table_lookup (cursor->next_tokens, GUINT_TO_POINTER (end));
+
+      if (token == NULL)
+        g_hash_table_insert (cursor->next_tokens, GUINT_TO_POINTER (end),
+                             g_strdup ((token = add_page_ref (self, cursor, end))));
+      g_string_append_printf (tail, ",\"nextPageToken\":\"%s\"", token);
+    }
   else
     {
       if (cursor->sync_token == NULL)
