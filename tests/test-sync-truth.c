@@ -415,8 +415,7 @@ test_two_syncs_at_once (Fixture       *fx,
                    i + 1, runs[i]->status, runs[i]->signal, runs[i]->out, runs[i]->err);
   for (guint i = 0; i < 2; i++)
     {
-      g_autoptr(JsonObject) report = calsync_test_parse_object (runs[i]->out, "The output of a sync run at once");
-
+      json_object_unref (calsync_test_parse_object (runs[i]->out, "The output of a sync run at once"));
       calsync_test_run_free (runs[i]);
     }
 
