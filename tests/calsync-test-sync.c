@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <gio/gunixinputstream.h>
@@ -102,6 +103,14 @@ child_environment (const char         *data_home,
   return envp;
 }
 
+/* A test that fails aborts: its children must not outlive it (a sign-in would
+ * wait for its redirect forever) */
+static void
+die_with_parent (gpointer data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+
 CalsyncTestChild *
 calsync_test_child_spawn (const char         *data_home,
                           const char * const *args,
@@ -115,7 +124,7 @@ calsync_test_child_spawn (const char         *data_home,
 
   g_spawn_async_with_pipes (NULL, (char **) argv->pdata, envp,
                             G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDIN_FROM_DEV_NULL,
-                            NULL, NULL, &child->pid, NULL, &out_fd, &err_fd, &error);
+                            die_with_parent, NULL, &child->pid, NULL, &out_fd, &err_fd, &error);
   g_assert_no_error (error);
 
   child->command = g_strjoinv (" ", (char **) args);
