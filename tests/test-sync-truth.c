@@ -164,13 +164,13 @@ test_local_edit_survives_full_sync (Fixture       *fx,
   calsync_fake_google_delete_event (fx->google.fake, ALEX, "dentist");
   calsync_fake_google_expire_sync_tokens (fx->google.fake);
   second = calsync_test_sync_json (fx->google.dir, 0, "after the sync token expired, with a local edit pending");
-  check_agenda (fx, kept, gone, "After a 410 full sync with an unpushed local edit");
 
   after = stored_event (fx, fx->primary_id, "review");
   CALSYNC_CHECK (after != NULL, "The locally edited event was swept by the full sync");
   CALSYNC_CHECK (g_strcmp0 (calsync_event_get_title (after), "Review (moved to Friday)") == 0,
                  "The local edit was overwritten by the server's older copy: the title is “%s”",
                  calsync_event_get_title (after));
+  check_agenda (fx, kept, gone, "After a 410 full sync with an unpushed local edit");
 }
 
 /* 2, 3. Calendars removed, added and renamed on the server ------------------------- */
