@@ -27,9 +27,14 @@ typedef struct
 typedef struct
 {
   char *user;
+  char *scope;
   gint64 expires_at;      /* real time, seconds */
   gboolean valid;
 } FakeAccess;
+
+/* What calsync_fake_oauth_issue_tokens() grants: the scopes CalSync asks for */
+#define ISSUED_SCOPE "https://www.googleapis.com/auth/calendar.events " \
+                     "https://www.googleapis.com/auth/calendar.calendarlist.readonly"
 
 typedef struct
 {
@@ -58,10 +63,23 @@ struct _CalsyncFakeOAuth
   GHashTable *refresh_tokens;   /* token → FakeRefresh */
   GPtrArray *issued;
 
+  guint redirect_status;
+  char *redirect_location;
+  gboolean hold_refreshes;
+  GPtrArray *held;              /* HeldRefresh */
+
   guint serial;
   guint n_refreshes;
   guint n_exchanges;
 };
+
+/* A refresh request waiting for calsync_fake_oauth_release_refreshes() */
+typedef struct
+{
+  SoupServerMessage *message;
+  GHashTable *form;
+  gulong disconnected_id;
+} HeldRefresh;
 
 G_DEFINE_FINAL_TYPE (CalsyncFakeOAuth, calsync_fake_oauth, G_TYPE_OBJECT)
 
@@ -80,6 +98,7 @@ static void
 fake_access_free (FakeAccess *access)
 {
   g_free (access->user);
+  g_free (access->scope);
   g_free (access);
 }
 
@@ -92,9 +111,21 @@ fake_refresh_free (FakeRefresh *refresh)
 }
 
 static void
+held_refresh_free (HeldRefresh *held)
+{
+  g_clear_signal_handler (&held->disconnected_id, held->message);
+  g_clear_object (&held->message);
+  g_hash_table_unref (held->form);
+  g_free (held);
+}
+
+static void
 calsync_fake_oauth_finalize (GObject *object)
 {
   CalsyncFakeOAuth *self = (CalsyncFakeOAuth *)object;
+
+  g_ptr_array_unref (self->held);
+  g_free (self->redirect_location);
 
   if (self->server != NULL)
     {
@@ -132,6 +163,7 @@ calsync_fake_oauth_init (CalsyncFakeOAuth *self)
   self->refresh_tokens = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                                 (GDestroyNotify) fake_refresh_free);
   self->issued = g_ptr_array_new_with_free_func (g_free);
+  self->held = g_ptr_array_new_with_free_func ((GDestroyNotify) held_refresh_free);
 }
 
 /* Helpers ----------------------------------------------------------------- */
@@ -393,12 +425,14 @@ on_auth (SoupServer        *server,
 
 static const char *
 new_access_token (CalsyncFakeOAuth *self,
-                  const char       *user)
+                  const char       *user,
+                  const char       *scope)
 {
   FakeAccess *access = g_new0 (FakeAccess, 1);
   char *access_token = new_secret (self, "ya29.fake-access-");
 
   access->user = g_strdup (user);
+  access->scope = g_strdup (scope);
   access->expires_at = g_get_real_time () / G_USEC_PER_SEC + self->expires_in;
   access->valid = TRUE;
   g_hash_table_insert (self->access_tokens, access_token, access);
@@ -414,7 +448,7 @@ respond_tokens (CalsyncFakeOAuth  *self,
                 const char        *refresh_token)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  const char *access_token = new_access_token (self, user);
+  const char *access_token = new_access_token (self, user, scope);
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "access_token");
@@ -584,6 +618,33 @@ decode_form (SoupServerMessage *message)
 }
 
 static void
+on_held_disconnected (SoupServerMessage *message,
+                      CalsyncFakeOAuth  *self)
+{
+  for (guint i = 0; i < self->held->len; i++)
+    if (((HeldRefresh *) g_ptr_array_index (self->held, i))->message == message)
+      {
+        g_ptr_array_remove_index (self->held, i);
+        return;
+      }
+}
+
+/* Keeps a refresh request unanswered until calsync_fake_oauth_release_refreshes() */
+static void
+hold_refresh (CalsyncFakeOAuth  *self,
+              SoupServerMessage *message,
+              GHashTable        *form)
+{
+  HeldRefresh *held = g_new0 (HeldRefresh, 1);
+
+  held->message = g_object_ref (message);
+  held->form = g_hash_table_ref (form);
+  held->disconnected_id = g_signal_connect (message, "disconnected", G_CALLBACK (on_held_disconnected), self);
+  g_ptr_array_add (self->held, held);
+  soup_server_message_pause (message);
+}
+
+static void
 on_token (SoupServer        *server,
           SoupServerMessage *message,
           const char        *path,
@@ -595,6 +656,12 @@ on_token (SoupServer        *server,
   g_autoptr(GHashTable) form = NULL;
   g_autofree char *client_id = NULL;
   const char *grant_type;
+
+  if (self->redirect_status != 0)
+    {
+      soup_server_message_set_redirect (message, self->redirect_status, self->redirect_location);
+      return;
+    }
 
   if (g_strcmp0 (soup_server_message_get_method (message), "POST") != 0)
     {
@@ -623,6 +690,8 @@ on_token (SoupServer        *server,
     respond_token_error (message, SOUP_STATUS_BAD_REQUEST, "invalid_request", "Missing grant_type");
   else if (g_str_equal (grant_type, "authorization_code"))
     grant_authorization_code (self, message, form, client_id);
+  else if (g_str_equal (grant_type, "refresh_token") && self->hold_refreshes)
+    hold_refresh (self, message, form);
   else if (g_str_equal (grant_type, "refresh_token"))
     grant_refresh_token (self, message, form);
   else
@@ -704,9 +773,25 @@ calsync_fake_oauth_issue_tokens (CalsyncFakeOAuth  *self,
   g_return_if_fail (email != NULL);
 
   if (access_token != NULL)
-    *access_token = g_strdup (new_access_token (self, email));
+    *access_token = g_strdup (new_access_token (self, email, ISSUED_SCOPE));
   if (refresh_token != NULL)
-    *refresh_token = g_strdup (new_refresh_token (self, email, "https://www.googleapis.com/auth/calendar.readonly"));
+    *refresh_token = g_strdup (new_refresh_token (self, email, ISSUED_SCOPE));
+}
+
+static FakeAccess *
+lookup_bearer (CalsyncFakeOAuth *self,
+               const char       *authorization_header)
+{
+  FakeAccess *access;
+
+  if (authorization_header == NULL || g_ascii_strncasecmp (authorization_header, "Bearer ", 7) != 0)
+    return NULL;
+
+  access = g_hash_table_lookup (self->access_tokens, authorization_header + 7);
+  if (access == NULL || !access->valid || access->expires_at <= g_get_real_time () / G_USEC_PER_SEC)
+    return NULL;
+
+  return access;
 }
 
 const char *
@@ -717,14 +802,29 @@ calsync_fake_oauth_check_bearer (CalsyncFakeOAuth *self,
 
   g_return_val_if_fail (CALSYNC_IS_FAKE_OAUTH (self), NULL);
 
-  if (authorization_header == NULL || g_ascii_strncasecmp (authorization_header, "Bearer ", 7) != 0)
-    return NULL;
+  access = lookup_bearer (self, authorization_header);
+  return access ? access->user : NULL;
+}
 
-  access = g_hash_table_lookup (self->access_tokens, authorization_header + 7);
-  if (access == NULL || !access->valid || access->expires_at <= g_get_real_time () / G_USEC_PER_SEC)
-    return NULL;
+gboolean
+calsync_fake_oauth_bearer_has_scope (CalsyncFakeOAuth   *self,
+                                     const char         *authorization_header,
+                                     const char * const *scopes)
+{
+  FakeAccess *access;
+  g_auto(GStrv) granted = NULL;
 
-  return access->user;
+  g_return_val_if_fail (CALSYNC_IS_FAKE_OAUTH (self), FALSE);
+
+  if ((access = lookup_bearer (self, authorization_header)) == NULL || access->scope == NULL)
+    return FALSE;
+
+  granted = g_strsplit (access->scope, " ", -1);
+  for (guint i = 0; scopes[i] != NULL; i++)
+    if (g_strv_contains ((const char * const *) granted, scopes[i]))
+      return TRUE;
+
+  return FALSE;
 }
 
 void
@@ -760,6 +860,57 @@ calsync_fake_oauth_revoke (CalsyncFakeOAuth *self,
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &access))
     if (g_strcmp0 (access->user, email) == 0)
       access->valid = FALSE;
+}
+
+void
+calsync_fake_oauth_set_token_redirect (CalsyncFakeOAuth *self,
+                                       guint             status,
+                                       const char       *location)
+{
+  g_return_if_fail (CALSYNC_IS_FAKE_OAUTH (self));
+  g_return_if_fail (status == 0 || (status == 307 || status == 308));
+  g_return_if_fail (status == 0 || location != NULL);
+
+  self->redirect_status = status;
+  g_free (self->redirect_location);
+  self->redirect_location = g_strdup (location);
+}
+
+void
+calsync_fake_oauth_set_hold_refreshes (CalsyncFakeOAuth *self,
+                                       gboolean          hold)
+{
+  g_return_if_fail (CALSYNC_IS_FAKE_OAUTH (self));
+
+  self->hold_refreshes = hold;
+}
+
+guint
+calsync_fake_oauth_get_n_held_refreshes (CalsyncFakeOAuth *self)
+{
+  g_return_val_if_fail (CALSYNC_IS_FAKE_OAUTH (self), 0);
+
+  return self->held->len;
+}
+
+void
+calsync_fake_oauth_release_refreshes (CalsyncFakeOAuth *self)
+{
+  g_autoptr(GPtrArray) held = NULL;
+
+  g_return_if_fail (CALSYNC_IS_FAKE_OAUTH (self));
+
+  self->hold_refreshes = FALSE;
+  held = g_steal_pointer (&self->held);
+  self->held = g_ptr_array_new_with_free_func ((GDestroyNotify) held_refresh_free);
+  for (guint i = 0; i < held->len; i++)
+    {
+      HeldRefresh *request = g_ptr_array_index (held, i);
+
+      g_clear_signal_handler (&request->disconnected_id, request->message);
+      grant_refresh_token (self, request->message, request->form);
+      soup_server_message_unpause (request->message);
+    }
 }
 
 guint
