@@ -392,11 +392,12 @@ static void
 give_tokens (void)
 {
   g_autoptr(CalsyncOAuthConfig) config = calsync_oauth_config_new_google ();
-  g_autoptr(CalsyncAuth) auth = calsync_auth_new (calsync_application_get_http (bench.app), config,
-                                                  bench.account_id);
+  g_autoptr(CalsyncCredentials) credentials = calsync_credentials_new_oauth (calsync_application_get_http (bench.app),
+                                                                            config, bench.account_id);
 
-  calsync_auth_set_tokens (auth, bench.tokens);
-  calsync_sync_engine_set_account_auth (calsync_application_get_engine (bench.app), bench.account_id, auth);
+  calsync_credentials_set_tokens (credentials, bench.tokens);
+  calsync_sync_engine_set_account_credentials (calsync_application_get_engine (bench.app), bench.account_id,
+                                               credentials);
 }
 
 static gboolean

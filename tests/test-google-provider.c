@@ -20,7 +20,7 @@ typedef struct
 {
   CalsyncFakeGoogle *fake;
   CalsyncHttp *http;
-  CalsyncAuth *auth;
+  CalsyncCredentials *auth;
   CalsyncProvider *provider;
   CalsyncCalendar *primary;
   CalsyncCalendar *team;
@@ -154,10 +154,10 @@ fixture_setup (Fixture       *fx,
   calsync_http_set_retry_policy (fx->http, 3, 1, 5000);
   config = calsync_oauth_config_new_google ();
   g_assert_cmpstr (config->token_url, ==, calsync_fake_google_get_token_url (fx->fake));
-  fx->auth = calsync_auth_new (fx->http, config, 4242);
+  fx->auth = calsync_credentials_new_oauth (fx->http, config, 4242);
   tokens = sign_in (fx->fake);
   fx->access_token = g_strdup (tokens->access_token);
-  calsync_auth_set_tokens (fx->auth, tokens);
+  calsync_credentials_set_tokens (fx->auth, tokens);
   fx->provider = CALSYNC_PROVIDER (calsync_google_provider_new (fx->http, fx->auth, NULL));
   fx->primary = make_calendar (USER);
   fx->team = make_calendar (TEAM);
@@ -464,7 +464,7 @@ test_gone (Fixture       *fx,
 
   page = fetch (fx, fx->primary, token, NULL, &error);
   g_assert_null (page);
-  g_assert_error (error, CALSYNC_SYNC_ERROR, CALSYNC_SYNC_ERROR_TOKEN_EXPIRED);
+  g_assert_error (error, CALSYNC_SYNC_ERROR, CALSYNC_SYNC_ERROR_CURSOR_EXPIRED);
   g_assert_null (strstr (error->message, "fullSyncRequired"));
 }
 
@@ -571,24 +571,56 @@ static CalsyncPage *
 parse (const char  *json,
        GError     **error)
 {
-  g_autoptr(JsonNode) root = json_from_string (json, NULL);
-
-  g_assert_nonnull (root);
-  return calsync_google_parse_events_page (root, error);
+  return calsync_google_parse_events_page (json, strlen (json), error);
 }
 
+/* One event that cannot be read is skipped and counted; the page is kept */
+static void
+test_parse_malformed_event (void)
+{
+  static const char * const bad[] = {
+    "{\"summary\":\"no id\",\"start\":{\"date\":\"2026-12-01\"}}",
+    "\"text\"",
+    "{\"id\":\"x\",\"start\":{\"dateTime\":\"not a time\"}}",
+    "{\"id\":\"x\",\"start\":{\"date\":\"2026-02-30\"}}",
+    "{\"id\":\"x\"}",
+    "{\"id\":\"x\",\"start\":\"2026-12-01\"}",
+    "{\"id\":\"x\",\"start\":{\"date\":\"2026-12-01\"},\"end\":{\"dateTime\":\"2026-12-02T10:00:00Z\"}}",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autofree char *json = g_strdup_printf ("{\"items\":[{\"id\":\"before\",\"start\":{\"date\":\"2026-12-01\"}},"
+                                               "%s,"
+                                               "{\"id\":\"after\",\"start\":{\"date\":\"2026-12-02\"}}],"
+                                               "\"nextSyncToken\":\"s\"}", bad[i]);
+      g_autoptr(CalsyncPage) page = NULL;
+      g_autoptr(GError) error = NULL;
+
+      g_test_message ("%s", bad[i]);
+      page = parse (json, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (page->n_invalid, ==, 1);
+      g_assert_cmpuint (page->upserts->len, ==, 2);
+      g_assert_cmpstr (calsync_event_get_external_id (g_ptr_array_index (page->upserts, 0)), ==, "before");
+      g_assert_cmpstr (calsync_event_get_external_id (g_ptr_array_index (page->upserts, 1)), ==, "after");
+    }
+}
+
+/* A body that is not an Events resource fails as a whole */
 static void
 test_parse_malformed (void)
 {
   static const char * const bad[] = {
     "[]",
+    "",
     "{\"items\":{},\"nextSyncToken\":\"s\"}",
-    "{\"items\":[{\"summary\":\"no id\",\"start\":{\"date\":\"2026-12-01\"}}],\"nextSyncToken\":\"s\"}",
-    "{\"items\":[\"text\"],\"nextSyncToken\":\"s\"}",
-    "{\"items\":[{\"id\":\"x\",\"start\":{\"dateTime\":\"not a time\"}}],\"nextSyncToken\":\"s\"}",
-    "{\"items\":[{\"id\":\"x\",\"start\":{\"date\":\"2026-02-30\"}}],\"nextSyncToken\":\"s\"}",
-    "{\"items\":[{\"id\":\"x\"}],\"nextSyncToken\":\"s\"}",
     "{\"items\":[]}",
+    "{\"items\":[{\"id\":\"x\",\"start\":{\"date\":\"2026-12-01\"}}],\"nextSyncToken\":\"s\"",
+    "{\"items\":[{\"id\":\"x\",}],\"nextSyncToken\":\"s\"}",
+    "{\"items\":[],\"nextSyncToken\":\"s\"} trailing",
+    "{\"items\":[{\"id\":\"\\ud800\"}],\"nextSyncToken\":\"s\"}",
+    "{\"items\":[{\"id\":\"\xff\xfe\"}],\"nextSyncToken\":\"s\"}",
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
@@ -818,6 +850,7 @@ main (int   argc,
   ADD ("recurring", test_recurring);
   ADD ("generated", test_generated);
   g_test_add_func ("/google-provider/parse-malformed", test_parse_malformed);
+  g_test_add_func ("/google-provider/parse-malformed-event", test_parse_malformed_event);
   g_test_add_func ("/google-provider/parse-minimal", test_parse_minimal_and_foreign);
 
   return g_test_run ();

@@ -46,7 +46,7 @@ typedef struct
 {
   gboolean done;
   CalsyncHttpResponse *response;
-  JsonNode *error_json;
+  CalsyncHttpResponse *error_response;
   GError *error;
 } Result;
 
@@ -54,7 +54,7 @@ static void
 result_clear (Result *result)
 {
   g_clear_pointer (&result->response, calsync_http_response_free);
-  g_clear_pointer (&result->error_json, json_node_unref);
+  g_clear_pointer (&result->error_response, calsync_http_response_free);
   g_clear_error (&result->error);
 }
 
@@ -112,10 +112,103 @@ handle_redirects (Fixture           *fixture,
     redirect (message, 301, "http://192.0.2.1/steal");
   else if (g_str_equal (path, "/redirect-elsewhere"))
     redirect (message, 307, (elsewhere = g_strconcat (fixture->other_base, "/ok", NULL)));
+  else if (g_str_equal (path, "/redirect-elsewhere-308"))
+    redirect (message, 308, (elsewhere = g_strconcat (fixture->other_base, "/ok", NULL)));
+  else if (g_str_equal (path, "/redirect-elsewhere-302"))
+    redirect (message, 302, (elsewhere = g_strconcat (fixture->other_base, "/ok", NULL)));
   else if (g_str_equal (path, "/see-other"))
     redirect (message, 303, "/ok");
   else if (g_str_equal (path, "/loop"))
     redirect (message, 302, "/loop");
+  else
+    return FALSE;
+
+  return TRUE;
+}
+
+
+/* Hostile answers ----------------------------------------------------------- */
+
+typedef struct
+{
+  SoupServerMessage *message;
+  guint source;
+} Trickle;
+
+static void
+trickle_stop (Trickle *trickle)
+{
+  g_clear_handle_id (&trickle->source, g_source_remove);
+}
+
+/* When the message goes (the server disconnects it, it finishes): no more bytes */
+static void
+trickle_free (Trickle *trickle)
+{
+  trickle_stop (trickle);
+  g_free (trickle);
+}
+
+static gboolean
+trickle_cb (gpointer user_data)
+{
+  Trickle *trickle = user_data;
+
+  soup_message_body_append (soup_server_message_get_response_body (trickle->message),
+                            SOUP_MEMORY_STATIC, "x", 1);
+  soup_server_message_unpause (trickle->message);
+  return G_SOURCE_CONTINUE;
+}
+
+/* 200 with headers, then one byte per @interval_ms (or nothing: 0) for ever */
+static void
+respond_slowly (SoupServerMessage *message,
+                guint              interval_ms)
+{
+  Trickle *trickle = g_new0 (Trickle, 1);
+
+  soup_server_message_set_status (message, 200, NULL);
+  soup_message_headers_set_encoding (soup_server_message_get_response_headers (message),
+                                     SOUP_ENCODING_CHUNKED);
+  soup_message_headers_set_content_type (soup_server_message_get_response_headers (message),
+                                         "application/json", NULL);
+  trickle->message = message;
+  if (interval_ms > 0)
+    trickle->source = g_timeout_add (interval_ms, trickle_cb, trickle);
+  g_object_set_data_full (G_OBJECT (message), "trickle", trickle, (GDestroyNotify) trickle_free);
+  g_signal_connect_swapped (message, "finished", G_CALLBACK (trickle_stop), trickle);
+  g_signal_connect_swapped (message, "disconnected", G_CALLBACK (trickle_stop), trickle);
+  soup_server_message_pause (message);
+}
+
+static gboolean
+handle_hostile (Fixture           *fixture,
+                SoupServerMessage *message,
+                const char        *path)
+{
+  if (g_str_equal (path, "/stall"))
+    respond_slowly (message, 0);
+  else if (g_str_equal (path, "/trickle"))
+    respond_slowly (message, 50);
+  else if (g_str_equal (path, "/big"))
+    {
+      g_autofree char *body = g_strnfill (5000, ' ');
+
+      body[0] = '{';
+      body[4999] = '}';
+      respond (message, 200, "application/json", body);
+    }
+  else if (g_str_equal (path, "/deep"))
+    {
+      g_autofree char *body = g_strnfill (200 * 1024, '[');
+
+      respond (message, 200, "application/json", body);
+    }
+  else if (g_str_equal (path, "/etag"))
+    {
+      soup_message_headers_replace (soup_server_message_get_response_headers (message), "ETag", "\"v42\"");
+      respond (message, 200, "application/json", "{}");
+    }
   else
     return FALSE;
 
@@ -134,6 +227,9 @@ on_request (SoupServer        *server,
   record_request (fixture, message);
 
   if (handle_redirects (fixture, message, path))
+    return;
+
+  if (handle_hostile (fixture, message, path))
     return;
 
   if (g_str_equal (path, "/ok"))
@@ -250,7 +346,7 @@ on_sent (GObject      *source_object,
 {
   Result *r = user_data;
 
-  r->response = calsync_http_send_finish (CALSYNC_HTTP (source_object), result, &r->error_json, &r->error);
+  r->response = calsync_http_send_finish (CALSYNC_HTTP (source_object), result, &r->error_response, &r->error);
   r->done = TRUE;
 }
 
@@ -367,23 +463,41 @@ test_retry_after_beyond_budget (Fixture       *fixture,
   result_clear (&r);
 }
 
+/* A provider's own reading of a 403 body (Google's lives in its provider) */
+static gboolean
+says_rate_limited (CalsyncHttpResponse *response)
+{
+  return response->status == 403 && response->json != NULL && JSON_NODE_HOLDS_OBJECT (response->json) &&
+         json_object_has_member (json_node_get_object (response->json), "slow-down");
+}
+
 static void
 test_rate_limit_403 (Fixture       *fixture,
                      gconstpointer  data)
 {
+  g_autofree char *url = g_strconcat (fixture->base, "/flaky", NULL);
+  g_autoptr(CalsyncHttpRequest) request = calsync_http_request_new ("GET", url);
   Result r = { 0 };
+  Result plain = { 0 };
 
   calsync_http_set_retry_policy (fixture->http, 5, 1, 60000);
   fixture->fail_times = 2;
   fixture->fail_status = 403;
-  fixture->fail_body = "{\"error\": {\"errors\": [{\"domain\": \"usageLimits\", "
-                       "\"reason\": \"userRateLimitExceeded\"}], \"code\": 403}}";
+  fixture->fail_body = "{\"slow-down\": true}";
 
-  get_and_wait (fixture, "/flaky", &r);
+  calsync_http_request_set_rate_limit_func (request, says_rate_limited);
+  send_and_wait (fixture, request, &r);
 
   g_assert_no_error (r.error);
   g_assert_cmpuint (fixture->n_requests, ==, 3);
   result_clear (&r);
+
+  /* Without the provider's reading, a 403 is a refusal, not retried */
+  fixture->n_requests = 0;
+  get_and_wait (fixture, "/flaky", &plain);
+  g_assert_error (plain.error, CALSYNC_HTTP_ERROR, CALSYNC_HTTP_ERROR_FORBIDDEN);
+  g_assert_cmpuint (fixture->n_requests, ==, 1);
+  result_clear (&plain);
 }
 
 static void
@@ -411,7 +525,8 @@ test_server_error_gives_up (Fixture       *fixture,
 
   g_assert_error (r.error, CALSYNC_HTTP_ERROR, CALSYNC_HTTP_ERROR_SERVER);
   g_assert_cmpuint (fixture->n_requests, ==, 3);
-  g_assert_nonnull (r.error_json);
+  g_assert_nonnull (r.error_response);
+  g_assert_nonnull (r.error_response->json);
   assert_no_leak (r.error);
   result_clear (&r);
 }
@@ -467,7 +582,8 @@ test_unauthorized_not_retried (Fixture       *fixture,
 
   g_assert_error (r.error, CALSYNC_HTTP_ERROR, CALSYNC_HTTP_ERROR_AUTH);
   g_assert_cmpuint (fixture->n_requests, ==, 1);
-  g_assert_nonnull (r.error_json);
+  g_assert_nonnull (r.error_response);
+  g_assert_nonnull (r.error_response->json);
   assert_no_leak (r.error);
   result_clear (&r);
 }
@@ -522,7 +638,7 @@ test_expect_json (Fixture       *fixture,
   g_autoptr(CalsyncHttpRequest) request = calsync_http_request_new ("GET", url);
   Result r = { 0 };
 
-  calsync_http_request_set_expect_json (request, TRUE);
+  calsync_http_request_set_expect (request, CALSYNC_HTTP_BODY_JSON);
   send_and_wait (fixture, request, &r);
 
   g_assert_error (r.error, CALSYNC_HTTP_ERROR, CALSYNC_HTTP_ERROR_MALFORMED);
@@ -660,10 +776,130 @@ test_redirect_loop (Fixture       *fixture,
 
   get_and_wait (fixture, "/loop", &r);
 
-  g_assert_error (r.error, CALSYNC_HTTP_ERROR, CALSYNC_HTTP_ERROR_FAILED);
+  g_assert_error (r.error, CALSYNC_HTTP_ERROR, CALSYNC_HTTP_ERROR_REDIRECT);
   /* The first request and five redirects */
   g_assert_cmpuint (fixture->n_requests, ==, 6);
   result_clear (&r);
+}
+
+/* A body that stops coming: the idle deadline ends the try, the tries end */
+static void
+test_idle_deadline (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  Result r = { 0 };
+  gint64 started = g_get_monotonic_time ();
+
+  calsync_http_set_retry_policy (fixture->http, 2, 1, 60000);
+  calsync_http_set_deadlines (fixture->http, 200, 5000);
+  get_and_wait (fixture, "/stall", &r);
+
+  g_assert_error (r.error, CALSYNC_HTTP_ERROR, CALSYNC_HTTP_ERROR_TIMEOUT);
+  g_assert_cmpuint (fixture->n_requests, ==, 2);
+  g_assert_cmpint (g_get_monotonic_time () - started, <, 3 * G_USEC_PER_SEC);
+  result_clear (&r);
+}
+
+/* A byte now and then never trips the idle deadline: the total one ends it */
+static void
+test_total_deadline (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  Result r = { 0 };
+  gint64 started = g_get_monotonic_time ();
+
+  calsync_http_set_deadlines (fixture->http, 500, 1000);
+  get_and_wait (fixture, "/trickle", &r);
+
+  g_assert_error (r.error, CALSYNC_HTTP_ERROR, CALSYNC_HTTP_ERROR_TIMEOUT);
+  g_assert_cmpuint (fixture->n_requests, ==, 1);
+  g_assert_cmpint (g_get_monotonic_time () - started, <, 3 * G_USEC_PER_SEC);
+  result_clear (&r);
+}
+
+static void
+test_body_too_large (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autofree char *url = g_strconcat (fixture->base, "/big", NULL);
+  g_autoptr(CalsyncHttpRequest) request = calsync_http_request_new ("GET", url);
+  Result r = { 0 };
+
+  calsync_http_request_set_max_body (request, 1000);
+  send_and_wait (fixture, request, &r);
+
+  g_assert_error (r.error, CALSYNC_HTTP_ERROR, CALSYNC_HTTP_ERROR_TOO_LARGE);
+  result_clear (&r);
+}
+
+/* 200 KB of "[": refused before json-glib recurses into it */
+static void
+test_json_too_deep (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autofree char *url = g_strconcat (fixture->base, "/deep", NULL);
+  g_autoptr(CalsyncHttpRequest) request = calsync_http_request_new ("GET", url);
+  g_autofree char *nested = g_strdup ("[[[[\"]]]]]]\",{\"a\":[1]}]]]]");
+  Result r = { 0 };
+
+  calsync_http_request_set_expect (request, CALSYNC_HTTP_BODY_JSON);
+  send_and_wait (fixture, request, &r);
+  g_assert_error (r.error, CALSYNC_HTTP_ERROR, CALSYNC_HTTP_ERROR_MALFORMED);
+  result_clear (&r);
+
+  /* Brackets inside strings do not count */
+  g_assert_true (calsync_http_json_depth_ok (nested, strlen (nested), 6));
+  g_assert_false (calsync_http_json_depth_ok (nested, strlen (nested), 5));
+}
+
+static void
+test_headers (Fixture       *fixture,
+              gconstpointer  data)
+{
+  Result r = { 0 };
+
+  get_and_wait (fixture, "/etag", &r);
+  g_assert_no_error (r.error);
+  g_assert_cmpstr (calsync_http_response_get_header (r.response, "ETag"), ==, "\"v42\"");
+  result_clear (&r);
+}
+
+/* A request with a body (a token request) is never carried to another origin:
+ * 307/308 keep the body, so they are refused; 302 after POST becomes a GET
+ * without body or credentials */
+static void
+test_redirect_elsewhere_keeps_secrets (Fixture       *fixture,
+                                       gconstpointer  data)
+{
+  const char *paths[] = { "/redirect-elsewhere", "/redirect-elsewhere-308", "/redirect-elsewhere-302" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (paths); i++)
+    {
+      g_autofree char *url = g_strconcat (fixture->base, paths[i], NULL);
+      g_autoptr(CalsyncHttpRequest) request = calsync_http_request_new ("POST", url);
+      Result r = { 0 };
+
+      fixture->n_requests = 0;
+      calsync_http_request_set_bearer (request, SECRET_TOKEN);
+      calsync_http_request_set_form (request, "refresh_token", SECRET_TOKEN, NULL);
+      send_and_wait (fixture, request, &r);
+
+      if (i < 2)
+        {
+          g_assert_error (r.error, CALSYNC_HTTP_ERROR, CALSYNC_HTTP_ERROR_REDIRECT);
+          g_assert_cmpuint (fixture->n_requests, ==, 1);
+        }
+      else
+        {
+          g_assert_no_error (r.error);
+          g_assert_cmpuint (fixture->n_requests, ==, 2);
+          g_assert_cmpstr (fixture->last_method, ==, "GET");
+          g_assert_cmpstr (fixture->last_body, ==, "");
+          g_assert_null (fixture->last_authorization);
+        }
+      assert_no_leak (r.error ? r.error : (GError *) &(GError) { 0, 0, (char *) "" });
+      result_clear (&r);
+    }
 }
 
 static void
@@ -763,6 +999,12 @@ main (int   argc,
   ADD ("/http/redirect-elsewhere-drops-bearer", test_redirect_elsewhere_drops_bearer);
   ADD ("/http/see-other-becomes-get", test_see_other_becomes_get);
   ADD ("/http/redirect-loop", test_redirect_loop);
+  ADD ("/http/redirect-elsewhere-keeps-secrets", test_redirect_elsewhere_keeps_secrets);
+  ADD ("/http/idle-deadline", test_idle_deadline);
+  ADD ("/http/total-deadline", test_total_deadline);
+  ADD ("/http/body-too-large", test_body_too_large);
+  ADD ("/http/json-too-deep", test_json_too_deep);
+  ADD ("/http/headers", test_headers);
 #undef ADD
   g_test_add_func ("/http/check-url", test_check_url);
   g_test_add_func ("/http/retry-after-parse", test_retry_after_parse);

@@ -64,11 +64,11 @@ static void
 test_json_shape (void)
 {
   static const char * const top[] = { "success", "message", "synced", "updated", "skipped",
-                                      "deleted", "total", "results", "timestamp", NULL };
+                                      "deleted", "total", "pushed", "conflicts", "results", "timestamp", NULL };
   static const char * const ok[] = { "connectionId", "provider", "email", "calendarName", "status",
-                                     "synced", "updated", "skipped", "deleted", "total", NULL };
+                                     "synced", "updated", "skipped", "deleted", "total", "pushed", "conflicts", NULL };
   static const char * const failed[] = { "connectionId", "provider", "email", "calendarName", "status",
-                                         "error", "synced", "updated", "skipped", "deleted", "total", NULL };
+                                         "error", "synced", "updated", "skipped", "deleted", "total", "pushed", "conflicts", NULL };
   g_autoptr(CalsyncSyncReport) report = calsync_sync_report_new ();
   g_autoptr(JsonNode) root = NULL;
   g_autofree char *json = NULL;

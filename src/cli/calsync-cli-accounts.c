@@ -11,6 +11,7 @@
 #include <json-glib/json-glib.h>
 
 #include "calsync-cli-private.h"
+#include "calsync-text.h"
 
 static char *
 format_sync_time (gint64 usec)
@@ -87,6 +88,7 @@ print_accounts_json (GPtrArray *accounts,
   g_autoptr(JsonGenerator) generator = json_generator_new ();
   g_autoptr(JsonNode) root = NULL;
   g_autofree char *text = NULL;
+  g_autofree char *escaped = NULL;
 
   json_builder_begin_array (builder);
   for (guint i = 0; i < accounts->len; i++)
@@ -97,14 +99,15 @@ print_accounts_json (GPtrArray *accounts,
   json_generator_set_root (generator, root);
   json_generator_set_pretty (generator, TRUE);
   text = json_generator_to_data (generator, NULL);
-  g_print ("%s\n", text);
+  escaped = calsync_json_escape_controls (text);
+  g_print ("%s\n", escaped);
 }
 
 static void
 print_account_text (CalsyncAccount *account,
                     GPtrArray      *calendars)
 {
-  const char *email = calsync_account_get_email (account);
+  g_autofree char *email = calsync_text_for_terminal (calsync_account_get_email (account), FALSE);
 
   g_print ("%" G_GINT64_FORMAT "\t%s\t%s", calsync_account_get_id (account),
            calsync_account_get_provider (account), email ? email : _("(this computer)"));
@@ -116,9 +119,10 @@ print_account_text (CalsyncAccount *account,
     {
       CalsyncCalendar *calendar = g_ptr_array_index (calendars, i);
       g_autofree char *last_sync = format_sync_time (calsync_calendar_get_last_sync_at (calendar));
+      g_autofree char *name = calsync_text_for_terminal (calsync_calendar_get_name (calendar), FALSE);
 
       g_print ("  %" G_GINT64_FORMAT "\t%s%s\t%s\t%s\n", calsync_calendar_get_id (calendar),
-               calsync_calendar_get_name (calendar),
+               name,
                calsync_calendar_get_is_primary (calendar) ? _(" (primary)") : "",
                calsync_calendar_get_is_active (calendar) ? _("active") : _("inactive"),
                last_sync ? last_sync : _("never synced"));

@@ -14,6 +14,7 @@
 
 #include "calsync-cli-agenda-private.h"
 #include "calsync-date-utils.h"
+#include "calsync-text.h"
 
 #define SECONDS_PER_DAY (24 * 60 * 60)
 
@@ -107,50 +108,6 @@ lookup_zone (CalsyncEventJson *self,
   return zone;
 }
 
-static void
-append_escaped (GString *out,
-                guchar   c)
-{
-  switch (c)
-    {
-    case '"': g_string_append (out, "\\\""); break;
-    case '\\': g_string_append (out, "\\\\"); break;
-    case '\n': g_string_append (out, "\\n"); break;
-    case '\r': g_string_append (out, "\\r"); break;
-    case '\t': g_string_append (out, "\\t"); break;
-    default: g_string_append_printf (out, "\\u%04x", c); break;
-    }
-}
-
-/* Copies the runs that need no escaping in one go: descriptions are long */
-static void
-append_json_string (GString    *out,
-                    const char *text)
-{
-  g_autofree char *valid = NULL;
-  const char *run, *p;
-
-  if (text == NULL)
-    {
-      g_string_append (out, "null");
-      return;
-    }
-
-  if (!g_utf8_validate (text, -1, NULL))
-    text = valid = g_utf8_make_valid (text, -1);
-
-  g_string_append_c (out, '"');
-  for (run = p = text; *p != '\0'; p++)
-    if ((guchar) *p < 0x20 || *p == '"' || *p == '\\')
-      {
-        g_string_append_len (out, run, p - run);
-        append_escaped (out, (guchar) *p);
-        run = p + 1;
-      }
-  g_string_append_len (out, run, p - run);
-  g_string_append_c (out, '"');
-}
-
 /* Starts the member @name, with a comma unless it is the object's first */
 static void
 append_key (GString    *out,
@@ -169,7 +126,7 @@ append_string_member (GString    *out,
                       const char *value)
 {
   append_key (out, name);
-  append_json_string (out, value);
+  calsync_json_append_string (out, value);
 }
 
 /* null for NULL and "": an absent identifier or link */
@@ -361,7 +318,10 @@ append_event_json (CalsyncEventJson *self,
 static void
 write_stdout (GString *out)
 {
-  fwrite (out->str, 1, out->len, stdout);
+  /* Titles come from servers: DEL and C1 controls escaped too, as \u0080 … */
+  g_autofree char *escaped = calsync_json_escape_controls (out->str);
+
+  fputs (escaped, stdout);
   g_string_truncate (out, 0);
 }
 

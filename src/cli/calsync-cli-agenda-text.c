@@ -16,6 +16,7 @@
 
 #include "calsync-cli-agenda-private.h"
 #include "calsync-date-utils.h"
+#include "calsync-text.h"
 
 /* ANSI styles, used only when stdout is a terminal and NO_COLOR is unset */
 #define STYLE_BOLD  "\033[1m"
@@ -39,20 +40,7 @@ use_color (void)
 static char *
 printable (const char *text)
 {
-  g_autofree char *valid = g_utf8_make_valid (text, -1);
-  GString *out = g_string_sized_new (strlen (valid));
-
-  for (const char *p = valid; *p != '\0'; p = g_utf8_next_char (p))
-    {
-      gunichar c = g_utf8_get_char (p);
-
-      if (g_unichar_iscntrl (c))
-        g_string_append_c (out, ' ');
-      else
-        g_string_append_unichar (out, c);
-    }
-
-  return g_string_free (out, FALSE);
+  return calsync_text_for_terminal (text, FALSE);
 }
 
 static char *

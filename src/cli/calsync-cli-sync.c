@@ -16,8 +16,9 @@
 #include <glib-unix.h>
 #include <glib/gi18n.h>
 
+#include "calsync-account-removal.h"
 #include "calsync-account-setup.h"
-#include "calsync-auth.h"
+#include "calsync-credentials.h"
 #include "calsync-cli-private.h"
 #include "calsync-cli.h"
 #include "calsync-google-provider.h"
@@ -25,6 +26,7 @@
 #include "calsync-secrets.h"
 #include "calsync-store.h"
 #include "calsync-sync-engine.h"
+#include "calsync-text.h"
 
 /* Headless helpers ------------------------------------------------------------ */
 
@@ -72,14 +74,25 @@ watch_interrupt (GCancellable *cancellable)
 
 /* --sync ----------------------------------------------------------------- */
 
+/* Prints a line to stderr that quotes server text, made safe for a terminal */
+static void
+print_clean_line (const char *line)
+{
+  g_autofree char *clean = calsync_text_for_terminal (line, FALSE);
+
+  g_printerr ("%s\n", clean);
+}
+
 static void
 progress_cb (CalsyncSyncEngine           *engine,
              const CalsyncCalendarResult *result,
              gpointer                     user_data)
 {
-  g_printerr ("%s %s (%s)\n", result->success ? "✓" : "✗",
-              result->calendar_name ? result->calendar_name : "",
-              result->email ? result->email : "");
+  g_autofree char *line = g_strdup_printf ("%s %s (%s)", result->success ? "✓" : "✗",
+                                           result->calendar_name ? result->calendar_name : "",
+                                           result->email ? result->email : "");
+
+  print_clean_line (line);
 }
 
 static void
@@ -105,7 +118,12 @@ print_report (CalsyncSyncReport *report,
       const CalsyncCalendarResult *result = calsync_sync_report_get_result (report, i);
 
       if (!result->success)
-        g_printerr ("calsync: %s (%s): %s\n", result->calendar_name, result->email, result->error);
+        {
+          g_autofree char *line = g_strdup_printf ("calsync: %s (%s): %s", result->calendar_name,
+                                                   result->email, result->error);
+
+          print_clean_line (line);
+        }
     }
 }
 
@@ -212,7 +230,9 @@ run_sync (CalsyncCommand *command)
   report = calsync_sync_engine_sync_finish (engine, result, &error);
   if (report == NULL)
     {
-      g_printerr ("calsync: %s\n", error->message);
+      g_autofree char *text = calsync_sync_error_text (error);
+
+      g_printerr ("calsync: %s\n", text);
       return CALSYNC_EXIT_FAILED;
     }
 
@@ -222,31 +242,15 @@ run_sync (CalsyncCommand *command)
 
 /* --remove-account ------------------------------------------------------- */
 
-static gboolean
-delete_secret (gint64   account_id,
-               GError **error)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) local_error = NULL;
-  Wait wait = WAIT_INIT;
-
-  calsync_secrets_delete_async (account_id, NULL, wait_cb, &wait);
-  result = wait_run (&wait);
-
-  if (calsync_secrets_delete_finish (result, &local_error) ||
-      g_error_matches (local_error, CALSYNC_SECRETS_ERROR, CALSYNC_SECRETS_ERROR_NOT_FOUND))
-    return TRUE;
-
-  g_propagate_error (error, g_steal_pointer (&local_error));
-  return FALSE;
-}
-
 static int
 run_remove_account (CalsyncCommand *command)
 {
   g_autoptr(CalsyncStore) store = NULL;
   g_autoptr(CalsyncAccount) account = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *email = NULL;
+  Wait wait = { NULL, NULL };
   gint64 id = 0;
 
   if (!g_ascii_string_to_signed (command->remove_account, 10, 1, G_MAXINT64, &id, NULL))
@@ -267,14 +271,21 @@ run_remove_account (CalsyncCommand *command)
       return CALSYNC_EXIT_FAILED;
     }
 
-  if (!calsync_store_remove_account (store, id, &error) || !delete_secret (id, &error))
+  wait.loop = g_main_loop_new (NULL, FALSE);
+  /* Marked, secret deleted, then removed: never waits for a sync of another
+   * process, whose renewed sign-in of this account deletes itself */
+  calsync_account_remove_async (store, NULL, id, wait_cb, &wait);
+  result = wait_run (&wait);
+  if (!calsync_account_remove_finish (result, &error))
     {
-      g_printerr ("calsync: %s\n", error->message);
+      g_autofree char *text = calsync_sync_error_text (error);
+
+      g_printerr ("calsync: %s\n", text);
       return CALSYNC_EXIT_FAILED;
     }
 
-  g_printerr (_("Removed %s and its calendars.\n"),
-              calsync_account_get_email (account) ? calsync_account_get_email (account) : command->remove_account);
+  email = calsync_text_for_terminal (calsync_account_get_email (account), FALSE);
+  g_printerr (_("Removed %s and its calendars.\n"), email ? email : command->remove_account);
   return CALSYNC_EXIT_OK;
 }
 
@@ -301,6 +312,32 @@ present_sign_in_url (const char *url,
     g_printerr (_("Open this address in a browser to sign in:\n%s\n"), url);
 }
 
+/* How long --add-account waits for the browser */
+#define SIGN_IN_MINUTES 10
+
+typedef struct
+{
+  GCancellable *waiting;
+  gboolean timed_out;
+} SignInTimeout;
+
+static gboolean
+sign_in_timed_out_cb (gpointer user_data)
+{
+  SignInTimeout *timeout = user_data;
+
+  timeout->timed_out = TRUE;
+  g_cancellable_cancel (timeout->waiting);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+forward_cancel_cb (GCancellable *cancellable,
+                   GCancellable *waiting)
+{
+  g_cancellable_cancel (waiting);
+}
+
 static CalsyncTokens *
 sign_in (CalsyncHttp              *http,
          const CalsyncOAuthConfig *config,
@@ -309,8 +346,14 @@ sign_in (CalsyncHttp              *http,
          GError                  **error)
 {
   g_autoptr(CalsyncOAuthFlow) flow = calsync_oauth_flow_new (http, config);
+  g_autoptr(GCancellable) waiting = g_cancellable_new ();
   g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) local_error = NULL;
   g_autofree char *url = NULL;
+  SignInTimeout timeout = { waiting, FALSE };
+  CalsyncTokens *tokens;
+  gulong cancel_id;
+  guint timeout_id;
   Wait wait = WAIT_INIT;
 
   if (!(url = calsync_oauth_flow_start (flow, error)))
@@ -320,10 +363,29 @@ sign_in (CalsyncHttp              *http,
     }
 
   present_sign_in_url (url, no_browser);
-  calsync_oauth_flow_wait_async (flow, cancellable, wait_cb, &wait);
+  cancel_id = g_cancellable_connect (cancellable, G_CALLBACK (forward_cancel_cb), waiting, NULL);
+  timeout_id = g_timeout_add_seconds (SIGN_IN_MINUTES * 60, sign_in_timed_out_cb, &timeout);
+  calsync_oauth_flow_wait_async (flow, waiting, wait_cb, &wait);
   result = wait_run (&wait);
+  if (!timeout.timed_out)
+    g_source_remove (timeout_id);
+  g_cancellable_disconnect (cancellable, cancel_id);
 
-  return calsync_oauth_flow_wait_finish (flow, result, error);
+  tokens = calsync_oauth_flow_wait_finish (flow, result, &local_error);
+  if (tokens != NULL)
+    return tokens;
+
+  if (timeout.timed_out)
+    g_set_error (error, CALSYNC_OAUTH_ERROR, CALSYNC_OAUTH_ERROR_FAILED,
+                 g_dngettext (GETTEXT_PACKAGE,
+                              "No sign-in came within %d minute; nothing was added. Run the command again to try once more.",
+                              "No sign-in came within %d minutes; nothing was added. Run the command again to try once more.",
+                              SIGN_IN_MINUTES),
+                 SIGN_IN_MINUTES);
+  else
+    g_propagate_error (error, g_steal_pointer (&local_error));
+
+  return NULL;
 }
 
 /* Lists the calendars, records the account, its calendars and its tokens
@@ -337,14 +399,13 @@ record_account (CalsyncStore             *store,
                 guint                    *n_calendars,
                 GError                  **error)
 {
-  g_autoptr(CalsyncAuth) auth = calsync_auth_new (http, config, 0);
+  g_autoptr(CalsyncCredentials) credentials = calsync_credentials_new_oauth (http, config, 0);
   g_autoptr(CalsyncGoogleProvider) provider = NULL;
   g_autoptr(GAsyncResult) result = NULL;
-  g_autofree char *api_url = calsync_google_provider_default_api_url ();
   Wait wait = WAIT_INIT;
 
-  calsync_auth_set_tokens (auth, tokens);
-  provider = calsync_google_provider_new (http, auth, api_url);
+  calsync_credentials_set_tokens (credentials, tokens);
+  provider = calsync_google_provider_new (http, credentials, NULL);
   calsync_account_setup_async (store, CALSYNC_PROVIDER (provider), "google", tokens,
                                cancellable, wait_cb, &wait);
   result = wait_run (&wait);
@@ -362,15 +423,17 @@ connect_google (CalsyncStore   *store,
   g_autoptr(CalsyncOAuthConfig) config = calsync_oauth_config_new_google ();
   g_autoptr(CalsyncTokens) tokens = NULL;
   g_autoptr(CalsyncAccount) account = NULL;
+  g_autofree char *email = NULL;
   guint n_calendars = 0;
 
   if (!(tokens = sign_in (http, config, no_browser, cancellable, error)) ||
       !(account = record_account (store, http, config, tokens, cancellable, &n_calendars, error)))
     return FALSE;
 
+  email = calsync_text_for_terminal (calsync_account_get_email (account), FALSE);
   g_printerr (g_dngettext (GETTEXT_PACKAGE, "Connected %s with %u calendar.\n",
                            "Connected %s with %u calendars.\n", n_calendars),
-              calsync_account_get_email (account), n_calendars);
+              email, n_calendars);
   return TRUE;
 }
 
@@ -407,11 +470,14 @@ run_add_account (CalsyncCommand *command)
 
   if (!ok)
     {
-      g_autofree char *text = calsync_sync_engine_error_text (error);
+      g_autofree char *text = calsync_sync_error_text (error);
+      g_autofree char *clean = NULL;
 
-      /* Sign-in errors (denied, state mismatch) already speak to people */
-      g_printerr ("calsync: %s\n", error->domain == CALSYNC_OAUTH_ERROR &&
-                                   error->code != CALSYNC_OAUTH_ERROR_INVALID_GRANT ? error->message : text);
+      /* Sign-in errors (denied, timed out) already speak to people */
+      clean = calsync_text_for_terminal (error->domain == CALSYNC_OAUTH_ERROR &&
+                                         error->code != CALSYNC_OAUTH_ERROR_INVALID_GRANT ? error->message : text,
+                                         FALSE);
+      g_printerr ("calsync: %s\n", clean);
       return CALSYNC_EXIT_FAILED;
     }
 

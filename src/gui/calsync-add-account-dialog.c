@@ -10,7 +10,7 @@
 #include "calsync-account-setup.h"
 #include "calsync-add-account-dialog-private.h"
 #include "calsync-add-account-dialog.h"
-#include "calsync-auth.h"
+#include "calsync-credentials.h"
 #include "calsync-google-provider.h"
 #include "calsync-oauth.h"
 #include "calsync-sync-engine.h"
@@ -45,7 +45,7 @@ show_error (CalsyncAddAccountDialog *self,
   if (error->domain == CALSYNC_OAUTH_ERROR && error->code != CALSYNC_OAUTH_ERROR_INVALID_GRANT)
     self->error_text = g_strdup (error->message);
   else
-    self->error_text = calsync_sync_engine_error_text (error);
+    self->error_text = calsync_sync_error_text (error);
 
   adw_message_dialog_set_heading (ADW_MESSAGE_DIALOG (self), _("Could Not Connect"));
   adw_message_dialog_set_body (ADW_MESSAGE_DIALOG (self), self->error_text);
@@ -84,9 +84,8 @@ signed_in_cb (GObject      *object,
 {
   g_autoptr(CalsyncAddAccountDialog) self = user_data;
   g_autoptr(CalsyncTokens) tokens = NULL;
-  g_autoptr(CalsyncAuth) auth = NULL;
+  g_autoptr(CalsyncCredentials) credentials = NULL;
   g_autoptr(CalsyncGoogleProvider) provider = NULL;
-  g_autofree char *api_url = NULL;
   g_autoptr(GError) error = NULL;
 
   tokens = calsync_oauth_flow_wait_finish (CALSYNC_OAUTH_FLOW (object), result, &error);
@@ -101,10 +100,9 @@ signed_in_cb (GObject      *object,
   adw_message_dialog_set_heading (ADW_MESSAGE_DIALOG (self), _("Adding Your Calendars"));
   adw_message_dialog_set_body (ADW_MESSAGE_DIALOG (self), _("Signed in. Fetching the list of your calendars…"));
 
-  auth = calsync_auth_new (self->http, self->config, 0);
-  calsync_auth_set_tokens (auth, tokens);
-  api_url = calsync_google_provider_default_api_url ();
-  provider = calsync_google_provider_new (self->http, auth, api_url);
+  credentials = calsync_credentials_new_oauth (self->http, self->config, 0);
+  calsync_credentials_set_tokens (credentials, tokens);
+  provider = calsync_google_provider_new (self->http, credentials, NULL);
   calsync_account_setup_async (self->store, CALSYNC_PROVIDER (provider), "google", tokens,
                                self->cancellable, setup_done_cb, g_object_ref (self));
 }

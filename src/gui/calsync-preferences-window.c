@@ -11,6 +11,7 @@
 #include "calsync-gui.h"
 #include "calsync-preferences-window-private.h"
 #include "calsync-preferences-window.h"
+#include "calsync-account-removal.h"
 #include "calsync-secrets.h"
 
 /* A success status goes away by itself after this long; errors stay */
@@ -435,48 +436,18 @@ coming_soon_action (GtkWidget  *widget,
   /* Disabled; Outlook and CalDAV sign-in come with their providers */
 }
 
-static void
-secret_deleted_cb (GObject      *object,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-
-  if (!calsync_secrets_delete_finish (result, &error) &&
-      !g_error_matches (error, CALSYNC_SECRETS_ERROR, CALSYNC_SECRETS_ERROR_NOT_FOUND) &&
-      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    g_warning ("Could not delete the sign-in of a removed account: %s", error->message);
-}
-
 typedef struct
 {
-  CalsyncStore *store;
-  gint64 account_id;
+  GWeakRef window;
   char *email;
 } RemoveData;
 
 static void
 remove_data_free (RemoveData *data)
 {
-  g_clear_object (&data->store);
+  g_weak_ref_clear (&data->window);
   g_free (data->email);
   g_free (data);
-}
-
-static void
-remove_thread (GTask        *task,
-               gpointer      source_object,
-               gpointer      task_data,
-               GCancellable *cancellable)
-{
-  RemoveData *data = task_data;
-  GError *error = NULL;
-
-  /* Its events may be many: not on the main thread */
-  if (calsync_store_remove_account (data->store, data->account_id, &error))
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
 }
 
 static void
@@ -484,29 +455,20 @@ removed_cb (GObject      *object,
             GAsyncResult *result,
             gpointer      user_data)
 {
-  CalsyncPreferencesWindow *self = CALSYNC_PREFERENCES_WINDOW (object);
-  RemoveData *data = g_task_get_task_data (G_TASK (result));
+  RemoveData *data = user_data;
+  g_autoptr(CalsyncPreferencesWindow) self = g_weak_ref_get (&data->window);
   g_autofree char *text = NULL;
   g_autoptr(GError) error = NULL;
-  gboolean disposed = self->store == NULL;
 
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
-    {
-      if (!disposed)
-        add_toast (self, error->message);
-      return;
-    }
+  if (!calsync_account_remove_finish (result, &error))
+    text = g_strdup (error->message);
+  else
+    /* Translators: %s is an email address */
+    text = g_strdup_printf (_("Removed %s"), data->email);
 
-  /* Not tied to this window: the secret goes even if it closes now */
-  calsync_secrets_delete_async (data->account_id, NULL, secret_deleted_cb, NULL);
-  if (disposed)
-    return;
-  if (self->engine != NULL)
-    calsync_sync_engine_set_account_auth (self->engine, data->account_id, NULL);
-
-  /* Translators: %s is an email address */
-  text = g_strdup_printf (_("Removed %s"), data->email);
-  add_toast (self, text);
+  if (self != NULL && self->store != NULL)
+    add_toast (self, text);
+  remove_data_free (data);
 }
 
 static void
@@ -515,21 +477,19 @@ remove_response_cb (AdwMessageDialog         *dialog,
                     CalsyncPreferencesWindow *self)
 {
   CalsyncAccountGroup *group = g_object_get_data (G_OBJECT (dialog), "account-group");
-  g_autoptr(GTask) task = NULL;
   RemoveData *data;
 
   if (g_strcmp0 (response, "remove") != 0 || group == NULL || self->store == NULL)
     return;
 
   data = g_new0 (RemoveData, 1);
-  data->store = g_object_ref (self->store);
-  data->account_id = calsync_account_group_get_account_id (group);
+  g_weak_ref_init (&data->window, self);
   data->email = g_strdup (calsync_account_group_get_email (group));
-  task = g_task_new (self, NULL, removed_cb, NULL);
-  g_task_set_source_tag (task, remove_response_cb);
-  g_task_set_task_data (task, data, (GDestroyNotify) remove_data_free);
   gtk_widget_set_sensitive (GTK_WIDGET (group), FALSE);
-  g_task_run_in_thread (task, remove_thread);
+  /* Its sync and sign-in stop, its secret goes, then its events: not tied to
+   * this window, the removal finishes even if the window closes now */
+  calsync_account_remove_async (self->store, self->engine, calsync_account_group_get_account_id (group),
+                                removed_cb, data);
 }
 
 static void

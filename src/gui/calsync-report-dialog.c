@@ -9,6 +9,7 @@
 
 #include "calsync-gui.h"
 #include "calsync-http.h"
+#include "calsync-provider.h"
 #include "calsync-report-dialog-private.h"
 #include "calsync-report-dialog.h"
 #include "calsync-sync-engine.h"
@@ -77,7 +78,7 @@ static gboolean
 is_offline_text (const char *text)
 {
   g_autoptr(GError) offline = g_error_new_literal (CALSYNC_HTTP_ERROR, CALSYNC_HTTP_ERROR_OFFLINE, "");
-  g_autofree char *offline_text = calsync_sync_engine_error_text (offline);
+  g_autofree char *offline_text = calsync_sync_error_text (offline);
 
   return g_strcmp0 (text, offline_text) == 0;
 }

@@ -12,7 +12,7 @@ G_BEGIN_DECLS
 /**
  * calsync_account_setup_async:
  * @store: the store to record the account in
- * @provider: a provider already holding @tokens (its #CalsyncAuth)
+ * @provider: a provider already holding @tokens (its #CalsyncCredentials)
  * @provider_name: "google" (the account address is the primary calendar's id)
  * @tokens: the tokens of the finished sign-in
  *

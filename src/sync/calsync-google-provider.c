@@ -1,19 +1,20 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* calsync-google-provider.c: Google Calendar API v3 (calendarList, events with
- * singleEvents, pages, syncToken, 410). */
+/* calsync-google-provider.c: Google Calendar API v3 — the calendar list, events
+ * pages (singleEvents, syncToken, 410), authorized requests with one refresh
+ * after a 401, Google's rate-limit answers, and Google's words for errors. */
 #define G_LOG_DOMAIN "calsync-google-provider"
 
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <stdio.h>
 #include <string.h>
 
-#include "calsync-classifier.h"
 #include "calsync-google-provider.h"
 
 #define DEFAULT_API_URL "https://www.googleapis.com/calendar/v3"
 #define EVENTS_MAX_RESULTS 2500
+#define CALENDARS_MAX_RESULTS 250
+#define MAX_CALENDAR_LIST_PAGES 100
 
 struct _CalsyncGoogleProvider
 {
@@ -21,7 +22,7 @@ struct _CalsyncGoogleProvider
 
   /* Owned references */
   CalsyncHttp *http;
-  CalsyncAuth *auth;
+  CalsyncCredentials *credentials;
   char *api_url;
 };
 
@@ -37,7 +38,7 @@ calsync_google_provider_finalize (GObject *object)
   CalsyncGoogleProvider *self = (CalsyncGoogleProvider *) object;
 
   g_clear_object (&self->http);
-  g_clear_object (&self->auth);
+  g_clear_object (&self->credentials);
   g_clear_pointer (&self->api_url, g_free);
 
   G_OBJECT_CLASS (calsync_google_provider_parent_class)->finalize (object);
@@ -70,24 +71,24 @@ calsync_google_provider_default_api_url (void)
 /**
  * calsync_google_provider_new:
  * @http: the shared HTTP session
- * @auth: the account's tokens
+ * @credentials: the account's tokens
  * @api_url: (nullable): API base; %NULL for calsync_google_provider_default_api_url()
  *
  * Returns: (transfer full): a provider for one Google account
  */
 CalsyncGoogleProvider *
-calsync_google_provider_new (CalsyncHttp *http,
-                             CalsyncAuth *auth,
-                             const char  *api_url)
+calsync_google_provider_new (CalsyncHttp        *http,
+                             CalsyncCredentials *credentials,
+                             const char         *api_url)
 {
   CalsyncGoogleProvider *self;
 
   g_return_val_if_fail (CALSYNC_IS_HTTP (http), NULL);
-  g_return_val_if_fail (CALSYNC_IS_AUTH (auth), NULL);
+  g_return_val_if_fail (CALSYNC_IS_CREDENTIALS (credentials), NULL);
 
   self = g_object_new (CALSYNC_TYPE_GOOGLE_PROVIDER, NULL);
   self->http = g_object_ref (http);
-  self->auth = g_object_ref (auth);
+  self->credentials = g_object_ref (credentials);
   self->api_url = api_url ? g_strdup (api_url) : calsync_google_provider_default_api_url ();
 
   while (g_str_has_suffix (self->api_url, "/"))
@@ -102,119 +103,192 @@ static GError *
 malformed_error (void)
 {
   return g_error_new_literal (CALSYNC_HTTP_ERROR, CALSYNC_HTTP_ERROR_MALFORMED,
-                              _("Google sent a response CalSync could not read. Try again later."));
+                              _("Google sent an answer CalSync could not read. Your events were left as they were."));
 }
 
 static gboolean
-set_malformed (GError **error)
+reason_is_rate_limit (const char *reason)
 {
-  g_propagate_error (error, malformed_error ());
+  return g_strcmp0 (reason, "rateLimitExceeded") == 0 ||
+         g_strcmp0 (reason, "userRateLimitExceeded") == 0 ||
+         g_strcmp0 (reason, "RATE_LIMIT_EXCEEDED") == 0;
+}
+
+static gboolean
+array_has_rate_limit_reason (JsonObject *object,
+                             const char *member)
+{
+  JsonNode *node = json_object_get_member (object, member);
+  JsonArray *array;
+
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+    return FALSE;
+
+  array = json_node_get_array (node);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *item = json_array_get_element (array, i);
+
+      if (JSON_NODE_HOLDS_OBJECT (item) &&
+          reason_is_rate_limit (json_object_get_string_member_with_default (json_node_get_object (item),
+                                                                           "reason", NULL)))
+        return TRUE;
+    }
+
   return FALSE;
 }
 
-/* Authorized GET: token, request, one retry with a fresh token after a 401 ---- */
+/* Google answers some rate limits with 403: {"error": {"errors": [{"reason":
+ * "rateLimitExceeded"}]}}, or the newer {"error": {"details": [{"reason":
+ * "RATE_LIMIT_EXCEEDED"}]}}; those are retried like a 429 */
+static gboolean
+is_rate_limit (CalsyncHttpResponse *response)
+{
+  JsonNode *error_node;
+  JsonObject *error_object;
+
+  if (response->status != SOUP_STATUS_FORBIDDEN || response->json == NULL ||
+      !JSON_NODE_HOLDS_OBJECT (response->json))
+    return FALSE;
+
+  error_node = json_object_get_member (json_node_get_object (response->json), "error");
+  if (error_node == NULL || !JSON_NODE_HOLDS_OBJECT (error_node))
+    return FALSE;
+
+  error_object = json_node_get_object (error_node);
+  return array_has_rate_limit_reason (error_object, "errors") ||
+         array_has_rate_limit_reason (error_object, "details");
+}
+
+static char *
+google_error_text (CalsyncProvider *provider,
+                   const GError    *error)
+{
+  if (error->domain != CALSYNC_HTTP_ERROR)
+    return NULL;
+
+  switch (error->code)
+    {
+    case CALSYNC_HTTP_ERROR_RATE_LIMITED:
+      return g_strdup (_("Google is limiting requests right now. Try again in a few minutes."));
+    case CALSYNC_HTTP_ERROR_SERVER:
+    case CALSYNC_HTTP_ERROR_TIMEOUT:
+      return g_strdup (_("Google is not responding right now. Try again later."));
+    case CALSYNC_HTTP_ERROR_MALFORMED:
+    case CALSYNC_HTTP_ERROR_TOO_LARGE:
+      return g_strdup (_("Google sent an answer CalSync could not read. Your events were left as they were."));
+    case CALSYNC_HTTP_ERROR_AUTH:
+      return g_strdup (_("Google did not accept the sign-in. Reconnect the account in Preferences."));
+    case CALSYNC_HTTP_ERROR_FORBIDDEN:
+      return g_strdup (_("Google refused access to this calendar."));
+    case CALSYNC_HTTP_ERROR_NOT_FOUND:
+      return g_strdup (_("This calendar no longer exists on Google."));
+    case CALSYNC_HTTP_ERROR_OFFLINE:
+    case CALSYNC_HTTP_ERROR_INSECURE:
+      return NULL;
+    default:
+      return g_strdup (_("Google refused the request. Try again later."));
+    }
+}
+
+/* Authorized requests: credentials, request, one retry with a fresh token after a 401 */
 
 typedef struct
 {
-  char *uri;
+  CalsyncHttpRequest *request;
   gboolean refreshed;
-} GetData;
+} SendData;
 
 static void
-get_data_free (GetData *data)
+send_data_free (SendData *data)
 {
-  g_free (data->uri);
+  calsync_http_request_unref (data->request);
   g_free (data);
 }
 
-static void get_with_token (GTask *task, gboolean force_refresh);
+static void authorize_and_send (GTask *task, gboolean force_refresh);
 
 static void
-on_get_sent (GObject      *object,
-             GAsyncResult *result,
-             gpointer      user_data)
+on_sent (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  GetData *data = g_task_get_task_data (task);
+  SendData *data = g_task_get_task_data (task);
   g_autoptr(CalsyncHttpResponse) response = NULL;
-  g_autoptr(JsonNode) error_json = NULL;
   g_autoptr(GError) error = NULL;
 
-  response = calsync_http_send_finish (CALSYNC_HTTP (object), result, &error_json, &error);
+  response = calsync_http_send_finish (CALSYNC_HTTP (object), result, NULL, &error);
 
   if (g_error_matches (error, CALSYNC_HTTP_ERROR, CALSYNC_HTTP_ERROR_AUTH) && !data->refreshed)
     {
       g_debug ("Access token refused; refreshing it once");
       data->refreshed = TRUE;
-      get_with_token (g_steal_pointer (&task), TRUE);
+      authorize_and_send (g_steal_pointer (&task), TRUE);
       return;
     }
 
   if (error != NULL)
     g_task_return_error (task, g_steal_pointer (&error));
-  else if (response->json == NULL)
-    g_task_return_error (task, malformed_error ());
   else
-    g_task_return_pointer (task, g_steal_pointer (&response->json), (GDestroyNotify) json_node_unref);
+    g_task_return_pointer (task, g_steal_pointer (&response), (GDestroyNotify) calsync_http_response_free);
 }
 
 static void
-on_get_token (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
+on_authorized (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
   CalsyncGoogleProvider *self = g_task_get_source_object (task);
-  GetData *data = g_task_get_task_data (task);
-  GCancellable *cancellable;
-  g_autoptr(CalsyncHttpRequest) request = NULL;
+  SendData *data = g_task_get_task_data (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
   g_autoptr(GError) error = NULL;
-  g_autofree char *token = NULL;
 
-  token = calsync_auth_get_token_finish (CALSYNC_AUTH (object), result, &error);
-  if (token == NULL)
+  if (!calsync_credentials_authorize_finish (CALSYNC_CREDENTIALS (object), result, &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
 
-  request = calsync_http_request_new ("GET", data->uri);
-  calsync_http_request_set_bearer (request, token);
-  explicit_bzero (token, strlen (token));
-  calsync_http_request_add_header (request, "Accept", "application/json");
-  cancellable = g_task_get_cancellable (task);
-  calsync_http_send_async (self->http, request, cancellable, on_get_sent, g_steal_pointer (&task));
+  calsync_http_send_async (self->http, data->request, cancellable, on_sent, g_steal_pointer (&task));
 }
 
 static void
-get_with_token (GTask    *task,
-                gboolean  force_refresh)
+authorize_and_send (GTask    *task,
+                    gboolean  force_refresh)
 {
   CalsyncGoogleProvider *self = g_task_get_source_object (task);
+  SendData *data = g_task_get_task_data (task);
 
-  calsync_auth_get_token_async (self->auth, force_refresh, g_task_get_cancellable (task),
-                                on_get_token, task);
+  calsync_credentials_authorize_async (self->credentials, data->request, force_refresh,
+                                       g_task_get_cancellable (task), on_authorized, task);
 }
 
 /* Takes ownership of @uri. */
 static void
 google_get_async (CalsyncGoogleProvider *self,
                   char                  *uri,
+                  CalsyncHttpBody        expect,
                   GCancellable          *cancellable,
                   GAsyncReadyCallback    callback,
                   gpointer               user_data)
 {
-  g_autoptr(GTask) task = NULL;
-  GetData *data = g_new0 (GetData, 1);
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  SendData *data = g_new0 (SendData, 1);
 
-  data->uri = uri;
-  task = g_task_new (self, cancellable, callback, user_data);
+  data->request = calsync_http_request_new ("GET", uri);
+  calsync_http_request_add_header (data->request, "Accept", "application/json");
+  calsync_http_request_set_expect (data->request, expect);
+  calsync_http_request_set_rate_limit_func (data->request, is_rate_limit);
+  g_free (uri);
+
   g_task_set_source_tag (task, google_get_async);
-  g_task_set_task_data (task, data, (GDestroyNotify) get_data_free);
-  get_with_token (g_steal_pointer (&task), FALSE);
+  g_task_set_task_data (task, data, (GDestroyNotify) send_data_free);
+  authorize_and_send (g_steal_pointer (&task), FALSE);
 }
 
-static JsonNode *
+static CalsyncHttpResponse *
 google_get_finish (CalsyncGoogleProvider  *self,
                    GAsyncResult           *result,
                    GError                **error)
@@ -250,24 +324,6 @@ member_bool (JsonObject *object,
          json_node_get_value_type (node) == G_TYPE_BOOLEAN && json_node_get_boolean (node);
 }
 
-static JsonObject *
-member_object (JsonObject *object,
-               const char *name)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-}
-
-static JsonArray *
-member_array (JsonObject *object,
-              const char *name)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  return node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
-}
-
 /* Calendar list ---------------------------------------------------------------- */
 
 static CalsyncCalendar *
@@ -279,12 +335,10 @@ calendar_from_entry (JsonObject *entry)
 
   calsync_calendar_set_remote_id (calendar, member_string (entry, "id"));
   calsync_calendar_set_name (calendar, member_string (entry, "summary"));
-  if (color != NULL)
+  if (color != NULL && color[0] == '#' && strlen (color) <= 9)
     calsync_calendar_set_color (calendar, color);
   calsync_calendar_set_is_primary (calendar, primary);
-  /* Calendars the person unticked in Google Calendar start inactive */
-  calsync_calendar_set_is_active (calendar, !member_bool (entry, "hidden") &&
-                                            (primary || member_bool (entry, "selected")));
+  calsync_calendar_set_is_active (calendar, TRUE);
   return calendar;
 }
 
@@ -300,16 +354,21 @@ parse_calendar_list_page (JsonNode    *root,
   JsonArray *items = NULL;
 
   if (object == NULL || (items_node != NULL && !JSON_NODE_HOLDS_ARRAY (items_node)))
-    return set_malformed (error);
+    {
+      g_propagate_error (error, malformed_error ());
+      return FALSE;
+    }
 
   items = items_node ? json_node_get_array (items_node) : NULL;
   for (guint i = 0; items != NULL && i < json_array_get_length (items); i++)
     {
       JsonNode *node = json_array_get_element (items, i);
       JsonObject *entry = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+      const char *id = entry ? member_string (entry, "id") : NULL;
 
-      if (entry == NULL || member_string (entry, "id") == NULL)
-        return set_malformed (error);
+      /* An entry CalSync cannot read is left out, not the whole list */
+      if (id == NULL || *id == '\0' || strlen (id) > CALSYNC_EVENT_MAX_ID)
+        continue;
       if (!member_bool (entry, "deleted"))
         g_ptr_array_add (calendars, calendar_from_entry (entry));
     }
@@ -324,8 +383,23 @@ calendar_list_uri (CalsyncGoogleProvider *self,
 {
   g_autofree char *escaped = page_token ? g_uri_escape_string (page_token, NULL, FALSE) : NULL;
 
-  return g_strdup_printf ("%s/users/me/calendarList?maxResults=250%s%s", self->api_url,
+  return g_strdup_printf ("%s/users/me/calendarList?maxResults=%d%s%s", self->api_url,
+                          CALENDARS_MAX_RESULTS,
                           escaped ? "&pageToken=" : "", escaped ? escaped : "");
+}
+
+typedef struct
+{
+  GPtrArray *calendars;
+  GHashTable *page_tokens;   /* seen, against a server that repeats one */
+} ListData;
+
+static void
+list_data_free (ListData *data)
+{
+  g_ptr_array_unref (data->calendars);
+  g_hash_table_unref (data->page_tokens);
+  g_free (data);
 }
 
 static void
@@ -335,28 +409,37 @@ on_calendar_list_page (GObject      *object,
 {
   g_autoptr(GTask) task = user_data;
   CalsyncGoogleProvider *self = CALSYNC_GOOGLE_PROVIDER (object);
-  GPtrArray *calendars = g_task_get_task_data (task);
-  g_autoptr(JsonNode) root = NULL;
+  ListData *data = g_task_get_task_data (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  g_autoptr(CalsyncHttpResponse) response = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *next_page_token = NULL;
 
-  root = google_get_finish (self, result, &error);
-  if (root == NULL || !parse_calendar_list_page (root, calendars, &next_page_token, &error))
+  response = google_get_finish (self, result, &error);
+  if (response == NULL ||
+      !parse_calendar_list_page (response->json, data->calendars, &next_page_token, &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
 
-  if (next_page_token != NULL)
+  if (next_page_token == NULL)
     {
-      GCancellable *cancellable = g_task_get_cancellable (task);
-
-      google_get_async (self, calendar_list_uri (self, next_page_token), cancellable,
-                        on_calendar_list_page, g_steal_pointer (&task));
+      g_task_return_pointer (task, g_ptr_array_ref (data->calendars), (GDestroyNotify) g_ptr_array_unref);
       return;
     }
 
-  g_task_return_pointer (task, g_ptr_array_ref (calendars), (GDestroyNotify) g_ptr_array_unref);
+  if (g_hash_table_contains (data->page_tokens, next_page_token) ||
+      g_hash_table_size (data->page_tokens) >= MAX_CALENDAR_LIST_PAGES)
+    {
+      g_task_return_new_error (task, CALSYNC_SYNC_ERROR, CALSYNC_SYNC_ERROR_PAGING,
+                               _("Google sent a list of calendars that does not end. Try again later."));
+      return;
+    }
+
+  g_hash_table_add (data->page_tokens, g_strdup (next_page_token));
+  google_get_async (self, calendar_list_uri (self, next_page_token), CALSYNC_HTTP_BODY_JSON,
+                    cancellable, on_calendar_list_page, g_steal_pointer (&task));
 }
 
 static void
@@ -366,14 +449,15 @@ calsync_google_provider_list_calendars_async (CalsyncProvider     *provider,
                                               gpointer             user_data)
 {
   CalsyncGoogleProvider *self = CALSYNC_GOOGLE_PROVIDER (provider);
-  g_autoptr(GTask) task = NULL;
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  ListData *data = g_new0 (ListData, 1);
 
-  task = g_task_new (self, cancellable, callback, user_data);
+  data->calendars = g_ptr_array_new_with_free_func (g_object_unref);
+  data->page_tokens = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_task_set_source_tag (task, calsync_google_provider_list_calendars_async);
-  g_task_set_task_data (task, g_ptr_array_new_with_free_func (g_object_unref),
-                        (GDestroyNotify) g_ptr_array_unref);
+  g_task_set_task_data (task, data, (GDestroyNotify) list_data_free);
 
-  google_get_async (self, calendar_list_uri (self, NULL), cancellable,
+  google_get_async (self, calendar_list_uri (self, NULL), CALSYNC_HTTP_BODY_JSON, cancellable,
                     on_calendar_list_page, g_steal_pointer (&task));
 }
 
@@ -385,354 +469,6 @@ calsync_google_provider_list_calendars_finish (CalsyncProvider  *provider,
   g_return_val_if_fail (g_task_is_valid (result, provider), NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-/* Event resources → CalsyncEvent (runs in a worker thread) ---------------------- */
-
-/* Unix microseconds of an RFC 3339 instant. Google always sends an offset; only
- * without one is @time_zone (an IANA id) loaded, which is slow in GLib 2.74. */
-static gboolean
-parse_instant (const char *text,
-               const char *time_zone,
-               gint64     *usec)
-{
-  g_autoptr(GDateTime) dt = NULL;
-  g_autoptr(GTimeZone) zone = NULL;
-
-  if (text == NULL)
-    return FALSE;
-
-  if ((dt = g_date_time_new_from_iso8601 (text, NULL)) == NULL)
-    {
-      zone = time_zone ? g_time_zone_new_identifier (time_zone) : NULL;
-      dt = g_date_time_new_from_iso8601 (text, zone);
-    }
-  if (dt == NULL)
-    return FALSE;
-
-  *usec = g_date_time_to_unix (dt) * G_USEC_PER_SEC + g_date_time_get_microsecond (dt);
-  return TRUE;
-}
-
-static gboolean
-is_valid_date (const char *text)
-{
-  unsigned int y, m, d;
-  char tail;
-
-  return text != NULL && sscanf (text, "%4u-%2u-%2u%c", &y, &m, &d, &tail) == 3 &&
-         g_date_valid_dmy (d, m, y);
-}
-
-static gboolean
-map_timed (CalsyncEvent *event,
-           JsonObject   *start,
-           JsonObject   *end,
-           const char   *calendar_zone)
-{
-  /* the event's time zone, else the calendar's */
-  const char *time_zone = member_string (start, "timeZone");
-  gint64 start_usec, end_usec;
-
-  if (time_zone == NULL)
-    time_zone = calendar_zone;
-
-  if (!parse_instant (member_string (start, "dateTime"), time_zone, &start_usec))
-    return FALSE;
-  if (end == NULL || member_string (end, "dateTime") == NULL)
-    end_usec = start_usec;
-  else if (!parse_instant (member_string (end, "dateTime"), time_zone, &end_usec))
-    return FALSE;
-
-  calsync_event_set_times (event, start_usec / G_USEC_PER_SEC, end_usec / G_USEC_PER_SEC, time_zone);
-  return TRUE;
-}
-
-static gboolean
-map_all_day (CalsyncEvent *event,
-             JsonObject   *start,
-             JsonObject   *end)
-{
-  const char *start_date = member_string (start, "date");
-  const char *end_date = end ? member_string (end, "date") : NULL;
-
-  if (!is_valid_date (start_date) || (end_date != NULL && !is_valid_date (end_date)))
-    return FALSE;
-  if (end != NULL && end_date == NULL && member_string (end, "dateTime") != NULL)
-    return FALSE;   /* a date start with a dateTime end */
-
-  calsync_event_set_dates (event, start_date, end_date);
-  return TRUE;
-}
-
-/* start/end; optional on cancelled events (minimal objects) */
-static gboolean
-map_times (CalsyncEvent *event,
-           JsonObject   *item,
-           const char   *calendar_zone)
-{
-  JsonObject *start = member_object (item, "start");
-  JsonObject *end = member_object (item, "end");
-
-  if (start == NULL)
-    return calsync_event_get_status (event) == CALSYNC_EVENT_STATUS_CANCELLED;
-  if (member_string (start, "date") != NULL)
-    return map_all_day (event, start, end);
-
-  return map_timed (event, start, end, calendar_zone);
-}
-
-static CalsyncEventStatus
-map_status (const char *status)
-{
-  if (g_strcmp0 (status, "cancelled") == 0)
-    return CALSYNC_EVENT_STATUS_CANCELLED;
-  if (g_strcmp0 (status, "tentative") == 0)
-    return CALSYNC_EVENT_STATUS_TENTATIVE;
-
-  return CALSYNC_EVENT_STATUS_CONFIRMED;
-}
-
-static void
-add_attendee (JsonBuilder *builder,
-              JsonObject  *attendee,
-              const char  *organizer_email)
-{
-  const char *email = member_string (attendee, "email");
-  const char *name = member_string (attendee, "displayName");
-  const char *response = member_string (attendee, "responseStatus");
-  gboolean organizer = member_bool (attendee, "organizer") ||
-                       (email != NULL && g_strcmp0 (email, organizer_email) == 0);
-
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "email");
-  json_builder_add_string_value (builder, email ? email : "");
-  json_builder_set_member_name (builder, "name");
-  json_builder_add_string_value (builder, name ? name : "");
-  json_builder_set_member_name (builder, "response");
-  json_builder_add_string_value (builder, response ? response : "needsAction");
-  json_builder_set_member_name (builder, "organizer");
-  json_builder_add_boolean_value (builder, organizer);
-  json_builder_end_object (builder);
-}
-
-/* Sets the attendees JSON; returns whether anyone but the calendar's owner attends */
-static gboolean
-map_attendees (CalsyncEvent *event,
-               JsonObject   *item)
-{
-  JsonArray *attendees = member_array (item, "attendees");
-  JsonObject *organizer = member_object (item, "organizer");
-  const char *organizer_email = organizer ? member_string (organizer, "email") : NULL;
-  g_autoptr(JsonBuilder) builder = NULL;
-  g_autoptr(JsonNode) root = NULL;
-  g_autofree char *json = NULL;
-  gboolean others = FALSE;
-
-  if (attendees == NULL || json_array_get_length (attendees) == 0)
-    return FALSE;
-
-  builder = json_builder_new ();
-  json_builder_begin_array (builder);
-  for (guint i = 0; i < json_array_get_length (attendees); i++)
-    {
-      JsonNode *node = json_array_get_element (attendees, i);
-
-      if (!JSON_NODE_HOLDS_OBJECT (node))
-        continue;
-      add_attendee (builder, json_node_get_object (node), organizer_email);
-      others |= !member_bool (json_node_get_object (node), "self");
-    }
-  json_builder_end_array (builder);
-
-  root = json_builder_get_root (builder);
-  json = json_to_string (root, FALSE);
-  calsync_event_set_attendees_json (event, json);
-  return others;
-}
-
-static const char *
-video_entry_point (JsonObject *item)
-{
-  JsonObject *conference = member_object (item, "conferenceData");
-  JsonArray *entry_points = conference ? member_array (conference, "entryPoints") : NULL;
-
-  for (guint i = 0; entry_points != NULL && i < json_array_get_length (entry_points); i++)
-    {
-      JsonNode *node = json_array_get_element (entry_points, i);
-      JsonObject *entry = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-
-      if (entry != NULL && g_strcmp0 (member_string (entry, "entryPointType"), "video") == 0 &&
-          member_string (entry, "uri") != NULL)
-        return member_string (entry, "uri");
-    }
-
-  return NULL;
-}
-
-static void
-map_conference (CalsyncEvent *event,
-                JsonObject   *item)
-{
-  const char *url = member_string (item, "hangoutLink");
-  g_autofree char *found = NULL;
-
-  if (url == NULL)
-    url = video_entry_point (item);
-  if (url == NULL && (found = calsync_find_conference_url (member_string (item, "location"))) == NULL)
-    found = calsync_find_conference_url (member_string (item, "description"));
-
-  calsync_event_set_conference_url (event, url ? url : found);
-}
-
-static void
-map_recurrence (CalsyncEvent *event,
-                JsonObject   *item)
-{
-  JsonArray *recurrence = member_array (item, "recurrence");
-  g_autoptr(GStrvBuilder) lines = g_strv_builder_new ();
-  g_auto(GStrv) strv = NULL;
-
-  for (guint i = 0; recurrence != NULL && i < json_array_get_length (recurrence); i++)
-    {
-      JsonNode *node = json_array_get_element (recurrence, i);
-
-      if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
-        g_strv_builder_add (lines, json_node_get_string (node));
-    }
-
-  strv = g_strv_builder_end (lines);
-  if (strv[0] != NULL)
-    {
-      g_autofree char *joined = g_strjoinv ("\n", strv);
-      calsync_event_set_recurrence (event, joined);
-    }
-}
-
-static void
-map_original_start (CalsyncEvent *event,
-                    JsonObject   *item)
-{
-  JsonObject *original = member_object (item, "originalStartTime");
-  const char *text = NULL;
-
-  if (original != NULL)
-    text = member_string (original, "dateTime") ? member_string (original, "dateTime")
-                                                 : member_string (original, "date");
-  calsync_event_set_original_start (event, text);
-}
-
-static void
-map_text_fields (CalsyncEvent *event,
-                 JsonObject   *item)
-{
-  gint64 updated = 0;
-
-  calsync_event_set_etag (event, member_string (item, "etag"));
-  calsync_event_set_title (event, member_string (item, "summary"));
-  calsync_event_set_description (event, member_string (item, "description"));
-  calsync_event_set_location (event, member_string (item, "location"));
-  calsync_event_set_recurring_event_id (event, member_string (item, "recurringEventId"));
-  if (parse_instant (member_string (item, "updated"), "UTC", &updated))
-    calsync_event_set_remote_updated (event, updated);
-}
-
-/* Returns NULL for a malformed resource */
-static CalsyncEvent *
-event_from_item (JsonObject *item,
-                 const char *calendar_zone)
-{
-  g_autoptr(CalsyncEvent) event = calsync_event_new ();
-  const char *id = member_string (item, "id");
-  gboolean has_attendees;
-
-  if (id == NULL || *id == '\0')
-    return NULL;
-
-  calsync_event_set_external_id (event, id);
-  calsync_event_set_status (event, map_status (member_string (item, "status")));
-  if (!map_times (event, item, calendar_zone))
-    return NULL;
-
-  map_text_fields (event, item);
-  map_original_start (event, item);
-  map_recurrence (event, item);
-  map_conference (event, item);
-  has_attendees = map_attendees (event, item);
-  calsync_event_set_event_type (event, calsync_classify_event_type (calsync_event_get_title (event),
-                                                                   calsync_event_get_description (event),
-                                                                   has_attendees));
-  return g_steal_pointer (&event);
-}
-
-static gboolean
-parse_items (JsonArray   *items,
-             const char  *calendar_zone,
-             GPtrArray   *events,
-             GError     **error)
-{
-  for (guint i = 0; items != NULL && i < json_array_get_length (items); i++)
-    {
-      JsonNode *node = json_array_get_element (items, i);
-      JsonObject *item = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-      const char *kind = item ? member_string (item, "kind") : NULL;
-      CalsyncEvent *event;
-
-      if (item == NULL)
-        return set_malformed (error);
-      if (kind != NULL && !g_str_equal (kind, "calendar#event"))
-        continue;
-      if ((event = event_from_item (item, calendar_zone)) == NULL)
-        return set_malformed (error);
-      g_ptr_array_add (events, event);
-    }
-
-  return TRUE;
-}
-
-/**
- * calsync_google_parse_events_page:
- * @root: an Events resource as events.list returns it
- *
- * Maps the page's event resources to #CalsyncEvent. Resources of another kind
- * are ignored; a page that is not an Events resource, has no token to go on
- * with, or holds an event without an id or with unreadable times fails as a
- * whole with %CALSYNC_HTTP_ERROR_MALFORMED, so that nothing of it is applied.
- *
- * Returns: (transfer full): the page, or %NULL with @error set
- */
-CalsyncPage *
-calsync_google_parse_events_page (JsonNode  *root,
-                                  GError   **error)
-{
-  g_autoptr(CalsyncPage) page = NULL;
-  JsonObject *object;
-  JsonNode *items;
-
-  g_return_val_if_fail (root != NULL, NULL);
-
-  object = JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
-  items = object ? json_object_get_member (object, "items") : NULL;
-  if (object == NULL || (items != NULL && !JSON_NODE_HOLDS_ARRAY (items)))
-    {
-      set_malformed (error);
-      return NULL;
-    }
-
-  page = calsync_page_new ();
-  page->next_page_token = g_strdup (member_string (object, "nextPageToken"));
-  page->next_cursor = g_strdup (member_string (object, "nextSyncToken"));
-  if (page->next_page_token == NULL && page->next_cursor == NULL)
-    {
-      set_malformed (error);
-      return NULL;
-    }
-
-  if (!parse_items (items ? json_node_get_array (items) : NULL,
-                    member_string (object, "timeZone"), page->upserts, error))
-    return NULL;
-
-  return g_steal_pointer (&page);
 }
 
 /* Events pages ----------------------------------------------------------------- */
@@ -767,8 +503,8 @@ events_uri (CalsyncGoogleProvider     *self,
   g_string_append_printf (uri, "%s/calendars/%s/events?singleEvents=true&maxResults=%d",
                           self->api_url, escaped_id, EVENTS_MAX_RESULTS);
 
-  if (request->sync_token != NULL)
-    append_param (uri, "syncToken", request->sync_token);
+  if (request->cursor != NULL)
+    append_param (uri, "syncToken", request->cursor);
   else if (request->time_min != 0 || request->time_max != 0)
     {
       g_autofree char *time_min = format_rfc3339_utc (request->time_min);
@@ -784,20 +520,41 @@ events_uri (CalsyncGoogleProvider     *self,
   return g_string_free (uri, FALSE);
 }
 
+typedef struct
+{
+  CalsyncHttpResponse *response;
+  gboolean full_snapshot;
+} PageData;
+
+static void
+page_data_free (PageData *data)
+{
+  g_clear_pointer (&data->response, calsync_http_response_free);
+  g_free (data);
+}
+
 static void
 parse_page_thread (GTask        *task,
                    gpointer      source_object,
                    gpointer      task_data,
                    GCancellable *cancellable)
 {
-  g_autoptr(JsonNode) root = task_data; /* freed here: a 2,500-event tree takes ~30 ms to free */
+  PageData *data = task_data;
   GError *error = NULL;
+  gsize size = 0;
+  const char *body = g_bytes_get_data (data->response->body, &size);
   CalsyncPage *page;
 
-  if ((page = calsync_google_parse_events_page (root, &error)) == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, page, (GDestroyNotify) calsync_page_free);
+  if ((page = calsync_google_parse_events_page (body, size, &error)) == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  page->full_snapshot = data->full_snapshot;
+  /* freed here: the body of a page is megabytes */
+  g_clear_pointer (&data->response, calsync_http_response_free);
+  g_task_return_pointer (task, page, (GDestroyNotify) calsync_page_free);
 }
 
 static void
@@ -806,22 +563,18 @@ on_events_page (GObject      *object,
                 gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  g_autoptr(JsonNode) root = NULL;
+  PageData *data = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
 
-  root = google_get_finish (CALSYNC_GOOGLE_PROVIDER (object), result, &error);
+  data->response = google_get_finish (CALSYNC_GOOGLE_PROVIDER (object), result, &error);
 
   if (g_error_matches (error, CALSYNC_HTTP_ERROR, CALSYNC_HTTP_ERROR_GONE))
-    g_task_return_new_error (task, CALSYNC_SYNC_ERROR, CALSYNC_SYNC_ERROR_TOKEN_EXPIRED,
+    g_task_return_new_error (task, CALSYNC_SYNC_ERROR, CALSYNC_SYNC_ERROR_CURSOR_EXPIRED,
                              _("Google asked for a full sync of this calendar."));
-  else if (root == NULL)
+  else if (data->response == NULL)
     g_task_return_error (task, g_steal_pointer (&error));
   else
-    {
-      /* No destroy notify: parse_page_thread owns the tree and frees it off the main thread. */
-      g_task_set_task_data (task, g_steal_pointer (&root), NULL);
-      g_task_run_in_thread (task, parse_page_thread);
-    }
+    g_task_run_in_thread (task, parse_page_thread);
 }
 
 static void
@@ -834,10 +587,12 @@ calsync_google_provider_fetch_page_async (CalsyncProvider           *provider,
 {
   CalsyncGoogleProvider *self = CALSYNC_GOOGLE_PROVIDER (provider);
   const char *calendar_id = calsync_calendar_get_remote_id (calendar);
-  g_autoptr(GTask) task = NULL;
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  PageData *data = g_new0 (PageData, 1);
 
-  task = g_task_new (self, cancellable, callback, user_data);
+  data->full_snapshot = request->cursor == NULL;
   g_task_set_source_tag (task, calsync_google_provider_fetch_page_async);
+  g_task_set_task_data (task, data, (GDestroyNotify) page_data_free);
 
   if (calendar_id == NULL || *calendar_id == '\0')
     {
@@ -846,8 +601,8 @@ calsync_google_provider_fetch_page_async (CalsyncProvider           *provider,
       return;
     }
 
-  google_get_async (self, events_uri (self, calendar_id, request), cancellable,
-                    on_events_page, g_steal_pointer (&task));
+  google_get_async (self, events_uri (self, calendar_id, request), CALSYNC_HTTP_BODY_JSON_BYTES,
+                    cancellable, on_events_page, g_steal_pointer (&task));
 }
 
 static CalsyncPage *
@@ -867,4 +622,5 @@ calsync_google_provider_iface_init (CalsyncProviderInterface *iface)
   iface->list_calendars_finish = calsync_google_provider_list_calendars_finish;
   iface->fetch_page_async = calsync_google_provider_fetch_page_async;
   iface->fetch_page_finish = calsync_google_provider_fetch_page_finish;
+  iface->error_text = google_error_text;
 }

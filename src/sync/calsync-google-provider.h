@@ -3,7 +3,7 @@
  * singleEvents, pages, syncToken, 410). */
 #pragma once
 
-#include "calsync-auth.h"
+#include "calsync-credentials.h"
 #include "calsync-http.h"
 #include "calsync-provider.h"
 
@@ -13,14 +13,15 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (CalsyncGoogleProvider, calsync_google_provider, CALSYNC, GOOGLE_PROVIDER, GObject)
 
 /* @api_url: CALSYNC_GOOGLE_API_URL or https://www.googleapis.com/calendar/v3 */
-CalsyncGoogleProvider *calsync_google_provider_new          (CalsyncHttp *http,
-                                                             CalsyncAuth *auth,
-                                                             const char  *api_url);
+CalsyncGoogleProvider *calsync_google_provider_new          (CalsyncHttp        *http,
+                                                             CalsyncCredentials *credentials,
+                                                             const char         *api_url);
 /* Default API URL honouring the environment */
 char                  *calsync_google_provider_default_api_url (void);
 
-/* Parses one events page (exposed for tests and the benchmark floor) */
-CalsyncPage           *calsync_google_parse_events_page      (JsonNode    *root,
-                                                              GError     **error);
+/* Reads one events page (calsync-google-events.c; for tests and the benchmark floor) */
+CalsyncPage           *calsync_google_parse_events_page      (const char         *data,
+                                                              gsize               length,
+                                                              GError            **error);
 
 G_END_DECLS

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* calsync-http.c: one shared SoupSession with retries, backoff and error mapping. */
+/* calsync-http.c: one shared SoupSession that sends requests for every provider:
+ * tries with backoff, deadlines, bodies read as they stream in (never more than
+ * their limit), redirects followed only where no secret can leak. */
 #define G_LOG_DOMAIN "calsync-http"
 
 #include "config.h"
@@ -7,325 +9,17 @@
 #include <string.h>
 #include <glib/gi18n.h>
 
-#include "calsync-http.h"
+#include "calsync-http-private.h"
 
 #define DEFAULT_MAX_TRIES     5
 #define DEFAULT_BASE_DELAY_MS 500
 #define DEFAULT_MAX_TOTAL_MS  60000
+#define DEFAULT_IDLE_MS       30000
+#define DEFAULT_DEADLINE_MS   120000
 #define MAX_BACKOFF_MS        30000
-#define TIMEOUT_SECONDS       30
-#define IDLE_TIMEOUT_SECONDS  60
 #define MAX_REDIRECTS         5
+#define READ_CHUNK            (64 * 1024)
 #define STATUS_TOO_MANY_REQUESTS 429   /* RFC 6585; libsoup 3.2 has no name for it */
-
-G_DEFINE_QUARK (calsync-http-error-quark, calsync_http_error)
-
-/* Requests ---------------------------------------------------------------- */
-
-struct _CalsyncHttpRequest
-{
-  gatomicrefcount ref_count;
-
-  char *method;
-  char *uri;
-  char *bearer;
-  GPtrArray *headers;     /* name, value, name, value, … */
-  char *content_type;
-  GBytes *body;
-  gboolean expect_json;
-  gboolean allow_insecure;
-};
-
-static void
-free_secret (char *secret)
-{
-  if (secret != NULL)
-    {
-      explicit_bzero (secret, strlen (secret));
-      g_free (secret);
-    }
-}
-
-/**
- * calsync_http_request_new:
- * @method: "GET", "POST", …
- * @uri: an absolute https:// (or loopback http://) URL
- *
- * Returns: (transfer full): a request with no headers and no body
- */
-CalsyncHttpRequest *
-calsync_http_request_new (const char *method,
-                          const char *uri)
-{
-  CalsyncHttpRequest *request;
-
-  g_return_val_if_fail (method != NULL, NULL);
-  g_return_val_if_fail (uri != NULL, NULL);
-
-  request = g_new0 (CalsyncHttpRequest, 1);
-  g_atomic_ref_count_init (&request->ref_count);
-  request->method = g_strdup (method);
-  request->uri = g_strdup (uri);
-  request->headers = g_ptr_array_new_with_free_func (g_free);
-
-  return request;
-}
-
-CalsyncHttpRequest *
-calsync_http_request_ref (CalsyncHttpRequest *request)
-{
-  g_return_val_if_fail (request != NULL, NULL);
-
-  g_atomic_ref_count_inc (&request->ref_count);
-  return request;
-}
-
-void
-calsync_http_request_unref (CalsyncHttpRequest *request)
-{
-  g_return_if_fail (request != NULL);
-
-  if (!g_atomic_ref_count_dec (&request->ref_count))
-    return;
-
-  g_free (request->method);
-  free_secret (request->uri);
-  free_secret (request->bearer);
-  g_ptr_array_unref (request->headers);
-  g_free (request->content_type);
-  g_clear_pointer (&request->body, g_bytes_unref);
-  g_free (request);
-}
-
-void
-calsync_http_request_set_bearer (CalsyncHttpRequest *request,
-                                 const char         *access_token)
-{
-  g_return_if_fail (request != NULL);
-
-  free_secret (request->bearer);
-  request->bearer = g_strdup (access_token);
-}
-
-void
-calsync_http_request_add_header (CalsyncHttpRequest *request,
-                                 const char         *name,
-                                 const char         *value)
-{
-  g_return_if_fail (request != NULL);
-  g_return_if_fail (name != NULL);
-  g_return_if_fail (value != NULL);
-
-  g_ptr_array_add (request->headers, g_strdup (name));
-  g_ptr_array_add (request->headers, g_strdup (value));
-}
-
-void
-calsync_http_request_set_form (CalsyncHttpRequest *request,
-                               const char         *first_name,
-                               ...)
-{
-  va_list args;
-  char *encoded;
-
-  g_return_if_fail (request != NULL);
-  g_return_if_fail (first_name != NULL);
-
-  va_start (args, first_name);
-  encoded = soup_form_encode_valist (first_name, args);
-  va_end (args);
-
-  g_free (request->content_type);
-  request->content_type = g_strdup ("application/x-www-form-urlencoded");
-  g_clear_pointer (&request->body, g_bytes_unref);
-  /* The form may hold a refresh token or a code: wipe it when the bytes go */
-  request->body = g_bytes_new_with_free_func (encoded, strlen (encoded),
-                                              (GDestroyNotify) free_secret, encoded);
-}
-
-void
-calsync_http_request_set_body (CalsyncHttpRequest *request,
-                               const char         *content_type,
-                               GBytes             *body)
-{
-  g_return_if_fail (request != NULL);
-  g_return_if_fail (content_type != NULL);
-  g_return_if_fail (body != NULL);
-
-  g_free (request->content_type);
-  request->content_type = g_strdup (content_type);
-  g_clear_pointer (&request->body, g_bytes_unref);
-  request->body = g_bytes_ref (body);
-}
-
-const char *
-calsync_http_request_get_uri (CalsyncHttpRequest *request)
-{
-  g_return_val_if_fail (request != NULL, NULL);
-
-  return request->uri;
-}
-
-void
-calsync_http_request_set_expect_json (CalsyncHttpRequest *request,
-                                      gboolean            expect_json)
-{
-  g_return_if_fail (request != NULL);
-
-  request->expect_json = !!expect_json;
-}
-
-void
-calsync_http_request_set_allow_insecure (CalsyncHttpRequest *request,
-                                         gboolean            allow_insecure)
-{
-  g_return_if_fail (request != NULL);
-
-  request->allow_insecure = !!allow_insecure;
-}
-
-/* One SoupMessage per try (a message cannot be sent twice), for the current
- * hop of redirects: @uri and @method may differ from the request's. */
-static SoupMessage *
-calsync_http_request_build_message (CalsyncHttpRequest *request,
-                                    const char         *method,
-                                    const char         *uri,
-                                    gboolean            with_body,
-                                    gboolean            with_bearer)
-{
-  SoupMessage *message;
-  SoupMessageHeaders *headers;
-
-  message = soup_message_new (method, uri);
-  if (message == NULL)
-    return NULL;
-
-  /* Redirects are followed by hand, so that each hop's URL is checked */
-  soup_message_add_flags (message, SOUP_MESSAGE_NO_REDIRECT);
-
-  headers = soup_message_get_request_headers (message);
-  for (guint i = 0; i + 1 < request->headers->len; i += 2)
-    soup_message_headers_replace (headers,
-                                  g_ptr_array_index (request->headers, i),
-                                  g_ptr_array_index (request->headers, i + 1));
-
-  if (request->bearer != NULL && with_bearer)
-    {
-      char *value = g_strconcat ("Bearer ", request->bearer, NULL);
-
-      soup_message_headers_replace (headers, "Authorization", value);
-      free_secret (value);
-    }
-
-  if (request->body != NULL && with_body)
-    soup_message_set_request_body_from_bytes (message, request->content_type, request->body);
-
-  return message;
-}
-
-/* Responses --------------------------------------------------------------- */
-
-void
-calsync_http_response_free (CalsyncHttpResponse *response)
-{
-  if (response == NULL)
-    return;
-
-  g_clear_pointer (&response->body, g_bytes_unref);
-  g_clear_pointer (&response->json, json_node_unref);
-  g_free (response);
-}
-
-/* URL policy -------------------------------------------------------------- */
-
-static gboolean
-host_is_loopback (const char *host)
-{
-  g_autoptr(GInetAddress) address = NULL;
-
-  if (g_ascii_strcasecmp (host, "localhost") == 0)
-    return TRUE;
-
-  address = g_inet_address_new_from_string (host);
-  return address != NULL && g_inet_address_get_is_loopback (address);
-}
-
-/**
- * calsync_http_check_url:
- * @url: the URL about to be used
- * @allow_insecure: whether the person allowed plain http:// to this server
- * @error: a %CALSYNC_HTTP_ERROR_INSECURE (or _FAILED for a URL that is not one)
- *
- * Returns: %TRUE for https://, and for http:// to a loopback address
- */
-gboolean
-calsync_http_check_url (const char  *url,
-                        gboolean     allow_insecure,
-                        GError     **error)
-{
-  g_autoptr(GUri) uri = NULL;
-  const char *scheme;
-  const char *host;
-
-  g_return_val_if_fail (url != NULL, FALSE);
-
-  uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
-  host = uri != NULL ? g_uri_get_host (uri) : NULL;
-  if (host == NULL || *host == '\0')
-    {
-      g_set_error_literal (error, CALSYNC_HTTP_ERROR, CALSYNC_HTTP_ERROR_FAILED,
-                           _("This is not a valid web address."));
-      return FALSE;
-    }
-
-  scheme = g_uri_get_scheme (uri);
-  if (g_ascii_strcasecmp (scheme, "https") == 0)
-    return TRUE;
-
-  if (g_ascii_strcasecmp (scheme, "http") == 0 && (allow_insecure || host_is_loopback (host)))
-    return TRUE;
-
-  g_set_error (error, CALSYNC_HTTP_ERROR, CALSYNC_HTTP_ERROR_INSECURE,
-               _("Refusing an unencrypted connection to %s. Use an https:// address."), host);
-  return FALSE;
-}
-
-/**
- * calsync_http_parse_retry_after:
- *
- * Returns: the delay the server asked for, in milliseconds (0 for a date in
- * the past), or -1
- */
-gint64
-calsync_http_parse_retry_after (const char *value,
-                                GDateTime  *now)
-{
-  g_autoptr(GDateTime) date = NULL;
-  guint64 seconds;
-  char *end = NULL;
-
-  if (value == NULL)
-    return -1;
-
-  while (g_ascii_isspace (*value))
-    value++;
-
-  if (g_ascii_isdigit (*value))
-    {
-      seconds = g_ascii_strtoull (value, &end, 10);
-      while (end != NULL && g_ascii_isspace (*end))
-        end++;
-      if (end == NULL || *end != '\0' || seconds > G_MAXINT32)
-        return -1;
-      return (gint64) seconds * 1000;
-    }
-
-  date = soup_date_time_new_from_http_string (value);
-  if (date == NULL || now == NULL)
-    return -1;
-
-  return MAX (0, g_date_time_difference (date, now) / 1000);
-}
 
 /* Session ----------------------------------------------------------------- */
 
@@ -339,6 +33,8 @@ struct _CalsyncHttp
   guint max_tries;
   guint base_delay_ms;
   guint max_total_ms;
+  guint idle_ms;
+  guint deadline_ms;
 };
 
 G_DEFINE_FINAL_TYPE (CalsyncHttp, calsync_http, G_TYPE_OBJECT)
@@ -362,14 +58,18 @@ calsync_http_class_init (CalsyncHttpClass *klass)
 static void
 calsync_http_init (CalsyncHttp *self)
 {
-  /* libsoup 3 speaks HTTP/2 by itself when the server offers it (ALPN) */
+  /* libsoup 3 speaks HTTP/2 by itself when the server offers it (ALPN), and
+   * decodes gzip (its content decoder is on by default). Its own timeout is a
+   * backstop for connecting; the deadlines below are ours. */
   self->session = soup_session_new_with_options ("user-agent", "CalSync/" PACKAGE_VERSION,
-                                                 "timeout", TIMEOUT_SECONDS,
-                                                 "idle-timeout", IDLE_TIMEOUT_SECONDS,
+                                                 "timeout", DEFAULT_IDLE_MS / 1000,
+                                                 "idle-timeout", 60,
                                                  NULL);
   self->max_tries = DEFAULT_MAX_TRIES;
   self->base_delay_ms = DEFAULT_BASE_DELAY_MS;
   self->max_total_ms = DEFAULT_MAX_TOTAL_MS;
+  self->idle_ms = DEFAULT_IDLE_MS;
+  self->deadline_ms = DEFAULT_DEADLINE_MS;
 }
 
 /**
@@ -381,19 +81,6 @@ CalsyncHttp *
 calsync_http_new (void)
 {
   return g_object_new (CALSYNC_TYPE_HTTP, NULL);
-}
-
-/**
- * calsync_http_get_session:
- *
- * Returns: (transfer none): the session, for callers that need libsoup itself
- */
-SoupSession *
-calsync_http_get_session (CalsyncHttp *self)
-{
-  g_return_val_if_fail (CALSYNC_IS_HTTP (self), NULL);
-
-  return self->session;
 }
 
 void
@@ -410,123 +97,46 @@ calsync_http_set_retry_policy (CalsyncHttp *self,
   self->max_total_ms = max_total_ms;
 }
 
-/* Error mapping ----------------------------------------------------------- */
-
-static const char *
-message_for_code (CalsyncHttpError code)
+void
+calsync_http_set_deadlines (CalsyncHttp *self,
+                            guint        idle_ms,
+                            guint        total_ms)
 {
-  switch (code)
-    {
-    case CALSYNC_HTTP_ERROR_AUTH:
-      return _("The server did not accept the sign-in.");
-    case CALSYNC_HTTP_ERROR_FORBIDDEN:
-      return _("The server refused access.");
-    case CALSYNC_HTTP_ERROR_RATE_LIMITED:
-      return _("The server is busy with too many requests. Try again later.");
-    case CALSYNC_HTTP_ERROR_SERVER:
-      return _("The server is not responding right now. Try again later.");
-    case CALSYNC_HTTP_ERROR_BAD_REQUEST:
-      return _("The server did not understand the request.");
-    case CALSYNC_HTTP_ERROR_NOT_FOUND:
-      return _("Not found on the server.");
-    case CALSYNC_HTTP_ERROR_GONE:
-      return _("The server no longer has this data.");
-    case CALSYNC_HTTP_ERROR_OFFLINE:
-      return _("You're offline.");
-    case CALSYNC_HTTP_ERROR_MALFORMED:
-      return _("The server sent an answer CalSync could not read.");
-    case CALSYNC_HTTP_ERROR_INSECURE:
-    case CALSYNC_HTTP_ERROR_FAILED:
-    default:
-      return _("The request to the server failed.");
-    }
+  g_return_if_fail (CALSYNC_IS_HTTP (self));
+  g_return_if_fail (idle_ms > 0 && total_ms > 0);
+
+  self->idle_ms = idle_ms;
+  self->deadline_ms = total_ms;
 }
 
-static GError *
-new_error (CalsyncHttpError code)
-{
-  return g_error_new_literal (CALSYNC_HTTP_ERROR, code, message_for_code (code));
-}
-
-static gboolean
-reason_is_rate_limit (const char *reason)
-{
-  return g_strcmp0 (reason, "rateLimitExceeded") == 0 ||
-         g_strcmp0 (reason, "userRateLimitExceeded") == 0 ||
-         g_strcmp0 (reason, "RATE_LIMIT_EXCEEDED") == 0;
-}
-
-static gboolean
-array_has_rate_limit_reason (JsonObject *object,
-                             const char *member)
-{
-  JsonNode *node = json_object_get_member (object, member);
-  JsonArray *array;
-
-  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
-    return FALSE;
-
-  array = json_node_get_array (node);
-  for (guint i = 0; i < json_array_get_length (array); i++)
-    {
-      JsonNode *item = json_array_get_element (array, i);
-
-      if (JSON_NODE_HOLDS_OBJECT (item) &&
-          reason_is_rate_limit (json_object_get_string_member_with_default (json_node_get_object (item),
-                                                                           "reason", NULL)))
-        return TRUE;
-    }
-
-  return FALSE;
-}
-
-/* Google: {"error": {"errors": [{"reason": "rateLimitExceeded"}]}}, or the newer
- * {"error": {"details": [{"reason": "RATE_LIMIT_EXCEEDED"}]}} */
-static gboolean
-is_rate_limit_body (JsonNode *json)
-{
-  JsonNode *error_node;
-  JsonObject *error_object;
-
-  if (json == NULL || !JSON_NODE_HOLDS_OBJECT (json))
-    return FALSE;
-
-  error_node = json_object_get_member (json_node_get_object (json), "error");
-  if (error_node == NULL || !JSON_NODE_HOLDS_OBJECT (error_node))
-    return FALSE;
-
-  error_object = json_node_get_object (error_node);
-  return array_has_rate_limit_reason (error_object, "errors") ||
-         array_has_rate_limit_reason (error_object, "details");
-}
+/* Reading answers ----------------------------------------------------------- */
 
 static CalsyncHttpError
-code_for_status (guint     status,
-                 JsonNode *json)
+code_for_status (guint status)
 {
   switch (status)
     {
     case SOUP_STATUS_UNAUTHORIZED:
       return CALSYNC_HTTP_ERROR_AUTH;
+    case SOUP_STATUS_FORBIDDEN:
+      return CALSYNC_HTTP_ERROR_FORBIDDEN;
     case SOUP_STATUS_BAD_REQUEST:
       return CALSYNC_HTTP_ERROR_BAD_REQUEST;
     case SOUP_STATUS_NOT_FOUND:
       return CALSYNC_HTTP_ERROR_NOT_FOUND;
     case SOUP_STATUS_GONE:
       return CALSYNC_HTTP_ERROR_GONE;
+    case SOUP_STATUS_PRECONDITION_FAILED:
+      return CALSYNC_HTTP_ERROR_PRECONDITION;
     case STATUS_TOO_MANY_REQUESTS:
       return CALSYNC_HTTP_ERROR_RATE_LIMITED;
-    case SOUP_STATUS_FORBIDDEN:
-      return is_rate_limit_body (json) ? CALSYNC_HTTP_ERROR_RATE_LIMITED
-                                       : CALSYNC_HTTP_ERROR_FORBIDDEN;
     default:
       return status >= 500 ? CALSYNC_HTTP_ERROR_SERVER : CALSYNC_HTTP_ERROR_FAILED;
     }
 }
 
 static gboolean
-status_is_retryable (guint     status,
-                     JsonNode *json)
+status_is_retryable (guint status)
 {
   switch (status)
     {
@@ -536,8 +146,6 @@ status_is_retryable (guint     status,
     case SOUP_STATUS_SERVICE_UNAVAILABLE:
     case SOUP_STATUS_GATEWAY_TIMEOUT:
       return TRUE;
-    case SOUP_STATUS_FORBIDDEN:
-      return is_rate_limit_body (json);
     default:
       return FALSE;
     }
@@ -550,17 +158,18 @@ is_offline_error (const GError *error)
          g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NETWORK_UNREACHABLE) ||
          g_error_matches (error, G_IO_ERROR, G_IO_ERROR_HOST_UNREACHABLE) ||
          g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED) ||
-         g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT) ||
          g_error_matches (error, G_IO_ERROR, G_IO_ERROR_HOST_NOT_FOUND);
 }
 
-/* The connection broke mid-answer: worth another try, but not "offline" */
+/* The connection broke or stalled mid-answer: worth another try, but not "offline" */
 static gboolean
 is_transient_io_error (const GError *error)
 {
   return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED) ||
          g_error_matches (error, G_IO_ERROR, G_IO_ERROR_BROKEN_PIPE) ||
-         g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT);
+         g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT) ||
+         g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT) ||
+         g_error_matches (error, G_IO_ERROR, G_IO_ERROR_FAILED);
 }
 
 static gboolean
@@ -571,63 +180,139 @@ content_type_is_json (const char *content_type)
           g_str_has_suffix (content_type, "+json"));
 }
 
+static gboolean
+looks_like_xml (const char *content_type,
+                GBytes     *body)
+{
+  gsize size = 0;
+  const char *data = body ? g_bytes_get_data (body, &size) : NULL;
+  gsize i = 0;
+
+  if (content_type != NULL && (g_str_has_suffix (content_type, "/xml") || g_str_has_suffix (content_type, "+xml")))
+    return TRUE;
+
+  while (i < size && g_ascii_isspace (data[i]))
+    i++;
+  return i < size && data[i] == '<';
+}
+
 /* Sending ----------------------------------------------------------------- */
+
+typedef enum
+{
+  NOT_TIMED_OUT,
+  TIMED_OUT_IDLE,
+  TIMED_OUT_TOTAL,
+} TimedOut;
 
 typedef struct
 {
+  CalsyncHttp *http;               /* borrowed: the task's source object */
   CalsyncHttpRequest *request;
-  SoupMessage *message;     /* of the current try */
 
   /* The current hop: redirects change them */
   char *method;
   char *uri;
   gboolean drop_body;
-  gboolean drop_bearer;
+  gboolean drop_credentials;
   guint n_redirects;
 
-  gint64 started_at;        /* monotonic, µs */
+  gint64 started_at;               /* monotonic, µs */
   guint n_tries;
-  guint max_tries;
-  guint base_delay_ms;
-  guint max_total_ms;
+
+  /* The current try */
+  SoupMessage *message;
+  GCancellable *try_cancellable;   /* cancelled by the caller's, and by the deadlines */
+  GCancellable *caller;            /* borrowed from the task */
+  gulong caller_cancel_id;
+  GInputStream *stream;
+  GByteArray *received;
+  TimedOut timed_out;
+  GSource *idle_source;
+  GSource *deadline_source;
 
   /* The current try's answer */
-  guint status;
-  gboolean claims_json;
+  CalsyncHttpResponse *response;
   gint64 retry_after_ms;
-  GBytes *body;
-  JsonNode *json;
 
   /* Waiting between tries */
   GSource *wait_source;
   GSource *cancel_source;
+
+  gboolean returned;
 } SendData;
 
 static void
-send_data_clear_wait (SendData *data)
+destroy_source (GSource **source)
 {
-  if (data->wait_source != NULL)
-    g_source_destroy (data->wait_source);
-  if (data->cancel_source != NULL)
-    g_source_destroy (data->cancel_source);
-  g_clear_pointer (&data->wait_source, g_source_unref);
-  g_clear_pointer (&data->cancel_source, g_source_unref);
+  if (*source != NULL)
+    g_source_destroy (*source);
+  g_clear_pointer (source, g_source_unref);
+}
+
+static void
+end_try (SendData *data)
+{
+  destroy_source (&data->idle_source);
+  if (data->caller_cancel_id != 0)
+    g_cancellable_disconnect (data->caller, data->caller_cancel_id);
+  data->caller_cancel_id = 0;
+  g_clear_object (&data->try_cancellable);
+  g_clear_object (&data->stream);
+  g_clear_object (&data->message);
+  g_clear_pointer (&data->received, g_byte_array_unref);
 }
 
 static void
 send_data_free (SendData *data)
 {
-  send_data_clear_wait (data);
+  end_try (data);
+  destroy_source (&data->deadline_source);
+  destroy_source (&data->wait_source);
+  destroy_source (&data->cancel_source);
   g_clear_pointer (&data->request, calsync_http_request_unref);
-  g_clear_object (&data->message);
+  g_clear_pointer (&data->response, calsync_http_response_free);
   g_free (data->method);
-  free_secret (data->uri);
-  g_clear_pointer (&data->body, g_bytes_unref);
-  g_clear_pointer (&data->json, json_node_unref);
+  http_free_secret (data->uri);
   g_free (data);
 }
 
 static void start_try (GTask *task);
+
+/* Every end of the task goes through here: nothing may fire after it */
+static void
+finish_error (GTask  *task,
+              GError *error)
+{
+  SendData *data = g_task_get_task_data (task);
+
+  g_assert (!data->returned);
+  data->returned = TRUE;
+  end_try (data);
+  destroy_source (&data->deadline_source);
+  destroy_source (&data->wait_source);
+  destroy_source (&data->cancel_source);
+  g_task_return_error (task, error);
+}
+
+static void
+fail (GTask            *task,
+      CalsyncHttpError  code)
+{
+  finish_error (task, http_new_error (code));
+}
+
+static gboolean
+finish_if_cancelled (GTask *task)
+{
+  GError *error = NULL;
+
+  if (!g_cancellable_set_error_if_cancelled (g_task_get_cancellable (task), &error))
+    return FALSE;
+
+  finish_error (task, error);
+  return TRUE;
+}
 
 static gboolean
 on_wait_done (gpointer user_data)
@@ -635,7 +320,8 @@ on_wait_done (gpointer user_data)
   g_autoptr(GTask) task = g_object_ref (user_data);
   SendData *data = g_task_get_task_data (task);
 
-  send_data_clear_wait (data);
+  destroy_source (&data->wait_source);
+  destroy_source (&data->cancel_source);
   start_try (task);
 
   return G_SOURCE_REMOVE;
@@ -648,8 +334,9 @@ on_wait_cancelled (GCancellable *cancellable,
   g_autoptr(GTask) task = g_object_ref (user_data);
   SendData *data = g_task_get_task_data (task);
 
-  send_data_clear_wait (data);
-  g_task_return_error_if_cancelled (task);
+  destroy_source (&data->wait_source);
+  destroy_source (&data->cancel_source);
+  finish_if_cancelled (task);
 
   return G_SOURCE_REMOVE;
 }
@@ -679,10 +366,16 @@ wait_then_retry (GTask  *task,
 static gint64
 backoff_delay_ms (SendData *data)
 {
-  guint64 ceiling = (guint64) data->base_delay_ms << MIN (data->n_tries - 1, 16u);
+  guint64 ceiling = (guint64) data->http->base_delay_ms << MIN (data->n_tries - 1, 16u);
 
   ceiling = MIN (ceiling, MAX_BACKOFF_MS);
   return g_random_int_range (0, (gint32) ceiling + 1);
+}
+
+static gint64
+elapsed_ms (SendData *data)
+{
+  return (g_get_monotonic_time () - data->started_at) / 1000;
 }
 
 static void
@@ -690,15 +383,18 @@ retry_or_fail (GTask            *task,
                CalsyncHttpError  code)
 {
   SendData *data = g_task_get_task_data (task);
-  gint64 elapsed_ms = (g_get_monotonic_time () - data->started_at) / 1000;
-  gint64 delay_ms;
+  gint64 delay_ms = data->retry_after_ms >= 0 ? data->retry_after_ms : backoff_delay_ms (data);
+  gint64 elapsed = elapsed_ms (data);
 
-  delay_ms = data->retry_after_ms >= 0 ? data->retry_after_ms : backoff_delay_ms (data);
+  end_try (data);
 
-  if (data->n_tries >= data->max_tries || elapsed_ms + delay_ms > data->max_total_ms)
+  if (data->timed_out == TIMED_OUT_TOTAL ||
+      data->n_tries >= data->http->max_tries ||
+      elapsed + delay_ms > data->http->max_total_ms ||
+      elapsed + delay_ms >= data->http->deadline_ms)
     {
-      g_debug ("Giving up after %u tries and %" G_GINT64_FORMAT " ms", data->n_tries, elapsed_ms);
-      g_task_return_error (task, new_error (code));
+      g_debug ("Giving up after %u tries and %" G_GINT64_FORMAT " ms", data->n_tries, elapsed);
+      fail (task, code);
       return;
     }
 
@@ -710,12 +406,44 @@ static void
 return_response (GTask    *task,
                  SendData *data)
 {
-  CalsyncHttpResponse *response = g_new0 (CalsyncHttpResponse, 1);
+  data->returned = TRUE;
+  destroy_source (&data->deadline_source);
+  g_task_return_pointer (task, g_steal_pointer (&data->response),
+                         (GDestroyNotify) calsync_http_response_free);
+}
 
-  response->status = data->status;
-  response->body = g_steal_pointer (&data->body);
-  response->json = g_steal_pointer (&data->json);
-  g_task_return_pointer (task, response, (GDestroyNotify) calsync_http_response_free);
+static gboolean
+wants_json (SendData *data)
+{
+  CalsyncHttpBody expect = data->request->expect;
+
+  return expect == CALSYNC_HTTP_BODY_JSON || expect == CALSYNC_HTTP_BODY_JSON_BYTES;
+}
+
+/* A 2xx answer: is its body what the caller expects? */
+static gboolean
+body_is_acceptable (SendData *data,
+                    gboolean  parse_failed)
+{
+  CalsyncHttpResponse *response = data->response;
+  const char *content_type = soup_message_headers_get_content_type (response->headers, NULL);
+  gsize size = response->body ? g_bytes_get_size (response->body) : 0;
+
+  if (response->status == SOUP_STATUS_NO_CONTENT)
+    return TRUE;
+
+  switch (data->request->expect)
+    {
+    case CALSYNC_HTTP_BODY_JSON:
+      return !parse_failed && response->json != NULL;
+    case CALSYNC_HTTP_BODY_JSON_BYTES:
+      return size > 0;
+    case CALSYNC_HTTP_BODY_XML:
+      return looks_like_xml (content_type, response->body);
+    case CALSYNC_HTTP_BODY_ANY:
+    default:
+      return !parse_failed;
+    }
 }
 
 static void
@@ -723,21 +451,26 @@ handle_answer (GTask    *task,
                gboolean  parse_failed)
 {
   SendData *data = g_task_get_task_data (task);
-  gboolean wants_json = data->claims_json || data->request->expect_json;
+  guint status = data->response->status;
+  CalsyncHttpRateLimitFunc rate_limit = data->request->rate_limit_func;
 
-  if (SOUP_STATUS_IS_SUCCESSFUL (data->status))
+  end_try (data);
+
+  if (SOUP_STATUS_IS_SUCCESSFUL (status))
     {
-      if (wants_json && data->status != SOUP_STATUS_NO_CONTENT && (parse_failed || data->json == NULL))
-        g_task_return_error (task, new_error (CALSYNC_HTTP_ERROR_MALFORMED));
-      else
+      if (body_is_acceptable (data, parse_failed))
         return_response (task, data);
+      else
+        fail (task, CALSYNC_HTTP_ERROR_MALFORMED);
       return;
     }
 
-  if (status_is_retryable (data->status, data->json))
-    retry_or_fail (task, code_for_status (data->status, data->json));
+  if (status_is_retryable (status))
+    retry_or_fail (task, code_for_status (status));
+  else if (rate_limit != NULL && rate_limit (data->response))
+    retry_or_fail (task, CALSYNC_HTTP_ERROR_RATE_LIMITED);
   else
-    g_task_return_error (task, new_error (code_for_status (data->status, data->json)));
+    fail (task, code_for_status (status));
 }
 
 static void
@@ -750,9 +483,11 @@ parse_in_thread (GTask        *task,
   GBytes *body = task_data;
   GError *error = NULL;
   gsize size = 0;
-  const char *data = g_bytes_get_data (body, &size);
+  const char *text = g_bytes_get_data (body, &size);
 
-  if (!json_parser_load_from_data (parser, data, (gssize) size, &error))
+  if (!calsync_http_json_depth_ok (text, size, CALSYNC_HTTP_MAX_JSON_DEPTH))
+    g_task_return_new_error (task, JSON_PARSER_ERROR, JSON_PARSER_ERROR_PARSE, "nested too deep");
+  else if (!json_parser_load_from_data (parser, text, (gssize) size, &error))
     g_task_return_error (task, error);
   else if (json_parser_get_root (parser) == NULL)
     g_task_return_new_error (task, JSON_PARSER_ERROR, JSON_PARSER_ERROR_PARSE, "empty");
@@ -769,8 +504,8 @@ on_parsed (GObject      *source_object,
   SendData *data = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
 
-  data->json = g_task_propagate_pointer (G_TASK (result), &error);
-  if (g_task_return_error_if_cancelled (task))
+  data->response->json = g_task_propagate_pointer (G_TASK (result), &error);
+  if (finish_if_cancelled (task))
     return;
 
   handle_answer (task, error != NULL);
@@ -784,24 +519,32 @@ parse_body_async (GTask *task)
 
   parse_task = g_task_new (NULL, g_task_get_cancellable (task), on_parsed, g_object_ref (task));
   g_task_set_source_tag (parse_task, parse_body_async);
-  g_task_set_task_data (parse_task, g_bytes_ref (data->body), (GDestroyNotify) g_bytes_unref);
+  g_task_set_task_data (parse_task, g_bytes_ref (data->response->body), (GDestroyNotify) g_bytes_unref);
   g_task_run_in_thread (parse_task, parse_in_thread);
 }
 
+/* The whole body is in: parse it when JSON is wanted (a tree), or claimed */
 static void
-record_answer (SendData *data,
-               GBytes   *body)
+body_complete (GTask *task)
 {
-  SoupMessageHeaders *headers = soup_message_get_response_headers (data->message);
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  const char *retry_after = soup_message_headers_get_one (headers, "Retry-After");
+  SendData *data = g_task_get_task_data (task);
+  CalsyncHttpResponse *response = data->response;
+  const char *content_type = soup_message_headers_get_content_type (response->headers, NULL);
+  gboolean success = SOUP_STATUS_IS_SUCCESSFUL (response->status);
+  gboolean tree;
 
-  data->status = soup_message_get_status (data->message);
-  data->claims_json = content_type_is_json (soup_message_headers_get_content_type (headers, NULL));
-  data->retry_after_ms = calsync_http_parse_retry_after (retry_after, now);
-  g_clear_pointer (&data->body, g_bytes_unref);
-  g_clear_pointer (&data->json, json_node_unref);
-  data->body = g_bytes_ref (body);
+  response->body = g_byte_array_free_to_bytes (g_steal_pointer (&data->received));
+
+  if (success)
+    tree = data->request->expect == CALSYNC_HTTP_BODY_JSON ||
+           (data->request->expect == CALSYNC_HTTP_BODY_ANY && content_type_is_json (content_type));
+  else
+    tree = content_type_is_json (content_type) || wants_json (data);
+
+  if (tree && g_bytes_get_size (response->body) > 0)
+    parse_body_async (task);
+  else
+    handle_answer (task, FALSE);
 }
 
 static void
@@ -811,14 +554,123 @@ handle_transport_error (GTask  *task,
   SendData *data = g_task_get_task_data (task);
 
   data->retry_after_ms = -1;
+  g_debug ("%s to %s: %s (try %u)", data->method,
+           data->message ? g_uri_get_host (soup_message_get_uri (data->message)) : "?",
+           error->message, data->n_tries);
 
-  if (is_offline_error (error))
+  if (data->timed_out == TIMED_OUT_TOTAL)
+    fail (task, CALSYNC_HTTP_ERROR_TIMEOUT);
+  else if (data->timed_out == TIMED_OUT_IDLE)
+    retry_or_fail (task, CALSYNC_HTTP_ERROR_TIMEOUT);
+  else if (finish_if_cancelled (task))
+    return;
+  else if (is_offline_error (error))
     retry_or_fail (task, CALSYNC_HTTP_ERROR_OFFLINE);
   else if (is_transient_io_error (error))
     retry_or_fail (task, CALSYNC_HTTP_ERROR_SERVER);
   else
-    g_task_return_error (task, new_error (CALSYNC_HTTP_ERROR_FAILED));
+    fail (task, CALSYNC_HTTP_ERROR_FAILED);
 }
+
+/* Deadlines ----------------------------------------------------------------- */
+
+static gboolean
+on_idle_deadline (gpointer user_data)
+{
+  SendData *data = user_data;
+
+  g_debug ("No bytes for %u ms: giving up this try", data->http->idle_ms);
+  g_clear_pointer (&data->idle_source, g_source_unref);
+  data->timed_out = TIMED_OUT_IDLE;
+  g_cancellable_cancel (data->try_cancellable);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+restart_idle_deadline (GTask *task)
+{
+  SendData *data = g_task_get_task_data (task);
+
+  destroy_source (&data->idle_source);
+  data->idle_source = g_timeout_source_new (data->http->idle_ms);
+  g_source_set_callback (data->idle_source, on_idle_deadline, data, NULL);
+  g_source_attach (data->idle_source, g_task_get_context (task));
+}
+
+static gboolean
+on_total_deadline (gpointer user_data)
+{
+  g_autoptr(GTask) task = g_object_ref (user_data);
+  SendData *data = g_task_get_task_data (task);
+
+  g_debug ("The request took %u ms: giving up", data->http->deadline_ms);
+  g_clear_pointer (&data->deadline_source, g_source_unref);
+  data->timed_out = TIMED_OUT_TOTAL;
+
+  if (data->try_cancellable != NULL)
+    g_cancellable_cancel (data->try_cancellable);
+  else if (data->wait_source != NULL)
+    {
+      /* between tries: nothing in flight to cancel */
+      destroy_source (&data->wait_source);
+      destroy_source (&data->cancel_source);
+      fail (task, CALSYNC_HTTP_ERROR_TIMEOUT);
+    }
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Reading the body ------------------------------------------------------------ */
+
+static void read_next (GTask *task);
+
+static void
+on_chunk (GObject      *source_object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  SendData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) chunk = NULL;
+
+  chunk = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source_object), result, &error);
+  if (chunk == NULL)
+    {
+      handle_transport_error (task, error);
+      return;
+    }
+
+  if (g_bytes_get_size (chunk) == 0)
+    {
+      destroy_source (&data->idle_source);
+      body_complete (task);
+      return;
+    }
+
+  if (data->received->len + g_bytes_get_size (chunk) > data->request->max_body)
+    {
+      g_debug ("The body is larger than %" G_GSIZE_FORMAT " bytes: giving up", data->request->max_body);
+      fail (task, CALSYNC_HTTP_ERROR_TOO_LARGE);
+      return;
+    }
+
+  g_byte_array_append (data->received, g_bytes_get_data (chunk, NULL), g_bytes_get_size (chunk));
+  read_next (g_steal_pointer (&task));
+}
+
+static void
+read_next (GTask *task)
+{
+  SendData *data = g_task_get_task_data (task);
+
+  restart_idle_deadline (task);
+  g_input_stream_read_bytes_async (data->stream, READ_CHUNK, G_PRIORITY_DEFAULT,
+                                   data->try_cancellable, on_chunk, task);
+}
+
+/* Redirects ---------------------------------------------------------------- */
 
 static gboolean
 is_followed_redirect (guint status)
@@ -837,113 +689,153 @@ same_origin (GUri *a,
          g_uri_get_port (a) == g_uri_get_port (b);
 }
 
-/* Follows a redirect like a browser (303, and 301/302 after POST, become GET),
- * checking the new URL and keeping the bearer token on the same origin only. */
+/* 303, and 301/302 after POST, become a GET without body (as browsers do);
+ * 307 and 308 keep the method and the body. */
+static gboolean
+redirect_keeps_body (SendData *data,
+                     guint     status)
+{
+  if (status == SOUP_STATUS_SEE_OTHER)
+    return FALSE;
+  if (status <= SOUP_STATUS_FOUND && g_str_equal (data->method, "POST"))
+    return FALSE;
+
+  return data->request->body != NULL && !data->drop_body;
+}
+
+/* Follows a redirect, checking the new URL. To another origin it never takes
+ * the credentials, and never a body: a 307/308 of a request with a body (a
+ * token request carries the refresh token and client secret) to another origin
+ * is refused, not followed. */
 static void
-follow_redirect (GTask *task)
+follow_redirect (GTask *task,
+                 guint  status)
 {
   SendData *data = g_task_get_task_data (task);
-  SoupMessageHeaders *headers = soup_message_get_response_headers (data->message);
-  const char *location = soup_message_headers_get_one (headers, "Location");
+  const char *location = soup_message_headers_get_one (soup_message_get_response_headers (data->message),
+                                                       "Location");
   GUri *current = soup_message_get_uri (data->message);
   g_autoptr(GUri) next = NULL;
+  gboolean keeps_body = redirect_keeps_body (data, status);
   GError *error = NULL;
 
   next = location != NULL ? g_uri_parse_relative (current, location, G_URI_FLAGS_ENCODED, NULL) : NULL;
-  if (next == NULL || ++data->n_redirects > MAX_REDIRECTS)
+  if (next == NULL || ++data->n_redirects > MAX_REDIRECTS ||
+      (!same_origin (current, next) && keeps_body))
     {
-      g_task_return_error (task, new_error (CALSYNC_HTTP_ERROR_FAILED));
+      g_debug ("Not following a %u redirect", status);
+      fail (task, CALSYNC_HTTP_ERROR_REDIRECT);
       return;
     }
 
-  free_secret (data->uri);
+  http_free_secret (data->uri);
   data->uri = g_uri_to_string (next);
   if (!calsync_http_check_url (data->uri, data->request->allow_insecure, &error))
     {
-      g_task_return_error (task, error);
+      finish_error (task, error);
       return;
     }
 
   if (!same_origin (current, next))
-    data->drop_bearer = TRUE;
-
-  if (data->status == SOUP_STATUS_SEE_OTHER ||
-      (data->status <= SOUP_STATUS_FOUND && g_str_equal (data->method, "POST")))
+    data->drop_credentials = TRUE;
+  if (!keeps_body)
     {
-      g_free (data->method);
-      data->method = g_strdup ("GET");
       data->drop_body = TRUE;
+      if (g_str_equal (data->method, "POST") || status == SOUP_STATUS_SEE_OTHER)
+        {
+          g_free (data->method);
+          data->method = g_strdup ("GET");
+        }
     }
 
+  end_try (data);
   /* A redirect is not a failed try */
   data->n_tries--;
   start_try (task);
 }
 
+/* Trying ------------------------------------------------------------------- */
+
 static void
-on_read (GObject      *source_object,
+record_headers (SendData *data)
+{
+  SoupMessageHeaders *headers = soup_message_get_response_headers (data->message);
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+
+  g_clear_pointer (&data->response, calsync_http_response_free);
+  data->response = g_new0 (CalsyncHttpResponse, 1);
+  data->response->status = soup_message_get_status (data->message);
+  data->response->headers = soup_message_headers_ref (headers);
+  data->retry_after_ms = calsync_http_parse_retry_after (soup_message_headers_get_one (headers, "Retry-After"), now);
+}
+
+static void
+on_sent (GObject      *source_object,
          GAsyncResult *result,
          gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
   SendData *data = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) body = NULL;
+  guint status;
 
-  body = soup_session_send_and_read_finish (SOUP_SESSION (source_object), result, &error);
-
-  if (error != NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  data->stream = soup_session_send_finish (SOUP_SESSION (source_object), result, &error);
+  if (data->stream == NULL)
     {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  if (error != NULL)
-    {
-      g_debug ("%s to %s: %s (try %u)", data->method,
-               g_uri_get_host (soup_message_get_uri (data->message)), error->message, data->n_tries);
       handle_transport_error (task, error);
       return;
     }
 
-  record_answer (data, body);
+  record_headers (data);
+  status = data->response->status;
   g_debug ("%s to %s: %u (try %u)", data->method,
-           g_uri_get_host (soup_message_get_uri (data->message)), data->status, data->n_tries);
+           g_uri_get_host (soup_message_get_uri (data->message)), status, data->n_tries);
 
-  if (is_followed_redirect (data->status))
+  if (is_followed_redirect (status))
     {
-      follow_redirect (task);
+      follow_redirect (task, status);
       return;
     }
 
-  if (g_bytes_get_size (body) > 0 &&
-      (data->claims_json || (data->request->expect_json && SOUP_STATUS_IS_SUCCESSFUL (data->status))))
-    parse_body_async (task);
-  else
-    handle_answer (task, FALSE);
+  data->received = g_byte_array_new ();
+  read_next (g_steal_pointer (&task));
+}
+
+static void
+on_caller_cancelled (GCancellable *cancellable,
+                     GCancellable *try_cancellable)
+{
+  g_cancellable_cancel (try_cancellable);
 }
 
 static void
 start_try (GTask *task)
 {
-  CalsyncHttp *self = g_task_get_source_object (task);
   SendData *data = g_task_get_task_data (task);
+  GCancellable *caller = g_task_get_cancellable (task);
 
-  if (g_task_return_error_if_cancelled (task))
+  if (finish_if_cancelled (task))
     return;
 
-  g_clear_object (&data->message);
-  data->message = calsync_http_request_build_message (data->request, data->method, data->uri,
-                                                      !data->drop_body, !data->drop_bearer);
+  data->message = http_request_build (data->request, data->method, data->uri,
+                                      !data->drop_body, !data->drop_credentials);
   if (data->message == NULL)
     {
-      g_task_return_error (task, new_error (CALSYNC_HTTP_ERROR_FAILED));
+      fail (task, CALSYNC_HTTP_ERROR_FAILED);
       return;
     }
 
+  data->try_cancellable = g_cancellable_new ();
+  data->timed_out = NOT_TIMED_OUT;
+  data->caller = caller;
+  if (caller != NULL)
+    data->caller_cancel_id = g_cancellable_connect (caller, G_CALLBACK (on_caller_cancelled),
+                                                    data->try_cancellable, NULL);
+
   data->n_tries++;
-  soup_session_send_and_read_async (self->session, data->message, G_PRIORITY_DEFAULT,
-                                    g_task_get_cancellable (task), on_read, g_object_ref (task));
+  restart_idle_deadline (task);
+  soup_session_send_async (data->http->session, data->message, G_PRIORITY_DEFAULT,
+                           data->try_cancellable, on_sent, g_object_ref (task));
 }
 
 void
@@ -971,30 +863,33 @@ calsync_http_send_async (CalsyncHttp         *self,
     }
 
   data = g_new0 (SendData, 1);
+  data->http = self;
   data->request = calsync_http_request_ref (request);
   data->method = g_strdup (request->method);
   data->uri = g_strdup (request->uri);
   data->started_at = g_get_monotonic_time ();
-  data->max_tries = self->max_tries;
-  data->base_delay_ms = self->base_delay_ms;
-  data->max_total_ms = self->max_total_ms;
   data->retry_after_ms = -1;
   g_task_set_task_data (task, data, (GDestroyNotify) send_data_free);
+
+  data->deadline_source = g_timeout_source_new (self->deadline_ms);
+  g_source_set_callback (data->deadline_source, on_total_deadline, task, NULL);
+  g_source_attach (data->deadline_source, g_task_get_context (task));
 
   start_try (task);
 }
 
 /**
  * calsync_http_send_finish:
- * @error_json: (out) (optional) (transfer full): the parsed body of an error answer
+ * @error_response: (out) (optional) (transfer full): the answer of a request
+ *   that failed with an HTTP status (its body parsed when it is JSON)
  *
  * Returns: (transfer full): the response of a 2xx answer, or %NULL
  */
 CalsyncHttpResponse *
-calsync_http_send_finish (CalsyncHttp   *self,
-                          GAsyncResult  *result,
-                          JsonNode     **error_json,
-                          GError       **error)
+calsync_http_send_finish (CalsyncHttp           *self,
+                          GAsyncResult          *result,
+                          CalsyncHttpResponse  **error_response,
+                          GError               **error)
 {
   CalsyncHttpResponse *response;
   SendData *data;
@@ -1005,9 +900,8 @@ calsync_http_send_finish (CalsyncHttp   *self,
   response = g_task_propagate_pointer (G_TASK (result), error);
   data = g_task_get_task_data (G_TASK (result));
 
-  if (error_json != NULL)
-    *error_json = (response == NULL && data != NULL && data->json != NULL)
-                  ? json_node_ref (data->json) : NULL;
+  if (error_response != NULL)
+    *error_response = (response == NULL && data != NULL) ? g_steal_pointer (&data->response) : NULL;
 
   return response;
 }

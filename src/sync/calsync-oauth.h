@@ -92,14 +92,27 @@ CalsyncOAuthFlow *calsync_oauth_flow_new               (CalsyncHttp             
 char             *calsync_oauth_flow_start             (CalsyncOAuthFlow          *self,
                                                         GError                   **error);
 /* Waits for the redirect, checks state, exchanges the code (with the verifier).
- * The loopback server answers the first request carrying code= or error= and
- * stops; anything else (a favicon) gets a 404. */
+ * The loopback server answers the first request carrying code= or error= with
+ * this sign-in's state and stops; one with another state gets a 400 and the
+ * sign-in keeps waiting; anything else (a favicon) gets a 404. */
 void              calsync_oauth_flow_wait_async        (CalsyncOAuthFlow          *self,
                                                         GCancellable              *cancellable,
                                                         GAsyncReadyCallback        callback,
                                                         gpointer                   user_data);
 CalsyncTokens    *calsync_oauth_flow_wait_finish       (CalsyncOAuthFlow          *self,
                                                         GAsyncResult              *result,
+                                                        GError                   **error);
+
+/* grant_type=authorization_code, with the PKCE verifier */
+void              calsync_oauth_exchange_code_async    (CalsyncHttp               *http,
+                                                        const CalsyncOAuthConfig  *config,
+                                                        const char                *code,
+                                                        const char                *redirect_uri,
+                                                        const char                *verifier,
+                                                        GCancellable              *cancellable,
+                                                        GAsyncReadyCallback        callback,
+                                                        gpointer                   user_data);
+CalsyncTokens    *calsync_oauth_exchange_code_finish   (GAsyncResult              *result,
                                                         GError                   **error);
 
 /* grant_type=refresh_token; a rotated refresh token replaces the old one */

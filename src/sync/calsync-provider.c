@@ -1,18 +1,47 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* calsync-provider.c: what the sync engine asks of a calendar service. */
+/* calsync-provider.c: what the sync engine asks of a calendar service, the
+ * texts no service words differently, and the factory from an account. */
 #define G_LOG_DOMAIN "calsync-provider"
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
+#include "calsync-google-provider.h"
 #include "calsync-provider.h"
+#include "calsync-secrets.h"
 
 G_DEFINE_QUARK (calsync-sync-error-quark, calsync_sync_error)
 
 G_DEFINE_INTERFACE (CalsyncProvider, calsync_provider, G_TYPE_OBJECT)
 
 static void
+default_write_event_async (CalsyncProvider     *self,
+                           CalsyncCalendar     *calendar,
+                           CalsyncWriteKind     kind,
+                           CalsyncEvent        *event,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  g_task_report_new_error (self, callback, user_data, default_write_event_async,
+                           CALSYNC_SYNC_ERROR, CALSYNC_SYNC_ERROR_NOT_SUPPORTED,
+                           _("Changes to this calendar cannot be sent to the server yet."));
+}
+
+static CalsyncEvent *
+default_write_event_finish (CalsyncProvider  *self,
+                            GAsyncResult     *result,
+                            GError          **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
 calsync_provider_default_init (CalsyncProviderInterface *iface)
 {
+  iface->write_event_async = default_write_event_async;
+  iface->write_event_finish = default_write_event_finish;
 }
 
 /**
@@ -52,7 +81,7 @@ calsync_provider_list_calendars_finish (CalsyncProvider  *self,
  * calsync_provider_fetch_page_async:
  * @request: what to fetch; copied, need not outlive the call
  *
- * Fetches and parses one page of events of @calendar.
+ * Fetches and parses (off the main thread) one page of changes of @calendar.
  */
 void
 calsync_provider_fetch_page_async (CalsyncProvider           *self,
@@ -74,8 +103,8 @@ calsync_provider_fetch_page_async (CalsyncProvider           *self,
 /**
  * calsync_provider_fetch_page_finish:
  *
- * Returns: (transfer full): the page, or %NULL with @error set. A 410 from
- *   Google finishes with %CALSYNC_SYNC_ERROR_TOKEN_EXPIRED.
+ * Returns: (transfer full): the page, or %NULL with @error set;
+ *   %CALSYNC_SYNC_ERROR_CURSOR_EXPIRED when the server wants a full round
  */
 CalsyncPage *
 calsync_provider_fetch_page_finish (CalsyncProvider  *self,
@@ -86,4 +115,166 @@ calsync_provider_fetch_page_finish (CalsyncProvider  *self,
   g_return_val_if_fail (G_IS_ASYNC_RESULT (result), NULL);
 
   return CALSYNC_PROVIDER_GET_IFACE (self)->fetch_page_finish (self, result, error);
+}
+
+/**
+ * calsync_provider_write_event_async:
+ * @event: the local event; its etag makes the write conditional
+ *
+ * Sends one local change. Providers without two-way sync finish with
+ * %CALSYNC_SYNC_ERROR_NOT_SUPPORTED.
+ */
+void
+calsync_provider_write_event_async (CalsyncProvider     *self,
+                                    CalsyncCalendar     *calendar,
+                                    CalsyncWriteKind     kind,
+                                    CalsyncEvent        *event,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  g_return_if_fail (CALSYNC_IS_PROVIDER (self));
+  g_return_if_fail (CALSYNC_IS_CALENDAR (calendar));
+  g_return_if_fail (CALSYNC_IS_EVENT (event));
+
+  CALSYNC_PROVIDER_GET_IFACE (self)->write_event_async (self, calendar, kind, event,
+                                                        cancellable, callback, user_data);
+}
+
+/**
+ * calsync_provider_write_event_finish:
+ *
+ * Returns: (transfer full): the server's copy (its id and etag), or %NULL
+ *   (for a delete, %NULL without an error)
+ */
+CalsyncEvent *
+calsync_provider_write_event_finish (CalsyncProvider  *self,
+                                     GAsyncResult     *result,
+                                     GError          **error)
+{
+  g_return_val_if_fail (CALSYNC_IS_PROVIDER (self), NULL);
+
+  return CALSYNC_PROVIDER_GET_IFACE (self)->write_event_finish (self, result, error);
+}
+
+/* Texts for people ------------------------------------------------------------- */
+
+/**
+ * calsync_sync_error_text:
+ *
+ * Returns: (transfer full): an actionable text for errors that read the same
+ *   for every service; never a server body
+ */
+char *
+calsync_sync_error_text (const GError *error)
+{
+  if (error == NULL)
+    return g_strdup (_("The sync failed."));
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return g_strdup (_("The sync was cancelled."));
+  if (calsync_credentials_error_needs_reconnect (error))
+    return g_strdup (_("Sign-in expired. Reconnect the account in Preferences."));
+  if (g_error_matches (error, CALSYNC_CREDENTIALS_ERROR, CALSYNC_CREDENTIALS_ERROR_REMOVED))
+    return g_strdup (_("This account was removed."));
+  if (g_error_matches (error, CALSYNC_HTTP_ERROR, CALSYNC_HTTP_ERROR_OFFLINE))
+    return g_strdup (_("You're offline. Check your connection and try again."));
+  if (g_error_matches (error, CALSYNC_HTTP_ERROR, CALSYNC_HTTP_ERROR_INSECURE))
+    return g_strdup (_("The server address is not secure (https is required)."));
+  if (g_error_matches (error, CALSYNC_SECRETS_ERROR, CALSYNC_SECRETS_ERROR_NOT_FOUND))
+    return g_strdup (_("No sign-in is stored for this account. Reconnect the account in Preferences."));
+  if (error->domain == CALSYNC_SECRETS_ERROR)
+    return g_strdup (_("The keyring is locked or unavailable. Unlock it and try again."));
+  if (error->domain == CALSYNC_STORE_ERROR)
+    return g_strdup (_("Your events could not be saved on this computer."));
+  if (error->domain == CALSYNC_HTTP_ERROR || error->domain == CALSYNC_SYNC_ERROR ||
+      error->domain == CALSYNC_OAUTH_ERROR)
+    return g_strdup (error->message);
+
+  return g_strdup (_("The sync failed."));
+}
+
+/**
+ * calsync_provider_error_text:
+ * @self: (nullable): the provider the error came from
+ *
+ * Returns: (transfer full): a text for people, in the service's words when it
+ *   has its own (Google: "Google is limiting requests…")
+ */
+char *
+calsync_provider_error_text (CalsyncProvider *self,
+                             const GError    *error)
+{
+  char *text = NULL;
+
+  g_return_val_if_fail (!self || CALSYNC_IS_PROVIDER (self), NULL);
+
+  if (self != NULL && error != NULL && CALSYNC_PROVIDER_GET_IFACE (self)->error_text != NULL)
+    text = CALSYNC_PROVIDER_GET_IFACE (self)->error_text (self, error);
+
+  return text != NULL ? text : calsync_sync_error_text (error);
+}
+
+/* The factory ------------------------------------------------------------------- */
+
+static GError *
+not_supported (CalsyncAccount *account)
+{
+  return g_error_new (CALSYNC_SYNC_ERROR, CALSYNC_SYNC_ERROR_NOT_SUPPORTED,
+                      _("CalSync cannot sync %s calendars yet."),
+                      calsync_account_get_provider (account));
+}
+
+/**
+ * calsync_credentials_new_for_account:
+ *
+ * Returns: (transfer full): what @account's provider authenticates with, or
+ *   %NULL with %CALSYNC_SYNC_ERROR_NOT_SUPPORTED
+ */
+CalsyncCredentials *
+calsync_credentials_new_for_account (CalsyncAccount  *account,
+                                     CalsyncHttp     *http,
+                                     GError         **error)
+{
+  const char *provider;
+  gint64 id;
+
+  g_return_val_if_fail (CALSYNC_IS_ACCOUNT (account), NULL);
+  g_return_val_if_fail (CALSYNC_IS_HTTP (http), NULL);
+
+  provider = calsync_account_get_provider (account);
+  id = calsync_account_get_id (account);
+
+  if (g_strcmp0 (provider, "google") == 0)
+    {
+      g_autoptr(CalsyncOAuthConfig) config = calsync_oauth_config_new_google ();
+
+      return calsync_credentials_new_oauth (http, config, id);
+    }
+
+  g_propagate_error (error, not_supported (account));
+  return NULL;
+}
+
+/**
+ * calsync_provider_new_for_account:
+ * @credentials: what it authenticates with (calsync_credentials_new_for_account())
+ *
+ * Returns: (transfer full): the provider of @account, or %NULL with
+ *   %CALSYNC_SYNC_ERROR_NOT_SUPPORTED
+ */
+CalsyncProvider *
+calsync_provider_new_for_account (CalsyncAccount      *account,
+                                  CalsyncHttp         *http,
+                                  CalsyncCredentials  *credentials,
+                                  GError             **error)
+{
+  g_return_val_if_fail (CALSYNC_IS_ACCOUNT (account), NULL);
+  g_return_val_if_fail (CALSYNC_IS_HTTP (http), NULL);
+  g_return_val_if_fail (CALSYNC_IS_CREDENTIALS (credentials), NULL);
+
+  if (g_strcmp0 (calsync_account_get_provider (account), "google") == 0)
+    return CALSYNC_PROVIDER (calsync_google_provider_new (http, credentials, NULL));
+
+  g_propagate_error (error, not_supported (account));
+  return NULL;
 }

@@ -215,3 +215,23 @@ calsync_secrets_delete_finish (GAsyncResult  *result,
 
   return g_task_propagate_boolean (G_TASK (result), error);
 }
+
+gboolean
+calsync_secrets_delete_sync (gint64    account_id,
+                             GError  **error)
+{
+  g_autofree char *id = account_id_string (account_id);
+  GError *local_error = NULL;
+
+  g_return_val_if_fail (!g_main_context_is_owner (g_main_context_default ()), FALSE);
+
+  /* FALSE without an error: there was nothing to delete, which is fine */
+  if (!secret_password_clear_sync (calsync_secrets_get_schema (), NULL, &local_error,
+                                   "account-id", id, NULL) && local_error != NULL)
+    {
+      g_propagate_error (error, translate_error (local_error));
+      return FALSE;
+    }
+
+  return TRUE;
+}

@@ -40,5 +40,8 @@ void      calsync_secrets_delete_async  (gint64               account_id,
                                          gpointer             user_data);
 gboolean  calsync_secrets_delete_finish (GAsyncResult        *result,
                                          GError             **error);
+/* The same, blocking: for worker threads only */
+gboolean  calsync_secrets_delete_sync   (gint64               account_id,
+                                         GError             **error);
 
 G_END_DECLS

@@ -1,30 +1,28 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* calsync-sync-engine.c: syncs the active calendars of the accounts in parallel (at
- * most four at once), each calendar isolated, one store transaction per page.
+/* calsync-sync-engine.c: syncs the active calendars of the accounts in parallel
+ * (at most four calendars at once), whatever their provider, one sync per
+ * database across processes.
  *
- * A run: a worker thread reads the accounts and calendars; each calendar then loops
- * fetch page (provider, main context) → apply page (store worker thread) → next
- * page; the last page's sync token and the time are saved together, in a worker
- * thread, only when the calendar succeeded. Accounts whose refresh token was
- * refused are marked "needs reconnect" at the end of the run, in a worker thread
- * too, so that the main loop never waits for SQLite.
- *
- * Counting when Google answers 410 (sync token gone): the calendar restarts as a
- * full window sync; pages already applied before the 410 stay counted (they were
- * received and applied), so "total" is what was received in this sync. */
+ * A run: take the database's sync lock (another process's sync is waited for)
+ * → finish removals a crash interrupted → per account (in parallel): its
+ * credentials and provider, the calendar list reconciled with the store (new
+ * calendars added, removed ones gone with their events, renamed ones renamed) →
+ * per active calendar a CalsyncSyncJob → accounts whose sign-in was refused are
+ * marked "needs reconnect" → report, ::sync-finished, lock released. SQLite is
+ * only touched in worker threads. */
 #define G_LOG_DOMAIN "calsync-sync-engine"
 
 #include "config.h"
 
 #include <glib/gi18n.h>
 
-#include "calsync-auth.h"
+#include "calsync-account-removal.h"
 #include "calsync-clock.h"
-#include "calsync-google-provider.h"
-#include "calsync-oauth.h"
 #include "calsync-provider.h"
 #include "calsync-secrets.h"
 #include "calsync-sync-engine.h"
+#include "calsync-sync-job.h"
+#include "calsync-sync-lock.h"
 
 #define MAX_PARALLEL 4
 
@@ -47,7 +45,7 @@ struct _CalsyncSyncEngine
   CalsyncStore *store;
   CalsyncHttp *http;
   GCancellable *cancellable;
-  GHashTable *auths;               /* account id → CalsyncAuth set by the caller */
+  GHashTable *credentials;         /* account id → CalsyncCredentials set by the caller */
 
   /* The running sync, or NULL */
   SyncRun *run;
@@ -58,28 +56,20 @@ struct _CalsyncSyncEngine
 
 G_DEFINE_FINAL_TYPE (CalsyncSyncEngine, calsync_sync_engine, G_TYPE_OBJECT)
 
-/* One account of a run: its provider and what happened to its sign-in */
+/* One account of a run */
 typedef struct
 {
+  SyncRun *run;                    /* borrowed: the run outlives its accounts */
   CalsyncAccount *account;
-  GPtrArray *calendars;            /* CalsyncCalendar, active ones */
-  CalsyncProvider *provider;       /* NULL when the provider is not supported */
-  gboolean invalid_grant;
+  CalsyncCredentials *credentials;
+  CalsyncProvider *provider;
+  GCancellable *cancellable;       /* cancelled with the run, or when the account goes */
+  GPtrArray *calendars;            /* active CalsyncCalendar, after the list */
+  GError *error;                   /* the provider or the calendar list failed */
+  gboolean ready;                  /* its jobs are queued */
   guint n_succeeded;
+  gboolean needs_reconnect;
 } AccountWork;
-
-/* One calendar of a run */
-typedef struct
-{
-  SyncRun *run;                    /* borrowed: the run outlives its jobs */
-  AccountWork *work;               /* borrowed */
-  CalsyncCalendar *calendar;
-  CalsyncCalendarResult *result;
-  char *sync_token;                /* NULL: full sync of the window */
-  char *page_token;
-  CalsyncPage *page;               /* the page being applied */
-  gboolean restarted;              /* already fell back to a full sync after a 410 */
-} CalendarJob;
 
 typedef struct
 {
@@ -92,12 +82,14 @@ struct _SyncRun
   CalsyncSyncEngine *engine;       /* owned */
   GCancellable *cancellable;       /* owned; cancelled with the engine's */
   gulong engine_cancel_id;
+  CalsyncSyncLock *lock;
   GPtrArray *waiters;              /* GTask */
   GArray *waiter_handlers;         /* WaiterHandler */
   gint n_waiters_cancelled;
   GArray *account_ids;             /* gint64, or NULL for all */
   GPtrArray *accounts;             /* AccountWork */
-  GPtrArray *jobs;                 /* CalendarJob, in account and calendar order */
+  GPtrArray *jobs;                 /* CalsyncSyncJob, in account and calendar order */
+  guint n_accounts_pending;
   guint next_job;
   guint n_running;
   guint n_done;
@@ -106,110 +98,18 @@ struct _SyncRun
   gint64 time_max;
 };
 
-/* Errors for people ------------------------------------------------------- */
-
-static const char *
-http_error_text (int code)
-{
-  switch (code)
-    {
-    case CALSYNC_HTTP_ERROR_OFFLINE:
-      return _("You're offline. Check your connection and try again.");
-    case CALSYNC_HTTP_ERROR_RATE_LIMITED:
-      return _("Google is limiting requests right now. Try again in a few minutes.");
-    case CALSYNC_HTTP_ERROR_SERVER:
-      return _("Google is not responding right now. Try again later.");
-    case CALSYNC_HTTP_ERROR_MALFORMED:
-      return _("Google sent an answer CalSync could not read. Your events were left as they were.");
-    case CALSYNC_HTTP_ERROR_AUTH:
-      return _("Google did not accept the sign-in. Reconnect the account in Preferences.");
-    case CALSYNC_HTTP_ERROR_FORBIDDEN:
-      return _("Google refused access to this calendar.");
-    case CALSYNC_HTTP_ERROR_NOT_FOUND:
-      return _("This calendar no longer exists on Google.");
-    case CALSYNC_HTTP_ERROR_INSECURE:
-      return _("The server address is not secure (https is required).");
-    case CALSYNC_HTTP_ERROR_BAD_REQUEST:
-    case CALSYNC_HTTP_ERROR_GONE:
-    case CALSYNC_HTTP_ERROR_FAILED:
-    default:
-      return _("Google refused the request. Try again later.");
-    }
-}
-
-/**
- * calsync_sync_engine_error_text:
- *
- * Returns: (transfer full): an actionable text for people; never a server body
- */
-char *
-calsync_sync_engine_error_text (const GError *error)
-{
-  if (error == NULL)
-    return g_strdup (_("The sync failed."));
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return g_strdup (_("The sync was cancelled."));
-  if (g_error_matches (error, CALSYNC_OAUTH_ERROR, CALSYNC_OAUTH_ERROR_INVALID_GRANT))
-    return g_strdup (_("Sign-in expired. Reconnect the account in Preferences."));
-  if (error->domain == CALSYNC_OAUTH_ERROR)
-    return g_strdup (_("Signing in to Google failed. Try again later."));
-  if (error->domain == CALSYNC_HTTP_ERROR)
-    return g_strdup (http_error_text (error->code));
-  if (g_error_matches (error, CALSYNC_SECRETS_ERROR, CALSYNC_SECRETS_ERROR_NOT_FOUND))
-    return g_strdup (_("No sign-in is stored for this account. Reconnect the account in Preferences."));
-  if (error->domain == CALSYNC_SECRETS_ERROR)
-    return g_strdup (_("The keyring is locked or unavailable. Unlock it and try again."));
-  if (error->domain == CALSYNC_STORE_ERROR)
-    return g_strdup (_("Your events could not be saved on this computer."));
-  if (error->domain == CALSYNC_SYNC_ERROR)
-    return g_strdup (error->message);
-
-  return g_strdup (_("The sync failed."));
-}
-
-/* Jobs and accounts --------------------------------------------------------- */
+/* Accounts and runs ------------------------------------------------------------ */
 
 static void
 account_work_free (AccountWork *work)
 {
   g_clear_object (&work->account);
-  g_clear_pointer (&work->calendars, g_ptr_array_unref);
+  g_clear_object (&work->credentials);
   g_clear_object (&work->provider);
+  g_clear_object (&work->cancellable);
+  g_clear_pointer (&work->calendars, g_ptr_array_unref);
+  g_clear_error (&work->error);
   g_free (work);
-}
-
-static void
-calendar_job_free (CalendarJob *job)
-{
-  g_clear_object (&job->calendar);
-  g_clear_pointer (&job->result, calsync_calendar_result_free);
-  g_clear_pointer (&job->sync_token, g_free);
-  g_clear_pointer (&job->page_token, g_free);
-  g_clear_pointer (&job->page, calsync_page_free);
-  g_free (job);
-}
-
-static CalendarJob *
-calendar_job_new (SyncRun         *run,
-                  AccountWork     *work,
-                  CalsyncCalendar *calendar)
-{
-  CalendarJob *job = g_new0 (CalendarJob, 1);
-  CalsyncCalendarResult *result = g_new0 (CalsyncCalendarResult, 1);
-
-  job->run = run;
-  job->work = work;
-  job->calendar = g_object_ref (calendar);
-  job->sync_token = g_strdup (calsync_calendar_get_sync_token (calendar));
-
-  result->connection_id = g_strdup_printf ("%" G_GINT64_FORMAT, calsync_calendar_get_id (calendar));
-  result->provider = g_strdup (calsync_account_get_provider (work->account));
-  result->email = g_strdup (calsync_account_get_email (work->account));
-  result->calendar_name = g_strdup (calsync_calendar_get_name (calendar));
-  result->success = FALSE;
-  job->result = result;
-
-  return job;
 }
 
 static void
@@ -225,6 +125,7 @@ sync_run_free (SyncRun *run)
       g_object_unref (handler->cancellable);
     }
   g_clear_pointer (&run->waiter_handlers, g_array_unref);
+  g_clear_pointer (&run->lock, calsync_sync_lock_release);
   g_clear_object (&run->cancellable);
   g_clear_pointer (&run->waiters, g_ptr_array_unref);
   g_clear_pointer (&run->account_ids, g_array_unref);
@@ -261,10 +162,10 @@ update_accounts_thread (GTask        *task,
   for (guint i = 0; i < run->accounts->len; i++)
     {
       AccountWork *work = g_ptr_array_index (run->accounts, i);
-      g_autoptr(GError) error = NULL;
       CalsyncAccount *account = work->account;
+      g_autoptr(GError) error = NULL;
 
-      if (work->invalid_grant)
+      if (work->needs_reconnect)
         {
           calsync_account_set_needs_reconnect (account, TRUE);
           calsync_account_set_last_error (account, _("Sign-in expired. Reconnect the account in Preferences."));
@@ -279,7 +180,9 @@ update_accounts_thread (GTask        *task,
       else
         continue;
 
-      if (!calsync_store_update_account (store, account, &error))
+      /* An account removed meanwhile is not found: nothing to update */
+      if (!calsync_store_update_account (store, account, &error) &&
+          !g_error_matches (error, CALSYNC_STORE_ERROR, CALSYNC_STORE_ERROR_NOT_FOUND))
         g_warning ("Could not update account %" G_GINT64_FORMAT ": %s",
                    calsync_account_get_id (account), error->message);
     }
@@ -293,11 +196,7 @@ build_report (SyncRun *run)
   CalsyncSyncReport *report = calsync_sync_report_new ();
 
   for (guint i = 0; i < run->jobs->len; i++)
-    {
-      CalendarJob *job = g_ptr_array_index (run->jobs, i);
-
-      calsync_sync_report_add (report, g_steal_pointer (&job->result));
-    }
+    calsync_sync_report_add (report, calsync_sync_job_steal_result (g_ptr_array_index (run->jobs, i)));
 
   calsync_sync_report_set_timestamp (report, g_get_real_time ());
   return report;
@@ -314,6 +213,7 @@ accounts_updated_cb (GObject      *object,
 
   g_assert (self->run == run);
   self->run = NULL;   /* before the signal: a handler may start the next sync */
+  g_clear_pointer (&run->lock, calsync_sync_lock_release);
 
   g_signal_emit (self, signals[SYNC_FINISHED], 0, report);
 
@@ -334,20 +234,54 @@ finish_run (SyncRun *run)
   g_task_run_in_thread (task, update_accounts_thread);
 }
 
-/* One calendar ------------------------------------------------------------ */
+static void
+fail_all_waiters (SyncRun      *run,
+                  const GError *error)
+{
+  CalsyncSyncEngine *self = run->engine;
+
+  self->run = NULL;
+  for (guint i = 0; i < run->waiters->len; i++)
+    g_task_return_error (g_ptr_array_index (run->waiters, i), g_error_copy (error));
+
+  sync_run_free (run);
+}
+
+/* Jobs ---------------------------------------------------------------------- */
 
 static void start_next_jobs (SyncRun *run);
-static void fetch_page (CalendarJob *job);
+
+static AccountWork *
+work_of_job (SyncRun        *run,
+             CalsyncSyncJob *job)
+{
+  CalsyncCalendar *calendar = calsync_sync_job_get_calendar (job);
+
+  for (guint i = 0; i < run->accounts->len; i++)
+    {
+      AccountWork *work = g_ptr_array_index (run->accounts, i);
+
+      if (calsync_account_get_id (work->account) == calsync_calendar_get_account_id (calendar))
+        return work;
+    }
+
+  g_assert_not_reached ();
+}
 
 static void
-job_done (CalendarJob *job)
+job_done (CalsyncSyncJob *job,
+          gpointer        user_data)
 {
-  SyncRun *run = job->run;
+  SyncRun *run = user_data;
+  AccountWork *work = work_of_job (run, job);
+  const GError *error = calsync_sync_job_get_error (job);
 
-  if (job->result->success)
-    job->work->n_succeeded++;
+  if (error == NULL)
+    work->n_succeeded++;
+  else if (calsync_credentials_error_needs_reconnect (error))
+    work->needs_reconnect = TRUE;
 
-  g_signal_emit (run->engine, signals[CALENDAR_SYNCED], 0, job->result);
+  g_signal_emit (run->engine, signals[CALENDAR_SYNCED], 0, calsync_sync_job_get_result (job));
 
   run->n_running--;
   run->n_done++;
@@ -355,218 +289,89 @@ job_done (CalendarJob *job)
 }
 
 static void
-job_fail (CalendarJob  *job,
-          const GError *error)
+start_job (SyncRun        *run,
+           CalsyncSyncJob *job)
 {
-  if (g_error_matches (error, CALSYNC_OAUTH_ERROR, CALSYNC_OAUTH_ERROR_INVALID_GRANT))
-    job->work->invalid_grant = TRUE;
+  AccountWork *work = work_of_job (run, job);
 
-  g_debug ("Calendar %s failed: %s", job->result->connection_id, error->message);
+  run->n_running++;
 
-  job->result->success = FALSE;
-  g_free (job->result->error);
-  job->result->error = calsync_sync_engine_error_text (error);
-  job_done (job);
-}
-
-static void
-add_stats (CalsyncCalendarResult   *result,
-           const CalsyncApplyStats *stats)
-{
-  result->synced += stats->inserted;
-  result->updated += stats->updated;
-  result->skipped += stats->skipped;
-  result->deleted += stats->deleted;
-  result->total = result->synced + result->updated + result->skipped + result->deleted;
-}
-
-static void
-save_token_thread (GTask        *task,
-                   gpointer      source_object,
-                   gpointer      task_data,
-                   GCancellable *cancellable)
-{
-  CalendarJob *job = task_data;
-  g_autoptr(GError) error = NULL;
-
-  if (calsync_store_finish_calendar_sync (job->run->engine->store,
-                                          calsync_calendar_get_id (job->calendar),
-                                          job->page->next_cursor,
-                                          g_get_real_time (), &error))
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, g_steal_pointer (&error));
-}
-
-static void
-token_saved_cb (GObject      *object,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  CalendarJob *job = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
-    {
-      job_fail (job, error);
-      return;
-    }
-
-  job->result->success = TRUE;
-  job_done (job);
-}
-
-static void
-save_token (CalendarJob *job)
-{
-  /* Not cancellable: the page is applied, so the token must follow it */
-  g_autoptr(GTask) task = g_task_new (NULL, NULL, token_saved_cb, job);
-
-  g_task_set_source_tag (task, save_token);
-  g_task_set_task_data (task, job, NULL);
-  g_task_run_in_thread (task, save_token_thread);
-}
-
-static void
-page_applied_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  CalendarJob *job = user_data;
-  g_autoptr(GError) error = NULL;
-  CalsyncApplyStats stats = { 0 };
-
-  if (!calsync_store_apply_page_finish (CALSYNC_STORE (object), result, &stats, &error))
-    {
-      job_fail (job, error);
-      return;
-    }
-
-  add_stats (job->result, &stats);
-
-  if (job->page->next_page_token != NULL)
-    {
-      g_free (job->page_token);
-      job->page_token = g_strdup (job->page->next_page_token);
-      g_clear_pointer (&job->page, calsync_page_free);
-      fetch_page (job);
-    }
-  else if (job->page->next_cursor != NULL)
-    save_token (job);
-  else
-    {
-      g_autoptr(GError) no_token = g_error_new_literal (CALSYNC_HTTP_ERROR, CALSYNC_HTTP_ERROR_MALFORMED,
-                                                        "last page without nextSyncToken");
-      job_fail (job, no_token);
-    }
-}
-
-static gboolean
-token_expired (const GError *error)
-{
-  return g_error_matches (error, CALSYNC_SYNC_ERROR, CALSYNC_SYNC_ERROR_TOKEN_EXPIRED) ||
-         g_error_matches (error, CALSYNC_HTTP_ERROR, CALSYNC_HTTP_ERROR_GONE);
-}
-
-static void
-page_fetched_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  CalendarJob *job = user_data;
-  g_autoptr(GError) error = NULL;
-
-  job->page = calsync_provider_fetch_page_finish (CALSYNC_PROVIDER (object), result, &error);
-  if (job->page == NULL)
-    {
-      if (token_expired (error) && job->sync_token != NULL && !job->restarted)
-        {
-          g_debug ("Sync token of calendar %s expired; full sync", job->result->connection_id);
-          job->restarted = TRUE;
-          g_clear_pointer (&job->sync_token, g_free);
-          g_clear_pointer (&job->page_token, g_free);
-          fetch_page (job);
-        }
-      else
-        job_fail (job, error);
-      return;
-    }
-
-  calsync_store_apply_page_async (job->run->engine->store,
-                                  calsync_calendar_get_id (job->calendar),
-                                  job->page, NULL, NULL, job->run->cancellable,
-                                  page_applied_cb, job);
-}
-
-static void
-fetch_page (CalendarJob *job)
-{
-  CalsyncFetchRequest request = {
-    .sync_token = job->sync_token,
-    .page_token = job->page_token,
-    .time_min = job->run->time_min,
-    .time_max = job->run->time_max,
-  };
-
-  calsync_provider_fetch_page_async (job->work->provider, job->calendar, &request,
-                                     job->run->cancellable, page_fetched_cb, job);
-}
-
-static void
-start_job (CalendarJob *job)
-{
-  g_autoptr(GError) error = NULL;
-
-  job->run->n_running++;
-
-  if (g_cancellable_set_error_if_cancelled (job->run->cancellable, &error))
-    job_fail (job, error);
-  else if (job->work->invalid_grant)
+  if (work->error != NULL)
+    calsync_sync_job_fail (job, work->error);
+  else if (work->needs_reconnect)
     {
       /* Another calendar of the account already learnt that the sign-in is gone */
-      g_set_error_literal (&error, CALSYNC_OAUTH_ERROR, CALSYNC_OAUTH_ERROR_INVALID_GRANT, "invalid_grant");
-      job_fail (job, error);
-    }
-  else if (job->work->provider == NULL)
-    {
-      g_set_error (&error, CALSYNC_SYNC_ERROR, CALSYNC_SYNC_ERROR_FAILED,
-                   _("CalSync cannot sync %s calendars yet."),
-                   calsync_account_get_provider (job->work->account));
-      job_fail (job, error);
+      g_autoptr(GError) error = g_error_new_literal (CALSYNC_OAUTH_ERROR, CALSYNC_OAUTH_ERROR_INVALID_GRANT,
+                                                     "invalid_grant");
+      calsync_sync_job_fail (job, error);
     }
   else
-    fetch_page (job);
+    calsync_sync_job_start (job);
 }
 
 static void
 start_next_jobs (SyncRun *run)
 {
   while (run->n_running < MAX_PARALLEL && run->next_job < run->jobs->len)
-    start_job (g_ptr_array_index (run->jobs, run->next_job++));
+    start_job (run, g_ptr_array_index (run->jobs, run->next_job++));
 
-  if (run->n_done == run->jobs->len && run->n_running == 0 && !run->finishing)
+  if (run->n_accounts_pending == 0 && run->n_done == run->jobs->len &&
+      run->n_running == 0 && !run->finishing)
     {
       run->finishing = TRUE;
       finish_run (run);
     }
 }
 
-/* Starting the run ---------------------------------------------------------- */
-
-static gboolean
-account_wanted (SyncRun        *run,
-                CalsyncAccount *account)
+static CalsyncCalendarResult *
+new_result (AccountWork     *work,
+            CalsyncCalendar *calendar)
 {
-  if (g_strcmp0 (calsync_account_get_provider (account), "local") == 0)
-    return FALSE;
-  if (run->account_ids == NULL)
-    return TRUE;
+  CalsyncCalendarResult *result = g_new0 (CalsyncCalendarResult, 1);
 
-  for (guint i = 0; i < run->account_ids->len; i++)
-    if (g_array_index (run->account_ids, gint64, i) == calsync_account_get_id (account))
-      return TRUE;
+  result->connection_id = g_strdup_printf ("%" G_GINT64_FORMAT, calsync_calendar_get_id (calendar));
+  result->provider = g_strdup (calsync_account_get_provider (work->account));
+  result->email = g_strdup (calsync_account_get_email (work->account));
+  result->calendar_name = g_strdup (calsync_calendar_get_name (calendar));
+  return result;
+}
 
-  return FALSE;
+/* The account's calendars are known: one job each, in the run's queue */
+static void
+queue_account_jobs (AccountWork *work)
+{
+  SyncRun *run = work->run;
+
+  for (guint i = 0; i < work->calendars->len; i++)
+    {
+      CalsyncCalendar *calendar = g_ptr_array_index (work->calendars, i);
+
+      g_ptr_array_add (run->jobs,
+                       calsync_sync_job_new (run->engine->store, work->provider, calendar,
+                                             new_result (work, calendar), run->time_min, run->time_max,
+                                             work->cancellable, job_done, run));
+    }
+
+  work->ready = TRUE;
+  run->n_accounts_pending--;
+  start_next_jobs (run);
+}
+
+/* The calendar list -------------------------------------------------------------- */
+
+typedef struct
+{
+  gint64 account_id;
+  GPtrArray *remote;              /* NULL: the list failed, keep what is stored */
+  GPtrArray *active;              /* out */
+} ReconcileData;
+
+static void
+reconcile_data_free (ReconcileData *data)
+{
+  g_clear_pointer (&data->remote, g_ptr_array_unref);
+  g_clear_pointer (&data->active, g_ptr_array_unref);
+  g_free (data);
 }
 
 static GPtrArray *
@@ -589,22 +394,177 @@ active_calendars (CalsyncStore  *store,
 }
 
 static void
-load_work_thread (GTask        *task,
+reconcile_thread (GTask        *task,
                   gpointer      source_object,
                   gpointer      task_data,
                   GCancellable *cancellable)
 {
-  SyncRun *run = task_data;
-  g_autoptr(GPtrArray) accounts = NULL;
-  g_autoptr(GPtrArray) works = g_ptr_array_new_with_free_func ((GDestroyNotify) account_work_free);
-  g_autoptr(GError) error = NULL;
+  CalsyncStore *store = source_object;
+  ReconcileData *data = task_data;
+  CalsyncCalendarChanges changes = { 0 };
+  GError *error = NULL;
 
-  if (!(accounts = calsync_store_list_accounts (run->engine->store, &error)))
+  if (data->remote != NULL &&
+      !calsync_store_reconcile_calendars (store, data->account_id, data->remote, &changes, &error))
     {
-      g_task_return_error (task, g_steal_pointer (&error));
+      g_task_return_error (task, error);
       return;
     }
 
+  if (changes.n_added + changes.n_removed + changes.n_changed > 0)
+    g_debug ("Account %" G_GINT64_FORMAT ": %u calendars added, %u removed, %u changed",
+             data->account_id, changes.n_added, changes.n_removed, changes.n_changed);
+
+  if ((data->active = active_calendars (store, data->account_id, &error)) == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+on_reconciled (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  AccountWork *work = user_data;
+  ReconcileData *data = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      g_clear_error (&work->error);
+      work->error = g_steal_pointer (&error);
+      work->calendars = g_ptr_array_new_with_free_func (g_object_unref);
+    }
+  else
+    work->calendars = g_steal_pointer (&data->active);
+
+  queue_account_jobs (work);
+}
+
+/* @remote NULL: the list could not be read, the stored calendars stay */
+static void
+reconcile (AccountWork *work,
+           GPtrArray   *remote)
+{
+  g_autoptr(GTask) task = g_task_new (work->run->engine->store, NULL, on_reconciled, work);
+  ReconcileData *data = g_new0 (ReconcileData, 1);
+
+  data->account_id = calsync_account_get_id (work->account);
+  data->remote = remote;
+  g_task_set_source_tag (task, reconcile);
+  g_task_set_task_data (task, data, (GDestroyNotify) reconcile_data_free);
+  g_task_run_in_thread (task, reconcile_thread);
+}
+
+static void
+on_calendars_listed (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  AccountWork *work = user_data;
+  g_autoptr(GError) error = NULL;
+  GPtrArray *remote;
+
+  remote = calsync_provider_list_calendars_finish (CALSYNC_PROVIDER (object), result, &error);
+  if (remote == NULL)
+    {
+      /* Every calendar of the account reports this, and keeps its events */
+      g_debug ("Calendar list of account %" G_GINT64_FORMAT " failed: %s",
+               calsync_account_get_id (work->account), error->message);
+      work->error = g_steal_pointer (&error);
+      if (calsync_credentials_error_needs_reconnect (work->error))
+        work->needs_reconnect = TRUE;
+    }
+
+  reconcile (work, remote);
+}
+
+static void
+start_account (CalsyncSyncEngine *self,
+               AccountWork       *work)
+{
+  CalsyncAccount *account = work->account;
+  gint64 id = calsync_account_get_id (account);
+  g_autoptr(GError) error = NULL;
+
+  work->credentials = g_hash_table_lookup (self->credentials, &id);
+  if (work->credentials != NULL)
+    g_object_ref (work->credentials);
+  else
+    work->credentials = calsync_credentials_new_for_account (account, self->http, &error);
+
+  if (work->credentials != NULL)
+    {
+      calsync_credentials_set_store (work->credentials, self->store);
+      work->provider = calsync_provider_new_for_account (account, self->http, work->credentials, &error);
+    }
+
+  if (work->provider == NULL)
+    {
+      work->error = g_steal_pointer (&error);
+      reconcile (work, NULL);
+      return;
+    }
+
+  calsync_provider_list_calendars_async (work->provider, work->cancellable, on_calendars_listed, work);
+}
+
+/* Starting the run ---------------------------------------------------------- */
+
+static gboolean
+account_wanted (SyncRun        *run,
+                CalsyncAccount *account)
+{
+  if (g_strcmp0 (calsync_account_get_provider (account), "local") == 0)
+    return FALSE;
+  if (run->account_ids == NULL)
+    return TRUE;
+
+  for (guint i = 0; i < run->account_ids->len; i++)
+    if (g_array_index (run->account_ids, gint64, i) == calsync_account_get_id (account))
+      return TRUE;
+
+  return FALSE;
+}
+
+static void
+load_accounts_thread (GTask        *task,
+                      gpointer      source_object,
+                      gpointer      task_data,
+                      GCancellable *cancellable)
+{
+  SyncRun *run = task_data;
+  GError *error = NULL;
+  GPtrArray *accounts;
+
+  calsync_account_finish_removals (run->engine->store);
+
+  accounts = calsync_store_list_accounts (run->engine->store, &error);
+
+  if (accounts == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, accounts, (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void
+accounts_loaded_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  SyncRun *run = user_data;
+  g_autoptr(GPtrArray) accounts = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!(accounts = g_task_propagate_pointer (G_TASK (result), &error)))
+    {
+      fail_all_waiters (run, error);
+      return;
+    }
+
+  run->accounts = g_ptr_array_new_with_free_func ((GDestroyNotify) account_work_free);
+  run->jobs = g_ptr_array_new_with_free_func ((GDestroyNotify) calsync_sync_job_free);
   for (guint i = 0; i < accounts->len; i++)
     {
       CalsyncAccount *account = g_ptr_array_index (accounts, i);
@@ -614,90 +574,72 @@ load_work_thread (GTask        *task,
         continue;
 
       work = g_new0 (AccountWork, 1);
+      work->run = run;
       work->account = g_object_ref (account);
-      g_ptr_array_add (works, work);
-      if (!(work->calendars = active_calendars (run->engine->store, calsync_account_get_id (account), &error)))
-        {
-          g_task_return_error (task, g_steal_pointer (&error));
-          return;
-        }
+      work->cancellable = g_cancellable_new ();
+      g_ptr_array_add (run->accounts, work);
     }
 
-  g_task_return_pointer (task, g_steal_pointer (&works), (GDestroyNotify) g_ptr_array_unref);
-}
-
-static CalsyncProvider *
-create_provider (CalsyncSyncEngine *self,
-                 CalsyncAccount    *account)
-{
-  g_autoptr(CalsyncOAuthConfig) config = NULL;
-  g_autoptr(CalsyncAuth) auth = NULL;
-  g_autofree char *api_url = NULL;
-
-  if (g_strcmp0 (calsync_account_get_provider (account), "google") != 0)
-    return NULL;
-
-  auth = g_hash_table_lookup (self->auths, &(gint64) { calsync_account_get_id (account) });
-  if (auth != NULL)
-    g_object_ref (auth);
-  else
-    {
-      config = calsync_oauth_config_new_google ();
-      auth = calsync_auth_new (self->http, config, calsync_account_get_id (account));
-    }
-  api_url = calsync_google_provider_default_api_url ();
-
-  return CALSYNC_PROVIDER (calsync_google_provider_new (self->http, auth, api_url));
-}
-
-static void
-fail_all_waiters (SyncRun      *run,
-                  const GError *error)
-{
-  CalsyncSyncEngine *self = run->engine;
-
-  self->run = NULL;
-  for (guint i = 0; i < run->waiters->len; i++)
-    g_task_return_error (g_ptr_array_index (run->waiters, i), g_error_copy (error));
-
-  sync_run_free (run);
-}
-
-static void
-work_loaded_cb (GObject      *object,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  SyncRun *run = user_data;
-  g_autoptr(GError) error = NULL;
-
-  run->accounts = g_task_propagate_pointer (G_TASK (result), &error);
-  if (run->accounts == NULL)
-    {
-      fail_all_waiters (run, error);
-      return;
-    }
-
-  run->jobs = g_ptr_array_new_with_free_func ((GDestroyNotify) calendar_job_free);
+  run->n_accounts_pending = run->accounts->len;
   for (guint i = 0; i < run->accounts->len; i++)
-    {
-      AccountWork *work = g_ptr_array_index (run->accounts, i);
-
-      if (work->calendars->len > 0)
-        work->provider = create_provider (run->engine, work->account);
-
-      for (guint j = 0; j < work->calendars->len; j++)
-        g_ptr_array_add (run->jobs, calendar_job_new (run, work, g_ptr_array_index (work->calendars, j)));
-    }
+    start_account (run->engine, g_ptr_array_index (run->accounts, i));
 
   start_next_jobs (run);
 }
 
 static void
-engine_cancelled_cb (GCancellable *cancellable,
-                     gpointer      user_data)
+load_accounts (SyncRun *run)
 {
-  g_cancellable_cancel (user_data);
+  g_autoptr(GTask) task = g_task_new (NULL, NULL, accounts_loaded_cb, run);
+
+  g_task_set_source_tag (task, load_accounts);
+  g_task_set_task_data (task, run, NULL);
+  g_task_run_in_thread (task, load_accounts_thread);
+}
+
+static void
+on_locked (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  SyncRun *run = user_data;
+  g_autoptr(GError) error = NULL;
+
+  run->lock = calsync_sync_lock_acquire_finish (result, &error);
+  if (run->lock == NULL)
+    {
+      fail_all_waiters (run, error);
+      return;
+    }
+
+  /* The window was computed before waiting: another process may have synced
+   * for minutes */
+  compute_window (run);
+  load_accounts (run);
+}
+
+static void
+cancel_account (gpointer data,
+                gpointer user_data)
+{
+  AccountWork *work = data;
+
+  g_cancellable_cancel (work->cancellable);
+}
+
+static void
+engine_cancelled_cb (GCancellable *cancellable,
+                     SyncRun      *run)
+{
+  g_cancellable_cancel (run->cancellable);
+}
+
+static void
+run_cancelled_cb (GCancellable *cancellable,
+                  SyncRun      *run)
+{
+  if (run->accounts != NULL)
+    g_ptr_array_foreach (run->accounts, cancel_account, NULL);
 }
 
 static SyncRun *
@@ -709,12 +651,12 @@ sync_run_new (CalsyncSyncEngine *self,
   run->engine = g_object_ref (self);
   run->cancellable = g_cancellable_new ();
   run->engine_cancel_id = g_cancellable_connect (self->cancellable, G_CALLBACK (engine_cancelled_cb),
-                                                 run->cancellable, NULL);
+                                                 run, NULL);
+  g_signal_connect (run->cancellable, "cancelled", G_CALLBACK (run_cancelled_cb), run);
   run->waiters = g_ptr_array_new_with_free_func (g_object_unref);
   run->waiter_handlers = g_array_new (FALSE, FALSE, sizeof (WaiterHandler));
   if (account_ids != NULL)
     run->account_ids = g_array_ref (account_ids);
-  compute_window (run);
 
   return run;
 }
@@ -722,11 +664,8 @@ sync_run_new (CalsyncSyncEngine *self,
 static void
 start_run (SyncRun *run)
 {
-  g_autoptr(GTask) task = g_task_new (NULL, NULL, work_loaded_cb, run);
-
-  g_task_set_source_tag (task, start_run);
-  g_task_set_task_data (task, run, NULL);
-  g_task_run_in_thread (task, load_work_thread);
+  calsync_sync_lock_acquire_async (calsync_store_get_path (run->engine->store), run->cancellable,
+                                   on_locked, run);
 }
 
 /* A caller that gives up: the run stops only when every caller has given up */
@@ -761,7 +700,7 @@ calsync_sync_engine_finalize (GObject *object)
   g_clear_object (&self->store);
   g_clear_object (&self->http);
   g_clear_object (&self->cancellable);
-  g_clear_pointer (&self->auths, g_hash_table_unref);
+  g_clear_pointer (&self->credentials, g_hash_table_unref);
 
   G_OBJECT_CLASS (calsync_sync_engine_parent_class)->finalize (object);
 }
@@ -802,7 +741,7 @@ static void
 calsync_sync_engine_init (CalsyncSyncEngine *self)
 {
   self->cancellable = g_cancellable_new ();
-  self->auths = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_object_unref);
+  self->credentials = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_object_unref);
   self->months_back = 3;
   self->months_ahead = 12;
 }
@@ -847,17 +786,51 @@ calsync_sync_engine_set_window (CalsyncSyncEngine *self,
 }
 
 void
-calsync_sync_engine_set_account_auth (CalsyncSyncEngine *self,
-                                      gint64             account_id,
-                                      CalsyncAuth       *auth)
+calsync_sync_engine_set_account_credentials (CalsyncSyncEngine  *self,
+                                             gint64              account_id,
+                                             CalsyncCredentials *credentials)
 {
   g_return_if_fail (CALSYNC_IS_SYNC_ENGINE (self));
-  g_return_if_fail (!auth || CALSYNC_IS_AUTH (auth));
+  g_return_if_fail (!credentials || CALSYNC_IS_CREDENTIALS (credentials));
 
-  if (auth == NULL)
-    g_hash_table_remove (self->auths, &account_id);
+  if (credentials == NULL)
+    g_hash_table_remove (self->credentials, &account_id);
   else
-    g_hash_table_insert (self->auths, g_memdup2 (&account_id, sizeof account_id), g_object_ref (auth));
+    g_hash_table_insert (self->credentials, g_memdup2 (&account_id, sizeof account_id),
+                         g_object_ref (credentials));
+}
+
+/**
+ * calsync_sync_engine_forget_account:
+ *
+ * Stops what a running sync does for @account_id and revokes the account's
+ * credentials, so that a refresh in flight never writes to the keyring again.
+ */
+void
+calsync_sync_engine_forget_account (CalsyncSyncEngine *self,
+                                    gint64             account_id)
+{
+  CalsyncCredentials *known;
+
+  g_return_if_fail (CALSYNC_IS_SYNC_ENGINE (self));
+
+  if ((known = g_hash_table_lookup (self->credentials, &account_id)) != NULL)
+    calsync_credentials_revoke (known);
+  g_hash_table_remove (self->credentials, &account_id);
+
+  if (self->run == NULL || self->run->accounts == NULL)
+    return;
+
+  for (guint i = 0; i < self->run->accounts->len; i++)
+    {
+      AccountWork *work = g_ptr_array_index (self->run->accounts, i);
+
+      if (calsync_account_get_id (work->account) != account_id)
+        continue;
+      if (work->credentials != NULL)
+        calsync_credentials_revoke (work->credentials);
+      g_cancellable_cancel (work->cancellable);
+    }
 }
 
 gboolean
@@ -916,8 +889,8 @@ calsync_sync_engine_sync_async (CalsyncSyncEngine   *self,
 /**
  * calsync_sync_engine_sync_finish:
  *
- * Returns: (transfer full): the report of the run, or %NULL with @error set when
- *   the accounts could not be read or the request was cancelled
+ * Returns: (transfer full): the report of the run, or %NULL with @error set
+ *   when the accounts could not be read or the request was cancelled
  */
 CalsyncSyncReport *
 calsync_sync_engine_sync_finish (CalsyncSyncEngine  *self,

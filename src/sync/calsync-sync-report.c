@@ -9,6 +9,7 @@
 #include <json-glib/json-glib.h>
 
 #include "calsync-sync-report.h"
+#include "calsync-text.h"
 
 struct _CalsyncSyncReport
 {
@@ -156,6 +157,7 @@ calsync_sync_report_get_totals (CalsyncSyncReport     *self,
   g_return_if_fail (totals != NULL);
 
   totals->synced = totals->updated = totals->skipped = totals->deleted = totals->total = 0;
+  totals->pushed = totals->conflicts = 0;
 
   for (guint i = 0; i < self->results->len; i++)
     {
@@ -166,6 +168,8 @@ calsync_sync_report_get_totals (CalsyncSyncReport     *self,
       totals->skipped += result->skipped;
       totals->deleted += result->deleted;
       totals->total += result->total;
+      totals->pushed += result->pushed;
+      totals->conflicts += result->conflicts;
     }
 }
 
@@ -251,6 +255,11 @@ add_counters (JsonBuilder                 *builder,
   json_builder_add_int_value (builder, counts->deleted);
   json_builder_set_member_name (builder, "total");
   json_builder_add_int_value (builder, counts->total);
+  /* Two-way sync: local changes the server accepted, and edits that lost a conflict */
+  json_builder_set_member_name (builder, "pushed");
+  json_builder_add_int_value (builder, counts->pushed);
+  json_builder_set_member_name (builder, "conflicts");
+  json_builder_add_int_value (builder, counts->conflicts);
 }
 
 static void
@@ -320,6 +329,7 @@ calsync_sync_report_to_json (CalsyncSyncReport *self)
 {
   g_autoptr(JsonGenerator) generator = json_generator_new ();
   g_autoptr(JsonNode) root = NULL;
+  g_autofree char *json = NULL;
 
   g_return_val_if_fail (CALSYNC_IS_SYNC_REPORT (self), NULL);
 
@@ -328,7 +338,9 @@ calsync_sync_report_to_json (CalsyncSyncReport *self)
   json_generator_set_pretty (generator, TRUE);
   json_generator_set_indent (generator, 2);
 
-  return json_generator_to_data (generator, NULL);
+  /* Names and errors come from servers: no raw control character reaches a terminal */
+  json = json_generator_to_data (generator, NULL);
+  return calsync_json_escape_controls (json);
 }
 
 static void
@@ -340,19 +352,30 @@ append_counts (GString                     *text,
                           counts->synced, counts->updated, counts->skipped, counts->deleted);
 }
 
+/* Server text, made safe for a terminal */
+static void
+append_clean (GString    *text,
+              const char *server_text)
+{
+  g_autofree char *clean = calsync_text_for_terminal (server_text != NULL ? server_text : "", FALSE);
+
+  g_string_append (text, clean);
+}
+
 static void
 append_result_line (GString                     *text,
                     const CalsyncCalendarResult *result)
 {
-  g_string_append_printf (text, "  %s %s (%s): ",
-                          result->success ? "✓" : "✗",
-                          result->calendar_name != NULL ? result->calendar_name : "",
-                          result->email != NULL ? result->email : "");
+  g_string_append_printf (text, "  %s ", result->success ? "✓" : "✗");
+  append_clean (text, result->calendar_name);
+  g_string_append (text, " (");
+  append_clean (text, result->email);
+  g_string_append (text, "): ");
 
   if (result->success)
     append_counts (text, result);
   else
-    g_string_append (text, result->error != NULL ? result->error : _("The sync failed."));
+    append_clean (text, result->error != NULL ? result->error : _("The sync failed."));
 
   g_string_append_c (text, '\n');
 }

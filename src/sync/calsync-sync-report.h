@@ -20,6 +20,8 @@ typedef struct
   guint skipped;
   guint deleted;
   guint total;
+  guint pushed;           /* local changes the server accepted */
+  guint conflicts;        /* edits (ours or the server's) that lost a conflict */
 } CalsyncCalendarResult;
 
 void calsync_calendar_result_free (CalsyncCalendarResult *result);

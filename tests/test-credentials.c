@@ -1,15 +1,17 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* test-auth.c: an account's access token — refresh before expiry, forced refresh
- * after a 401, one shared refresh for concurrent callers, invalid_grant, and
- * rotated tokens saved in the (real) keyring. */
-#define G_LOG_DOMAIN "test-auth"
+/* test-credentials.c: an account's credentials — access tokens refreshed before
+ * expiry and after a 401, one shared refresh for concurrent callers,
+ * invalid_grant, rotated tokens saved in the (real) keyring, a refresh that lands
+ * after its account was removed, and passwords. */
+#define G_LOG_DOMAIN "test-credentials"
 
 #include "config.h"
 
 #include <string.h>
 #include <unistd.h>
 
-#include "calsync-auth.h"
+#include "calsync-credentials.h"
+#include "calsync-http-private.h"
 #include "calsync-test-utils.h"
 #include "calsync-fake-oauth.h"
 #include "calsync-secrets.h"
@@ -25,7 +27,7 @@ typedef struct
   CalsyncHttp *http;
   CalsyncOAuthConfig *config;
   gint64 account_id;
-  CalsyncAuth *auth;
+  CalsyncCredentials *auth;
   CalsyncTokens *tokens;     /* what the fake handed out at "sign-in" */
 } Fixture;
 
@@ -35,6 +37,7 @@ typedef struct
   gboolean ok;
   char *token;
   char *secret;
+  CalsyncHttpRequest *request;   /* what was authorized */
   GError *error;
 } Result;
 
@@ -52,6 +55,7 @@ result_clear (Result *r)
 {
   g_clear_pointer (&r->token, g_free);
   g_clear_pointer (&r->secret, g_free);
+  g_clear_pointer (&r->request, calsync_http_request_unref);
   g_clear_error (&r->error);
   r->done = FALSE;
 }
@@ -97,7 +101,7 @@ on_saved (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   Result *r = user_data;
 
-  r->ok = calsync_auth_save_tokens_finish (CALSYNC_AUTH (source), result, &r->error);
+  r->ok = calsync_credentials_save_tokens_finish (CALSYNC_CREDENTIALS (source), result, &r->error);
   r->done = TRUE;
 }
 
@@ -134,7 +138,7 @@ fixture_set_up (Fixture       *fixture,
 
   /* Ids no other test (running in parallel in the same keyring) uses */
   fixture->account_id = (gint64) getpid () * 1000 + 800000000000 + ++serial;
-  fixture->auth = calsync_auth_new (fixture->http, fixture->config, fixture->account_id);
+  fixture->auth = calsync_credentials_new_oauth (fixture->http, fixture->config, fixture->account_id);
 
   fixture->tokens = g_new0 (CalsyncTokens, 1);
   calsync_fake_oauth_issue_tokens (fixture->fake, USER, &fixture->tokens->access_token,
@@ -174,21 +178,35 @@ skip_without_keyring (void)
   return TRUE;
 }
 
+/* The request authorized carries the token: Result.token is what follows "Bearer " */
 static void
 on_token (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   Result *r = user_data;
 
-  r->token = calsync_auth_get_token_finish (CALSYNC_AUTH (source), result, &r->error);
+  if (calsync_credentials_authorize_finish (CALSYNC_CREDENTIALS (source), result, &r->error))
+    {
+      g_assert_true (g_str_has_prefix (r->request->authorization, "Bearer "));
+      r->token = g_strdup (r->request->authorization + strlen ("Bearer "));
+    }
   r->done = TRUE;
 }
 
 static void
-get_token (CalsyncAuth *auth,
-           gboolean     force,
-           Result      *r)
+authorize_async (CalsyncCredentials *credentials,
+                 gboolean            force,
+                 Result             *r)
 {
-  calsync_auth_get_token_async (auth, force, NULL, on_token, r);
+  r->request = calsync_http_request_new ("GET", "https://example.com/");
+  calsync_credentials_authorize_async (credentials, r->request, force, NULL, on_token, r);
+}
+
+static void
+get_token (CalsyncCredentials *credentials,
+           gboolean            force,
+           Result             *r)
+{
+  authorize_async (credentials, force, r);
   spin_until (&r->done);
 }
 
@@ -206,7 +224,7 @@ expire_in (Fixture *fixture,
            gint64   seconds)
 {
   fixture->tokens->expires_at = g_get_real_time () / G_USEC_PER_SEC + seconds;
-  calsync_auth_set_tokens (fixture->auth, fixture->tokens);
+  calsync_credentials_set_tokens (fixture->auth, fixture->tokens);
 }
 
 /* Tests ------------------------------------------------------------------- */
@@ -291,7 +309,7 @@ test_concurrent_callers_share_refresh (Fixture       *fixture,
 
   expire_in (fixture, 60);
   for (guint i = 0; i < G_N_ELEMENTS (r); i++)
-    calsync_auth_get_token_async (fixture->auth, i % 3 == 2, NULL, on_token, &r[i]);
+    authorize_async (fixture->auth, i % 3 == 2, &r[i]);
   for (guint i = 0; i < G_N_ELEMENTS (r); i++)
     spin_until (&r[i].done);
 
@@ -320,8 +338,8 @@ test_invalid_grant (Fixture       *fixture,
   expire_in (fixture, 60);
   calsync_fake_oauth_revoke (fixture->fake, USER);
 
-  calsync_auth_get_token_async (fixture->auth, FALSE, NULL, on_token, &r[0]);
-  calsync_auth_get_token_async (fixture->auth, TRUE, NULL, on_token, &r[1]);
+  authorize_async (fixture->auth, FALSE, &r[0]);
+  authorize_async (fixture->auth, TRUE, &r[1]);
   spin_until (&r[0].done);
   spin_until (&r[1].done);
 
@@ -339,7 +357,7 @@ static void
 test_rotation_saved_to_keyring (Fixture       *fixture,
                                 gconstpointer  data)
 {
-  g_autoptr(CalsyncAuth) later = NULL;
+  g_autoptr(CalsyncCredentials) later = NULL;
   g_autoptr(CalsyncTokens) stored = NULL;
   Result r = { 0 };
   Result again = { 0 };
@@ -349,7 +367,7 @@ test_rotation_saved_to_keyring (Fixture       *fixture,
 
   /* Sign-in: the tokens go to the keyring */
   calsync_fake_oauth_set_rotate_refresh (fixture->fake, TRUE);
-  calsync_auth_save_tokens_async (fixture->auth, fixture->tokens, NULL, on_saved, &r);
+  calsync_credentials_save_tokens_async (fixture->auth, fixture->tokens, NULL, on_saved, &r);
   spin_until (&r.done);
   g_assert_no_error (r.error);
   g_assert_true (r.ok);
@@ -366,7 +384,7 @@ test_rotation_saved_to_keyring (Fixture       *fixture,
   g_assert_cmpint (stored->expires_at, >, g_get_real_time () / G_USEC_PER_SEC + 3000);
 
   /* Next run of the app: tokens come from the keyring, no refresh needed */
-  later = calsync_auth_new (fixture->http, fixture->config, fixture->account_id);
+  later = calsync_credentials_new_oauth (fixture->http, fixture->config, fixture->account_id);
   get_token (later, FALSE, &again);
   g_assert_no_error (again.error);
   g_assert_cmpstr (again.token, ==, r.token);
@@ -387,7 +405,7 @@ static void
 test_loaded_and_refreshed (Fixture       *fixture,
                            gconstpointer  data)
 {
-  g_autoptr(CalsyncAuth) fresh = NULL;
+  g_autoptr(CalsyncCredentials) fresh = NULL;
   Result r = { 0 };
 
   if (skip_without_keyring ())
@@ -395,12 +413,12 @@ test_loaded_and_refreshed (Fixture       *fixture,
 
   /* Stored long ago: the access token has expired */
   fixture->tokens->expires_at = g_get_real_time () / G_USEC_PER_SEC - 60;
-  calsync_auth_save_tokens_async (fixture->auth, fixture->tokens, NULL, on_saved, &r);
+  calsync_credentials_save_tokens_async (fixture->auth, fixture->tokens, NULL, on_saved, &r);
   spin_until (&r.done);
   g_assert_no_error (r.error);
   result_clear (&r);
 
-  fresh = calsync_auth_new (fixture->http, fixture->config, fixture->account_id);
+  fresh = calsync_credentials_new_oauth (fixture->http, fixture->config, fixture->account_id);
   get_token (fresh, FALSE, &r);
 
   g_assert_no_error (r.error);
@@ -427,6 +445,153 @@ test_missing_secret (Fixture       *fixture,
   result_clear (&r);
 }
 
+static gboolean
+secret_exists (gint64 account_id)
+{
+  Result r = { 0 };
+  gboolean exists;
+
+  calsync_secrets_lookup_async (account_id, NULL, on_looked_up, &r);
+  spin_until (&r.done);
+  exists = r.secret != NULL;
+  g_assert_true (exists || g_error_matches (r.error, CALSYNC_SECRETS_ERROR, CALSYNC_SECRETS_ERROR_NOT_FOUND));
+  result_clear (&r);
+  return exists;
+}
+
+static void
+save_tokens (Fixture *fixture)
+{
+  Result r = { 0 };
+
+  calsync_credentials_save_tokens_async (fixture->auth, fixture->tokens, NULL, on_saved, &r);
+  spin_until (&r.done);
+  g_assert_no_error (r.error);
+  result_clear (&r);
+}
+
+/* The account was removed while its refresh was in flight (another process
+ * marked it): the renewed tokens must not stay in the keyring */
+static void
+test_removed_during_refresh (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(CalsyncStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 id;
+  Result r = { 0 };
+
+  if (skip_without_keyring ())
+    return;
+
+  dir = g_dir_make_tmp ("test-credentials-XXXXXX", &error);
+  g_assert_no_error (error);
+  path = g_build_filename (dir, "calsync.db", NULL);
+  store = calsync_store_open (path, &error);
+  g_assert_no_error (error);
+  id = calsync_test_store_add_account (store, "google", USER);
+  calsync_test_renumber_account (&store, id, fixture->account_id);
+
+  calsync_credentials_set_store (fixture->auth, store);
+  save_tokens (fixture);
+  g_assert_true (secret_exists (fixture->account_id));
+
+  /* Removal's first step happens; then the refresh of an expired token lands */
+  g_assert_true (calsync_store_mark_account_removing (store, fixture->account_id, &error));
+  g_assert_no_error (error);
+  expire_in (fixture, 60);
+  get_token (fixture->auth, FALSE, &r);
+
+  g_assert_error (r.error, CALSYNC_CREDENTIALS_ERROR, CALSYNC_CREDENTIALS_ERROR_REMOVED);
+  g_assert_cmpuint (calsync_fake_oauth_get_n_refreshes (fixture->fake), ==, 1);
+  g_assert_false (secret_exists (fixture->account_id));
+  result_clear (&r);
+
+  g_clear_object (&store);
+  calsync_test_remove_tree (dir);
+}
+
+/* Revoked (the account is being removed here): a refresh in flight is dropped,
+ * and nothing is handed out any more */
+static void
+test_revoked (Fixture       *fixture,
+              gconstpointer  data)
+{
+  Result r = { 0 };
+  Result after = { 0 };
+
+  if (skip_without_keyring ())
+    return;
+
+  expire_in (fixture, 60);
+  authorize_async (fixture->auth, FALSE, &r);
+  calsync_credentials_revoke (fixture->auth);
+  spin_until (&r.done);
+  g_assert_error (r.error, CALSYNC_CREDENTIALS_ERROR, CALSYNC_CREDENTIALS_ERROR_REMOVED);
+  g_assert_false (secret_exists (fixture->account_id));
+
+  get_token (fixture->auth, FALSE, &after);
+  g_assert_error (after.error, CALSYNC_CREDENTIALS_ERROR, CALSYNC_CREDENTIALS_ERROR_REMOVED);
+  g_assert_false (calsync_credentials_error_needs_reconnect (after.error));
+  result_clear (&r);
+  result_clear (&after);
+}
+
+static void
+on_stored (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Result *r = user_data;
+
+  r->ok = calsync_secrets_store_finish (result, &r->error);
+  r->done = TRUE;
+}
+
+static void
+on_authorized (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Result *r = user_data;
+
+  r->ok = calsync_credentials_authorize_finish (CALSYNC_CREDENTIALS (source), result, &r->error);
+  r->done = TRUE;
+}
+
+/* A password from the keyring, as Basic authentication; refused → reconnect */
+static void
+test_password (Fixture       *fixture,
+               gconstpointer  data)
+{
+  g_autoptr(CalsyncCredentials) credentials = calsync_credentials_new_password (fixture->account_id, "alice");
+  g_autofree char *expected = NULL;
+  g_autofree char *pair = g_base64_encode ((const guchar *) "alice:s3cret pass", 17);
+  Result r = { 0 };
+
+  if (skip_without_keyring ())
+    return;
+
+  calsync_secrets_store_async (fixture->account_id, "test", "s3cret pass", NULL, on_stored, &r);
+  spin_until (&r.done);
+  g_assert_no_error (r.error);
+  result_clear (&r);
+
+  r.request = calsync_http_request_new ("GET", "https://example.com/");
+  calsync_credentials_authorize_async (credentials, r.request, FALSE, NULL, on_authorized, &r);
+  spin_until (&r.done);
+  g_assert_no_error (r.error);
+  expected = g_strconcat ("Basic ", pair, NULL);
+  g_assert_cmpstr (r.request->authorization, ==, expected);
+  result_clear (&r);
+
+  /* The server answered 401 to it: that password is wrong */
+  r.request = calsync_http_request_new ("GET", "https://example.com/");
+  calsync_credentials_authorize_async (credentials, r.request, TRUE, NULL, on_authorized, &r);
+  spin_until (&r.done);
+  g_assert_error (r.error, CALSYNC_CREDENTIALS_ERROR, CALSYNC_CREDENTIALS_ERROR_REFUSED);
+  g_assert_true (calsync_credentials_error_needs_reconnect (r.error));
+  result_clear (&r);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -434,14 +599,17 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
-  ADD ("/auth/valid-token-kept", test_valid_token_kept);
-  ADD ("/auth/refresh-before-expiry", test_refresh_before_expiry);
-  ADD ("/auth/forced-refresh-after-401", test_forced_refresh_after_401);
-  ADD ("/auth/concurrent-callers-share-refresh", test_concurrent_callers_share_refresh);
-  ADD ("/auth/invalid-grant", test_invalid_grant);
-  ADD ("/auth/rotation-saved-to-keyring", test_rotation_saved_to_keyring);
-  ADD ("/auth/loaded-and-refreshed", test_loaded_and_refreshed);
-  ADD ("/auth/missing-secret", test_missing_secret);
+  ADD ("/credentials/valid-token-kept", test_valid_token_kept);
+  ADD ("/credentials/refresh-before-expiry", test_refresh_before_expiry);
+  ADD ("/credentials/forced-refresh-after-401", test_forced_refresh_after_401);
+  ADD ("/credentials/concurrent-callers-share-refresh", test_concurrent_callers_share_refresh);
+  ADD ("/credentials/invalid-grant", test_invalid_grant);
+  ADD ("/credentials/rotation-saved-to-keyring", test_rotation_saved_to_keyring);
+  ADD ("/credentials/loaded-and-refreshed", test_loaded_and_refreshed);
+  ADD ("/credentials/missing-secret", test_missing_secret);
+  ADD ("/credentials/removed-during-refresh", test_removed_during_refresh);
+  ADD ("/credentials/revoked", test_revoked);
+  ADD ("/credentials/password", test_password);
 #undef ADD
 
   return g_test_run ();
