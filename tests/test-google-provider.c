@@ -823,6 +823,9 @@ test_generated (Fixture       *fx,
     }
   g_assert_cmpuint (all_day, >, 0);
   g_assert_cmpuint (with_attendees, >, 0);
+
+  /* Google compresses only for a user agent that says "gzip": CalSync's does */
+  g_assert_cmpuint (calsync_fake_google_get_n_gzipped (fx->fake), >=, n_pages);
 }
 
 int

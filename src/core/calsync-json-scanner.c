@@ -286,11 +286,18 @@ scan_string (CalsyncJsonScanner *self)
       self->pos++;
     }
 
-  if (self->text == NULL || self->pos > self->length ||
-      !g_utf8_validate_len (self->text, self->text_length, NULL))
+  if (self->text == NULL || self->pos > self->length)
     return fail (self);
 
   return TRUE;
+}
+
+/* Strings handed out are valid UTF-8; keys and skipped values need not be
+ * checked (they are compared with ASCII names, or dropped) */
+static gboolean
+check_utf8 (CalsyncJsonScanner *self)
+{
+  return g_utf8_validate_len (self->text, self->text_length, NULL) || fail (self);
 }
 
 static gboolean
@@ -484,7 +491,7 @@ calsync_json_scanner_read_string (CalsyncJsonScanner  *self,
       return FALSE;
     }
 
-  if (!read_string_token (self))
+  if (!read_string_token (self) || !check_utf8 (self))
     return FALSE;
 
   *text = self->text;
