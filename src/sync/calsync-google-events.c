@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "calsync-classifier.h"
+#include "calsync-date-utils.h"
 #include "calsync-google-provider.h"
 #include "calsync-json-scanner.h"
 #include "calsync-text.h"
@@ -91,75 +92,7 @@ item_clear (Item *item)
   memset (item, 0, sizeof *item);
 }
 
-/* RFC 3339 ----------------------------------------------------------------------- */
-
-static gboolean
-digits (const char *text,
-        int         n,
-        int        *value)
-{
-  *value = 0;
-  for (int i = 0; i < n; i++)
-    {
-      if (!g_ascii_isdigit (text[i]))
-        return FALSE;
-      *value = *value * 10 + (text[i] - '0');
-    }
-  return TRUE;
-}
-
-/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm) */
-static gint64
-days_from_civil (int y,
-                 int m,
-                 int d)
-{
-  gint64 era;
-  int yoe, doy, doe;
-
-  y -= m <= 2;
-  era = (y >= 0 ? y : y - 399) / 400;
-  yoe = (int) (y - era * 400);
-  doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
-}
-
-/* The strict form Google writes, "2026-12-01T10:00:00(.sss)(Z|±hh:mm)", read
- * without allocating; anything else goes to GLib's parser */
-static gboolean
-parse_rfc3339_fast (const char *text,
-                    gint64     *usec)
-{
-  int y, mo, d, h, mi, s, oh = 0, om = 0, sign = 0;
-  const char *p = text + 19;
-
-  if (strlen (text) < 20 || text[4] != '-' || text[7] != '-' || (text[10] != 'T' && text[10] != 't') ||
-      text[13] != ':' || text[16] != ':' ||
-      !digits (text, 4, &y) || !digits (text + 5, 2, &mo) || !digits (text + 8, 2, &d) ||
-      !digits (text + 11, 2, &h) || !digits (text + 14, 2, &mi) || !digits (text + 17, 2, &s))
-    return FALSE;
-
-  if (*p == '.')
-    for (p++; g_ascii_isdigit (*p); p++)
-      ;
-
-  if ((*p == 'Z' || *p == 'z') && p[1] == '\0')
-    sign = 0;
-  else if ((*p == '+' || *p == '-') && strlen (p) == 6 && p[3] == ':' &&
-           digits (p + 1, 2, &oh) && digits (p + 4, 2, &om) && oh < 24 && om < 60)
-    sign = *p == '+' ? 1 : -1;
-  else
-    return FALSE;
-
-  if (mo < 1 || mo > 12 || d < 1 || d > g_date_get_days_in_month (mo, y) ||
-      h > 23 || mi > 59 || s > 59 || y < 1)
-    return FALSE;
-
-  *usec = ((days_from_civil (y, mo, d) * 86400 + h * 3600 + mi * 60 + s) -
-           sign * (oh * 3600 + om * 60)) * G_USEC_PER_SEC;
-  return TRUE;
-}
+/* Instants and dates ------------------------------------------------------------- */
 
 /* Unix microseconds of an RFC 3339 instant. Google always sends an offset; only
  * without one is @time_zone (an IANA id) loaded, which is slow in GLib 2.74. */
@@ -173,7 +106,7 @@ parse_instant (const char *text,
 
   if (text == NULL)
     return FALSE;
-  if (parse_rfc3339_fast (text, usec))
+  if (calsync_date_parse_rfc3339 (text, usec))
     return TRUE;
 
   if ((dt = g_date_time_new_from_iso8601 (text, NULL)) == NULL)
@@ -191,11 +124,9 @@ parse_instant (const char *text,
 static gboolean
 is_valid_date (const char *text)
 {
-  int y, m, d;
+  gint64 day;
 
-  return text != NULL && strlen (text) == 10 && text[4] == '-' && text[7] == '-' &&
-         digits (text, 4, &y) && digits (text + 5, 2, &m) && digits (text + 8, 2, &d) &&
-         g_date_valid_dmy (d, m, y);
+  return calsync_date_parse_day (text, &day);
 }
 
 /* Reading an item ------------------------------------------------------------------ */
