@@ -302,6 +302,7 @@ test_remove_account_steps (Fixture       *f,
   g_autoptr(GPtrArray) accounts = NULL;
   g_autoptr(CalsyncAccount) again = calsync_account_new ();
   g_autoptr(GError) error = NULL;
+  g_autofree char *titles = NULL;
   gint64 old_id = f->account_id;
 
   store_events (f, "a", NULL);
@@ -314,7 +315,8 @@ test_remove_account_steps (Fixture       *f,
   accounts = calsync_store_list_accounts (f->store, NULL);
   g_assert_cmpuint (accounts->len, ==, 1);   /* the local one */
   g_assert_cmpuint (calsync_store_count_connected_calendars (f->store), ==, 0);
-  g_assert_cmpstr (query_titles (f->store, WINDOW_MIN, WINDOW_MAX), ==, "");
+  titles = query_titles (f->store, WINDOW_MIN, WINDOW_MAX);
+  g_assert_cmpstr (titles, ==, "");
 
   removing = calsync_store_list_removing_accounts (f->store, NULL);
   g_assert_cmpuint (removing->len, ==, 1);

@@ -269,6 +269,15 @@ check_huge_title (Fixture         *fx,
   g_autofree char *event_id = NULL;
   gsize longest;
 
+  /* AddressSanitizer's shadow memory, redzones and quarantine count in the RSS
+   * (a gzipped 300 MiB title peaks at 87 MiB without them, 270 with): there
+   * the limit says nothing about calsync, and only the field cap is checked */
+#if defined(__SANITIZE_ADDRESS__)
+  const gboolean check_rss = FALSE;
+#else
+  const gboolean check_rss = TRUE;
+#endif
+
   calsync_fake_google_set_gzip (fx->google.fake, gzip);
   calsync_fake_google_set_fault (fx->google.fake, ALEX, CALSYNC_FAKE_FAULT_HUGE_FIELD);
   run = calsync_test_calsync (fx->google.dir, args, NULL, 240000);
@@ -277,7 +286,8 @@ check_huge_title (Fixture         *fx,
                   calsync_fake_google_get_n_gzipped (fx->google.fake));
 
   longest = longest_stored_field (fx, &event_id);
-  CALSYNC_CHECK (run->max_rss_kib < MAX_RSS_KIB, "With a 300 MiB title%s, `calsync --sync` peaked at %ld MiB "
+  g_test_message ("calsync --sync peaked at %ld MiB", run->max_rss_kib / 1024);
+  CALSYNC_CHECK (!check_rss || run->max_rss_kib < MAX_RSS_KIB, "With a 300 MiB title%s, `calsync --sync` peaked at %ld MiB "
                  "of memory (the limit is %u MiB); it exited %d after %.0f s and stored a field of %zu bytes",
                  how, run->max_rss_kib / 1024, MAX_RSS_KIB / 1024, run->status, run->seconds, longest);
   CALSYNC_CHECK (longest <= FIELD_CAP, "With a 300 MiB title%s, event %s was stored with a field of %zu bytes "
