@@ -480,6 +480,32 @@ calsync_json_scanner_skip (CalsyncJsonScanner *self)
 
 /* Typed values ----------------------------------------------------------------- */
 
+static gboolean
+enter_or_skip (CalsyncJsonScanner *self,
+               CalsyncJsonKind     kind,
+               char                open)
+{
+  if (calsync_json_scanner_peek (self) != kind)
+    {
+      calsync_json_scanner_skip (self);
+      return FALSE;
+    }
+
+  return enter (self, open);
+}
+
+gboolean
+calsync_json_scanner_enter_object_or_skip (CalsyncJsonScanner *self)
+{
+  return enter_or_skip (self, CALSYNC_JSON_OBJECT, '{');
+}
+
+gboolean
+calsync_json_scanner_enter_array_or_skip (CalsyncJsonScanner *self)
+{
+  return enter_or_skip (self, CALSYNC_JSON_ARRAY, '[');
+}
+
 gboolean
 calsync_json_scanner_read_string (CalsyncJsonScanner  *self,
                                   const char         **text,

@@ -145,10 +145,9 @@ read_when (CalsyncJsonScanner *scanner,
   const char *key;
   gsize length;
 
-  if (calsync_json_scanner_peek (scanner) != CALSYNC_JSON_OBJECT)
-    return calsync_json_scanner_skip (scanner) && FALSE;
+  if (!calsync_json_scanner_enter_object_or_skip (scanner))
+    return FALSE;
 
-  calsync_json_scanner_enter_object (scanner);
   while (calsync_json_scanner_next_member (scanner, &key, &length))
     {
       int slot = calsync_json_key_is (key, length, "date") ? DATE :
@@ -171,14 +170,10 @@ static void
 read_recurrence (CalsyncJsonScanner *scanner,
                  Item               *item)
 {
-  if (calsync_json_scanner_peek (scanner) != CALSYNC_JSON_ARRAY)
-    {
-      calsync_json_scanner_skip (scanner);
-      return;
-    }
+  if (!calsync_json_scanner_enter_array_or_skip (scanner))
+    return;
 
   item->recurrence = g_ptr_array_new_with_free_func (g_free);
-  calsync_json_scanner_enter_array (scanner);
   while (calsync_json_scanner_next_element (scanner))
     {
       char *line = calsync_json_scanner_dup_string (scanner, CALSYNC_EVENT_MAX_RECURRENCE);
@@ -196,13 +191,9 @@ read_organizer (CalsyncJsonScanner *scanner,
   const char *key;
   gsize length;
 
-  if (calsync_json_scanner_peek (scanner) != CALSYNC_JSON_OBJECT)
-    {
-      calsync_json_scanner_skip (scanner);
-      return;
-    }
+  if (!calsync_json_scanner_enter_object_or_skip (scanner))
+    return;
 
-  calsync_json_scanner_enter_object (scanner);
   while (calsync_json_scanner_next_member (scanner, &key, &length))
     if (calsync_json_key_is (key, length, "email"))
       item->organizer_email = dup_small (scanner);
@@ -217,7 +208,7 @@ read_attendee (CalsyncJsonScanner *scanner,
   const char *key;
   gsize length;
 
-  calsync_json_scanner_enter_object (scanner);
+  /* entered by the caller */
   while (calsync_json_scanner_next_member (scanner, &key, &length))
     {
       if (calsync_json_key_is (key, length, "email"))
@@ -239,29 +230,52 @@ static void
 read_attendees (CalsyncJsonScanner *scanner,
                 Item               *item)
 {
-  if (calsync_json_scanner_peek (scanner) != CALSYNC_JSON_ARRAY)
-    {
-      calsync_json_scanner_skip (scanner);
-      return;
-    }
+  if (!calsync_json_scanner_enter_array_or_skip (scanner))
+    return;
 
   item->attendees = g_array_new (FALSE, TRUE, sizeof (Attendee));
   g_array_set_clear_func (item->attendees, (GDestroyNotify) attendee_clear);
-  calsync_json_scanner_enter_array (scanner);
   while (calsync_json_scanner_next_element (scanner))
     {
       Attendee attendee = { 0 };
 
-      if (calsync_json_scanner_peek (scanner) != CALSYNC_JSON_OBJECT || item->attendees->len >= MAX_ATTENDEES)
+      if (item->attendees->len >= MAX_ATTENDEES)
         {
           calsync_json_scanner_skip (scanner);
           continue;
         }
+      if (!calsync_json_scanner_enter_object_or_skip (scanner))
+        continue;
 
       read_attendee (scanner, &attendee);
       item->others_attend |= !attendee.self;
       g_array_append_val (item->attendees, attendee);
     }
+}
+
+/* One of conferenceData's entryPoints: {"entryPointType": "video", "uri"} */
+static void
+read_entry_point (CalsyncJsonScanner *scanner,
+                  Item               *item)
+{
+  g_autofree char *type = NULL;
+  g_autofree char *uri = NULL;
+  const char *key;
+  gsize length;
+
+  if (!calsync_json_scanner_enter_object_or_skip (scanner))
+    return;
+
+  while (calsync_json_scanner_next_member (scanner, &key, &length))
+    if (calsync_json_key_is (key, length, "entryPointType"))
+      type = dup_small (scanner);
+    else if (calsync_json_key_is (key, length, "uri"))
+      uri = calsync_json_scanner_dup_string (scanner, CALSYNC_EVENT_MAX_URL);
+    else
+      calsync_json_scanner_skip (scanner);
+
+  if (item->video_uri == NULL && g_strcmp0 (type, "video") == 0 && uri != NULL)
+    item->video_uri = g_steal_pointer (&uri);
 }
 
 /* conferenceData: {"entryPoints": [{"entryPointType": "video", "uri"}]} */
@@ -272,45 +286,16 @@ read_conference (CalsyncJsonScanner *scanner,
   const char *key;
   gsize length;
 
-  if (calsync_json_scanner_peek (scanner) != CALSYNC_JSON_OBJECT)
-    {
-      calsync_json_scanner_skip (scanner);
-      return;
-    }
+  if (!calsync_json_scanner_enter_object_or_skip (scanner))
+    return;
 
-  calsync_json_scanner_enter_object (scanner);
   while (calsync_json_scanner_next_member (scanner, &key, &length))
     {
-      if (!calsync_json_key_is (key, length, "entryPoints") ||
-          calsync_json_scanner_peek (scanner) != CALSYNC_JSON_ARRAY)
-        {
-          calsync_json_scanner_skip (scanner);
-          continue;
-        }
-
-      calsync_json_scanner_enter_array (scanner);
-      while (calsync_json_scanner_next_element (scanner))
-        {
-          g_autofree char *type = NULL;
-          g_autofree char *uri = NULL;
-
-          if (calsync_json_scanner_peek (scanner) != CALSYNC_JSON_OBJECT)
-            {
-              calsync_json_scanner_skip (scanner);
-              continue;
-            }
-          calsync_json_scanner_enter_object (scanner);
-          while (calsync_json_scanner_next_member (scanner, &key, &length))
-            if (calsync_json_key_is (key, length, "entryPointType"))
-              type = dup_small (scanner);
-            else if (calsync_json_key_is (key, length, "uri"))
-              uri = calsync_json_scanner_dup_string (scanner, CALSYNC_EVENT_MAX_URL);
-            else
-              calsync_json_scanner_skip (scanner);
-
-          if (item->video_uri == NULL && g_strcmp0 (type, "video") == 0 && uri != NULL)
-            item->video_uri = g_steal_pointer (&uri);
-        }
+      if (!calsync_json_key_is (key, length, "entryPoints"))
+        calsync_json_scanner_skip (scanner);
+      else if (calsync_json_scanner_enter_array_or_skip (scanner))
+        while (calsync_json_scanner_next_element (scanner))
+          read_entry_point (scanner, item);
     }
 }
 
@@ -363,14 +348,10 @@ read_item (CalsyncJsonScanner *scanner,
   const char *key;
   gsize length;
 
-  if (calsync_json_scanner_peek (scanner) != CALSYNC_JSON_OBJECT)
-    {
-      item->readable = FALSE;
-      return calsync_json_scanner_skip (scanner);
-    }
+  item->readable = calsync_json_scanner_enter_object_or_skip (scanner);
+  if (!item->readable)
+    return !calsync_json_scanner_failed (scanner);
 
-  item->readable = TRUE;
-  calsync_json_scanner_enter_object (scanner);
   while (calsync_json_scanner_next_member (scanner, &key, &length))
     read_member (scanner, item, key, length);
 
@@ -546,10 +527,9 @@ read_items (CalsyncJsonScanner *scanner,
             const char         *calendar_zone,
             CalsyncPage        *page)
 {
-  if (calsync_json_scanner_peek (scanner) != CALSYNC_JSON_ARRAY)
-    return calsync_json_scanner_skip (scanner) && FALSE;
+  if (!calsync_json_scanner_enter_array_or_skip (scanner))
+    return FALSE;
 
-  calsync_json_scanner_enter_array (scanner);
   while (calsync_json_scanner_next_element (scanner))
     {
       Item item = { 0 };
