@@ -239,11 +239,9 @@ load_icon_theme_thread (GTask        *task,
     "list-add-symbolic", "open-menu-symbolic",
   };
 
+  /* Looked up for the theme's caches they fill; never NULL (a fallback at worst) */
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
-    {
-      g_autoptr(GtkIconPaintable) icon = gtk_icon_theme_lookup_icon (task_data, names[i], NULL, 16, 1,
-                                                                     GTK_TEXT_DIR_NONE, 0);
-    }
+    g_object_unref (gtk_icon_theme_lookup_icon (task_data, names[i], NULL, 16, 1, GTK_TEXT_DIR_NONE, 0));
 }
 
 static void
@@ -264,7 +262,6 @@ static void
 calsync_application_startup (GApplication *app)
 {
   CalsyncApplication *self = CALSYNC_APPLICATION (app);
-  g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
   g_autofree char *path = calsync_store_default_path ();
   g_autoptr(GError) error = NULL;
 

@@ -185,15 +185,15 @@ wall_time (gint64               unix_utc,
            icaltimezone        *zone,
            struct icaltimetype *wall)
 {
-  struct icaltimetype standard, daylight;
+  struct icaltimetype as_standard, as_daylight;   /* "daylight" is a global of <time.h> */
 
   *wall = icaltime_from_timet_with_zone ((time_t) unix_utc, FALSE, zone);
   wall->zone = NULL;
-  standard = daylight = *wall;
-  standard.is_daylight = 0;
-  daylight.is_daylight = 1;
+  as_standard = as_daylight = *wall;
+  as_standard.is_daylight = 0;
+  as_daylight.is_daylight = 1;
 
-  return icaltime_as_timet_with_zone (standard, zone) == icaltime_as_timet_with_zone (daylight, zone);
+  return icaltime_as_timet_with_zone (as_standard, zone) == icaltime_as_timet_with_zone (as_daylight, zone);
 }
 
 /* DTSTART, DTEND or RECURRENCE-ID: wall time with TZID, or UTC */

@@ -449,7 +449,8 @@ emit_changed_cb (gpointer data)
 static void
 schedule_changed (CalsyncStore *self)
 {
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->signal_lock);
+  /* Only held: G_GNUC_UNUSED for clang, which does not count the cleanup as a use */
+  G_GNUC_UNUSED g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->signal_lock);
   GWeakRef *ref;
 
   if (self->changed_source != NULL)
