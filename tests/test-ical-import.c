@@ -772,6 +772,7 @@ parse_all_fixtures (gpointer data)
         g_autofree char *text = calsync_ical_serialize (events, 0, &error);
 
         g_assert_no_error (error);
+        g_assert_nonnull (text);
         if (round == 0)
           g_ptr_array_add (results, g_steal_pointer (&events));
       }

@@ -487,6 +487,7 @@ test_cancel_wait (Fixture       *fixture,
   g_autofree char *url = calsync_oauth_flow_start (flow, &error);
   Result r = { 0 };
 
+  g_assert_nonnull (url);
   calsync_oauth_flow_wait_async (flow, cancellable, on_waited, &r);
   g_cancellable_cancel (cancellable);
   spin_until (&r.done);
