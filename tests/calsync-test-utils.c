@@ -689,19 +689,21 @@ flag_set (gpointer data)
   return *(gboolean *) data;
 }
 
-/* Has @widget paint a new frame and waits for it */
+/* Has @widget paint a new frame and waits for it until @deadline (monotonic) */
 static gboolean
-wait_next_frame (GtkWidget *widget)
+wait_next_frame (GtkWidget *widget,
+                 gint64     deadline)
 {
   GdkFrameClock *clock = gtk_widget_get_frame_clock (widget);
+  gint64 left_ms = (deadline - g_get_monotonic_time ()) / 1000;
   gboolean painted = FALSE;
   gulong id;
 
-  if (clock == NULL)
+  if (clock == NULL || left_ms <= 0)
     return FALSE;
   id = g_signal_connect (clock, "after-paint", G_CALLBACK (painted_cb), &painted);
   gtk_widget_queue_draw (widget);
-  calsync_test_wait_until (flag_set, &painted, 1000);
+  calsync_test_wait_until (flag_set, &painted, (guint) left_ms);
   g_signal_handler_disconnect (clock, id);
   return painted;
 }
@@ -712,8 +714,8 @@ wait_next_frame (GtkWidget *widget)
  * @toast: (nullable): the toast, or %NULL to find it by @title
  * @title: the toast's title as shown
  *
- * Waits (up to 5 s) until the toast is on screen in @overlay and done sliding
- * in: in the same place three frames in a row. Wait for this before a toast is
+ * Waits (up to 30 s: frames are slow under ASan) until the toast is on screen
+ * in @overlay and done sliding in: in the same place three frames in a row. Wait for this before a toast is
  * dismissed or replaced: libadwaita 1.2.2 uses freed memory (which crashed the
  * tests under meson's MALLOC_PERTURB_) when a toast that slides in while the
  * one before slides out is dismissed in its first 200 ms. A toast on its way
@@ -726,11 +728,11 @@ calsync_test_wait_toast_shown (GtkWidget  *overlay,
                                AdwToast   *toast,
                                const char *title)
 {
-  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
   double last_y = NAN;
   guint still = 0;
 
-  while (still < 2 && g_get_monotonic_time () < deadline && wait_next_frame (overlay))
+  while (still < 2 && wait_next_frame (overlay, deadline))
     {
       double y = toast_y (overlay, toast, title);
 
