@@ -9,6 +9,7 @@
 
 #include "calsync-fake-google.h"
 #include "calsync-google-provider.h"
+#include "calsync-test-utils.h"
 
 #define USER "alice@example.com"
 #define TEAM "team#work@group.calendar.google.com"
@@ -856,6 +857,7 @@ main (int   argc,
   setlocale (LC_ALL, "C.UTF-8");
   g_setenv ("TZ", "Europe/Berlin", TRUE);
   g_test_init (&argc, &argv, NULL);
+  calsync_test_require_keyring ();
 
 #define ADD(path, func) \
   g_test_add ("/google-provider/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)

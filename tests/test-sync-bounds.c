@@ -156,11 +156,7 @@ engine_result (CalsyncSyncReport *report,
   return NULL;
 }
 
-#ifdef CALSYNC_HAVE_ENGINE_V2
 #define DEADLINES_NOTE "deadlines set to 1 s without a byte, 3 s in all"
-#else
-#define DEADLINES_NOTE "built without calsync_http_set_deadlines(): the default deadlines"
-#endif
 
 static void
 test_trickle_deadline (Fixture       *fx,
@@ -179,9 +175,7 @@ test_trickle_deadline (Fixture       *fx,
 
   add_faulty_team (fx, "Team", CALSYNC_FAKE_FAULT_TRICKLE);
   calsync_fake_google_set_trickle_interval (fx->google.fake, 100);
-#ifdef CALSYNC_HAVE_ENGINE_V2
   calsync_http_set_deadlines (http, 1000, 3000);
-#endif
   /* Two tries: a retried deadline still fits in the 10 s */
   calsync_http_set_retry_policy (http, 2, 100, 5000);
   engine = calsync_sync_engine_new (fx->google.store, http);

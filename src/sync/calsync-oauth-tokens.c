@@ -25,7 +25,7 @@
 #define DEFAULT_EXPIRES_IN 3600
 /* An expires_in outside this range is taken as its nearest end: a token said to
  * last a century would never be renewed, one said to last 0 s at every request */
-#define MIN_EXPIRES_IN    600   /* more than the 5 minutes credentials renew early */
+#define MIN_EXPIRES_IN    60
 #define MAX_EXPIRES_IN    (24 * 3600)
 
 G_DEFINE_QUARK (calsync-oauth-error-quark, calsync_oauth_error)
