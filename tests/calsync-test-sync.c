@@ -262,22 +262,7 @@ calsync_test_google_store_tokens (CalsyncTestGoogle *fx,
                                   gint64             account_id,
                                   gint64             expires_in)
 {
-  g_autofree char *access = NULL;
-  g_autofree char *refresh = NULL;
-  g_autofree char *json = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  CalsyncTokens tokens = { 0 };
-
-  calsync_fake_oauth_issue_tokens (calsync_fake_google_get_oauth (fx->fake), email, &access, &refresh);
-  tokens.access_token = access;
-  tokens.refresh_token = refresh;
-  tokens.expires_at = g_get_real_time () / G_USEC_PER_SEC + expires_in;
-  json = calsync_tokens_to_json (&tokens);
-
-  calsync_secrets_store_async (account_id, "CalSync test", json, NULL, calsync_test_result_cb, &result);
-  g_assert_true (calsync_secrets_store_finish (calsync_test_spin (&result), &error));
-  g_assert_no_error (error);
+  calsync_test_store_tokens_expiring (fx->fake, email, account_id, expires_in);
 }
 
 gint64

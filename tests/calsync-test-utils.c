@@ -465,6 +465,16 @@ calsync_test_store_tokens (CalsyncFakeGoogle *fake,
                            const char        *email,
                            gint64             account_id)
 {
+  calsync_test_store_tokens_expiring (fake, email, account_id, 3600);
+}
+
+/* The same, the access token expiring @expires_in seconds from now (≤ 0: expired) */
+void
+calsync_test_store_tokens_expiring (CalsyncFakeGoogle *fake,
+                                    const char        *email,
+                                    gint64             account_id,
+                                    gint64             expires_in)
+{
   g_autofree char *access = NULL;
   g_autofree char *refresh = NULL;
   g_autofree char *json = NULL;
@@ -475,7 +485,7 @@ calsync_test_store_tokens (CalsyncFakeGoogle *fake,
   calsync_fake_oauth_issue_tokens (calsync_fake_google_get_oauth (fake), email, &access, &refresh);
   tokens.access_token = access;
   tokens.refresh_token = refresh;
-  tokens.expires_at = g_get_real_time () / G_USEC_PER_SEC + 3600;
+  tokens.expires_at = g_get_real_time () / G_USEC_PER_SEC + expires_in;
   json = calsync_tokens_to_json (&tokens);
 
   calsync_secrets_store_async (account_id, "CalSync test", json, NULL,

@@ -90,6 +90,10 @@ void          calsync_test_renumber_account (CalsyncStore       **store,
 void          calsync_test_store_tokens   (CalsyncFakeGoogle     *fake,
                                            const char            *email,
                                            gint64                 account_id);
+void          calsync_test_store_tokens_expiring (CalsyncFakeGoogle *fake,
+                                                  const char        *email,
+                                                  gint64             account_id,
+                                                  gint64             expires_in);
 void          calsync_test_delete_secret  (gint64                 account_id);
 CalsyncStore *calsync_test_add_google_account (CalsyncFakeGoogle *fake,
                                                const char        *email,
