@@ -365,59 +365,74 @@ write_async (const char *title,
 
 typedef struct
 {
+  Holder *holder;          /* NULL: nobody holds the lock */
+  gboolean team_active;    /* what the switch is set to */
+  AsyncWrite write;
+  guint n_months;          /* months shown during the HOLD_SECONDS */
+  gboolean over;           /* HOLD_SECONDS have passed (and the lock is let go) */
+  gboolean landed_early;   /* something was written before that */
   gint64 max_gap;
   gint64 max_own_gap;
-  guint n_months;      /* months shown while the lock was held */
-  AsyncWrite write;
 } BusyRun;
 
-/* While @holder (if any) holds the lock: a write of our own, a switch, the
- * editor, and months back and forth until HOLD_SECONDS have passed */
-static void
-run_busy (Holder   *holder,
-          gboolean  team_active,
-          BusyRun  *run)
+/* After HOLD_SECONDS, whatever the test is doing: nothing may have landed
+ * yet; then the other process lets go */
+static gboolean
+hold_over_cb (gpointer data)
 {
-  CalsyncPreferencesWindow *prefs = open_preferences ();
-  g_autofree char *written = g_strdup_printf ("Written %s", holder ? "while locked" : "freely");
-  g_autofree char *saved = g_strdup_printf ("Saved %s", holder ? "while locked" : "freely");
+  BusyRun *run = data;
+
+  run->landed_early = run->write.done || find_editor (FALSE) == NULL ||
+                      calendar_active (team_id) == run->team_active;
+  if (run->holder != NULL)
+    holder_release (run->holder);
+  run->over = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Months back and forth until the hold is over */
+static void
+change_months (BusyRun *run)
+{
   const char *months[] = { "2026-12", "2026-11" };
-  CalsyncEventEditor *editor;
-  GapMeter meter;
-  gint64 start;
 
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (get_window ()), "win.today", NULL));
-  g_assert_true (calsync_test_wait_until (month_shown, (gpointer) "2026-11", 5000));
-  editor = open_editor ();
-
-  gap_meter_start (&meter);
-  if (holder != NULL)
-    holder_start (holder);
-  start = g_get_monotonic_time ();
-
-  write_async (written, &run->write);
-  gtk_switch_set_active (team_switch (prefs), team_active);
-  save_in_editor (editor, saved);
-
-  while (g_get_monotonic_time () - start < HOLD_SECONDS * G_USEC_PER_SEC)
+  while (!run->over)
     {
       const char *month = months[run->n_months % 2];
 
       g_assert_true (gtk_widget_activate_action (GTK_WIDGET (get_window ()),
                                                  run->n_months % 2 ? "win.previous" : "win.next", NULL));
-      g_assert_true (calsync_test_wait_until (month_shown, (gpointer) month, 5000));
-      run->n_months++;
+      g_assert_true (calsync_test_wait_until (month_shown, (gpointer) month, 10000));
+      run->n_months += run->over ? 0 : 1;
     }
+}
 
-  /* Nothing could be written while the other process held the lock */
-  g_assert_true (holder == NULL || !run->write.done);
-  g_assert_true (holder == NULL || find_editor (FALSE) != NULL);
-  g_assert_true (holder == NULL || calendar_active (team_id) != team_active);
-  /* ... and the switch still shows what was asked for */
-  g_assert_true (gtk_switch_get_active (team_switch (prefs)) == team_active);
+/* While run->holder (if any) holds the lock: a write of our own, a switch,
+ * the editor, and months back and forth for HOLD_SECONDS */
+static void
+run_busy (BusyRun *run)
+{
+  CalsyncPreferencesWindow *prefs = open_preferences ();
+  g_autofree char *written = g_strdup_printf ("Written %s", run->holder ? "while locked" : "freely");
+  g_autofree char *saved = g_strdup_printf ("Saved %s", run->holder ? "while locked" : "freely");
+  CalsyncEventEditor *editor;
+  GapMeter meter;
 
-  if (holder != NULL)
-    holder_release (holder);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (get_window ()), "win.today", NULL));
+  g_assert_true (calsync_test_wait_until (month_shown, (gpointer) "2026-11", 10000));
+  editor = open_editor ();
+
+  gap_meter_start (&meter);
+  if (run->holder != NULL)
+    holder_start (run->holder);
+  g_timeout_add (HOLD_SECONDS * 1000, hold_over_cb, run);
+
+  write_async (written, &run->write);
+  gtk_switch_set_active (team_switch (prefs), run->team_active);
+  save_in_editor (editor, saved);
+  change_months (run);
+  /* The switch shows what was asked for all along */
+  g_assert_true (gtk_switch_get_active (team_switch (prefs)) == run->team_active);
 
   /* The window shows the writes: November again, with both new events */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (get_window ()), "win.today", NULL));
@@ -430,18 +445,38 @@ run_busy (Holder   *holder,
   run->max_own_gap = meter.max_own_gap;
 
   g_assert_true (run->write.stored);
-  g_assert_true (holder == NULL || run->write.done_at >= holder->release_asked_at);
   g_assert_true (stored_titled (written));
   g_assert_true (stored_titled (saved));
-  g_assert_true (calendar_active (team_id) == team_active);
+  g_assert_true (calendar_active (team_id) == run->team_active);
 }
+
+/* Timing under AddressSanitizer says little about the app (our own code runs
+ * many times slower, GTK does not: a month of chips takes seconds to build).
+ * There the gaps only have to stay far below the time the lock is held, which
+ * a main thread waiting for it would take whole, and a month need not have
+ * been shown meanwhile. */
+#if defined(__SANITIZE_ADDRESS__)
+#define SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SANITIZED 1
+#endif
+#endif
+
+#ifdef SANITIZED
+#define GAP_LIMIT_MS 1000
+#define MIN_MONTHS 0
+#else
+#define GAP_LIMIT_MS MAX_GAP_MS
+#define MIN_MONTHS 2
+#endif
 
 static void
 test_free_database (void)
 {
-  BusyRun run = { 0 };
+  BusyRun run = { .team_active = FALSE };
 
-  run_busy (NULL, FALSE, &run);
+  run_busy (&run);
   g_test_message ("Without a held write lock: longest main-loop gap %.1f ms (%.1f ms without "
                   "waits for a CPU), %u months shown", run.max_gap / 1000.0, run.max_own_gap / 1000.0,
                   run.n_months);
@@ -451,17 +486,21 @@ static void
 test_locked_database (void)
 {
   Holder holder = { 0 };
-  BusyRun run = { 0 };
+  BusyRun run = { .holder = &holder, .team_active = TRUE };
 
-  run_busy (&holder, TRUE, &run);
+  run_busy (&run);
   g_test_message ("Write lock held by another process for %.1f s: longest main-loop gap %.1f ms "
                   "(%.1f ms without waits for a CPU), %u months shown meanwhile",
                   (holder.released_at - holder.locked_at) / (double) G_USEC_PER_SEC,
                   run.max_gap / 1000.0, run.max_own_gap / 1000.0, run.n_months);
 
+  /* Nothing was written while the other process held the lock, everything after */
+  g_assert_false (run.landed_early);
+  g_assert_cmpint (run.write.done_at, >=, holder.release_asked_at);
   g_assert_cmpint (holder.released_at - holder.locked_at, >=, HOLD_SECONDS * G_USEC_PER_SEC);
-  g_assert_cmpuint (run.n_months, >=, 2);
-  g_assert_cmpint (run.max_own_gap, <, MAX_GAP_MS * 1000);
+  /* The window read and showed other months meanwhile, and never stalled */
+  g_assert_cmpuint (run.n_months, >=, MIN_MONTHS);
+  g_assert_cmpint (run.max_own_gap, <, GAP_LIMIT_MS * 1000);
   holder_clear (&holder);
 }
 
