@@ -153,15 +153,16 @@ holder_read_line (Holder     *holder,
   g_assert_cmpstr (holder->line, ==, expected);
 }
 
-/* Starts calsync-hold-write-lock and waits (spinning the loop) for "locked" */
+/* Starts calsync-hold-write-lock and waits (spinning the loop) for "locked".
+ * It lets go when its stdin closes, or by itself after @max_seconds. */
 static void
-holder_start (Holder *holder)
+holder_start (Holder *holder,
+              int     max_seconds)
 {
   g_autofree char *helper = g_test_build_filename (G_TEST_BUILT, "calsync-hold-write-lock", NULL);
-  g_autofree char *seconds = g_strdup_printf ("%d", HOLD_SECONDS + 2);
+  g_autofree char *seconds = g_strdup_printf ("%d", max_seconds);
   g_autoptr(GError) error = NULL;
 
-  /* It lets go when its stdin closes; it gives up by itself 2 s later */
   holder->process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE,
                                       &error, helper, db_path, seconds, NULL);
   g_assert_no_error (error);
@@ -185,8 +186,12 @@ holder_release (Holder *holder)
 static void
 holder_clear (Holder *holder)
 {
-  if (holder->process != NULL && !g_subprocess_get_if_exited (holder->process))
-    g_subprocess_force_exit (holder->process);
+  if (holder->process != NULL)
+    {
+      if (holder->released_at == 0)
+        g_subprocess_force_exit (holder->process);
+      g_subprocess_wait (holder->process, NULL, NULL);
+    }
   g_clear_object (&holder->out);
   g_clear_object (&holder->process);
   g_clear_pointer (&holder->line, g_free);
@@ -424,7 +429,7 @@ run_busy (BusyRun *run)
 
   gap_meter_start (&meter);
   if (run->holder != NULL)
-    holder_start (run->holder);
+    holder_start (run->holder, HOLD_SECONDS + 2);
   g_timeout_add (HOLD_SECONDS * 1000, hold_over_cb, run);
 
   write_async (written, &run->write);
@@ -504,6 +509,76 @@ test_locked_database (void)
   holder_clear (&holder);
 }
 
+/* Held longer than the store's busy timeout (5 s), the lock makes the writes
+ * fail: the editor comes back with what was typed and says why; the switch
+ * goes back to what the store has, with a toast. */
+
+static gboolean
+is_label_starting (GtkWidget  *widget,
+                   const char *prefix)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget) &&
+      g_str_has_prefix (gtk_label_get_text (GTK_LABEL (widget)), prefix))
+    return TRUE;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    if (is_label_starting (child, prefix))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+error_shown (gpointer editor)
+{
+  GtkWindow *dialog = calsync_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG, TRUE);
+
+  return find_editor (TRUE) == editor && dialog != NULL &&
+         gtk_window_get_transient_for (dialog) == editor &&
+         gtk_widget_get_mapped (GTK_WIDGET (dialog));
+}
+
+static gboolean
+switch_toast_shown (gpointer prefs)
+{
+  return is_label_starting (prefs, "Could not turn “Team” off");
+}
+
+static void
+test_failed_writes (void)
+{
+  CalsyncPreferencesWindow *prefs = open_preferences ();
+  GtkSwitch *toggle = team_switch (prefs);
+  gboolean active = gtk_switch_get_active (toggle);
+  CalsyncEventEditor *editor = open_editor ();
+  Holder holder = { 0 };
+  GObject *title_row;
+
+  holder_start (&holder, 30);
+  gtk_switch_set_active (toggle, !active);
+  save_in_editor (editor, "Not saved");
+
+  g_assert_true (calsync_test_wait_until (switch_toast_shown, prefs, 15000));
+  g_assert_true (gtk_switch_get_active (toggle) == active);
+  g_assert_true (calendar_active (team_id) == active);
+  gtk_window_present (GTK_WINDOW (prefs));
+  calsync_test_screenshot ("CALSYNC_SCREENSHOT_DIR", "switch-failed.png");
+
+  g_assert_true (calsync_test_wait_until (error_shown, editor, 15000));
+  title_row = gtk_widget_get_template_child (GTK_WIDGET (editor), CALSYNC_TYPE_EVENT_EDITOR, "title_row");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (title_row)), ==, "Not saved");
+  g_assert_false (stored_titled ("Not saved"));
+  g_assert_true (is_label_starting (GTK_WIDGET (calsync_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG, TRUE)),
+                                    "The calendar database is busy"));
+  gtk_window_present (GTK_WINDOW (editor));
+  gtk_window_present (calsync_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG, TRUE));
+  calsync_test_screenshot ("CALSYNC_SCREENSHOT_DIR", "editor-save-failed.png");
+
+  holder_release (&holder);
+  holder_clear (&holder);
+  gtk_window_destroy (calsync_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG, TRUE));
+  gtk_window_destroy (GTK_WINDOW (editor));
+}
+
 /* Setup --------------------------------------------------------------------------- */
 
 /* Personal: EVENTS_PER_DAY events a day from October to January (but 20 to
@@ -577,6 +652,7 @@ main (int    argc,
   seed (tmp);
   g_test_add_func ("/busy-database/free", test_free_database);
   g_test_add_func ("/busy-database/locked", test_locked_database);
+  g_test_add_func ("/busy-database/failed-writes", test_failed_writes);
 
   app = calsync_application_new ();
   g_application_set_flags (G_APPLICATION (app),

@@ -295,10 +295,13 @@ calendar_active_written_cb (GObject      *object,
 
   if (error != NULL)
     {
-      g_autofree char *text = g_strdup_printf (written ? _("Could not turn the calendar on: %s")
-                                                       : _("Could not turn the calendar off: %s"),
-                                               error->message);
+      g_autoptr(CalsyncCalendar) calendar = calsync_store_get_calendar (self->store, calendar_id, NULL);
+      const char *name = calendar != NULL ? calsync_calendar_get_name (calendar) : "";
+      /* Translators: %s is a calendar's name; a toast, kept short (the reason goes to the log) */
+      g_autofree char *text = g_strdup_printf (written ? _("Could not turn “%s” on") : _("Could not turn “%s” off"),
+                                               name);
 
+      g_message ("Could not switch calendar %" G_GINT64_FORMAT ": %s", calendar_id, error->message);
       g_hash_table_remove (self->toggles, &calendar_id);
       add_toast (self, text);
       reload_accounts (self);   /* its switch shows what the store has again */
