@@ -45,7 +45,8 @@ bench_fake_server_run (CalsyncFakeGoogle *fake)
 }
 
 GSubprocess *
-bench_fake_server_start (const char *self_path)
+bench_fake_server_start (const char *self_path,
+                         const char *serve_flag)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GDataInputStream) lines = NULL;
@@ -53,7 +54,7 @@ bench_fake_server_start (const char *self_path)
   char *line;
 
   server = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
-                             self_path, "--serve", NULL);
+                             self_path, serve_flag, NULL);
   g_assert_no_error (error);
   lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server));
 

@@ -14,8 +14,9 @@ G_BEGIN_DECLS
 /* In the child (`PROGRAM --serve`): exports the fake's CALSYNC_GOOGLE_* variables to
  * stdout, then serves until stdin is closed. */
 int          bench_fake_server_run   (CalsyncFakeGoogle *fake);
-/* In the parent: starts `self_path --serve` and takes its variables into the environment */
-GSubprocess *bench_fake_server_start (const char        *self_path);
+/* In the parent: starts `self_path @serve_flag` and takes its variables into the environment */
+GSubprocess *bench_fake_server_start (const char        *self_path,
+                                      const char        *serve_flag);
 void         bench_fake_server_stop  (GSubprocess      **server);
 
 /* Spinning the main context until an async call ends: pass bench_result_cb with

@@ -12,6 +12,7 @@
 #include <sys/resource.h>
 
 #include "bench-fake-server.h"
+#include "bench-sync-process.h"
 #include "calsync-fake-google.h"
 #include "calsync-google-provider.h"
 #include "calsync-oauth.h"
@@ -264,7 +265,7 @@ set_up (Bench      *bench,
   g_autoptr(GError) error = NULL;
   g_autofree char *path = NULL;
 
-  bench->server = bench_fake_server_start (self_path);
+  bench->server = bench_fake_server_start (self_path, "--serve");
   bench->dir = g_dir_make_tmp ("calsync-bench-sync-XXXXXX", &error);
   g_assert_no_error (error);
   path = g_build_filename (bench->dir, "calsync.db", NULL);
@@ -303,10 +304,49 @@ rss_mb (void)
   return usage.ru_maxrss / 1024.0;
 }
 
+typedef struct
+{
+  gboolean process_only;
+  char *calsync;
+  char *reference;
+  int rounds;
+} Options;
+
+/* bench-sync [--process-only] [--calsync=PATH] [--reference=PATH] [--rounds=N] */
+static gboolean
+parse_options (int      argc,
+               char   **argv,
+               Options *options)
+{
+  GOptionEntry entries[] = {
+    { "process-only", 0, 0, G_OPTION_ARG_NONE, &options->process_only,
+      "Only time calsync --sync --json as a whole process", NULL },
+    { "calsync", 0, 0, G_OPTION_ARG_FILENAME, &options->calsync, "The calsync binary to time", "PATH" },
+    { "reference", 0, 0, G_OPTION_ARG_FILENAME, &options->reference,
+      "A calsync binary to alternate with (an older build)", "PATH" },
+    { "rounds", 0, 0, G_OPTION_ARG_INT, &options->rounds, "Whole-process runs of each binary", "N" },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new (NULL);
+  g_autoptr(GError) error = NULL;
+
+  options->rounds = 5;
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      g_printerr ("bench-sync: %s\n", error->message);
+      return FALSE;
+    }
+  if (options->calsync == NULL)
+    options->calsync = g_strdup (CALSYNC_BINARY);
+  return TRUE;
+}
+
 int
 main (int    argc,
       char **argv)
 {
+  Options options = { 0 };
   g_autoptr(GDateTime) now = g_date_time_new_from_iso8601 (NOW_TEXT, NULL);
   Bench bench = { 0 };
   g_autoptr(GPtrArray) bodies = NULL;
@@ -318,6 +358,15 @@ main (int    argc,
   bench.now = g_date_time_to_unix (now);
   if (argc > 1 && g_str_equal (argv[1], "--serve"))
     return serve (bench.now);
+  if (argc > 1 && g_str_equal (argv[1], "--serve-process"))
+    return bench_sync_process_serve (bench.now);
+  if (!parse_options (argc, argv, &options))
+    return 2;
+  if (options.process_only)
+    {
+      bench_sync_process_run (argv[0], options.calsync, options.reference, options.rounds, NOW_TEXT);
+      return 0;
+    }
 
   set_up (&bench, argv[0]);
   account = add_account (&bench, "big@example.com");
@@ -358,5 +407,7 @@ main (int    argc,
   g_print ("peak RSS including the floor: %.1f MB\n", rss_mb ());
 
   tear_down (&bench);
+
+  bench_sync_process_run (argv[0], options.calsync, options.reference, options.rounds, NOW_TEXT);
   return 0;
 }

@@ -487,7 +487,7 @@ main (int    argc,
   g_setenv ("XDG_DATA_HOME", bench.dir, TRUE);
   g_setenv ("XDG_CONFIG_HOME", bench.dir, TRUE);
 
-  bench.server = bench_fake_server_start (argv[0]);
+  bench.server = bench_fake_server_start (argv[0], "--serve");
   {
     g_autoptr(CalsyncHttp) http = calsync_http_new ();
 

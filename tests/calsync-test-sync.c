@@ -6,6 +6,8 @@
 
 #include "config.h"
 
+#include <locale.h>
+
 #include <errno.h>
 #include <signal.h>
 #include <sys/prctl.h>
@@ -505,4 +507,21 @@ calsync_test_calendar_names (JsonObject *account)
                             json_object_get_string_member_with_default (json_array_get_object_element (calendars, i),
                                                                         "name", "?"));
   return g_string_free (names, FALSE);
+}
+
+gboolean
+calsync_test_sync_init (int    *argc,
+                        char ***argv)
+{
+  g_setenv ("LC_ALL", "C.UTF-8", TRUE);
+  g_setenv ("TZ", "Europe/Berlin", TRUE);
+  g_setenv ("CALSYNC_NOW", "2026-06-15T12:00:00Z", TRUE);
+  setlocale (LC_ALL, "");
+  g_test_init (argc, argv, NULL);
+
+  if (calsync_test_secret_service_available ())
+    return TRUE;
+
+  g_test_skip ("No secret service on the session bus");
+  return FALSE;
 }

@@ -12,6 +12,12 @@
 
 G_BEGIN_DECLS
 
+/* The environment of the acceptance tests (C.UTF-8, Europe/Berlin, CALSYNC_NOW
+ * 2026-06-15T12:00:00Z) and g_test_init(); FALSE when there is no secret
+ * service (the test then exits 77: skipped) */
+gboolean calsync_test_sync_init (int    *argc,
+                                 char ***argv);
+
 /* Fails the test with a message that says what went wrong */
 #define CALSYNC_CHECK(condition, ...)                                                        \
   G_STMT_START {                                                                           \

@@ -7,7 +7,9 @@
 
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
+#include <math.h>
 #include <sqlite3.h>
+#include <stdlib.h>
 #include <unistd.h>
 #include <time.h>
 
@@ -47,17 +49,30 @@ calsync_test_wait_until (CalsyncTestPredicate predicate,
   return predicate (data);
 }
 
-static gboolean
-always_false (gpointer data)
+/**
+ * calsync_test_holds_for:
+ *
+ * For a test that something does not happen: spins the default main context
+ * for @ms milliseconds as long as @predicate holds; stops as soon as it does
+ * not. (There is no condition to wait for when nothing is to happen: the time
+ * is part of the assertion.)
+ *
+ * Returns: whether @predicate held all along
+ */
+gboolean
+calsync_test_holds_for (CalsyncTestPredicate predicate,
+                        gpointer             data,
+                        guint                ms)
 {
-  return FALSE;
-}
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add (ms, timeout_cb, &timed_out);
 
-/* Spins the default main context for @ms milliseconds. */
-void
-calsync_test_settle (guint ms)
-{
-  calsync_test_wait_until (always_false, NULL, ms);
+  while (predicate (data) && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+
+  if (!timed_out)
+    g_source_remove (id);
+  return predicate (data);
 }
 
 /* A GAsyncReadyCallback that stores a reference to @result in the
@@ -117,9 +132,9 @@ calsync_test_remove_tree (const char *path)
 
   while (children != NULL && (info = g_file_enumerator_next_file (children, NULL, NULL)) != NULL)
     {
-      g_autoptr(GFileInfo) owned = info;
       g_autofree char *child = g_build_filename (path, g_file_info_get_name (info), NULL);
 
+      g_object_unref (info);
       calsync_test_remove_tree (child);
     }
 
@@ -567,6 +582,166 @@ calsync_test_find_toplevel (GType    type,
   return NULL;
 }
 
+static void
+after_paint_cb (GdkFrameClock *clock,
+                guint         *n_unpainted)
+{
+  g_signal_handlers_disconnect_by_func (clock, after_paint_cb, n_unpainted);
+  (*n_unpainted)--;
+}
+
+static gboolean
+all_painted (gpointer data)
+{
+  return *(guint *) data == 0;
+}
+
+/**
+ * calsync_test_wait_painted:
+ *
+ * Has every visible toplevel paint a new frame and waits (up to 10 s) until
+ * they all did: what is on the screen is then what the widgets say.
+ *
+ * Returns: whether they all painted
+ */
+gboolean
+calsync_test_wait_painted (void)
+{
+  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+  g_autoptr(GPtrArray) clocks = g_ptr_array_new_with_free_func (g_object_unref);
+  guint n_unpainted = 0;
+  gboolean painted;
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    {
+      GdkFrameClock *clock = gtk_widget_get_frame_clock (l->data);
+
+      if (!gtk_widget_get_mapped (l->data) || clock == NULL)
+        continue;
+      g_ptr_array_add (clocks, g_object_ref (clock));
+      g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint_cb), &n_unpainted);
+      n_unpainted++;
+      gtk_widget_queue_draw (l->data);
+    }
+
+  painted = calsync_test_wait_until (all_painted, &n_unpainted, 10000);
+  for (guint i = 0; i < clocks->len; i++)
+    g_signal_handlers_disconnect_by_func (g_ptr_array_index (clocks, i), after_paint_cb, &n_unpainted);
+  return painted;
+}
+
+static gboolean
+shows_label (GtkWidget  *widget,
+             const char *text)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget) &&
+      g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0)
+    return TRUE;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    if (shows_label (child, text))
+      return TRUE;
+  return FALSE;
+}
+
+/* The toast that @widget (a toast's widget) shows, if it says */
+static AdwToast *
+widget_toast (GtkWidget *widget)
+{
+  AdwToast *toast = NULL;
+
+  if (g_object_class_find_property (G_OBJECT_GET_CLASS (widget), "toast") != NULL)
+    g_object_get (widget, "toast", &toast, NULL);
+  if (toast != NULL)
+    g_object_unref (toast);   /* still owned by the overlay */
+  return toast;
+}
+
+/* Where the toast's widget is in @overlay, or NAN when it is not there */
+static double
+toast_y (GtkWidget  *overlay,
+         AdwToast   *toast,
+         const char *title)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (overlay); child; child = gtk_widget_get_next_sibling (child))
+    {
+      graphene_rect_t bounds;
+
+      /* "toast" is the documented CSS node of a toast */
+      if (g_strcmp0 (gtk_widget_get_css_name (child), "toast") == 0 &&
+          (toast == NULL || widget_toast (child) == toast) &&
+          shows_label (child, title) && gtk_widget_compute_bounds (child, overlay, &bounds))
+        return bounds.origin.y;
+    }
+  return NAN;
+}
+
+static void
+painted_cb (GdkFrameClock *clock,
+            gboolean      *painted)
+{
+  *painted = TRUE;
+}
+
+static gboolean
+flag_set (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+/* Has @widget paint a new frame and waits for it until @deadline (monotonic) */
+static gboolean
+wait_next_frame (GtkWidget *widget,
+                 gint64     deadline)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (widget);
+  gint64 left_ms = (deadline - g_get_monotonic_time ()) / 1000;
+  gboolean painted = FALSE;
+  gulong id;
+
+  if (clock == NULL || left_ms <= 0)
+    return FALSE;
+  id = g_signal_connect (clock, "after-paint", G_CALLBACK (painted_cb), &painted);
+  gtk_widget_queue_draw (widget);
+  calsync_test_wait_until (flag_set, &painted, (guint) left_ms);
+  g_signal_handler_disconnect (clock, id);
+  return painted;
+}
+
+/**
+ * calsync_test_wait_toast_shown:
+ * @overlay: an #AdwToastOverlay
+ * @toast: (nullable): the toast, or %NULL to find it by @title
+ * @title: the toast's title as shown
+ *
+ * Waits (up to 30 s: frames are slow under ASan) until the toast is on screen
+ * in @overlay and done sliding in: in the same place three frames in a row. Wait for this before a toast is
+ * dismissed or replaced: libadwaita 1.2.2 uses freed memory (which crashed the
+ * tests under meson's MALLOC_PERTURB_) when a toast that slides in while the
+ * one before slides out is dismissed in its first 200 ms. A toast on its way
+ * out can have the same title as the new one: pass @toast where you have it.
+ *
+ * Returns: whether it was shown
+ */
+gboolean
+calsync_test_wait_toast_shown (GtkWidget  *overlay,
+                               AdwToast   *toast,
+                               const char *title)
+{
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  double last_y = NAN;
+  guint still = 0;
+
+  while (still < 2 && wait_next_frame (overlay, deadline))
+    {
+      double y = toast_y (overlay, toast, title);
+
+      still = !isnan (y) && y == last_y ? still + 1 : 0;
+      last_y = y;
+    }
+  return still >= 2;
+}
+
 /* When the environment variable @dir_variable names a directory, writes a
  * screenshot of the root window there as @name (ImageMagick's `import`). */
 void
@@ -580,7 +755,7 @@ calsync_test_screenshot (const char *dir_variable,
   if (dir == NULL)
     return;
 
-  calsync_test_settle (400);
+  g_assert_true (calsync_test_wait_painted ());
   path = g_build_filename (dir, name, NULL);
   command = g_strdup_printf ("import -window root %s", path);
   g_assert_true (g_spawn_command_line_sync (command, NULL, NULL, NULL, NULL));
@@ -665,19 +840,52 @@ bus_name_listed (GDBusConnection *bus,
   return g_strv_contains (names, name);
 }
 
-/* Whether a secret service runs or can be started on the session bus (tests
- * that need the keyring skip without one, never fail) */
+/**
+ * calsync_test_secret_service_available:
+ *
+ * Whether the test runs in a session of its own with an unlocked keyring:
+ * tests/run-with-keyring.sh sets CALSYNC_TEST_PRIVATE_KEYRING and starts
+ * gnome-keyring on a private session bus. Never the caller's keyring, which
+ * may be locked (libsecret would wait for a prompt) and holds real secrets.
+ * With CALSYNC_TEST_NO_SKIP set (CI) a missing keyring is an error.
+ */
 gboolean
 calsync_test_secret_service_available (void)
 {
-  g_autofree char *runtime_bus = g_build_filename (g_get_user_runtime_dir (), "bus", NULL);
   g_autoptr(GDBusConnection) bus = NULL;
 
-  if (g_getenv ("DBUS_SESSION_BUS_ADDRESS") == NULL && !g_file_test (runtime_bus, G_FILE_TEST_EXISTS))
-    return FALSE;
+  if (g_getenv ("CALSYNC_TEST_PRIVATE_KEYRING") != NULL)
+    bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
+  if (bus != NULL && bus_name_listed (bus, "ListNames", "org.freedesktop.secrets"))
+    return TRUE;
 
-  bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
-  return bus != NULL &&
-         (bus_name_listed (bus, "ListNames", "org.freedesktop.secrets") ||
-          bus_name_listed (bus, "ListActivatableNames", "org.freedesktop.secrets"));
+  if (g_getenv ("CALSYNC_TEST_NO_SKIP") != NULL)
+    g_error ("No private keyring: run the test through tests/run-with-keyring.sh");
+  return FALSE;
+}
+
+/**
+ * calsync_test_skip_all:
+ * @reason: what is missing
+ *
+ * Skips the whole test program: exits with 77, which meson counts as skipped.
+ * With CALSYNC_TEST_NO_SKIP set (CI), where nothing may be missing, fails instead.
+ */
+void
+calsync_test_skip_all (const char *reason)
+{
+  if (g_getenv ("CALSYNC_TEST_NO_SKIP") != NULL)
+    g_error ("%s (CALSYNC_TEST_NO_SKIP is set: not skipping)", reason);
+
+  g_printerr ("Skipped: %s\n", reason);
+  exit (77);
+}
+
+/* For the start of main() in tests that use the keyring throughout: skips them
+ * all unless calsync_test_secret_service_available(). */
+void
+calsync_test_require_keyring (void)
+{
+  if (!calsync_test_secret_service_available ())
+    calsync_test_skip_all ("no private keyring: run the test through tests/run-with-keyring.sh (meson test does)");
 }

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* calsync-test-utils.h: helpers shared by the tests — spinning the main context,
  * the test environment, running the real `calsync` binary, events and calendars in
- * a store, accounts and tokens in the shared keyring and, built with
- * CALSYNC_TEST_UTILS_GUI, the real application window. */
+ * a store, accounts and tokens in the keyring (a private one per test program,
+ * see run-with-keyring.sh) and, built with CALSYNC_TEST_UTILS_GUI, the real
+ * application window. */
 #pragma once
 
 #include <json-glib/json-glib.h>
@@ -23,7 +24,9 @@ typedef gboolean (*CalsyncTestPredicate) (gpointer data);
 gboolean      calsync_test_wait_until     (CalsyncTestPredicate   predicate,
                                            gpointer               data,
                                            guint                  timeout_ms);
-void          calsync_test_settle         (guint                  ms);
+gboolean      calsync_test_holds_for      (CalsyncTestPredicate   predicate,
+                                           gpointer               data,
+                                           guint                  ms);
 void          calsync_test_result_cb      (GObject               *object,
                                            GAsyncResult          *result,
                                            gpointer               user_data);
@@ -77,6 +80,8 @@ gint64        calsync_test_store_add_calendar (CalsyncStore      *store,
 
 /* Accounts and the keyring */
 gboolean      calsync_test_secret_service_available (void);
+void          calsync_test_require_keyring (void);
+void          calsync_test_skip_all       (const char            *reason);
 void          calsync_test_follow_url     (const char            *url);
 void          calsync_test_reserve_account_ids (const char       *db_path);
 void          calsync_test_renumber_account (CalsyncStore       **store,
@@ -104,6 +109,10 @@ typedef void (*CalsyncTestHook) (void);
 CalsyncWindow *calsync_test_get_window    (CalsyncApplication    *app);
 GtkWindow     *calsync_test_find_toplevel (GType                  type,
                                            gboolean               visible_only);
+gboolean       calsync_test_wait_painted  (void);
+gboolean       calsync_test_wait_toast_shown (GtkWidget          *overlay,
+                                              AdwToast           *toast,
+                                              const char         *title);
 void           calsync_test_screenshot    (const char            *dir_variable,
                                            const char            *name);
 

@@ -12,7 +12,9 @@
 #include <locale.h>
 #include <glib/gstdio.h>
 
+#include "calsync-account-removal.h"
 #include "calsync-fake-origin.h"
+#include "calsync-sync-engine.h"
 #include "calsync-test-sync.h"
 #include "calsync-test-utils.h"
 
@@ -224,6 +226,51 @@ test_removed_during_refresh (Fixture       *fx,
                  calendars->len);
 }
 
+static gboolean
+refresh_held (gpointer data)
+{
+  return calsync_fake_oauth_get_n_held_refreshes (data) > 0;
+}
+
+/* The same in the window's process: Preferences removes the account while the
+ * engine's refresh of it is in flight; the sync stops, reports nothing of it,
+ * and the refreshed tokens never land */
+static void
+test_removed_during_refresh_in_process (Fixture       *fx,
+                                        gconstpointer  data)
+{
+  CalsyncFakeOAuth *oauth = calsync_fake_google_get_oauth (fx->google.fake);
+  gint64 id = add_expired_account (fx);
+  g_autoptr(CalsyncHttp) http = calsync_http_new ();
+  g_autoptr(CalsyncSyncEngine) engine = calsync_sync_engine_new (fx->google.store, http);
+  g_autoptr(CalsyncSyncReport) report = NULL;
+  g_autoptr(GAsyncResult) synced = NULL;
+  g_autoptr(GAsyncResult) removed = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *secret = NULL;
+
+  calsync_fake_oauth_set_hold_refreshes (oauth, TRUE);
+  calsync_sync_engine_sync_async (engine, NULL, NULL, calsync_test_result_cb, &synced);
+  CALSYNC_CHECK (calsync_test_wait_until (refresh_held, oauth, 30000),
+                 "The engine asked for no token refresh within 30 s");
+
+  calsync_account_remove_async (fx->google.store, engine, id, calsync_test_result_cb, &removed);
+  CALSYNC_CHECK (calsync_account_remove_finish (calsync_test_spin (&removed), &error),
+                 "Removing the account during its refresh failed: %s", error ? error->message : "");
+
+  calsync_fake_oauth_release_refreshes (oauth);
+  report = calsync_sync_engine_sync_finish (engine, calsync_test_spin (&synced), &error);
+  g_assert_no_error (error);
+  CALSYNC_CHECK (calsync_sync_report_get_n_results (report) == 0,
+                 "The sync reported %u calendar(s) of the account removed during it",
+                 calsync_sync_report_get_n_results (report));
+
+  secret = calsync_test_google_lookup_secret (id);
+  CALSYNC_CHECK (secret == NULL, "After the account was removed during the window's token refresh, the "
+                 "keyring holds a secret for it");
+  g_assert_null (calsync_store_get_account (fx->google.store, id, NULL));
+}
+
 static gint64
 add_account_by_cli (Fixture *fx)
 {
@@ -336,21 +383,13 @@ int
 main (int    argc,
       char **argv)
 {
-  g_setenv ("LC_ALL", "C.UTF-8", TRUE);
-  g_setenv ("TZ", "Europe/Berlin", TRUE);
-  g_setenv ("CALSYNC_NOW", "2026-06-15T12:00:00Z", TRUE);
-  setlocale (LC_ALL, "");
-  g_test_init (&argc, &argv, NULL);
-
-  if (!calsync_test_secret_service_available ())
-    {
-      g_test_skip ("No secret service on the session bus");
-      return 77;
-    }
+  if (!calsync_test_sync_init (&argc, &argv))
+    return 77;
 
   ADD ("token-redirect-307", test_token_redirect_307);
   ADD ("token-redirect-308", test_token_redirect_308);
   ADD ("removed-during-refresh", test_removed_during_refresh);
+  ADD ("removed-during-refresh-in-process", test_removed_during_refresh_in_process);
   ADD ("ids-not-reused", test_ids_not_reused);
   ADD ("loopback-wrong-state", test_loopback_wrong_state);
 

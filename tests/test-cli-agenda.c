@@ -149,7 +149,7 @@ add_personal_timed (Fixture    *fx,
                     const char *start,
                     const char *end)
 {
-  g_autoptr(CalsyncEvent) event = add_personal (fx, title, start, end, "Europe/Berlin");
+  g_object_unref (add_personal (fx, title, start, end, "Europe/Berlin"));
 }
 
 static void
@@ -941,6 +941,7 @@ main (int    argc,
   g_setenv ("LANGUAGE", "C", TRUE);
   g_setenv ("TZ", "Europe/Berlin", TRUE);
   g_test_init (&argc, &argv, NULL);
+  calsync_test_require_keyring ();
 
   ADD ("/cli-agenda/json-google", test_json_google);
   ADD ("/cli-agenda/boundaries", test_boundaries);

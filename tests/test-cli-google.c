@@ -435,6 +435,7 @@ main (int    argc,
   g_setenv ("LC_ALL", "C.UTF-8", TRUE);
   g_setenv ("CALSYNC_NOW", "2026-06-15T12:00:00Z", TRUE);
   g_test_init (&argc, &argv, NULL);
+  calsync_test_require_keyring ();
 
   ADD ("/cli-google/end-to-end", test_end_to_end);
   ADD ("/cli-google/exit-statuses", test_exit_statuses);

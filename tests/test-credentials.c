@@ -174,7 +174,7 @@ skip_without_keyring (void)
   if (calsync_test_secret_service_available ())
     return FALSE;
 
-  g_test_skip ("No secret service on the session bus");
+  g_test_skip ("No private keyring: run through tests/run-with-keyring.sh");
   return TRUE;
 }
 
@@ -539,57 +539,38 @@ test_revoked (Fixture       *fixture,
   result_clear (&after);
 }
 
-static void
-on_stored (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  Result *r = user_data;
-
-  r->ok = calsync_secrets_store_finish (result, &r->error);
-  r->done = TRUE;
-}
-
-static void
-on_authorized (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  Result *r = user_data;
-
-  r->ok = calsync_credentials_authorize_finish (CALSYNC_CREDENTIALS (source), result, &r->error);
-  r->done = TRUE;
-}
-
 /* A password from the keyring, as Basic authentication; refused → reconnect */
 static void
 test_password (Fixture       *fixture,
                gconstpointer  data)
 {
   g_autoptr(CalsyncCredentials) credentials = calsync_credentials_new_password (fixture->account_id, "alice");
-  g_autofree char *expected = NULL;
+  g_autoptr(CalsyncHttpRequest) request = calsync_http_request_new ("GET", "https://example.com/");
+  g_autoptr(CalsyncHttpRequest) refused = calsync_http_request_new ("GET", "https://example.com/");
+  g_autoptr(GAsyncResult) stored = NULL;
+  g_autoptr(GAsyncResult) authorized = NULL;
+  g_autoptr(GAsyncResult) second = NULL;
+  g_autoptr(GError) error = NULL;
   g_autofree char *pair = g_base64_encode ((const guchar *) "alice:s3cret pass", 17);
-  Result r = { 0 };
+  g_autofree char *expected = g_strconcat ("Basic ", pair, NULL);
 
   if (skip_without_keyring ())
     return;
 
-  calsync_secrets_store_async (fixture->account_id, "test", "s3cret pass", NULL, on_stored, &r);
-  spin_until (&r.done);
-  g_assert_no_error (r.error);
-  result_clear (&r);
+  calsync_secrets_store_async (fixture->account_id, "test", "s3cret pass", NULL, calsync_test_result_cb, &stored);
+  g_assert_true (calsync_secrets_store_finish (calsync_test_spin (&stored), &error));
+  g_assert_no_error (error);
 
-  r.request = calsync_http_request_new ("GET", "https://example.com/");
-  calsync_credentials_authorize_async (credentials, r.request, FALSE, NULL, on_authorized, &r);
-  spin_until (&r.done);
-  g_assert_no_error (r.error);
-  expected = g_strconcat ("Basic ", pair, NULL);
-  g_assert_cmpstr (r.request->authorization, ==, expected);
-  result_clear (&r);
+  calsync_credentials_authorize_async (credentials, request, FALSE, NULL, calsync_test_result_cb, &authorized);
+  g_assert_true (calsync_credentials_authorize_finish (credentials, calsync_test_spin (&authorized), &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (request->authorization, ==, expected);
 
   /* The server answered 401 to it: that password is wrong */
-  r.request = calsync_http_request_new ("GET", "https://example.com/");
-  calsync_credentials_authorize_async (credentials, r.request, TRUE, NULL, on_authorized, &r);
-  spin_until (&r.done);
-  g_assert_error (r.error, CALSYNC_CREDENTIALS_ERROR, CALSYNC_CREDENTIALS_ERROR_REFUSED);
-  g_assert_true (calsync_credentials_error_needs_reconnect (r.error));
-  result_clear (&r);
+  calsync_credentials_authorize_async (credentials, refused, TRUE, NULL, calsync_test_result_cb, &second);
+  g_assert_false (calsync_credentials_authorize_finish (credentials, calsync_test_spin (&second), &error));
+  g_assert_error (error, CALSYNC_CREDENTIALS_ERROR, CALSYNC_CREDENTIALS_ERROR_REFUSED);
+  g_assert_true (calsync_credentials_error_needs_reconnect (error));
 }
 
 int

@@ -162,9 +162,15 @@ toast_overlay (void)
 }
 
 static gboolean
-toast_shown (gpointer text)
+mapped (gpointer widget)
 {
-  return find_descendant (toast_overlay (), is_label_with_text, text) != NULL;
+  return gtk_widget_get_mapped (widget);
+}
+
+static gboolean
+unmapped (gpointer widget)
+{
+  return !gtk_widget_get_mapped (widget);
 }
 
 /* Opens the chip's details popover; the caller pops it down. */
@@ -180,7 +186,7 @@ open_popover (const char *title)
   while (popover != NULL && !CALSYNC_IS_EVENT_POPOVER (popover))
     popover = gtk_widget_get_next_sibling (popover);
   g_assert_nonnull (popover);
-  calsync_test_settle (100);
+  g_assert_true (calsync_test_wait_until (mapped, popover, 5000));
   return popover;
 }
 
@@ -202,7 +208,7 @@ screenshot (const char *name)
   if (dir == NULL)
     return;
 
-  calsync_test_settle (500);
+  g_assert_true (calsync_test_wait_painted ());
   path = g_build_filename (dir, name, NULL);
   {
     const char *argv[] = { "import", "-window", "root", path, NULL };
@@ -438,7 +444,13 @@ test_edit_synced_event (void)
                    ==, "Changed on this computer");
   screenshot ("event-popover-changed.png");
   gtk_popover_popdown (GTK_POPOVER (popover));
-  calsync_test_settle (100);
+  g_assert_true (calsync_test_wait_until (unmapped, popover, 5000));
+}
+
+static gboolean
+edit_shown (gpointer data)
+{
+  return find_chip ("Standup (moved)") != NULL && find_chip ("Standup (server)") == NULL;
 }
 
 static void
@@ -451,9 +463,7 @@ test_sync_keeps_newer_edit (void)
   /* The server's copy is older than the edit: it stays. */
   g_assert_cmpint (apply_remote (remote_standup ("Standup (server)", edited - G_USEC_PER_SEC * 60)),
                    ==, CALSYNC_APPLY_KEPT_LOCAL);
-  calsync_test_settle (300);
-  g_assert_nonnull (find_chip ("Standup (moved)"));
-  g_assert_null (find_chip ("Standup (server)"));
+  g_assert_true (calsync_test_holds_for (edit_shown, NULL, 300));
 
   /* Changed on the server after the edit: the server wins. */
   g_assert_cmpint (apply_remote (remote_standup ("Standup (server)", edited + G_USEC_PER_SEC * 60)),
@@ -481,7 +491,7 @@ test_delete_and_undo (void)
 
   g_assert_null (stored_standup ());
   g_assert_true (calsync_test_wait_until (chip_gone, "Standup (server)", 5000));
-  g_assert_true (calsync_test_wait_until (toast_shown, "Event deleted", 2000));
+  g_assert_true (calsync_test_wait_toast_shown (toast_overlay (), NULL, "Event deleted"));
   screenshot ("event-deleted-toast.png");
   undo = find_descendant (toast_overlay (), is_button_labelled, "_Undo");
   g_assert_nonnull (undo);
@@ -636,6 +646,23 @@ has_binding (GtkWidget  *widget,
   return FALSE;
 }
 
+static gboolean
+chip_laid_out (gpointer title)
+{
+  GtkWidget *chip = find_chip (title);
+
+  return chip != NULL && gtk_widget_get_mapped (chip) && gtk_widget_get_width (chip) > 0;
+}
+
+static gboolean
+day_26_laid_out (gpointer week)
+{
+  GtkWidget *header = find_descendant (week, is_day_header_of, "26");
+
+  return header != NULL && gtk_widget_get_width (header) > 0 &&
+         find_descendant (week, has_css_class, "week-grid") != NULL;
+}
+
 static void
 test_double_click_and_keys (void)
 {
@@ -658,7 +685,7 @@ test_double_click_and_keys (void)
           cell = child;
       }
   g_assert_nonnull (cell);
-  calsync_test_settle (300);
+  g_assert_true (calsync_test_wait_until (chip_laid_out, "Lunch with Sam", 5000));
 
   /* On an event: its popover, not the editor. */
   chip = find_chip ("Lunch with Sam");
@@ -666,7 +693,7 @@ test_double_click_and_keys (void)
   in = GRAPHENE_POINT_INIT (4, 4);
   g_assert_true (gtk_widget_compute_point (chip, month, &in, &out));
   double_click (month, out.x, out.y);
-  calsync_test_settle (100);
+  /* An editor would be presented from within the "pressed" handler */
   g_assert_null (find_editor ());
 
   in = GRAPHENE_POINT_INIT (gtk_widget_get_width (cell) / 2.0, gtk_widget_get_height (cell) - 8);
@@ -688,7 +715,7 @@ test_double_click_and_keys (void)
   /* Week view: Thursday 26 November, a click at 14:45 gives 14:30. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (get_window ()), "win.view-week", NULL));
   week = calsync_window_get_week_view (get_window ());
-  calsync_test_settle (500);
+  g_assert_true (calsync_test_wait_until (day_26_laid_out, week, 5000));
   header = find_descendant (week, is_day_header_of, "26");
   grid = find_descendant (week, has_css_class, "week-grid");
   g_assert_nonnull (header);
@@ -756,7 +783,6 @@ test_screenshots (void)
   screenshot ("editor-narrow.png");
   gtk_window_destroy (GTK_WINDOW (editor));
   gtk_window_set_default_size (GTK_WINDOW (get_window ()), width, height);
-  calsync_test_settle (100);
 }
 
 int
@@ -782,6 +808,7 @@ main (int    argc,
                            G_APPLICATION_HANDLES_COMMAND_LINE | G_APPLICATION_NON_UNIQUE);
   test_status = calsync_test_run_in_app (app, NULL, NULL);
   g_clear_object (&app);
+  calsync_test_remove_tree (tmp);
 
   return test_status;
 }

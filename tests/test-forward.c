@@ -237,6 +237,7 @@ main (int    argc,
   gint64 account_id;
 
   g_test_init (&argc, &argv, NULL);
+  calsync_test_require_keyring ();
   g_test_add_func ("/forward/sync-json", test_forward_json);
   g_test_add_func ("/forward/sync-failure", test_forward_failure);
   g_test_add_func ("/forward/sync-text", test_forward_text);
@@ -250,6 +251,7 @@ main (int    argc,
   app = calsync_application_new ();
   test_status = calsync_test_run_in_app (app, connect_sync_started, NULL);
   g_clear_object (&app);
+  calsync_test_remove_tree (tmp);
 
   calsync_test_delete_secret (account_id);
   g_clear_object (&fake);

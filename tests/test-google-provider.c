@@ -9,6 +9,7 @@
 
 #include "calsync-fake-google.h"
 #include "calsync-google-provider.h"
+#include "calsync-test-utils.h"
 
 #define USER "alice@example.com"
 #define TEAM "team#work@group.calendar.google.com"
@@ -635,6 +636,27 @@ test_parse_malformed (void)
     }
 }
 
+/* Only an https link is a conference link (it is offered to be opened) */
+static void
+test_parse_conference_https_only (void)
+{
+  g_autoptr(CalsyncPage) page = NULL;
+  g_autoptr(GError) error = NULL;
+
+  page = parse ("{\"items\":["
+                "{\"id\":\"a\",\"start\":{\"date\":\"2026-12-01\"},\"hangoutLink\":\"http://meet.google.com/abc-defg-hij\"},"
+                "{\"id\":\"b\",\"start\":{\"date\":\"2026-12-01\"},\"conferenceData\":{\"entryPoints\":"
+                "[{\"entryPointType\":\"video\",\"uri\":\"javascript:alert(1)\"}]}},"
+                "{\"id\":\"c\",\"start\":{\"date\":\"2026-12-01\"},\"hangoutLink\":\"https://meet.google.com/abc-defg-hij\"}],"
+                "\"nextSyncToken\":\"s\"}", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (page->upserts->len, ==, 3);
+  g_assert_null (calsync_event_get_conference_url (g_ptr_array_index (page->upserts, 0)));
+  g_assert_null (calsync_event_get_conference_url (g_ptr_array_index (page->upserts, 1)));
+  g_assert_cmpstr (calsync_event_get_conference_url (g_ptr_array_index (page->upserts, 2)), ==,
+                   "https://meet.google.com/abc-defg-hij");
+}
+
 static void
 test_parse_minimal_and_foreign (void)
 {
@@ -823,6 +845,9 @@ test_generated (Fixture       *fx,
     }
   g_assert_cmpuint (all_day, >, 0);
   g_assert_cmpuint (with_attendees, >, 0);
+
+  /* Google compresses only for a user agent that says "gzip": CalSync's does */
+  g_assert_cmpuint (calsync_fake_google_get_n_gzipped (fx->fake), >=, n_pages);
 }
 
 int
@@ -832,6 +857,7 @@ main (int   argc,
   setlocale (LC_ALL, "C.UTF-8");
   g_setenv ("TZ", "Europe/Berlin", TRUE);
   g_test_init (&argc, &argv, NULL);
+  calsync_test_require_keyring ();
 
 #define ADD(path, func) \
   g_test_add ("/google-provider/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
@@ -851,6 +877,7 @@ main (int   argc,
   ADD ("generated", test_generated);
   g_test_add_func ("/google-provider/parse-malformed", test_parse_malformed);
   g_test_add_func ("/google-provider/parse-malformed-event", test_parse_malformed_event);
+  g_test_add_func ("/google-provider/parse-conference-https-only", test_parse_conference_https_only);
   g_test_add_func ("/google-provider/parse-minimal", test_parse_minimal_and_foreign);
 
   return g_test_run ();

@@ -495,6 +495,7 @@ test_cancel_wait (Fixture       *fixture,
   g_autofree char *url = calsync_oauth_flow_start (flow, &error);
   Result r = { 0 };
 
+  g_assert_nonnull (url);
   calsync_oauth_flow_wait_async (flow, cancellable, on_waited, &r);
   g_cancellable_cancel (cancellable);
   spin_until (&r.done);
@@ -544,6 +545,37 @@ test_refresh (Fixture       *fixture,
   g_assert_cmpint (r.tokens->expires_at, >=, g_get_real_time () / G_USEC_PER_SEC + 3590);
   g_assert_cmpuint (calsync_fake_oauth_get_n_refreshes (fixture->fake), ==, 1);
   result_clear (&r);
+}
+
+/* An expires_in out of range is taken as its nearest bound: a token said to
+ * last a century is still renewed daily, one said to have expired (0, negative)
+ * lasts a minute, not a negative time that would overflow or loop */
+static void
+test_expires_in_bounds (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autoptr(CalsyncTokens) tokens = sign_in (fixture);
+  const struct { int expires_in; gint64 min; gint64 max; } cases[] = {
+    { G_MAXINT, 24 * 3600 - 10, 24 * 3600 + 10 },
+    { 0, 50, 70 },
+    { -3600, 50, 70 },
+    { 1800, 1790, 1810 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      Result r = { 0 };
+      gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+      calsync_fake_oauth_set_expires_in (fixture->fake, cases[i].expires_in);
+      refresh (fixture, tokens, &r);
+      g_assert_no_error (r.error);
+      g_test_message ("expires_in %d: expires in %" G_GINT64_FORMAT " s", cases[i].expires_in,
+                      r.tokens->expires_at - now);
+      g_assert_cmpint (r.tokens->expires_at - now, >=, cases[i].min);
+      g_assert_cmpint (r.tokens->expires_at - now, <=, cases[i].max);
+      result_clear (&r);
+    }
 }
 
 static void
@@ -790,6 +822,7 @@ main (int   argc,
   ADD ("/oauth/cancel-wait", test_cancel_wait);
   ADD ("/oauth/insecure-endpoint", test_insecure_endpoint);
   ADD ("/oauth/refresh", test_refresh);
+  ADD ("/oauth/expires-in-bounds", test_expires_in_bounds);
   ADD ("/oauth/refresh-rotation", test_refresh_rotation);
   ADD ("/oauth/invalid-grant", test_invalid_grant);
   ADD ("/oauth/wrong-client-secret", test_wrong_client_secret);

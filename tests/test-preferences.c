@@ -40,6 +40,24 @@ static guint n_finished;
 
 /* Widgets ------------------------------------------------------------------- */
 
+static gboolean
+mapped (gpointer widget)
+{
+  return gtk_widget_get_mapped (widget);
+}
+
+static gboolean
+preferences_gone (gpointer data)
+{
+  return calsync_test_find_toplevel (CALSYNC_TYPE_PREFERENCES_WINDOW, FALSE) == NULL;
+}
+
+static gboolean
+add_account_dialog_gone (gpointer data)
+{
+  return calsync_test_find_toplevel (CALSYNC_TYPE_ADD_ACCOUNT_DIALOG, TRUE) == NULL;
+}
+
 static CalsyncPreferencesWindow *
 open_preferences (void)
 {
@@ -51,7 +69,7 @@ open_preferences (void)
       window = calsync_test_find_toplevel (CALSYNC_TYPE_PREFERENCES_WINDOW, TRUE);
     }
   g_assert_nonnull (window);
-  calsync_test_settle (100);
+  g_assert_true (calsync_test_wait_until (mapped, window, 5000));
   return CALSYNC_PREFERENCES_WINDOW (window);
 }
 
@@ -62,7 +80,7 @@ close_preferences (void)
 
   if (window != NULL)
     gtk_window_destroy (window);
-  calsync_test_settle (50);
+  g_assert_true (calsync_test_wait_until (preferences_gone, NULL, 5000));
 }
 
 static CalsyncWindow *
@@ -95,7 +113,21 @@ sync_count_reached (gpointer data)
   return n_finished >= GPOINTER_TO_UINT (data);
 }
 
-/* Runs app.sync as F5 would and waits for ::sync-finished */
+/* Waits for the window's toast of the last sync (shown from ::sync-finished)
+ * to be on screen before the next sync replaces it (see
+ * calsync_test_wait_toast_shown()) */
+static gboolean
+wait_sync_toast (void)
+{
+  AdwToast *toast = calsync_window_get_sync_toast (main_window ());
+  GObject *overlay = gtk_widget_get_template_child (GTK_WIDGET (main_window ()), CALSYNC_TYPE_WINDOW,
+                                                    "toast_overlay");
+
+  return toast != NULL && calsync_test_wait_toast_shown (GTK_WIDGET (overlay), toast, adw_toast_get_title (toast));
+}
+
+/* Runs app.sync as F5 would and waits for ::sync-finished (the application,
+ * the window and Preferences take the report in their handlers of it) */
 static CalsyncSyncReport *
 sync_and_wait (void)
 {
@@ -103,7 +135,7 @@ sync_and_wait (void)
 
   g_action_group_activate_action (G_ACTION_GROUP (app), "sync", NULL);
   g_assert_true (calsync_test_wait_until (sync_count_reached, GUINT_TO_POINTER (target), 30000));
-  calsync_test_settle (100);
+  g_assert_true (wait_sync_toast ());
   return calsync_application_get_last_report (app);
 }
 
@@ -237,7 +269,7 @@ test_sync_now (void)
   g_assert_false (gtk_widget_get_sensitive (button));
   g_assert_cmpstr (calsync_account_group_get_status_text (alex), ==, "Syncing…");
   g_assert_true (calsync_test_wait_until (sync_count_reached, GUINT_TO_POINTER (target), 30000));
-  calsync_test_settle (100);
+  g_assert_true (wait_sync_toast ());
 
   g_assert_true (gtk_widget_get_sensitive (button));
   g_assert_cmpstr (calsync_preferences_window_get_status_headline (prefs), ==, "Calendar sync completed");
@@ -275,6 +307,19 @@ month_below (gpointer data)
 }
 
 static void
+count_cb (gpointer  instance,
+          guint    *count)
+{
+  (*count)++;
+}
+
+static gboolean
+counted (gpointer data)
+{
+  return *(guint *) data > 0;
+}
+
+static void
 test_switch_hides_and_excludes (void)
 {
   CalsyncPreferencesWindow *prefs = open_preferences ();
@@ -283,8 +328,11 @@ test_switch_hides_and_excludes (void)
   g_autoptr(CalsyncCalendar) calendar = NULL;
   CalsyncSyncReport *report;
   guint before = month_events ();
+  guint n_changed = 0;
+  gulong changed_id;
 
   g_assert_cmpuint (before, ==, 17);
+  changed_id = g_signal_connect (calsync_application_get_store (app), "changed", G_CALLBACK (count_cb), &n_changed);
   gtk_widget_grab_focus (toggle);
   gtk_switch_set_active (GTK_SWITCH (toggle), FALSE);
 
@@ -295,7 +343,8 @@ test_switch_hides_and_excludes (void)
   g_assert_cmpuint (month_events (), ==, 13);
 
   /* The store's "changed" updated the rows in place: the same switch keeps the focus */
-  calsync_test_settle (200);
+  g_assert_true (calsync_test_wait_until (counted, &n_changed, 5000));
+  g_signal_handler_disconnect (calsync_application_get_store (app), changed_id);
   g_assert_true (calsync_account_group_get_calendar_switch (alex, team_id) == toggle);
   g_assert_true (gtk_window_get_focus (GTK_WINDOW (prefs)) == toggle);
   g_assert_false (gtk_switch_get_active (GTK_SWITCH (toggle)));
@@ -338,9 +387,8 @@ test_failing_calendar (void)
   gtk_window_set_default_size (GTK_WINDOW (prefs), 600, 780);
   calsync_test_screenshot ("CALSYNC_TEST_SCREENSHOTS", "preferences-error.png");
 
-  /* Errors stay */
-  calsync_test_settle (5500);
-  g_assert_nonnull (calsync_preferences_window_get_status_headline (prefs));
+  /* Errors stay: longer than a success does (five seconds; no hook to shorten it) */
+  g_assert_true (calsync_test_holds_for (status_shown, prefs, 5500));
   calsync_fake_google_set_fault (fake, SAM, CALSYNC_FAKE_FAULT_NONE);
 }
 
@@ -350,6 +398,12 @@ needs_reconnect_shown (gpointer data)
   return gtk_widget_get_visible (calsync_account_group_get_reconnect_button (data));
 }
 
+static gboolean
+needs_reconnect_hidden (gpointer data)
+{
+  return !needs_reconnect_shown (data);
+}
+
 /* Follows the sign-in address like a browser would: the fake consents and
  * redirects to the loopback server of the flow, in this process. */
 static void
@@ -357,7 +411,9 @@ followed_cb (GObject      *object,
              GAsyncResult *result,
              gpointer      user_data)
 {
-  g_autoptr(GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (object), result, NULL);
+  GBytes *body = soup_session_send_and_read_finish (SOUP_SESSION (object), result, NULL);
+
+  g_clear_pointer (&body, g_bytes_unref);
 }
 
 static void
@@ -408,9 +464,9 @@ test_reconnect (void)
   calsync_fake_oauth_set_user (calsync_fake_google_get_oauth (fake), SAM);
   g_signal_emit_by_name (calsync_account_group_get_reconnect_button (sam), "clicked");
   g_assert_true (calsync_test_wait_until (reconnected, NULL, 10000));
-  calsync_test_settle (100);
+  /* The group follows the store's "changed", in place */
+  g_assert_true (calsync_test_wait_until (needs_reconnect_hidden, sam, 5000));
   g_assert_true (calsync_preferences_window_get_account_group (prefs, sam_id) == sam);
-  g_assert_false (gtk_widget_get_visible (calsync_account_group_get_reconnect_button (sam)));
 
   report = sync_and_wait ();
   g_assert_true (calsync_sync_report_get_success (report));
@@ -446,8 +502,7 @@ test_add_account (void)
   g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), ==, "Continue in Your Browser");
   calsync_test_screenshot ("CALSYNC_TEST_SCREENSHOTS", "preferences-add-account.png");
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  calsync_test_settle (100);
-  g_assert_null (calsync_test_find_toplevel (CALSYNC_TYPE_ADD_ACCOUNT_DIALOG, TRUE));
+  g_assert_true (calsync_test_wait_until (add_account_dialog_gone, NULL, 5000));
   g_assert_cmpuint (calsync_preferences_window_get_n_accounts (prefs), ==, 2);
 
   /* Consent refused: the dialog says so and stays until closed */
@@ -459,8 +514,7 @@ test_add_account (void)
   g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), ==, "Could Not Connect");
   g_test_message ("denied: %s", calsync_add_account_dialog_get_error_text (CALSYNC_ADD_ACCOUNT_DIALOG (dialog)));
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  calsync_test_settle (100);
-  g_assert_null (calsync_test_find_toplevel (CALSYNC_TYPE_ADD_ACCOUNT_DIALOG, TRUE));
+  g_assert_true (calsync_test_wait_until (add_account_dialog_gone, NULL, 5000));
   g_assert_cmpuint (calsync_preferences_window_get_n_accounts (prefs), ==, 2);
   calsync_fake_oauth_set_deny (calsync_fake_google_get_oauth (fake), FALSE);
 
@@ -482,6 +536,14 @@ test_add_account (void)
   g_assert_cmpint (new_id, >, 0);
   g_assert_cmpuint (calsync_account_group_get_n_calendars (calsync_preferences_window_get_account_group (prefs, new_id)), ==, 2);
   calsync_preferences_window_set_uri_opener (NULL);
+}
+
+static gboolean
+three_accounts_kept (gpointer data)
+{
+  g_autoptr(CalsyncAccount) account = calsync_store_get_account (calsync_application_get_store (app), sam_id, NULL);
+
+  return account != NULL && calsync_preferences_window_get_n_accounts (data) == 3;
 }
 
 static gboolean
@@ -521,8 +583,8 @@ test_remove_account (void)
   /* Cancel keeps it */
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   gtk_window_destroy (dialog);
-  calsync_test_settle (200);
-  g_assert_cmpuint (calsync_preferences_window_get_n_accounts (prefs), ==, 3);
+  /* A removal runs in a thread: give a wrong one the time to show */
+  g_assert_true (calsync_test_holds_for (three_accounts_kept, prefs, 200));
 
   g_signal_emit_by_name (calsync_account_group_get_remove_button (sam), "clicked");
   dialog = calsync_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG, TRUE);
@@ -531,6 +593,12 @@ test_remove_account (void)
   g_assert_true (calsync_test_wait_until (two_accounts, prefs, 5000));
   g_assert_null (calsync_store_get_account (calsync_application_get_store (app), sam_id, NULL));
   g_assert_true (calsync_test_wait_until (secret_gone, &sam_id, 5000));
+}
+
+static gboolean
+narrow (gpointer data)
+{
+  return gtk_widget_get_width (data) > 0 && gtk_widget_get_width (data) <= 400;
 }
 
 static void
@@ -546,7 +614,7 @@ test_dark_narrow (void)
   calsync_fake_google_set_fault (fake, TEAM_ID, CALSYNC_FAKE_FAULT_MALFORMED);
   adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_DARK);
   gtk_window_set_default_size (GTK_WINDOW (prefs), 360, 760);
-  calsync_test_settle (300);
+  g_assert_true (calsync_test_wait_until (narrow, prefs, 5000));
   sync_and_wait ();
   g_assert_true (calsync_test_wait_until (status_shown, prefs, 1000));
   calsync_test_screenshot ("CALSYNC_TEST_SCREENSHOTS", "preferences-dark-narrow.png");
@@ -598,6 +666,7 @@ main (int    argc,
   g_autofree char *tmp = calsync_test_setup_env ("test-preferences");
 
   g_test_init (&argc, &argv, NULL);
+  calsync_test_require_keyring ();
   g_test_add_func ("/preferences/no-accounts", test_no_accounts);
   g_test_add_func ("/preferences/two-accounts", test_two_accounts);
   g_test_add_func ("/preferences/sync-now", test_sync_now);

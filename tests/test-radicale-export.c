@@ -100,7 +100,6 @@ spawn_radicale (const char *config,
   g_autoptr(GError) error = NULL;
   GSubprocess *process;
 
-  g_assert_true (g_file_test (RADICALE_PATH, G_FILE_TEST_IS_EXECUTABLE));   /* apt install radicale */
   g_assert_nonnull (timeout);
   g_subprocess_launcher_set_stdout_file_path (launcher, log_path);
   g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
@@ -594,6 +593,9 @@ main (int    argc,
       char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  /* meson passes RADICALE_PATH="" when it found no /usr/bin/radicale */
+  if (!g_file_test (RADICALE_PATH, G_FILE_TEST_IS_EXECUTABLE))
+    calsync_test_skip_all ("no Radicale (apt install radicale)");
   atexit (kill_radicale_at_exit);
 
   ADD ("/radicale-export/put-each-event", test_put_each_event);

@@ -16,7 +16,7 @@ skip_without_keyring (void)
   if (calsync_test_secret_service_available ())
     return FALSE;
 
-  g_test_skip ("No secret service on the session bus");
+  g_test_skip ("No private keyring: run through tests/run-with-keyring.sh");
   return TRUE;
 }
 

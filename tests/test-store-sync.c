@@ -302,6 +302,7 @@ test_remove_account_steps (Fixture       *f,
   g_autoptr(GPtrArray) accounts = NULL;
   g_autoptr(CalsyncAccount) again = calsync_account_new ();
   g_autoptr(GError) error = NULL;
+  g_autofree char *titles = NULL;
   gint64 old_id = f->account_id;
 
   store_events (f, "a", NULL);
@@ -314,7 +315,8 @@ test_remove_account_steps (Fixture       *f,
   accounts = calsync_store_list_accounts (f->store, NULL);
   g_assert_cmpuint (accounts->len, ==, 1);   /* the local one */
   g_assert_cmpuint (calsync_store_count_connected_calendars (f->store), ==, 0);
-  g_assert_cmpstr (query_titles (f->store, WINDOW_MIN, WINDOW_MAX), ==, "");
+  titles = query_titles (f->store, WINDOW_MIN, WINDOW_MAX);
+  g_assert_cmpstr (titles, ==, "");
 
   removing = calsync_store_list_removing_accounts (f->store, NULL);
   g_assert_cmpuint (removing->len, ==, 1);
@@ -381,19 +383,6 @@ test_read_beside_writer (Fixture       *f,
   sqlite3_close (other);
 }
 
-typedef struct
-{
-  GAsyncResult *result;
-} Waiter;
-
-static void
-on_done (GObject      *source,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  ((Waiter *) user_data)->result = g_object_ref (result);
-}
-
 /* The window's writes go through a worker thread */
 static void
 test_local_async (Fixture       *f,
@@ -401,31 +390,26 @@ test_local_async (Fixture       *f,
 {
   g_autoptr(CalsyncEvent) event = make_timed (NULL, "Created", local_time (2026, 1, 10, 9, 0), 30);
   g_autoptr(CalsyncEvent) saved = NULL;
+  g_autoptr(GAsyncResult) created = NULL;
+  g_autoptr(GAsyncResult) deactivated = NULL;
+  g_autoptr(GAsyncResult) deleted = NULL;
   g_autoptr(GError) error = NULL;
-  Waiter waiter = { NULL };
 
   calsync_event_set_calendar_id (event, 0);
-  calsync_store_save_local_event_async (f->store, event, on_done, &waiter);
-  while (waiter.result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  saved = calsync_store_save_local_event_finish (f->store, waiter.result, &error);
+  calsync_store_save_local_event_async (f->store, event, calsync_test_result_cb, &created);
+  saved = calsync_store_save_local_event_finish (f->store, calsync_test_spin (&created), &error);
   g_assert_no_error (error);
   g_assert_cmpint (calsync_event_get_id (saved), >, 0);
   g_assert_cmpint (calsync_event_get_calendar_id (saved), ==, calsync_store_get_personal_calendar_id (f->store));
-  g_clear_object (&waiter.result);
 
-  calsync_store_set_calendar_active_async (f->store, f->work_id, FALSE, on_done, &waiter);
-  while (waiter.result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_true (calsync_store_set_calendar_active_finish (f->store, waiter.result, &error));
-  g_clear_object (&waiter.result);
+  calsync_store_set_calendar_active_async (f->store, f->work_id, FALSE, calsync_test_result_cb, &deactivated);
+  g_assert_true (calsync_store_set_calendar_active_finish (f->store, calsync_test_spin (&deactivated), &error));
 
-  calsync_store_delete_local_event_async (f->store, calsync_event_get_id (saved), on_done, &waiter);
-  while (waiter.result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_true (calsync_store_delete_local_event_finish (f->store, waiter.result, &error));
-  g_clear_object (&waiter.result);
+  calsync_store_delete_local_event_async (f->store, calsync_event_get_id (saved), calsync_test_result_cb, &deleted);
+  g_assert_true (calsync_store_delete_local_event_finish (f->store, calsync_test_spin (&deleted), &error));
   g_assert_no_error (error);
+  g_assert_null (calsync_store_lookup_event (f->store, calsync_event_get_calendar_id (saved),
+                                             calsync_event_get_external_id (saved), NULL));
 }
 
 int

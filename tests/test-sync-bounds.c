@@ -156,11 +156,7 @@ engine_result (CalsyncSyncReport *report,
   return NULL;
 }
 
-#ifdef CALSYNC_HAVE_ENGINE_V2
 #define DEADLINES_NOTE "deadlines set to 1 s without a byte, 3 s in all"
-#else
-#define DEADLINES_NOTE "built without calsync_http_set_deadlines(): the default deadlines"
-#endif
 
 static void
 test_trickle_deadline (Fixture       *fx,
@@ -179,9 +175,7 @@ test_trickle_deadline (Fixture       *fx,
 
   add_faulty_team (fx, "Team", CALSYNC_FAKE_FAULT_TRICKLE);
   calsync_fake_google_set_trickle_interval (fx->google.fake, 100);
-#ifdef CALSYNC_HAVE_ENGINE_V2
   calsync_http_set_deadlines (http, 1000, 3000);
-#endif
   /* Two tries: a retried deadline still fits in the 10 s */
   calsync_http_set_retry_policy (http, 2, 100, 5000);
   engine = calsync_sync_engine_new (fx->google.store, http);
@@ -269,6 +263,15 @@ check_huge_title (Fixture         *fx,
   g_autofree char *event_id = NULL;
   gsize longest;
 
+  /* AddressSanitizer's shadow memory, redzones and quarantine count in the RSS
+   * (a gzipped 300 MiB title peaks at 87 MiB without them, 270 with): there
+   * the limit says nothing about calsync, and only the field cap is checked */
+#if defined(__SANITIZE_ADDRESS__)
+  const gboolean check_rss = FALSE;
+#else
+  const gboolean check_rss = TRUE;
+#endif
+
   calsync_fake_google_set_gzip (fx->google.fake, gzip);
   calsync_fake_google_set_fault (fx->google.fake, ALEX, CALSYNC_FAKE_FAULT_HUGE_FIELD);
   run = calsync_test_calsync (fx->google.dir, args, NULL, 240000);
@@ -277,7 +280,8 @@ check_huge_title (Fixture         *fx,
                   calsync_fake_google_get_n_gzipped (fx->google.fake));
 
   longest = longest_stored_field (fx, &event_id);
-  CALSYNC_CHECK (run->max_rss_kib < MAX_RSS_KIB, "With a 300 MiB title%s, `calsync --sync` peaked at %ld MiB "
+  g_test_message ("calsync --sync peaked at %ld MiB", run->max_rss_kib / 1024);
+  CALSYNC_CHECK (!check_rss || run->max_rss_kib < MAX_RSS_KIB, "With a 300 MiB title%s, `calsync --sync` peaked at %ld MiB "
                  "of memory (the limit is %u MiB); it exited %d after %.0f s and stored a field of %zu bytes",
                  how, run->max_rss_kib / 1024, MAX_RSS_KIB / 1024, run->status, run->seconds, longest);
   CALSYNC_CHECK (longest <= FIELD_CAP, "With a 300 MiB title%s, event %s was stored with a field of %zu bytes "
@@ -385,17 +389,8 @@ int
 main (int    argc,
       char **argv)
 {
-  g_setenv ("LC_ALL", "C.UTF-8", TRUE);
-  g_setenv ("TZ", "Europe/Berlin", TRUE);
-  g_setenv ("CALSYNC_NOW", "2026-06-15T12:00:00Z", TRUE);
-  setlocale (LC_ALL, "");
-  g_test_init (&argc, &argv, NULL);
-
-  if (!calsync_test_secret_service_available ())
-    {
-      g_test_skip ("No secret service on the session bus");
-      return 77;
-    }
+  if (!calsync_test_sync_init (&argc, &argv))
+    return 77;
 
   ADD ("repeated-page-token", test_repeated_page_token);
   ADD ("endless-pages", test_endless_pages);

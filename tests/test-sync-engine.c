@@ -705,6 +705,7 @@ main (int    argc,
   g_setenv ("LC_ALL", "C.UTF-8", TRUE);
   g_setenv ("CALSYNC_NOW", NOW, TRUE);
   g_test_init (&argc, &argv, NULL);
+  calsync_test_require_keyring ();
 
   ADD ("/sync-engine/nothing-connected", test_nothing_connected);
   ADD ("/sync-engine/first-sync-pages", test_first_sync_pages);

@@ -456,17 +456,8 @@ int
 main (int    argc,
       char **argv)
 {
-  g_setenv ("LC_ALL", "C.UTF-8", TRUE);
-  g_setenv ("TZ", "Europe/Berlin", TRUE);
-  g_setenv ("CALSYNC_NOW", "2026-06-15T12:00:00Z", TRUE);
-  setlocale (LC_ALL, "");
-  g_test_init (&argc, &argv, NULL);
-
-  if (!calsync_test_secret_service_available ())
-    {
-      g_test_skip ("No secret service on the session bus");
-      return 77;
-    }
+  if (!calsync_test_sync_init (&argc, &argv))
+    return 77;
 
   ADD ("deleted-while-token-expired", test_deleted_while_token_expired);
   ADD ("local-edit-survives-full-sync", test_local_edit_survives_full_sync);

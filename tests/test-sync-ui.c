@@ -126,9 +126,20 @@ press_f5_and_wait (void)
 {
   g_action_group_activate_action (G_ACTION_GROUP (app), "sync", NULL);
   g_assert_true (calsync_test_wait_until (not_syncing, NULL, 60000));
-  calsync_test_settle (300);
 }
 
+static GtkWidget *
+toast_overlay (void)
+{
+  GObject *overlay = gtk_widget_get_template_child (GTK_WIDGET (get_window ()), CALSYNC_TYPE_WINDOW,
+                                                    "toast_overlay");
+
+  g_assert_true (ADW_IS_TOAST_OVERLAY (overlay));
+  return GTK_WIDGET (overlay);
+}
+
+/* Waits for the sync toast @title to be on screen, done sliding in (see
+ * calsync_test_wait_toast_shown()) */
 static AdwToast *
 assert_sync_toast (const char *title)
 {
@@ -136,6 +147,7 @@ assert_sync_toast (const char *title)
 
   g_assert_nonnull (toast);
   g_assert_cmpstr (adw_toast_get_title (toast), ==, title);
+  g_assert_true (calsync_test_wait_toast_shown (toast_overlay (), toast, title));
   /* Really on screen, not only queued */
   g_assert_true (has_label (GTK_WIDGET (get_window ()), title));
   return toast;
@@ -251,7 +263,6 @@ test_f5_first_sync (void)
 
   g_assert_true (calsync_test_wait_until (not_syncing, NULL, 60000));
   calsync_fake_google_set_fault (fake, ALEX, CALSYNC_FAKE_FAULT_NONE);
-  calsync_test_settle (300);
   g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (button)));
   g_assert_false (calsync_sync_button_get_spinning (button));
   g_assert_cmpstr (gtk_widget_get_tooltip_text (inner), ==, "Sync calendars (F5)\nLast synced just now");
@@ -274,6 +285,7 @@ typedef struct
   guint n_frames;
   guint min_chips;
   CalsyncMonthView *month;
+  guint chips;             /* shown before the sync */
 } Repaints;
 
 static void
@@ -291,30 +303,51 @@ after_paint_cb (GdkFrameClock *clock,
   repaints->min_chips = MIN (repaints->min_chips, calsync_month_view_get_n_events (repaints->month));
 }
 
+/* The month shows what the store holds in its range (every event of this test
+ * is an hour on one day: one chip each) */
+static gboolean
+month_shows_store (gpointer data)
+{
+  CalsyncMonthView *month = data;
+  g_autoptr(GDateTime) start = NULL;
+  g_autoptr(GDateTime) end = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+
+  calsync_month_view_get_range (month, &start, &end);
+  events = calsync_store_query_range (calsync_application_get_store (app), g_date_time_to_unix (start),
+                                      g_date_time_to_unix (end), NULL);
+  return events != NULL && events->len > 0 && calsync_month_view_get_n_events (month) == events->len;
+}
+
+static gboolean
+no_frame_with_fewer_chips (gpointer data)
+{
+  Repaints *repaints = data;
+
+  return repaints->min_chips >= repaints->chips;
+}
+
 static void
 up_to_date_sync_without_flicker (void)
 {
   CalsyncWindow *window = get_window ();
   CalsyncStore *store = calsync_application_get_store (app);
   GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
-  Repaints repaints = { 0, 0, G_MAXUINT, CALSYNC_MONTH_VIEW (calsync_window_get_month_view (window)) };
+  Repaints repaints = { 0, 0, G_MAXUINT, CALSYNC_MONTH_VIEW (calsync_window_get_month_view (window)), 0 };
   guint chips;
   gulong changed_id, paint_id;
 
   /* Let the reload after the previous sync land first (slow under ASan) */
-  do
-    {
-      chips = calsync_month_view_get_n_events (repaints.month);
-      calsync_test_settle (700);
-    }
-  while (chips != calsync_month_view_get_n_events (repaints.month));
+  g_assert_true (calsync_test_wait_until (month_shows_store, repaints.month, 30000));
+  chips = repaints.chips = calsync_month_view_get_n_events (repaints.month);
 
   g_assert_cmpuint (chips, >, 0);
   changed_id = g_signal_connect (store, "changed", G_CALLBACK (count_changed_cb), &repaints);
   paint_id = g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint_cb), &repaints);
-  /* The toast's animation keeps frames coming while the sync runs */
+  /* The toast's animation keeps frames coming while the sync runs and after:
+   * no frame may show fewer chips while the views take the sync's changes */
   press_f5_and_wait ();
-  calsync_test_settle (500);
+  g_assert_true (calsync_test_holds_for (no_frame_with_fewer_chips, &repaints, 500));
   g_signal_handler_disconnect (store, changed_id);
   g_signal_handler_disconnect (clock, paint_id);
 
@@ -368,6 +401,19 @@ assert_copied_json (CalsyncReportDialog *dialog)
   g_assert_cmpstr (text, ==, json);
 }
 
+static gboolean
+toast_stays (gpointer toast)
+{
+  return calsync_window_get_sync_toast (get_window ()) == toast &&
+         has_label (GTK_WIDGET (get_window ()), "Could not sync 1 of 2 calendars");
+}
+
+static gboolean
+dialog_gone (gpointer data)
+{
+  return !dialog_shown (data);
+}
+
 static void
 test_failure_toast_stays (void)
 {
@@ -382,9 +428,8 @@ test_failure_toast_stays (void)
 
   toast = assert_sync_toast ("Could not sync 1 of 2 calendars");
   g_assert_cmpuint (adw_toast_get_timeout (toast), ==, 0);
-  calsync_test_settle (6000);
-  g_assert_true (calsync_window_get_sync_toast (get_window ()) == toast);
-  g_assert_true (has_label (GTK_WIDGET (get_window ()), "Could not sync 1 of 2 calendars"));
+  /* Longer than a success toast (5 s; the product has no hook to shorten it) */
+  g_assert_true (calsync_test_holds_for (toast_stays, toast, 5500));
   calsync_test_screenshot ("CALSYNC_SCREENSHOT_DIR", "toast-error.png");
 
   report = calsync_application_get_last_report (app);
@@ -411,7 +456,7 @@ test_failure_toast_stays (void)
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
   assert_copied_json (dialog);
   gtk_window_close (GTK_WINDOW (dialog));
-  calsync_test_settle (100);
+  g_assert_true (calsync_test_wait_until (dialog_gone, NULL, 5000));
 
   /* A later good sync replaces the persistent toast instead of queueing behind it */
   calsync_fake_google_set_fault (fake, TEAM, CALSYNC_FAKE_FAULT_NONE);
@@ -531,7 +576,6 @@ test_narrow (void)
   g_assert_true (calsync_test_wait_until (not_syncing, NULL, 60000));
   calsync_fake_google_set_fault (fake, ALEX, CALSYNC_FAKE_FAULT_NONE);
   gtk_window_set_default_size (GTK_WINDOW (window), 1100, 760);
-  calsync_test_settle (300);
 }
 
 int
@@ -541,6 +585,7 @@ main (int    argc,
   g_autofree char *tmp = calsync_test_setup_env ("test-sync-ui");
 
   g_test_init (&argc, &argv, NULL);
+  calsync_test_require_keyring ();
   g_test_add_func ("/sync-ui/last-sync-text", test_last_sync_text);
   g_test_add_func ("/sync-ui/toast-titles", test_toast_titles);
   g_test_add_func ("/sync-ui/button-idle", test_button_idle);
@@ -560,6 +605,7 @@ main (int    argc,
                            G_APPLICATION_HANDLES_COMMAND_LINE | G_APPLICATION_NON_UNIQUE);
   test_status = calsync_test_run_in_app (app, NULL, NULL);
   g_clear_object (&app);
+  calsync_test_remove_tree (tmp);
 
   calsync_test_delete_secret (ACCOUNT_ID);
   g_clear_object (&fake);

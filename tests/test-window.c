@@ -189,6 +189,12 @@ test_more_button (void)
   g_assert_true (g_str_has_prefix (gtk_button_get_label (GTK_BUTTON (more)), "+"));
 }
 
+static gboolean
+unmapped (gpointer widget)
+{
+  return !gtk_widget_get_mapped (widget);
+}
+
 static void
 test_event_popover (void)
 {
@@ -203,7 +209,7 @@ test_event_popover (void)
   g_assert_true (calsync_event_popover_get_event (CALSYNC_EVENT_POPOVER (popover)) ==
                  calsync_event_widget_get_event (CALSYNC_EVENT_WIDGET (chip)));
   gtk_popover_popdown (GTK_POPOVER (popover));
-  calsync_test_settle (100);
+  g_assert_true (calsync_test_wait_until (unmapped, popover, 5000));
 }
 
 static GtkWidget *
@@ -223,6 +229,12 @@ static gboolean
 chip_shown (gpointer data)
 {
   return find_chip (calsync_window_get_month_view (get_window ()), data) != NULL;
+}
+
+static gboolean
+chip_not_shown (gpointer data)
+{
+  return !chip_shown (data);
 }
 
 static void
@@ -269,8 +281,7 @@ test_reload_keeps_chips (void)
   /* Holding (as during a sync): a store change shows only when released */
   calsync_month_view_set_holding (CALSYNC_MONTH_VIEW (month), TRUE);
   apply_one (timed_event ("held", "Held back", "2026-11-23T09:00:00+01:00", 30));
-  calsync_test_settle (300);
-  g_assert_false (chip_shown ("Held back"));
+  g_assert_true (calsync_test_holds_for (chip_not_shown, "Held back", 300));
   calsync_month_view_set_holding (CALSYNC_MONTH_VIEW (month), FALSE);
   g_assert_true (calsync_test_wait_until (chip_shown, "Held back", 5000));
   g_assert_true (find_chip (month, "Standup") == standup);
@@ -356,6 +367,12 @@ test_narrow_window (void)
   g_assert_cmpint (minimum, <=, 360);
 }
 
+static gboolean
+preferences_shown (gpointer data)
+{
+  return calsync_test_find_toplevel (ADW_TYPE_PREFERENCES_WINDOW, FALSE) != NULL;
+}
+
 static void
 test_preferences (void)
 {
@@ -365,7 +382,7 @@ test_preferences (void)
 
   g_list_free (before);
   g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
-  calsync_test_settle (100);
+  g_assert_true (calsync_test_wait_until (preferences_shown, NULL, 5000));
   after = gtk_window_list_toplevels ();
   g_assert_cmpuint (g_list_length (after), ==, n_before + 1);
 
@@ -398,6 +415,7 @@ main (int    argc,
                            G_APPLICATION_HANDLES_COMMAND_LINE | G_APPLICATION_NON_UNIQUE);
   test_status = calsync_test_run_in_app (app, NULL, NULL);
   g_clear_object (&app);
+  calsync_test_remove_tree (tmp);
 
   return test_status;
 }

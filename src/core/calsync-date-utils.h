@@ -23,6 +23,10 @@ int        calsync_date_days_between       (GDateTime *a,
 
 /* Day numbers: days since 1970-01-01 (proleptic Gregorian), the date alone */
 
+/* Day number of a proleptic Gregorian date (no range checks) */
+gint64     calsync_date_day_from_ymd       (gint64      year,
+                                            gint64      month,
+                                            gint64      day);
 /* Day number of the date @dt shows, in its own time zone. */
 gint64     calsync_date_day_of             (GDateTime  *dt);
 /* Day number of the local date of @unix_time in @zone:
@@ -39,6 +43,11 @@ gboolean   calsync_date_day_to_ymd         (gint64      day,
                                             int        *day_of_month);
 /* Local midnight of @day, or NULL when it is out of GDateTime's range. */
 GDateTime *calsync_date_local_midnight     (gint64      day);
+
+/* An RFC 3339 instant with an offset, in the strict form servers write, read
+ * without allocating: microseconds since the epoch; FALSE for anything else */
+gboolean   calsync_date_parse_rfc3339      (const char *text,
+                                            gint64     *usec);
 
 /* "10:00" or "10:00 AM" following the GNOME clock-format setting / locale. */
 char      *calsync_date_format_time        (GDateTime *dt);

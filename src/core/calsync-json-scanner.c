@@ -286,11 +286,18 @@ scan_string (CalsyncJsonScanner *self)
       self->pos++;
     }
 
-  if (self->text == NULL || self->pos > self->length ||
-      !g_utf8_validate_len (self->text, self->text_length, NULL))
+  if (self->text == NULL || self->pos > self->length)
     return fail (self);
 
   return TRUE;
+}
+
+/* Strings handed out are valid UTF-8; keys and skipped values need not be
+ * checked (they are compared with ASCII names, or dropped) */
+static gboolean
+check_utf8 (CalsyncJsonScanner *self)
+{
+  return g_utf8_validate_len (self->text, self->text_length, NULL) || fail (self);
 }
 
 static gboolean
@@ -473,6 +480,32 @@ calsync_json_scanner_skip (CalsyncJsonScanner *self)
 
 /* Typed values ----------------------------------------------------------------- */
 
+static gboolean
+enter_or_skip (CalsyncJsonScanner *self,
+               CalsyncJsonKind     kind,
+               char                open)
+{
+  if (calsync_json_scanner_peek (self) != kind)
+    {
+      calsync_json_scanner_skip (self);
+      return FALSE;
+    }
+
+  return enter (self, open);
+}
+
+gboolean
+calsync_json_scanner_enter_object_or_skip (CalsyncJsonScanner *self)
+{
+  return enter_or_skip (self, CALSYNC_JSON_OBJECT, '{');
+}
+
+gboolean
+calsync_json_scanner_enter_array_or_skip (CalsyncJsonScanner *self)
+{
+  return enter_or_skip (self, CALSYNC_JSON_ARRAY, '[');
+}
+
 gboolean
 calsync_json_scanner_read_string (CalsyncJsonScanner  *self,
                                   const char         **text,
@@ -484,7 +517,7 @@ calsync_json_scanner_read_string (CalsyncJsonScanner  *self,
       return FALSE;
     }
 
-  if (!read_string_token (self))
+  if (!read_string_token (self) || !check_utf8 (self))
     return FALSE;
 
   *text = self->text;

@@ -77,6 +77,11 @@ gboolean         calsync_json_scanner_next_member   (CalsyncJsonScanner *self,
 gboolean         calsync_json_scanner_enter_array   (CalsyncJsonScanner *self);
 gboolean         calsync_json_scanner_next_element  (CalsyncJsonScanner *self);
 
+/* Enters the next value when it is an object (an array), else skips it: a
+ * member of another type than documented is left out, not an error */
+gboolean         calsync_json_scanner_enter_object_or_skip (CalsyncJsonScanner *self);
+gboolean         calsync_json_scanner_enter_array_or_skip  (CalsyncJsonScanner *self);
+
 /* Reads a string value (the text stays valid until the next call); a value of
  * another kind is skipped and FALSE returned, without failing */
 gboolean         calsync_json_scanner_read_string   (CalsyncJsonScanner *self,

@@ -8,6 +8,7 @@
 
 #include <glib/gi18n.h>
 
+#include "calsync-date-utils.h"
 #include "calsync-store-private.h"
 
 /* Timed events overlap [?1, ?2); all-day events overlap the dates [?4, ?3).
@@ -42,25 +43,19 @@ static const char sql_lookup_event[] =
   "WHERE e.calendar_id = ?1 AND e.external_event_id = ?2";
 static const char sql_delete_event[] = "DELETE FROM events WHERE id = ?1";
 
-/* "YYYY-MM-DD" of @utc in @zone, plus @add_days. */
+/* "YYYY-MM-DD" of @utc in @zone, plus @add_days (clamped to years 1–9999) */
 static char *
 date_in_zone (gint64     utc,
               GTimeZone *zone,
               int        add_days)
 {
-  g_autoptr(GDateTime) instant = g_date_time_new_from_unix_utc (utc);
-  g_autoptr(GDateTime) local = NULL;
-  g_autoptr(GDateTime) shifted = NULL;
+  gint64 day = calsync_date_local_day (zone, utc) + add_days;
+  int year, month, day_of_month;
 
-  if (instant == NULL)
-    return g_strdup (utc < 0 ? "0001-01-01" : "9999-12-31");
+  if (!calsync_date_day_to_ymd (day, &year, &month, &day_of_month) || year > 9999)
+    return g_strdup (day < 0 ? "0001-01-01" : "9999-12-31");
 
-  local = g_date_time_to_timezone (instant, zone);
-  shifted = g_date_time_add_days (local, add_days);
-  if (shifted == NULL)
-    return g_strdup ("9999-12-31");
-
-  return g_date_time_format (shifted, "%Y-%m-%d");
+  return g_strdup_printf ("%04d-%02d-%02d", year, month, day_of_month);
 }
 
 /* Calendar id → (name, colour) of the active calendars */

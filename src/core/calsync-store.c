@@ -568,11 +568,14 @@ emit_changed_cb (gpointer data)
 void
 store_schedule_changed (CalsyncStore *self)
 {
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->signal_lock);
   GWeakRef *ref;
 
+  g_mutex_lock (&self->signal_lock);
   if (self->changed_source != NULL)
-    return;
+    {
+      g_mutex_unlock (&self->signal_lock);
+      return;
+    }
 
   ref = g_new0 (GWeakRef, 1);
   g_weak_ref_init (ref, self);
@@ -582,6 +585,7 @@ store_schedule_changed (CalsyncStore *self)
   g_source_set_static_name (self->changed_source, "[calsync] store changed");
   g_source_set_callback (self->changed_source, emit_changed_cb, ref, emit_changed_free);
   g_source_attach (self->changed_source, self->main_context);
+  g_mutex_unlock (&self->signal_lock);
 }
 
 /* Sorting ----------------------------------------------------------------- */
@@ -659,7 +663,8 @@ store_sort_events (CalsyncStore *self,
                    GPtrArray    *events)
 {
   g_autoptr(GArray) items = g_array_sized_new (FALSE, FALSE, sizeof (SortItem), events->len);
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->collation_lock);
+
+  g_mutex_lock (&self->collation_lock);
 
   /* Only between sorts: keys handed out during one must stay valid */
   if (g_hash_table_size (self->collation_keys) > MAX_COLLATION_KEYS)
@@ -684,6 +689,7 @@ store_sort_events (CalsyncStore *self,
 
   for (guint i = 0; i < events->len; i++)
     events->pdata[i] = g_array_index (items, SortItem, i).event;
+  g_mutex_unlock (&self->collation_lock);
 }
 
 /* Opening and closing ----------------------------------------------------- */

@@ -218,11 +218,6 @@ gboolean      calsync_store_apply_page_finish    (CalsyncStore      *self,
                                                   GAsyncResult      *result,
                                                   CalsyncApplyStats *stats,
                                                   GError           **error);
-gboolean      calsync_store_delete_remote_events (CalsyncStore      *self,
-                                                  gint64             calendar_id,
-                                                  const char * const *external_ids,
-                                                  CalsyncApplyStats *stats,
-                                                  GError           **error);
 
 gint64        calsync_store_create_local_event   (CalsyncStore      *self,
                                                   CalsyncEvent      *event,

@@ -240,6 +240,7 @@ load_icon_theme_thread (GTask        *task,
     "list-add-symbolic", "open-menu-symbolic",
   };
 
+  /* Looked up for the theme's caches they fill; never NULL (a fallback at worst) */
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
     g_object_unref (gtk_icon_theme_lookup_icon (task_data, names[i], NULL, 16, 1, GTK_TEXT_DIR_NONE, 0));
 }

@@ -210,7 +210,8 @@ calsync_event_popover_fill (CalsyncEventPopover *self)
   gtk_drawing_area_set_draw_func (self->color_dot, draw_color_dot, self, NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->modified_label),
                           calsync_event_get_locally_modified (self->event));
-  gtk_widget_set_visible (GTK_WIDGET (self->join_button), url != NULL && *url != '\0');
+  /* Only an https link is offered to be opened */
+  gtk_widget_set_visible (GTK_WIDGET (self->join_button), url != NULL && g_str_has_prefix (url, "https://"));
   if (url != NULL)
     gtk_widget_set_tooltip_text (GTK_WIDGET (self->join_button), url);
   set_optional_text (self->location_label, self->location_box,
@@ -228,7 +229,8 @@ join_clicked_cb (CalsyncEventPopover *self)
   const char *url = calsync_event_get_conference_url (self->event);
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
 
-  gtk_show_uri (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, url, GDK_CURRENT_TIME);
+  if (url != NULL && g_str_has_prefix (url, "https://"))
+    gtk_show_uri (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, url, GDK_CURRENT_TIME);
   gtk_popover_popdown (GTK_POPOVER (self));
 }
 

@@ -9,14 +9,13 @@
 #include "calsync-clock.h"
 #include "calsync-date-utils.h"
 #include "calsync-event-widget.h"
+#include "calsync-week-layout.h"
 #include "calsync-week-view-private.h"
 #include "calsync-week-view.h"
 
 #define N_DAYS            7
 #define N_HOURS           24
-#define MINUTES_PER_DAY   (N_HOURS * 60)
 #define HOUR_HEIGHT       60   /* pixels; one pixel per minute */
-#define MIN_EVENT_MINUTES 24   /* a 15-minute event still shows one line of text */
 #define MIN_DAY_WIDTH     40
 #define NAT_DAY_WIDTH     120
 #define GUTTER_PADDING    8
@@ -27,29 +26,6 @@
 #define ALL_DAY_PADDING   3
 #define MAX_ALL_DAY_HEIGHT 112 /* about four lanes; more lanes scroll */
 #define WORKDAY_HOUR      8
-
-/* A timed event (or the part of it) inside one day column. */
-typedef struct
-{
-  GtkWidget *widget;   /* borrowed: parented to self->grid */
-  int day;
-  int start;           /* minutes from local midnight, as drawn */
-  int end;
-  int column;          /* in its overlap cluster */
-  int span;            /* columns it may use */
-  int n_columns;
-} TimedItem;
-
-/* An all-day or multi-day event in the all-day row. */
-typedef struct
-{
-  GtkWidget *widget;   /* borrowed: parented to self->all_day_row */
-  int first_day;
-  int last_day;
-  int lane;
-  gboolean continues_before;
-  gboolean continues_after;
-} BarItem;
 
 struct _CalsyncWeekView
 {
@@ -622,161 +598,6 @@ add_timed (CalsyncWeekView *self,
     }
 }
 
-static int
-compare_bars (gconstpointer a,
-              gconstpointer b)
-{
-  const BarItem *ba = a;
-  const BarItem *bb = b;
-
-  if (ba->first_day != bb->first_day)
-    return ba->first_day - bb->first_day;
-
-  /* Longer bars first, so they take the upper lanes. */
-  return (bb->last_day - bb->first_day) - (ba->last_day - ba->first_day);
-}
-
-static void
-assign_lanes (CalsyncWeekView *self)
-{
-  int lane_end[64];   /* last day taken in each lane */
-
-  g_array_sort (self->bar_items, compare_bars);
-  for (guint i = 0; i < self->bar_items->len; i++)
-    {
-      BarItem *bar = &g_array_index (self->bar_items, BarItem, i);
-      int lane = 0;
-
-      while (lane < self->n_lanes && lane < 63 && lane_end[lane] >= bar->first_day)
-        lane++;
-
-      bar->lane = lane;
-      lane_end[lane] = bar->last_day;
-      self->n_lanes = MAX (self->n_lanes, lane + 1);
-    }
-}
-
-static void
-enforce_min_height (TimedItem *item)
-{
-  if (item->end - item->start >= MIN_EVENT_MINUTES)
-    return;
-
-  item->end = item->start + MIN_EVENT_MINUTES;
-  if (item->end > MINUTES_PER_DAY)
-    {
-      item->end = MINUTES_PER_DAY;
-      item->start = MINUTES_PER_DAY - MIN_EVENT_MINUTES;
-    }
-}
-
-static int
-compare_timed (gconstpointer a,
-               gconstpointer b)
-{
-  const TimedItem *ta = a;
-  const TimedItem *tb = b;
-
-  if (ta->day != tb->day)
-    return ta->day - tb->day;
-  if (ta->start != tb->start)
-    return ta->start - tb->start;
-
-  return tb->end - ta->end; /* longer first */
-}
-
-static gboolean
-column_free (GArray *items,
-             guint   from,
-             guint   to,
-             int     column,
-             int     start,
-             int     end)
-{
-  for (guint i = from; i < to; i++)
-    {
-      const TimedItem *other = &g_array_index (items, TimedItem, i);
-
-      if (other->column == column && other->start < end && other->end > start)
-        return FALSE;
-    }
-
-  return TRUE;
-}
-
-/* Items [from, to) overlap transitively: share the columns, widen into free ones. */
-static void
-finish_cluster (GArray *items,
-                guint   from,
-                guint   to,
-                int     n_columns)
-{
-  for (guint i = from; i < to; i++)
-    {
-      TimedItem *item = &g_array_index (items, TimedItem, i);
-
-      item->n_columns = n_columns;
-      item->span = 1;
-      while (item->column + item->span < n_columns &&
-             column_free (items, from, to, item->column + item->span, item->start, item->end))
-        item->span++;
-    }
-}
-
-static int
-first_free_column (GArray *column_ends,
-                   int     start)
-{
-  for (guint c = 0; c < column_ends->len; c++)
-    if (g_array_index (column_ends, int, c) <= start)
-      return c;
-
-  g_array_set_size (column_ends, column_ends->len + 1);
-  return column_ends->len - 1;
-}
-
-/* Greedy interval colouring per overlap cluster, as Google Calendar lays out a day. */
-static void
-assign_columns (GArray *items)
-{
-  g_autoptr(GArray) column_ends = g_array_new (FALSE, TRUE, sizeof (int));
-  guint cluster = 0;
-  int cluster_end = 0;
-  int day = -1;
-
-  for (guint i = 0; i < items->len; i++)
-    {
-      TimedItem *item = &g_array_index (items, TimedItem, i);
-
-      if (i > cluster && (item->day != day || item->start >= cluster_end))
-        {
-          finish_cluster (items, cluster, i, column_ends->len);
-          g_array_set_size (column_ends, 0);
-          cluster = i;
-        }
-
-      if (i == cluster)
-        cluster_end = 0;
-      day = item->day;
-      item->column = first_free_column (column_ends, item->start);
-      g_array_index (column_ends, int, item->column) = item->end;
-      cluster_end = MAX (cluster_end, item->end);
-    }
-
-  if (items->len > cluster)
-    finish_cluster (items, cluster, items->len, column_ends->len);
-}
-
-static void
-layout_timed (CalsyncWeekView *self)
-{
-  for (guint i = 0; i < self->timed_items->len; i++)
-    enforce_min_height (&g_array_index (self->timed_items, TimedItem, i));
-
-  g_array_sort (self->timed_items, compare_timed);
-  assign_columns (self->timed_items);
-}
-
 static void
 parent_items (CalsyncWeekView *self)
 {
@@ -837,8 +658,8 @@ show_events (CalsyncWeekView *self,
   collect_items (self, events, events_of_items);
   /* Widgets are made before sorting so each piece keeps its own event. */
   create_timed_widgets (self, events, events_of_items);
-  layout_timed (self);
-  assign_lanes (self);
+  calsync_week_layout_timed (self->timed_items);
+  self->n_lanes = calsync_week_layout_bars (self->bar_items);
   parent_items (self);
   update_now (self);
 

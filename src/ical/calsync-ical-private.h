@@ -204,9 +204,6 @@ Zone         *calsync_ical_zone_new              (const char           *id,
 void          calsync_ical_zone_free             (Zone                 *zone);
 Zone         *calsync_ical_local_zone_new        (void);
 
-gint64        calsync_ical_days_from_civil       (int                   year,
-                                                  int                   month,
-                                                  int                   day);
 gint64        calsync_ical_fields_to_unix        (struct icaltimetype   t);
 struct icaltimetype calsync_ical_unix_to_fields  (gint64                t);
 gint64        calsync_ical_zone_to_utc           (Zone                 *zone,

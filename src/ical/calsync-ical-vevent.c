@@ -16,6 +16,7 @@
 
 #include "calsync-classifier.h"
 #include "calsync-ical.h"
+#include "calsync-date-utils.h"
 #include "calsync-ical-private.h"
 
 /* One VEVENT ----------------------------------------------------------------------- */
@@ -429,7 +430,7 @@ add_days (struct icaltimetype t,
 gint64
 calsync_ical_date_key (struct icaltimetype t)
 {
-  return calsync_ical_days_from_civil (t.year, t.month, t.day);
+  return calsync_date_day_from_ymd (t.year, t.month, t.day);
 }
 
 /* End instant of an occurrence starting at @local (wall clock) / @start_utc */

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "calsync-ical.h"
+#include "calsync-date-utils.h"
 #include "calsync-ical-private.h"
 
 gboolean
@@ -262,26 +263,11 @@ calsync_ical_zone_new (const char   *id,
   return zone;
 }
 
-/* Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm) */
-gint64
-calsync_ical_days_from_civil (int year,
-                              int month,
-                              int day)
-{
-  gint64 y = year - (month <= 2);
-  gint64 era = (y >= 0 ? y : y - 399) / 400;
-  gint64 yoe = y - era * 400;
-  gint64 doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1;
-  gint64 doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-
-  return era * 146097 + doe - 719468;
-}
-
 /* The fields of @t read as UTC */
 gint64
 calsync_ical_fields_to_unix (struct icaltimetype t)
 {
-  return calsync_ical_days_from_civil (t.year, t.month, t.day) * 86400 +
+  return calsync_date_day_from_ymd (t.year, t.month, t.day) * 86400 +
          t.hour * 3600 + t.minute * 60 + t.second;
 }
 
@@ -348,7 +334,7 @@ zone_matches_iana (Zone       *zone,
   for (int month = 1; month <= 12; month++)
     for (int day = 1; day <= 15; day += 14)
       {
-        gint64 t = calsync_ical_days_from_civil (year, month, day) * 86400 + 12 * 3600;
+        gint64 t = calsync_date_day_from_ymd (year, month, day) * 86400 + 12 * 3600;
         gint interval = g_time_zone_find_interval (candidate, G_TIME_TYPE_UNIVERSAL, t);
 
         if (g_time_zone_get_offset (candidate, interval) != calsync_ical_zone_offset_at (zone, t))
@@ -366,8 +352,8 @@ static char *
 guess_iana_id (Zone *zone,
                int   year)
 {
-  int winter = calsync_ical_zone_offset_at (zone, calsync_ical_days_from_civil (year, 1, 15) * 86400);
-  int summer = calsync_ical_zone_offset_at (zone, calsync_ical_days_from_civil (year, 7, 15) * 86400);
+  int winter = calsync_ical_zone_offset_at (zone, calsync_date_day_from_ymd (year, 1, 15) * 86400);
+  int summer = calsync_ical_zone_offset_at (zone, calsync_date_day_from_ymd (year, 7, 15) * 86400);
   int standard = MIN (winter, summer);
 
   for (guint i = 0; i < G_N_ELEMENTS (windows_zones); i++)

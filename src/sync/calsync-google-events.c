@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "calsync-classifier.h"
+#include "calsync-date-utils.h"
 #include "calsync-google-provider.h"
 #include "calsync-json-scanner.h"
 #include "calsync-text.h"
@@ -91,75 +92,7 @@ item_clear (Item *item)
   memset (item, 0, sizeof *item);
 }
 
-/* RFC 3339 ----------------------------------------------------------------------- */
-
-static gboolean
-digits (const char *text,
-        int         n,
-        int        *value)
-{
-  *value = 0;
-  for (int i = 0; i < n; i++)
-    {
-      if (!g_ascii_isdigit (text[i]))
-        return FALSE;
-      *value = *value * 10 + (text[i] - '0');
-    }
-  return TRUE;
-}
-
-/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm) */
-static gint64
-days_from_civil (int y,
-                 int m,
-                 int d)
-{
-  gint64 era;
-  int yoe, doy, doe;
-
-  y -= m <= 2;
-  era = (y >= 0 ? y : y - 399) / 400;
-  yoe = (int) (y - era * 400);
-  doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
-}
-
-/* The strict form Google writes, "2026-12-01T10:00:00(.sss)(Z|±hh:mm)", read
- * without allocating; anything else goes to GLib's parser */
-static gboolean
-parse_rfc3339_fast (const char *text,
-                    gint64     *usec)
-{
-  int y, mo, d, h, mi, s, oh = 0, om = 0, sign = 0;
-  const char *p = text + 19;
-
-  if (strlen (text) < 20 || text[4] != '-' || text[7] != '-' || (text[10] != 'T' && text[10] != 't') ||
-      text[13] != ':' || text[16] != ':' ||
-      !digits (text, 4, &y) || !digits (text + 5, 2, &mo) || !digits (text + 8, 2, &d) ||
-      !digits (text + 11, 2, &h) || !digits (text + 14, 2, &mi) || !digits (text + 17, 2, &s))
-    return FALSE;
-
-  if (*p == '.')
-    for (p++; g_ascii_isdigit (*p); p++)
-      ;
-
-  if ((*p == 'Z' || *p == 'z') && p[1] == '\0')
-    sign = 0;
-  else if ((*p == '+' || *p == '-') && strlen (p) == 6 && p[3] == ':' &&
-           digits (p + 1, 2, &oh) && digits (p + 4, 2, &om) && oh < 24 && om < 60)
-    sign = *p == '+' ? 1 : -1;
-  else
-    return FALSE;
-
-  if (mo < 1 || mo > 12 || d < 1 || d > g_date_get_days_in_month (mo, y) ||
-      h > 23 || mi > 59 || s > 59 || y < 1)
-    return FALSE;
-
-  *usec = ((days_from_civil (y, mo, d) * 86400 + h * 3600 + mi * 60 + s) -
-           sign * (oh * 3600 + om * 60)) * G_USEC_PER_SEC;
-  return TRUE;
-}
+/* Instants and dates ------------------------------------------------------------- */
 
 /* Unix microseconds of an RFC 3339 instant. Google always sends an offset; only
  * without one is @time_zone (an IANA id) loaded, which is slow in GLib 2.74. */
@@ -173,7 +106,7 @@ parse_instant (const char *text,
 
   if (text == NULL)
     return FALSE;
-  if (parse_rfc3339_fast (text, usec))
+  if (calsync_date_parse_rfc3339 (text, usec))
     return TRUE;
 
   if ((dt = g_date_time_new_from_iso8601 (text, NULL)) == NULL)
@@ -191,11 +124,9 @@ parse_instant (const char *text,
 static gboolean
 is_valid_date (const char *text)
 {
-  int y, m, d;
+  gint64 day;
 
-  return text != NULL && strlen (text) == 10 && text[4] == '-' && text[7] == '-' &&
-         digits (text, 4, &y) && digits (text + 5, 2, &m) && digits (text + 8, 2, &d) &&
-         g_date_valid_dmy (d, m, y);
+  return calsync_date_parse_day (text, &day);
 }
 
 /* Reading an item ------------------------------------------------------------------ */
@@ -214,10 +145,9 @@ read_when (CalsyncJsonScanner *scanner,
   const char *key;
   gsize length;
 
-  if (calsync_json_scanner_peek (scanner) != CALSYNC_JSON_OBJECT)
-    return calsync_json_scanner_skip (scanner) && FALSE;
+  if (!calsync_json_scanner_enter_object_or_skip (scanner))
+    return FALSE;
 
-  calsync_json_scanner_enter_object (scanner);
   while (calsync_json_scanner_next_member (scanner, &key, &length))
     {
       int slot = calsync_json_key_is (key, length, "date") ? DATE :
@@ -240,14 +170,10 @@ static void
 read_recurrence (CalsyncJsonScanner *scanner,
                  Item               *item)
 {
-  if (calsync_json_scanner_peek (scanner) != CALSYNC_JSON_ARRAY)
-    {
-      calsync_json_scanner_skip (scanner);
-      return;
-    }
+  if (!calsync_json_scanner_enter_array_or_skip (scanner))
+    return;
 
   item->recurrence = g_ptr_array_new_with_free_func (g_free);
-  calsync_json_scanner_enter_array (scanner);
   while (calsync_json_scanner_next_element (scanner))
     {
       char *line = calsync_json_scanner_dup_string (scanner, CALSYNC_EVENT_MAX_RECURRENCE);
@@ -265,13 +191,9 @@ read_organizer (CalsyncJsonScanner *scanner,
   const char *key;
   gsize length;
 
-  if (calsync_json_scanner_peek (scanner) != CALSYNC_JSON_OBJECT)
-    {
-      calsync_json_scanner_skip (scanner);
-      return;
-    }
+  if (!calsync_json_scanner_enter_object_or_skip (scanner))
+    return;
 
-  calsync_json_scanner_enter_object (scanner);
   while (calsync_json_scanner_next_member (scanner, &key, &length))
     if (calsync_json_key_is (key, length, "email"))
       item->organizer_email = dup_small (scanner);
@@ -286,7 +208,7 @@ read_attendee (CalsyncJsonScanner *scanner,
   const char *key;
   gsize length;
 
-  calsync_json_scanner_enter_object (scanner);
+  /* entered by the caller */
   while (calsync_json_scanner_next_member (scanner, &key, &length))
     {
       if (calsync_json_key_is (key, length, "email"))
@@ -308,29 +230,52 @@ static void
 read_attendees (CalsyncJsonScanner *scanner,
                 Item               *item)
 {
-  if (calsync_json_scanner_peek (scanner) != CALSYNC_JSON_ARRAY)
-    {
-      calsync_json_scanner_skip (scanner);
-      return;
-    }
+  if (!calsync_json_scanner_enter_array_or_skip (scanner))
+    return;
 
   item->attendees = g_array_new (FALSE, TRUE, sizeof (Attendee));
   g_array_set_clear_func (item->attendees, (GDestroyNotify) attendee_clear);
-  calsync_json_scanner_enter_array (scanner);
   while (calsync_json_scanner_next_element (scanner))
     {
       Attendee attendee = { 0 };
 
-      if (calsync_json_scanner_peek (scanner) != CALSYNC_JSON_OBJECT || item->attendees->len >= MAX_ATTENDEES)
+      if (item->attendees->len >= MAX_ATTENDEES)
         {
           calsync_json_scanner_skip (scanner);
           continue;
         }
+      if (!calsync_json_scanner_enter_object_or_skip (scanner))
+        continue;
 
       read_attendee (scanner, &attendee);
       item->others_attend |= !attendee.self;
       g_array_append_val (item->attendees, attendee);
     }
+}
+
+/* One of conferenceData's entryPoints: {"entryPointType": "video", "uri"} */
+static void
+read_entry_point (CalsyncJsonScanner *scanner,
+                  Item               *item)
+{
+  g_autofree char *type = NULL;
+  g_autofree char *uri = NULL;
+  const char *key;
+  gsize length;
+
+  if (!calsync_json_scanner_enter_object_or_skip (scanner))
+    return;
+
+  while (calsync_json_scanner_next_member (scanner, &key, &length))
+    if (calsync_json_key_is (key, length, "entryPointType"))
+      type = dup_small (scanner);
+    else if (calsync_json_key_is (key, length, "uri"))
+      uri = calsync_json_scanner_dup_string (scanner, CALSYNC_EVENT_MAX_URL);
+    else
+      calsync_json_scanner_skip (scanner);
+
+  if (item->video_uri == NULL && g_strcmp0 (type, "video") == 0 && uri != NULL)
+    item->video_uri = g_steal_pointer (&uri);
 }
 
 /* conferenceData: {"entryPoints": [{"entryPointType": "video", "uri"}]} */
@@ -341,45 +286,16 @@ read_conference (CalsyncJsonScanner *scanner,
   const char *key;
   gsize length;
 
-  if (calsync_json_scanner_peek (scanner) != CALSYNC_JSON_OBJECT)
-    {
-      calsync_json_scanner_skip (scanner);
-      return;
-    }
+  if (!calsync_json_scanner_enter_object_or_skip (scanner))
+    return;
 
-  calsync_json_scanner_enter_object (scanner);
   while (calsync_json_scanner_next_member (scanner, &key, &length))
     {
-      if (!calsync_json_key_is (key, length, "entryPoints") ||
-          calsync_json_scanner_peek (scanner) != CALSYNC_JSON_ARRAY)
-        {
-          calsync_json_scanner_skip (scanner);
-          continue;
-        }
-
-      calsync_json_scanner_enter_array (scanner);
-      while (calsync_json_scanner_next_element (scanner))
-        {
-          g_autofree char *type = NULL;
-          g_autofree char *uri = NULL;
-
-          if (calsync_json_scanner_peek (scanner) != CALSYNC_JSON_OBJECT)
-            {
-              calsync_json_scanner_skip (scanner);
-              continue;
-            }
-          calsync_json_scanner_enter_object (scanner);
-          while (calsync_json_scanner_next_member (scanner, &key, &length))
-            if (calsync_json_key_is (key, length, "entryPointType"))
-              type = dup_small (scanner);
-            else if (calsync_json_key_is (key, length, "uri"))
-              uri = calsync_json_scanner_dup_string (scanner, CALSYNC_EVENT_MAX_URL);
-            else
-              calsync_json_scanner_skip (scanner);
-
-          if (item->video_uri == NULL && g_strcmp0 (type, "video") == 0 && uri != NULL)
-            item->video_uri = g_steal_pointer (&uri);
-        }
+      if (!calsync_json_key_is (key, length, "entryPoints"))
+        calsync_json_scanner_skip (scanner);
+      else if (calsync_json_scanner_enter_array_or_skip (scanner))
+        while (calsync_json_scanner_next_element (scanner))
+          read_entry_point (scanner, item);
     }
 }
 
@@ -432,14 +348,10 @@ read_item (CalsyncJsonScanner *scanner,
   const char *key;
   gsize length;
 
-  if (calsync_json_scanner_peek (scanner) != CALSYNC_JSON_OBJECT)
-    {
-      item->readable = FALSE;
-      return calsync_json_scanner_skip (scanner);
-    }
+  item->readable = calsync_json_scanner_enter_object_or_skip (scanner);
+  if (!item->readable)
+    return !calsync_json_scanner_failed (scanner);
 
-  item->readable = TRUE;
-  calsync_json_scanner_enter_object (scanner);
   while (calsync_json_scanner_next_member (scanner, &key, &length))
     read_member (scanner, item, key, length);
 
@@ -615,10 +527,9 @@ read_items (CalsyncJsonScanner *scanner,
             const char         *calendar_zone,
             CalsyncPage        *page)
 {
-  if (calsync_json_scanner_peek (scanner) != CALSYNC_JSON_ARRAY)
-    return calsync_json_scanner_skip (scanner) && FALSE;
+  if (!calsync_json_scanner_enter_array_or_skip (scanner))
+    return FALSE;
 
-  calsync_json_scanner_enter_array (scanner);
   while (calsync_json_scanner_next_element (scanner))
     {
       Item item = { 0 };

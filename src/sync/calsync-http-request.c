@@ -145,29 +145,6 @@ calsync_http_request_set_form (CalsyncHttpRequest *request,
 }
 
 void
-calsync_http_request_set_body (CalsyncHttpRequest *request,
-                               const char         *content_type,
-                               GBytes             *body)
-{
-  g_return_if_fail (request != NULL);
-  g_return_if_fail (content_type != NULL);
-  g_return_if_fail (body != NULL);
-
-  g_free (request->content_type);
-  request->content_type = g_strdup (content_type);
-  g_clear_pointer (&request->body, g_bytes_unref);
-  request->body = g_bytes_ref (body);
-}
-
-const char *
-calsync_http_request_get_uri (CalsyncHttpRequest *request)
-{
-  g_return_val_if_fail (request != NULL, NULL);
-
-  return request->uri;
-}
-
-void
 calsync_http_request_set_expect (CalsyncHttpRequest *request,
                                  CalsyncHttpBody     body)
 {
@@ -192,15 +169,6 @@ calsync_http_request_set_rate_limit_func (CalsyncHttpRequest       *request,
   g_return_if_fail (request != NULL);
 
   request->rate_limit_func = func;
-}
-
-void
-calsync_http_request_set_allow_insecure (CalsyncHttpRequest *request,
-                                         gboolean            allow_insecure)
-{
-  g_return_if_fail (request != NULL);
-
-  request->allow_insecure = !!allow_insecure;
 }
 
 /* One SoupMessage per try (a message cannot be sent twice), for the current

@@ -134,19 +134,12 @@ void                calsync_http_request_add_header   (CalsyncHttpRequest *reque
 void                calsync_http_request_set_form     (CalsyncHttpRequest *request,
                                                        const char         *first_name,
                                                        ...) G_GNUC_NULL_TERMINATED;
-void                calsync_http_request_set_body     (CalsyncHttpRequest *request,
-                                                       const char         *content_type,
-                                                       GBytes             *body);
-const char         *calsync_http_request_get_uri      (CalsyncHttpRequest *request);
 void                calsync_http_request_set_expect   (CalsyncHttpRequest *request,
                                                        CalsyncHttpBody     body);
 void                calsync_http_request_set_max_body (CalsyncHttpRequest *request,
                                                        gsize               max_bytes);
 void                calsync_http_request_set_rate_limit_func (CalsyncHttpRequest *request,
                                                        CalsyncHttpRateLimitFunc func);
-/* Allows a non-loopback http:// URL (CalDAV on a home network, when the person said so) */
-void                calsync_http_request_set_allow_insecure (CalsyncHttpRequest *request,
-                                                       gboolean            allow_insecure);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CalsyncHttpRequest, calsync_http_request_unref)
 

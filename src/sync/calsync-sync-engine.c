@@ -69,6 +69,7 @@ typedef struct
   gboolean ready;                  /* its jobs are queued */
   guint n_succeeded;
   gboolean needs_reconnect;
+  gboolean removed;                /* forgotten meanwhile: no result, no bookkeeping */
 } AccountWork;
 
 typedef struct
@@ -165,6 +166,8 @@ update_accounts_thread (GTask        *task,
       CalsyncAccount *account = work->account;
       g_autoptr(GError) error = NULL;
 
+      if (work->removed)
+        continue;
       if (work->needs_reconnect)
         {
           calsync_account_set_needs_reconnect (account, TRUE);
@@ -190,13 +193,18 @@ update_accounts_thread (GTask        *task,
   g_task_return_boolean (task, TRUE);
 }
 
+static AccountWork *work_of_job (SyncRun        *run,
+                                 CalsyncSyncJob *job);
+
 static CalsyncSyncReport *
 build_report (SyncRun *run)
 {
   CalsyncSyncReport *report = calsync_sync_report_new ();
 
+  /* The calendars of an account removed during the run are not reported */
   for (guint i = 0; i < run->jobs->len; i++)
-    calsync_sync_report_add (report, calsync_sync_job_steal_result (g_ptr_array_index (run->jobs, i)));
+    if (!work_of_job (run, g_ptr_array_index (run->jobs, i))->removed)
+      calsync_sync_report_add (report, calsync_sync_job_steal_result (g_ptr_array_index (run->jobs, i)));
 
   calsync_sync_report_set_timestamp (report, g_get_real_time ());
   return report;
@@ -827,6 +835,7 @@ calsync_sync_engine_forget_account (CalsyncSyncEngine *self,
 
       if (calsync_account_get_id (work->account) != account_id)
         continue;
+      work->removed = TRUE;
       if (work->credentials != NULL)
         calsync_credentials_revoke (work->credentials);
       g_cancellable_cancel (work->cancellable);

@@ -96,6 +96,7 @@ insert_event (CalsyncFakeGoogle *self,
               FakeCalendar      *calendar)
 {
   g_autoptr(JsonObject) object = read_body (self, msg);
+  g_autofree char *new_id = NULL;
   const char *id;
 
   if (object == NULL || !check_times (self, msg, object))
@@ -115,7 +116,7 @@ insert_event (CalsyncFakeGoogle *self,
       return;
     }
   if (id == NULL)
-    json_object_set_string_member (object, "id", (id = new_event_id ()));
+    json_object_set_string_member (object, "id", (new_id = new_event_id ()));
 
   json_object_remove_member (object, "etag");
   json_object_remove_member (object, "updated");
