@@ -43,10 +43,11 @@ editor_open (gpointer data)
   return find_editor () != NULL;
 }
 
+/* Closed and done: the editor hides at once and goes when the store has the write */
 static gboolean
 editor_closed (gpointer data)
 {
-  return find_editor () == NULL;
+  return calsync_test_find_toplevel (CALSYNC_TYPE_EVENT_EDITOR, FALSE) == NULL;
 }
 
 static GtkWidget *

@@ -943,6 +943,37 @@ rich_event (void)
   return event;
 }
 
+/* Another process holds the write lock (a sync, an import): opening the
+ * database and reading it wait for nothing */
+static void
+test_open_while_locked (Fixture       *f,
+                        gconstpointer  data)
+{
+  gint64 personal_id = calsync_store_get_personal_calendar_id (f->store);
+  g_autoptr(GPtrArray) accounts = NULL;
+  g_autoptr(GError) error = NULL;
+  sqlite3 *other = NULL;
+  gint64 start;
+
+  g_clear_object (&f->store);
+  g_assert_cmpint (sqlite3_open (f->path, &other), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (other, "BEGIN IMMEDIATE; UPDATE events SET title = title", NULL, NULL, NULL),
+                   ==, SQLITE_OK);
+
+  start = g_get_monotonic_time ();
+  f->store = calsync_store_open (f->path, &error);
+  g_assert_no_error (error);
+  accounts = calsync_store_list_accounts (f->store, &error);
+  g_assert_no_error (error);
+  /* The busy timeout is 5 s: a wait for the lock would take all of it */
+  g_assert_cmpint (g_get_monotonic_time () - start, <, G_USEC_PER_SEC);
+  g_assert_cmpint (calsync_store_get_personal_calendar_id (f->store), ==, personal_id);
+  g_assert_cmpuint (accounts->len, ==, 2);
+
+  g_assert_cmpint (sqlite3_exec (other, "ROLLBACK", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (other);
+}
+
 static void
 test_persistence (Fixture       *f,
                   gconstpointer  data)
@@ -1158,6 +1189,7 @@ main (int   argc,
   ADD ("/store/calendars", setup, test_calendars);
   ADD ("/store/no-credential-columns", setup, test_no_credential_columns);
   ADD ("/store/persistence", setup, test_persistence);
+  ADD ("/store/open-while-locked", setup, test_open_while_locked);
   ADD ("/store/closed", setup, test_closed);
   ADD ("/store/changed-signal", setup, test_changed_signal);
   ADD ("/store/async", setup, test_async);

@@ -172,14 +172,26 @@ create_personal_calendar (StoreConn  *conn,
   return insert_calendar (conn, calendar, error);
 }
 
-/* Looked up again inside the transaction: another process may be opening the
- * same new database at the same moment. */
+/* Read first, outside a write transaction: opening a database that has its
+ * Personal calendar never waits for another process's write (a sync or an
+ * import may hold the lock for seconds, and the window opens meanwhile). Looked
+ * up again inside the transaction: another process may be opening the same new
+ * database at the same moment. */
 gboolean
 store_ensure_personal_calendar (StoreConn  *conn,
                                 gint64     *calendar_id,
                                 GError    **error)
 {
   gint64 id = 0;
+
+  if (!store_query_int64 (conn, sql_find_personal_calendar, 0, &id, error))
+    return FALSE;
+
+  if (id != 0)
+    {
+      *calendar_id = id;
+      return TRUE;
+    }
 
   if (!store_begin (conn, error))
     return FALSE;

@@ -200,6 +200,15 @@ store_set_error (StoreConn  *conn,
   int code = (rc & 0xff) == SQLITE_CONSTRAINT ? CALSYNC_STORE_ERROR_CONSTRAINT
                                                : CALSYNC_STORE_ERROR_QUERY;
 
+  /* Said for people: "database is locked" reads like a fault of this program */
+  if ((rc & 0xff) == SQLITE_BUSY)
+    {
+      g_set_error_literal (error, CALSYNC_STORE_ERROR, CALSYNC_STORE_ERROR_BUSY,
+                           _("The calendar database is busy: another program is writing to it. "
+                             "Try again in a moment."));
+      return FALSE;
+    }
+
   g_set_error (error, CALSYNC_STORE_ERROR, code,
                _("Calendar database error: %s"),
                conn->db ? sqlite3_errmsg (conn->db) : sqlite3_errstr (rc));

@@ -20,6 +20,7 @@ typedef enum
   CALSYNC_STORE_ERROR_QUERY,
   CALSYNC_STORE_ERROR_NOT_FOUND,
   CALSYNC_STORE_ERROR_CONSTRAINT,
+  CALSYNC_STORE_ERROR_BUSY,         /* another process held the write lock past the busy timeout */
 } CalsyncStoreError;
 
 /* Current schema version (PRAGMA user_version). */

@@ -47,6 +47,7 @@ struct _CalsyncEventEditor
   GDate end_date;
   gboolean title_touched;
   gboolean filling;
+  gboolean writing;          /* hidden until the store has the save or the delete */
 };
 
 G_DEFINE_FINAL_TYPE (CalsyncEventEditor, calsync_event_editor, ADW_TYPE_WINDOW)
@@ -576,44 +577,117 @@ build_event (CalsyncEventEditor *self)
   return event;
 }
 
+/* Writes go to the store in a worker thread, as GNOME Calendar's editor hands
+ * them to evolution-data-server: the editor goes away at once and stays alive,
+ * hidden, until the write is done (another process may hold the database for
+ * seconds). Should the write fail, it comes back with everything typed in it
+ * and says why. */
+
+static void
+show_error (CalsyncEventEditor *self,
+            const char         *heading,
+            GError             *error)
+{
+  AdwMessageDialog *dialog;
+
+  g_debug ("%s: %s", heading, error->message);
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), heading, error->message));
+  adw_message_dialog_add_response (dialog, "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+begin_write (CalsyncEventEditor *self)
+{
+  self->writing = TRUE;
+  gtk_widget_set_visible (GTK_WIDGET (self), FALSE);
+}
+
+/* GTK 4.8 leaves the "compute-size" handler of a window destroyed while
+ * hidden on its surface, and the frame clock calls it after the window is
+ * gone: take what is left of this window's handlers off the surface. */
+static void
+destroy_written (CalsyncEventEditor *self)
+{
+  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (self));
+  g_autoptr(GdkSurface) kept = surface != NULL ? g_object_ref (surface) : NULL;
+
+  gtk_window_destroy (GTK_WINDOW (self));
+  if (kept != NULL)
+    g_signal_handlers_disconnect_by_data (kept, self);
+}
+
+static void
+write_failed (CalsyncEventEditor *self,
+              const char         *heading,
+              GError             *error)
+{
+  GtkWindow *parent = gtk_window_get_transient_for (GTK_WINDOW (self));
+
+  self->writing = FALSE;
+
+  /* Destroyed meanwhile, or its window is gone: nowhere to come back to */
+  if (self->store == NULL || parent == NULL || !gtk_widget_get_visible (GTK_WIDGET (parent)))
+    {
+      g_warning ("%s: %s", heading, error->message);
+      destroy_written (self);
+      return;
+    }
+
+  gtk_window_present (GTK_WINDOW (self));
+  show_error (self, heading, error);
+}
+
+static void
+saved_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(CalsyncEventEditor) self = user_data;
+  g_autoptr(CalsyncEvent) stored = NULL;
+  g_autoptr(GError) error = NULL;
+
+  stored = calsync_store_save_local_event_finish (CALSYNC_STORE (object), result, &error);
+  if (stored == NULL)
+    {
+      write_failed (self, _("Could Not Save the Event"), error);
+      return;
+    }
+
+  self->writing = FALSE;
+  g_signal_emit (self, signals[SAVED], 0, stored);
+  destroy_written (self);
+}
+
+/**
+ * calsync_event_editor_save:
+ *
+ * Starts writing the event to the store and closes the editor; the editor
+ * comes back with the error if the write fails. ::saved is emitted once the
+ * event is stored.
+ *
+ * Returns: %FALSE with @error set when the form is not complete
+ */
 gboolean
 calsync_event_editor_save (CalsyncEventEditor  *self,
                            GError             **error)
 {
   g_autoptr(CalsyncEvent) event = NULL;
-  gboolean saved;
 
   g_return_val_if_fail (CALSYNC_IS_EVENT_EDITOR (self), FALSE);
 
-  if (!calsync_event_editor_is_valid (self))
+  if (self->writing || !calsync_event_editor_is_valid (self))
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
                            _("The event is not complete"));
       return FALSE;
     }
 
+  /* An event stored with id 0 is created, else edited */
   event = build_event (self);
-  saved = self->event ? calsync_store_edit_local_event (self->store, event, error)
-                      : calsync_store_create_local_event (self->store, event, error) > 0;
-  if (!saved)
-    return FALSE;
-
-  g_signal_emit (self, signals[SAVED], 0, event);
-  gtk_window_destroy (GTK_WINDOW (self));
+  begin_write (self);
+  calsync_store_save_local_event_async (self->store, event, saved_cb, g_object_ref (self));
   return TRUE;
-}
-
-static void
-show_error (CalsyncEventEditor *self,
-            GError             *error)
-{
-  AdwMessageDialog *dialog;
-
-  g_warning ("Could not save the event: %s", error->message);
-  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), _("Could Not Save the Event"),
-                                                       error->message));
-  adw_message_dialog_add_response (dialog, "close", _("_Close"));
-  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static void
@@ -621,11 +695,28 @@ save_action (GtkWidget  *widget,
              const char *action_name,
              GVariant   *parameter)
 {
-  CalsyncEventEditor *self = CALSYNC_EVENT_EDITOR (widget);
+  /* The button is insensitive while the form is incomplete; nothing to say */
+  calsync_event_editor_save (CALSYNC_EVENT_EDITOR (widget), NULL);
+}
+
+static void
+deleted_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(CalsyncEventEditor) self = user_data;
   g_autoptr(GError) error = NULL;
 
-  if (!calsync_event_editor_save (self, &error) && calsync_event_editor_is_valid (self))
-    show_error (self, error);
+  if (!calsync_store_delete_local_event_finish (CALSYNC_STORE (object), result, &error))
+    {
+      write_failed (self, _("Could Not Delete the Event"), error);
+      return;
+    }
+
+  self->writing = FALSE;
+  if (self->event != NULL)
+    g_signal_emit (self, signals[DELETED], 0, self->event);
+  destroy_written (self);
 }
 
 static void
@@ -634,21 +725,13 @@ delete_action (GtkWidget  *widget,
                GVariant   *parameter)
 {
   CalsyncEventEditor *self = CALSYNC_EVENT_EDITOR (widget);
-  g_autoptr(CalsyncEvent) deleted = NULL;
-  g_autoptr(GError) error = NULL;
 
-  if (self->event == NULL)
+  if (self->event == NULL || self->writing)
     return;
 
-  deleted = calsync_event_copy (self->event);
-  if (!calsync_store_delete_local_event (self->store, calsync_event_get_id (deleted), &error))
-    {
-      show_error (self, error);
-      return;
-    }
-
-  g_signal_emit (self, signals[DELETED], 0, deleted);
-  gtk_window_destroy (GTK_WINDOW (self));
+  begin_write (self);
+  calsync_store_delete_local_event_async (self->store, calsync_event_get_id (self->event),
+                                          deleted_cb, g_object_ref (self));
 }
 
 /* GObject */
@@ -716,13 +799,14 @@ calsync_event_editor_class_init (CalsyncEventEditorClass *klass)
 
   /**
    * CalsyncEventEditor::saved:
-   * @event: the event as stored
+   * @event: the event as stored; emitted once the store has it
    */
   signals[SAVED] = g_signal_new ("saved", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, CALSYNC_TYPE_EVENT);
   /**
    * CalsyncEventEditor::deleted:
-   * @event: a copy of the deleted event, for undo
+   * @event: the deleted event as the editor had it, for undo; emitted once
+   *   the store no longer has it
    */
   signals[DELETED] = g_signal_new ("deleted", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                    0, NULL, NULL, NULL, G_TYPE_NONE, 1, CALSYNC_TYPE_EVENT);

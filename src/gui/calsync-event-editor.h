@@ -18,7 +18,8 @@ CalsyncEventEditor *calsync_event_editor_new       (GtkWindow          *parent,
                                                     CalsyncEvent       *event,
                                                     GDateTime          *start);
 gboolean            calsync_event_editor_is_valid  (CalsyncEventEditor *self);
-/* Writes the event to the store and closes the editor. */
+/* Closes the editor and writes the event to the store in the background; the
+ * editor comes back with the error if that fails. FALSE if the form is incomplete. */
 gboolean            calsync_event_editor_save      (CalsyncEventEditor *self,
                                                     GError            **error);
 

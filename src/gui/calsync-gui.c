@@ -43,3 +43,24 @@ calsync_gui_unparent_later (GtkWidget *popover)
 
   g_idle_add_full (G_PRIORITY_DEFAULT, unparent_idle, g_object_ref (popover), g_object_unref);
 }
+
+GWeakRef *
+calsync_gui_weak_ref_new (gpointer object)
+{
+  GWeakRef *ref = g_new0 (GWeakRef, 1);
+
+  g_return_val_if_fail (G_IS_OBJECT (object), ref);
+
+  g_weak_ref_init (ref, object);
+  return ref;
+}
+
+gpointer
+calsync_gui_weak_ref_take (GWeakRef *ref)
+{
+  gpointer object = g_weak_ref_get (ref);
+
+  g_weak_ref_clear (ref);
+  g_free (ref);
+  return object;
+}

@@ -13,4 +13,10 @@ void calsync_gui_ensure_resources (void);
  * popover's own handlers, where unparenting it would pull the rug. */
 void calsync_gui_unparent_later   (GtkWidget *popover);
 
+/* For the user_data of a write that may end after its widget is gone: a weak
+ * reference to @object, and, in the callback, the object again (a strong
+ * reference, or NULL once it is finalized) with the weak reference freed. */
+GWeakRef *calsync_gui_weak_ref_new  (gpointer   object);
+gpointer  calsync_gui_weak_ref_take (GWeakRef  *ref);
+
 G_END_DECLS

@@ -7,6 +7,7 @@
 
 #include <glib/gi18n.h>
 
+#include "calsync-account-group-private.h"
 #include "calsync-application.h"
 #include "calsync-gui.h"
 #include "calsync-preferences-window-private.h"
@@ -43,6 +44,7 @@ struct _CalsyncPreferencesWindow
   CalsyncHttp *http;
   CalsyncSyncReport *report;   /* last finished sync, or NULL */
   GHashTable *groups;          /* account id → CalsyncAccountGroup (widget owned by the page) */
+  GHashTable *toggles;         /* calendar id → the state last asked for, while written */
   GCancellable *cancellable;
 
   guint clear_status_id;
@@ -253,17 +255,125 @@ show_status (CalsyncPreferencesWindow *self,
 
 static void start_sign_in (CalsyncPreferencesWindow *self);
 
+/* Calendar switches: the store is written in a worker thread, one write per
+ * calendar at a time, so that flipping a switch twice while the database is
+ * busy ends in the state last asked for. */
+
+typedef struct
+{
+  GWeakRef *window;
+  gint64 calendar_id;
+  gboolean active;
+} ToggleWrite;
+
+static void reload_accounts       (CalsyncPreferencesWindow *self);
+static void write_calendar_active (CalsyncPreferencesWindow *self,
+                                   gint64                    calendar_id,
+                                   gboolean                  active);
+
+static void
+calendar_active_written_cb (GObject      *object,
+                            GAsyncResult *result,
+                            gpointer      user_data)
+{
+  ToggleWrite *write = user_data;
+  g_autoptr(CalsyncPreferencesWindow) self = calsync_gui_weak_ref_take (write->window);
+  gint64 calendar_id = write->calendar_id;
+  gboolean written = write->active;
+  g_autoptr(GError) error = NULL;
+  gpointer wanted = NULL;
+
+  g_free (write);
+  calsync_store_set_calendar_active_finish (CALSYNC_STORE (object), result, &error);
+  if (self == NULL || self->store == NULL ||
+      !g_hash_table_lookup_extended (self->toggles, &calendar_id, NULL, &wanted))
+    {
+      if (error != NULL)
+        g_warning ("Could not switch calendar %" G_GINT64_FORMAT ": %s", calendar_id, error->message);
+      return;
+    }
+
+  if (error != NULL)
+    {
+      g_autoptr(CalsyncCalendar) calendar = calsync_store_get_calendar (self->store, calendar_id, NULL);
+      const char *name = calendar != NULL ? calsync_calendar_get_name (calendar) : "";
+      /* Translators: %s is a calendar's name; a toast, kept short (the reason goes to the log) */
+      g_autofree char *text = g_strdup_printf (written ? _("Could not turn “%s” on") : _("Could not turn “%s” off"),
+                                               name);
+
+      g_message ("Could not switch calendar %" G_GINT64_FORMAT ": %s", calendar_id, error->message);
+      g_hash_table_remove (self->toggles, &calendar_id);
+      add_toast (self, text);
+      reload_accounts (self);   /* its switch shows what the store has again */
+    }
+  else if (GPOINTER_TO_INT (wanted) != written)
+    write_calendar_active (self, calendar_id, GPOINTER_TO_INT (wanted));
+  else
+    g_hash_table_remove (self->toggles, &calendar_id);
+}
+
+static void
+write_calendar_active (CalsyncPreferencesWindow *self,
+                       gint64                    calendar_id,
+                       gboolean                  active)
+{
+  ToggleWrite *write = g_new0 (ToggleWrite, 1);
+
+  write->window = calsync_gui_weak_ref_new (self);
+  write->calendar_id = calendar_id;
+  write->active = active;
+  calsync_store_set_calendar_active_async (self->store, calendar_id, active,
+                                           calendar_active_written_cb, write);
+}
+
 static void
 calendar_toggled_cb (CalsyncAccountGroup      *group,
                      gint64                    calendar_id,
                      gboolean                  active,
                      CalsyncPreferencesWindow *self)
 {
-  g_autoptr(GError) error = NULL;
+  gboolean in_flight = g_hash_table_contains (self->toggles, &calendar_id);
 
   /* The views and this window follow from the store's "changed" */
-  if (!calsync_store_set_calendar_active (self->store, calendar_id, active, &error))
-    add_toast (self, error->message);
+  g_hash_table_insert (self->toggles, g_memdup2 (&calendar_id, sizeof calendar_id),
+                       GINT_TO_POINTER (!!active));
+  if (!in_flight)
+    write_calendar_active (self, calendar_id, !!active);
+}
+
+static void
+show_pending_switch (CalsyncPreferencesWindow *self,
+                     gint64                    calendar_id,
+                     gboolean                  active)
+{
+  GHashTableIter iter;
+  gpointer group;
+
+  g_hash_table_iter_init (&iter, self->groups);
+  while (g_hash_table_iter_next (&iter, NULL, &group))
+    {
+      GtkWidget *toggle = calsync_account_group_get_calendar_switch (group, calendar_id);
+
+      if (toggle != NULL)
+        gtk_switch_set_active (GTK_SWITCH (toggle), active);
+    }
+}
+
+/* A reload shows what the store has; a switch whose write is still on its
+ * way shows what was asked for. (Setting it comes back through
+ * calendar_toggled_cb(), which changes self->toggles: not while iterating.) */
+static void
+keep_pending_switches (CalsyncPreferencesWindow *self)
+{
+  g_autofree gpointer *ids = (gpointer *) g_hash_table_get_keys_as_array (self->toggles, NULL);
+
+  for (guint i = 0; ids[i] != NULL; i++)
+    {
+      gint64 calendar_id = *(gint64 *) ids[i];
+
+      show_pending_switch (self, calendar_id,
+                           GPOINTER_TO_INT (g_hash_table_lookup (self->toggles, &calendar_id)));
+    }
 }
 
 static void
@@ -348,6 +458,7 @@ reload_accounts (CalsyncPreferencesWindow *self)
         g_hash_table_iter_remove (&iter);
       }
 
+  keep_pending_switches (self);
   gtk_widget_set_visible (self->empty_group, g_hash_table_size (self->groups) == 0);
   update_sync_button (self, n_active);
 }
@@ -533,6 +644,7 @@ calsync_preferences_window_dispose (GObject *object)
 
   gtk_widget_dispose_template (GTK_WIDGET (self), CALSYNC_TYPE_PREFERENCES_WINDOW);
   g_clear_pointer (&self->groups, g_hash_table_unref);
+  g_clear_pointer (&self->toggles, g_hash_table_unref);
   g_clear_object (&self->report);
   g_clear_object (&self->engine);
   g_clear_object (&self->http);
@@ -584,6 +696,7 @@ calsync_preferences_window_init (CalsyncPreferencesWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->groups = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  self->toggles = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   self->cancellable = g_cancellable_new ();
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "prefs.add-outlook", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "prefs.add-caldav", FALSE);

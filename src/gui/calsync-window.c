@@ -309,12 +309,29 @@ show_shortcuts_action (GtkWidget  *widget,
 /* Event editor: new, edit, delete with undo */
 
 static void
+restored_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(CalsyncWindow) self = calsync_gui_weak_ref_take (user_data);
+  g_autoptr(CalsyncEvent) restored = NULL;
+  g_autoptr(GError) error = NULL;
+
+  restored = calsync_store_save_local_event_finish (CALSYNC_STORE (object), result, &error);
+  if (restored != NULL)
+    return;
+
+  g_warning ("Could not restore the event: %s", error->message);
+  if (self != NULL && self->store != NULL)
+    calsync_window_add_toast (self, adw_toast_new (_("Could not restore the event")));
+}
+
+static void
 undo_delete_cb (AdwToast      *toast,
                 CalsyncWindow *self)
 {
   CalsyncEvent *deleted = g_object_get_data (G_OBJECT (toast), "calsync-deleted-event");
   g_autoptr(CalsyncEvent) event = NULL;
-  g_autoptr(GError) error = NULL;
 
   if (deleted == NULL || self->store == NULL)
     return;
@@ -322,11 +339,7 @@ undo_delete_cb (AdwToast      *toast,
   /* A new row with the same calendar and external id: the same event to a later sync. */
   event = calsync_event_copy (deleted);
   calsync_event_set_id (event, 0);
-  if (calsync_store_create_local_event (self->store, event, &error) == 0)
-    {
-      g_warning ("Could not restore the event: %s", error->message);
-      calsync_window_add_toast (self, adw_toast_new (_("Could not restore the event")));
-    }
+  calsync_store_save_local_event_async (self->store, event, restored_cb, calsync_gui_weak_ref_new (self));
 }
 
 static void
