@@ -43,6 +43,7 @@ struct _CalsyncWindow
   /* Sync feedback: the button, and the toast of the last sync (weak) */
   CalsyncSyncButton *sync_button;
   AdwToast *sync_toast;
+  gint64 sync_toast_added_at;      /* monotonic µs */
   gboolean syncing;
   guint hold_timeout_id;
 };
@@ -636,6 +637,8 @@ calsync_window_init (CalsyncWindow *self)
 /* Sync feedback: the Sync button and the toast that announces each sync. Both
  * listen to the application's engine; nothing polls. */
 
+#define SYNC_TOAST_SETTLE_US (500 * 1000)
+
 static void
 sync_toast_dismissed_cb (AdwToast      *toast,
                          CalsyncWindow *self)
@@ -689,15 +692,27 @@ sync_finished_cb (CalsyncSyncEngine *engine,
   g_clear_handle_id (&self->hold_timeout_id, g_source_remove);
   hold_views (self, FALSE);
 
+  if (!(toast = calsync_report_dialog_new_toast (report)))
+    return;
+
+  /* A toast still sliding in takes the newer title: libadwaita 1.2 reads freed
+   * memory when a toast is dismissed during its first ~200 ms (syncs that fail
+   * at once, offline, one per F5) */
+  if (self->sync_toast != NULL &&
+      g_get_monotonic_time () - self->sync_toast_added_at < SYNC_TOAST_SETTLE_US)
+    {
+      adw_toast_set_title (self->sync_toast, adw_toast_get_title (toast));
+      g_object_unref (toast);
+      return;
+    }
+
   /* A failure's toast stays until dismissed: a newer sync replaces it rather
    * than queueing behind it. */
   if (self->sync_toast != NULL)
     adw_toast_dismiss (self->sync_toast);
 
-  if (!(toast = calsync_report_dialog_new_toast (report)))
-    return;
-
   g_set_weak_pointer (&self->sync_toast, toast);
+  self->sync_toast_added_at = g_get_monotonic_time ();
   g_signal_connect_object (toast, "dismissed", G_CALLBACK (sync_toast_dismissed_cb), self, 0);
   calsync_window_add_toast (self, toast);
 }
