@@ -412,6 +412,34 @@ test_local_async (Fixture       *f,
                                              calsync_event_get_external_id (saved), NULL));
 }
 
+/* Writes asked one after the other land in that order: an edit then a delete
+ * of one event leaves no event, every time */
+static void
+test_local_writes_ordered (Fixture       *f,
+                           gconstpointer  data)
+{
+  for (guint round = 0; round < 20; round++)
+    {
+      g_autoptr(CalsyncEvent) event = make_timed (NULL, "Ordered", local_time (2026, 1, 10, 9, 0), 30);
+      g_autoptr(GAsyncResult) edited = NULL;
+      g_autoptr(GAsyncResult) deleted = NULL;
+      g_autoptr(CalsyncEvent) stored = NULL;
+      g_autoptr(GError) error = NULL;
+
+      g_assert_cmpint (calsync_store_create_local_event (f->store, event, NULL), >, 0);
+      calsync_event_set_title (event, "Edited");
+      calsync_store_save_local_event_async (f->store, event, calsync_test_result_cb, &edited);
+      calsync_store_delete_local_event_async (f->store, calsync_event_get_id (event), calsync_test_result_cb, &deleted);
+
+      g_assert_true (calsync_store_delete_local_event_finish (f->store, calsync_test_spin (&deleted), &error));
+      g_assert_no_error (error);
+      g_assert_nonnull (stored = calsync_store_save_local_event_finish (f->store, calsync_test_spin (&edited), &error));
+      g_assert_no_error (error);
+      g_clear_object (&stored);
+      g_assert_null (stored = calsync_store_get_event (f->store, calsync_event_get_id (event), NULL));
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -435,6 +463,7 @@ main (int   argc,
   ADD ("/store-sync/ids-not-reused", test_ids_not_reused);
   ADD ("/store-sync/read-beside-writer", test_read_beside_writer);
   ADD ("/store-sync/local-async", test_local_async);
+  ADD ("/store-sync/local-writes-ordered", test_local_writes_ordered);
 
 #undef ADD
 

@@ -176,7 +176,8 @@ local_write_thread (GTask        *task,
     g_task_return_error (task, error);
 }
 
-/* Not cancellable once started: an edit the person saved must land */
+/* Not cancellable once started: an edit the person saved must land. In order:
+ * a save then a delete of one event never swap. */
 static void
 start_local_write (CalsyncStore        *self,
                    LocalWrite          *write,
@@ -188,7 +189,7 @@ start_local_write (CalsyncStore        *self,
 
   g_task_set_source_tag (task, source_tag);
   g_task_set_task_data (task, write, (GDestroyNotify) local_write_free);
-  g_task_run_in_thread (task, local_write_thread);
+  store_run_ordered (self, task, local_write_thread);
 }
 
 static gboolean

@@ -149,6 +149,11 @@ G_GNUC_INTERNAL gpointer         store_collect_one       (StoreConn    *conn,
                                                           const char   *not_found,
                                                           GError      **error);
 
+/* The one thread of writes made for people, in the order asked (calsync-store.c) */
+G_GNUC_INTERNAL void          store_run_ordered    (CalsyncStore    *self,
+                                                    GTask           *task,
+                                                    GTaskThreadFunc  func);
+
 /* Signals: one "changed" emission queued on the opening thread's context */
 G_GNUC_INTERNAL void          store_schedule_changed (CalsyncStore *self);
 

@@ -32,6 +32,10 @@ struct _CalsyncStore
   GPtrArray *idle_readers;
   gboolean closed;
 
+  /* Writes made for people (the window's edits), one after the other in the
+   * order they were asked for */
+  GThreadPool *ordered_writes;
+
   char *path;
   gint64 personal_calendar_id;
 
@@ -731,6 +735,47 @@ close_connections (CalsyncStore *self)
   g_mutex_unlock (&self->write_lock);
 }
 
+/* Ordered writes ------------------------------------------------------------ */
+
+typedef struct
+{
+  GTask *task;
+  GTaskThreadFunc func;
+} OrderedWrite;
+
+static void
+run_ordered_write (gpointer data,
+                   gpointer user_data)
+{
+  OrderedWrite *write = data;
+
+  write->func (write->task, g_task_get_source_object (write->task), g_task_get_task_data (write->task),
+               g_task_get_cancellable (write->task));
+  g_object_unref (write->task);
+  g_free (write);
+}
+
+static void
+free_ordered_writes (gpointer pool)
+{
+  g_thread_pool_free (pool, FALSE, TRUE);
+}
+
+/* Runs @func for @task in the store's one thread of ordered writes: an edit
+ * and then a delete of the same event land in that order (GTask's pool would
+ * run them side by side) */
+void
+store_run_ordered (CalsyncStore    *self,
+                   GTask           *task,
+                   GTaskThreadFunc  func)
+{
+  OrderedWrite *write = g_new0 (OrderedWrite, 1);
+
+  write->task = g_object_ref (task);
+  write->func = func;
+  g_thread_pool_push (self->ordered_writes, write, NULL);
+}
+
 /* GObject ----------------------------------------------------------------- */
 
 static void
@@ -748,6 +793,8 @@ calsync_store_finalize (GObject *object)
     }
   g_mutex_unlock (&self->signal_lock);
 
+  /* Every queued write holds a reference: none is left by now */
+  g_clear_pointer (&self->ordered_writes, free_ordered_writes);
   g_clear_pointer (&self->idle_readers, g_ptr_array_unref);
   g_clear_pointer (&self->collation_keys, g_hash_table_unref);
   g_clear_pointer (&self->path, g_free);
@@ -789,6 +836,7 @@ calsync_store_init (CalsyncStore *self)
   g_mutex_init (&self->collation_lock);
   g_mutex_init (&self->signal_lock);
   self->idle_readers = g_ptr_array_new ();
+  self->ordered_writes = g_thread_pool_new (run_ordered_write, NULL, 1, FALSE, NULL);
   self->collation_keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->main_context = g_main_context_ref_thread_default ();
 }
