@@ -23,14 +23,37 @@ run_suite () {
   return $status
 }
 
+# The last line is the three builds' totals: "N passed, N failed"
+totals () {
+  python3 - "$@" <<'PY'
+import json, os, sys
+passed = failed = 0
+for path in sys.argv[1:]:
+    log = os.path.join(path, "meson-logs", "testlog.json")
+    if not os.path.exists(log):
+        continue
+    for line in open(log):
+        result = json.loads(line)["result"]
+        if result in ("OK", "EXPECTEDFAIL", "SKIP"):
+            passed += result != "SKIP"
+        else:
+            failed += 1
+print(f"{passed} passed, {failed} failed")
+PY
+}
+
+status=0
 bash .ci/setup-build.sh build-ci --werror --buildtype=debugoptimized
 meson compile -C build-ci
-run_suite build-ci
+run_suite build-ci || status=1
 
 bash .ci/setup-build.sh build-asan --werror --buildtype=debug -Db_sanitize=address,undefined -Db_lundef=false
 meson compile -C build-asan
-run_suite build-asan
+run_suite build-asan || status=1
 
 CC=clang bash .ci/setup-build.sh build-clang --werror --buildtype=debugoptimized
 meson compile -C build-clang
-run_suite build-clang
+run_suite build-clang || status=1
+
+totals build-ci build-asan build-clang
+exit $status
