@@ -518,8 +518,8 @@ test_add_account (void)
   g_assert_cmpuint (calsync_preferences_window_get_n_accounts (prefs), ==, 2);
   calsync_fake_oauth_set_deny (calsync_fake_google_get_oauth (fake), FALSE);
 
-  /* Outlook and CalDAV are shown, insensitive: "coming soon" */
-  gtk_widget_activate_action (GTK_WIDGET (prefs), "prefs.add-outlook", NULL);
+  /* CalDAV is shown, insensitive: "coming soon" */
+  gtk_widget_activate_action (GTK_WIDGET (prefs), "prefs.add-caldav", NULL);
   g_assert_null (calsync_test_find_toplevel (CALSYNC_TYPE_ADD_ACCOUNT_DIALOG, TRUE));
 
   calsync_fake_google_add_calendar (fake, NEW, NEW, NEW, TRUE);

@@ -21,7 +21,6 @@
 #include "calsync-credentials.h"
 #include "calsync-cli-private.h"
 #include "calsync-cli.h"
-#include "calsync-google-provider.h"
 #include "calsync-oauth.h"
 #include "calsync-secrets.h"
 #include "calsync-store.h"
@@ -393,6 +392,7 @@ sign_in (CalsyncHttp              *http,
 static CalsyncAccount *
 record_account (CalsyncStore             *store,
                 CalsyncHttp              *http,
+                const char               *provider_name,
                 const CalsyncOAuthConfig *config,
                 const CalsyncTokens      *tokens,
                 GCancellable             *cancellable,
@@ -400,34 +400,42 @@ record_account (CalsyncStore             *store,
                 GError                  **error)
 {
   g_autoptr(CalsyncCredentials) credentials = calsync_credentials_new_oauth (http, config, 0);
-  g_autoptr(CalsyncGoogleProvider) provider = NULL;
+  g_autoptr(CalsyncAccount) unsaved = calsync_account_new ();
+  g_autoptr(CalsyncProvider) provider = NULL;
   g_autoptr(GAsyncResult) result = NULL;
   Wait wait = WAIT_INIT;
 
   calsync_credentials_set_tokens (credentials, tokens);
-  provider = calsync_google_provider_new (http, credentials, NULL);
-  calsync_account_setup_async (store, CALSYNC_PROVIDER (provider), "google", tokens,
+  calsync_account_set_provider (unsaved, provider_name);
+  if (!(provider = calsync_provider_new_for_account (unsaved, http, credentials, error)))
+    return NULL;
+  calsync_account_setup_async (store, provider, provider_name, tokens,
                                cancellable, wait_cb, &wait);
   result = wait_run (&wait);
 
   return calsync_account_setup_finish (result, n_calendars, error);
 }
 
+/* --add-account=google or =outlook: the sign-in in a browser, then the account */
 static gboolean
-connect_google (CalsyncStore   *store,
-                CalsyncHttp    *http,
-                gboolean        no_browser,
-                GCancellable   *cancellable,
-                GError        **error)
+connect_oauth (CalsyncStore   *store,
+               CalsyncHttp    *http,
+               const char     *provider_name,
+               gboolean        no_browser,
+               GCancellable   *cancellable,
+               GError        **error)
 {
-  g_autoptr(CalsyncOAuthConfig) config = calsync_oauth_config_new_google ();
+  g_autoptr(CalsyncOAuthConfig) config = calsync_oauth_config_new_for_provider (provider_name);
   g_autoptr(CalsyncTokens) tokens = NULL;
   g_autoptr(CalsyncAccount) account = NULL;
   g_autofree char *email = NULL;
   guint n_calendars = 0;
 
+  g_return_val_if_fail (config != NULL, FALSE);
+
   if (!(tokens = sign_in (http, config, no_browser, cancellable, error)) ||
-      !(account = record_account (store, http, config, tokens, cancellable, &n_calendars, error)))
+      !(account = record_account (store, http, provider_name, config, tokens,
+                                  cancellable, &n_calendars, error)))
     return FALSE;
 
   email = calsync_text_for_terminal (calsync_account_get_email (account), FALSE);
@@ -447,13 +455,13 @@ run_add_account (CalsyncCommand *command)
   gboolean ok;
   guint sigint_id;
 
-  if (g_str_equal (command->add_account, "outlook") || g_str_equal (command->add_account, "caldav"))
+  if (g_str_equal (command->add_account, "caldav"))
     {
       g_printerr (_("calsync: --add-account=%s is not available yet in this version\n"), command->add_account);
       return CALSYNC_EXIT_USAGE;
     }
 
-  if (!g_str_equal (command->add_account, "google"))
+  if (!g_str_equal (command->add_account, "google") && !g_str_equal (command->add_account, "outlook"))
     {
       g_printerr (_("calsync: Unknown provider “%s”; use google, outlook or caldav\n"), command->add_account);
       g_printerr (_("Run “%s --help” to see the available options.\n"), g_get_prgname ());
@@ -465,7 +473,7 @@ run_add_account (CalsyncCommand *command)
 
   http = calsync_http_new ();
   sigint_id = watch_interrupt (cancellable);
-  ok = connect_google (store, http, command->no_browser, cancellable, &error);
+  ok = connect_oauth (store, http, command->add_account, command->no_browser, cancellable, &error);
   g_source_remove (sigint_id);
 
   if (!ok)

@@ -39,6 +39,7 @@ struct _CalsyncAccountGroup
   GHashTable *rows;      /* calendar id → CalendarRow */
   GPtrArray *order;      /* CalendarRow, in display order (borrowed from rows) */
   char *email;
+  char *provider;
   char *status_text;
   char *error_text;
 
@@ -360,6 +361,14 @@ calsync_account_group_update (CalsyncAccountGroup *self,
                                       GTK_ACCESSIBLE_PROPERTY_LABEL, remove_label, -1);
     }
 
+  if (g_strcmp0 (self->provider, calsync_account_get_provider (account)) != 0)
+    {
+      g_free (self->provider);
+      self->provider = g_strdup (calsync_account_get_provider (account));
+      adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (self),
+                                             calsync_provider_display_name (self->provider));
+    }
+
   update_calendars (self, calendars, report);
   self->needs_reconnect = calsync_account_get_needs_reconnect (account);
   /* Only accounts the sync includes say "Syncing…" */
@@ -412,6 +421,7 @@ calsync_account_group_finalize (GObject *object)
   g_clear_pointer (&self->order, g_ptr_array_unref);
   g_clear_pointer (&self->rows, g_hash_table_unref);
   g_free (self->email);
+  g_free (self->provider);
   g_free (self->status_text);
   g_free (self->error_text);
 
@@ -476,6 +486,33 @@ calsync_account_group_get_email (CalsyncAccountGroup *self)
 {
   g_return_val_if_fail (CALSYNC_IS_ACCOUNT_GROUP (self), NULL);
   return self->email;
+}
+
+/* "google", "outlook" or "caldav" (NULL before the first update) */
+const char *
+calsync_account_group_get_provider (CalsyncAccountGroup *self)
+{
+  g_return_val_if_fail (CALSYNC_IS_ACCOUNT_GROUP (self), NULL);
+  return self->provider;
+}
+
+/**
+ * calsync_provider_display_name:
+ * @provider: an account's provider name
+ *
+ * Returns: the service's name as people know it ("Google", "Outlook")
+ */
+const char *
+calsync_provider_display_name (const char *provider)
+{
+  if (g_strcmp0 (provider, "google") == 0)
+    return _("Google");
+  if (g_strcmp0 (provider, "outlook") == 0)
+    /* Translators: Outlook.com and Microsoft 365 accounts */
+    return _("Outlook");
+  if (g_strcmp0 (provider, "caldav") == 0)
+    return _("CalDAV");
+  return provider;
 }
 
 const char *

@@ -16,6 +16,7 @@ G_DECLARE_FINAL_TYPE (CalsyncAccountGroup, calsync_account_group, CALSYNC, ACCOU
 GtkWidget   *calsync_account_group_new             (gint64               account_id);
 gint64       calsync_account_group_get_account_id  (CalsyncAccountGroup *self);
 const char  *calsync_account_group_get_email       (CalsyncAccountGroup *self);
+const char  *calsync_account_group_get_provider    (CalsyncAccountGroup *self);
 
 /* Brings the widgets up to date without replacing any of them (focus stays).
  * @calendars: CalsyncCalendar of the account; @report: (nullable): the last sync */
@@ -28,6 +29,7 @@ void         calsync_account_group_update          (CalsyncAccountGroup *self,
 void         calsync_account_group_refresh_times   (CalsyncAccountGroup *self);
 
 /* "2 minutes ago", "just now", or a date; @usec and @now_usec unix microseconds */
+const char  *calsync_provider_display_name         (const char          *provider);
 char        *calsync_format_time_ago               (gint64               usec,
                                                     gint64               now_usec);
 

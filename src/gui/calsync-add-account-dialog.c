@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* calsync-add-account-dialog.c: "Continue in Your Browser" — runs one Google sign-in
- * (or a reconnect) from Preferences and records the account when it succeeds. */
+/* calsync-add-account-dialog.c: "Continue in Your Browser" — runs one Google or
+ * Outlook sign-in (or a reconnect) from Preferences and records the account when
+ * it succeeds. */
 #define G_LOG_DOMAIN "calsync-add-account-dialog"
 
 #include "config.h"
@@ -11,7 +12,6 @@
 #include "calsync-add-account-dialog-private.h"
 #include "calsync-add-account-dialog.h"
 #include "calsync-credentials.h"
-#include "calsync-google-provider.h"
 #include "calsync-oauth.h"
 #include "calsync-sync-engine.h"
 
@@ -25,6 +25,7 @@ struct _CalsyncAddAccountDialog
   CalsyncOAuthConfig *config;
   CalsyncOAuthFlow *flow;
   GCancellable *cancellable;
+  char *provider;
   char *error_text;
 
   CalsyncUriOpener opener;
@@ -85,7 +86,8 @@ signed_in_cb (GObject      *object,
   g_autoptr(CalsyncAddAccountDialog) self = user_data;
   g_autoptr(CalsyncTokens) tokens = NULL;
   g_autoptr(CalsyncCredentials) credentials = NULL;
-  g_autoptr(CalsyncGoogleProvider) provider = NULL;
+  g_autoptr(CalsyncAccount) unsaved = NULL;
+  g_autoptr(CalsyncProvider) provider = NULL;
   g_autoptr(GError) error = NULL;
 
   tokens = calsync_oauth_flow_wait_finish (CALSYNC_OAUTH_FLOW (object), result, &error);
@@ -102,8 +104,14 @@ signed_in_cb (GObject      *object,
 
   credentials = calsync_credentials_new_oauth (self->http, self->config, 0);
   calsync_credentials_set_tokens (credentials, tokens);
-  provider = calsync_google_provider_new (self->http, credentials, NULL);
-  calsync_account_setup_async (self->store, CALSYNC_PROVIDER (provider), "google", tokens,
+  unsaved = calsync_account_new ();
+  calsync_account_set_provider (unsaved, self->provider);
+  if (!(provider = calsync_provider_new_for_account (unsaved, self->http, credentials, &error)))
+    {
+      show_error (self, error);
+      return;
+    }
+  calsync_account_setup_async (self->store, provider, self->provider, tokens,
                                self->cancellable, setup_done_cb, g_object_ref (self));
 }
 
@@ -130,7 +138,8 @@ calsync_add_account_dialog_start (CalsyncAddAccountDialog  *self,
   g_return_val_if_fail (CALSYNC_IS_ADD_ACCOUNT_DIALOG (self), FALSE);
   g_return_val_if_fail (self->flow == NULL, FALSE);
 
-  self->config = calsync_oauth_config_new_google ();
+  self->config = calsync_oauth_config_new_for_provider (self->provider);
+  g_return_val_if_fail (self->config != NULL, FALSE);
   self->flow = calsync_oauth_flow_new (self->http, self->config);
   if (!(url = calsync_oauth_flow_start (self->flow, error)))
     return FALSE;
@@ -176,6 +185,7 @@ calsync_add_account_dialog_finalize (GObject *object)
   g_clear_object (&self->store);
   g_clear_object (&self->http);
   g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->provider, g_free);
   g_clear_pointer (&self->error_text, g_free);
 
   G_OBJECT_CLASS (calsync_add_account_dialog_parent_class)->finalize (object);
@@ -205,10 +215,6 @@ calsync_add_account_dialog_init (CalsyncAddAccountDialog *self)
   self->cancellable = g_cancellable_new ();
 
   adw_message_dialog_set_heading (ADW_MESSAGE_DIALOG (self), _("Continue in Your Browser"));
-  adw_message_dialog_set_body (ADW_MESSAGE_DIALOG (self),
-                               _("Sign in to Google in the browser window that opened and allow "
-                                 "CalSync to read your calendars. This dialog closes by itself "
-                                 "once you are done."));
   adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (self), "cancel", _("_Cancel"));
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (self), "cancel");
   g_signal_connect (self, "response", G_CALLBACK (response_cb), NULL);
@@ -218,12 +224,14 @@ CalsyncAddAccountDialog *
 calsync_add_account_dialog_new (GtkWindow        *parent,
                                 CalsyncStore     *store,
                                 CalsyncHttp      *http,
+                                const char       *provider,
                                 CalsyncUriOpener  opener)
 {
   CalsyncAddAccountDialog *self;
 
   g_return_val_if_fail (CALSYNC_IS_STORE (store), NULL);
   g_return_val_if_fail (CALSYNC_IS_HTTP (http), NULL);
+  g_return_val_if_fail (g_strcmp0 (provider, "google") == 0 || g_strcmp0 (provider, "outlook") == 0, NULL);
 
   self = g_object_new (CALSYNC_TYPE_ADD_ACCOUNT_DIALOG,
                        "transient-for", parent,
@@ -233,6 +241,15 @@ calsync_add_account_dialog_new (GtkWindow        *parent,
                        NULL);
   self->store = g_object_ref (store);
   self->http = g_object_ref (http);
+  self->provider = g_strdup (provider);
   self->opener = opener;
+  adw_message_dialog_set_body (ADW_MESSAGE_DIALOG (self),
+                               g_str_equal (provider, "outlook")
+                               ? _("Sign in with your Microsoft account in the browser window that "
+                                   "opened and allow CalSync to use your calendars. This dialog "
+                                   "closes by itself once you are done.")
+                               : _("Sign in to Google in the browser window that opened and allow "
+                                   "CalSync to read your calendars. This dialog closes by itself "
+                                   "once you are done."));
   return self;
 }

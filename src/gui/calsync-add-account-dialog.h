@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* calsync-add-account-dialog.h: "Continue in Your Browser" — runs one Google sign-in
- * (or a reconnect) from Preferences and records the account when it succeeds. */
+/* calsync-add-account-dialog.h: "Continue in Your Browser" — runs one Google or
+ * Outlook sign-in (or a reconnect) from Preferences and records the account when
+ * it succeeds. */
 #pragma once
 
 #include <adwaita.h>
@@ -22,10 +23,11 @@ typedef void (*CalsyncUriOpener) (GtkWindow  *parent,
 #define CALSYNC_TYPE_ADD_ACCOUNT_DIALOG (calsync_add_account_dialog_get_type ())
 G_DECLARE_FINAL_TYPE (CalsyncAddAccountDialog, calsync_add_account_dialog, CALSYNC, ADD_ACCOUNT_DIALOG, AdwMessageDialog)
 
-/* @opener: (nullable): NULL for the system browser */
+/* @provider: "google" or "outlook"; @opener: (nullable): NULL for the system browser */
 CalsyncAddAccountDialog *calsync_add_account_dialog_new   (GtkWindow               *parent,
                                                            CalsyncStore            *store,
                                                            CalsyncHttp             *http,
+                                                           const char              *provider,
                                                            CalsyncUriOpener         opener);
 /* Starts listening for the redirect, presents the dialog and opens the browser.
  * Emits ::account-added (CalsyncAccount, guint n_calendars) and closes itself on

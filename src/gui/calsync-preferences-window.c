@@ -253,7 +253,7 @@ show_status (CalsyncPreferencesWindow *self,
 
 /* Accounts ------------------------------------------------------------------ */
 
-static void start_sign_in (CalsyncPreferencesWindow *self);
+static void start_sign_in (CalsyncPreferencesWindow *self, const char *provider);
 
 /* Calendar switches: the store is written in a worker thread, one write per
  * calendar at a time, so that flipping a switch twice while the database is
@@ -381,7 +381,7 @@ reconnect_cb (CalsyncAccountGroup      *group,
               CalsyncPreferencesWindow *self)
 {
   /* Signing in as the same address updates this account */
-  start_sign_in (self);
+  start_sign_in (self, calsync_account_group_get_provider (group));
 }
 
 static void remove_account_cb (CalsyncAccountGroup *group, CalsyncPreferencesWindow *self);
@@ -517,12 +517,13 @@ account_added_cb (CalsyncAddAccountDialog  *dialog,
 }
 
 static void
-start_sign_in (CalsyncPreferencesWindow *self)
+start_sign_in (CalsyncPreferencesWindow *self,
+               const char               *provider)
 {
   CalsyncAddAccountDialog *dialog;
   g_autoptr(GError) error = NULL;
 
-  dialog = calsync_add_account_dialog_new (GTK_WINDOW (self), self->store, self->http, uri_opener);
+  dialog = calsync_add_account_dialog_new (GTK_WINDOW (self), self->store, self->http, provider, uri_opener);
   g_signal_connect_object (dialog, "account-added", G_CALLBACK (account_added_cb), self, 0);
   if (!calsync_add_account_dialog_start (dialog, &error))
     {
@@ -536,7 +537,15 @@ add_google_action (GtkWidget  *widget,
                    const char *action_name,
                    GVariant   *parameter)
 {
-  start_sign_in (CALSYNC_PREFERENCES_WINDOW (widget));
+  start_sign_in (CALSYNC_PREFERENCES_WINDOW (widget), "google");
+}
+
+static void
+add_outlook_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  start_sign_in (CALSYNC_PREFERENCES_WINDOW (widget), "outlook");
 }
 
 static void
@@ -544,7 +553,7 @@ coming_soon_action (GtkWidget  *widget,
                     const char *action_name,
                     GVariant   *parameter)
 {
-  /* Disabled; Outlook and CalDAV sign-in come with their providers */
+  /* Disabled; CalDAV sign-in comes with its provider */
 }
 
 typedef struct
@@ -665,7 +674,7 @@ calsync_preferences_window_class_init (CalsyncPreferencesWindowClass *klass)
 
   gtk_widget_class_install_action (widget_class, "prefs.add-google", NULL, add_google_action);
   /* Shown, insensitive, as "coming soon" */
-  gtk_widget_class_install_action (widget_class, "prefs.add-outlook", NULL, coming_soon_action);
+  gtk_widget_class_install_action (widget_class, "prefs.add-outlook", NULL, add_outlook_action);
   gtk_widget_class_install_action (widget_class, "prefs.add-caldav", NULL, coming_soon_action);
 
   gtk_widget_class_add_binding (widget_class, GDK_KEY_F5, 0, sync_shortcut_cb, NULL);
@@ -698,7 +707,6 @@ calsync_preferences_window_init (CalsyncPreferencesWindow *self)
   self->groups = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   self->toggles = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   self->cancellable = g_cancellable_new ();
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "prefs.add-outlook", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "prefs.add-caldav", FALSE);
 }
 

@@ -95,6 +95,24 @@ calsync_oauth_config_new_outlook (void)
   return config;
 }
 
+/**
+ * calsync_oauth_config_new_for_provider:
+ * @provider: an account's provider name ("google", "outlook")
+ *
+ * Returns: (transfer full) (nullable): the provider's sign-in, or %NULL for a
+ *   provider that does not sign in with OAuth (CalDAV) or is unknown
+ */
+CalsyncOAuthConfig *
+calsync_oauth_config_new_for_provider (const char *provider)
+{
+  if (g_strcmp0 (provider, "google") == 0)
+    return calsync_oauth_config_new_google ();
+  if (g_strcmp0 (provider, "outlook") == 0)
+    return calsync_oauth_config_new_outlook ();
+
+  return NULL;
+}
+
 CalsyncOAuthConfig *
 calsync_oauth_config_copy (const CalsyncOAuthConfig *config)
 {

@@ -39,6 +39,7 @@ typedef struct
 
 CalsyncOAuthConfig *calsync_oauth_config_new_google  (void);
 CalsyncOAuthConfig *calsync_oauth_config_new_outlook (void);
+CalsyncOAuthConfig *calsync_oauth_config_new_for_provider (const char *provider);
 CalsyncOAuthConfig *calsync_oauth_config_copy        (const CalsyncOAuthConfig *config);
 /* Both endpoints https (or loopback http): CALSYNC_HTTP_ERROR_INSECURE otherwise */
 gboolean            calsync_oauth_config_check       (const CalsyncOAuthConfig *config,

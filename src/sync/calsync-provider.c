@@ -246,7 +246,7 @@ calsync_credentials_new_for_account (CalsyncAccount  *account,
 
   if (g_strcmp0 (provider, "google") == 0)
     {
-      g_autoptr(CalsyncOAuthConfig) config = calsync_oauth_config_new_google ();
+      g_autoptr(CalsyncOAuthConfig) config = calsync_oauth_config_new_for_provider (provider);
 
       return calsync_credentials_new_oauth (http, config, id);
     }
