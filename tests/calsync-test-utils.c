@@ -249,26 +249,29 @@ calsync_test_parse_json (const char *text)
 }
 
 /**
- * calsync_test_cli_add_google:
+ * calsync_test_cli_add_account:
  * @launcher: made with G_SUBPROCESS_FLAGS_STDOUT_PIPE
+ * @provider: "google" or "outlook"
  * @stderr_path: a file for calsync's stderr
  * @url: (out): the sign-in URL, the first line calsync printed
  * @rest: (out): what calsync printed on stdout after it
  * @err: (out): what calsync printed on stderr
  *
- * Runs `calsync --add-account=google --no-browser` and signs in by following
+ * Runs `calsync --add-account=PROVIDER --no-browser` and signs in by following
  * the URL it prints (calsync_test_follow_url()), as a person with a browser would.
  *
  * Returns: its exit status
  */
 int
-calsync_test_cli_add_google (GSubprocessLauncher *launcher,
-                             const char          *stderr_path,
-                             char               **url,
-                             char               **rest,
-                             char               **err)
+calsync_test_cli_add_account (GSubprocessLauncher *launcher,
+                              const char          *provider,
+                              const char          *stderr_path,
+                              char               **url,
+                              char               **rest,
+                              char               **err)
 {
-  const char *args[] = { "--add-account=google", "--no-browser", NULL };
+  g_autofree char *option = g_strconcat ("--add-account=", provider, NULL);
+  const char *args[] = { option, "--no-browser", NULL };
   g_autoptr(GPtrArray) argv = calsync_test_argv (args);
   g_autoptr(GSubprocess) process = NULL;
   g_autoptr(GDataInputStream) lines = NULL;

@@ -47,11 +47,12 @@ int           calsync_test_run_calsync    (GSubprocessLauncher   *launcher,
                                            char                 **err);
 char         *calsync_test_read_rest      (GInputStream          *stream);
 JsonNode     *calsync_test_parse_json     (const char            *text);
-int           calsync_test_cli_add_google (GSubprocessLauncher   *launcher,
-                                           const char            *stderr_path,
-                                           char                 **url,
-                                           char                 **rest,
-                                           char                 **err);
+int           calsync_test_cli_add_account (GSubprocessLauncher  *launcher,
+                                            const char           *provider,
+                                            const char           *stderr_path,
+                                            char                **url,
+                                            char                **rest,
+                                            char                **err);
 
 /* Events, accounts and calendars in a store */
 gint64        calsync_test_local_time     (const char            *zone_id,

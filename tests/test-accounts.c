@@ -280,7 +280,7 @@ add_account_by_cli (Fixture *fx)
   g_autofree char *url = NULL;
   g_autofree char *rest = NULL;
   g_autofree char *err = NULL;
-  int status = calsync_test_cli_add_google (launcher, stderr_path, &url, &rest, &err);
+  int status = calsync_test_cli_add_account (launcher, "google", stderr_path, &url, &rest, &err);
   gint64 id;
 
   CALSYNC_CHECK (status == 0, "`calsync --add-account=google` exited %d:\n%s", status, err);

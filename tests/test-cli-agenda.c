@@ -228,7 +228,7 @@ add_account (Fixture *fx)
   g_autofree char *rest = NULL;
   g_autofree char *err = NULL;
 
-  g_assert_cmpint (calsync_test_cli_add_google (launcher, fx->stderr_path, &url, &rest, &err), ==, 0);
+  g_assert_cmpint (calsync_test_cli_add_account (launcher, "google", fx->stderr_path, &url, &rest, &err), ==, 0);
   g_assert_nonnull (strstr (err, "Connected " ALEX " with 2 calendars."));
 }
 

@@ -46,7 +46,7 @@ add_account (Fixture *fx)
   g_autofree char *url = NULL;
   g_autofree char *rest = NULL;
   g_autofree char *err = NULL;
-  int status = calsync_test_cli_add_google (launcher, fx->stderr_path, &url, &rest, &err);
+  int status = calsync_test_cli_add_account (launcher, "google", fx->stderr_path, &url, &rest, &err);
 
   g_string_append_printf (fx->all_output, "%s\n%s\n%s\n", url, rest, err);
   g_assert_true (g_str_has_prefix (url, calsync_fake_google_get_auth_url (fx->fake)));
