@@ -270,7 +270,7 @@ add_item (GArray      *items,
           FakeVersion *version,
           const char  *removed_id)
 {
-  CursorItem item = { version ? fake_version_ref (version) : NULL, g_strdup (removed_id) };
+  CursorItem item = { version ? graph_fake_version_ref (version) : NULL, g_strdup (removed_id) };
 
   g_array_append_val (items, item);
 }
@@ -280,7 +280,7 @@ cursor_item_clear (gpointer data)
 {
   CursorItem *item = data;
 
-  g_clear_pointer (&item->version, fake_version_unref);
+  g_clear_pointer (&item->version, graph_fake_version_unref);
   g_clear_pointer (&item->removed_id, g_free);
 }
 
@@ -348,7 +348,7 @@ skip_token_for (CalsyncFakeGraph *self,
     return token;
 
   ref = g_new0 (PageRef, 1);
-  ref->cursor = cursor_ref (cursor);
+  ref->cursor = graph_cursor_ref (cursor);
   ref->offset = offset;
   token = calsync_fake_graph_new_token ();
   g_hash_table_insert (cursor->next_tokens, GUINT_TO_POINTER (offset), (char *) token);
@@ -363,7 +363,7 @@ delta_token_for (CalsyncFakeGraph *self,
   if (cursor->delta_token == NULL)
     {
       cursor->delta_token = calsync_fake_graph_new_token ();
-      g_hash_table_insert (self->delta_tokens, g_strdup (cursor->delta_token), delta_state_copy (cursor->state));
+      g_hash_table_insert (self->delta_tokens, g_strdup (cursor->delta_token), graph_delta_state_copy (cursor->state));
     }
   return cursor->delta_token;
 }
@@ -445,7 +445,7 @@ open_cursor (CalsyncFakeGraph  *self,
           return NULL;
         }
       *offset = ref->offset;
-      return cursor_ref (ref->cursor);
+      return graph_cursor_ref (ref->cursor);
     }
 
   if (delta_token != NULL)
@@ -458,7 +458,7 @@ open_cursor (CalsyncFakeGraph  *self,
           respond_gone (self, msg, expired && g_str_equal (expired->calendar_id, calendar->id) ? expired : NULL);
           return NULL;
         }
-      return cursor_new (self, calendar, delta_state_copy (known), TRUE);
+      return cursor_new (self, calendar, graph_delta_state_copy (known), TRUE);
     }
 
   state = g_new0 (DeltaState, 1);
@@ -466,7 +466,7 @@ open_cursor (CalsyncFakeGraph  *self,
   state->link_path = g_strdup (link_path);
   if (!parse_window (self, msg, params, state))
     {
-      delta_state_free (state);
+      graph_delta_state_free (state);
       return NULL;
     }
   return cursor_new (self, calendar, state, FALSE);
@@ -498,5 +498,5 @@ calsync_fake_graph_serve_delta (CalsyncFakeGraph  *self,
     return;
 
   send_page (self, msg, cursor, offset, &prefs, zone);
-  cursor_unref (cursor);
+  graph_cursor_unref (cursor);
 }

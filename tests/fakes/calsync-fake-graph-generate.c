@@ -3,7 +3,7 @@
  * benchmarks — single instances and weekly series listed as their occurrences,
  * with the weight of real Graph events: ids of about 150 characters (repeated
  * in seriesMasterId and, URL-encoded, in webLink), Exchange iCalUIds, HTML
- * bodies as Outlook writes them (a Word style block; a Teams invitation on
+ * bodies as Outlook writes them (a Word style block on some, a Teams invitation on
  * meetings), bodyPreview, attendee objects with status, location objects. The
  * same events as calsync_fake_google_generate_series() (titles, times, one in
  * 40 a series), so the two fakes' sizes compare. */
@@ -19,7 +19,7 @@
 #define SERIES_MIN_WEEKS 8       /* …of 8 to 16 occurrences */
 #define SERIES_EXTRA_WEEKS 9
 #define WINDOWS_ZONE "W. Europe Standard Time"
-#define DOMAIN "contoso.onmicrosoft.com"
+#define DOMAIN "contoso.com"
 
 static const char * const titles[] = {
   "Team standup", "Call with Anna", "Project deadline", "Dentist", "Lunch with Ben",
@@ -40,7 +40,12 @@ static const char * const people[] = {
   "Grace Lee", "Hiroshi Tanaka", "Inés García", "Jonas Weber",
 };
 
-/* What Outlook desktop puts before every body */
+/* What Outlook on the web and the mobile apps put before a body */
+static const char html_head_short[] =
+  "<html>\r\n<head>\r\n<meta http-equiv=\"Content-Type\" content=\"text/html; charset=utf-8\">\r\n</head>\r\n"
+  "<body>\r\n<div>\r\n";
+
+/* What Outlook desktop (Word) puts before one */
 static const char html_head[] =
   "<html>\r\n<head>\r\n<meta http-equiv=\"Content-Type\" content=\"text/html; charset=utf-8\">\r\n"
   "<meta name=\"Generator\" content=\"Microsoft Word 15 (filtered medium)\">\r\n<style><!--\r\n"
@@ -130,13 +135,13 @@ person_address (const char *name)
   return g_strconcat (ascii, "@" DOMAIN, NULL);
 }
 
-/* 3 to 9 attendees: the organizer's own entry first, then the others */
+/* 2 to 6 attendees: the organizer's own entry first, then the others */
 static JsonArray *
 attendees (guint i)
 {
   static const char * const responses[] = { "accepted", "tentativelyAccepted", "none", "declined" };
   JsonArray *array = json_array_new ();
-  guint n = 3 + i % 7;
+  guint n = 2 + i % 5;
 
   for (guint a = 0; a < n; a++)
     {
@@ -198,7 +203,7 @@ set_body (JsonObject *object,
           const char *join_url)
 {
   JsonObject *body = json_object_new ();
-  GString *html = g_string_new (html_head);
+  GString *html = g_string_new (i % 12 == 3 ? html_head : html_head_short);
   GString *preview = g_string_new (NULL);
 
   if (i % 2 == 0)
@@ -274,7 +279,6 @@ common_event (const char *id,
   json_object_set_string_member (object, "originalStartTimeZone", WINDOWS_ZONE);
   json_object_set_string_member (object, "originalEndTimeZone", WINDOWS_ZONE);
   json_object_set_string_member (object, "iCalUId", uid);
-  json_object_set_string_member (object, "uid", uid);
   json_object_set_int_member (object, "reminderMinutesBeforeStart", 15);
   json_object_set_boolean_member (object, "isReminderOn", TRUE);
   json_object_set_boolean_member (object, "hasAttachments", FALSE);

@@ -131,13 +131,13 @@ FakeCalendar *calsync_fake_graph_default_calendar (CalsyncFakeGraph *self);
 gboolean      calsync_fake_graph_store_event     (CalsyncFakeGraph *self,
                                                  FakeCalendar     *calendar,
                                                  JsonObject       *object);
-FakeVersion  *fake_version_ref                   (FakeVersion      *version);
-void          fake_version_unref                 (FakeVersion      *version);
-void          delta_state_free                   (DeltaState       *state);
-DeltaState   *delta_state_copy                   (const DeltaState *state);
-Cursor       *cursor_ref                         (Cursor           *cursor);
-void          cursor_unref                       (Cursor           *cursor);
-void          page_ref_free                      (PageRef          *ref);
+FakeVersion  *graph_fake_version_ref                   (FakeVersion      *version);
+void          graph_fake_version_unref                 (FakeVersion      *version);
+void          graph_delta_state_free                   (DeltaState       *state);
+DeltaState   *graph_delta_state_copy                   (const DeltaState *state);
+Cursor       *graph_cursor_ref                         (Cursor           *cursor);
+void          graph_cursor_unref                       (Cursor           *cursor);
+void          graph_page_ref_free                      (PageRef          *ref);
 
 /* calsync-fake-graph-render.c */
 GTimeZone    *calsync_fake_graph_zone_new        (const char       *name);

@@ -96,19 +96,31 @@ is_segment (const char *segment,
   return segment != NULL && g_ascii_strcasecmp (segment, name) == 0;
 }
 
+/* Whether @path ends with "/@suffix", case-insensitively; cuts it off when so */
 static gboolean
-is_delta (char **segments,
-          guint  at)
+cut_suffix (char       *path,
+            const char *suffix)
 {
-  return g_strv_length (segments) == at + 2 && is_segment (segments[at], "calendarView") &&
-         is_segment (segments[at + 1], "delta");
+  gsize length = strlen (path), suffix_length = strlen (suffix);
+
+  if (length <= suffix_length || path[length - suffix_length - 1] != '/' ||
+      g_ascii_strcasecmp (path + length - suffix_length, suffix) != 0)
+    return FALSE;
+
+  path[length - suffix_length - 1] = '\0';
+  return TRUE;
 }
 
-/* The route of @segments (after "/v1.0/", unescaped) */
+/* The route of @path (after "/v1.0/"). libsoup's server hands paths over
+ * percent-decoded, so a calendar id is what lies between "me/calendars/" and a
+ * known suffix: an id may hold a "/" (the fake cannot tell whether the client
+ * escaped it). */
 static void
-parse_route (char    **segments,
-             Request  *request)
+parse_route (const char *path,
+             Request    *request)
 {
+  g_autofree char *rest = NULL;
+  g_auto(GStrv) segments = g_strsplit (path, "/", 3);
   guint n = g_strv_length (segments);
 
   request->route = ROUTE_UNKNOWN;
@@ -116,50 +128,32 @@ parse_route (char    **segments,
     request->bad_segment = g_strdup (n ? segments[0] : "");
   else if (n == 1)
     request->route = ROUTE_ME;
-  else if (is_delta (segments, 1) || (is_segment (segments[1], "calendar") && is_delta (segments, 2)))
-    request->route = ROUTE_DEFAULT_DELTA;
   else if (is_segment (segments[1], "events"))
     request->route = ROUTE_EVENTS;
+  else if (is_segment (segments[1], "calendarView") || is_segment (segments[1], "calendar"))
+    {
+      rest = g_strjoinv ("/", segments + 1);
+      if (g_ascii_strcasecmp (rest, "calendarView/delta") == 0 ||
+          g_ascii_strcasecmp (rest, "calendar/calendarView/delta") == 0)
+        request->route = ROUTE_DEFAULT_DELTA;
+      else
+        request->bad_segment = g_strdup (segments[n - 1]);
+    }
   else if (!is_segment (segments[1], "calendars"))
     request->bad_segment = g_strdup (segments[1]);
   else if (n == 2)
     request->route = ROUTE_CALENDARS;
-  else if (*segments[2] == '\0')
+  else if (*(rest = g_strdup (segments[2])) == '\0')
     request->bad_segment = g_strdup ("calendars");
-  else if (n == 3)
-    request->route = ROUTE_CALENDAR;
-  else if (is_delta (segments, 3))
+  else if (cut_suffix (rest, "calendarView/delta"))
     request->route = ROUTE_DELTA;
-  else if (n >= 4 && is_segment (segments[3], "events"))
+  else if (cut_suffix (rest, "events") || strstr (rest, "/events/") != NULL)
     request->route = ROUTE_EVENTS;
   else
-    request->bad_segment = g_strdup (segments[3]);
+    request->route = ROUTE_CALENDAR;
 
   if (request->route == ROUTE_CALENDAR || request->route == ROUTE_DELTA)
-    request->calendar_id = g_strdup (segments[2]);
-}
-
-static gboolean
-split_path (const char   *path,
-            GStrv        *segments)
-{
-  g_auto(GStrv) raw = NULL;
-
-  if (!g_str_has_prefix (path, FAKE_GRAPH_API_PREFIX "/"))
-    return FALSE;
-
-  raw = g_strsplit (path + strlen (FAKE_GRAPH_API_PREFIX "/"), "/", -1);
-  for (guint i = 0; raw[i] != NULL; i++)
-    {
-      char *decoded = g_uri_unescape_string (raw[i], NULL);
-
-      if (decoded == NULL)
-        return FALSE;
-      g_free (raw[i]);
-      raw[i] = decoded;
-    }
-  *segments = g_steal_pointer (&raw);
-  return TRUE;
+    request->calendar_id = g_steal_pointer (&rest);
 }
 
 /* Authentication, permissions, throttling ------------------------------------------ */
@@ -536,11 +530,10 @@ calsync_fake_graph_api_handler (SoupServer        *server,
   const char *raw_query = g_uri_get_query (soup_server_message_get_uri (msg));
   const char *method = soup_server_message_get_method (msg);
   g_auto(Request) request = { ROUTE_UNKNOWN, NULL, NULL };
-  g_auto(GStrv) segments = NULL;
   g_autoptr(GHashTable) params = NULL;
 
-  if (split_path (path, &segments))
-    parse_route (segments, &request);
+  if (g_str_has_prefix (path, FAKE_GRAPH_API_PREFIX "/"))
+    parse_route (path + strlen (FAKE_GRAPH_API_PREFIX "/"), &request);
   else
     request.bad_segment = g_strdup (path);
   count_request (self, request.route);

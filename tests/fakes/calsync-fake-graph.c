@@ -18,14 +18,14 @@ G_DEFINE_FINAL_TYPE (CalsyncFakeGraph, calsync_fake_graph, G_TYPE_OBJECT)
 /* Data ---------------------------------------------------------------------- */
 
 FakeVersion *
-fake_version_ref (FakeVersion *version)
+graph_fake_version_ref (FakeVersion *version)
 {
   g_atomic_ref_count_inc (&version->ref_count);
   return version;
 }
 
 void
-fake_version_unref (FakeVersion *version)
+graph_fake_version_unref (FakeVersion *version)
 {
   if (!g_atomic_ref_count_dec (&version->ref_count))
     return;
@@ -39,7 +39,7 @@ static void
 fake_event_free (FakeEvent *event)
 {
   g_free (event->id);
-  g_clear_pointer (&event->version, fake_version_unref);
+  g_clear_pointer (&event->version, graph_fake_version_unref);
   g_free (event);
 }
 
@@ -56,7 +56,7 @@ fake_calendar_free (FakeCalendar *calendar)
 }
 
 void
-delta_state_free (DeltaState *state)
+graph_delta_state_free (DeltaState *state)
 {
   g_free (state->calendar_id);
   g_free (state->link_path);
@@ -65,7 +65,7 @@ delta_state_free (DeltaState *state)
 }
 
 DeltaState *
-delta_state_copy (const DeltaState *state)
+graph_delta_state_copy (const DeltaState *state)
 {
   DeltaState *copy = g_memdup2 (state, sizeof *state);
 
@@ -76,19 +76,19 @@ delta_state_copy (const DeltaState *state)
 }
 
 Cursor *
-cursor_ref (Cursor *cursor)
+graph_cursor_ref (Cursor *cursor)
 {
   g_atomic_ref_count_inc (&cursor->ref_count);
   return cursor;
 }
 
 void
-cursor_unref (Cursor *cursor)
+graph_cursor_unref (Cursor *cursor)
 {
   if (!g_atomic_ref_count_dec (&cursor->ref_count))
     return;
 
-  delta_state_free (cursor->state);
+  graph_delta_state_free (cursor->state);
   g_array_unref (cursor->items);
   g_free (cursor->delta_token);
   g_hash_table_unref (cursor->next_tokens);
@@ -96,9 +96,9 @@ cursor_unref (Cursor *cursor)
 }
 
 void
-page_ref_free (PageRef *ref)
+graph_page_ref_free (PageRef *ref)
 {
-  cursor_unref (ref->cursor);
+  graph_cursor_unref (ref->cursor);
   g_free (ref);
 }
 
@@ -288,7 +288,7 @@ calsync_fake_graph_store_event (CalsyncFakeGraph *self,
 
   event->seq = ++self->seq;
   stamp_event (self, object, event->version ? event : NULL);
-  g_clear_pointer (&event->version, fake_version_unref);
+  g_clear_pointer (&event->version, graph_fake_version_unref);
   event->version = new_version (object);
   event->version->start_us = start;
   event->version->end_us = end;
@@ -355,9 +355,9 @@ calsync_fake_graph_init (CalsyncFakeGraph *self)
   self->gzip = TRUE;
   self->calendar_list = g_ptr_array_new_with_free_func ((GDestroyNotify) fake_calendar_free);
   self->calendars = g_hash_table_new (g_str_hash, g_str_equal);
-  self->skip_tokens = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) page_ref_free);
-  self->delta_tokens = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) delta_state_free);
-  self->expired_tokens = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) delta_state_free);
+  self->skip_tokens = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) graph_page_ref_free);
+  self->delta_tokens = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) graph_delta_state_free);
+  self->expired_tokens = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) graph_delta_state_free);
   self->counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 }
 
