@@ -30,82 +30,12 @@
 #include "config.h"
 
 #include <string.h>
-#include <json-glib/json-glib.h>
 
-#include "calsync-fake-msid.h"
+#include "calsync-fake-msid-private.h"
 
 /* "Authorization codes are short lived. Typically, they expire after about 10 minutes." */
 #define CODE_LIFETIME_USEC (10 * 60 * G_USEC_PER_SEC)
 #define GRAPH_RESOURCE "https://graph.microsoft.com/"
-
-typedef struct
-{
-  char *client_id;
-  char *redirect_uri;
-  char *challenge;
-  char *scope;            /* granted, canonical names, space-separated */
-  char *user;
-  gint64 expires_at;      /* monotonic µs */
-  gboolean used;
-} FakeCode;
-
-typedef struct
-{
-  char *user;
-  char *scope;
-  gint64 expires_at;      /* real time, seconds */
-  gboolean valid;
-} FakeAccess;
-
-typedef enum
-{
-  REFRESH_VALID,
-  REFRESH_ROTATED,        /* used once: valid unless revoke_rotated */
-  REFRESH_REVOKED,        /* calsync_fake_msid_revoke() */
-  REFRESH_EXPIRED,        /* calsync_fake_msid_expire_refresh_tokens() */
-} RefreshState;
-
-typedef struct
-{
-  char *user;
-  char *client_id;
-  char *scope;
-  RefreshState state;
-} FakeRefresh;
-
-/* A refresh request waiting for calsync_fake_msid_release_refreshes() */
-typedef struct
-{
-  SoupServerMessage *message;
-  GHashTable *form;
-  gulong disconnected_id;
-} HeldRefresh;
-
-struct _CalsyncFakeMsid
-{
-  GObject parent_instance;
-
-  /* Owned references */
-  SoupServer *server;
-  char *authorize_path;
-  char *token_path;
-  char *client_id;
-  char *user;
-  GHashTable *last_authorize;   /* the last authorize request's parameters */
-  GHashTable *codes;            /* code → FakeCode */
-  GHashTable *access_tokens;    /* token → FakeAccess */
-  GHashTable *refresh_tokens;   /* token → FakeRefresh */
-  GPtrArray *issued;
-  GPtrArray *held;              /* HeldRefresh */
-
-  int expires_in;
-  gboolean revoke_rotated;
-  gboolean deny;
-  gboolean hold_refreshes;
-  guint serial;
-  guint n_refreshes;
-  guint n_exchanges;
-};
 
 G_DEFINE_FINAL_TYPE (CalsyncFakeMsid, calsync_fake_msid, G_TYPE_OBJECT)
 
@@ -193,8 +123,8 @@ calsync_fake_msid_init (CalsyncFakeMsid *self)
 
 /* Helpers ----------------------------------------------------------------- */
 
-static char *
-new_secret (CalsyncFakeMsid *self,
+char *
+calsync_fake_msid_new_secret (CalsyncFakeMsid *self,
             const char      *kind)
 {
   char *secret = g_strdup_printf ("%s%u-%08x%08x%08x", kind, ++self->serial,
@@ -205,8 +135,8 @@ new_secret (CalsyncFakeMsid *self,
 }
 
 /* RFC 7636 §4.1: 43–128 characters of [A-Z] / [a-z] / [0-9] / "-" / "." / "_" / "~" */
-static gboolean
-is_pkce_string (const char *value)
+gboolean
+calsync_fake_msid_is_pkce_string (const char *value)
 {
   gsize length = value != NULL ? strlen (value) : 0;
 
@@ -221,8 +151,8 @@ is_pkce_string (const char *value)
 }
 
 /* BASE64URL(SHA256(verifier)) without padding (RFC 7636 §4.2) */
-static char *
-s256 (const char *verifier)
+char *
+calsync_fake_msid_s256 (const char *verifier)
 {
   g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
   guint8 digest[32];
@@ -267,8 +197,8 @@ canonical_scope (const char *scope)
 }
 
 /* Canonical space-separated scopes of @text; NULL with the first unknown one in @invalid */
-static char *
-normalize_scopes (const char  *text,
+char *
+calsync_fake_msid_normalize_scopes (const char  *text,
                   char       **invalid)
 {
   g_auto(GStrv) parts = g_strsplit (text != NULL ? text : "", " ", -1);
@@ -293,8 +223,8 @@ normalize_scopes (const char  *text,
   return g_strjoinv (" ", (char **) names->pdata);
 }
 
-static gboolean
-scope_list_has (const char *scopes,
+gboolean
+calsync_fake_msid_scope_list_has (const char *scopes,
                 const char *scope)
 {
   g_auto(GStrv) granted = g_strsplit (scopes != NULL ? scopes : "", " ", -1);
@@ -306,8 +236,8 @@ scope_list_has (const char *scopes,
 /* The "scope" member of a token response: the granted Graph permissions (and
  * OpenID Connect scopes), without offline_access, which is not a permission of
  * the access token */
-static char *
-response_scope (const char *granted)
+char *
+calsync_fake_msid_response_scope (const char *granted)
 {
   g_auto(GStrv) parts = g_strsplit (granted, " ", -1);
   GString *scope = g_string_new (NULL);
@@ -321,8 +251,8 @@ response_scope (const char *granted)
 
 /* Responses --------------------------------------------------------------- */
 
-static void
-respond_json (SoupServerMessage *message,
+void
+calsync_fake_msid_respond_json (SoupServerMessage *message,
               guint              status,
               JsonBuilder       *builder)
 {
@@ -340,8 +270,8 @@ respond_json (SoupServerMessage *message,
 /* An error of the token endpoint, as "Error response" documents it:
  * {error, error_description ("AADSTSn: text\r\nTrace ID: …\r\nCorrelation ID: …
  * \r\nTimestamp: …"), error_codes [n], timestamp, trace_id, correlation_id, error_uri} */
-static void
-respond_aad_error (SoupServerMessage *message,
+void
+calsync_fake_msid_respond_aad_error (SoupServerMessage *message,
                    guint              status,
                    const char        *error,
                    guint              code,
@@ -376,17 +306,17 @@ respond_aad_error (SoupServerMessage *message,
   json_builder_add_string_value (builder, uri);
   json_builder_end_object (builder);
 
-  respond_json (message, status, builder);
+  calsync_fake_msid_respond_json (message, status, builder);
 }
 
 /* AADSTS900144: a required parameter is missing; returns FALSE for chaining */
-static gboolean
-respond_missing (SoupServerMessage *message,
+gboolean
+calsync_fake_msid_respond_missing (SoupServerMessage *message,
                  const char        *name)
 {
   g_autofree char *text = g_strdup_printf ("The request body must contain the following parameter: '%s'.", name);
 
-  respond_aad_error (message, SOUP_STATUS_BAD_REQUEST, "invalid_request", 900144, text);
+  calsync_fake_msid_respond_aad_error (message, SOUP_STATUS_BAD_REQUEST, "invalid_request", 900144, text);
   return FALSE;
 }
 
@@ -495,7 +425,7 @@ check_authorize_params (GHashTable  *query,
             "(PKCE is required of CalSync.)";
   else if (g_strcmp0 (g_hash_table_lookup (query, "code_challenge_method"), "S256") != 0)
     *text = "code_challenge_method must be S256 (the fake refuses 'plain' and a missing method).";
-  else if (!is_pkce_string (challenge) || strlen (challenge) != 43)
+  else if (!calsync_fake_msid_is_pkce_string (challenge) || strlen (challenge) != 43)
     *text = "Invalid size of Code_Challenge parameter.";
 
   return *text != NULL ? "invalid_request" : NULL;
@@ -507,7 +437,7 @@ issue_code (CalsyncFakeMsid *self,
             const char      *scope)
 {
   FakeCode *code = g_new0 (FakeCode, 1);
-  char *value = new_secret (self, "M.C540_BAY.2.U.fake-code-");
+  char *value = calsync_fake_msid_new_secret (self, "M.C540_BAY.2.U.fake-code-");
 
   code->client_id = g_strdup (g_hash_table_lookup (query, "client_id"));
   code->redirect_uri = g_strdup (g_hash_table_lookup (query, "redirect_uri"));
@@ -596,7 +526,7 @@ on_authorize (SoupServer        *server,
   state = g_hash_table_lookup (query, "state");
   if ((error = check_authorize_params (query, &code, &text)) != NULL)
     redirect_error (message, redirect_uri, state, error, code, text);
-  else if ((scope = normalize_scopes (g_hash_table_lookup (query, "scope"), &invalid)) == NULL)
+  else if ((scope = calsync_fake_msid_normalize_scopes (g_hash_table_lookup (query, "scope"), &invalid)) == NULL)
     {
       g_autofree char *message_text = g_strdup_printf ("The provided value for the input parameter 'scope' "
                                                        "is not valid. The scope %s is not valid.", invalid);
@@ -613,15 +543,15 @@ on_authorize (SoupServer        *server,
     }
 }
 
-/* Token endpoint ---------------------------------------------------------- */
+/* Tokens ------------------------------------------------------------------ */
 
-static const char *
-new_access_token (CalsyncFakeMsid *self,
+const char *
+calsync_fake_msid_new_access_token (CalsyncFakeMsid *self,
                   const char      *user,
                   const char      *scope)
 {
   FakeAccess *access = g_new0 (FakeAccess, 1);
-  char *token = new_secret (self, "eyJ0eXAiOiJKV1QiLCJub25jZSI6ImZha2UifQ.fake-access-");
+  char *token = calsync_fake_msid_new_secret (self, "eyJ0eXAiOiJKV1QiLCJub25jZSI6ImZha2UifQ.fake-access-");
 
   access->user = g_strdup (user);
   access->scope = g_strdup (scope);
@@ -631,14 +561,14 @@ new_access_token (CalsyncFakeMsid *self,
   return token;
 }
 
-static const char *
-new_refresh_token (CalsyncFakeMsid *self,
+const char *
+calsync_fake_msid_new_refresh_token (CalsyncFakeMsid *self,
                    const char      *user,
                    const char      *client_id,
                    const char      *scope)
 {
   FakeRefresh *refresh = g_new0 (FakeRefresh, 1);
-  char *token = new_secret (self, "0.AXkA-fake-refresh-");
+  char *token = calsync_fake_msid_new_secret (self, "0.AXkA-fake-refresh-");
 
   refresh->user = g_strdup (user);
   refresh->client_id = g_strdup (client_id);
@@ -646,308 +576,6 @@ new_refresh_token (CalsyncFakeMsid *self,
   refresh->state = REFRESH_VALID;
   g_hash_table_insert (self->refresh_tokens, token, refresh);
   return token;
-}
-
-/* The documented success: token_type, scope, expires_in, ext_expires_in,
- * access_token and, when offline_access was consented, a new refresh_token */
-static void
-respond_tokens (CalsyncFakeMsid   *self,
-                SoupServerMessage *message,
-                const char        *user,
-                const char        *client_id,
-                const char        *scope)
-{
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autofree char *shown = response_scope (scope);
-
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "token_type");
-  json_builder_add_string_value (builder, "Bearer");
-  json_builder_set_member_name (builder, "scope");
-  json_builder_add_string_value (builder, shown);
-  json_builder_set_member_name (builder, "expires_in");
-  json_builder_add_int_value (builder, self->expires_in);
-  json_builder_set_member_name (builder, "ext_expires_in");
-  json_builder_add_int_value (builder, self->expires_in + 600);
-  json_builder_set_member_name (builder, "access_token");
-  json_builder_add_string_value (builder, new_access_token (self, user, scope));
-  if (scope_list_has (scope, "offline_access"))
-    {
-      json_builder_set_member_name (builder, "refresh_token");
-      json_builder_add_string_value (builder, new_refresh_token (self, user, client_id, scope));
-    }
-  json_builder_end_object (builder);
-
-  respond_json (message, SOUP_STATUS_OK, builder);
-}
-
-/* The optional "scope" of a token request: a subset of what was consented */
-static gboolean
-narrow_scope (SoupServerMessage  *message,
-              const char         *consented,
-              const char         *asked,
-              char              **scope)
-{
-  g_autofree char *invalid = NULL;
-  g_autofree char *wanted = NULL;
-  g_auto(GStrv) names = NULL;
-
-  if (asked == NULL)
-    {
-      *scope = g_strdup (consented);
-      return TRUE;
-    }
-  if ((wanted = normalize_scopes (asked, &invalid)) == NULL)
-    {
-      respond_aad_error (message, SOUP_STATUS_BAD_REQUEST, "invalid_scope", 70011,
-                         "The provided value for the input parameter 'scope' is not valid.");
-      return FALSE;
-    }
-
-  names = g_strsplit (wanted, " ", -1);
-  for (guint i = 0; names[i] != NULL; i++)
-    if (*names[i] != '\0' && !scope_list_has (consented, names[i]))
-      {
-        respond_aad_error (message, SOUP_STATUS_BAD_REQUEST, "invalid_grant", 65001,
-                           "The user or administrator has not consented to use the application.");
-        return FALSE;
-      }
-
-  /* offline_access stays with the grant: the refresh token is not narrowed */
-  *scope = scope_list_has (consented, "offline_access") && !scope_list_has (wanted, "offline_access")
-           ? g_strconcat (wanted, " offline_access", NULL) : g_steal_pointer (&wanted);
-  return TRUE;
-}
-
-static gboolean
-check_code_params (SoupServerMessage *message,
-                   GHashTable        *form)
-{
-  if (g_hash_table_lookup (form, "code") == NULL)
-    return respond_missing (message, "code");
-  if (g_hash_table_lookup (form, "redirect_uri") == NULL)
-    return respond_missing (message, "redirect_uri");
-  return TRUE;
-}
-
-static void
-grant_authorization_code (CalsyncFakeMsid   *self,
-                          SoupServerMessage *message,
-                          GHashTable        *form)
-{
-  const char *verifier = g_hash_table_lookup (form, "code_verifier");
-  g_autofree char *challenge = NULL;
-  g_autofree char *scope = NULL;
-  FakeCode *code;
-
-  if (!check_code_params (message, form))
-    return;
-
-  code = g_hash_table_lookup (self->codes, g_hash_table_lookup (form, "code"));
-  if (code == NULL || g_strcmp0 (code->client_id, g_hash_table_lookup (form, "client_id")) != 0)
-    {
-      respond_aad_error (message, SOUP_STATUS_BAD_REQUEST, "invalid_grant", 70000,
-                         "The provided value for the 'code' parameter is not valid.");
-      return;
-    }
-  if (code->used)
-    {
-      respond_aad_error (message, SOUP_STATUS_BAD_REQUEST, "invalid_grant", 54005,
-                         "OAuth2 Authorization code was already redeemed, please retry with a new valid "
-                         "code or use an existing refresh token.");
-      return;
-    }
-  if (code->expires_at < g_get_monotonic_time ())
-    {
-      respond_aad_error (message, SOUP_STATUS_BAD_REQUEST, "invalid_grant", 70008,
-                         "The provided authorization code or refresh token has expired due to inactivity.");
-      return;
-    }
-
-  /* Single use, whatever happens next */
-  code->used = TRUE;
-  challenge = is_pkce_string (verifier) ? s256 (verifier) : NULL;
-  if (g_strcmp0 (code->redirect_uri, g_hash_table_lookup (form, "redirect_uri")) != 0)
-    respond_aad_error (message, SOUP_STATUS_BAD_REQUEST, "invalid_grant", 50011,
-                       "The redirect URI specified in the request does not match the redirect URI "
-                       "used to acquire the authorization code.");
-  else if (challenge == NULL || !g_str_equal (challenge, code->challenge))
-    respond_aad_error (message, SOUP_STATUS_BAD_REQUEST, "invalid_grant", 501481,
-                       "The Code_Verifier does not match the code_challenge supplied in the "
-                       "authorization request.");
-  else if (narrow_scope (message, code->scope, g_hash_table_lookup (form, "scope"), &scope))
-    {
-      self->n_exchanges++;
-      respond_tokens (self, message, code->user, code->client_id, scope);
-    }
-}
-
-/* Answers why @refresh cannot be used and returns TRUE; FALSE when it can be */
-static gboolean
-refuse_refresh (CalsyncFakeMsid   *self,
-                SoupServerMessage *message,
-                FakeRefresh       *refresh,
-                const char        *client_id)
-{
-  if (refresh == NULL || g_strcmp0 (refresh->client_id, client_id) != 0)
-    respond_aad_error (message, SOUP_STATUS_BAD_REQUEST, "invalid_grant", 9002313,
-                       "Invalid request. Request is malformed or invalid.");
-  else if (refresh->state == REFRESH_REVOKED)
-    respond_aad_error (message, SOUP_STATUS_BAD_REQUEST, "invalid_grant", 50173,
-                       "The provided grant has expired due to it being revoked, a fresh auth token is "
-                       "needed. The user might have changed or reset their password.");
-  else if (refresh->state == REFRESH_EXPIRED)
-    respond_aad_error (message, SOUP_STATUS_BAD_REQUEST, "invalid_grant", 700082,
-                       "The refresh token has expired due to inactivity. The token was issued on "
-                       "2026-01-01T00:00:00Z and was inactive for 90.00:00:00.");
-  else if (refresh->state == REFRESH_ROTATED && self->revoke_rotated)
-    respond_aad_error (message, SOUP_STATUS_BAD_REQUEST, "invalid_grant", 70000,
-                       "Provided grant is invalid or malformed (a refresh token that was already "
-                       "used, which this fake revokes).");
-  else
-    return FALSE;
-
-  return TRUE;
-}
-
-static void
-grant_refresh_token (CalsyncFakeMsid   *self,
-                     SoupServerMessage *message,
-                     GHashTable        *form)
-{
-  const char *value = g_hash_table_lookup (form, "refresh_token");
-  const char *client_id = g_hash_table_lookup (form, "client_id");
-  g_autofree char *user = NULL;
-  g_autofree char *scope = NULL;
-  FakeRefresh *refresh;
-
-  if (value == NULL)
-    {
-      respond_missing (message, "refresh_token");
-      return;
-    }
-
-  self->n_refreshes++;
-  refresh = g_hash_table_lookup (self->refresh_tokens, value);
-  if (refuse_refresh (self, message, refresh, client_id) ||
-      !narrow_scope (message, refresh->scope, g_hash_table_lookup (form, "scope"), &scope))
-    return;
-
-  /* Rotation: a new refresh token in every answer; the old one stays usable
-   * unless revoke_rotated */
-  user = g_strdup (refresh->user);
-  refresh->state = REFRESH_ROTATED;
-  respond_tokens (self, message, user, client_id, scope);
-}
-
-static GHashTable *
-decode_form (SoupServerMessage *message)
-{
-  SoupMessageBody *body = soup_server_message_get_request_body (message);
-  g_autoptr(GBytes) bytes = soup_message_body_flatten (body);
-  g_autofree char *text = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
-
-  return soup_form_decode (text);
-}
-
-static void
-on_held_disconnected (SoupServerMessage *message,
-                      CalsyncFakeMsid   *self)
-{
-  for (guint i = 0; i < self->held->len; i++)
-    if (((HeldRefresh *) g_ptr_array_index (self->held, i))->message == message)
-      {
-        g_ptr_array_remove_index (self->held, i);
-        return;
-      }
-}
-
-static void
-hold_refresh (CalsyncFakeMsid   *self,
-              SoupServerMessage *message,
-              GHashTable        *form)
-{
-  HeldRefresh *held = g_new0 (HeldRefresh, 1);
-
-  held->message = g_object_ref (message);
-  held->form = g_hash_table_ref (form);
-  held->disconnected_id = g_signal_connect (message, "disconnected", G_CALLBACK (on_held_disconnected), self);
-  g_ptr_array_add (self->held, held);
-  soup_server_message_pause (message);
-}
-
-/* Checks method, body and client; answers and returns FALSE when one is wrong.
- * A public client proves nothing but its id: a secret, an assertion or HTTP
- * Basic credentials are refused with AADSTS700025. */
-static gboolean
-check_token_request (CalsyncFakeMsid   *self,
-                     SoupServerMessage *message,
-                     GHashTable        *form)
-{
-  SoupMessageHeaders *headers = soup_server_message_get_request_headers (message);
-  const char *client_id = g_hash_table_lookup (form, "client_id");
-
-  if (client_id == NULL)
-    return respond_missing (message, "client_id");
-  if (!g_str_equal (client_id, self->client_id))
-    {
-      respond_aad_error (message, SOUP_STATUS_BAD_REQUEST, "unauthorized_client", 700016,
-                         "Application with identifier was not found in the directory.");
-      return FALSE;
-    }
-  if (g_hash_table_contains (form, "client_secret") || g_hash_table_contains (form, "client_assertion") ||
-      soup_message_headers_get_one (headers, "Authorization") != NULL)
-    {
-      respond_aad_error (message, SOUP_STATUS_UNAUTHORIZED, "invalid_client", 700025,
-                         "Client is public so neither 'client_assertion' nor 'client_secret' should be "
-                         "presented.");
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static void
-on_token (SoupServer        *server,
-          SoupServerMessage *message,
-          const char        *path,
-          GHashTable        *query,
-          gpointer           user_data)
-{
-  CalsyncFakeMsid *self = user_data;
-  SoupMessageHeaders *headers = soup_server_message_get_request_headers (message);
-  g_autoptr(GHashTable) form = NULL;
-  const char *grant_type;
-
-  if (g_strcmp0 (soup_server_message_get_method (message), "POST") != 0)
-    {
-      soup_message_headers_replace (soup_server_message_get_response_headers (message), "Allow", "POST");
-      respond_aad_error (message, SOUP_STATUS_METHOD_NOT_ALLOWED, "invalid_request", 900561,
-                         "The endpoint only accepts POST requests.");
-      return;
-    }
-  /* A JSON body is not read at all: every parameter is then missing */
-  if (g_strcmp0 (soup_message_headers_get_content_type (headers, NULL), "application/x-www-form-urlencoded") != 0)
-    {
-      respond_missing (message, "grant_type");
-      return;
-    }
-
-  form = decode_form (message);
-  if (!check_token_request (self, message, form))
-    return;
-
-  grant_type = g_hash_table_lookup (form, "grant_type");
-  if (grant_type == NULL)
-    respond_missing (message, "grant_type");
-  else if (g_str_equal (grant_type, "authorization_code"))
-    grant_authorization_code (self, message, form);
-  else if (g_str_equal (grant_type, "refresh_token") && self->hold_refreshes)
-    hold_refresh (self, message, form);
-  else if (g_str_equal (grant_type, "refresh_token"))
-    grant_refresh_token (self, message, form);
-  else
-    respond_aad_error (message, SOUP_STATUS_BAD_REQUEST, "unsupported_grant_type", 70003,
-                       "The app requested an unsupported grant type.");
 }
 
 /* Public API -------------------------------------------------------------- */
@@ -970,7 +598,7 @@ calsync_fake_msid_new (SoupServer *server,
   self->client_id = g_strdup (client_id);
 
   soup_server_add_handler (server, self->authorize_path, on_authorize, self, NULL);
-  soup_server_add_handler (server, self->token_path, on_token, self, NULL);
+  soup_server_add_handler (server, self->token_path, calsync_fake_msid_token_handler, self, NULL);
   return self;
 }
 
@@ -1035,14 +663,14 @@ calsync_fake_msid_issue_tokens (CalsyncFakeMsid  *self,
   g_return_if_fail (CALSYNC_IS_FAKE_MSID (self));
   g_return_if_fail (user != NULL);
 
-  granted = normalize_scopes (scope ? scope : CALSYNC_FAKE_MSID_DEFAULT_SCOPE, &invalid);
+  granted = calsync_fake_msid_normalize_scopes (scope ? scope : CALSYNC_FAKE_MSID_DEFAULT_SCOPE, &invalid);
   g_return_if_fail (granted != NULL);
 
   if (access_token != NULL)
-    *access_token = g_strdup (new_access_token (self, user, granted));
+    *access_token = g_strdup (calsync_fake_msid_new_access_token (self, user, granted));
   if (refresh_token != NULL)
-    *refresh_token = scope_list_has (granted, "offline_access")
-                     ? g_strdup (new_refresh_token (self, user, self->client_id, granted)) : NULL;
+    *refresh_token = calsync_fake_msid_scope_list_has (granted, "offline_access")
+                     ? g_strdup (calsync_fake_msid_new_refresh_token (self, user, self->client_id, granted)) : NULL;
 }
 
 static FakeAccess *
@@ -1086,7 +714,7 @@ calsync_fake_msid_bearer_has_scope (CalsyncFakeMsid    *self,
     return FALSE;
 
   for (guint i = 0; scopes[i] != NULL; i++)
-    if (scope_list_has (access->scope, scopes[i]))
+    if (calsync_fake_msid_scope_list_has (access->scope, scopes[i]))
       return TRUE;
 
   return FALSE;
@@ -1172,7 +800,7 @@ calsync_fake_msid_release_refreshes (CalsyncFakeMsid *self)
       HeldRefresh *request = g_ptr_array_index (held, i);
 
       g_clear_signal_handler (&request->disconnected_id, request->message);
-      grant_refresh_token (self, request->message, request->form);
+      calsync_fake_msid_grant_refresh (self, request->message, request->form);
       soup_server_message_unpause (request->message);
     }
 }
