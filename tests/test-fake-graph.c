@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "calsync-fake-graph.h"
+#include "calsync-oauth.h"
 #include "calsync-test-utils.h"
 
 #define UPN "ann@contoso.onmicrosoft.com"
@@ -603,6 +604,44 @@ test_scopes (Fixture       *fx,
   g_assert_cmpuint (listed->status, ==, 200);
 }
 
+/* CalSync's own sign-in (calsync-oauth) through the fake, as `--add-account=outlook` does */
+static void
+test_calsync_sign_in (Fixture       *fx,
+                      gconstpointer  data)
+{
+  CalsyncFakeMsid *msid = calsync_fake_graph_get_oauth (fx->fake);
+  g_autoptr(CalsyncHttp) http = calsync_http_new ();
+  g_autoptr(CalsyncOAuthConfig) config = NULL;
+  g_autoptr(CalsyncOAuthFlow) flow = NULL;
+  g_autoptr(CalsyncTokens) tokens = NULL;
+  g_autoptr(CalsyncTokens) refreshed = NULL;
+  g_autoptr(GAsyncResult) waited = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = NULL;
+  g_autoptr(Answer) me = NULL;
+
+  calsync_fake_graph_export_env (fx->fake);
+  config = calsync_oauth_config_new_outlook ();
+  flow = calsync_oauth_flow_new (http, config);
+  url = calsync_oauth_flow_start (flow, &error);
+  g_assert_no_error (error);
+  calsync_oauth_flow_wait_async (flow, NULL, calsync_test_result_cb, &waited);
+  calsync_test_follow_url (url);
+  tokens = calsync_oauth_flow_wait_finish (flow, calsync_test_spin (&waited), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (tokens->refresh_token);
+  g_assert_cmpuint (calsync_fake_msid_get_n_exchanges (msid), ==, 1);
+
+  calsync_oauth_refresh_async (http, config, tokens, NULL, calsync_test_result_cb, &result);
+  refreshed = calsync_oauth_refresh_finish (calsync_test_spin (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (refreshed->refresh_token, !=, tokens->refresh_token);
+
+  me = get_as (fx, refreshed->access_token, "/me", NULL);
+  g_assert_cmpuint (me->status, ==, 200);
+}
+
 /* Graph --------------------------------------------------------------------------- */
 
 static void
@@ -950,6 +989,8 @@ test_maxpagesize (Fixture       *fx,
   calsync_fake_graph_set_page_size (fx->fake, 6);
   capped = get (fx, path, "odata.maxpagesize=100", "outlook.timezone=\"UTC\"", NULL);
   g_assert_cmpuint (json_array_get_length (value_of (capped)), ==, 6);
+  g_assert_cmpstr (soup_message_headers_get_one (capped->headers, "Preference-Applied"), ==,
+                   "odata.maxpagesize=6, outlook.timezone=\"UTC\"");
   malformed = get (fx, path, "odata.maxpagesize=lots", NULL);
   g_assert_cmpuint (json_array_get_length (value_of (malformed)), ==, 6);
 }
@@ -1166,6 +1207,7 @@ main (int    argc,
   ADD ("rotation", test_rotation);
   ADD ("revoked", test_revoked);
   ADD ("scopes", test_scopes);
+  ADD ("calsync-sign-in", test_calsync_sign_in);
   ADD ("unauthorized", test_unauthorized);
   ADD ("me", test_me);
   ADD ("calendars", test_calendars);

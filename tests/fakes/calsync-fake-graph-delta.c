@@ -112,15 +112,17 @@ parse_prefer (SoupServerMessage *msg,
   soup_header_free_list (items);
 }
 
+/* What was applied: the page size the server granted (it may be smaller) */
 static void
 set_preference_applied (SoupServerMessage *msg,
                         const Preferences *prefs,
+                        guint              page_size,
                         const char        *zone_name)
 {
   GString *applied = g_string_new (NULL);
 
   if (prefs->page_size > 0)
-    g_string_append_printf (applied, "odata.maxpagesize=%u", prefs->page_size);
+    g_string_append_printf (applied, "odata.maxpagesize=%u", page_size);
   if (prefs->zone_name != NULL)
     g_string_append_printf (applied, "%soutlook.timezone=\"%s\"", applied->len ? ", " : "", zone_name);
   if (applied->len > 0)
@@ -397,7 +399,7 @@ send_page (CalsyncFakeGraph  *self,
     }
   g_string_append (body, "]}");
 
-  set_preference_applied (msg, prefs, zone_name);
+  set_preference_applied (msg, prefs, size, zone_name);
   calsync_fake_graph_respond (self, msg, SOUP_STATUS_OK, body);
 }
 
