@@ -921,6 +921,7 @@ test_delta_changes (Fixture       *fx,
   none = fetch_round (fx, second_link, NULL, &third_link, &pages);
   g_assert_cmpuint (none->len, ==, 0);
   g_assert_cmpuint (pages, ==, 1);
+  g_clear_pointer (&third_link, g_free);
   g_ptr_array_unref (fetch_round (fx, delta_link, NULL, &third_link, &pages));
 }
 
@@ -931,6 +932,7 @@ test_delta_expired (Fixture       *fx,
   g_autofree char *path = delta_path (WORK_ID, WINDOW);
   g_autoptr(GPtrArray) initial = NULL;
   g_autofree char *delta_link = NULL;
+  g_autofree char *unknown_path = delta_path (WORK_ID, "$deltatoken=made-up");
   g_autofree char *unknown = NULL;
   g_autoptr(Answer) gone = NULL;
   g_autoptr(Answer) never = NULL;
@@ -951,7 +953,7 @@ test_delta_expired (Fixture       *fx,
   restart = get (fx, location, NULL);
   g_assert_cmpuint (restart->status, ==, 200);
 
-  unknown = g_strconcat (calsync_fake_graph_get_api_url (fx->fake), delta_path (WORK_ID, "$deltatoken=made-up"), NULL);
+  unknown = g_strconcat (calsync_fake_graph_get_api_url (fx->fake), unknown_path, NULL);
   never = get (fx, unknown, NULL);
   g_assert_cmpuint (never->status, ==, 410);
   g_assert_cmpstr (error_code_of (never), ==, "syncStateNotFound");
