@@ -756,6 +756,15 @@ test_calendars (Fixture       *fx,
   gone = get (fx, removed_delta, NULL);
   g_assert_cmpuint (gone->status, ==, 404);
   g_assert_cmpstr (error_code_of (gone), ==, "ErrorItemNotFound");
+
+  {
+    g_autofree char *escaped = g_uri_escape_string (WORK_ID, NULL, FALSE);
+    g_autofree char *path = g_strconcat ("/me/calendars/", escaped, NULL);
+    g_autoptr(Answer) single = get (fx, path, NULL);
+
+    g_assert_cmpuint (single->status, ==, 200);
+    g_assert_cmpstr (json_object_get_string_member (object_of (single), "name"), ==, "Work");
+  }
 }
 
 /* 25 events in December (listed), one in 2027, a series master (never listed) */
@@ -819,6 +828,18 @@ test_delta_initial (Fixture       *fx,
   g_assert_cmpuint (strlen (json_object_get_string_member (event, "lastModifiedDateTime")), ==,
                     strlen ("2026-01-01T00:00:00.0000000Z"));
   g_assert_cmpuint (calsync_fake_graph_get_n_requests_of (fx->fake, "delta"), ==, 5);
+
+  /* The documented form for the primary calendar, and its links */
+  {
+    g_autoptr(Answer) primary = NULL;
+
+    put_december (fx, DEFAULT_ID, "AAMkAGprimary=", 3);
+    primary = get (fx, "/me/calendarView/delta?" WINDOW, NULL);
+    g_assert_cmpuint (primary->status, ==, 200);
+    g_assert_cmpuint (json_array_get_length (value_of (primary)), ==, 1);
+    g_assert_nonnull (strstr (json_object_get_string_member (object_of (primary), "@odata.deltaLink"),
+                              "/v1.0/me/calendarView/delta?$deltatoken="));
+  }
 }
 
 static void
