@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* bench-fake-server.c: the benchmarks' fake Google, served by a child process at a
- * lower CPU priority, so that the figures measured are the client's alone. */
+/* bench-fake-server.c: the benchmarks' fake servers (Google, Microsoft Graph),
+ * served by a child process at a lower CPU priority, so that the figures measured
+ * are the client's alone. */
 #include "config.h"
 
 #include <stdio.h>
@@ -19,11 +20,12 @@ stdin_closed_cb (GObject      *object,
   g_main_loop_quit (user_data);
 }
 
+/* Prints the CALSYNC_* variables of the fakes this process exported, then serves
+ * until the parent closes our stdin */
 int
-bench_fake_server_run (CalsyncFakeGoogle *fake)
+bench_fake_server_serve (void)
 {
-  const char *names[] = { "CALSYNC_GOOGLE_API_URL", "CALSYNC_GOOGLE_AUTH_URL", "CALSYNC_GOOGLE_TOKEN_URL",
-                          "CALSYNC_GOOGLE_CLIENT_ID", "CALSYNC_GOOGLE_CLIENT_SECRET" };
+  g_auto(GStrv) environment = g_get_environ ();
   g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
   g_autoptr(GInputStream) input = g_unix_input_stream_new (0, FALSE);
   char byte;
@@ -32,16 +34,24 @@ bench_fake_server_run (CalsyncFakeGoogle *fake)
    * server steals the client's CPU and the figures measure the scheduler. */
   if (nice (10) == -1)
     g_printerr ("bench-fake-server: could not lower its priority\n");
-  calsync_fake_google_export_env (fake);
-  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
-    g_print ("%s=%s\n", names[i], g_getenv (names[i]));
+  for (guint i = 0; environment[i] != NULL; i++)
+    if (g_str_has_prefix (environment[i], "CALSYNC_GOOGLE_") ||
+        g_str_has_prefix (environment[i], "CALSYNC_GRAPH_") ||
+        g_str_has_prefix (environment[i], "CALSYNC_MS_"))
+      g_print ("%s\n", environment[i]);
   g_print ("READY\n");
   fflush (stdout);
 
-  /* Serve until the parent closes our stdin */
   g_input_stream_read_async (input, &byte, 1, G_PRIORITY_DEFAULT, NULL, stdin_closed_cb, loop);
   g_main_loop_run (loop);
   return 0;
+}
+
+int
+bench_fake_server_run (CalsyncFakeGoogle *fake)
+{
+  calsync_fake_google_export_env (fake);
+  return bench_fake_server_serve ();
 }
 
 GSubprocess *

@@ -11,8 +11,10 @@
 
 G_BEGIN_DECLS
 
-/* In the child (`PROGRAM --serve`): exports the fake's CALSYNC_GOOGLE_* variables to
- * stdout, then serves until stdin is closed. */
+/* In the child (`PROGRAM --serve`): prints the CALSYNC_GOOGLE_*, CALSYNC_GRAPH_*
+ * and CALSYNC_MS_* variables the fakes exported, then serves until stdin is closed */
+int          bench_fake_server_serve (void);
+/* The same for one fake Google (exports its variables first) */
 int          bench_fake_server_run   (CalsyncFakeGoogle *fake);
 /* In the parent: starts `self_path @serve_flag` and takes its variables into the environment */
 GSubprocess *bench_fake_server_start (const char        *self_path,

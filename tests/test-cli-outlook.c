@@ -46,15 +46,6 @@ run_calsync_in (Fixture            *fx,
   return status;
 }
 
-static int
-run_calsync (Fixture            *fx,
-             const char * const *args,
-             char              **out,
-             char              **err)
-{
-  return run_calsync_in (fx, NULL, args, out, err);
-}
-
 static JsonNode *
 run_json (Fixture            *fx,
           const char         *tz,
@@ -421,7 +412,7 @@ check_changes (Fixture *fx)
 static void
 check_no_token_anywhere (Fixture *fx)
 {
-  g_autoptr(GPtrArray) tokens = calsync_fake_oauth_dup_issued_tokens (calsync_fake_graph_get_oauth (fx->graph));
+  g_autoptr(GPtrArray) tokens = calsync_fake_msid_dup_issued_tokens (calsync_fake_graph_get_oauth (fx->graph));
 
   g_assert_cmpuint (tokens->len, >, 0);
   for (guint i = 0; i < tokens->len; i++)
