@@ -38,10 +38,32 @@ default_write_event_finish (CalsyncProvider  *self,
 }
 
 static void
+default_get_account_address_async (CalsyncProvider     *self,
+                                   GPtrArray           *calendars,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  g_task_report_new_error (self, callback, user_data, default_get_account_address_async,
+                           CALSYNC_SYNC_ERROR, CALSYNC_SYNC_ERROR_NOT_SUPPORTED,
+                           _("CalSync cannot tell which account this is."));
+}
+
+static char *
+default_get_account_address_finish (CalsyncProvider  *self,
+                                    GAsyncResult     *result,
+                                    GError          **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
 calsync_provider_default_init (CalsyncProviderInterface *iface)
 {
   iface->write_event_async = default_write_event_async;
   iface->write_event_finish = default_write_event_finish;
+  iface->get_account_address_async = default_get_account_address_async;
+  iface->get_account_address_finish = default_get_account_address_finish;
 }
 
 /**
@@ -155,6 +177,46 @@ calsync_provider_write_event_finish (CalsyncProvider  *self,
   g_return_val_if_fail (CALSYNC_IS_PROVIDER (self), NULL);
 
   return CALSYNC_PROVIDER_GET_IFACE (self)->write_event_finish (self, result, error);
+}
+
+/**
+ * calsync_provider_get_account_address_async:
+ * @calendars: (nullable) (element-type CalsyncCalendar): the account's calendars
+ *   when the caller has just listed them (a provider whose address is its
+ *   primary calendar's id then asks nothing more)
+ *
+ * Finds the address the account is known by: Google's primary calendar id,
+ * Graph's `mail` (else `userPrincipalName`) of `GET /me`. Providers that cannot
+ * tell finish with %CALSYNC_SYNC_ERROR_NOT_SUPPORTED.
+ */
+void
+calsync_provider_get_account_address_async (CalsyncProvider     *self,
+                                            GPtrArray           *calendars,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data)
+{
+  g_return_if_fail (CALSYNC_IS_PROVIDER (self));
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  CALSYNC_PROVIDER_GET_IFACE (self)->get_account_address_async (self, calendars, cancellable,
+                                                                callback, user_data);
+}
+
+/**
+ * calsync_provider_get_account_address_finish:
+ *
+ * Returns: (transfer full): the account's address, or %NULL with @error set
+ */
+char *
+calsync_provider_get_account_address_finish (CalsyncProvider  *self,
+                                             GAsyncResult     *result,
+                                             GError          **error)
+{
+  g_return_val_if_fail (CALSYNC_IS_PROVIDER (self), NULL);
+  g_return_val_if_fail (G_IS_ASYNC_RESULT (result), NULL);
+
+  return CALSYNC_PROVIDER_GET_IFACE (self)->get_account_address_finish (self, result, error);
 }
 
 /* Texts for people ------------------------------------------------------------- */
