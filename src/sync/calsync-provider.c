@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "calsync-google-provider.h"
+#include "calsync-outlook-provider.h"
 #include "calsync-provider.h"
 #include "calsync-secrets.h"
 
@@ -312,6 +313,12 @@ calsync_credentials_new_for_account (CalsyncAccount  *account,
 
       return calsync_credentials_new_oauth (http, config, id);
     }
+  if (g_strcmp0 (provider, "outlook") == 0)
+    {
+      g_autoptr(CalsyncOAuthConfig) config = calsync_oauth_config_new_outlook ();
+
+      return calsync_credentials_new_oauth (http, config, id);
+    }
 
   g_propagate_error (error, not_supported (account));
   return NULL;
@@ -336,6 +343,8 @@ calsync_provider_new_for_account (CalsyncAccount      *account,
 
   if (g_strcmp0 (calsync_account_get_provider (account), "google") == 0)
     return CALSYNC_PROVIDER (calsync_google_provider_new (http, credentials, NULL));
+  if (g_strcmp0 (calsync_account_get_provider (account), "outlook") == 0)
+    return CALSYNC_PROVIDER (calsync_outlook_provider_new (http, credentials, NULL));
 
   g_propagate_error (error, not_supported (account));
   return NULL;
