@@ -215,6 +215,7 @@ calendars_listed_cb (GObject      *object,
 {
   g_autoptr(GTask) task = user_data;
   SetupData *data = g_task_get_task_data (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
   GError *error = NULL;
 
   data->calendars = calsync_provider_list_calendars_finish (CALSYNC_PROVIDER (object), result, &error);
@@ -224,8 +225,7 @@ calendars_listed_cb (GObject      *object,
       return;
     }
 
-  calsync_provider_get_account_address_async (data->provider, data->calendars,
-                                              g_task_get_cancellable (task),
+  calsync_provider_get_account_address_async (data->provider, data->calendars, cancellable,
                                               address_found_cb, g_steal_pointer (&task));
 }
 

@@ -382,6 +382,7 @@ on_authorized (GObject      *object,
   g_autoptr(GTask) task = user_data;
   CalsyncOutlookProvider *self = g_task_get_source_object (task);
   SendData *data = g_task_get_task_data (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
   GError *error = NULL;
 
   if (!calsync_credentials_authorize_finish (CALSYNC_CREDENTIALS (object), result, &error))
@@ -390,8 +391,7 @@ on_authorized (GObject      *object,
       return;
     }
 
-  calsync_http_send_async (self->http, data->request, g_task_get_cancellable (task),
-                           on_sent, g_steal_pointer (&task));
+  calsync_http_send_async (self->http, data->request, cancellable, on_sent, g_steal_pointer (&task));
 }
 
 static void
@@ -619,6 +619,7 @@ on_calendar_list_page (GObject      *object,
   g_autoptr(GTask) task = user_data;
   CalsyncOutlookProvider *self = CALSYNC_OUTLOOK_PROVIDER (object);
   ListData *data = g_task_get_task_data (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
   g_autoptr(CalsyncHttpResponse) response = NULL;
   g_autofree char *next_link = NULL;
   GError *error = NULL;
@@ -645,7 +646,7 @@ on_calendar_list_page (GObject      *object,
     }
 
   g_hash_table_add (data->links, g_strdup (next_link));
-  graph_get_async (self, next_link, CALSYNC_HTTP_BODY_JSON, FALSE, g_task_get_cancellable (task),
+  graph_get_async (self, next_link, CALSYNC_HTTP_BODY_JSON, FALSE, cancellable,
                    on_calendar_list_page, g_steal_pointer (&task));
 }
 
