@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* calsync-html-text.c: an HTML event body (Outlook's) as the plain text a
- * browser would show: libxml2's HTML parser (no network, nothing loaded from
- * elsewhere, errors recovered) builds the tree, and a walk without recursion
- * writes its text — whitespace collapsed, blocks and <br> as line breaks,
- * scripts, styles and the head left out, link addresses kept next to their
- * text so that a meeting link stays findable. */
+ * browser would show. libxml2's HTML parser (no network, nothing loaded from
+ * elsewhere, errors recovered, entities decoded) reports elements and text as
+ * it reads them — no tree is built, which is most of the cost of a body, and
+ * nothing recurses however deep the nesting — and the text is written as it
+ * comes: whitespace collapsed, blocks and <br> as line breaks, scripts, styles
+ * and the head left out, link addresses kept next to their text so that a
+ * meeting link stays findable. */
 #define G_LOG_DOMAIN "calsync-html-text"
 
 #include "config.h"
@@ -26,55 +28,63 @@
 #define MAX_OUTPUT    CALSYNC_EVENT_MAX_DESCRIPTION
 #define MAX_BREAKS    2    /* one empty line at most between paragraphs */
 
+/* What an element does to the text */
+enum
+{
+  TAG_BLOCK = 1 << 0,   /* its own lines */
+  TAG_SKIP  = 1 << 1,   /* nothing of it is shown */
+  TAG_BR    = 1 << 2,
+  TAG_PRE   = 1 << 3,
+  TAG_LINK  = 1 << 4,
+  TAG_CELL  = 1 << 5,
+};
+
 typedef struct
 {
   GString *out;
   guint pending_breaks;     /* line breaks asked for before the next text */
   gboolean pending_space;   /* collapsed whitespace before the next text */
+  guint skip_depth;         /* inside <script>, <style>, <head>…: nothing is written */
   guint pre_depth;          /* inside <pre>: whitespace is kept */
-  xmlNode *link;            /* the <a> being written, and where its text began */
+  char *link;               /* the address of the <a> being written, and where its text began */
   gsize link_start;
+  gboolean in_link;
 } Writer;
 
-static gboolean
-name_is_one_of (const xmlChar      *name,
-                const char * const *names)
+static GHashTable *tags;    /* element name (lower case, as libxml2 gives it) → TAG_* */
+
+static gpointer
+init_tables (gpointer data)
 {
-  for (guint i = 0; names[i] != NULL; i++)
-    if (g_ascii_strcasecmp ((const char *) name, names[i]) == 0)
-      return TRUE;
-
-  return FALSE;
-}
-
-static gboolean
-is_skipped (xmlNode *node)
-{
-  static const char * const names[] = {
-    "head", "title", "script", "style", "noscript", "template", NULL,
-  };
-
-  return name_is_one_of (node->name, names);
-}
-
-static gboolean
-is_block (xmlNode *node)
-{
-  static const char * const names[] = {
+  static const char * const blocks[] = {
     "address", "article", "aside", "blockquote", "body", "caption", "center", "dd", "div",
     "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3",
-    "h4", "h5", "h6", "header", "hr", "html", "li", "main", "nav", "ol", "p", "pre",
-    "section", "table", "tbody", "tfoot", "thead", "tr", "ul", NULL,
+    "h4", "h5", "h6", "header", "hr", "html", "li", "main", "nav", "ol", "p", "section",
+    "table", "tbody", "tfoot", "thead", "tr", "ul",
+  };
+  static const char * const skipped[] = {
+    "head", "title", "script", "style", "noscript", "template",
   };
 
-  return name_is_one_of (node->name, names);
+  xmlInitParser ();
+
+  tags = g_hash_table_new (g_str_hash, g_str_equal);
+  for (guint i = 0; i < G_N_ELEMENTS (blocks); i++)
+    g_hash_table_insert (tags, (gpointer) blocks[i], GUINT_TO_POINTER (TAG_BLOCK));
+  for (guint i = 0; i < G_N_ELEMENTS (skipped); i++)
+    g_hash_table_insert (tags, (gpointer) skipped[i], GUINT_TO_POINTER (TAG_SKIP));
+  g_hash_table_insert (tags, (gpointer) "br", GUINT_TO_POINTER (TAG_BR));
+  g_hash_table_insert (tags, (gpointer) "pre", GUINT_TO_POINTER (TAG_BLOCK | TAG_PRE));
+  g_hash_table_insert (tags, (gpointer) "a", GUINT_TO_POINTER (TAG_LINK));
+  g_hash_table_insert (tags, (gpointer) "td", GUINT_TO_POINTER (TAG_CELL));
+  g_hash_table_insert (tags, (gpointer) "th", GUINT_TO_POINTER (TAG_CELL));
+  return NULL;
 }
 
-static gboolean
-is_named (xmlNode    *node,
-          const char *name)
+static guint
+tag_flags (const xmlChar *name)
 {
-  return g_ascii_strcasecmp ((const char *) node->name, name) == 0;
+  return GPOINTER_TO_UINT (g_hash_table_lookup (tags, name));
 }
 
 static gboolean
@@ -123,9 +133,12 @@ is_collapsible_space (gunichar c)
 
 static void
 write_text (Writer     *w,
-            const char *text)
+            const char *text,
+            gsize       length)
 {
-  for (const char *p = text; *p != '\0' && !full (w); p = g_utf8_next_char (p))
+  const char *end = text + length;
+
+  for (const char *p = text; p < end && !full (w); p = g_utf8_next_char (p))
     {
       gunichar c = g_utf8_get_char (p);
 
@@ -138,9 +151,7 @@ write_text (Writer     *w,
       flush_pending (w);
       if (c == 0xA0)   /* &nbsp;: a space that does not collapse */
         g_string_append_c (w->out, ' ');
-      else if (c == '\r')
-        ;
-      else
+      else if (c != '\r')
         g_string_append_unichar (w->out, c);
     }
 }
@@ -170,38 +181,40 @@ unwrap_safelink (const char *href)
 
 /* The address a link leads to, when it is one worth keeping (http or https) */
 static char *
-link_address (xmlNode *node)
+link_address (const xmlChar **attributes)
 {
-  g_autofree char *href = (char *) xmlGetProp (node, (const xmlChar *) "href");
-  g_autofree char *stripped = href ? g_strstrip (g_strdup (href)) : NULL;
+  g_autofree char *href = NULL;
   char *unwrapped;
 
-  if (stripped == NULL || strlen (stripped) > CALSYNC_EVENT_MAX_URL ||
-      (g_ascii_strncasecmp (stripped, "https://", 8) != 0 &&
-       g_ascii_strncasecmp (stripped, "http://", 7) != 0))
+  for (guint i = 0; attributes != NULL && attributes[i] != NULL; i += 2)
+    if (g_ascii_strcasecmp ((const char *) attributes[i], "href") == 0 && attributes[i + 1] != NULL)
+      href = g_strstrip (g_strdup ((const char *) attributes[i + 1]));
+
+  if (href == NULL || strlen (href) > CALSYNC_EVENT_MAX_URL ||
+      (g_ascii_strncasecmp (href, "https://", 8) != 0 && g_ascii_strncasecmp (href, "http://", 7) != 0))
     return NULL;
 
-  if ((unwrapped = unwrap_safelink (stripped)) != NULL)
+  if ((unwrapped = unwrap_safelink (href)) != NULL)
     return unwrapped;
 
-  return g_steal_pointer (&stripped);
+  return g_steal_pointer (&href);
 }
 
 /* After a link's text: its address in brackets when the text does not show it */
 static void
 end_link (Writer *w)
 {
-  g_autofree char *address = link_address (w->link);
+  g_autofree char *address = g_steal_pointer (&w->link);
   g_autofree char *text = g_strstrip (g_strdup (w->out->str + w->link_start));
 
-  w->link = NULL;
+  w->in_link = FALSE;
   if (address == NULL || g_strcmp0 (text, address) == 0)
     return;
 
   if (*text == '\0')
     {
       w->pending_space = TRUE;
-      write_text (w, address);
+      write_text (w, address, strlen (address));
       return;
     }
 
@@ -216,80 +229,79 @@ end_link (Writer *w)
   g_string_append_c (w->out, ')');
 }
 
-/* The walk --------------------------------------------------------------------------- */
+/* The parser's events: no tree is built, and nothing here recurses --------------- */
 
-/* Returns whether the children of @node are to be written */
-static gboolean
-enter (Writer  *w,
-       xmlNode *node)
+static void
+on_start_element (void           *user_data,
+                  const xmlChar  *name,
+                  const xmlChar **attributes)
 {
-  if (node->type == XML_TEXT_NODE)
-    {
-      write_text (w, (const char *) node->content);
-      return FALSE;
-    }
-  if (node->type != XML_ELEMENT_NODE || is_skipped (node))
-    return FALSE;
+  Writer *w = user_data;
+  guint flags = tag_flags (name);
 
-  if (is_block (node))
+  if (w->skip_depth > 0 || (flags & TAG_SKIP))
+    {
+      w->skip_depth += (flags & TAG_SKIP) ? 1 : 0;
+      return;
+    }
+
+  if (flags & TAG_BLOCK)
     soft_break (w);
-  if (is_named (node, "br"))
+  if (flags & TAG_BR)
     hard_break (w);
-  else if (is_named (node, "pre"))
+  if (flags & TAG_PRE)
     w->pre_depth++;
-  else if (is_named (node, "a") && w->link == NULL)
+  if ((flags & TAG_LINK) && !w->in_link)
     {
       /* the text starts after the space or break owed before it */
-      w->link = node;
+      w->in_link = TRUE;
+      w->link = link_address (attributes);
       w->link_start = w->out->len;
     }
-
-  return TRUE;
 }
 
 static void
-leave (Writer  *w,
-       xmlNode *node)
+on_end_element (void          *user_data,
+                const xmlChar *name)
 {
-  if (node->type != XML_ELEMENT_NODE || is_skipped (node))
+  Writer *w = user_data;
+  guint flags = tag_flags (name);
+
+  if (flags & TAG_SKIP)
+    {
+      w->skip_depth -= w->skip_depth > 0 ? 1 : 0;
+      return;
+    }
+  if (w->skip_depth > 0)
     return;
 
-  if (node == w->link)
+  if ((flags & TAG_LINK) && w->in_link)
     end_link (w);
-  if (is_named (node, "pre") && w->pre_depth > 0)
+  if ((flags & TAG_PRE) && w->pre_depth > 0)
     w->pre_depth--;
-  if (is_named (node, "td") || is_named (node, "th"))
+  if (flags & TAG_CELL)
     w->pending_space = TRUE;
-  if (is_block (node))
+  if (flags & TAG_BLOCK)
     soft_break (w);
 }
 
-/* Depth first over the tree with its parent pointers: no recursion, however
- * deep the nesting */
 static void
-write_tree (Writer  *w,
-            xmlNode *first)
+on_characters (void          *user_data,
+               const xmlChar *text,
+               int            length)
 {
-  xmlNode *node = first;
+  Writer *w = user_data;
 
-  while (node != NULL && !full (w))
-    {
-      if (enter (w, node) && node->children != NULL)
-        {
-          node = node->children;
-          continue;
-        }
+  if (w->skip_depth == 0 && length > 0)
+    write_text (w, (const char *) text, (gsize) length);
+}
 
-      leave (w, node);
-      while (node->next == NULL)
-        {
-          node = node->parent;
-          if (node == NULL || node->type == XML_HTML_DOCUMENT_NODE || node->type == XML_DOCUMENT_NODE)
-            return;
-          leave (w, node);
-        }
-      node = node->next;
-    }
+/* script and style bodies */
+static void
+on_cdata (void          *user_data,
+          const xmlChar *text,
+          int            length)
+{
 }
 
 /* Spaces at the ends of lines go (an &nbsp; line is an empty line), so do
@@ -319,13 +331,6 @@ tidy (GString *out)
   return g_string_free (tidy, FALSE);
 }
 
-static gpointer
-init_libxml (gpointer data)
-{
-  xmlInitParser ();
-  return NULL;
-}
-
 /**
  * calsync_html_to_text:
  * @html: an HTML document or fragment, in UTF-8 (invalid sequences are replaced)
@@ -336,7 +341,8 @@ init_libxml (gpointer data)
  * entities are decoded (&amp;nbsp; is a space), &lt;head&gt;, &lt;title&gt;,
  * &lt;script&gt; and &lt;style&gt; are left out, and an http(s) link whose text
  * is not its address is written "text (address)". Nothing is fetched from the
- * network. Safe to call from any thread.
+ * network, and however deep the nesting nothing recurses. Safe to call from
+ * any thread.
  *
  * Returns: (transfer full): valid UTF-8, at most %CALSYNC_EVENT_MAX_DESCRIPTION
  *   bytes and a character; "" for an empty body
@@ -349,7 +355,6 @@ calsync_html_to_text (const char *html,
   g_autofree char *valid = NULL;
   g_autoptr(GString) out = NULL;
   htmlParserCtxtPtr ctxt;
-  htmlDocPtr doc;
   Writer w = { 0 };
 
   g_return_val_if_fail (html != NULL || length == 0, NULL);
@@ -358,20 +363,29 @@ calsync_html_to_text (const char *html,
   if (length == 0)
     return g_strdup ("");
 
-  g_once (&once, init_libxml, NULL);
-  valid = g_utf8_make_valid (html, (gssize) length);
+  g_once (&once, init_tables, NULL);
+  if (!g_utf8_validate_len (html, length, NULL))
+    html = valid = g_utf8_make_valid (html, (gssize) length);
 
   if ((ctxt = htmlNewParserCtxt ()) == NULL)
     return g_strdup ("");
-  doc = htmlCtxtReadMemory (ctxt, valid, (int) strlen (valid), NULL, "UTF-8", PARSE_OPTIONS);
 
-  out = g_string_new (NULL);
+  /* Only these events: no tree, no comments, no DTD, nothing loaded */
+  memset (ctxt->sax, 0, sizeof *ctxt->sax);
+  ctxt->sax->startElement = on_start_element;
+  ctxt->sax->endElement = on_end_element;
+  ctxt->sax->characters = on_characters;
+  ctxt->sax->ignorableWhitespace = on_characters;
+  ctxt->sax->cdataBlock = on_cdata;
+  ctxt->userData = &w;
+
+  out = g_string_sized_new (length / 2);
   w.out = out;
-  if (doc != NULL)
-    write_tree (&w, doc->children);
-
-  xmlFreeDoc (doc);
+  htmlCtxtReadMemory (ctxt, html, (int) (valid ? strlen (valid) : length), NULL, "UTF-8", PARSE_OPTIONS);
   htmlFreeParserCtxt (ctxt);
+  /* a body cut inside a link's start tag ends without the link's end */
+  if (w.in_link)
+    end_link (&w);
 
   g_string_truncate (out, calsync_utf8_prefix_length (out->str, out->len, MAX_OUTPUT));
   return tidy (out);
