@@ -1085,6 +1085,10 @@ test_error_texts (Fixture       *fx,
 {
   assert_fails_with (fx, 403, "error-access-denied.json", NULL, CALSYNC_HTTP_ERROR_FORBIDDEN,
                      "CalSync was not allowed to read this calendar.");
+  /* the codes are found whatever the order of members, and whatever else is there */
+  assert_fails_with (fx, 400, NULL, "{\"error\":{\"innerError\":{\"code\":7,\"date\":\"x\"},"
+                     "\"message\":\"" MARKER "\",\"code\":\"accessDenied\"}}",
+                     CALSYNC_HTTP_ERROR_FORBIDDEN, "CalSync was not allowed to read this calendar.");
   assert_fails_with (fx, 404, "error-item-not-found.json", NULL, CALSYNC_HTTP_ERROR_NOT_FOUND,
                      "This calendar no longer exists in Outlook.");
   assert_fails_with (fx, 404, "error-mailbox.json", NULL, CALSYNC_HTTP_ERROR_NOT_FOUND,

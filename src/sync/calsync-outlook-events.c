@@ -21,13 +21,12 @@
 #include "config.h"
 
 #include <string.h>
-#include <glib/gi18n.h>
 
 #include "calsync-classifier.h"
 #include "calsync-date-utils.h"
 #include "calsync-html-text.h"
 #include "calsync-json-scanner.h"
-#include "calsync-outlook-provider.h"
+#include "calsync-outlook-private.h"
 #include "calsync-text.h"
 #include "calsync-windows-zones.h"
 
@@ -760,13 +759,6 @@ read_value (CalsyncJsonScanner *scanner,
   return ok && !calsync_json_scanner_failed (scanner);
 }
 
-static GError *
-malformed_error (void)
-{
-  return g_error_new_literal (CALSYNC_HTTP_ERROR, CALSYNC_HTTP_ERROR_MALFORMED,
-                              _("Outlook sent an answer CalSync could not read. Your events were left as they were."));
-}
-
 static gboolean
 read_page (CalsyncJsonScanner *scanner,
            CalsyncPage        *page)
@@ -825,7 +817,7 @@ calsync_outlook_parse_events_page (const char  *data,
 
   if (!ok)
     {
-      g_propagate_error (error, malformed_error ());
+      g_propagate_error (error, calsync_outlook_malformed_error ());
       return NULL;
     }
 

@@ -11,12 +11,10 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
-#include "calsync-json-scanner.h"
-#include "calsync-outlook-provider.h"
+#include "calsync-outlook-private.h"
 
 #define DEFAULT_API_URL "https://graph.microsoft.com/v1.0"
 #define MAX_CALENDAR_LIST_PAGES 100
-#define MAX_ERROR_DEPTH 8      /* innererror inside innererror … */
 
 struct _CalsyncOutlookProvider
 {
@@ -126,208 +124,6 @@ is_api_origin (CalsyncOutlookProvider *self,
          port_of (api) == port_of (link);
 }
 
-static GError *
-foreign_link_error (void)
-{
-  return g_error_new_literal (CALSYNC_HTTP_ERROR, CALSYNC_HTTP_ERROR_REDIRECT,
-                              _("Outlook sent a link to another server. CalSync did not follow it; your events were left as they were."));
-}
-
-/* Errors ------------------------------------------------------------------------------ */
-
-static void
-read_error_codes (CalsyncJsonScanner *scanner,
-                  GPtrArray          *codes,
-                  guint               depth)
-{
-  const char *key;
-  gsize length;
-
-  if (depth > MAX_ERROR_DEPTH || !calsync_json_scanner_enter_object_or_skip (scanner))
-    return;
-
-  while (calsync_json_scanner_next_member (scanner, &key, &length))
-    {
-      char *code;
-
-      if (calsync_json_key_is (key, length, "code") && (code = calsync_json_scanner_dup_string (scanner, 256)))
-        g_ptr_array_add (codes, code);
-      else if (calsync_json_key_is (key, length, "innererror") || calsync_json_key_is (key, length, "innerError"))
-        read_error_codes (scanner, codes, depth + 1);
-      else
-        calsync_json_scanner_skip (scanner);
-    }
-}
-
-/* The codes of Graph's error answer, {"error": {"code", "innerError": {"code"}}},
- * outermost first; read without a tree (the body is the server's) */
-static GPtrArray *
-graph_error_codes (CalsyncHttpResponse *response)
-{
-  GPtrArray *codes = g_ptr_array_new_with_free_func (g_free);
-  CalsyncJsonScanner scanner;
-  const char *key;
-  gsize length, size = 0;
-  const char *body = response && response->body ? g_bytes_get_data (response->body, &size) : NULL;
-
-  if (body == NULL || size == 0)
-    return codes;
-
-  calsync_json_scanner_init (&scanner, body, size, CALSYNC_HTTP_MAX_JSON_DEPTH);
-  if (calsync_json_scanner_enter_object (&scanner))
-    {
-      while (calsync_json_scanner_next_member (&scanner, &key, &length))
-        if (calsync_json_key_is (key, length, "error"))
-          read_error_codes (&scanner, codes, 0);
-        else
-          calsync_json_scanner_skip (&scanner);
-    }
-  calsync_json_scanner_clear (&scanner);
-
-  return codes;
-}
-
-static gboolean
-has_code (GPtrArray          *codes,
-          const char * const *names)
-{
-  for (guint i = 0; i < codes->len; i++)
-    for (guint j = 0; names[j] != NULL; j++)
-      if (g_ascii_strcasecmp (g_ptr_array_index (codes, i), names[j]) == 0)
-        return TRUE;
-
-  return FALSE;
-}
-
-static const char * const cursor_gone_codes[] = {
-  "syncStateNotFound", "syncStateInvalid", "resyncRequired", NULL,
-};
-static const char * const throttled_codes[] = {
-  "activityLimitReached", "throttledRequest", "ApplicationThrottled", "TooManyRequests", NULL,
-};
-static const char * const denied_codes[] = {
-  "ErrorAccessDenied", "accessDenied", "ErrorAccessDeniedNoPermission", "Authorization_RequestDenied", NULL,
-};
-static const char * const mailbox_codes[] = {
-  "MailboxNotEnabledForRESTAPI", "MailboxNotSupportedForRESTAPI", "extensionError", NULL,
-};
-static const char * const not_found_codes[] = {
-  "ErrorItemNotFound", "itemNotFound", "ResourceNotFound", NULL,
-};
-
-/* Graph's code, when it says more than the status */
-static CalsyncHttpError
-code_from_graph (CalsyncHttpError  code,
-                 GPtrArray        *codes)
-{
-  if (has_code (codes, cursor_gone_codes))
-    return CALSYNC_HTTP_ERROR_GONE;
-  if (has_code (codes, throttled_codes))
-    return CALSYNC_HTTP_ERROR_RATE_LIMITED;
-  if (has_code (codes, denied_codes))
-    return CALSYNC_HTTP_ERROR_FORBIDDEN;
-  if (has_code (codes, not_found_codes))
-    return CALSYNC_HTTP_ERROR_NOT_FOUND;
-
-  return code;
-}
-
-static const char *
-text_for_code (CalsyncHttpError code)
-{
-  switch (code)
-    {
-    case CALSYNC_HTTP_ERROR_AUTH:
-      return _("Outlook did not accept the sign-in. Reconnect the account in Preferences.");
-    case CALSYNC_HTTP_ERROR_FORBIDDEN:
-      return _("CalSync was not allowed to read this calendar.");
-    case CALSYNC_HTTP_ERROR_NOT_FOUND:
-      return _("This calendar no longer exists in Outlook.");
-    case CALSYNC_HTTP_ERROR_GONE:
-      return _("Outlook asked for a full sync of this calendar.");
-    case CALSYNC_HTTP_ERROR_RATE_LIMITED:
-      return _("Outlook is limiting requests right now. Try again in a few minutes.");
-    case CALSYNC_HTTP_ERROR_SERVER:
-    case CALSYNC_HTTP_ERROR_TIMEOUT:
-      return _("Outlook is not responding right now. Try again later.");
-    case CALSYNC_HTTP_ERROR_MALFORMED:
-    case CALSYNC_HTTP_ERROR_TOO_LARGE:
-      return _("Outlook sent an answer CalSync could not read. Your events were left as they were.");
-    case CALSYNC_HTTP_ERROR_REDIRECT:
-      return _("Outlook sent CalSync to another server. CalSync did not follow; your events were left as they were.");
-    case CALSYNC_HTTP_ERROR_PRECONDITION:
-      return _("The event was changed in Outlook meanwhile.");
-    case CALSYNC_HTTP_ERROR_OFFLINE:
-    case CALSYNC_HTTP_ERROR_INSECURE:
-      return NULL;
-    case CALSYNC_HTTP_ERROR_BAD_REQUEST:
-    case CALSYNC_HTTP_ERROR_FAILED:
-    default:
-      return _("Outlook refused the request. Try again later.");
-    }
-}
-
-/* An HTTP error of a Graph request in Outlook's words, from its status and
- * Graph's error codes; never the server's own text */
-static GError *
-outlook_error (GError              *error,
-               CalsyncHttpResponse *response)
-{
-  g_autoptr(GPtrArray) codes = NULL;
-  CalsyncHttpError code;
-  const char *text;
-
-  if (error->domain != CALSYNC_HTTP_ERROR)
-    return error;
-
-  codes = graph_error_codes (response);
-  code = code_from_graph (error->code, codes);
-  if (has_code (codes, mailbox_codes))
-    text = _("This mailbox cannot be reached through Microsoft Graph (it may be on an Exchange server of your organisation).");
-  else
-    text = text_for_code (code);
-
-  if (text == NULL)
-    return error;
-
-  g_debug ("Graph answered %u (%s)", response ? response->status : 0,
-           codes->len > 0 ? (const char *) g_ptr_array_index (codes, 0) : "no code");
-  g_error_free (error);
-  return g_error_new_literal (CALSYNC_HTTP_ERROR, code, text);
-}
-
-/* 429, 503 and 504 are retried by CalsyncHttp; Graph's other throttling answers too */
-static gboolean
-is_rate_limit (CalsyncHttpResponse *response)
-{
-  g_autoptr(GPtrArray) codes = NULL;
-
-  if (response->status == 509)   /* Bandwidth Limit Exceeded */
-    return TRUE;
-  if (response->status < 400)
-    return FALSE;
-
-  codes = graph_error_codes (response);
-  return has_code (codes, throttled_codes);
-}
-
-static char *
-outlook_error_text (CalsyncProvider *provider,
-                    const GError    *error)
-{
-  if (calsync_credentials_error_needs_reconnect (error))
-    return g_strdup (_("Sign-in to Outlook expired. Reconnect the account in Preferences."));
-  if (g_error_matches (error, CALSYNC_SYNC_ERROR, CALSYNC_SYNC_ERROR_PAGING))
-    return g_strdup (_("Outlook keeps sending more pages of this calendar. Try again later."));
-  if (error->domain != CALSYNC_HTTP_ERROR || text_for_code (error->code) == NULL)
-    return NULL;
-
-  /* Graph requests' errors are already worded (outlook_error()); the sign-in
-   * server's network errors get the same words */
-  if (error->message != NULL && *error->message != '\0')
-    return g_strdup (error->message);
-  return g_strdup (text_for_code (error->code));
-}
 
 /* Authorized requests: credentials, request, one retry with a fresh token after a 401 */
 
@@ -369,7 +165,7 @@ on_sent (GObject      *object,
     }
 
   if (error != NULL)
-    g_task_return_error (task, outlook_error (error, error_response));
+    g_task_return_error (task, calsync_outlook_error_from_response (error, error_response));
   else
     g_task_return_pointer (task, g_steal_pointer (&response), (GDestroyNotify) calsync_http_response_free);
 }
@@ -421,7 +217,7 @@ graph_get_async (CalsyncOutlookProvider *self,
   g_task_set_source_tag (task, graph_get_async);
   if (!is_api_origin (self, uri))
     {
-      g_task_return_error (task, foreign_link_error ());
+      g_task_return_error (task, calsync_outlook_foreign_link_error ());
       return;
     }
 
@@ -435,7 +231,7 @@ graph_get_async (CalsyncOutlookProvider *self,
                                      "odata.maxpagesize=" G_STRINGIFY (CALSYNC_OUTLOOK_PAGE_SIZE)
                                      ", outlook.timezone=\"UTC\"");
   calsync_http_request_set_expect (data->request, expect);
-  calsync_http_request_set_rate_limit_func (data->request, is_rate_limit);
+  calsync_http_request_set_rate_limit_func (data->request, calsync_outlook_is_rate_limit);
 
   g_task_set_task_data (task, data, (GDestroyNotify) send_data_free);
   authorize_and_send (g_steal_pointer (&task), FALSE);
@@ -484,12 +280,6 @@ root_object (CalsyncHttpResponse *response)
          ? json_node_get_object (response->json) : NULL;
 }
 
-static GError *
-malformed_error (void)
-{
-  return g_error_new_literal (CALSYNC_HTTP_ERROR, CALSYNC_HTTP_ERROR_MALFORMED,
-                              _("Outlook sent an answer CalSync could not read. Your events were left as they were."));
-}
 
 /* Calendar list ---------------------------------------------------------------- */
 
@@ -559,7 +349,7 @@ parse_calendar_list_page (CalsyncHttpResponse  *response,
 
   if (object == NULL || value == NULL || !JSON_NODE_HOLDS_ARRAY (value))
     {
-      g_propagate_error (error, malformed_error ());
+      g_propagate_error (error, calsync_outlook_malformed_error ());
       return FALSE;
     }
 
@@ -803,7 +593,7 @@ parse_page_thread (GTask        *task,
       (page->next_cursor != NULL && !is_api_origin (self, page->next_cursor)))
     {
       calsync_page_free (page);
-      g_task_return_error (task, foreign_link_error ());
+      g_task_return_error (task, calsync_outlook_foreign_link_error ());
       return;
     }
 
@@ -898,7 +688,7 @@ calsync_outlook_provider_iface_init (CalsyncProviderInterface *iface)
   iface->list_calendars_finish = calsync_outlook_provider_list_calendars_finish;
   iface->fetch_page_async = calsync_outlook_provider_fetch_page_async;
   iface->fetch_page_finish = calsync_outlook_provider_fetch_page_finish;
-  iface->error_text = outlook_error_text;
+  iface->error_text = calsync_outlook_error_text;
   iface->get_account_address_async = calsync_outlook_provider_get_account_address_async;
   iface->get_account_address_finish = calsync_outlook_provider_get_account_address_finish;
 }
