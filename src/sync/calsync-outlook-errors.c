@@ -225,8 +225,8 @@ calsync_outlook_error_text (CalsyncProvider *provider,
   if (error->domain != CALSYNC_HTTP_ERROR || text_for_code (error->code) == NULL)
     return NULL;
 
-  /* Graph requests' errors are already worded (outlook_error()); the sign-in
-   * server's network errors get the same words */
+  /* Graph requests' errors are worded by calsync_outlook_error_from_response();
+   * the others (the sign-in server's network trouble) carry CalsyncHttp's words */
   if (error->message != NULL && *error->message != '\0')
     return g_strdup (error->message);
   return g_strdup (text_for_code (error->code));

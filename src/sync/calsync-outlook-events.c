@@ -99,10 +99,12 @@ item_clear (Item *item)
 
 /* Zones ---------------------------------------------------------------------------------- */
 
-/* Zones loaded for one page: loading one by name reads tzdata */
+/* Zones met on one page: loading one by name reads tzdata, and a Windows name
+ * is looked up in a table of a hundred and forty */
 typedef struct
 {
   GHashTable *zones;   /* IANA id → GTimeZone, or NULL when GLib cannot load it */
+  GHashTable *ids;     /* Graph's name → IANA id, or NULL when it names no zone */
 } Zones;
 
 static gboolean
@@ -144,21 +146,38 @@ zones_lookup (Zones      *zones,
   return zone;
 }
 
-/* The IANA id of a Graph zone name (IANA or Windows), "UTC" for UTC, or NULL */
 static const char *
-zone_id (Zones      *zones,
-         const char *name)
+find_zone_id (Zones      *zones,
+              const char *name)
 {
   const char *iana;
 
-  if (name == NULL || *name == '\0')
-    return NULL;
+  if (is_utc_name (name))
+    return "UTC";
   if ((iana = calsync_windows_zone_to_iana (name)) != NULL)
     name = iana;
   if (is_utc_name (name))
     return "UTC";
 
   return zones_lookup (zones, name) != NULL ? name : NULL;
+}
+
+/* The IANA id of a Graph zone name (IANA or Windows), "UTC" for UTC, or NULL;
+ * valid as long as @zones */
+static const char *
+zone_id (Zones      *zones,
+         const char *name)
+{
+  const char *id;
+
+  if (name == NULL || *name == '\0')
+    return NULL;
+  if (g_hash_table_lookup_extended (zones->ids, name, NULL, (gpointer *) &id))
+    return id;
+
+  id = find_zone_id (zones, name);
+  g_hash_table_insert (zones->ids, g_strdup (name), g_strdup (id));
+  return g_hash_table_lookup (zones->ids, name);
 }
 
 /* Instants ------------------------------------------------------------------------------- */
@@ -737,12 +756,16 @@ static gboolean
 read_value (CalsyncJsonScanner *scanner,
             CalsyncPage        *page)
 {
-  Zones zones = { g_hash_table_new_full (g_str_hash, g_str_equal, g_free, zone_unref) };
+  Zones zones = {
+    g_hash_table_new_full (g_str_hash, g_str_equal, g_free, zone_unref),
+    g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free),
+  };
   gboolean ok = TRUE;
 
   if (!calsync_json_scanner_enter_array_or_skip (scanner))
     {
       g_hash_table_unref (zones.zones);
+      g_hash_table_unref (zones.ids);
       return FALSE;
     }
 
@@ -756,6 +779,7 @@ read_value (CalsyncJsonScanner *scanner,
     }
 
   g_hash_table_unref (zones.zones);
+  g_hash_table_unref (zones.ids);
   return ok && !calsync_json_scanner_failed (scanner);
 }
 

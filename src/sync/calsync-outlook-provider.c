@@ -124,7 +124,6 @@ is_api_origin (CalsyncOutlookProvider *self,
          port_of (api) == port_of (link);
 }
 
-
 /* Authorized requests: credentials, request, one retry with a fresh token after a 401 */
 
 typedef struct
