@@ -866,7 +866,7 @@ static void
 test_parse_malformed (void)
 {
   const char *bodies[] = {
-    "not json " MARKER,
+    ("not json " MARKER),
     "{\"value\":[]}",                                           /* no link to go on with */
     "{\"value\":{},\"@odata.deltaLink\":\"https://x/\"}",       /* value is not a list */
     "[{\"@odata.deltaLink\":\"https://x/\"}]",
