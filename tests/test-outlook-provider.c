@@ -862,6 +862,29 @@ test_time_zones (void)
   g_assert_cmpint (calsync_event_get_end (event), ==, calsync_event_get_start (event));
 }
 
+/* Occurrences of a series carry one body: each event gets its text */
+static void
+test_parse_same_body (void)
+{
+  const char *page =
+    "{\"@odata.deltaLink\":\"https://graph.microsoft.com/v1.0/x?$deltatoken=1\",\"value\":["
+    "{\"id\":\"a\",\"body\":{\"contentType\":\"html\",\"content\":\"<p>Weekly &amp; sync</p>\"},"
+    " \"start\":{\"dateTime\":\"2026-07-01T10:00:00\",\"timeZone\":\"UTC\"}},"
+    "{\"id\":\"b\",\"body\":{\"content\":\"<p>Weekly &amp; sync</p>\",\"contentType\":\"html\"},"
+    " \"start\":{\"dateTime\":\"2026-07-08T10:00:00\",\"timeZone\":\"UTC\"}},"
+    "{\"id\":\"c\",\"body\":{\"contentType\":\"text\",\"content\":\"<p>Weekly &amp; sync</p>\"},"
+    " \"start\":{\"dateTime\":\"2026-07-15T10:00:00\",\"timeZone\":\"UTC\"}}"
+    "]}";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CalsyncPage) parsed = calsync_outlook_parse_events_page (page, strlen (page), &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (calsync_event_get_description (find_event (parsed->upserts, "a")), ==, "Weekly & sync");
+  g_assert_cmpstr (calsync_event_get_description (find_event (parsed->upserts, "b")), ==, "Weekly & sync");
+  /* a text body is taken as it is */
+  g_assert_cmpstr (calsync_event_get_description (find_event (parsed->upserts, "c")), ==, "<p>Weekly &amp; sync</p>");
+}
+
 static void
 test_parse_malformed (void)
 {
@@ -1391,6 +1414,7 @@ main (int   argc,
   ADD ("factory", test_factory);
   ADD ("engine-two-syncs", test_engine_two_syncs);
   g_test_add_func ("/outlook-provider/time-zones", test_time_zones);
+  g_test_add_func ("/outlook-provider/parse-same-body", test_parse_same_body);
   g_test_add_func ("/outlook-provider/parse-malformed", test_parse_malformed);
   g_test_add_func ("/outlook-provider/parse-bounds", test_parse_bounds);
 

@@ -97,15 +97,17 @@ item_clear (Item *item)
   memset (item, 0, sizeof *item);
 }
 
-/* Zones ---------------------------------------------------------------------------------- */
+/* Zones, and what a page looks up once --------------------------------------------------- */
 
-/* Zones met on one page: loading one by name reads tzdata, and a Windows name
- * is looked up in a table of a hundred and forty */
+/* What one page looks up once: loading a zone by name reads tzdata, a Windows
+ * name is looked up in a table of a hundred and forty, and the occurrences of a
+ * series carry the same HTML body, which is the costly part of an event */
 typedef struct
 {
   GHashTable *zones;   /* IANA id → GTimeZone, or NULL when GLib cannot load it */
   GHashTable *ids;     /* Graph's name → IANA id, or NULL when it names no zone */
-} Zones;
+  GHashTable *texts;   /* HTML body → its text */
+} PageCache;
 
 static gboolean
 is_utc_name (const char *name)
@@ -129,12 +131,12 @@ zone_unref (gpointer zone)
 }
 
 static GTimeZone *
-zones_lookup (Zones      *zones,
+zones_lookup (PageCache  *cache,
               const char *iana)
 {
   GTimeZone *zone;
 
-  if (g_hash_table_lookup_extended (zones->zones, iana, NULL, (gpointer *) &zone))
+  if (g_hash_table_lookup_extended (cache->zones, iana, NULL, (gpointer *) &zone))
     return zone;
 
   /* "Europe/Berlin", "America/Argentina/Buenos_Aires": no paths, no spaces */
@@ -142,12 +144,12 @@ zones_lookup (Zones      *zones,
   if (strchr (iana, '/') != NULL && strstr (iana, "..") == NULL && *iana != '/' &&
       strchr (iana, ' ') == NULL)
     zone = g_time_zone_new_identifier (iana);
-  g_hash_table_insert (zones->zones, g_strdup (iana), zone);
+  g_hash_table_insert (cache->zones, g_strdup (iana), zone);
   return zone;
 }
 
 static const char *
-find_zone_id (Zones      *zones,
+find_zone_id (PageCache  *cache,
               const char *name)
 {
   const char *iana;
@@ -159,25 +161,25 @@ find_zone_id (Zones      *zones,
   if (is_utc_name (name))
     return "UTC";
 
-  return zones_lookup (zones, name) != NULL ? name : NULL;
+  return zones_lookup (cache, name) != NULL ? name : NULL;
 }
 
 /* The IANA id of a Graph zone name (IANA or Windows), "UTC" for UTC, or NULL;
- * valid as long as @zones */
+ * valid as long as @cache */
 static const char *
-zone_id (Zones      *zones,
+zone_id (PageCache  *cache,
          const char *name)
 {
   const char *id;
 
   if (name == NULL || *name == '\0')
     return NULL;
-  if (g_hash_table_lookup_extended (zones->ids, name, NULL, (gpointer *) &id))
+  if (g_hash_table_lookup_extended (cache->ids, name, NULL, (gpointer *) &id))
     return id;
 
-  id = find_zone_id (zones, name);
-  g_hash_table_insert (zones->ids, g_strdup (name), g_strdup (id));
-  return g_hash_table_lookup (zones->ids, name);
+  id = find_zone_id (cache, name);
+  g_hash_table_insert (cache->ids, g_strdup (name), g_strdup (id));
+  return g_hash_table_lookup (cache->ids, name);
 }
 
 /* Instants ------------------------------------------------------------------------------- */
@@ -225,7 +227,7 @@ parse_local (const char *text,
 /* Unix seconds of a dateTimeTimeZone: UTC (what CalSync asks for) without
  * loading a zone, other zones through GLib */
 static gboolean
-parse_instant (Zones      *zones,
+parse_instant (PageCache  *cache,
                const char *date_time,
                const char *zone_name,
                gint64     *unix_time)
@@ -243,7 +245,7 @@ parse_instant (Zones      *zones,
   if (!parse_local (date_time, f))
     return FALSE;
 
-  iana = zone_name ? zone_id (zones, zone_name) : "UTC";
+  iana = zone_name ? zone_id (cache, zone_name) : "UTC";
   if (iana == NULL)
     return FALSE;
   if (g_str_equal (iana, "UTC"))
@@ -252,7 +254,7 @@ parse_instant (Zones      *zones,
       return TRUE;
     }
 
-  dt = g_date_time_new (zones_lookup (zones, iana), f[0], f[1], f[2], f[3], f[4], f[5]);
+  dt = g_date_time_new (zones_lookup (cache, iana), f[0], f[1], f[2], f[3], f[4], f[5]);
   if (dt == NULL)
     return FALSE;
   *unix_time = g_date_time_to_unix (dt);
@@ -512,13 +514,13 @@ map_all_day (CalsyncEvent *event,
 
 /* The zone the event was made in; the instants do not depend on it */
 static const char *
-own_zone (Zones *zones,
-          Item  *item)
+own_zone (PageCache *cache,
+          Item      *item)
 {
-  const char *zone = zone_id (zones, item->original_zone);
+  const char *zone = zone_id (cache, item->original_zone);
 
   if (zone == NULL)
-    zone = zone_id (zones, item->start[TIME_ZONE]);
+    zone = zone_id (cache, item->start[TIME_ZONE]);
 
   return zone != NULL ? zone : "UTC";
 }
@@ -526,18 +528,18 @@ own_zone (Zones *zones,
 static gboolean
 map_timed (CalsyncEvent *event,
            Item         *item,
-           Zones        *zones)
+           PageCache    *cache)
 {
   gint64 start, end;
 
-  if (!parse_instant (zones, item->start[DATE_TIME], item->start[TIME_ZONE], &start))
+  if (!parse_instant (cache, item->start[DATE_TIME], item->start[TIME_ZONE], &start))
     return FALSE;
   if (item->end[DATE_TIME] == NULL)
     end = start;
-  else if (!parse_instant (zones, item->end[DATE_TIME], item->end[TIME_ZONE], &end))
+  else if (!parse_instant (cache, item->end[DATE_TIME], item->end[TIME_ZONE], &end))
     return FALSE;
 
-  calsync_event_set_times (event, start, MAX (start, end), own_zone (zones, item));
+  calsync_event_set_times (event, start, MAX (start, end), own_zone (cache, item));
   return TRUE;
 }
 
@@ -545,14 +547,14 @@ map_timed (CalsyncEvent *event,
 static gboolean
 map_times (CalsyncEvent *event,
            Item         *item,
-           Zones        *zones)
+           PageCache    *cache)
 {
   if (!item->has_start)
     return item->cancelled;
   if (item->all_day)
     return map_all_day (event, item);
 
-  return map_timed (event, item, zones);
+  return map_timed (event, item, cache);
 }
 
 /* status.response → the agenda's words */
@@ -647,18 +649,34 @@ map_conference (CalsyncEvent *event,
   calsync_event_set_conference_url (event, url ? url : found);
 }
 
+/* The text of an HTML body, converted once per page */
+static const char *
+html_text (PageCache *cache,
+           char      *html)
+{
+  const char *text = g_hash_table_lookup (cache->texts, html);
+  char *converted;
+
+  if (text != NULL)
+    return text;
+
+  converted = calsync_html_to_text (html, strlen (html));
+  g_hash_table_insert (cache->texts, g_strdup (html), converted);
+  return converted;
+}
+
 static void
 map_description (CalsyncEvent *event,
-                 Item         *item)
+                 Item         *item,
+                 PageCache    *cache)
 {
-  g_autofree char *text = NULL;
-
   if (item->body == NULL)
     return;
 
   if (item->body_type != NULL && g_ascii_strcasecmp (item->body_type, "html") == 0)
-    text = calsync_html_to_text (item->body, strlen (item->body));
-  calsync_event_set_description (event, text != NULL ? text : item->body);
+    calsync_event_set_description (event, html_text (cache, item->body));
+  else
+    calsync_event_set_description (event, item->body);
 }
 
 static CalsyncEventStatus
@@ -686,7 +704,8 @@ map_series (CalsyncEvent *event,
 
 static void
 map_text_fields (CalsyncEvent *event,
-                 Item         *item)
+                 Item         *item,
+                 PageCache    *cache)
 {
   gint64 updated = 0;
   gboolean others_attend = item->attendees != NULL && item->attendees->len > 0;
@@ -694,7 +713,7 @@ map_text_fields (CalsyncEvent *event,
   calsync_event_set_etag (event, item->etag);
   calsync_event_set_title (event, item->subject);
   calsync_event_set_location (event, item->location);
-  map_description (event, item);
+  map_description (event, item, cache);
   map_series (event, item);
   if (calsync_date_parse_rfc3339 (item->last_modified, &updated))
     calsync_event_set_remote_updated (event, updated);
@@ -713,17 +732,17 @@ map_text_fields (CalsyncEvent *event,
 
 /* NULL for an event that cannot be read */
 static CalsyncEvent *
-event_from_item (Item  *item,
-                 Zones *zones)
+event_from_item (Item      *item,
+                 PageCache *cache)
 {
   g_autoptr(CalsyncEvent) event = calsync_event_new ();
 
   calsync_event_set_external_id (event, item->id);
   calsync_event_set_status (event, map_status (item));
-  if (!map_times (event, item, zones))
+  if (!map_times (event, item, cache))
     return NULL;
 
-  map_text_fields (event, item);
+  map_text_fields (event, item, cache);
   if (!calsync_event_limit_fields (event))
     return NULL;
 
@@ -734,7 +753,7 @@ event_from_item (Item  *item,
 
 static void
 take_item (Item        *item,
-           Zones       *zones,
+           PageCache   *cache,
            CalsyncPage *page)
 {
   CalsyncEvent *event;
@@ -746,7 +765,7 @@ take_item (Item        *item,
   /* calendarView lists instances; a series master would be an event twice */
   else if (item->type != NULL && g_ascii_strcasecmp (item->type, "seriesMaster") == 0)
     ;
-  else if ((event = event_from_item (item, zones)) != NULL)
+  else if ((event = event_from_item (item, cache)) != NULL)
     g_ptr_array_add (page->upserts, event);
   else
     page->n_invalid++;
@@ -756,30 +775,25 @@ static gboolean
 read_value (CalsyncJsonScanner *scanner,
             CalsyncPage        *page)
 {
-  Zones zones = {
+  PageCache cache = {
     g_hash_table_new_full (g_str_hash, g_str_equal, g_free, zone_unref),
     g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free),
+    g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free),
   };
-  gboolean ok = TRUE;
-
-  if (!calsync_json_scanner_enter_array_or_skip (scanner))
-    {
-      g_hash_table_unref (zones.zones);
-      g_hash_table_unref (zones.ids);
-      return FALSE;
-    }
+  gboolean ok = calsync_json_scanner_enter_array_or_skip (scanner);
 
   while (ok && calsync_json_scanner_next_element (scanner))
     {
       Item item = { 0 };
 
       if ((ok = read_item (scanner, &item)))
-        take_item (&item, &zones, page);
+        take_item (&item, &cache, page);
       item_clear (&item);
     }
 
-  g_hash_table_unref (zones.zones);
-  g_hash_table_unref (zones.ids);
+  g_hash_table_unref (cache.zones);
+  g_hash_table_unref (cache.ids);
+  g_hash_table_unref (cache.texts);
   return ok && !calsync_json_scanner_failed (scanner);
 }
 
