@@ -676,7 +676,13 @@ map_description (CalsyncEvent *event,
   if (item->body_type != NULL && g_ascii_strcasecmp (item->body_type, "html") == 0)
     calsync_event_set_description (event, html_text (cache, item->body));
   else
-    calsync_event_set_description (event, item->body);
+    {
+      /* Exchange writes text bodies with CRLF line ends */
+      g_autoptr(GString) text = g_string_new (item->body);
+
+      g_string_replace (text, "\r\n", "\n", 0);
+      calsync_event_set_description (event, text->str);
+    }
 }
 
 static CalsyncEventStatus
