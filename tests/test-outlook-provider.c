@@ -711,14 +711,15 @@ test_mapping_timed (Fixture       *fx,
   /* an occurrence and a moved exception of one series */
   event = find_event (page->upserts, "AAMkADOccurrence1=");
   g_assert_cmpstr (calsync_event_get_recurring_event_id (event), ==, "AAMkADSeriesMaster=");
-  g_assert_cmpstr (calsync_event_get_original_start (event), ==, "2026-12-07T09:00:00Z");
+  /* originalStart, an instant in UTC, in the event's zone as the agenda shows start */
+  g_assert_cmpstr (calsync_event_get_original_start (event), ==, "2026-12-07T10:00:00+01:00");
   g_assert_cmpstr (calsync_event_get_time_zone (event), ==, "Europe/Berlin");
   g_assert_cmpstr (calsync_event_get_description (event), ==, "Daily standup.\nBring your updates.");
   g_assert_cmpint (calsync_event_get_end (event) - calsync_event_get_start (event), ==, 15 * 60);
 
   event = find_event (page->upserts, "AAMkADException1=");
   g_assert_cmpstr (calsync_event_get_recurring_event_id (event), ==, "AAMkADSeriesMaster=");
-  g_assert_cmpstr (calsync_event_get_original_start (event), ==, "2026-12-08T09:00:00Z");
+  g_assert_cmpstr (calsync_event_get_original_start (event), ==, "2026-12-08T10:00:00+01:00");
   g_assert_cmpint (calsync_event_get_start (event), ==, utc ("2026-12-08T10:30:00Z"));
   g_assert_cmpint (calsync_event_get_status (event), ==, CALSYNC_EVENT_STATUS_TENTATIVE);   /* showAs */
 }
@@ -836,15 +837,36 @@ test_time_zones (void)
     "{\"id\":\"offset\",\"start\":{\"dateTime\":\"2026-07-01T10:00:00+02:00\",\"timeZone\":\"UTC\"}},"
     "{\"id\":\"nowhere\",\"start\":{\"dateTime\":\"2026-07-01T10:00:00\",\"timeZone\":\"Mars/Olympus_Mons\"}},"
     "{\"id\":\"bad-day\",\"start\":{\"dateTime\":\"2026-02-30T10:00:00\",\"timeZone\":\"UTC\"}},"
-    "{\"id\":\"bad-all-day\",\"isAllDay\":true,\"start\":{\"dateTime\":\"2026-13-01T00:00:00\",\"timeZone\":\"UTC\"}}"
+    "{\"id\":\"bad-all-day\",\"isAllDay\":true,\"start\":{\"dateTime\":\"2026-13-01T00:00:00\",\"timeZone\":\"UTC\"}},"
+    /* all-day series: originalStart is midnight of the series' zone, in UTC */
+    "{\"id\":\"day-occurrence\",\"isAllDay\":true,\"type\":\"occurrence\",\"seriesMasterId\":\"m\","
+    " \"originalStart\":\"2026-12-24T08:00:00Z\",\"originalStartTimeZone\":\"Pacific Standard Time\","
+    " \"start\":{\"dateTime\":\"2026-12-24T00:00:00.0000000\",\"timeZone\":\"UTC\"},"
+    " \"end\":{\"dateTime\":\"2026-12-25T00:00:00.0000000\",\"timeZone\":\"UTC\"}},"
+    "{\"id\":\"day-exception\",\"isAllDay\":true,\"type\":\"exception\",\"seriesMasterId\":\"m\","
+    " \"originalStart\":\"2026-12-25T08:00:00Z\",\"originalStartTimeZone\":\"Pacific Standard Time\","
+    " \"start\":{\"dateTime\":\"2026-12-27T00:00:00.0000000\",\"timeZone\":\"UTC\"},"
+    " \"end\":{\"dateTime\":\"2026-12-28T00:00:00.0000000\",\"timeZone\":\"UTC\"}},"
+    "{\"id\":\"utc-exception\",\"type\":\"exception\",\"seriesMasterId\":\"m2\","
+    " \"originalStart\":\"2026-07-01T10:00:00Z\",\"originalStartTimeZone\":\"UTC\","
+    " \"start\":{\"dateTime\":\"2026-07-01T11:00:00\",\"timeZone\":\"UTC\"}}"
     "]}";
   g_autoptr(GError) error = NULL;
   g_autoptr(CalsyncPage) parsed = calsync_outlook_parse_events_page (page, strlen (page), &error);
   CalsyncEvent *event;
 
   g_assert_no_error (error);
-  g_assert_cmpuint (parsed->upserts->len, ==, 4);
+  g_assert_cmpuint (parsed->upserts->len, ==, 7);
   g_assert_cmpuint (parsed->n_invalid, ==, 3);
+
+  event = find_event (parsed->upserts, "day-occurrence");
+  g_assert_cmpstr (calsync_event_get_start_date (event), ==, "2026-12-24");
+  g_assert_cmpstr (calsync_event_get_original_start (event), ==, "2026-12-24");
+  event = find_event (parsed->upserts, "day-exception");
+  g_assert_cmpstr (calsync_event_get_start_date (event), ==, "2026-12-27");
+  g_assert_cmpstr (calsync_event_get_original_start (event), ==, "2026-12-25");
+  event = find_event (parsed->upserts, "utc-exception");
+  g_assert_cmpstr (calsync_event_get_original_start (event), ==, "2026-07-01T10:00:00Z");
 
   event = find_event (parsed->upserts, "pst");
   g_assert_cmpint (calsync_event_get_start (event), ==, utc ("2026-12-09T20:30:00Z"));

@@ -696,16 +696,64 @@ map_status (Item *item)
   return CALSYNC_EVENT_STATUS_CONFIRMED;
 }
 
+/* @unix_time in the zone @iana as RFC 3339 ("2026-12-01T10:00:00+01:00", "Z"
+ * for a zero offset), as the agenda writes instants */
+static char *
+format_in_zone (PageCache  *cache,
+                const char *iana,
+                gint64      unix_time)
+{
+  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (unix_time);
+  g_autoptr(GDateTime) local = NULL;
+
+  if (utc == NULL)
+    return NULL;
+  if (g_str_equal (iana, "UTC") || (local = g_date_time_to_timezone (utc, zones_lookup (cache, iana))) == NULL ||
+      g_date_time_get_utc_offset (local) == 0)
+    return g_date_time_format (utc, "%Y-%m-%dT%H:%M:%SZ");
+
+  return g_date_time_format (local, "%Y-%m-%dT%H:%M:%S%:z");
+}
+
+/* originalStart is an instant in UTC: the agenda shows it in the event's zone,
+ * as it shows start. Of an all-day series it is midnight in the series' zone,
+ * which Graph gives on the master only: an occurrence's original date is its
+ * date; an exception's is taken in the event's own zone (the series' zone for
+ * the organizer's events). */
+static char *
+original_start (PageCache    *cache,
+                Item         *item,
+                CalsyncEvent *event)
+{
+  const char *zone = own_zone (cache, item);
+  g_autofree char *instant = NULL;
+  gint64 usec;
+
+  if (item->original_start == NULL || !calsync_date_parse_rfc3339 (item->original_start, &usec))
+    return g_strdup (item->original_start);
+  if (item->all_day && g_ascii_strcasecmp (item->type, "occurrence") == 0)
+    return g_strdup (calsync_event_get_start_date (event));
+
+  instant = format_in_zone (cache, zone, usec / G_USEC_PER_SEC);
+  if (instant != NULL && item->all_day)
+    instant[10] = '\0';   /* the date */
+  return g_steal_pointer (&instant);
+}
+
 static void
 map_series (CalsyncEvent *event,
-            Item         *item)
+            Item         *item,
+            PageCache    *cache)
 {
+  g_autofree char *original = NULL;
+
   if (item->type == NULL ||
       (g_ascii_strcasecmp (item->type, "occurrence") != 0 && g_ascii_strcasecmp (item->type, "exception") != 0))
     return;
 
+  original = original_start (cache, item, event);
   calsync_event_set_recurring_event_id (event, item->series_master_id);
-  calsync_event_set_original_start (event, item->original_start);
+  calsync_event_set_original_start (event, original);
 }
 
 static void
@@ -720,7 +768,7 @@ map_text_fields (CalsyncEvent *event,
   calsync_event_set_title (event, item->subject);
   calsync_event_set_location (event, item->location);
   map_description (event, item, cache);
-  map_series (event, item);
+  map_series (event, item, cache);
   if (calsync_date_parse_rfc3339 (item->last_modified, &updated))
     calsync_event_set_remote_updated (event, updated);
 
