@@ -340,8 +340,8 @@ test_config (void)
   g_assert_cmpstr (outlook->token_url, ==, "https://login.microsoftonline.com/common/oauth2/v2.0/token");
   g_assert_cmpstr (outlook->client_id, ==, MS_CLIENT_ID);
   g_assert_null (outlook->client_secret);
-  g_assert_nonnull (strstr (outlook->scope, "offline_access"));
-  g_assert_nonnull (strstr (outlook->scope, "Calendars.Read"));
+  g_assert_cmpstr (outlook->scope, ==, "offline_access User.Read Calendars.ReadWrite");
+  g_assert_cmpstr (outlook->extra_auth_params, ==, "prompt=select_account");
 }
 
 /* Sign-in ----------------------------------------------------------------- */

@@ -5,15 +5,15 @@
 
 #include "config.h"
 
-#include <glib/gi18n.h>
-
 #include "calsync-account-setup.h"
 #include "calsync-secrets.h"
 
 typedef struct
 {
   CalsyncStore *store;
+  CalsyncProvider *provider;
   char *provider_name;
+  char *email;               /* the account's address, from the provider */
   CalsyncTokens *tokens;
   GPtrArray *calendars;      /* CalsyncCalendar from the provider */
   CalsyncAccount *account;   /* as stored */
@@ -24,21 +24,13 @@ static void
 setup_data_free (SetupData *data)
 {
   g_clear_object (&data->store);
+  g_clear_object (&data->provider);
   g_clear_pointer (&data->provider_name, g_free);
+  g_clear_pointer (&data->email, g_free);
   g_clear_pointer (&data->tokens, calsync_tokens_free);
   g_clear_pointer (&data->calendars, g_ptr_array_unref);
   g_clear_object (&data->account);
   g_free (data);
-}
-
-static const char *
-primary_email (GPtrArray *calendars)
-{
-  for (guint i = 0; i < calendars->len; i++)
-    if (calsync_calendar_get_is_primary (g_ptr_array_index (calendars, i)))
-      return calsync_calendar_get_remote_id (g_ptr_array_index (calendars, i));
-
-  return NULL;
 }
 
 static CalsyncAccount *
@@ -137,17 +129,9 @@ save_thread (GTask        *task,
              GCancellable *cancellable)
 {
   SetupData *data = task_data;
-  const char *email = primary_email (data->calendars);
   GError *error = NULL;
 
-  if (email == NULL)
-    {
-      g_task_return_new_error (task, CALSYNC_SYNC_ERROR, CALSYNC_SYNC_ERROR_FAILED,
-                               _("Google did not name the account’s own calendar; try again later."));
-      return;
-    }
-
-  if (!save_account (data, email, &error) || !save_calendars (data, &error))
+  if (!save_account (data, data->email, &error) || !save_calendars (data, &error))
     g_task_return_error (task, error);
   else
     g_task_return_boolean (task, TRUE);
@@ -200,14 +184,38 @@ saved_cb (GObject      *object,
 }
 
 static void
+address_found_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  SetupData *data = g_task_get_task_data (task);
+  g_autoptr(GTask) save = NULL;
+  GCancellable *cancellable;
+  GError *error = NULL;
+
+  data->email = calsync_provider_get_account_address_finish (CALSYNC_PROVIDER (object), result, &error);
+  if (data->email == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  cancellable = g_task_get_cancellable (task);
+  save = g_task_new (NULL, cancellable, saved_cb, g_steal_pointer (&task));
+  g_task_set_source_tag (save, address_found_cb);
+  g_task_set_task_data (save, data, NULL);
+  g_task_run_in_thread (save, save_thread);
+}
+
+static void
 calendars_listed_cb (GObject      *object,
                      GAsyncResult *result,
                      gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
   SetupData *data = g_task_get_task_data (task);
-  g_autoptr(GTask) save = NULL;
-  GCancellable *cancellable;
+  GCancellable *cancellable = g_task_get_cancellable (task);
   GError *error = NULL;
 
   data->calendars = calsync_provider_list_calendars_finish (CALSYNC_PROVIDER (object), result, &error);
@@ -217,11 +225,8 @@ calendars_listed_cb (GObject      *object,
       return;
     }
 
-  cancellable = g_task_get_cancellable (task);
-  save = g_task_new (NULL, cancellable, saved_cb, g_steal_pointer (&task));
-  g_task_set_source_tag (save, calendars_listed_cb);
-  g_task_set_task_data (save, data, NULL);
-  g_task_run_in_thread (save, save_thread);
+  calsync_provider_get_account_address_async (data->provider, data->calendars, cancellable,
+                                              address_found_cb, g_steal_pointer (&task));
 }
 
 void
@@ -243,6 +248,7 @@ calsync_account_setup_async (CalsyncStore        *store,
 
   data = g_new0 (SetupData, 1);
   data->store = g_object_ref (store);
+  data->provider = g_object_ref (provider);
   data->provider_name = g_strdup (provider_name);
   data->tokens = calsync_tokens_copy (tokens);
 

@@ -13,7 +13,8 @@ G_BEGIN_DECLS
  * calsync_account_setup_async:
  * @store: the store to record the account in
  * @provider: a provider already holding @tokens (its #CalsyncCredentials)
- * @provider_name: "google" (the account address is the primary calendar's id)
+ * @provider_name: "google", "outlook": the account's provider (its address
+ *   comes from calsync_provider_get_account_address_async())
  * @tokens: the tokens of the finished sign-in
  *
  * Lists the calendars of the account, then creates the account — or, when one of

@@ -471,6 +471,70 @@ calsync_google_provider_list_calendars_finish (CalsyncProvider  *provider,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+/* The account's address: the id of its primary calendar ------------------------- */
+
+static char *
+primary_calendar_id (GPtrArray  *calendars,
+                     GError    **error)
+{
+  for (guint i = 0; i < calendars->len; i++)
+    if (calsync_calendar_get_is_primary (g_ptr_array_index (calendars, i)))
+      return g_strdup (calsync_calendar_get_remote_id (g_ptr_array_index (calendars, i)));
+
+  g_set_error_literal (error, CALSYNC_SYNC_ERROR, CALSYNC_SYNC_ERROR_FAILED,
+                       _("Google did not name the account’s own calendar; try again later."));
+  return NULL;
+}
+
+static void
+on_calendars_for_address (GObject      *object,
+                          GAsyncResult *result,
+                          gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GPtrArray) calendars = NULL;
+  GError *error = NULL;
+  char *address;
+
+  calendars = calsync_provider_list_calendars_finish (CALSYNC_PROVIDER (object), result, &error);
+  if (calendars == NULL || (address = primary_calendar_id (calendars, &error)) == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, address, g_free);
+}
+
+static void
+calsync_google_provider_get_account_address_async (CalsyncProvider     *provider,
+                                                   GPtrArray           *calendars,
+                                                   GCancellable        *cancellable,
+                                                   GAsyncReadyCallback  callback,
+                                                   gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (provider, cancellable, callback, user_data);
+  GError *error = NULL;
+  char *address;
+
+  g_task_set_source_tag (task, calsync_google_provider_get_account_address_async);
+
+  if (calendars == NULL)
+    calsync_provider_list_calendars_async (provider, cancellable, on_calendars_for_address,
+                                           g_steal_pointer (&task));
+  else if ((address = primary_calendar_id (calendars, &error)) == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, address, g_free);
+}
+
+static char *
+calsync_google_provider_get_account_address_finish (CalsyncProvider  *provider,
+                                                    GAsyncResult     *result,
+                                                    GError          **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, provider), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 /* Events pages ----------------------------------------------------------------- */
 
 static void
@@ -623,4 +687,6 @@ calsync_google_provider_iface_init (CalsyncProviderInterface *iface)
   iface->fetch_page_async = calsync_google_provider_fetch_page_async;
   iface->fetch_page_finish = calsync_google_provider_fetch_page_finish;
   iface->error_text = google_error_text;
+  iface->get_account_address_async = calsync_google_provider_get_account_address_async;
+  iface->get_account_address_finish = calsync_google_provider_get_account_address_finish;
 }

@@ -18,7 +18,9 @@
 #define GOOGLE_SCOPE      "https://www.googleapis.com/auth/calendar.readonly"
 #define MS_AUTH_URL       "https://login.microsoftonline.com/common/oauth2/v2.0/authorize"
 #define MS_TOKEN_URL      "https://login.microsoftonline.com/common/oauth2/v2.0/token"
-#define MS_SCOPE          "offline_access Calendars.Read User.Read"
+/* Microsoft Graph (DESIGN.md): the calendars with writes, the account's address,
+ * and offline_access for a refresh token */
+#define MS_SCOPE          "offline_access User.Read Calendars.ReadWrite"
 
 #define VERIFIER_BYTES    48   /* → 64 characters */
 #define STATE_BYTES       24   /* → 32 characters */
@@ -78,8 +80,11 @@ calsync_oauth_config_new_google (void)
 /**
  * calsync_oauth_config_new_outlook:
  *
- * Returns: (transfer full): the Microsoft identity platform (a public client:
- * no secret), overridable with the CALSYNC_MS_* variables
+ * Returns: (transfer full): the Microsoft identity platform, tenant "common"
+ * (work, school and personal accounts), overridable with the CALSYNC_MS_*
+ * variables. A public client: it has no secret, so none is ever sent, and PKCE
+ * stands for it. prompt=select_account lets the person pick which account
+ * rather than take the one the browser is signed in to.
  */
 CalsyncOAuthConfig *
 calsync_oauth_config_new_outlook (void)
@@ -91,6 +96,7 @@ calsync_oauth_config_new_outlook (void)
   config->client_id = env_or ("CALSYNC_MS_CLIENT_ID", MS_CLIENT_ID);
   config->client_secret = NULL;
   config->scope = g_strdup (MS_SCOPE);
+  config->extra_auth_params = g_strdup ("prompt=select_account");
 
   return config;
 }
@@ -468,7 +474,9 @@ translate_token_error (GError   *http_error,
 {
   const char *code = oauth_error_code (error_json);
 
-  if (refreshing && g_strcmp0 (code, "invalid_grant") == 0)
+  /* Microsoft also answers interaction_required (new consent, multi-factor
+   * sign-in asked by the organisation): only the person can settle that */
+  if (refreshing && (g_strcmp0 (code, "invalid_grant") == 0 || g_strcmp0 (code, "interaction_required") == 0))
     {
       g_error_free (http_error);
       return g_error_new_literal (CALSYNC_OAUTH_ERROR, CALSYNC_OAUTH_ERROR_INVALID_GRANT,

@@ -33,7 +33,7 @@ typedef struct
   char *client_secret;   /* Google "Desktop app" clients have one; NULL for Microsoft */
   char *scope;
   /* Appended to the authorization URL: Google's "access_type=offline&prompt=consent"
-   * (without them there is no refresh token); NULL for Microsoft */
+   * (without them there is no refresh token); Microsoft's "prompt=select_account" */
   char *extra_auth_params;
 } CalsyncOAuthConfig;
 

@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "calsync-google-provider.h"
+#include "calsync-outlook-provider.h"
 #include "calsync-provider.h"
 #include "calsync-secrets.h"
 
@@ -38,10 +39,32 @@ default_write_event_finish (CalsyncProvider  *self,
 }
 
 static void
+default_get_account_address_async (CalsyncProvider     *self,
+                                   GPtrArray           *calendars,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  g_task_report_new_error (self, callback, user_data, default_get_account_address_async,
+                           CALSYNC_SYNC_ERROR, CALSYNC_SYNC_ERROR_NOT_SUPPORTED,
+                           _("CalSync cannot tell which account this is."));
+}
+
+static char *
+default_get_account_address_finish (CalsyncProvider  *self,
+                                    GAsyncResult     *result,
+                                    GError          **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
 calsync_provider_default_init (CalsyncProviderInterface *iface)
 {
   iface->write_event_async = default_write_event_async;
   iface->write_event_finish = default_write_event_finish;
+  iface->get_account_address_async = default_get_account_address_async;
+  iface->get_account_address_finish = default_get_account_address_finish;
 }
 
 /**
@@ -157,6 +180,46 @@ calsync_provider_write_event_finish (CalsyncProvider  *self,
   return CALSYNC_PROVIDER_GET_IFACE (self)->write_event_finish (self, result, error);
 }
 
+/**
+ * calsync_provider_get_account_address_async:
+ * @calendars: (nullable) (element-type CalsyncCalendar): the account's calendars
+ *   when the caller has just listed them (a provider whose address is its
+ *   primary calendar's id then asks nothing more)
+ *
+ * Finds the address the account is known by: Google's primary calendar id,
+ * Graph's `mail` (else `userPrincipalName`) of `GET /me`. Providers that cannot
+ * tell finish with %CALSYNC_SYNC_ERROR_NOT_SUPPORTED.
+ */
+void
+calsync_provider_get_account_address_async (CalsyncProvider     *self,
+                                            GPtrArray           *calendars,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data)
+{
+  g_return_if_fail (CALSYNC_IS_PROVIDER (self));
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  CALSYNC_PROVIDER_GET_IFACE (self)->get_account_address_async (self, calendars, cancellable,
+                                                                callback, user_data);
+}
+
+/**
+ * calsync_provider_get_account_address_finish:
+ *
+ * Returns: (transfer full): the account's address, or %NULL with @error set
+ */
+char *
+calsync_provider_get_account_address_finish (CalsyncProvider  *self,
+                                             GAsyncResult     *result,
+                                             GError          **error)
+{
+  g_return_val_if_fail (CALSYNC_IS_PROVIDER (self), NULL);
+  g_return_val_if_fail (G_IS_ASYNC_RESULT (result), NULL);
+
+  return CALSYNC_PROVIDER_GET_IFACE (self)->get_account_address_finish (self, result, error);
+}
+
 /* Texts for people ------------------------------------------------------------- */
 
 /**
@@ -250,6 +313,12 @@ calsync_credentials_new_for_account (CalsyncAccount  *account,
 
       return calsync_credentials_new_oauth (http, config, id);
     }
+  if (g_strcmp0 (provider, "outlook") == 0)
+    {
+      g_autoptr(CalsyncOAuthConfig) config = calsync_oauth_config_new_outlook ();
+
+      return calsync_credentials_new_oauth (http, config, id);
+    }
 
   g_propagate_error (error, not_supported (account));
   return NULL;
@@ -274,6 +343,8 @@ calsync_provider_new_for_account (CalsyncAccount      *account,
 
   if (g_strcmp0 (calsync_account_get_provider (account), "google") == 0)
     return CALSYNC_PROVIDER (calsync_google_provider_new (http, credentials, NULL));
+  if (g_strcmp0 (calsync_account_get_provider (account), "outlook") == 0)
+    return CALSYNC_PROVIDER (calsync_outlook_provider_new (http, credentials, NULL));
 
   g_propagate_error (error, not_supported (account));
   return NULL;

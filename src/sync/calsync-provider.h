@@ -105,6 +105,15 @@ struct _CalsyncProviderInterface
   /* A text for people in the service's words, or NULL for the generic one */
   char         *(*error_text)            (CalsyncProvider           *self,
                                           const GError              *error);
+  /* Optional: the address of the signed-in account */
+  void          (*get_account_address_async)  (CalsyncProvider      *self,
+                                               GPtrArray            *calendars,
+                                               GCancellable         *cancellable,
+                                               GAsyncReadyCallback   callback,
+                                               gpointer              user_data);
+  char         *(*get_account_address_finish) (CalsyncProvider      *self,
+                                               GAsyncResult         *result,
+                                               GError              **error);
 };
 
 /* Calendars as CalsyncCalendar (remote id, name exactly as the provider gives it,
@@ -137,6 +146,16 @@ CalsyncEvent *calsync_provider_write_event_finish    (CalsyncProvider           
                                                       GError                   **error);
 char         *calsync_provider_error_text            (CalsyncProvider           *self,
                                                       const GError              *error);
+/* The address of the signed-in account (Google: the primary calendar's id;
+ * Graph: the user's mail, else userPrincipalName) */
+void          calsync_provider_get_account_address_async  (CalsyncProvider      *self,
+                                                           GPtrArray            *calendars,
+                                                           GCancellable         *cancellable,
+                                                           GAsyncReadyCallback   callback,
+                                                           gpointer              user_data);
+char         *calsync_provider_get_account_address_finish (CalsyncProvider      *self,
+                                                           GAsyncResult         *result,
+                                                           GError              **error);
 
 /* Texts for errors no provider words differently (offline, keyring, database) */
 char         *calsync_sync_error_text                (const GError              *error);
