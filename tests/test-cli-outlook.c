@@ -360,6 +360,39 @@ check_agenda (Fixture    *fx,
   g_assert_cmpstr (json_object_get_string_member (planning, "description"), ==, "Bring ideas");
 }
 
+/* --next and --export read Outlook events like any others */
+static void
+check_next_and_export (Fixture *fx)
+{
+  const char *next[] = { "--next", "--json", NULL };
+  const char *list[] = { "--list-accounts", "--json", NULL };
+  g_autoptr(JsonNode) upcoming = run_json (fx, "Europe/Berlin", next, 0);
+  g_autoptr(JsonNode) accounts = run_json (fx, NULL, list, 0);
+  JsonObject *account = find_by (json_node_get_array (accounts), "provider", "outlook");
+  JsonObject *calendar = json_array_get_object_element (json_object_get_array_member (account, "calendars"), 0);
+  g_autofree char *path = g_build_filename (fx->dir, "outlook.ics", NULL);
+  g_autofree char *file_option = g_strconcat ("--export=", path, NULL);
+  g_autofree char *calendar_option = g_strconcat ("--calendar=", json_object_get_string_member (calendar, "id"), NULL);
+  const char *export[] = { file_option, calendar_option, "--from=2026-06-14", "--to=2026-06-30", NULL };
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *ics = NULL;
+
+  /* CALSYNC_NOW is 15 June, 12:00 UTC: the budget review is the next event */
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (upcoming));
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (upcoming), "title"), ==, "Budget review");
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (upcoming), "provider"), ==, "outlook");
+
+  g_assert_cmpint (run_calsync_in (fx, "Europe/Berlin", export, &out, &err), ==, 0);
+  g_assert_true (g_file_get_contents (path, &ics, NULL, NULL));
+  g_assert_nonnull (strstr (ics, "SUMMARY:Budget review"));
+  g_assert_nonnull (strstr (ics, "DTSTART;TZID=Europe/Berlin:20260616T100000"));
+  g_assert_nonnull (strstr (ics, "SUMMARY:Offsite"));
+  g_assert_nonnull (strstr (ics, "DTSTART;VALUE=DATE:20260620"));
+  g_assert_nonnull (strstr (ics, "DTEND;VALUE=DATE:20260622"));
+  g_assert_null (strstr (ics, "SUMMARY:Planning"));   /* another calendar */
+}
+
 /* Changes on the server: a deletion (@removed), a cancelled occurrence, a renamed
  * calendar; then an expired delta link (410) and a full sync that equals the server */
 static void
@@ -428,6 +461,7 @@ test_end_to_end (Fixture       *fx,
   check_first_sync (fx);
   check_agenda (fx, "Europe/Berlin");
   check_agenda (fx, "America/Los_Angeles");
+  check_next_and_export (fx);
   check_changes (fx);
   check_no_token_anywhere (fx);
 }

@@ -307,15 +307,10 @@ calsync_credentials_new_for_account (CalsyncAccount  *account,
   provider = calsync_account_get_provider (account);
   id = calsync_account_get_id (account);
 
-  if (g_strcmp0 (provider, "google") == 0)
+  /* Google and Outlook sign in with OAuth */
+  if (g_strcmp0 (provider, "google") == 0 || g_strcmp0 (provider, "outlook") == 0)
     {
       g_autoptr(CalsyncOAuthConfig) config = calsync_oauth_config_new_for_provider (provider);
-
-      return calsync_credentials_new_oauth (http, config, id);
-    }
-  if (g_strcmp0 (provider, "outlook") == 0)
-    {
-      g_autoptr(CalsyncOAuthConfig) config = calsync_oauth_config_new_outlook ();
 
       return calsync_credentials_new_oauth (http, config, id);
     }
