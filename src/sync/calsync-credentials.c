@@ -484,6 +484,142 @@ calsync_credentials_authorize_finish (CalsyncCredentials  *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
+/* Authorized requests ---------------------------------------------------------- */
+
+typedef struct
+{
+  CalsyncHttp *http;
+  CalsyncHttpRequest *request;
+  CalsyncHttpResponse *error_response;
+  gboolean refreshed;
+} SendData;
+
+static void
+send_data_free (SendData *data)
+{
+  g_clear_object (&data->http);
+  g_clear_pointer (&data->request, calsync_http_request_unref);
+  g_clear_pointer (&data->error_response, calsync_http_response_free);
+  g_free (data);
+}
+
+static void authorize_and_send (GTask *task, gboolean force_refresh);
+
+static void
+on_sent (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  SendData *data = g_task_get_task_data (task);
+  g_autoptr(CalsyncHttpResponse) response = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_clear_pointer (&data->error_response, calsync_http_response_free);
+  response = calsync_http_send_finish (CALSYNC_HTTP (object), result, &data->error_response, &error);
+
+  if (g_error_matches (error, CALSYNC_HTTP_ERROR, CALSYNC_HTTP_ERROR_AUTH) && !data->refreshed)
+    {
+      g_debug ("Access token refused; refreshing it once");
+      data->refreshed = TRUE;
+      authorize_and_send (g_steal_pointer (&task), TRUE);
+      return;
+    }
+
+  if (error != NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, g_steal_pointer (&response), (GDestroyNotify) calsync_http_response_free);
+}
+
+static void
+on_authorized_to_send (GObject      *object,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  SendData *data = g_task_get_task_data (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);  /* before the task is handed on */
+  g_autoptr(GError) error = NULL;
+
+  if (!calsync_credentials_authorize_finish (CALSYNC_CREDENTIALS (object), result, &error))
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    calsync_http_send_async (data->http, data->request, cancellable, on_sent, g_steal_pointer (&task));
+}
+
+static void
+authorize_and_send (GTask    *task,
+                    gboolean  force_refresh)
+{
+  CalsyncCredentials *self = g_task_get_source_object (task);
+  SendData *data = g_task_get_task_data (task);
+
+  calsync_credentials_authorize_async (self, data->request, force_refresh,
+                                       g_task_get_cancellable (task), on_authorized_to_send, task);
+}
+
+/**
+ * calsync_credentials_send_async:
+ * @http: the session to send with
+ * @request: the request, authorized here
+ *
+ * Authorizes @request and sends it; a 401 refreshes the sign-in once (shared
+ * with concurrent callers) and sends it again.
+ */
+void
+calsync_credentials_send_async (CalsyncCredentials  *self,
+                                CalsyncHttp         *http,
+                                CalsyncHttpRequest  *request,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  SendData *data;
+
+  g_return_if_fail (CALSYNC_IS_CREDENTIALS (self));
+  g_return_if_fail (CALSYNC_IS_HTTP (http));
+  g_return_if_fail (request != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, calsync_credentials_send_async);
+  data = g_new0 (SendData, 1);
+  data->http = g_object_ref (http);
+  data->request = calsync_http_request_ref (request);
+  g_task_set_task_data (task, data, (GDestroyNotify) send_data_free);
+  authorize_and_send (g_steal_pointer (&task), FALSE);
+}
+
+/**
+ * calsync_credentials_send_finish:
+ * @error_response: (out) (optional) (nullable): on an HTTP error, the answer
+ *   (status, headers, body) for the provider to word it
+ *
+ * Returns: (transfer full): the response, or %NULL with @error set
+ */
+CalsyncHttpResponse *
+calsync_credentials_send_finish (CalsyncCredentials   *self,
+                                 GAsyncResult         *result,
+                                 CalsyncHttpResponse **error_response,
+                                 GError              **error)
+{
+  GTask *task = G_TASK (result);
+  CalsyncHttpResponse *response;
+
+  g_return_val_if_fail (CALSYNC_IS_CREDENTIALS (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  response = g_task_propagate_pointer (task, error);
+  if (error_response != NULL)
+    {
+      SendData *data = g_task_get_task_data (task);
+
+      *error_response = response == NULL ? g_steal_pointer (&data->error_response) : NULL;
+    }
+  return response;
+}
+
 /**
  * calsync_credentials_revoke:
  *

@@ -69,6 +69,18 @@ gboolean            calsync_credentials_authorize_finish (CalsyncCredentials    
                                                        GAsyncResult             *result,
                                                        GError                  **error);
 
+/* Authorizes @request and sends it; a 401 refreshes once and sends it again */
+void                calsync_credentials_send_async       (CalsyncCredentials    *self,
+                                                       CalsyncHttp              *http,
+                                                       CalsyncHttpRequest       *request,
+                                                       GCancellable             *cancellable,
+                                                       GAsyncReadyCallback       callback,
+                                                       gpointer                  user_data);
+CalsyncHttpResponse *calsync_credentials_send_finish     (CalsyncCredentials    *self,
+                                                       GAsyncResult             *result,
+                                                       CalsyncHttpResponse     **error_response,
+                                                       GError                  **error);
+
 /* The account is being removed: stop a refresh in flight and never write to the
  * keyring again. */
 void                calsync_credentials_revoke        (CalsyncCredentials       *self);

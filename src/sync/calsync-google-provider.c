@@ -193,76 +193,20 @@ google_error_text (CalsyncProvider *provider,
 
 /* Authorized requests: credentials, request, one retry with a fresh token after a 401 */
 
-typedef struct
-{
-  CalsyncHttpRequest *request;
-  gboolean refreshed;
-} SendData;
-
-static void
-send_data_free (SendData *data)
-{
-  calsync_http_request_unref (data->request);
-  g_free (data);
-}
-
-static void authorize_and_send (GTask *task, gboolean force_refresh);
-
 static void
 on_sent (GObject      *object,
          GAsyncResult *result,
          gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  SendData *data = g_task_get_task_data (task);
-  g_autoptr(CalsyncHttpResponse) response = NULL;
   g_autoptr(GError) error = NULL;
+  CalsyncHttpResponse *response;
 
-  response = calsync_http_send_finish (CALSYNC_HTTP (object), result, NULL, &error);
-
-  if (g_error_matches (error, CALSYNC_HTTP_ERROR, CALSYNC_HTTP_ERROR_AUTH) && !data->refreshed)
-    {
-      g_debug ("Access token refused; refreshing it once");
-      data->refreshed = TRUE;
-      authorize_and_send (g_steal_pointer (&task), TRUE);
-      return;
-    }
-
-  if (error != NULL)
+  response = calsync_credentials_send_finish (CALSYNC_CREDENTIALS (object), result, NULL, &error);
+  if (response == NULL)
     g_task_return_error (task, g_steal_pointer (&error));
   else
-    g_task_return_pointer (task, g_steal_pointer (&response), (GDestroyNotify) calsync_http_response_free);
-}
-
-static void
-on_authorized (GObject      *object,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  CalsyncGoogleProvider *self = g_task_get_source_object (task);
-  SendData *data = g_task_get_task_data (task);
-  GCancellable *cancellable = g_task_get_cancellable (task);
-  g_autoptr(GError) error = NULL;
-
-  if (!calsync_credentials_authorize_finish (CALSYNC_CREDENTIALS (object), result, &error))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  calsync_http_send_async (self->http, data->request, cancellable, on_sent, g_steal_pointer (&task));
-}
-
-static void
-authorize_and_send (GTask    *task,
-                    gboolean  force_refresh)
-{
-  CalsyncGoogleProvider *self = g_task_get_source_object (task);
-  SendData *data = g_task_get_task_data (task);
-
-  calsync_credentials_authorize_async (self->credentials, data->request, force_refresh,
-                                       g_task_get_cancellable (task), on_authorized, task);
+    g_task_return_pointer (task, response, (GDestroyNotify) calsync_http_response_free);
 }
 
 /* Takes ownership of @uri. */
@@ -275,17 +219,16 @@ google_get_async (CalsyncGoogleProvider *self,
                   gpointer               user_data)
 {
   g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
-  SendData *data = g_new0 (SendData, 1);
+  g_autoptr(CalsyncHttpRequest) request = calsync_http_request_new ("GET", uri);
 
-  data->request = calsync_http_request_new ("GET", uri);
-  calsync_http_request_add_header (data->request, "Accept", "application/json");
-  calsync_http_request_set_expect (data->request, expect);
-  calsync_http_request_set_rate_limit_func (data->request, is_rate_limit);
+  calsync_http_request_add_header (request, "Accept", "application/json");
+  calsync_http_request_set_expect (request, expect);
+  calsync_http_request_set_rate_limit_func (request, is_rate_limit);
   g_free (uri);
 
   g_task_set_source_tag (task, google_get_async);
-  g_task_set_task_data (task, data, (GDestroyNotify) send_data_free);
-  authorize_and_send (g_steal_pointer (&task), FALSE);
+  calsync_credentials_send_async (self->credentials, self->http, request, cancellable,
+                                  on_sent, g_steal_pointer (&task));
 }
 
 static CalsyncHttpResponse *

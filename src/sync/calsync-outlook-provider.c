@@ -126,78 +126,21 @@ is_api_origin (CalsyncOutlookProvider *self,
 
 /* Authorized requests: credentials, request, one retry with a fresh token after a 401 */
 
-typedef struct
-{
-  CalsyncHttpRequest *request;
-  gboolean refreshed;
-} SendData;
-
-static void
-send_data_free (SendData *data)
-{
-  calsync_http_request_unref (data->request);
-  g_free (data);
-}
-
-static void authorize_and_send (GTask *task, gboolean force_refresh);
-
 static void
 on_sent (GObject      *object,
          GAsyncResult *result,
          gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  SendData *data = g_task_get_task_data (task);
-  g_autoptr(CalsyncHttpResponse) response = NULL;
   g_autoptr(CalsyncHttpResponse) error_response = NULL;
   GError *error = NULL;
+  CalsyncHttpResponse *response;
 
-  response = calsync_http_send_finish (CALSYNC_HTTP (object), result, &error_response, &error);
-
-  if (g_error_matches (error, CALSYNC_HTTP_ERROR, CALSYNC_HTTP_ERROR_AUTH) && !data->refreshed)
-    {
-      g_debug ("Access token refused; refreshing it once");
-      g_error_free (error);
-      data->refreshed = TRUE;
-      authorize_and_send (g_steal_pointer (&task), TRUE);
-      return;
-    }
-
-  if (error != NULL)
+  response = calsync_credentials_send_finish (CALSYNC_CREDENTIALS (object), result, &error_response, &error);
+  if (response == NULL)
     g_task_return_error (task, calsync_outlook_error_from_response (error, error_response));
   else
-    g_task_return_pointer (task, g_steal_pointer (&response), (GDestroyNotify) calsync_http_response_free);
-}
-
-static void
-on_authorized (GObject      *object,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  CalsyncOutlookProvider *self = g_task_get_source_object (task);
-  SendData *data = g_task_get_task_data (task);
-  GCancellable *cancellable = g_task_get_cancellable (task);
-  GError *error = NULL;
-
-  if (!calsync_credentials_authorize_finish (CALSYNC_CREDENTIALS (object), result, &error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-
-  calsync_http_send_async (self->http, data->request, cancellable, on_sent, g_steal_pointer (&task));
-}
-
-static void
-authorize_and_send (GTask    *task,
-                    gboolean  force_refresh)
-{
-  CalsyncOutlookProvider *self = g_task_get_source_object (task);
-  SendData *data = g_task_get_task_data (task);
-
-  calsync_credentials_authorize_async (self->credentials, data->request, force_refresh,
-                                       g_task_get_cancellable (task), on_authorized, task);
+    g_task_return_pointer (task, response, (GDestroyNotify) calsync_http_response_free);
 }
 
 /* GET @uri (on the API's origin, or refused before any token is sent) */
@@ -211,7 +154,7 @@ graph_get_async (CalsyncOutlookProvider *self,
                  gpointer                user_data)
 {
   g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
-  SendData *data;
+  g_autoptr(CalsyncHttpRequest) request = NULL;
 
   g_task_set_source_tag (task, graph_get_async);
   if (!is_api_origin (self, uri))
@@ -220,20 +163,19 @@ graph_get_async (CalsyncOutlookProvider *self,
       return;
     }
 
-  data = g_new0 (SendData, 1);
-  data->request = calsync_http_request_new ("GET", uri);
-  calsync_http_request_add_header (data->request, "Accept", "application/json");
+  request = calsync_http_request_new ("GET", uri);
+  calsync_http_request_add_header (request, "Accept", "application/json");
   /* Both preferences in one header (RFC 7240 §2): pages of up to
    * CALSYNC_OUTLOOK_PAGE_SIZE events, times in UTC */
   if (events)
-    calsync_http_request_add_header (data->request, "Prefer",
+    calsync_http_request_add_header (request, "Prefer",
                                      "odata.maxpagesize=" G_STRINGIFY (CALSYNC_OUTLOOK_PAGE_SIZE)
                                      ", outlook.timezone=\"UTC\"");
-  calsync_http_request_set_expect (data->request, expect);
-  calsync_http_request_set_rate_limit_func (data->request, calsync_outlook_is_rate_limit);
+  calsync_http_request_set_expect (request, expect);
+  calsync_http_request_set_rate_limit_func (request, calsync_outlook_is_rate_limit);
 
-  g_task_set_task_data (task, data, (GDestroyNotify) send_data_free);
-  authorize_and_send (g_steal_pointer (&task), FALSE);
+  calsync_credentials_send_async (self->credentials, self->http, request, cancellable,
+                                  on_sent, g_steal_pointer (&task));
 }
 
 static CalsyncHttpResponse *
