@@ -265,7 +265,7 @@ calsync_fake_graph_store_event (CalsyncFakeGraph *self,
                                 FakeCalendar     *calendar,
                                 JsonObject       *object)
 {
-  g_autoptr(JsonObject) owned = object;
+  g_autoptr(JsonObject) owned G_GNUC_UNUSED = object;  /* freed on return */
   const char *id = json_object_get_string_member_with_default (object, "id", NULL);
   gboolean all_day = json_object_get_boolean_member_with_default (object, "isAllDay", FALSE);
   FakeEvent *event;
