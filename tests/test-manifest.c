@@ -111,6 +111,16 @@ test_manifest_identity (void)
   runtime_version = json_object_get_string_member (root, "runtime-version");
   g_assert_nonnull (runtime_version);
   g_assert_true (g_ascii_string_to_unsigned (runtime_version, 10, 47, 999, &version, NULL));
+
+  /* The README's install line names the same runtime */
+  {
+    g_autofree char *readme = NULL;
+    g_autofree char *platform = g_strdup_printf ("org.gnome.Platform//%s org.gnome.Sdk//%s",
+                                                 runtime_version, runtime_version);
+
+    g_assert_true (g_file_get_contents (SRCDIR "/README.md", &readme, NULL, NULL));
+    g_assert_nonnull (strstr (readme, platform));
+  }
 }
 
 static void
@@ -138,6 +148,10 @@ test_manifest_finish_args (void)
 
   /* fallback-x11 only: plain --socket=x11 would keep X11 on under Wayland. */
   g_assert_false (array_has_string (args, "--socket=x11"));
+  /* Secrets go through the Secret portal, which libsecret uses by itself in a
+   * sandbox (CalSync only calls secret_password_*): no hole to the host's
+   * keyring, where every other app's secrets are */
+  g_assert_false (array_has_string (args, "--talk-name=org.freedesktop.secrets"));
 }
 
 static void

@@ -383,6 +383,12 @@ test_failing_calendar (void)
   g_assert_nonnull (calsync_account_group_get_error_text (sam));
   g_assert_true (g_str_has_prefix (calsync_account_group_get_error_text (sam), SAM ": "));
   g_assert_null (calsync_account_group_get_error_text (alex));
+  /* Sam synced well a moment ago, but not now: the status says so, and when it last succeeded */
+  g_assert_cmpstr (calsync_account_group_get_status_text (sam), ==, "Last sync failed");
+  g_test_message ("Sam: %s", calsync_account_group_get_status_subtitle (sam));
+  g_assert_true (g_str_has_prefix (calsync_account_group_get_status_subtitle (sam), SAM ": "));
+  g_assert_nonnull (strstr (calsync_account_group_get_status_subtitle (sam), "\nLast successful sync "));
+  g_assert_cmpstr (calsync_account_group_get_status_text (alex), ==, "Synced just now");
   g_assert_true (gtk_widget_has_css_class (calsync_account_group_get_calendar_row (sam, sam_primary_id), "calsync-failed"));
   gtk_window_set_default_size (GTK_WINDOW (prefs), 600, 780);
   calsync_test_screenshot ("CALSYNC_TEST_SCREENSHOTS", "preferences-error.png");

@@ -450,6 +450,17 @@ test_failure_toast_stays (void)
   g_assert_null (gtk_list_box_get_row_at_index (calsync_report_dialog_get_list (dialog), 2));
   g_assert_true (has_label (GTK_WIDGET (dialog), "✗"));
   g_assert_true (has_label (GTK_WIDGET (dialog), "✓"));
+  {
+    /* When it finished: the desktop's clock, no seconds, the date in words */
+    g_autofree char *today = calsync_report_dialog_format_finished (calsync_sync_report_get_timestamp (report));
+    g_autoptr(GDateTime) then = g_date_time_new_local (2026, 11, 24, 16, 25, 54);
+    g_autofree char *earlier = calsync_report_dialog_format_finished (g_date_time_to_unix (then) * G_USEC_PER_SEC);
+
+    g_assert_true (has_label (GTK_WIDGET (dialog), today));
+    g_assert_true (g_str_has_prefix (today, "Finished today at "));
+    g_assert_true (g_regex_match_simple ("^Finished today at [0-9]{2}:[0-9]{2}$", today, 0, 0));
+    g_assert_cmpstr (earlier, ==, "Finished on 24 November 2026 at 16:25");
+  }
   calsync_test_screenshot ("CALSYNC_SCREENSHOT_DIR", "report-dialog.png");
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
   calsync_test_screenshot ("CALSYNC_SCREENSHOT_DIR", "report-dialog-dark.png");

@@ -7,6 +7,7 @@
 G_BEGIN_DECLS
 
 const char  *calsync_account_group_get_status_text (CalsyncAccountGroup *self);
+const char  *calsync_account_group_get_status_subtitle (CalsyncAccountGroup *self);
 /* The error line, or NULL */
 const char  *calsync_account_group_get_error_text  (CalsyncAccountGroup *self);
 guint        calsync_account_group_get_n_calendars (CalsyncAccountGroup *self);

@@ -42,6 +42,7 @@ struct _CalsyncAccountGroup
   char *provider;
   char *status_text;
   char *error_text;
+  char *status_subtitle;
 
   gint64 account_id;
   gint64 last_sync_at;   /* newest of the calendars */
@@ -294,6 +295,46 @@ collect_errors (CalsyncAccountGroup *self,
   return text != NULL ? g_string_free (g_steal_pointer (&text), FALSE) : NULL;
 }
 
+/* When what failed last synced well: the oldest success of the failing
+ * calendars (their events are that old), or of the account when the account
+ * itself failed (its sign-in, its calendar list) */
+static gint64
+last_success_of_failed (CalsyncAccountGroup *self)
+{
+  gint64 oldest = G_MAXINT64;
+
+  for (guint i = 0; i < self->order->len; i++)
+    {
+      CalendarRow *row = g_ptr_array_index (self->order, i);
+
+      if (row->error != NULL)
+        oldest = MIN (oldest, row->last_sync_at);
+    }
+
+  return oldest != G_MAXINT64 ? oldest : self->last_sync_at;
+}
+
+/* Below the status of an account whose last sync failed: the error, and when
+ * that part of the account last synced well */
+static char *
+error_subtitle (CalsyncAccountGroup *self)
+{
+  gint64 success = last_success_of_failed (self);
+  g_autofree char *ago = NULL;
+  g_autofree char *when = NULL;
+
+  if (success <= 0)
+    when = g_strdup (_("Never synced successfully"));
+  else
+    {
+      ago = calsync_format_time_ago (success, g_get_real_time ());
+      /* Translators: %s is "2 minutes ago", "yesterday" or "on 3 Nov 2026" */
+      when = g_strdup_printf (_("Last successful sync %s"), ago);
+    }
+
+  return g_strdup_printf ("%s\n%s", self->error_text, when);
+}
+
 static char *
 status_text (CalsyncAccountGroup *self)
 {
@@ -303,6 +344,9 @@ status_text (CalsyncAccountGroup *self)
     return g_strdup (_("Syncing…"));
   if (self->needs_reconnect)
     return g_strdup (_("Needs reconnect"));
+  /* Not "Synced just now" when the sync that just ran failed */
+  if (self->error_text != NULL)
+    return g_strdup (_("Last sync failed"));
   if (self->last_sync_at <= 0)
     return g_strdup (_("Never synced"));
 
@@ -317,7 +361,10 @@ show_status (CalsyncAccountGroup *self)
   g_free (self->status_text);
   self->status_text = status_text (self);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->status_row), self->status_text);
-  adw_action_row_set_subtitle (self->status_row, self->error_text ? self->error_text : "");
+  g_free (self->status_subtitle);
+  self->status_subtitle = self->error_text != NULL && !self->needs_reconnect ? error_subtitle (self)
+                          : g_strdup (self->error_text ? self->error_text : "");
+  adw_action_row_set_subtitle (self->status_row, self->status_subtitle);
 
   gtk_widget_set_visible (GTK_WIDGET (self->spinner), self->syncing);
   gtk_spinner_set_spinning (self->spinner, self->syncing);
@@ -423,6 +470,7 @@ calsync_account_group_finalize (GObject *object)
   g_free (self->email);
   g_free (self->provider);
   g_free (self->status_text);
+  g_free (self->status_subtitle);
   g_free (self->error_text);
 
   G_OBJECT_CLASS (calsync_account_group_parent_class)->finalize (object);
@@ -513,6 +561,13 @@ calsync_provider_display_name (const char *provider)
   if (g_strcmp0 (provider, "caldav") == 0)
     return _("CalDAV");
   return provider;
+}
+
+const char *
+calsync_account_group_get_status_subtitle (CalsyncAccountGroup *self)
+{
+  g_return_val_if_fail (CALSYNC_IS_ACCOUNT_GROUP (self), NULL);
+  return self->status_subtitle;
 }
 
 const char *

@@ -14,5 +14,7 @@ GtkListBox        *calsync_report_dialog_get_list   (CalsyncReportDialog *self);
  * connected. @persistent: whether the toast stays until dismissed (failures). */
 char              *calsync_report_dialog_toast_title (CalsyncSyncReport  *report,
                                                       gboolean           *persistent);
+/* "Finished today at 16:25", "Finished on 24 November 2026 at 16:25" (@usec: unix µs) */
+char              *calsync_report_dialog_format_finished (gint64          usec);
 
 G_END_DECLS

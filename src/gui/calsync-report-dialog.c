@@ -11,6 +11,7 @@
 #include "calsync-http.h"
 #include "calsync-provider.h"
 #include "calsync-report-dialog-private.h"
+#include "calsync-date-utils.h"
 #include "calsync-report-dialog.h"
 #include "calsync-sync-engine.h"
 
@@ -188,15 +189,29 @@ result_row (const CalsyncCalendarResult *result)
   return row;
 }
 
-static char *
-format_time (gint64 usec)
+/* "Finished today at 16:25", "Finished on 24 November 2026 at 4:25 PM": the
+ * clock as the desktop shows it (calsync_date_format_time), the date in words */
+char *
+calsync_report_dialog_format_finished (gint64 usec)
 {
-  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (usec / G_USEC_PER_SEC);
-  g_autoptr(GDateTime) local = utc ? g_date_time_to_local (utc) : NULL;
-  g_autofree char *when = local ? g_date_time_format (local, "%x %X") : g_strdup ("");
+  g_autoptr(GDateTime) local = g_date_time_new_from_unix_local (usec / G_USEC_PER_SEC);
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *clock = NULL;
+  g_autofree char *date = NULL;
 
-  /* Translators: %s is a date and time in the locale's format */
-  return g_strdup_printf (_("Finished %s"), when);
+  if (local == NULL)
+    return g_strdup ("");
+
+  clock = calsync_date_format_time (local);
+  if (now != NULL && g_date_time_get_year (now) == g_date_time_get_year (local) &&
+      g_date_time_get_day_of_year (now) == g_date_time_get_day_of_year (local))
+    /* Translators: %s is a time of day, "16:25" or "4:25 PM" */
+    return g_strdup_printf (_("Finished today at %s"), clock);
+
+  /* Translators: strftime(3) format of the day a sync finished, shown as "Finished on …" */
+  date = g_date_time_format (local, _("%-d %B %Y"));
+  /* Translators: "Finished on 24 November 2026 at 16:25" */
+  return g_strdup_printf (_("Finished on %s at %s"), date, clock);
 }
 
 static void
@@ -205,7 +220,7 @@ fill (CalsyncReportDialog *self)
   CalsyncCalendarResult totals = { 0 };
   g_autofree char *headline = calsync_report_dialog_toast_title (self->report, NULL);
   g_autofree char *counts = NULL;
-  g_autofree char *when = format_time (calsync_sync_report_get_timestamp (self->report));
+  g_autofree char *when = calsync_report_dialog_format_finished (calsync_sync_report_get_timestamp (self->report));
 
   calsync_sync_report_get_totals (self->report, &totals);
   counts = format_counts (&totals, TRUE);
