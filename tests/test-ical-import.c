@@ -432,6 +432,24 @@ assert_fails_at (const char *text,
     g_error ("Expected “%s…”, got “%s” for:\n%s", prefix, error->message, text);
 }
 
+/* calsync_ical_parse_full() refuses the whole text too */
+static void
+assert_full_fails_at (const char *text,
+                      guint       line)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) problems = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+  g_autofree char *prefix = g_strdup_printf ("Line %u: ", line);
+
+  events = calsync_ical_parse_full (text, -1, instant (WINDOW_START), instant (WINDOW_END), &problems, &error);
+  if (events != NULL)
+    g_error ("Expected the whole text refused at “%s…”, it was read:\n%s", prefix, text);
+  g_assert_null (problems);
+  g_assert_error (error, CALSYNC_ICAL_ERROR, CALSYNC_ICAL_ERROR_PARSE);
+  g_assert_true (g_str_has_prefix (error->message, prefix));
+}
+
 static void
 test_broken_event (void)
 {
@@ -448,56 +466,85 @@ test_broken_event (void)
   g_assert_cmpstr (error->message, ==, "Line 14: “20261301T090000” is not a valid date or time");
 }
 
+/* A VEVENT that cannot be read is skipped with its line named; the rest of the
+ * file is read (the good event after it here) */
+static void
+assert_event_skipped_at (const char *body,
+                         guint       line)
+{
+  g_autofree char *with_good = g_strconcat (body, "BEGIN:VEVENT\nUID:good\nDTSTART:20261201T100000Z\nEND:VEVENT\n", NULL);
+  g_autofree char *text = calendar (with_good);
+  g_autofree char *prefix = g_strdup_printf ("Line %u: ", line);
+  g_autoptr(GPtrArray) problems = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+  const CalsyncIcalProblem *problem;
+
+  events = calsync_ical_parse_full (text, -1, instant (WINDOW_START), instant (WINDOW_END), &problems, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (events->len, ==, 1);
+  assert_timed (get_event (events, "good"), "2026-12-01T10:00:00Z", "2026-12-01T10:00:00Z", "UTC");
+  g_assert_cmpuint (problems->len, ==, 1);
+  problem = g_ptr_array_index (problems, 0);
+  g_assert_cmpint (problem->kind, ==, CALSYNC_ICAL_PROBLEM_SKIPPED);
+  g_assert_cmpuint (problem->line, ==, line);
+  if (!g_str_has_prefix (problem->message, prefix) || !g_str_has_suffix (problem->message, ", event skipped"))
+    g_error ("Expected “%s…, event skipped”, got “%s” for:\n%s", prefix, problem->message, text);
+  g_assert_true (g_str_has_prefix (problem->message, problem->cause));
+}
+
 static void
 test_malformed (void)
 {
   static const char with_nul[] = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nSUMMARY:a\0b\r\nEND:VCALENDAR\r\n";
-  static const struct { const char *body; guint line; } cases[] = {
-    /* Structure */
-    { "BEGIN:VEVENT\nUID:a\nDTSTART:20261201T100000Z\n", 6 },                         /* END:VEVENT missing */
-    { "BEGIN:VEVENT\nUID:a\nDTSTART:20261201T100000Z\nEND:VTODO\n", 6 },
-    { "END:VEVENT\n", 3 },
-    { "BEGIN:VEVENT\nUID:a\nBEGIN:VEVENT\nEND:VEVENT\nEND:VEVENT\n", 5 },
-    { "BEGIN:\n", 3 },
-    /* Lines */
-    { "BEGIN:VEVENT\nUID:a\nthis is not a property\nEND:VEVENT\n", 5 },
-    { "BEGIN:VEVENT\nUID:a\nDTSTART;TZID:20261201T100000\nEND:VEVENT\n", 5 },        /* parameter without = */
-    { "BEGIN:VEVENT\nUID:a\nATTENDEE;CN=\"Ann:mailto:a@example.com\nEND:VEVENT\n", 5 }, /* open quote */
-    { "BEGIN:VEVENT\nUID:a\n:20261201\nEND:VEVENT\n", 5 },
-    /* Values */
-    { "BEGIN:VEVENT\nUID:a\nDTSTART:20261201T250000\nEND:VEVENT\n", 5 },
-    { "BEGIN:VEVENT\nUID:a\nDTSTART;VALUE=DATE:20260230\nEND:VEVENT\n", 5 },
-    { "BEGIN:VEVENT\nUID:a\nDTSTART:2026-12-01\nEND:VEVENT\n", 5 },
-    { "BEGIN:VEVENT\nUID:a\nDTSTART:\nEND:VEVENT\n", 5 },
-    { "BEGIN:VEVENT\nUID:a\nDTSTART:20261201T100000Z\nEXDATE:20261201T100000Z,20261232T100000Z\nEND:VEVENT\n", 6 },
-    { "BEGIN:VEVENT\nUID:a\nDTSTART:20261201T100000Z\nRRULE:FREQ=SOMETIMES\nEND:VEVENT\n", 6 },
-    { "BEGIN:VEVENT\nUID:a\nDTSTART:20261201T100000Z\nRRULE:FREQ=DAILY;UNTIL=20261340\nEND:VEVENT\n", 6 },
-    { "BEGIN:VEVENT\nUID:a\nDTSTART:20261201T100000Z\nDURATION:an hour\nEND:VEVENT\n", 6 },
-    { "BEGIN:VEVENT\nUID:a\nDTSTART;VALUE=DATE:20261201T100000\nEND:VEVENT\n", 5 },
-    /* Events */
-    { "BEGIN:VEVENT\nUID:a\nSUMMARY:No start\nEND:VEVENT\n", 3 },
-    { "BEGIN:VEVENT\nDTSTART:20261201T100000Z\nSUMMARY:No UID\nEND:VEVENT\n", 3 },
-    { "BEGIN:VEVENT\nUID:a\nDTSTART:20261201T100000Z\nDTEND:20261201T090000Z\nEND:VEVENT\n", 6 },
-    { "BEGIN:VEVENT\nUID:a\nDTSTART;VALUE=DATE:20261201\nDTEND;VALUE=DATE:20261130\nEND:VEVENT\n", 6 },
-    { "BEGIN:VEVENT\nUID:a\nDTSTART;VALUE=DATE:20261201\nDTEND:20261202T100000Z\nEND:VEVENT\n", 6 },
-    { "BEGIN:VEVENT\nUID:a\nDTSTART;TZID=Mars/Olympus_Mons:20261201T100000\nEND:VEVENT\n", 5 },
-    { "BEGIN:VEVENT\nUID:a\nDTSTART:20261201T100000Z\nDURATION:-PT1H\nEND:VEVENT\n", 6 },
+  static const struct { const char *body; guint line; gboolean whole_file; } cases[] = {
+    /* Structure: the whole file */
+    { "BEGIN:VEVENT\nUID:a\nDTSTART:20261201T100000Z\n", 6, TRUE },                         /* END:VEVENT missing */
+    { "BEGIN:VEVENT\nUID:a\nDTSTART:20261201T100000Z\nEND:VTODO\n", 6, TRUE },
+    { "END:VEVENT\n", 3, TRUE },
+    { "BEGIN:VEVENT\nUID:a\nBEGIN:VEVENT\nEND:VEVENT\nEND:VEVENT\n", 5, TRUE },
+    { "BEGIN:\n", 3, TRUE },
+    /* Lines: the event */
+    { "BEGIN:VEVENT\nUID:a\nthis is not a property\nEND:VEVENT\n", 5, FALSE },
+    { "BEGIN:VEVENT\nUID:a\nDTSTART;TZID:20261201T100000\nEND:VEVENT\n", 5, FALSE },        /* parameter without = */
+    { "BEGIN:VEVENT\nUID:a\nATTENDEE;CN=\"Ann:mailto:a@example.com\nEND:VEVENT\n", 5, FALSE }, /* open quote */
+    { "BEGIN:VEVENT\nUID:a\n:20261201\nEND:VEVENT\n", 5, FALSE },
+    { "BEGIN:VEVENT\nUID:a\nDTSTART:20261201T100000Z\nBEGIN:VALARM\nnot a line\nEND:VALARM\nEND:VEVENT\n", 7, FALSE },
+    /* Values: the event */
+    { "BEGIN:VEVENT\nUID:a\nDTSTART:20261201T250000\nEND:VEVENT\n", 5, FALSE },
+    { "BEGIN:VEVENT\nUID:a\nDTSTART;VALUE=DATE:20260230\nEND:VEVENT\n", 5, FALSE },
+    { "BEGIN:VEVENT\nUID:a\nDTSTART:2026-12-01\nEND:VEVENT\n", 5, FALSE },
+    { "BEGIN:VEVENT\nUID:a\nDTSTART:\nEND:VEVENT\n", 5, FALSE },
+    { "BEGIN:VEVENT\nUID:a\nDTSTART:20261201T100000Z\nEXDATE:20261201T100000Z,20261232T100000Z\nEND:VEVENT\n", 6, FALSE },
+    { "BEGIN:VEVENT\nUID:a\nDTSTART:20261201T100000Z\nRRULE:FREQ=SOMETIMES\nEND:VEVENT\n", 6, FALSE },
+    { "BEGIN:VEVENT\nUID:a\nDTSTART:20261201T100000Z\nRRULE:FREQ=DAILY;UNTIL=20261340\nEND:VEVENT\n", 6, FALSE },
+    { "BEGIN:VEVENT\nUID:a\nDTSTART:20261201T100000Z\nDURATION:an hour\nEND:VEVENT\n", 6, FALSE },
+    { "BEGIN:VEVENT\nUID:a\nDTSTART;VALUE=DATE:20261201T100000\nEND:VEVENT\n", 5, FALSE },
+    /* Events (end before start, no UID: tolerated, see /ical-import/tolerance) */
+    { "BEGIN:VEVENT\nUID:a\nSUMMARY:No start\nEND:VEVENT\n", 3, FALSE },
+    { "BEGIN:VEVENT\nUID:a\nDTSTART;VALUE=DATE:20261201\nDTEND:20261202T100000Z\nEND:VEVENT\n", 6, FALSE },
+    { "BEGIN:VEVENT\nUID:a\nDTSTART;TZID=Mars/Olympus_Mons:20261201T100000\nEND:VEVENT\n", 5, FALSE },
     /* Time zone rules libical would work out for ever, or for seconds and megabytes */
     { "BEGIN:VTIMEZONE\nTZID:Fast\nBEGIN:STANDARD\nDTSTART:19700101T000000\nRRULE:FREQ=SECONDLY\n"
-      "TZOFFSETFROM:+0100\nTZOFFSETTO:+0100\nEND:STANDARD\nEND:VTIMEZONE\n", 7 },
+      "TZOFFSETFROM:+0100\nTZOFFSETTO:+0100\nEND:STANDARD\nEND:VTIMEZONE\n", 7, TRUE },
     { "BEGIN:VTIMEZONE\nTZID:Never\nBEGIN:DAYLIGHT\nDTSTART:19700101T000000\n"
-      "RRULE:FREQ=HOURLY;BYMONTH=2;BYMONTHDAY=30\nTZOFFSETFROM:+0100\nTZOFFSETTO:+0200\nEND:DAYLIGHT\nEND:VTIMEZONE\n", 7 },
+      "RRULE:FREQ=HOURLY;BYMONTH=2;BYMONTHDAY=30\nTZOFFSETFROM:+0100\nTZOFFSETTO:+0200\nEND:DAYLIGHT\nEND:VTIMEZONE\n", 7, TRUE },
     { "BEGIN:VTIMEZONE\nTZID:Hourly\nBEGIN:DAYLIGHT\nDTSTART:19700101T000000\n"
-      "RRULE:FREQ=YEARLY;BYMONTH=3;BYHOUR=0,1,2,3\nTZOFFSETFROM:+0100\nTZOFFSETTO:+0200\nEND:DAYLIGHT\nEND:VTIMEZONE\n", 7 },
+      "RRULE:FREQ=YEARLY;BYMONTH=3;BYHOUR=0,1,2,3\nTZOFFSETFROM:+0100\nTZOFFSETTO:+0200\nEND:DAYLIGHT\nEND:VTIMEZONE\n", 7, TRUE },
     { "BEGIN:VTIMEZONE\nTZID:Daily\nBEGIN:STANDARD\nDTSTART:00010101T000000\n"
-      "RRULE:FREQ=YEARLY;BYDAY=MO,TU,WE,TH,FR,SA,SU\nTZOFFSETFROM:+0100\nTZOFFSETTO:+0100\nEND:STANDARD\nEND:VTIMEZONE\n", 7 },
+      "RRULE:FREQ=YEARLY;BYDAY=MO,TU,WE,TH,FR,SA,SU\nTZOFFSETFROM:+0100\nTZOFFSETTO:+0100\nEND:STANDARD\nEND:VTIMEZONE\n", 7, TRUE },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       g_autofree char *text = calendar (cases[i].body);
 
+      /* calsync_ical_parse() reads all or nothing */
       assert_fails_at (text, -1, cases[i].line);
+      if (cases[i].whole_file)
+        assert_full_fails_at (text, cases[i].line);
+      else
+        assert_event_skipped_at (cases[i].body, cases[i].line);
     }
 
   /* Whole files */
@@ -1140,15 +1187,52 @@ test_cli_broken (void)
   g_autoptr(GPtrArray) events = NULL;
   g_autofree char *missing = NULL;
   g_autofree char *arg = NULL;
+  g_autofree char *only_broken = NULL;
+  g_autofree char *only_broken_arg = NULL;
+  g_autofree char *not_ical = NULL;
+  g_autofree char *not_ical_arg = NULL;
   Run run;
 
+  /* The event that cannot be read is named and skipped, the two others imported */
   run_start (&run);
-  g_assert_cmpint (run_calsync (&run, "--import=" FIXTURES "/broken-event.ics", NULL), ==, 1);
-  g_assert_cmpstr (run.out, ==, "");
-  g_assert_nonnull (strstr (run.err, "broken-event.ics"));
-  g_assert_nonnull (strstr (run.err, "Line 14: "));
+  g_assert_cmpint (run_calsync (&run, "--import=" FIXTURES "/broken-event.ics", NULL), ==, 0);
+  g_assert_cmpstr (run.out, ==, "Imported 2 events (0 updated, 0 skipped). "
+                                "1 event of the file could not be read and was skipped.\n");
+  g_assert_cmpstr (run.err, ==, "calsync: " FIXTURES "/broken-event.ics: "
+                                "Line 14: “20261301T090000” is not a valid date or time, event skipped\n");
   events = stored_events (&run);
-  g_assert_cmpuint (events->len, ==, 0);
+  g_assert_cmpuint (events->len, ==, 2);
+  g_clear_pointer (&events, g_ptr_array_unref);
+
+  /* Again: nothing changes, the same line is named */
+  g_assert_cmpint (run_calsync (&run, "--import=" FIXTURES "/broken-event.ics", NULL), ==, 0);
+  g_assert_cmpstr (run.out, ==, "Imported 0 events (0 updated, 2 skipped). "
+                                "1 event of the file could not be read and was skipped.\n");
+  g_assert_nonnull (strstr (run.err, "Line 14: "));
+
+  /* Nothing readable: nothing imported, exit 1 */
+  only_broken = write_temp (&run, "only-broken.ics",
+                            "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:x\r\nDTSTART:20261201T09\x1b[2J\r\n"
+                            "END:VEVENT\r\nEND:VCALENDAR\r\n");
+  only_broken_arg = g_strconcat ("--import=", only_broken, NULL);
+  g_assert_cmpint (run_calsync (&run, only_broken_arg, NULL), ==, 1);
+  g_assert_cmpstr (run.out, ==, "");
+  /* The file's text is quoted, its escape sequence shown, not executed */
+  g_assert_nonnull (strstr (run.err, "Line 4: “20261201T09 [2J” is not a valid date or time, event skipped\n"));
+  g_assert_nonnull (strstr (run.err, "Nothing was imported from"));
+  g_assert_null (strchr (run.err, '\x1b'));
+
+  /* Not iCalendar: refused whole, the line named, no control character let through */
+  not_ical = write_temp (&run, "not-ical.ics", "BEGIN:VCALENDAR\r\nX-\x1b[2J\r\nEND:VCALENDAR\r\n");
+  not_ical_arg = g_strconcat ("--import=", not_ical, NULL);
+  g_assert_cmpint (run_calsync (&run, not_ical_arg, NULL), ==, 1);
+  g_assert_cmpstr (run.out, ==, "");
+  g_assert_nonnull (strstr (run.err, "Nothing was imported from"));
+  g_assert_nonnull (strstr (run.err, "Line 2: "));
+  g_assert_null (strchr (run.err, '\x1b'));
+
+  events = stored_events (&run);
+  g_assert_cmpuint (events->len, ==, 2);
 
   missing = g_build_filename (run.dir, "no-such-file.ics", NULL);
   arg = g_strconcat ("--import=", missing, NULL);

@@ -17,6 +17,48 @@
 #include "calsync-ical.h"
 #include "calsync-ical-private.h"
 
+/* The errors of this library carry the line they name, so that a problem can
+ * be traced to its VEVENT (calsync-ical-select.c) */
+typedef struct
+{
+  guint line;
+} CalsyncIcalErrorPrivate;
+
+/* (GLib's accessor may return NULL, which -Wnull-dereference sees) */
+static void
+calsync_ical_error_private_init (CalsyncIcalErrorPrivate *priv)
+{
+  if (priv != NULL)
+    priv->line = 0;
+}
+
+static void
+calsync_ical_error_private_copy (const CalsyncIcalErrorPrivate *src,
+                                 CalsyncIcalErrorPrivate       *dest)
+{
+  if (src != NULL && dest != NULL)
+    dest->line = src->line;
+}
+
+static void
+calsync_ical_error_private_clear (CalsyncIcalErrorPrivate *priv)
+{
+}
+
+G_DEFINE_EXTENDED_ERROR (CalsyncIcalError, calsync_ical_error)
+
+/* The line an error of this library names; 0 for other errors */
+guint
+calsync_ical_error_get_line (const GError *error)
+{
+  CalsyncIcalErrorPrivate *priv;
+
+  if (error == NULL || error->domain != CALSYNC_ICAL_ERROR)
+    return 0;
+  priv = calsync_ical_error_get_private (error);
+  return priv != NULL ? priv->line : 0;
+}
+
 /* Every message names the physical line the problem is on: "Line 7: …" */
 gboolean
 calsync_ical_set_line_error (GError     **error,
@@ -26,7 +68,11 @@ calsync_ical_set_line_error (GError     **error,
                              ...)
 {
   g_autofree char *detail = NULL;
+  CalsyncIcalErrorPrivate *priv;
   va_list args;
+
+  if (error == NULL)
+    return FALSE;
 
   va_start (args, format);
   detail = g_strdup_vprintf (format, args);
@@ -34,6 +80,8 @@ calsync_ical_set_line_error (GError     **error,
 
   /* Translators: %u is a line number in the file, %s says what is wrong there */
   g_set_error (error, CALSYNC_ICAL_ERROR, code, _("Line %u: %s"), line, detail);
+  if ((priv = calsync_ical_error_get_private (*error)) != NULL)
+    priv->line = line;
   return FALSE;
 }
 
