@@ -628,6 +628,499 @@ test_cancel_method (void)
   g_assert_cmpint (calsync_event_get_status (get_event (events, "meeting-1")), ==, CALSYNC_EVENT_STATUS_CANCELLED);
 }
 
+/* Files as the world writes them: each VEVENT on its own ------------------------ */
+
+static GPtrArray *
+parse_full_in (const char  *text,
+               const char  *start,
+               const char  *end,
+               GPtrArray  **problems)
+{
+  g_autoptr(GError) error = NULL;
+  GPtrArray *events = calsync_ical_parse_full (text, -1, instant (start), instant (end), problems, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (events);
+  g_assert_nonnull (*problems);
+  return events;
+}
+
+static GPtrArray *
+parse_full_body (const char  *body,
+                 GPtrArray  **problems)
+{
+  g_autofree char *text = calendar (body);
+
+  return parse_full_in (text, WINDOW_START, WINDOW_END, problems);
+}
+
+static GPtrArray *
+parse_full_fixture (const char  *name,
+                    const char  *start,
+                    const char  *end,
+                    GPtrArray  **problems)
+{
+  g_autofree char *text = read_fixture (name, NULL);
+
+  return parse_full_in (text, start, end, problems);
+}
+
+/* @expected: "skipped: Line …" or "warning: Line …", in line order, NULL-terminated */
+static void
+assert_problems (GPtrArray          *problems,
+                 const char * const *expected)
+{
+  guint n = g_strv_length ((char **) expected);
+
+  for (guint i = 0; i < problems->len; i++)
+    {
+      const CalsyncIcalProblem *problem = g_ptr_array_index (problems, i);
+      g_autofree char *shown = g_strdup_printf ("%s: %s", problem->kind == CALSYNC_ICAL_PROBLEM_SKIPPED
+                                                          ? "skipped" : "warning", problem->message);
+      g_autofree char *prefix = g_strdup_printf ("Line %u: ", problem->line);
+
+      g_assert_true (g_str_has_prefix (problem->cause, prefix));
+      g_assert_true (g_str_has_prefix (problem->message, problem->cause));
+      if (i < n)
+        g_assert_cmpstr (shown, ==, expected[i]);
+      else
+        g_error ("Unexpected problem “%s”", shown);
+    }
+
+  g_assert_cmpuint (problems->len, ==, n);
+}
+
+static void
+test_isolation_fixture (void)
+{
+  g_autoptr(GPtrArray) problems = NULL;
+  g_autoptr(GPtrArray) events = parse_full_fixture ("broken-event.ics", WINDOW_START, WINDOW_END, &problems);
+  static const char * const expected[] = {
+    "skipped: Line 14: “20261301T090000” is not a valid date or time, event skipped", NULL
+  };
+  const CalsyncIcalProblem *problem;
+
+  /* The month 13 costs its own event only */
+  g_assert_cmpuint (events->len, ==, 2);
+  assert_timed (get_event (events, "good-1@example.com"), "2026-12-01T09:00:00Z", "2026-12-01T10:00:00Z", "UTC");
+  assert_timed (get_event (events, "good-2@example.com"), "2026-12-02T09:00:00Z", "2026-12-02T10:00:00Z", "UTC");
+  assert_problems (problems, expected);
+  problem = g_ptr_array_index (problems, 0);
+  g_assert_cmpuint (problem->line, ==, 14);
+  g_assert_cmpint (problem->code, ==, CALSYNC_ICAL_ERROR_PARSE);
+  g_assert_cmpstr (problem->cause, ==, "Line 14: “20261301T090000” is not a valid date or time");
+}
+
+#define REVIEW "review@example.com"
+
+/* Series: a broken override costs its change, a broken master its rule */
+static void
+test_isolation_series (void)
+{
+  g_autoptr(GPtrArray) problems = NULL;
+  g_autoptr(GPtrArray) events = parse_full_fixture ("partly-broken.ics", WINDOW_START, WINDOW_END, &problems);
+  static const char * const expected[] = {
+    "skipped: Line 24: “20261315T140000” is not a valid date or time, "
+      "changed occurrence skipped, the series shows it unchanged",
+    "skipped: Line 33: DTSTART is a date and time but DTEND is a date, "
+      "changed occurrence skipped, the series shows it unchanged",
+    "skipped: Line 43: this is not an iCalendar line (NAME:value), event skipped",
+    "warning: Line 49: the event ends before it starts, end set to the start",
+    "skipped: Line 57: RRULE has a value CalSync cannot read, "
+      "repeating event skipped, its changed occurrence imported on its own",
+    NULL
+  };
+  CalsyncEvent *event;
+
+  assert_problems (problems, expected);
+  g_assert_cmpuint (events->len, ==, 7);
+
+  /* Weekly from 1 December at 14:00 in Berlin: the 8th moved (a good override),
+   * the 15th (override read wrong) and 22nd (override expanded wrong) as planned */
+  assert_timed (get_event (events, REVIEW "_20261201T130000Z"), "2026-12-01T13:00:00Z", "2026-12-01T14:00:00Z",
+                "Europe/Berlin");
+  event = get_event (events, REVIEW "_20261208T130000Z");
+  assert_timed (event, "2026-12-09T13:00:00Z", "2026-12-09T14:00:00Z", "Europe/Berlin");
+  g_assert_cmpstr (calsync_event_get_title (event), ==, "Weekly review (Wednesday)");
+  for (guint i = 0; i < 2; i++)
+    {
+      const char *day = i == 0 ? "2026-12-15" : "2026-12-22";
+      g_autofree char *id = g_strdup_printf (REVIEW "_%.4s%.2s%.2sT130000Z", day, day + 5, day + 8);
+      g_autofree char *start = g_strdup_printf ("%sT13:00:00Z", day);
+      g_autofree char *end = g_strdup_printf ("%sT14:00:00Z", day);
+
+      event = get_event (events, id);
+      assert_timed (event, start, end, "Europe/Berlin");
+      g_assert_cmpstr (calsync_event_get_title (event), ==, "Weekly review");
+    }
+
+  /* A line that lost its fold */
+  g_assert_null (find_event (events, "lunch@example.com"));
+  /* Ends an hour before it starts: no length */
+  assert_timed (get_event (events, "party@example.com"), "2026-12-18T18:00:00Z", "2026-12-18T18:00:00Z",
+                "Europe/Berlin");
+  /* The rule cannot be read: only its override, on its own */
+  event = get_event (events, "yoga@example.com_20261209T060000Z");
+  assert_timed (event, "2026-12-09T07:00:00Z", "2026-12-09T07:45:00Z", "Europe/Berlin");
+  g_assert_cmpstr (calsync_event_get_title (event), ==, "Yoga (later)");
+  g_assert_cmpstr (calsync_event_get_recurring_event_id (event), ==, "yoga@example.com");
+  assert_timed (get_event (events, "standup@example.com"), "2026-12-04T09:00:00Z", "2026-12-04T09:15:00Z", "UTC");
+}
+
+/* A master that fails while it is expanded (no DTSTART) leaves its override alone;
+ * one that fails after instances were made takes them back */
+static void
+test_isolation_expanding (void)
+{
+  g_autoptr(GPtrArray) problems = NULL;
+  g_autoptr(GPtrArray) events = parse_full_body (
+    "BEGIN:VEVENT\nUID:s\nRRULE:FREQ=DAILY;COUNT=3\nSUMMARY:No start\nEND:VEVENT\n"
+    "BEGIN:VEVENT\nUID:s\nRECURRENCE-ID:20261202T100000Z\nDTSTART:20261202T120000Z\nEND:VEVENT\n"
+    "BEGIN:VEVENT\nUID:t\nDTSTART:20261201T100000Z\nRRULE:FREQ=DAILY;COUNT=3\nEND:VEVENT\n"
+    "BEGIN:VEVENT\nUID:t\nRECURRENCE-ID:20261202T100000Z\nDTSTART;VALUE=DATE:20261202\n"
+    "DTEND:20261203T100000Z\nEND:VEVENT\n", &problems);
+  static const char * const expected[] = {
+    "skipped: Line 3: the event has no start (DTSTART), repeating event skipped, "
+      "its changed occurrence imported on its own",
+    "skipped: Line 22: DTSTART is a date but DTEND is a date and time, "
+      "changed occurrence skipped, the series shows it unchanged",
+    NULL
+  };
+
+  assert_problems (problems, expected);
+  g_assert_cmpuint (events->len, ==, 4);
+  assert_timed (get_event (events, "s_20261202T100000Z"), "2026-12-02T12:00:00Z", "2026-12-02T12:00:00Z", "UTC");
+  for (guint day = 1; day <= 3; day++)
+    {
+      g_autofree char *id = g_strdup_printf ("t_202612%02uT100000Z", day);
+      g_autofree char *start = g_strdup_printf ("2026-12-%02uT10:00:00Z", day);
+
+      assert_timed (get_event (events, id), start, start, "UTC");
+    }
+}
+
+/* Rules past the 500,000 occurrences a file may have: their events are skipped */
+static void
+test_isolation_too_many_occurrences (void)
+{
+  g_autoptr(GString) body = g_string_new ("");
+  g_autoptr(GPtrArray) problems = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+  static const char * const expected[] = {
+    "skipped: Line 31: the repeating events of this file have more than 500000 occurrences, event skipped",
+    NULL
+  };
+
+  for (guint i = 0; i < 6; i++)
+    g_string_append_printf (body, "BEGIN:VEVENT\nUID:counted-%u\nDTSTART:17000101T090000Z\n"
+                                  "RRULE:FREQ=DAILY;COUNT=100000\nEND:VEVENT\n", i);
+  g_string_append (body, "BEGIN:VEVENT\nUID:plain\nDTSTART:20261201T100000Z\nEND:VEVENT\n");
+
+  events = parse_full_body (body->str, &problems);
+  assert_problems (problems, expected);
+  g_assert_cmpuint (events->len, ==, 1);
+  g_assert_nonnull (find_event (events, "plain"));
+}
+
+/* Revisions ----------------------------------------------------------------------- */
+
+/* RFC 5546's examples (4.1.1, 4.1.2, 4.2.1, 4.2.5, 4.2.9, 4.2.10, 4.2.11) in one file, each update
+ * before or after what it updates: the higher SEQUENCE wins, then the later DTSTAMP. (4.2.1's
+ * "DTEND:19970701T2100000Z" has one digit too many; the fixture has the intended 19970701T210000Z.) */
+static void
+test_revisions_rfc (void)
+{
+  g_autoptr(GPtrArray) problems = NULL;
+  g_autoptr(GPtrArray) events = parse_full_fixture ("rfc5546-revisions.ics", "1997-07-01T00:00:00Z",
+                                                    "1997-07-29T00:00:00Z", &problems);
+  static const char * const none[] = { NULL };
+  CalsyncEvent *event;
+
+  assert_problems (problems, none);
+  g_assert_cmpuint (events->len, ==, 7);
+
+  /* 4.1.2 (SEQUENCE:1) changes 4.1.1, which comes after it in the file */
+  event = get_event (events, "0981234-1234234-23@example.com");
+  assert_timed (event, "1997-07-01T21:00:00Z", "1997-07-01T23:00:00Z", "UTC");
+  g_assert_cmpint (calsync_event_get_remote_updated (event), ==, instant ("1997-06-12T19:00:00Z") * G_USEC_PER_SEC);
+
+  /* SEQUENCE:2 (4.2.10) is current though its DTSTAMP is the oldest; neither the
+   * update (4.2.5) nor the CANCEL (4.2.9, SEQUENCE:1) applies */
+  event = get_event (events, "calsrv.example.com-873970198738777@example.com");
+  assert_timed (event, "1997-07-01T20:00:00Z", "1997-07-01T20:30:00Z", "UTC");
+  g_assert_cmpstr (calsync_event_get_title (event), ==, "Phone Conference");
+  g_assert_cmpint (calsync_event_get_status (event), ==, CALSYNC_EVENT_STATUS_CONFIRMED);
+  g_assert_nonnull (strstr (calsync_event_get_attendees_json (event), "cr_big@example.com"));
+  g_assert_null (strstr (calsync_event_get_attendees_json (event), "b@example.com\""));
+
+  /* 4.2.11's weekly series (SEQUENCE:1) and not an older daily one; of two
+   * overrides of the 8th the higher SEQUENCE, of two of the 15th the later DTSTAMP */
+  assert_timed (get_event (events, "123456@example.com_19970701T200000Z"),
+                "1997-07-01T20:00:00Z", "1997-07-01T20:30:00Z", "UTC");
+  event = get_event (events, "123456@example.com_19970708T200000Z");
+  assert_timed (event, "1997-07-09T20:00:00Z", "1997-07-09T20:30:00Z", "UTC");
+  g_assert_cmpstr (calsync_event_get_title (event), ==, "Phone Conference (Wednesday)");
+  event = get_event (events, "123456@example.com_19970715T200000Z");
+  assert_timed (event, "1997-07-15T22:00:00Z", "1997-07-15T22:30:00Z", "UTC");
+  g_assert_cmpstr (calsync_event_get_title (event), ==, "Phone Conference (late)");
+  assert_timed (get_event (events, "123456@example.com_19970722T200000Z"),
+                "1997-07-22T20:00:00Z", "1997-07-22T20:30:00Z", "UTC");
+  g_assert_null (find_event (events, "123456@example.com_19970702T200000Z"));
+
+  /* Same SEQUENCE: the later DTSTAMP, though earlier in the file */
+  event = get_event (events, "0981234-1234234-24@example.com");
+  assert_timed (event, "1997-07-02T20:00:00Z", "1997-07-02T22:00:00Z", "UTC");
+  g_assert_cmpstr (calsync_event_get_title (event), ==, "ST. PAUL SAINTS -VS- DULUTH-SUPERIOR DUKES (rain date)");
+}
+
+/* Equal SEQUENCE and DTSTAMP (or none): the later in the file. A current revision
+ * that cannot be read is skipped, never replaced by an older one. */
+static void
+test_revisions_order (void)
+{
+  g_autoptr(GPtrArray) problems = NULL;
+  g_autoptr(GPtrArray) events = parse_full_body (
+    "BEGIN:VEVENT\nUID:same\nDTSTART:20261201T100000Z\nSUMMARY:First\nEND:VEVENT\n"
+    "BEGIN:VEVENT\nUID:same\nDTSTART:20261201T110000Z\nSUMMARY:Second\nEND:VEVENT\n"
+    "BEGIN:VEVENT\nUID:new-broken\nSEQUENCE:3\nDTSTART:20261340T100000Z\nEND:VEVENT\n"
+    "BEGIN:VEVENT\nUID:new-broken\nSEQUENCE:2\nDTSTART:20261201T100000Z\nEND:VEVENT\n"
+    "BEGIN:VEVENT\nUID:old-broken\nSEQUENCE:1\nDTSTART:20261340T100000Z\nEND:VEVENT\n"
+    "BEGIN:VEVENT\nUID:old-broken\nSEQUENCE:2\nDTSTART:20261202T100000Z\nEND:VEVENT\n"
+    "BEGIN:VEVENT\nUID:odd-sequence\nSEQUENCE:x\nDTSTART:20261203T100000Z\nEND:VEVENT\n"
+    "BEGIN:VEVENT\nUID:odd-sequence\nSEQUENCE:-4\nDTSTART:20261203T110000Z\nEND:VEVENT\n", &problems);
+  static const char * const expected[] = {
+    "skipped: Line 16: “20261340T100000Z” is not a valid date or time, event skipped", NULL
+  };
+
+  assert_problems (problems, expected);
+  g_assert_cmpuint (events->len, ==, 3);
+  assert_timed (get_event (events, "same"), "2026-12-01T11:00:00Z", "2026-12-01T11:00:00Z", "UTC");
+  g_assert_null (find_event (events, "new-broken"));
+  assert_timed (get_event (events, "old-broken"), "2026-12-02T10:00:00Z", "2026-12-02T10:00:00Z", "UTC");
+  /* Not numbers: 0 both, the later wins */
+  assert_timed (get_event (events, "odd-sequence"), "2026-12-03T11:00:00Z", "2026-12-03T11:00:00Z", "UTC");
+}
+
+/* Tolerances ---------------------------------------------------------------------- */
+
+static char *
+replace (const char *text,
+         const char *from,
+         const char *to)
+{
+  g_auto(GStrv) parts = g_strsplit (text, from, -1);
+
+  g_assert_cmpuint (g_strv_length (parts), ==, 2);
+  return g_strjoinv (to, parts);
+}
+
+/* The UID each event of no-uid.ics gets, in file order of their first instance */
+static char **
+derived_uids (const char *text)
+{
+  g_autoptr(GPtrArray) problems = NULL;
+  g_autoptr(GPtrArray) events = parse_full_in (text, WINDOW_START, WINDOW_END, &problems);
+  GPtrArray *uids = g_ptr_array_new ();
+
+  for (guint i = 0; i < events->len; i++)
+    {
+      CalsyncEvent *event = g_ptr_array_index (events, i);
+      const char *uid = calsync_event_get_recurring_event_id (event);
+
+      if (uid == NULL)
+        uid = calsync_event_get_external_id (event);
+      if (uids->len == 0 || g_strcmp0 (g_ptr_array_index (uids, uids->len - 1), uid) != 0)
+        g_ptr_array_add (uids, g_strdup (uid));
+    }
+  g_ptr_array_add (uids, NULL);
+  return (char **) g_ptr_array_free (uids, FALSE);
+}
+
+static void
+test_tolerance_no_uid (void)
+{
+  g_autofree char *text = read_fixture ("no-uid.ics", NULL);
+  g_autoptr(GPtrArray) problems = NULL;
+  g_autoptr(GPtrArray) events = parse_full_in (text, WINDOW_START, WINDOW_END, &problems);
+  static const char * const expected[] = {
+    "warning: Line 22: this event and 2 more have no UID, each given one made from its content", NULL
+  };
+  g_auto(GStrv) uids = derived_uids (text);
+  g_autofree char *book_club = NULL;
+  CalsyncEvent *event;
+
+  assert_problems (problems, expected);
+  g_assert_cmpuint (events->len, ==, 5);
+  g_assert_cmpuint (g_strv_length (uids), ==, 3);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_assert_true (g_str_has_prefix (uids[i], "calsync-"));
+      g_assert_cmpuint (strlen (uids[i]), ==, strlen ("calsync-") + 64);
+    }
+
+  event = get_event (events, uids[0]);
+  g_assert_cmpstr (calsync_event_get_title (event), ==, "Dentist");
+  assert_timed (event, "2026-12-03T07:30:00Z", "2026-12-03T08:15:00Z", "Europe/Berlin");
+  book_club = g_strconcat (uids[1], "_20261209T180000Z", NULL);
+  event = get_event (events, book_club);
+  g_assert_cmpstr (calsync_event_get_title (event), ==, "Book club");
+  assert_timed (event, "2026-12-09T18:00:00Z", "2026-12-09T19:30:00Z", "Europe/Berlin");
+  g_assert_cmpstr (calsync_event_get_recurring_event_id (event), ==, uids[1]);
+  assert_dates (get_event (events, uids[2]), "2026-12-15", "2026-12-16");
+
+  /* The same at every import, with other line ends, another DTSTAMP, another
+   * folding; another title is another event */
+  {
+    g_auto(GStrv) again = derived_uids (text);
+    g_autofree char *lf = replace (text, "\r\nEND:VCALENDAR", "\nEND:VCALENDAR");
+    g_auto(GStrv) lf_uids = NULL;
+    g_autofree char *stamped = replace (text, "DTSTAMP:20261101T090500Z", "DTSTAMP:20270101T000000Z");
+    g_auto(GStrv) stamped_uids = derived_uids (stamped);
+    g_autofree char *folded = replace (text, "SUMMARY:Dentist", "SUMMARY:Den\r\n tist");
+    g_auto(GStrv) folded_uids = derived_uids (folded);
+    g_autofree char *renamed = replace (text, "SUMMARY:Dentist", "SUMMARY:Dentist (check-up)");
+    g_auto(GStrv) renamed_uids = derived_uids (renamed);
+    g_auto(GStrv) crlf_lines = g_strsplit (text, "\r\n", -1);
+    g_autofree char *all_lf = g_strjoinv ("\n", crlf_lines);
+
+    lf_uids = derived_uids (all_lf);
+    g_assert_true (g_strv_equal ((const char * const *) again, (const char * const *) uids));
+    g_assert_true (g_strv_equal ((const char * const *) lf_uids, (const char * const *) uids));
+    g_assert_true (g_strv_equal ((const char * const *) stamped_uids, (const char * const *) uids));
+    g_assert_true (g_strv_equal ((const char * const *) folded_uids, (const char * const *) uids));
+    g_assert_cmpstr (renamed_uids[0], !=, uids[0]);
+    g_assert_cmpstr (renamed_uids[1], ==, uids[1]);
+  }
+}
+
+static void
+test_tolerance_no_uid_single (void)
+{
+  g_autoptr(GPtrArray) problems = NULL;
+  g_autoptr(GPtrArray) events = parse_full_body (
+    "BEGIN:VEVENT\nDTSTART:20261201T100000Z\nSUMMARY:Twice\nEND:VEVENT\n"
+    "BEGIN:VEVENT\nUID:\nDTSTART:20261201T100000Z\nSUMMARY:Empty UID\nEND:VEVENT\n"
+    "BEGIN:VEVENT\nDTSTART:20261201T100000Z\nSUMMARY:Twice\nEND:VEVENT\n", &problems);
+  static const char * const expected[] = {
+    "warning: Line 3: this event and 2 more have no UID, each given one made from its content", NULL
+  };
+  g_autoptr(GPtrArray) one_problems = NULL;
+  g_autoptr(GPtrArray) one = parse_full_body ("BEGIN:VEVENT\nDTSTART:20261201T100000Z\nEND:VEVENT\n", &one_problems);
+  static const char * const one_expected[] = {
+    "warning: Line 3: the event has no UID, given one made from its content", NULL
+  };
+
+  /* The same content twice is the same event */
+  assert_problems (problems, expected);
+  g_assert_cmpuint (events->len, ==, 2);
+  assert_problems (one_problems, one_expected);
+  g_assert_cmpuint (one->len, ==, 1);
+}
+
+static void
+test_tolerance_empty_rrule (void)
+{
+  g_autoptr(GPtrArray) problems = NULL;
+  g_autoptr(GPtrArray) events = parse_full_fixture ("holiday-feed.ics", WINDOW_START, WINDOW_END, &problems);
+  static const char * const expected[] = {
+    "warning: Line 11: RRULE has no value, imported without recurrence",
+    "warning: Line 20: RRULE has no value, imported without recurrence",
+    "warning: Line 29: RRULE has no value, imported without recurrence",
+    "warning: Line 37: the event ends before it starts, end set to the day after the start",
+    "warning: Line 38: RRULE has no value, imported without recurrence",
+    NULL
+  };
+  g_autoptr(GPtrArray) with_rule_problems = NULL;
+  g_autoptr(GPtrArray) with_rule = NULL;
+  static const char * const with_rule_expected[] = {
+    "warning: Line 6: RRULE has no value, the empty rule ignored", NULL
+  };
+  CalsyncEvent *event;
+
+  assert_problems (problems, expected);
+  g_assert_cmpuint (events->len, ==, 4);
+  event = get_event (events, "2026-12-25-weihnachten-1@holidays.example");
+  assert_dates (event, "2026-12-25", "2026-12-26");
+  g_assert_null (calsync_event_get_recurring_event_id (event));
+  assert_dates (get_event (events, "2026-12-26-weihnachten-2@holidays.example"), "2026-12-26", "2026-12-27");
+  assert_dates (get_event (events, "2027-01-01-neujahr@holidays.example"), "2027-01-01", "2027-01-02");
+  /* DTEND the day before DTSTART: the one day */
+  assert_dates (get_event (events, "2027-03-29-ostermontag@holidays.example"), "2027-03-29", "2027-03-30");
+
+  /* Beside a rule, the empty one is only ignored */
+  with_rule = parse_full_body ("BEGIN:VEVENT\nUID:r\nDTSTART:20261201T100000Z\nRRULE:\n"
+                               "RRULE:FREQ=DAILY;COUNT=2\nEND:VEVENT\n", &with_rule_problems);
+  assert_problems (with_rule_problems, with_rule_expected);
+  g_assert_cmpuint (with_rule->len, ==, 2);
+  g_assert_nonnull (find_event (with_rule, "r_20261202T100000Z"));
+}
+
+static void
+test_tolerance_end_before_start (void)
+{
+  g_autoptr(GPtrArray) problems = NULL;
+  g_autoptr(GPtrArray) events = parse_full_body (
+    "BEGIN:VEVENT\nUID:dtend\nDTSTART;TZID=Europe/Berlin:20261201T100000\n"
+    "DTEND;TZID=Europe/Berlin:20261201T090000\nEND:VEVENT\n"
+    "BEGIN:VEVENT\nUID:other-zone\nDTSTART;TZID=Europe/Berlin:20261201T100000\n"
+    "DTEND:20261201T083000Z\nEND:VEVENT\n"
+    "BEGIN:VEVENT\nUID:duration\nDTSTART:20261202T100000Z\nDURATION:-PT1H\nEND:VEVENT\n"
+    "BEGIN:VEVENT\nUID:days\nDTSTART;VALUE=DATE:20261205\nDTEND;VALUE=DATE:20261203\nEND:VEVENT\n"
+    "BEGIN:VEVENT\nUID:days-duration\nDTSTART;VALUE=DATE:20261206\nDURATION:-P2D\nEND:VEVENT\n"
+    "BEGIN:VEVENT\nUID:series\nDTSTART:20261207T100000Z\nDTEND:20261207T093000Z\n"
+    "RRULE:FREQ=DAILY;COUNT=3\nEND:VEVENT\n"
+    "BEGIN:VEVENT\nUID:series\nRECURRENCE-ID:20261208T100000Z\nDTSTART:20261208T120000Z\n"
+    "DTEND:20261208T110000Z\nEND:VEVENT\n", &problems);
+  static const char * const expected[] = {
+    "warning: Line 6: the event ends before it starts, end set to the start",
+    "warning: Line 11: the event ends before it starts, end set to the start",
+    "warning: Line 16: the event ends before it starts, end set to the start",
+    "warning: Line 21: the event ends before it starts, end set to the day after the start",
+    "warning: Line 26: the event ends before it starts, end set to the day after the start",
+    "warning: Line 31: the event ends before it starts, end set to the start",
+    "warning: Line 38: the event ends before it starts, end set to the start",
+    NULL
+  };
+  g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) strict = NULL;
+
+  assert_problems (problems, expected);
+  g_assert_cmpuint (events->len, ==, 8);
+  assert_timed (get_event (events, "dtend"), "2026-12-01T09:00:00Z", "2026-12-01T09:00:00Z", "Europe/Berlin");
+  assert_timed (get_event (events, "other-zone"), "2026-12-01T09:00:00Z", "2026-12-01T09:00:00Z", "Europe/Berlin");
+  assert_timed (get_event (events, "duration"), "2026-12-02T10:00:00Z", "2026-12-02T10:00:00Z", "UTC");
+  assert_dates (get_event (events, "days"), "2026-12-05", "2026-12-06");
+  assert_dates (get_event (events, "days-duration"), "2026-12-06", "2026-12-07");
+  assert_timed (get_event (events, "series_20261207T100000Z"), "2026-12-07T10:00:00Z", "2026-12-07T10:00:00Z", "UTC");
+  assert_timed (get_event (events, "series_20261208T100000Z"), "2026-12-08T12:00:00Z", "2026-12-08T12:00:00Z", "UTC");
+  assert_timed (get_event (events, "series_20261209T100000Z"), "2026-12-09T10:00:00Z", "2026-12-09T10:00:00Z", "UTC");
+
+  /* Tolerances are not errors, even all or nothing */
+  text = calendar ("BEGIN:VEVENT\nUID:dtend\nDTSTART:20261201T100000Z\nDTEND:20261201T090000Z\nEND:VEVENT\n");
+  strict = parse_text_in (text, -1, WINDOW_START, WINDOW_END, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (strict->len, ==, 1);
+}
+
+/* A fold that kept the RFCs' indentation leaves blanks before a parameter */
+static void
+test_tolerance_indented_parameters (void)
+{
+  g_autoptr(GPtrArray) problems = NULL;
+  g_autoptr(GPtrArray) events = parse_full_body (
+    "BEGIN:VEVENT\nUID:indented\nDTSTART;\n  TZID=Europe/Berlin:20261201T100000\n"
+    "ATTENDEE;ROLE=NON-PARTICIPANT;\n  RSVP=FALSE;\n \tCN=Eve:mailto:e@example.com\nEND:VEVENT\n", &problems);
+  static const char * const none[] = { NULL };
+  CalsyncEvent *event;
+
+  assert_problems (problems, none);
+  event = get_event (events, "indented");
+  assert_timed (event, "2026-12-01T09:00:00Z", "2026-12-01T09:00:00Z", "Europe/Berlin");
+  g_assert_cmpstr (calsync_event_get_attendees_json (event), ==,
+                   "[{\"email\":\"e@example.com\",\"name\":\"Eve\",\"response\":\"needsAction\",\"organizer\":false}]");
+}
+
 /* Bounds: whatever a file asks for, the answer comes soon, in bounded memory ---- */
 
 static GPtrArray *
@@ -1314,6 +1807,17 @@ main (int    argc,
   g_test_add_func ("/ical-import/malformed", test_malformed);
   g_test_add_func ("/ical-import/lenient", test_lenient);
   g_test_add_func ("/ical-import/cancel-method", test_cancel_method);
+  g_test_add_func ("/ical-import/isolation/fixture", test_isolation_fixture);
+  g_test_add_func ("/ical-import/isolation/series", test_isolation_series);
+  g_test_add_func ("/ical-import/isolation/expanding", test_isolation_expanding);
+  g_test_add_func ("/ical-import/isolation/too-many-occurrences", test_isolation_too_many_occurrences);
+  g_test_add_func ("/ical-import/revisions/rfc5546", test_revisions_rfc);
+  g_test_add_func ("/ical-import/revisions/order", test_revisions_order);
+  g_test_add_func ("/ical-import/tolerance/no-uid", test_tolerance_no_uid);
+  g_test_add_func ("/ical-import/tolerance/no-uid-single", test_tolerance_no_uid_single);
+  g_test_add_func ("/ical-import/tolerance/empty-rrule", test_tolerance_empty_rrule);
+  g_test_add_func ("/ical-import/tolerance/end-before-start", test_tolerance_end_before_start);
+  g_test_add_func ("/ical-import/tolerance/indented-parameters", test_tolerance_indented_parameters);
   g_test_add_func ("/ical-import/bounds/rules-not-expanded", test_rules_not_expanded);
   g_test_add_func ("/ical-import/bounds/old-series", test_old_series);
   g_test_add_func ("/ical-import/bounds/too-many-occurrences", test_too_many_occurrences);

@@ -196,11 +196,24 @@ skip_param_value (const char *p)
   return p;
 }
 
+/* Blanks before a parameter's name: a line folded with the indentation of
+ * the RFCs' own examples ("ATTENDEE;ROLE=CHAIR;\r\n  RSVP=FALSE:…") */
+static const char *
+skip_blanks (const char *p)
+{
+  while (*p == ' ' || *p == '\t')
+    p++;
+  return p;
+}
+
 /* name=value[,value…]; returns the position after it or NULL */
 static const char *
 skip_param (const char *p)
 {
-  const char *after_name = calsync_ical_skip_name (p);
+  const char *after_name;
+
+  p = skip_blanks (p);
+  after_name = calsync_ical_skip_name (p);
 
   if (after_name == p || *after_name != '=')
     return NULL;
@@ -302,7 +315,7 @@ calsync_ical_find_param (const char *text,
 
   while (*p == ';')
     {
-      const char *param = p + 1;
+      const char *param = skip_blanks (p + 1);
       const char *equals = calsync_ical_skip_name (param);
       const char *value_end = skip_param_value (equals + 1);
       gboolean match = (gsize) (equals - param) == strlen (name) &&

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* calsync-ical-reader.c: reading iCalendar with libical into CalsyncEvents.
  *
- * Import is all or nothing and must say which line is wrong, and libical is
- * lenient: a line it cannot read becomes an X-LIC-ERROR property and parsing
- * goes on. So the content-line layer is CalSync's own: the text is unfolded
+ * Import must say which line is wrong, and libical is lenient: a line it
+ * cannot read becomes an X-LIC-ERROR property and parsing goes on. So the
+ * content-line layer is CalSync's own: the text is unfolded
  * (calsync-ical-lexer.c), every line's shape checked (names, parameters,
  * BEGIN/END nesting, dates), the lines of each VEVENT read into an EventInfo
  * (calsync-ical-vevent.c: text, people, dates with their TZID, RRULE and
@@ -14,6 +14,10 @@
  * Reading VEVENT lines ourselves rather than through icalparser also makes a
  * 5,000-event import twice as fast. Lines CalSync has no use for (alarms,
  * to-dos, vendor extensions) are checked for shape only.
+ *
+ * A mistake in the structure (BEGIN/END) or outside the VEVENTs makes the
+ * text unreadable; one inside a VEVENT makes that VEVENT unreadable, and the
+ * others are read (calsync-ical-select.c decides which VEVENTs are read).
  *
  * This file drives it: BEGIN/END, which lines are read and by whom, the
  * calendars, and the limits that keep the work bounded whatever the file. */

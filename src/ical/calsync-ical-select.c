@@ -86,7 +86,7 @@ report_skipped (Parser       *self,
     done = g_strdup (_("changed occurrence skipped, the series shows it unchanged"));
   else if (!is_override && n_overrides > 0)
     done = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                         "repeating event skipped, its %u changed occurrence imported on its own",
+                                         "repeating event skipped, its changed occurrence imported on its own",
                                          "repeating event skipped, its %u changed occurrences imported on their own",
                                          n_overrides),
                             n_overrides);
@@ -131,8 +131,7 @@ calsync_ical_derive_uid (EventInfo  *info,
 /* One warning for all the VEVENTs without UID, at the first: files that lack
  * them lack them everywhere */
 static void
-warn_derived_uids (Parser        *self,
-                   const gboolean *selected)
+warn_derived_uids (Parser *self)
 {
   guint first = 0, n = 0;
 
@@ -140,7 +139,7 @@ warn_derived_uids (Parser        *self,
     {
       const EventInfo *info = &g_array_index (self->events, EventInfo, i);
 
-      if (selected[i] && info->problem == NULL && info->derived_uid && n++ == 0)
+      if (info->derived_uid && n++ == 0)
         first = info->begin;
     }
 
@@ -315,7 +314,7 @@ calsync_ical_select_events (Parser *self)
   g_autofree gboolean *kept = g_new0 (gboolean, self->events->len);
 
   report_unreadable (self, selected);
-  warn_derived_uids (self, selected);
+  warn_derived_uids (self);
 
   for (guint i = 0; i < self->events->len; i++)
     {
