@@ -1341,25 +1341,61 @@ test_threads (void)
 
 /* Fuzzing: whatever comes in, an answer and never a crash -------------------- */
 
+/* An answer: events and problems that each name a line, or an error that
+ * does; and calsync_ical_parse() fails exactly when an event was skipped */
 static void
 assert_survives (const char *text,
                  gsize       length)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) events = parse_text_in (text, length, WINDOW_START, WINDOW_END, &error);
+  g_autoptr(GError) strict_error = NULL;
+  g_autoptr(GPtrArray) problems = NULL;
+  g_autoptr(GPtrArray) events = calsync_ical_parse_full (text, (gssize) length, instant (WINDOW_START),
+                                                         instant (WINDOW_END), &problems, &error);
+  g_autoptr(GPtrArray) strict = parse_text_in (text, length, WINDOW_START, WINDOW_END, &strict_error);
+  const CalsyncIcalProblem *first_skipped = NULL;
 
   if (events == NULL)
     {
       g_assert_nonnull (error);
+      g_assert_null (problems);
       g_assert_true (g_str_has_prefix (error->message, "Line "));
+      g_assert_null (strict);
+      g_assert_cmpstr (strict_error->message, ==, error->message);
+      return;
+    }
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < problems->len; i++)
+    {
+      const CalsyncIcalProblem *problem = g_ptr_array_index (problems, i);
+      g_autofree char *prefix = g_strdup_printf ("Line %u: ", problem->line);
+
+      g_assert_true (g_str_has_prefix (problem->cause, prefix));
+      g_assert_true (g_str_has_prefix (problem->message, problem->cause));
+      g_assert_true (problem->kind == CALSYNC_ICAL_PROBLEM_SKIPPED || problem->kind == CALSYNC_ICAL_PROBLEM_WARNING);
+      if (i > 0)
+        g_assert_cmpuint (((CalsyncIcalProblem *) g_ptr_array_index (problems, i - 1))->line, <=, problem->line);
+      if (first_skipped == NULL && problem->kind == CALSYNC_ICAL_PROBLEM_SKIPPED)
+        first_skipped = problem;
+    }
+
+  if (first_skipped != NULL)
+    {
+      g_assert_null (strict);
+      g_assert_cmpstr (strict_error->message, ==, first_skipped->cause);
     }
   else
-    g_assert_no_error (error);
+    {
+      g_assert_no_error (strict_error);
+      g_assert_true (calsync_event_lists_equal (strict, events));
+    }
 }
 
 static const char * const all_fixtures[] = {
   "google-export.ics", "outlook-invite.ics", "outlook-zones.ics", "weekly-series.ics",
   "dst.ics", "all-day.ics", "broken-event.ics", "floating.ics",
+  "partly-broken.ics", "no-uid.ics", "holiday-feed.ics", "rfc5546-revisions.ics",
 };
 
 static void
@@ -1435,6 +1471,214 @@ test_fuzz_junk (void)
 
   /* A rule that would repeat every second since 1970 */
   assert_survives (secondly, sizeof secondly - 1);
+}
+
+/* Broken events among good ones: whatever happens to the VEVENTs of a file
+ * ("victims": mutated, a line lost, junk lines), the others are read exactly */
+static const char fuzz_good_series[] =
+  "BEGIN:VEVENT\r\nUID:good-series\r\nDTSTART;TZID=Europe/Berlin:20261201T090000\r\n"
+  "DTEND;TZID=Europe/Berlin:20261201T093000\r\nRRULE:FREQ=WEEKLY;COUNT=4\r\nSUMMARY:Good series\r\nEND:VEVENT\r\n"
+  "BEGIN:VEVENT\r\nUID:good-series\r\nRECURRENCE-ID;TZID=Europe/Berlin:20261208T090000\r\n"
+  "DTSTART;TZID=Europe/Berlin:20261208T110000\r\nDTEND;TZID=Europe/Berlin:20261208T113000\r\n"
+  "SUMMARY:Good series (moved)\r\nEND:VEVENT\r\n";
+
+static const char * const fuzz_victims[] = {
+  "BEGIN:VEVENT\r\nUID:victim-single\r\nDTSTAMP:20261101T100000Z\r\nDTSTART;TZID=Europe/Berlin:20261203T100000\r\n"
+  "DTEND;TZID=Europe/Berlin:20261203T110000\r\nSUMMARY:Victim\r\n"
+  "ATTENDEE;CN=\"Doe, Jane\";PARTSTAT=ACCEPTED:mailto:jane@example.com\r\nEND:VEVENT\r\n",
+  "BEGIN:VEVENT\r\nUID:victim-series\r\nSEQUENCE:2\r\nDTSTART:20261204T100000Z\r\nDURATION:PT1H\r\n"
+  "RRULE:FREQ=DAILY;COUNT=5;BYDAY=MO,TU,WE,TH,FR\r\nEXDATE:20261207T100000Z\r\nRDATE;VALUE=DATE:20261225\r\nEND:VEVENT\r\n"
+  "BEGIN:VEVENT\r\nUID:victim-series\r\nRECURRENCE-ID:20261205T100000Z\r\nDTSTART:20261205T120000Z\r\n"
+  "DTEND:20261205T130000Z\r\nSTATUS:CANCELLED\r\nEND:VEVENT\r\n",
+  "BEGIN:VEVENT\r\nUID:victim-all-day\r\nDTSTART;VALUE=DATE:20261210\r\nDTEND;VALUE=DATE:20261212\r\nRRULE:\r\n"
+  "BEGIN:VALARM\r\nTRIGGER:-PT15M\r\nACTION:DISPLAY\r\nEND:VALARM\r\nEND:VEVENT\r\n",
+  "BEGIN:VEVENT\r\nDTSTART:20261211T100000Z\r\nDTEND:20261211T090000Z\r\nSUMMARY:No UID\r\nEND:VEVENT\r\n",
+};
+
+/* The lines of the victims that may change: not BEGIN or END, not their first
+ * character (a blank there would fold them into the line before) */
+typedef struct
+{
+  gsize start;    /* second character */
+  gsize end;      /* before the CRLF */
+  guint line;
+} FuzzLine;
+
+typedef struct
+{
+  GString *text;
+  GArray *lines;          /* FuzzLine */
+  guint first_victim_line[G_N_ELEMENTS (fuzz_victims)];
+  guint last_victim_line[G_N_ELEMENTS (fuzz_victims)];
+} FuzzFile;
+
+static guint
+count_lines (const char *text)
+{
+  guint n = 0;
+
+  for (const char *p = text; *p != '\0'; p++)
+    n += *p == '\n';
+  return n;
+}
+
+static void
+fuzz_file_init (FuzzFile *file)
+{
+  guint line;
+
+  file->text = g_string_new ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n");
+  file->lines = g_array_new (FALSE, FALSE, sizeof (FuzzLine));
+  g_string_append (file->text, fuzz_good_series);
+
+  for (guint v = 0; v < G_N_ELEMENTS (fuzz_victims); v++)
+    {
+      g_string_append_printf (file->text, "BEGIN:VEVENT\r\nUID:good-%u\r\nDTSTART:202612%02uT080000Z\r\n"
+                              "DTEND:202612%02uT083000Z\r\nSUMMARY:Good %u\r\nEND:VEVENT\r\n", v, v + 1, v + 1, v);
+      line = count_lines (file->text->str) + 1;
+      file->first_victim_line[v] = line;
+      for (const char *p = fuzz_victims[v]; *p != '\0'; line++)
+        {
+          const char *eol = strstr (p, "\r\n");
+          FuzzLine fuzz = { file->text->len + (p - fuzz_victims[v]) + 1, file->text->len + (eol - fuzz_victims[v]), line };
+
+          if (!g_str_has_prefix (p, "BEGIN:") && !g_str_has_prefix (p, "END:"))
+            g_array_append_val (file->lines, fuzz);
+          p = eol + 2;
+        }
+      file->last_victim_line[v] = line - 1;
+      g_string_append (file->text, fuzz_victims[v]);
+    }
+
+  g_string_append (file->text, "END:VCALENDAR\r\n");
+}
+
+static void
+fuzz_file_clear (FuzzFile *file)
+{
+  g_string_free (file->text, TRUE);
+  g_array_unref (file->lines);
+}
+
+static gboolean
+in_victim (const FuzzFile *file,
+           guint           line)
+{
+  for (guint v = 0; v < G_N_ELEMENTS (fuzz_victims); v++)
+    if (line >= file->first_victim_line[v] && line <= file->last_victim_line[v])
+      return TRUE;
+  return FALSE;
+}
+
+/* The good events are there, exactly; what else is there comes from victims;
+ * every problem is in a victim (the lines from @edited on moved by @delta) */
+static void
+assert_good_survive (const FuzzFile *file,
+                     const char     *text,
+                     gsize           length,
+                     guint           edited,
+                     int             delta)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) problems = NULL;
+  g_autoptr(GPtrArray) events = calsync_ical_parse_full (text, (gssize) length, instant (WINDOW_START),
+                                                         instant (WINDOW_END), &problems, &error);
+  CalsyncEvent *event;
+  guint n_good = 0;
+
+  g_assert_no_error (error);
+  assert_survives (text, length);
+
+  assert_timed (get_event (events, "good-series_20261201T080000Z"), "2026-12-01T08:00:00Z", "2026-12-01T08:30:00Z",
+                "Europe/Berlin");
+  event = get_event (events, "good-series_20261208T080000Z");
+  assert_timed (event, "2026-12-08T10:00:00Z", "2026-12-08T10:30:00Z", "Europe/Berlin");
+  g_assert_cmpstr (calsync_event_get_title (event), ==, "Good series (moved)");
+  assert_timed (get_event (events, "good-series_20261215T080000Z"), "2026-12-15T08:00:00Z", "2026-12-15T08:30:00Z",
+                "Europe/Berlin");
+  assert_timed (get_event (events, "good-series_20261222T080000Z"), "2026-12-22T08:00:00Z", "2026-12-22T08:30:00Z",
+                "Europe/Berlin");
+
+  for (guint v = 0; v < G_N_ELEMENTS (fuzz_victims); v++)
+    {
+      g_autofree char *id = g_strdup_printf ("good-%u", v);
+      g_autofree char *start = g_strdup_printf ("2026-12-%02uT08:00:00Z", v + 1);
+      g_autofree char *end = g_strdup_printf ("2026-12-%02uT08:30:00Z", v + 1);
+
+      assert_timed (get_event (events, id), start, end, "UTC");
+    }
+
+  /* Nothing more of theirs (a victim's UID may change, never into theirs) */
+  for (guint i = 0; i < events->len; i++)
+    n_good += g_str_has_prefix (calsync_event_get_external_id (g_ptr_array_index (events, i)), "good-");
+  g_assert_cmpuint (n_good, ==, 4 + G_N_ELEMENTS (fuzz_victims));
+  for (guint i = 0; i < problems->len; i++)
+    {
+      const CalsyncIcalProblem *problem = g_ptr_array_index (problems, i);
+      guint from = delta > 0 ? edited + 1 : edited;
+      guint line = edited != 0 && problem->line >= from ? problem->line - delta : problem->line;
+
+      if (!in_victim (file, line))
+        g_error ("“%s” is not in a victim:\n%.*s", problem->message, (int) length, text);
+    }
+}
+
+static void
+test_fuzz_isolation (void)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (20261201);
+  static const char replacements[] = ":;,=\"\\ \t0Z9-T";
+  static const char junk_chars[] = "0123456789:;,=\"\\ -+./";
+  FuzzFile file;
+
+  fuzz_file_init (&file);
+  assert_good_survive (&file, file.text->str, file.text->len, 0, 0);
+
+  /* Characters of the victims' lines replaced */
+  for (guint round = 0; round < 1000; round++)
+    {
+      g_autofree char *copy = g_strdup (file.text->str);
+
+      for (guint n = 0; n < 3; n++)
+        {
+          const FuzzLine *line = &g_array_index (file.lines, FuzzLine, g_rand_int_range (rand, 0, (gint32) file.lines->len));
+
+          if (line->end > line->start)
+            copy[g_rand_int_range (rand, (gint32) line->start, (gint32) line->end)] =
+              replacements[g_rand_int_range (rand, 0, sizeof replacements - 1)];
+        }
+      assert_good_survive (&file, copy, file.text->len, 0, 0);
+    }
+
+  /* A victim's line cut short, or gone, or junk after it */
+  for (guint round = 0; round < 300; round++)
+    {
+      const FuzzLine *line = &g_array_index (file.lines, FuzzLine, g_rand_int_range (rand, 0, (gint32) file.lines->len));
+      g_autoptr(GString) copy = g_string_new (file.text->str);
+      gsize cut = (gsize) g_rand_int_range (rand, (gint32) line->start, (gint32) line->end + 1);
+      int delta = 0;
+
+      if (round % 3 == 0)
+        g_string_erase (copy, (gssize) cut, (gssize) (line->end - cut));
+      else if (round % 3 == 1)
+        {
+          g_string_erase (copy, (gssize) line->start - 1, (gssize) (line->end + 2 - (line->start - 1)));
+          delta = -1;
+        }
+      else
+        {
+          g_autoptr(GString) junk = g_string_new ("\r\n");
+
+          g_string_append_c (junk, (char) ('0' + g_rand_int_range (rand, 0, 10)));
+          for (guint i = g_rand_int_range (rand, 0, 80); i > 0; i--)
+            g_string_append_c (junk, junk_chars[g_rand_int_range (rand, 0, sizeof junk_chars - 1)]);
+          g_string_insert (copy, (gssize) line->end, junk->str);
+          delta = 1;
+        }
+      assert_good_survive (&file, copy->str, copy->len, line->line, delta);
+    }
+
+  fuzz_file_clear (&file);
 }
 
 /* The benchmark's file: 5,000 events over the window --------------------------------- */
@@ -1828,6 +2072,7 @@ main (int    argc,
   g_test_add_func ("/ical-import/fuzz/truncated", test_fuzz_truncated);
   g_test_add_func ("/ical-import/fuzz/mutated", test_fuzz_mutated);
   g_test_add_func ("/ical-import/fuzz/junk", test_fuzz_junk);
+  g_test_add_func ("/ical-import/fuzz/isolation", test_fuzz_isolation);
   g_test_add_func ("/ical-import/big", test_big);
   g_test_add_func ("/ical-import/cli/import-twice", test_cli_import_twice);
   g_test_add_func ("/ical-import/cli/cancel-and-update", test_cli_cancel_and_update);
