@@ -1979,6 +1979,114 @@ test_cli_broken (void)
   run_finish (&run);
 }
 
+/* A file with VEVENTs that cannot be read: those are named on stderr, one line
+ * each, the summary says how many; the rest is imported, and again changes nothing */
+static void
+test_cli_problems (void)
+{
+  static const char expected_err[] =
+    "calsync: " FIXTURES "/partly-broken.ics: Line 24: “20261315T140000” is not a valid date or time, "
+      "changed occurrence skipped, the series shows it unchanged\n"
+    "calsync: " FIXTURES "/partly-broken.ics: Line 33: DTSTART is a date and time but DTEND is a date, "
+      "changed occurrence skipped, the series shows it unchanged\n"
+    "calsync: " FIXTURES "/partly-broken.ics: Line 43: this is not an iCalendar line (NAME:value), event skipped\n"
+    "calsync: " FIXTURES "/partly-broken.ics: Line 49: the event ends before it starts, end set to the start\n"
+    "calsync: " FIXTURES "/partly-broken.ics: Line 57: RRULE has a value CalSync cannot read, "
+      "repeating event skipped, its changed occurrence imported on its own\n";
+  g_autoptr(GPtrArray) first = NULL;
+  g_autoptr(GPtrArray) second = NULL;
+  Run run;
+
+  run_start (&run);
+  g_assert_cmpint (run_calsync (&run, "--import=" FIXTURES "/partly-broken.ics", NULL), ==, 0);
+  g_assert_cmpstr (run.out, ==, "Imported 7 events (0 updated, 0 skipped). "
+                                "4 events of the file could not be read and were skipped.\n");
+  g_assert_cmpstr (run.err, ==, expected_err);
+  first = stored_events (&run);
+  g_assert_cmpuint (first->len, ==, 7);
+
+  g_assert_cmpint (run_calsync (&run, "--import=" FIXTURES "/partly-broken.ics", NULL), ==, 0);
+  g_assert_cmpstr (run.out, ==, "Imported 0 events (0 updated, 7 skipped). "
+                                "4 events of the file could not be read and were skipped.\n");
+  g_assert_cmpstr (run.err, ==, expected_err);
+  second = stored_events (&run);
+  g_assert_true (calsync_event_lists_equal (first, second));
+  run_finish (&run);
+}
+
+/* Tolerances warn on stderr and keep the summary as it is; events without UID
+ * get the same UID at every import, so the second import changes nothing */
+static void
+test_cli_tolerances_twice (void)
+{
+  g_autoptr(GPtrArray) first = NULL;
+  g_autoptr(GPtrArray) second = NULL;
+  Run run;
+
+  run_start (&run);
+  g_assert_cmpint (run_calsync (&run, "--import=" FIXTURES "/no-uid.ics", NULL), ==, 0);
+  g_assert_cmpstr (run.out, ==, "Imported 5 events (0 updated, 0 skipped).\n");
+  g_assert_cmpstr (run.err, ==, "calsync: " FIXTURES "/no-uid.ics: Line 22: this event and 2 more have no UID, "
+                                "each given one made from its content\n");
+  g_assert_cmpint (run_calsync (&run, "--import=" FIXTURES "/holiday-feed.ics", NULL), ==, 0);
+  g_assert_cmpstr (run.out, ==, "Imported 4 events (0 updated, 0 skipped).\n");
+  first = stored_events (&run);
+  g_assert_cmpuint (first->len, ==, 9);
+
+  g_assert_cmpint (run_calsync (&run, "--import=" FIXTURES "/no-uid.ics", NULL), ==, 0);
+  g_assert_cmpstr (run.out, ==, "Imported 0 events (0 updated, 5 skipped).\n");
+  g_assert_cmpint (run_calsync (&run, "--import=" FIXTURES "/holiday-feed.ics", NULL), ==, 0);
+  g_assert_cmpstr (run.out, ==, "Imported 0 events (0 updated, 4 skipped).\n");
+  g_assert_nonnull (strstr (run.err, "Line 37: the event ends before it starts, end set to the day after the start\n"));
+  second = stored_events (&run);
+  g_assert_true (calsync_event_lists_equal (first, second));
+  for (guint i = 0; i < first->len; i++)
+    g_assert_cmpint (calsync_event_get_id (g_ptr_array_index (first, i)), ==,
+                     calsync_event_get_id (g_ptr_array_index (second, i)));
+  run_finish (&run);
+}
+
+/* An update after the original in one file: the current revision is imported,
+ * and an older copy of the file imported later does not take it back */
+static void
+test_cli_revisions (void)
+{
+  g_autofree char *both = NULL;
+  g_autofree char *old = NULL;
+  g_autofree char *both_arg = NULL;
+  g_autofree char *old_arg = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+  Run run;
+
+  run_start (&run);
+  both = write_temp (&run, "both.ics",
+                     "BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"
+                     "BEGIN:VEVENT\r\nUID:meeting\r\nSEQUENCE:1\r\nDTSTAMP:20261110T100000Z\r\n"
+                     "DTSTART:20261201T150000Z\r\nDTEND:20261201T160000Z\r\nSUMMARY:Planning (moved)\r\nEND:VEVENT\r\n"
+                     "BEGIN:VEVENT\r\nUID:meeting\r\nDTSTAMP:20261101T100000Z\r\n"
+                     "DTSTART:20261201T100000Z\r\nDTEND:20261201T110000Z\r\nSUMMARY:Planning\r\nEND:VEVENT\r\n"
+                     "END:VCALENDAR\r\n");
+  old = write_temp (&run, "old.ics",
+                    "BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"
+                    "BEGIN:VEVENT\r\nUID:meeting\r\nDTSTAMP:20261101T100000Z\r\nLAST-MODIFIED:20261101T100000Z\r\n"
+                    "DTSTART:20261201T100000Z\r\nDTEND:20261201T110000Z\r\nSUMMARY:Planning\r\nEND:VEVENT\r\n"
+                    "END:VCALENDAR\r\n");
+  both_arg = g_strconcat ("--import=", both, NULL);
+  old_arg = g_strconcat ("--import=", old, NULL);
+
+  g_assert_cmpint (run_calsync (&run, both_arg, NULL), ==, 0);
+  g_assert_cmpstr (run.out, ==, "Imported 1 event (0 updated, 0 skipped).\n");
+  g_assert_cmpstr (run.err, ==, "");
+  g_assert_cmpint (run_calsync (&run, old_arg, NULL), ==, 0);
+  g_assert_cmpstr (run.out, ==, "Imported 0 events (0 updated, 1 skipped).\n");
+
+  events = stored_events (&run);
+  g_assert_cmpuint (events->len, ==, 1);
+  g_assert_cmpstr (calsync_event_get_title (g_ptr_array_index (events, 0)), ==, "Planning (moved)");
+  g_assert_cmpint (calsync_event_get_start (g_ptr_array_index (events, 0)), ==, instant ("2026-12-01T15:00:00Z"));
+  run_finish (&run);
+}
+
 static void
 test_cli_calendar (void)
 {
@@ -2077,6 +2185,9 @@ main (int    argc,
   g_test_add_func ("/ical-import/cli/import-twice", test_cli_import_twice);
   g_test_add_func ("/ical-import/cli/cancel-and-update", test_cli_cancel_and_update);
   g_test_add_func ("/ical-import/cli/broken", test_cli_broken);
+  g_test_add_func ("/ical-import/cli/problems", test_cli_problems);
+  g_test_add_func ("/ical-import/cli/tolerances-twice", test_cli_tolerances_twice);
+  g_test_add_func ("/ical-import/cli/revisions", test_cli_revisions);
   g_test_add_func ("/ical-import/cli/calendar", test_cli_calendar);
   g_test_add_func ("/ical-import/cli/all-day-zones", test_cli_all_day_zones);
 
