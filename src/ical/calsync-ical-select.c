@@ -165,17 +165,14 @@ warn_empty_rrule (Parser          *self,
 
 /* Revisions ------------------------------------------------------------------------- */
 
-/* What identifies a VEVENT among the revisions of a file: its UID, and the
- * RECURRENCE-ID as written for an override */
+/* What identifies an override among the revisions of a file: its UID and its
+ * RECURRENCE-ID as written (a master: its UID) */
 static char *
-revision_key (const EventInfo *info)
+override_key (const EventInfo *info)
 {
   const struct icaltimetype *t = &info->recurrence_id.time;
 
-  if (!info->has_recurrence_id)
-    return g_strconcat ("M", info->uid, NULL);
-
-  return g_strdup_printf ("O%s\x1f%04d%02d%02d%c%02d%02d%02d%s\x1f%s", info->uid,
+  return g_strdup_printf ("%s\x1f%04d%02d%02d%c%02d%02d%02d%s\x1f%s", info->uid,
                           t->year, t->month, t->day, t->is_date ? 'D' : 'T', t->hour, t->minute, t->second,
                           icaltime_is_utc (*t) ? "Z" : "",
                           info->recurrence_id.tzid != NULL ? info->recurrence_id.tzid : "");
@@ -193,32 +190,38 @@ is_newer (const EventInfo *info,
   return TRUE;
 }
 
-/* selected[i]: whether VEVENT i is the current revision of its key */
-static gboolean *
-select_revisions (Parser *self)
+/* selected[i]: whether VEVENT i is the current revision; FALSE when none is
+ * replaced (most files) */
+static gboolean
+select_revisions (Parser   *self,
+                  gboolean *selected)
 {
-  g_autoptr(GHashTable) current = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  gboolean *selected = g_new0 (gboolean, self->events->len);
+  g_autoptr(GHashTable) masters = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) overrides = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  gboolean replaced = FALSE;
 
   for (guint i = 0; i < self->events->len; i++)
     {
       const EventInfo *info = &g_array_index (self->events, EventInfo, i);
-      char *key = revision_key (info);
+      char *key = info->has_recurrence_id ? override_key (info) : info->uid;
+      GHashTable *current = info->has_recurrence_id ? overrides : masters;
       guint earlier = GPOINTER_TO_UINT (g_hash_table_lookup (current, key));
 
-      if (earlier != 0 && !is_newer (info, &g_array_index (self->events, EventInfo, earlier - 1)))
+      selected[i] = earlier == 0 || is_newer (info, &g_array_index (self->events, EventInfo, earlier - 1));
+      replaced |= earlier != 0;
+      if (!selected[i])
         {
-          g_free (key);
+          if (info->has_recurrence_id)
+            g_free (key);
           continue;
         }
 
       if (earlier != 0)
         selected[earlier - 1] = FALSE;
-      selected[i] = TRUE;
       g_hash_table_replace (current, key, GUINT_TO_POINTER (i + 1));
     }
 
-  return selected;
+  return replaced;
 }
 
 /* Broken VEVENTs ------------------------------------------------------------------------- */
@@ -310,22 +313,27 @@ keep_events (Parser         *self,
 void
 calsync_ical_select_events (Parser *self)
 {
-  g_autofree gboolean *selected = select_revisions (self);
+  g_autofree gboolean *selected = g_new0 (gboolean, self->events->len);
   g_autofree gboolean *kept = g_new0 (gboolean, self->events->len);
-
-  report_unreadable (self, selected);
-  warn_derived_uids (self);
+  gboolean replaced = select_revisions (self, selected);
+  gboolean unreadable = FALSE;
 
   for (guint i = 0; i < self->events->len; i++)
     {
       const EventInfo *info = &g_array_index (self->events, EventInfo, i);
 
       kept[i] = selected[i] && info->problem == NULL;
+      unreadable |= selected[i] && info->problem != NULL;
       if (kept[i] && info->empty_rrule != 0)
         warn_empty_rrule (self, info);
     }
 
-  keep_events (self, kept);
+  if (unreadable)
+    report_unreadable (self, selected);
+  warn_derived_uids (self);
+  /* (Most files: every VEVENT is kept) */
+  if (replaced || unreadable)
+    keep_events (self, kept);
 }
 
 /* Series that fail while they are expanded ------------------------------------ */
