@@ -972,7 +972,6 @@ test_tolerance_no_uid (void)
    * folding; another title is another event */
   {
     g_auto(GStrv) again = derived_uids (text);
-    g_autofree char *lf = replace (text, "\r\nEND:VCALENDAR", "\nEND:VCALENDAR");
     g_auto(GStrv) lf_uids = NULL;
     g_autofree char *stamped = replace (text, "DTSTAMP:20261101T090500Z", "DTSTAMP:20270101T000000Z");
     g_auto(GStrv) stamped_uids = derived_uids (stamped);
@@ -1416,7 +1415,9 @@ assert_survives (const char *text,
                  gsize       length)
 {
   g_autoptr(GPtrArray) problems = NULL;
-  g_autoptr(GPtrArray) events = assert_answers (text, length, TRUE, &problems);
+  GPtrArray *events = assert_answers (text, length, TRUE, &problems);
+
+  g_clear_pointer (&events, g_ptr_array_unref);
 }
 
 static const char * const all_fixtures[] = {
@@ -1516,10 +1517,11 @@ static const char * const fuzz_victims[] = {
   "BEGIN:VEVENT\r\nUID:victim-single\r\nDTSTAMP:20261101T100000Z\r\nDTSTART;TZID=Europe/Berlin:20261203T100000\r\n"
   "DTEND;TZID=Europe/Berlin:20261203T110000\r\nSUMMARY:Victim\r\n"
   "ATTENDEE;CN=\"Doe, Jane\";PARTSTAT=ACCEPTED:mailto:jane@example.com\r\nEND:VEVENT\r\n",
-  "BEGIN:VEVENT\r\nUID:victim-series\r\nSEQUENCE:2\r\nDTSTART:20261204T100000Z\r\nDURATION:PT1H\r\n"
-  "RRULE:FREQ=DAILY;COUNT=5;BYDAY=MO,TU,WE,TH,FR\r\nEXDATE:20261207T100000Z\r\nRDATE;VALUE=DATE:20261225\r\nEND:VEVENT\r\n"
-  "BEGIN:VEVENT\r\nUID:victim-series\r\nRECURRENCE-ID:20261205T100000Z\r\nDTSTART:20261205T120000Z\r\n"
-  "DTEND:20261205T130000Z\r\nSTATUS:CANCELLED\r\nEND:VEVENT\r\n",
+  /* A series and its override */
+  ("BEGIN:VEVENT\r\nUID:victim-series\r\nSEQUENCE:2\r\nDTSTART:20261204T100000Z\r\nDURATION:PT1H\r\n"
+   "RRULE:FREQ=DAILY;COUNT=5;BYDAY=MO,TU,WE,TH,FR\r\nEXDATE:20261207T100000Z\r\nRDATE;VALUE=DATE:20261225\r\nEND:VEVENT\r\n"
+   "BEGIN:VEVENT\r\nUID:victim-series\r\nRECURRENCE-ID:20261205T100000Z\r\nDTSTART:20261205T120000Z\r\n"
+   "DTEND:20261205T130000Z\r\nSTATUS:CANCELLED\r\nEND:VEVENT\r\n"),
   "BEGIN:VEVENT\r\nUID:victim-all-day\r\nDTSTART;VALUE=DATE:20261210\r\nDTEND;VALUE=DATE:20261212\r\nRRULE:\r\n"
   "BEGIN:VALARM\r\nTRIGGER:-PT15M\r\nACTION:DISPLAY\r\nEND:VALARM\r\nEND:VEVENT\r\n",
   "BEGIN:VEVENT\r\nDTSTART:20261211T100000Z\r\nDTEND:20261211T090000Z\r\nSUMMARY:No UID\r\nEND:VEVENT\r\n",
