@@ -332,12 +332,18 @@ read_rrule (EventInfo          *info,
 static int
 read_sequence (const char *value)
 {
-  gint64 sequence = 0;
-  g_autofree char *text = g_strstrip (g_strdup (value));
+  char *end = NULL;
+  gint64 sequence;
 
-  if (!g_ascii_string_to_signed (text, 10, 0, G_MAXINT, &sequence, NULL))
+  while (g_ascii_isspace (*value))
+    value++;
+  if (!g_ascii_isdigit (*value))
     return 0;
-  return (int) sequence;
+
+  sequence = g_ascii_strtoll (value, &end, 10);
+  while (g_ascii_isspace (*end))
+    end++;
+  return *end == '\0' && sequence <= G_MAXINT ? (int) sequence : 0;
 }
 
 /* Sets *@slot to the unescaped or raw value unless an earlier line did */
@@ -390,6 +396,8 @@ read_time_property (EventInfo          *info,
     info->last_modified = read_timestamp (text);
   else if (g_str_equal (name, "DTSTAMP"))
     info->dtstamp = read_timestamp (text);
+  else if (g_str_equal (name, "SEQUENCE"))
+    info->sequence = read_sequence (content->value);
 
   return TRUE;
 }
@@ -421,8 +429,6 @@ calsync_ical_read_event_property (EventInfo          *info,
     set_once (&info->teams_url, content, FALSE);
   else if (g_str_equal (name, "STATUS"))
     info->status = read_status (content->value);
-  else if (g_str_equal (name, "SEQUENCE"))
-    info->sequence = read_sequence (content->value);
   else if (g_str_equal (name, "ORGANIZER") && info->organizer == NULL)
     info->organizer = read_attendee (text, content);
   else if (g_str_equal (name, "ATTENDEE"))
