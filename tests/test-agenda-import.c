@@ -2,7 +2,9 @@
 /* test-agenda-import.c: `calsync --import` then `calsync --agenda --json`, through the
  * real binary, in time zones far east and far west of the events': all-day dates stay
  * exact, each occurrence of a series shows once (moved ones at their new time),
- * cancelled and excluded ones not at all, and importing twice changes nothing. */
+ * cancelled and excluded ones not at all, and importing twice changes nothing; files
+ * with VEVENTs that cannot be read, without UIDs, with empty rules or ends before
+ * their starts show what could be read, once. */
 #include "config.h"
 
 #include <json-glib/json-glib.h>
@@ -192,6 +194,81 @@ test_import_then_agenda (Fixture       *fx,
   g_assert_cmpuint (json_array_get_length (agenda (fx, "2026-11-01", "2027-03-01", parser)), ==, n_first);
 }
 
+static void
+assert_timed_starts (JsonArray  *events,
+                     const char *title,
+                     const char * const *starts)
+{
+  g_autoptr(GPtrArray) found = with_title (events, title);
+
+  g_assert_cmpuint (found->len, ==, g_strv_length ((char **) starts));
+  for (guint i = 0; i < found->len; i++)
+    g_assert_cmpstr (json_object_get_string_member (g_ptr_array_index (found, i), "start"), ==, starts[i]);
+}
+
+static void
+check_agenda_as_written (Fixture *fx)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonArray *events = agenda (fx, "2026-11-30", "2027-04-01", parser);
+  g_autoptr(GHashTable) ids = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GPtrArray) party = with_title (events, "Year-end party");
+  static const char * const review[] = {
+    "2026-12-01T14:00:00+01:00", "2026-12-15T14:00:00+01:00", "2026-12-22T14:00:00+01:00", NULL
+  };
+  static const char * const moved[] = { "2026-12-09T14:00:00+01:00", NULL };
+  static const char * const yoga[] = { "2026-12-09T08:00:00+01:00", NULL };
+  static const char * const book_club[] = {
+    "2026-12-02T19:00:00+01:00", "2026-12-09T19:00:00+01:00", "2026-12-16T19:00:00+01:00", NULL
+  };
+  static const char * const none[] = { NULL };
+
+  /* partly-broken.ics: the broken overrides leave their occurrences as planned,
+   * the unreadable rule leaves its override alone, the unfolded line its event out */
+  assert_timed_starts (events, "Weekly review", review);
+  assert_timed_starts (events, "Weekly review (Wednesday)", moved);
+  assert_timed_starts (events, "Yoga (later)", yoga);
+  assert_timed_starts (events, "Yoga", none);
+  assert_timed_starts (events, "Lunch with Ann", none);
+  g_assert_cmpuint (party->len, ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (g_ptr_array_index (party, 0), "start"), ==,
+                   "2026-12-18T19:00:00+01:00");
+  g_assert_cmpstr (json_object_get_string_member (g_ptr_array_index (party, 0), "end"), ==,
+                   "2026-12-18T19:00:00+01:00");
+
+  /* no-uid.ics */
+  assert_timed_starts (events, "Book club", book_club);
+  assert_all_day (events, "Grandma's birthday", "2026-12-15", "2026-12-16");
+
+  /* holiday-feed.ics: "RRULE:" is no rule, an end the day before is the one day */
+  assert_all_day (events, "1. Weihnachtstag", "2026-12-25", "2026-12-26");
+  assert_all_day (events, "Neujahr", "2027-01-01", "2027-01-02");
+  assert_all_day (events, "Ostermontag", "2027-03-29", "2027-03-30");
+
+  for (guint i = 0; i < json_array_get_length (events); i++)
+    g_assert_true (g_hash_table_add (ids, (gpointer) json_object_get_string_member (
+                                            json_array_get_object_element (events, i), "externalId")));
+}
+
+static void
+test_import_as_written (Fixture       *fx,
+                        gconstpointer  data)
+{
+  static const char * const files[] = { "partly-broken.ics", "no-uid.ics", "holiday-feed.ics" };
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  guint n_first;
+
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    import (fx, files[i]);
+  check_agenda_as_written (fx);
+  n_first = json_array_get_length (agenda (fx, "2026-11-01", "2027-06-01", parser));
+
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    import (fx, files[i]);
+  check_agenda_as_written (fx);
+  g_assert_cmpuint (json_array_get_length (agenda (fx, "2026-11-01", "2027-06-01", parser)), ==, n_first);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -202,6 +279,10 @@ main (int    argc,
               fixture_set_up, test_import_then_agenda, fixture_tear_down);
   g_test_add ("/agenda-import/america-los-angeles", Fixture, "America/Los_Angeles",
               fixture_set_up, test_import_then_agenda, fixture_tear_down);
+  g_test_add ("/agenda-import/as-written/pacific-auckland", Fixture, "Pacific/Auckland",
+              fixture_set_up, test_import_as_written, fixture_tear_down);
+  g_test_add ("/agenda-import/as-written/america-los-angeles", Fixture, "America/Los_Angeles",
+              fixture_set_up, test_import_as_written, fixture_tear_down);
 
   return g_test_run ();
 }

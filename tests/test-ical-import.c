@@ -432,6 +432,24 @@ assert_fails_at (const char *text,
     g_error ("Expected “%s…”, got “%s” for:\n%s", prefix, error->message, text);
 }
 
+/* calsync_ical_parse_full() refuses the whole text too */
+static void
+assert_full_fails_at (const char *text,
+                      guint       line)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) problems = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+  g_autofree char *prefix = g_strdup_printf ("Line %u: ", line);
+
+  events = calsync_ical_parse_full (text, -1, instant (WINDOW_START), instant (WINDOW_END), &problems, &error);
+  if (events != NULL)
+    g_error ("Expected the whole text refused at “%s…”, it was read:\n%s", prefix, text);
+  g_assert_null (problems);
+  g_assert_error (error, CALSYNC_ICAL_ERROR, CALSYNC_ICAL_ERROR_PARSE);
+  g_assert_true (g_str_has_prefix (error->message, prefix));
+}
+
 static void
 test_broken_event (void)
 {
@@ -448,56 +466,85 @@ test_broken_event (void)
   g_assert_cmpstr (error->message, ==, "Line 14: “20261301T090000” is not a valid date or time");
 }
 
+/* A VEVENT that cannot be read is skipped with its line named; the rest of the
+ * file is read (the good event after it here) */
+static void
+assert_event_skipped_at (const char *body,
+                         guint       line)
+{
+  g_autofree char *with_good = g_strconcat (body, "BEGIN:VEVENT\nUID:good\nDTSTART:20261201T100000Z\nEND:VEVENT\n", NULL);
+  g_autofree char *text = calendar (with_good);
+  g_autofree char *prefix = g_strdup_printf ("Line %u: ", line);
+  g_autoptr(GPtrArray) problems = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+  const CalsyncIcalProblem *problem;
+
+  events = calsync_ical_parse_full (text, -1, instant (WINDOW_START), instant (WINDOW_END), &problems, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (events->len, ==, 1);
+  assert_timed (get_event (events, "good"), "2026-12-01T10:00:00Z", "2026-12-01T10:00:00Z", "UTC");
+  g_assert_cmpuint (problems->len, ==, 1);
+  problem = g_ptr_array_index (problems, 0);
+  g_assert_cmpint (problem->kind, ==, CALSYNC_ICAL_PROBLEM_SKIPPED);
+  g_assert_cmpuint (problem->line, ==, line);
+  if (!g_str_has_prefix (problem->message, prefix) || !g_str_has_suffix (problem->message, ", event skipped"))
+    g_error ("Expected “%s…, event skipped”, got “%s” for:\n%s", prefix, problem->message, text);
+  g_assert_true (g_str_has_prefix (problem->message, problem->cause));
+}
+
 static void
 test_malformed (void)
 {
   static const char with_nul[] = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nSUMMARY:a\0b\r\nEND:VCALENDAR\r\n";
-  static const struct { const char *body; guint line; } cases[] = {
-    /* Structure */
-    { "BEGIN:VEVENT\nUID:a\nDTSTART:20261201T100000Z\n", 6 },                         /* END:VEVENT missing */
-    { "BEGIN:VEVENT\nUID:a\nDTSTART:20261201T100000Z\nEND:VTODO\n", 6 },
-    { "END:VEVENT\n", 3 },
-    { "BEGIN:VEVENT\nUID:a\nBEGIN:VEVENT\nEND:VEVENT\nEND:VEVENT\n", 5 },
-    { "BEGIN:\n", 3 },
-    /* Lines */
-    { "BEGIN:VEVENT\nUID:a\nthis is not a property\nEND:VEVENT\n", 5 },
-    { "BEGIN:VEVENT\nUID:a\nDTSTART;TZID:20261201T100000\nEND:VEVENT\n", 5 },        /* parameter without = */
-    { "BEGIN:VEVENT\nUID:a\nATTENDEE;CN=\"Ann:mailto:a@example.com\nEND:VEVENT\n", 5 }, /* open quote */
-    { "BEGIN:VEVENT\nUID:a\n:20261201\nEND:VEVENT\n", 5 },
-    /* Values */
-    { "BEGIN:VEVENT\nUID:a\nDTSTART:20261201T250000\nEND:VEVENT\n", 5 },
-    { "BEGIN:VEVENT\nUID:a\nDTSTART;VALUE=DATE:20260230\nEND:VEVENT\n", 5 },
-    { "BEGIN:VEVENT\nUID:a\nDTSTART:2026-12-01\nEND:VEVENT\n", 5 },
-    { "BEGIN:VEVENT\nUID:a\nDTSTART:\nEND:VEVENT\n", 5 },
-    { "BEGIN:VEVENT\nUID:a\nDTSTART:20261201T100000Z\nEXDATE:20261201T100000Z,20261232T100000Z\nEND:VEVENT\n", 6 },
-    { "BEGIN:VEVENT\nUID:a\nDTSTART:20261201T100000Z\nRRULE:FREQ=SOMETIMES\nEND:VEVENT\n", 6 },
-    { "BEGIN:VEVENT\nUID:a\nDTSTART:20261201T100000Z\nRRULE:FREQ=DAILY;UNTIL=20261340\nEND:VEVENT\n", 6 },
-    { "BEGIN:VEVENT\nUID:a\nDTSTART:20261201T100000Z\nDURATION:an hour\nEND:VEVENT\n", 6 },
-    { "BEGIN:VEVENT\nUID:a\nDTSTART;VALUE=DATE:20261201T100000\nEND:VEVENT\n", 5 },
-    /* Events */
-    { "BEGIN:VEVENT\nUID:a\nSUMMARY:No start\nEND:VEVENT\n", 3 },
-    { "BEGIN:VEVENT\nDTSTART:20261201T100000Z\nSUMMARY:No UID\nEND:VEVENT\n", 3 },
-    { "BEGIN:VEVENT\nUID:a\nDTSTART:20261201T100000Z\nDTEND:20261201T090000Z\nEND:VEVENT\n", 6 },
-    { "BEGIN:VEVENT\nUID:a\nDTSTART;VALUE=DATE:20261201\nDTEND;VALUE=DATE:20261130\nEND:VEVENT\n", 6 },
-    { "BEGIN:VEVENT\nUID:a\nDTSTART;VALUE=DATE:20261201\nDTEND:20261202T100000Z\nEND:VEVENT\n", 6 },
-    { "BEGIN:VEVENT\nUID:a\nDTSTART;TZID=Mars/Olympus_Mons:20261201T100000\nEND:VEVENT\n", 5 },
-    { "BEGIN:VEVENT\nUID:a\nDTSTART:20261201T100000Z\nDURATION:-PT1H\nEND:VEVENT\n", 6 },
+  static const struct { const char *body; guint line; gboolean whole_file; } cases[] = {
+    /* Structure: the whole file */
+    { "BEGIN:VEVENT\nUID:a\nDTSTART:20261201T100000Z\n", 6, TRUE },                         /* END:VEVENT missing */
+    { "BEGIN:VEVENT\nUID:a\nDTSTART:20261201T100000Z\nEND:VTODO\n", 6, TRUE },
+    { "END:VEVENT\n", 3, TRUE },
+    { "BEGIN:VEVENT\nUID:a\nBEGIN:VEVENT\nEND:VEVENT\nEND:VEVENT\n", 5, TRUE },
+    { "BEGIN:\n", 3, TRUE },
+    /* Lines: the event */
+    { "BEGIN:VEVENT\nUID:a\nthis is not a property\nEND:VEVENT\n", 5, FALSE },
+    { "BEGIN:VEVENT\nUID:a\nDTSTART;TZID:20261201T100000\nEND:VEVENT\n", 5, FALSE },        /* parameter without = */
+    { "BEGIN:VEVENT\nUID:a\nATTENDEE;CN=\"Ann:mailto:a@example.com\nEND:VEVENT\n", 5, FALSE }, /* open quote */
+    { "BEGIN:VEVENT\nUID:a\n:20261201\nEND:VEVENT\n", 5, FALSE },
+    { "BEGIN:VEVENT\nUID:a\nDTSTART:20261201T100000Z\nBEGIN:VALARM\nnot a line\nEND:VALARM\nEND:VEVENT\n", 7, FALSE },
+    /* Values: the event */
+    { "BEGIN:VEVENT\nUID:a\nDTSTART:20261201T250000\nEND:VEVENT\n", 5, FALSE },
+    { "BEGIN:VEVENT\nUID:a\nDTSTART;VALUE=DATE:20260230\nEND:VEVENT\n", 5, FALSE },
+    { "BEGIN:VEVENT\nUID:a\nDTSTART:2026-12-01\nEND:VEVENT\n", 5, FALSE },
+    { "BEGIN:VEVENT\nUID:a\nDTSTART:\nEND:VEVENT\n", 5, FALSE },
+    { "BEGIN:VEVENT\nUID:a\nDTSTART:20261201T100000Z\nEXDATE:20261201T100000Z,20261232T100000Z\nEND:VEVENT\n", 6, FALSE },
+    { "BEGIN:VEVENT\nUID:a\nDTSTART:20261201T100000Z\nRRULE:FREQ=SOMETIMES\nEND:VEVENT\n", 6, FALSE },
+    { "BEGIN:VEVENT\nUID:a\nDTSTART:20261201T100000Z\nRRULE:FREQ=DAILY;UNTIL=20261340\nEND:VEVENT\n", 6, FALSE },
+    { "BEGIN:VEVENT\nUID:a\nDTSTART:20261201T100000Z\nDURATION:an hour\nEND:VEVENT\n", 6, FALSE },
+    { "BEGIN:VEVENT\nUID:a\nDTSTART;VALUE=DATE:20261201T100000\nEND:VEVENT\n", 5, FALSE },
+    /* Events (end before start, no UID: tolerated, see /ical-import/tolerance) */
+    { "BEGIN:VEVENT\nUID:a\nSUMMARY:No start\nEND:VEVENT\n", 3, FALSE },
+    { "BEGIN:VEVENT\nUID:a\nDTSTART;VALUE=DATE:20261201\nDTEND:20261202T100000Z\nEND:VEVENT\n", 6, FALSE },
+    { "BEGIN:VEVENT\nUID:a\nDTSTART;TZID=Mars/Olympus_Mons:20261201T100000\nEND:VEVENT\n", 5, FALSE },
     /* Time zone rules libical would work out for ever, or for seconds and megabytes */
     { "BEGIN:VTIMEZONE\nTZID:Fast\nBEGIN:STANDARD\nDTSTART:19700101T000000\nRRULE:FREQ=SECONDLY\n"
-      "TZOFFSETFROM:+0100\nTZOFFSETTO:+0100\nEND:STANDARD\nEND:VTIMEZONE\n", 7 },
+      "TZOFFSETFROM:+0100\nTZOFFSETTO:+0100\nEND:STANDARD\nEND:VTIMEZONE\n", 7, TRUE },
     { "BEGIN:VTIMEZONE\nTZID:Never\nBEGIN:DAYLIGHT\nDTSTART:19700101T000000\n"
-      "RRULE:FREQ=HOURLY;BYMONTH=2;BYMONTHDAY=30\nTZOFFSETFROM:+0100\nTZOFFSETTO:+0200\nEND:DAYLIGHT\nEND:VTIMEZONE\n", 7 },
+      "RRULE:FREQ=HOURLY;BYMONTH=2;BYMONTHDAY=30\nTZOFFSETFROM:+0100\nTZOFFSETTO:+0200\nEND:DAYLIGHT\nEND:VTIMEZONE\n", 7, TRUE },
     { "BEGIN:VTIMEZONE\nTZID:Hourly\nBEGIN:DAYLIGHT\nDTSTART:19700101T000000\n"
-      "RRULE:FREQ=YEARLY;BYMONTH=3;BYHOUR=0,1,2,3\nTZOFFSETFROM:+0100\nTZOFFSETTO:+0200\nEND:DAYLIGHT\nEND:VTIMEZONE\n", 7 },
+      "RRULE:FREQ=YEARLY;BYMONTH=3;BYHOUR=0,1,2,3\nTZOFFSETFROM:+0100\nTZOFFSETTO:+0200\nEND:DAYLIGHT\nEND:VTIMEZONE\n", 7, TRUE },
     { "BEGIN:VTIMEZONE\nTZID:Daily\nBEGIN:STANDARD\nDTSTART:00010101T000000\n"
-      "RRULE:FREQ=YEARLY;BYDAY=MO,TU,WE,TH,FR,SA,SU\nTZOFFSETFROM:+0100\nTZOFFSETTO:+0100\nEND:STANDARD\nEND:VTIMEZONE\n", 7 },
+      "RRULE:FREQ=YEARLY;BYDAY=MO,TU,WE,TH,FR,SA,SU\nTZOFFSETFROM:+0100\nTZOFFSETTO:+0100\nEND:STANDARD\nEND:VTIMEZONE\n", 7, TRUE },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       g_autofree char *text = calendar (cases[i].body);
 
+      /* calsync_ical_parse() reads all or nothing */
       assert_fails_at (text, -1, cases[i].line);
+      if (cases[i].whole_file)
+        assert_full_fails_at (text, cases[i].line);
+      else
+        assert_event_skipped_at (cases[i].body, cases[i].line);
     }
 
   /* Whole files */
@@ -579,6 +626,498 @@ test_cancel_method (void)
   events = parse_text_in (text, -1, WINDOW_START, WINDOW_END, &error);
   g_assert_no_error (error);
   g_assert_cmpint (calsync_event_get_status (get_event (events, "meeting-1")), ==, CALSYNC_EVENT_STATUS_CANCELLED);
+}
+
+/* Files as the world writes them: each VEVENT on its own ------------------------ */
+
+static GPtrArray *
+parse_full_in (const char  *text,
+               const char  *start,
+               const char  *end,
+               GPtrArray  **problems)
+{
+  g_autoptr(GError) error = NULL;
+  GPtrArray *events = calsync_ical_parse_full (text, -1, instant (start), instant (end), problems, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (events);
+  g_assert_nonnull (*problems);
+  return events;
+}
+
+static GPtrArray *
+parse_full_body (const char  *body,
+                 GPtrArray  **problems)
+{
+  g_autofree char *text = calendar (body);
+
+  return parse_full_in (text, WINDOW_START, WINDOW_END, problems);
+}
+
+static GPtrArray *
+parse_full_fixture (const char  *name,
+                    const char  *start,
+                    const char  *end,
+                    GPtrArray  **problems)
+{
+  g_autofree char *text = read_fixture (name, NULL);
+
+  return parse_full_in (text, start, end, problems);
+}
+
+/* @expected: "skipped: Line …" or "warning: Line …", in line order, NULL-terminated */
+static void
+assert_problems (GPtrArray          *problems,
+                 const char * const *expected)
+{
+  guint n = g_strv_length ((char **) expected);
+
+  for (guint i = 0; i < problems->len; i++)
+    {
+      const CalsyncIcalProblem *problem = g_ptr_array_index (problems, i);
+      g_autofree char *shown = g_strdup_printf ("%s: %s", problem->kind == CALSYNC_ICAL_PROBLEM_SKIPPED
+                                                          ? "skipped" : "warning", problem->message);
+      g_autofree char *prefix = g_strdup_printf ("Line %u: ", problem->line);
+
+      g_assert_true (g_str_has_prefix (problem->cause, prefix));
+      g_assert_true (g_str_has_prefix (problem->message, problem->cause));
+      if (i < n)
+        g_assert_cmpstr (shown, ==, expected[i]);
+      else
+        g_error ("Unexpected problem “%s”", shown);
+    }
+
+  g_assert_cmpuint (problems->len, ==, n);
+}
+
+static void
+test_isolation_fixture (void)
+{
+  g_autoptr(GPtrArray) problems = NULL;
+  g_autoptr(GPtrArray) events = parse_full_fixture ("broken-event.ics", WINDOW_START, WINDOW_END, &problems);
+  static const char * const expected[] = {
+    "skipped: Line 14: “20261301T090000” is not a valid date or time, event skipped", NULL
+  };
+  const CalsyncIcalProblem *problem;
+
+  /* The month 13 costs its own event only */
+  g_assert_cmpuint (events->len, ==, 2);
+  assert_timed (get_event (events, "good-1@example.com"), "2026-12-01T09:00:00Z", "2026-12-01T10:00:00Z", "UTC");
+  assert_timed (get_event (events, "good-2@example.com"), "2026-12-02T09:00:00Z", "2026-12-02T10:00:00Z", "UTC");
+  assert_problems (problems, expected);
+  problem = g_ptr_array_index (problems, 0);
+  g_assert_cmpuint (problem->line, ==, 14);
+  g_assert_cmpint (problem->code, ==, CALSYNC_ICAL_ERROR_PARSE);
+  g_assert_cmpstr (problem->cause, ==, "Line 14: “20261301T090000” is not a valid date or time");
+}
+
+#define REVIEW "review@example.com"
+
+/* Series: a broken override costs its change, a broken master its rule */
+static void
+test_isolation_series (void)
+{
+  g_autoptr(GPtrArray) problems = NULL;
+  g_autoptr(GPtrArray) events = parse_full_fixture ("partly-broken.ics", WINDOW_START, WINDOW_END, &problems);
+  static const char * const expected[] = {
+    "skipped: Line 24: “20261315T140000” is not a valid date or time, "
+      "changed occurrence skipped, the series shows it unchanged",
+    "skipped: Line 33: DTSTART is a date and time but DTEND is a date, "
+      "changed occurrence skipped, the series shows it unchanged",
+    "skipped: Line 43: this is not an iCalendar line (NAME:value), event skipped",
+    "warning: Line 49: the event ends before it starts, end set to the start",
+    "skipped: Line 57: RRULE has a value CalSync cannot read, "
+      "repeating event skipped, its changed occurrence imported on its own",
+    NULL
+  };
+  CalsyncEvent *event;
+
+  assert_problems (problems, expected);
+  g_assert_cmpuint (events->len, ==, 7);
+
+  /* Weekly from 1 December at 14:00 in Berlin: the 8th moved (a good override),
+   * the 15th (override read wrong) and 22nd (override expanded wrong) as planned */
+  assert_timed (get_event (events, REVIEW "_20261201T130000Z"), "2026-12-01T13:00:00Z", "2026-12-01T14:00:00Z",
+                "Europe/Berlin");
+  event = get_event (events, REVIEW "_20261208T130000Z");
+  assert_timed (event, "2026-12-09T13:00:00Z", "2026-12-09T14:00:00Z", "Europe/Berlin");
+  g_assert_cmpstr (calsync_event_get_title (event), ==, "Weekly review (Wednesday)");
+  for (guint i = 0; i < 2; i++)
+    {
+      const char *day = i == 0 ? "2026-12-15" : "2026-12-22";
+      g_autofree char *id = g_strdup_printf (REVIEW "_%.4s%.2s%.2sT130000Z", day, day + 5, day + 8);
+      g_autofree char *start = g_strdup_printf ("%sT13:00:00Z", day);
+      g_autofree char *end = g_strdup_printf ("%sT14:00:00Z", day);
+
+      event = get_event (events, id);
+      assert_timed (event, start, end, "Europe/Berlin");
+      g_assert_cmpstr (calsync_event_get_title (event), ==, "Weekly review");
+    }
+
+  /* A line that lost its fold */
+  g_assert_null (find_event (events, "lunch@example.com"));
+  /* Ends an hour before it starts: no length */
+  assert_timed (get_event (events, "party@example.com"), "2026-12-18T18:00:00Z", "2026-12-18T18:00:00Z",
+                "Europe/Berlin");
+  /* The rule cannot be read: only its override, on its own */
+  event = get_event (events, "yoga@example.com_20261209T060000Z");
+  assert_timed (event, "2026-12-09T07:00:00Z", "2026-12-09T07:45:00Z", "Europe/Berlin");
+  g_assert_cmpstr (calsync_event_get_title (event), ==, "Yoga (later)");
+  g_assert_cmpstr (calsync_event_get_recurring_event_id (event), ==, "yoga@example.com");
+  assert_timed (get_event (events, "standup@example.com"), "2026-12-04T09:00:00Z", "2026-12-04T09:15:00Z", "UTC");
+}
+
+/* A master that fails while it is expanded (no DTSTART) leaves its override alone;
+ * one that fails after instances were made takes them back */
+static void
+test_isolation_expanding (void)
+{
+  g_autoptr(GPtrArray) problems = NULL;
+  g_autoptr(GPtrArray) events = parse_full_body (
+    "BEGIN:VEVENT\nUID:s\nRRULE:FREQ=DAILY;COUNT=3\nSUMMARY:No start\nEND:VEVENT\n"
+    "BEGIN:VEVENT\nUID:s\nRECURRENCE-ID:20261202T100000Z\nDTSTART:20261202T120000Z\nEND:VEVENT\n"
+    "BEGIN:VEVENT\nUID:t\nDTSTART:20261201T100000Z\nRRULE:FREQ=DAILY;COUNT=3\nEND:VEVENT\n"
+    "BEGIN:VEVENT\nUID:t\nRECURRENCE-ID:20261202T100000Z\nDTSTART;VALUE=DATE:20261202\n"
+    "DTEND:20261203T100000Z\nEND:VEVENT\n", &problems);
+  static const char * const expected[] = {
+    "skipped: Line 3: the event has no start (DTSTART), repeating event skipped, "
+      "its changed occurrence imported on its own",
+    "skipped: Line 22: DTSTART is a date but DTEND is a date and time, "
+      "changed occurrence skipped, the series shows it unchanged",
+    NULL
+  };
+
+  assert_problems (problems, expected);
+  g_assert_cmpuint (events->len, ==, 4);
+  assert_timed (get_event (events, "s_20261202T100000Z"), "2026-12-02T12:00:00Z", "2026-12-02T12:00:00Z", "UTC");
+  for (guint day = 1; day <= 3; day++)
+    {
+      g_autofree char *id = g_strdup_printf ("t_202612%02uT100000Z", day);
+      g_autofree char *start = g_strdup_printf ("2026-12-%02uT10:00:00Z", day);
+
+      assert_timed (get_event (events, id), start, start, "UTC");
+    }
+}
+
+/* Rules past the 500,000 occurrences a file may have: their events are skipped */
+static void
+test_isolation_too_many_occurrences (void)
+{
+  g_autoptr(GString) body = g_string_new ("");
+  g_autoptr(GPtrArray) problems = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+  static const char * const expected[] = {
+    "skipped: Line 31: the repeating events of this file have more than 500000 occurrences, event skipped",
+    NULL
+  };
+
+  for (guint i = 0; i < 6; i++)
+    g_string_append_printf (body, "BEGIN:VEVENT\nUID:counted-%u\nDTSTART:17000101T090000Z\n"
+                                  "RRULE:FREQ=DAILY;COUNT=100000\nEND:VEVENT\n", i);
+  g_string_append (body, "BEGIN:VEVENT\nUID:plain\nDTSTART:20261201T100000Z\nEND:VEVENT\n");
+
+  events = parse_full_body (body->str, &problems);
+  assert_problems (problems, expected);
+  g_assert_cmpuint (events->len, ==, 1);
+  g_assert_nonnull (find_event (events, "plain"));
+}
+
+/* Revisions ----------------------------------------------------------------------- */
+
+/* RFC 5546's examples (4.1.1, 4.1.2, 4.2.1, 4.2.5, 4.2.9, 4.2.10, 4.2.11) in one file, each update
+ * before or after what it updates: the higher SEQUENCE wins, then the later DTSTAMP. (4.2.1's
+ * "DTEND:19970701T2100000Z" has one digit too many; the fixture has the intended 19970701T210000Z.) */
+static void
+test_revisions_rfc (void)
+{
+  g_autoptr(GPtrArray) problems = NULL;
+  g_autoptr(GPtrArray) events = parse_full_fixture ("rfc5546-revisions.ics", "1997-07-01T00:00:00Z",
+                                                    "1997-07-29T00:00:00Z", &problems);
+  static const char * const none[] = { NULL };
+  CalsyncEvent *event;
+
+  assert_problems (problems, none);
+  g_assert_cmpuint (events->len, ==, 7);
+
+  /* 4.1.2 (SEQUENCE:1) changes 4.1.1, which comes after it in the file */
+  event = get_event (events, "0981234-1234234-23@example.com");
+  assert_timed (event, "1997-07-01T21:00:00Z", "1997-07-01T23:00:00Z", "UTC");
+  g_assert_cmpint (calsync_event_get_remote_updated (event), ==, instant ("1997-06-12T19:00:00Z") * G_USEC_PER_SEC);
+
+  /* SEQUENCE:2 (4.2.10) is current though its DTSTAMP is the oldest; neither the
+   * update (4.2.5) nor the CANCEL (4.2.9, SEQUENCE:1) applies */
+  event = get_event (events, "calsrv.example.com-873970198738777@example.com");
+  assert_timed (event, "1997-07-01T20:00:00Z", "1997-07-01T20:30:00Z", "UTC");
+  g_assert_cmpstr (calsync_event_get_title (event), ==, "Phone Conference");
+  g_assert_cmpint (calsync_event_get_status (event), ==, CALSYNC_EVENT_STATUS_CONFIRMED);
+  g_assert_nonnull (strstr (calsync_event_get_attendees_json (event), "cr_big@example.com"));
+  g_assert_null (strstr (calsync_event_get_attendees_json (event), "b@example.com\""));
+
+  /* 4.2.11's weekly series (SEQUENCE:1) and not an older daily one; of two
+   * overrides of the 8th the higher SEQUENCE, of two of the 15th the later DTSTAMP */
+  assert_timed (get_event (events, "123456@example.com_19970701T200000Z"),
+                "1997-07-01T20:00:00Z", "1997-07-01T20:30:00Z", "UTC");
+  event = get_event (events, "123456@example.com_19970708T200000Z");
+  assert_timed (event, "1997-07-09T20:00:00Z", "1997-07-09T20:30:00Z", "UTC");
+  g_assert_cmpstr (calsync_event_get_title (event), ==, "Phone Conference (Wednesday)");
+  event = get_event (events, "123456@example.com_19970715T200000Z");
+  assert_timed (event, "1997-07-15T22:00:00Z", "1997-07-15T22:30:00Z", "UTC");
+  g_assert_cmpstr (calsync_event_get_title (event), ==, "Phone Conference (late)");
+  assert_timed (get_event (events, "123456@example.com_19970722T200000Z"),
+                "1997-07-22T20:00:00Z", "1997-07-22T20:30:00Z", "UTC");
+  g_assert_null (find_event (events, "123456@example.com_19970702T200000Z"));
+
+  /* Same SEQUENCE: the later DTSTAMP, though earlier in the file */
+  event = get_event (events, "0981234-1234234-24@example.com");
+  assert_timed (event, "1997-07-02T20:00:00Z", "1997-07-02T22:00:00Z", "UTC");
+  g_assert_cmpstr (calsync_event_get_title (event), ==, "ST. PAUL SAINTS -VS- DULUTH-SUPERIOR DUKES (rain date)");
+}
+
+/* Equal SEQUENCE and DTSTAMP (or none): the later in the file. A current revision
+ * that cannot be read is skipped, never replaced by an older one. */
+static void
+test_revisions_order (void)
+{
+  g_autoptr(GPtrArray) problems = NULL;
+  g_autoptr(GPtrArray) events = parse_full_body (
+    "BEGIN:VEVENT\nUID:same\nDTSTART:20261201T100000Z\nSUMMARY:First\nEND:VEVENT\n"
+    "BEGIN:VEVENT\nUID:same\nDTSTART:20261201T110000Z\nSUMMARY:Second\nEND:VEVENT\n"
+    "BEGIN:VEVENT\nUID:new-broken\nSEQUENCE:3\nDTSTART:20261340T100000Z\nEND:VEVENT\n"
+    "BEGIN:VEVENT\nUID:new-broken\nSEQUENCE:2\nDTSTART:20261201T100000Z\nEND:VEVENT\n"
+    "BEGIN:VEVENT\nUID:old-broken\nSEQUENCE:1\nDTSTART:20261340T100000Z\nEND:VEVENT\n"
+    "BEGIN:VEVENT\nUID:old-broken\nSEQUENCE:2\nDTSTART:20261202T100000Z\nEND:VEVENT\n"
+    "BEGIN:VEVENT\nUID:odd-sequence\nSEQUENCE:x\nDTSTART:20261203T100000Z\nEND:VEVENT\n"
+    "BEGIN:VEVENT\nUID:odd-sequence\nSEQUENCE:-4\nDTSTART:20261203T110000Z\nEND:VEVENT\n", &problems);
+  static const char * const expected[] = {
+    "skipped: Line 16: “20261340T100000Z” is not a valid date or time, event skipped", NULL
+  };
+
+  assert_problems (problems, expected);
+  g_assert_cmpuint (events->len, ==, 3);
+  assert_timed (get_event (events, "same"), "2026-12-01T11:00:00Z", "2026-12-01T11:00:00Z", "UTC");
+  g_assert_null (find_event (events, "new-broken"));
+  assert_timed (get_event (events, "old-broken"), "2026-12-02T10:00:00Z", "2026-12-02T10:00:00Z", "UTC");
+  /* Not numbers: 0 both, the later wins */
+  assert_timed (get_event (events, "odd-sequence"), "2026-12-03T11:00:00Z", "2026-12-03T11:00:00Z", "UTC");
+}
+
+/* Tolerances ---------------------------------------------------------------------- */
+
+static char *
+replace (const char *text,
+         const char *from,
+         const char *to)
+{
+  g_auto(GStrv) parts = g_strsplit (text, from, -1);
+
+  g_assert_cmpuint (g_strv_length (parts), ==, 2);
+  return g_strjoinv (to, parts);
+}
+
+/* The UID each event of no-uid.ics gets, in file order of their first instance */
+static char **
+derived_uids (const char *text)
+{
+  g_autoptr(GPtrArray) problems = NULL;
+  g_autoptr(GPtrArray) events = parse_full_in (text, WINDOW_START, WINDOW_END, &problems);
+  GPtrArray *uids = g_ptr_array_new ();
+
+  for (guint i = 0; i < events->len; i++)
+    {
+      CalsyncEvent *event = g_ptr_array_index (events, i);
+      const char *uid = calsync_event_get_recurring_event_id (event);
+
+      if (uid == NULL)
+        uid = calsync_event_get_external_id (event);
+      if (uids->len == 0 || g_strcmp0 (g_ptr_array_index (uids, uids->len - 1), uid) != 0)
+        g_ptr_array_add (uids, g_strdup (uid));
+    }
+  g_ptr_array_add (uids, NULL);
+  return (char **) g_ptr_array_free (uids, FALSE);
+}
+
+static void
+test_tolerance_no_uid (void)
+{
+  g_autofree char *text = read_fixture ("no-uid.ics", NULL);
+  g_autoptr(GPtrArray) problems = NULL;
+  g_autoptr(GPtrArray) events = parse_full_in (text, WINDOW_START, WINDOW_END, &problems);
+  static const char * const expected[] = {
+    "warning: Line 22: this event and 2 more have no UID, each given one made from its content", NULL
+  };
+  g_auto(GStrv) uids = derived_uids (text);
+  g_autofree char *book_club = NULL;
+  CalsyncEvent *event;
+
+  assert_problems (problems, expected);
+  g_assert_cmpuint (events->len, ==, 5);
+  g_assert_cmpuint (g_strv_length (uids), ==, 3);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_assert_true (g_str_has_prefix (uids[i], "calsync-"));
+      g_assert_cmpuint (strlen (uids[i]), ==, strlen ("calsync-") + 64);
+    }
+
+  event = get_event (events, uids[0]);
+  g_assert_cmpstr (calsync_event_get_title (event), ==, "Dentist");
+  assert_timed (event, "2026-12-03T07:30:00Z", "2026-12-03T08:15:00Z", "Europe/Berlin");
+  book_club = g_strconcat (uids[1], "_20261209T180000Z", NULL);
+  event = get_event (events, book_club);
+  g_assert_cmpstr (calsync_event_get_title (event), ==, "Book club");
+  assert_timed (event, "2026-12-09T18:00:00Z", "2026-12-09T19:30:00Z", "Europe/Berlin");
+  g_assert_cmpstr (calsync_event_get_recurring_event_id (event), ==, uids[1]);
+  assert_dates (get_event (events, uids[2]), "2026-12-15", "2026-12-16");
+
+  /* The same at every import, with other line ends, another DTSTAMP, another
+   * folding; another title is another event */
+  {
+    g_auto(GStrv) again = derived_uids (text);
+    g_auto(GStrv) lf_uids = NULL;
+    g_autofree char *stamped = replace (text, "DTSTAMP:20261101T090500Z", "DTSTAMP:20270101T000000Z");
+    g_auto(GStrv) stamped_uids = derived_uids (stamped);
+    g_autofree char *folded = replace (text, "SUMMARY:Dentist", "SUMMARY:Den\r\n tist");
+    g_auto(GStrv) folded_uids = derived_uids (folded);
+    g_autofree char *renamed = replace (text, "SUMMARY:Dentist", "SUMMARY:Dentist (check-up)");
+    g_auto(GStrv) renamed_uids = derived_uids (renamed);
+    g_auto(GStrv) crlf_lines = g_strsplit (text, "\r\n", -1);
+    g_autofree char *all_lf = g_strjoinv ("\n", crlf_lines);
+
+    lf_uids = derived_uids (all_lf);
+    g_assert_true (g_strv_equal ((const char * const *) again, (const char * const *) uids));
+    g_assert_true (g_strv_equal ((const char * const *) lf_uids, (const char * const *) uids));
+    g_assert_true (g_strv_equal ((const char * const *) stamped_uids, (const char * const *) uids));
+    g_assert_true (g_strv_equal ((const char * const *) folded_uids, (const char * const *) uids));
+    g_assert_cmpstr (renamed_uids[0], !=, uids[0]);
+    g_assert_cmpstr (renamed_uids[1], ==, uids[1]);
+  }
+}
+
+static void
+test_tolerance_no_uid_single (void)
+{
+  g_autoptr(GPtrArray) problems = NULL;
+  g_autoptr(GPtrArray) events = parse_full_body (
+    "BEGIN:VEVENT\nDTSTART:20261201T100000Z\nSUMMARY:Twice\nEND:VEVENT\n"
+    "BEGIN:VEVENT\nUID:\nDTSTART:20261201T100000Z\nSUMMARY:Empty UID\nEND:VEVENT\n"
+    "BEGIN:VEVENT\nDTSTART:20261201T100000Z\nSUMMARY:Twice\nEND:VEVENT\n", &problems);
+  static const char * const expected[] = {
+    "warning: Line 3: this event and 2 more have no UID, each given one made from its content", NULL
+  };
+  g_autoptr(GPtrArray) one_problems = NULL;
+  g_autoptr(GPtrArray) one = parse_full_body ("BEGIN:VEVENT\nDTSTART:20261201T100000Z\nEND:VEVENT\n", &one_problems);
+  static const char * const one_expected[] = {
+    "warning: Line 3: the event has no UID, given one made from its content", NULL
+  };
+
+  /* The same content twice is the same event */
+  assert_problems (problems, expected);
+  g_assert_cmpuint (events->len, ==, 2);
+  assert_problems (one_problems, one_expected);
+  g_assert_cmpuint (one->len, ==, 1);
+}
+
+static void
+test_tolerance_empty_rrule (void)
+{
+  g_autoptr(GPtrArray) problems = NULL;
+  g_autoptr(GPtrArray) events = parse_full_fixture ("holiday-feed.ics", WINDOW_START, WINDOW_END, &problems);
+  static const char * const expected[] = {
+    "warning: Line 11: RRULE has no value, imported without recurrence",
+    "warning: Line 20: RRULE has no value, imported without recurrence",
+    "warning: Line 29: RRULE has no value, imported without recurrence",
+    "warning: Line 37: the event ends before it starts, end set to the day after the start",
+    "warning: Line 38: RRULE has no value, imported without recurrence",
+    NULL
+  };
+  g_autoptr(GPtrArray) with_rule_problems = NULL;
+  g_autoptr(GPtrArray) with_rule = NULL;
+  static const char * const with_rule_expected[] = {
+    "warning: Line 6: RRULE has no value, the empty rule ignored", NULL
+  };
+  CalsyncEvent *event;
+
+  assert_problems (problems, expected);
+  g_assert_cmpuint (events->len, ==, 4);
+  event = get_event (events, "2026-12-25-weihnachten-1@holidays.example");
+  assert_dates (event, "2026-12-25", "2026-12-26");
+  g_assert_null (calsync_event_get_recurring_event_id (event));
+  assert_dates (get_event (events, "2026-12-26-weihnachten-2@holidays.example"), "2026-12-26", "2026-12-27");
+  assert_dates (get_event (events, "2027-01-01-neujahr@holidays.example"), "2027-01-01", "2027-01-02");
+  /* DTEND the day before DTSTART: the one day */
+  assert_dates (get_event (events, "2027-03-29-ostermontag@holidays.example"), "2027-03-29", "2027-03-30");
+
+  /* Beside a rule, the empty one is only ignored */
+  with_rule = parse_full_body ("BEGIN:VEVENT\nUID:r\nDTSTART:20261201T100000Z\nRRULE:\n"
+                               "RRULE:FREQ=DAILY;COUNT=2\nEND:VEVENT\n", &with_rule_problems);
+  assert_problems (with_rule_problems, with_rule_expected);
+  g_assert_cmpuint (with_rule->len, ==, 2);
+  g_assert_nonnull (find_event (with_rule, "r_20261202T100000Z"));
+}
+
+static void
+test_tolerance_end_before_start (void)
+{
+  g_autoptr(GPtrArray) problems = NULL;
+  g_autoptr(GPtrArray) events = parse_full_body (
+    "BEGIN:VEVENT\nUID:dtend\nDTSTART;TZID=Europe/Berlin:20261201T100000\n"
+    "DTEND;TZID=Europe/Berlin:20261201T090000\nEND:VEVENT\n"
+    "BEGIN:VEVENT\nUID:other-zone\nDTSTART;TZID=Europe/Berlin:20261201T100000\n"
+    "DTEND:20261201T083000Z\nEND:VEVENT\n"
+    "BEGIN:VEVENT\nUID:duration\nDTSTART:20261202T100000Z\nDURATION:-PT1H\nEND:VEVENT\n"
+    "BEGIN:VEVENT\nUID:days\nDTSTART;VALUE=DATE:20261205\nDTEND;VALUE=DATE:20261203\nEND:VEVENT\n"
+    "BEGIN:VEVENT\nUID:days-duration\nDTSTART;VALUE=DATE:20261206\nDURATION:-P2D\nEND:VEVENT\n"
+    "BEGIN:VEVENT\nUID:series\nDTSTART:20261207T100000Z\nDTEND:20261207T093000Z\n"
+    "RRULE:FREQ=DAILY;COUNT=3\nEND:VEVENT\n"
+    "BEGIN:VEVENT\nUID:series\nRECURRENCE-ID:20261208T100000Z\nDTSTART:20261208T120000Z\n"
+    "DTEND:20261208T110000Z\nEND:VEVENT\n", &problems);
+  static const char * const expected[] = {
+    "warning: Line 6: the event ends before it starts, end set to the start",
+    "warning: Line 11: the event ends before it starts, end set to the start",
+    "warning: Line 16: the event ends before it starts, end set to the start",
+    "warning: Line 21: the event ends before it starts, end set to the day after the start",
+    "warning: Line 26: the event ends before it starts, end set to the day after the start",
+    "warning: Line 31: the event ends before it starts, end set to the start",
+    "warning: Line 38: the event ends before it starts, end set to the start",
+    NULL
+  };
+  g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) strict = NULL;
+
+  assert_problems (problems, expected);
+  g_assert_cmpuint (events->len, ==, 8);
+  assert_timed (get_event (events, "dtend"), "2026-12-01T09:00:00Z", "2026-12-01T09:00:00Z", "Europe/Berlin");
+  assert_timed (get_event (events, "other-zone"), "2026-12-01T09:00:00Z", "2026-12-01T09:00:00Z", "Europe/Berlin");
+  assert_timed (get_event (events, "duration"), "2026-12-02T10:00:00Z", "2026-12-02T10:00:00Z", "UTC");
+  assert_dates (get_event (events, "days"), "2026-12-05", "2026-12-06");
+  assert_dates (get_event (events, "days-duration"), "2026-12-06", "2026-12-07");
+  assert_timed (get_event (events, "series_20261207T100000Z"), "2026-12-07T10:00:00Z", "2026-12-07T10:00:00Z", "UTC");
+  assert_timed (get_event (events, "series_20261208T100000Z"), "2026-12-08T12:00:00Z", "2026-12-08T12:00:00Z", "UTC");
+  assert_timed (get_event (events, "series_20261209T100000Z"), "2026-12-09T10:00:00Z", "2026-12-09T10:00:00Z", "UTC");
+
+  /* Tolerances are not errors, even all or nothing */
+  text = calendar ("BEGIN:VEVENT\nUID:dtend\nDTSTART:20261201T100000Z\nDTEND:20261201T090000Z\nEND:VEVENT\n");
+  strict = parse_text_in (text, -1, WINDOW_START, WINDOW_END, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (strict->len, ==, 1);
+}
+
+/* A fold that kept the RFCs' indentation leaves blanks before a parameter */
+static void
+test_tolerance_indented_parameters (void)
+{
+  g_autoptr(GPtrArray) problems = NULL;
+  g_autoptr(GPtrArray) events = parse_full_body (
+    "BEGIN:VEVENT\nUID:indented\nDTSTART;\n  TZID=Europe/Berlin:20261201T100000\n"
+    "ATTENDEE;ROLE=NON-PARTICIPANT;\n  RSVP=FALSE;\n \tCN=Eve:mailto:e@example.com\nEND:VEVENT\n", &problems);
+  static const char * const none[] = { NULL };
+  CalsyncEvent *event;
+
+  assert_problems (problems, none);
+  event = get_event (events, "indented");
+  assert_timed (event, "2026-12-01T09:00:00Z", "2026-12-01T09:00:00Z", "Europe/Berlin");
+  g_assert_cmpstr (calsync_event_get_attendees_json (event), ==,
+                   "[{\"email\":\"e@example.com\",\"name\":\"Eve\",\"response\":\"needsAction\",\"organizer\":false}]");
 }
 
 /* Bounds: whatever a file asks for, the answer comes soon, in bounded memory ---- */
@@ -801,25 +1340,90 @@ test_threads (void)
 
 /* Fuzzing: whatever comes in, an answer and never a crash -------------------- */
 
+/* calsync_ical_parse() fails exactly when calsync_ical_parse_full() does or
+ * skips an event, with the same message; else it gives the same events */
 static void
-assert_survives (const char *text,
-                 gsize       length)
+assert_strict_agrees (const char              *text,
+                      gsize                    length,
+                      GPtrArray               *events,
+                      const GError            *error,
+                      const CalsyncIcalProblem *first_skipped)
+{
+  g_autoptr(GError) strict_error = NULL;
+  g_autoptr(GPtrArray) strict = parse_text_in (text, length, WINDOW_START, WINDOW_END, &strict_error);
+
+  if (events == NULL || first_skipped != NULL)
+    {
+      g_assert_null (strict);
+      g_assert_cmpstr (strict_error->message, ==, events == NULL ? error->message : first_skipped->cause);
+    }
+  else
+    {
+      g_assert_no_error (strict_error);
+      g_assert_true (calsync_event_lists_equal (strict, events));
+    }
+}
+
+/* An answer: events and problems that each name a line, in order, or an error
+ * that does; with @strict, calsync_ical_parse() agrees. Returns the events and
+ * *@problems, or NULL. */
+static GPtrArray *
+assert_answers (const char  *text,
+                gsize        length,
+                gboolean     strict,
+                GPtrArray  **problems_out)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) events = parse_text_in (text, length, WINDOW_START, WINDOW_END, &error);
+  g_autoptr(GPtrArray) problems = NULL;
+  g_autoptr(GPtrArray) events = calsync_ical_parse_full (text, (gssize) length, instant (WINDOW_START),
+                                                         instant (WINDOW_END), &problems, &error);
+  const CalsyncIcalProblem *first_skipped = NULL;
 
   if (events == NULL)
     {
       g_assert_nonnull (error);
+      g_assert_null (problems);
       g_assert_true (g_str_has_prefix (error->message, "Line "));
+      if (strict)
+        assert_strict_agrees (text, length, events, error, NULL);
+      return NULL;
     }
-  else
-    g_assert_no_error (error);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < problems->len; i++)
+    {
+      const CalsyncIcalProblem *problem = g_ptr_array_index (problems, i);
+      g_autofree char *prefix = g_strdup_printf ("Line %u: ", problem->line);
+
+      g_assert_true (g_str_has_prefix (problem->cause, prefix));
+      g_assert_true (g_str_has_prefix (problem->message, problem->cause));
+      g_assert_true (problem->kind == CALSYNC_ICAL_PROBLEM_SKIPPED || problem->kind == CALSYNC_ICAL_PROBLEM_WARNING);
+      if (i > 0)
+        g_assert_cmpuint (((CalsyncIcalProblem *) g_ptr_array_index (problems, i - 1))->line, <=, problem->line);
+      if (first_skipped == NULL && problem->kind == CALSYNC_ICAL_PROBLEM_SKIPPED)
+        first_skipped = problem;
+    }
+
+  if (strict)
+    assert_strict_agrees (text, length, events, NULL, first_skipped);
+  *problems_out = g_steal_pointer (&problems);
+  return g_steal_pointer (&events);
+}
+
+static void
+assert_survives (const char *text,
+                 gsize       length)
+{
+  g_autoptr(GPtrArray) problems = NULL;
+  GPtrArray *events = assert_answers (text, length, TRUE, &problems);
+
+  g_clear_pointer (&events, g_ptr_array_unref);
 }
 
 static const char * const all_fixtures[] = {
   "google-export.ics", "outlook-invite.ics", "outlook-zones.ics", "weekly-series.ics",
   "dst.ics", "all-day.ics", "broken-event.ics", "floating.ics",
+  "partly-broken.ics", "no-uid.ics", "holiday-feed.ics", "rfc5546-revisions.ics",
 };
 
 static void
@@ -853,11 +1457,14 @@ test_fuzz_mutated (void)
       for (guint round = 0; round < 60; round++)
         {
           g_autofree char *copy = g_memdup2 (text, length);
+          g_autoptr(GPtrArray) problems = NULL;
+          g_autoptr(GPtrArray) events = NULL;
 
           for (guint n = 0; n < 3; n++)
             copy[g_rand_int_range (rand, 0, (gint32) length)] =
               replacements[g_rand_int_range (rand, 0, sizeof replacements - 1)];
-          assert_survives (copy, length);
+          /* (Reading twice costs: the strict reading is compared now and then) */
+          events = assert_answers (copy, length, round % 3 == 0, &problems);
         }
     }
 }
@@ -895,6 +1502,214 @@ test_fuzz_junk (void)
 
   /* A rule that would repeat every second since 1970 */
   assert_survives (secondly, sizeof secondly - 1);
+}
+
+/* Broken events among good ones: whatever happens to the VEVENTs of a file
+ * ("victims": mutated, a line lost, junk lines), the others are read exactly */
+static const char fuzz_good_series[] =
+  "BEGIN:VEVENT\r\nUID:good-series\r\nDTSTART;TZID=Europe/Berlin:20261201T090000\r\n"
+  "DTEND;TZID=Europe/Berlin:20261201T093000\r\nRRULE:FREQ=WEEKLY;COUNT=4\r\nSUMMARY:Good series\r\nEND:VEVENT\r\n"
+  "BEGIN:VEVENT\r\nUID:good-series\r\nRECURRENCE-ID;TZID=Europe/Berlin:20261208T090000\r\n"
+  "DTSTART;TZID=Europe/Berlin:20261208T110000\r\nDTEND;TZID=Europe/Berlin:20261208T113000\r\n"
+  "SUMMARY:Good series (moved)\r\nEND:VEVENT\r\n";
+
+static const char * const fuzz_victims[] = {
+  "BEGIN:VEVENT\r\nUID:victim-single\r\nDTSTAMP:20261101T100000Z\r\nDTSTART;TZID=Europe/Berlin:20261203T100000\r\n"
+  "DTEND;TZID=Europe/Berlin:20261203T110000\r\nSUMMARY:Victim\r\n"
+  "ATTENDEE;CN=\"Doe, Jane\";PARTSTAT=ACCEPTED:mailto:jane@example.com\r\nEND:VEVENT\r\n",
+  /* A series and its override */
+  ("BEGIN:VEVENT\r\nUID:victim-series\r\nSEQUENCE:2\r\nDTSTART:20261204T100000Z\r\nDURATION:PT1H\r\n"
+   "RRULE:FREQ=DAILY;COUNT=5;BYDAY=MO,TU,WE,TH,FR\r\nEXDATE:20261207T100000Z\r\nRDATE;VALUE=DATE:20261225\r\nEND:VEVENT\r\n"
+   "BEGIN:VEVENT\r\nUID:victim-series\r\nRECURRENCE-ID:20261205T100000Z\r\nDTSTART:20261205T120000Z\r\n"
+   "DTEND:20261205T130000Z\r\nSTATUS:CANCELLED\r\nEND:VEVENT\r\n"),
+  "BEGIN:VEVENT\r\nUID:victim-all-day\r\nDTSTART;VALUE=DATE:20261210\r\nDTEND;VALUE=DATE:20261212\r\nRRULE:\r\n"
+  "BEGIN:VALARM\r\nTRIGGER:-PT15M\r\nACTION:DISPLAY\r\nEND:VALARM\r\nEND:VEVENT\r\n",
+  "BEGIN:VEVENT\r\nDTSTART:20261211T100000Z\r\nDTEND:20261211T090000Z\r\nSUMMARY:No UID\r\nEND:VEVENT\r\n",
+};
+
+/* The lines of the victims that may change: not BEGIN or END, not their first
+ * character (a blank there would fold them into the line before) */
+typedef struct
+{
+  gsize start;    /* second character */
+  gsize end;      /* before the CRLF */
+  guint line;
+} FuzzLine;
+
+typedef struct
+{
+  GString *text;
+  GArray *lines;          /* FuzzLine */
+  guint first_victim_line[G_N_ELEMENTS (fuzz_victims)];
+  guint last_victim_line[G_N_ELEMENTS (fuzz_victims)];
+} FuzzFile;
+
+static guint
+count_lines (const char *text)
+{
+  guint n = 0;
+
+  for (const char *p = text; *p != '\0'; p++)
+    n += *p == '\n';
+  return n;
+}
+
+static void
+fuzz_file_init (FuzzFile *file)
+{
+  guint line;
+
+  file->text = g_string_new ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n");
+  file->lines = g_array_new (FALSE, FALSE, sizeof (FuzzLine));
+  g_string_append (file->text, fuzz_good_series);
+
+  for (guint v = 0; v < G_N_ELEMENTS (fuzz_victims); v++)
+    {
+      g_string_append_printf (file->text, "BEGIN:VEVENT\r\nUID:good-%u\r\nDTSTART:202612%02uT080000Z\r\n"
+                              "DTEND:202612%02uT083000Z\r\nSUMMARY:Good %u\r\nEND:VEVENT\r\n", v, v + 1, v + 1, v);
+      line = count_lines (file->text->str) + 1;
+      file->first_victim_line[v] = line;
+      for (const char *p = fuzz_victims[v]; *p != '\0'; line++)
+        {
+          const char *eol = strstr (p, "\r\n");
+          FuzzLine fuzz = { file->text->len + (p - fuzz_victims[v]) + 1, file->text->len + (eol - fuzz_victims[v]), line };
+
+          if (!g_str_has_prefix (p, "BEGIN:") && !g_str_has_prefix (p, "END:"))
+            g_array_append_val (file->lines, fuzz);
+          p = eol + 2;
+        }
+      file->last_victim_line[v] = line - 1;
+      g_string_append (file->text, fuzz_victims[v]);
+    }
+
+  g_string_append (file->text, "END:VCALENDAR\r\n");
+}
+
+static void
+fuzz_file_clear (FuzzFile *file)
+{
+  g_string_free (file->text, TRUE);
+  g_array_unref (file->lines);
+}
+
+static gboolean
+in_victim (const FuzzFile *file,
+           guint           line)
+{
+  for (guint v = 0; v < G_N_ELEMENTS (fuzz_victims); v++)
+    if (line >= file->first_victim_line[v] && line <= file->last_victim_line[v])
+      return TRUE;
+  return FALSE;
+}
+
+/* The good events are there, exactly; what else is there comes from victims;
+ * every problem is in a victim (the lines from @edited on moved by @delta).
+ * With @strict, calsync_ical_parse() agrees. */
+static void
+assert_good_survive (const FuzzFile *file,
+                     const char     *text,
+                     gsize           length,
+                     guint           edited,
+                     int             delta,
+                     gboolean        strict)
+{
+  g_autoptr(GPtrArray) problems = NULL;
+  g_autoptr(GPtrArray) events = assert_answers (text, length, strict, &problems);
+  CalsyncEvent *event;
+  guint n_good = 0;
+
+  g_assert_nonnull (events);
+
+  assert_timed (get_event (events, "good-series_20261201T080000Z"), "2026-12-01T08:00:00Z", "2026-12-01T08:30:00Z",
+                "Europe/Berlin");
+  event = get_event (events, "good-series_20261208T080000Z");
+  assert_timed (event, "2026-12-08T10:00:00Z", "2026-12-08T10:30:00Z", "Europe/Berlin");
+  g_assert_cmpstr (calsync_event_get_title (event), ==, "Good series (moved)");
+  assert_timed (get_event (events, "good-series_20261215T080000Z"), "2026-12-15T08:00:00Z", "2026-12-15T08:30:00Z",
+                "Europe/Berlin");
+  assert_timed (get_event (events, "good-series_20261222T080000Z"), "2026-12-22T08:00:00Z", "2026-12-22T08:30:00Z",
+                "Europe/Berlin");
+
+  for (guint v = 0; v < G_N_ELEMENTS (fuzz_victims); v++)
+    {
+      g_autofree char *id = g_strdup_printf ("good-%u", v);
+      g_autofree char *start = g_strdup_printf ("2026-12-%02uT08:00:00Z", v + 1);
+      g_autofree char *end = g_strdup_printf ("2026-12-%02uT08:30:00Z", v + 1);
+
+      assert_timed (get_event (events, id), start, end, "UTC");
+    }
+
+  /* Nothing more of theirs (a victim's UID may change, never into theirs) */
+  for (guint i = 0; i < events->len; i++)
+    n_good += g_str_has_prefix (calsync_event_get_external_id (g_ptr_array_index (events, i)), "good-");
+  g_assert_cmpuint (n_good, ==, 4 + G_N_ELEMENTS (fuzz_victims));
+  for (guint i = 0; i < problems->len; i++)
+    {
+      const CalsyncIcalProblem *problem = g_ptr_array_index (problems, i);
+      guint from = delta > 0 ? edited + 1 : edited;
+      guint line = edited != 0 && problem->line >= from ? problem->line - delta : problem->line;
+
+      if (!in_victim (file, line))
+        g_error ("“%s” is not in a victim:\n%.*s", problem->message, (int) length, text);
+    }
+}
+
+static void
+test_fuzz_isolation (void)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (20261201);
+  static const char replacements[] = ":;,=\"\\ \t0Z9-T";
+  static const char junk_chars[] = "0123456789:;,=\"\\ -+./";
+  FuzzFile file;
+
+  fuzz_file_init (&file);
+  assert_good_survive (&file, file.text->str, file.text->len, 0, 0, TRUE);
+
+  /* Characters of the victims' lines replaced */
+  for (guint round = 0; round < 400; round++)
+    {
+      g_autofree char *copy = g_strdup (file.text->str);
+
+      for (guint n = 0; n < 3; n++)
+        {
+          const FuzzLine *line = &g_array_index (file.lines, FuzzLine, g_rand_int_range (rand, 0, (gint32) file.lines->len));
+
+          if (line->end > line->start)
+            copy[g_rand_int_range (rand, (gint32) line->start, (gint32) line->end)] =
+              replacements[g_rand_int_range (rand, 0, sizeof replacements - 1)];
+        }
+      assert_good_survive (&file, copy, file.text->len, 0, 0, round % 10 == 0);
+    }
+
+  /* A victim's line cut short, or gone, or junk after it */
+  for (guint round = 0; round < 150; round++)
+    {
+      const FuzzLine *line = &g_array_index (file.lines, FuzzLine, g_rand_int_range (rand, 0, (gint32) file.lines->len));
+      g_autoptr(GString) copy = g_string_new (file.text->str);
+      gsize cut = (gsize) g_rand_int_range (rand, (gint32) line->start, (gint32) line->end + 1);
+      int delta = 0;
+
+      if (round % 3 == 0)
+        g_string_erase (copy, (gssize) cut, (gssize) (line->end - cut));
+      else if (round % 3 == 1)
+        {
+          g_string_erase (copy, (gssize) line->start - 1, (gssize) (line->end + 2 - (line->start - 1)));
+          delta = -1;
+        }
+      else
+        {
+          g_autoptr(GString) junk = g_string_new ("\r\n");
+
+          g_string_append_c (junk, (char) ('0' + g_rand_int_range (rand, 0, 10)));
+          for (guint i = g_rand_int_range (rand, 0, 80); i > 0; i--)
+            g_string_append_c (junk, junk_chars[g_rand_int_range (rand, 0, sizeof junk_chars - 1)]);
+          g_string_insert (copy, (gssize) line->end, junk->str);
+          delta = 1;
+        }
+      assert_good_survive (&file, copy->str, copy->len, line->line, delta, round % 10 == 0);
+    }
+
+  fuzz_file_clear (&file);
 }
 
 /* The benchmark's file: 5,000 events over the window --------------------------------- */
@@ -1140,21 +1955,166 @@ test_cli_broken (void)
   g_autoptr(GPtrArray) events = NULL;
   g_autofree char *missing = NULL;
   g_autofree char *arg = NULL;
+  g_autofree char *only_broken = NULL;
+  g_autofree char *only_broken_arg = NULL;
+  g_autofree char *not_ical = NULL;
+  g_autofree char *not_ical_arg = NULL;
   Run run;
 
+  /* The event that cannot be read is named and skipped, the two others imported */
   run_start (&run);
-  g_assert_cmpint (run_calsync (&run, "--import=" FIXTURES "/broken-event.ics", NULL), ==, 1);
-  g_assert_cmpstr (run.out, ==, "");
-  g_assert_nonnull (strstr (run.err, "broken-event.ics"));
-  g_assert_nonnull (strstr (run.err, "Line 14: "));
+  g_assert_cmpint (run_calsync (&run, "--import=" FIXTURES "/broken-event.ics", NULL), ==, 0);
+  g_assert_cmpstr (run.out, ==, "Imported 2 events (0 updated, 0 skipped). "
+                                "1 event of the file could not be read and was skipped.\n");
+  g_assert_cmpstr (run.err, ==, "calsync: " FIXTURES "/broken-event.ics: "
+                                "Line 14: “20261301T090000” is not a valid date or time, event skipped\n");
   events = stored_events (&run);
-  g_assert_cmpuint (events->len, ==, 0);
+  g_assert_cmpuint (events->len, ==, 2);
+  g_clear_pointer (&events, g_ptr_array_unref);
+
+  /* Again: nothing changes, the same line is named */
+  g_assert_cmpint (run_calsync (&run, "--import=" FIXTURES "/broken-event.ics", NULL), ==, 0);
+  g_assert_cmpstr (run.out, ==, "Imported 0 events (0 updated, 2 skipped). "
+                                "1 event of the file could not be read and was skipped.\n");
+  g_assert_nonnull (strstr (run.err, "Line 14: "));
+
+  /* Nothing readable: nothing imported, exit 1 */
+  only_broken = write_temp (&run, "only-broken.ics",
+                            "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:x\r\nDTSTART:20261201T09\x1b[2J\r\n"
+                            "END:VEVENT\r\nEND:VCALENDAR\r\n");
+  only_broken_arg = g_strconcat ("--import=", only_broken, NULL);
+  g_assert_cmpint (run_calsync (&run, only_broken_arg, NULL), ==, 1);
+  g_assert_cmpstr (run.out, ==, "");
+  /* The file's text is quoted, its escape sequence shown, not executed */
+  g_assert_nonnull (strstr (run.err, "Line 4: “20261201T09 [2J” is not a valid date or time, event skipped\n"));
+  g_assert_nonnull (strstr (run.err, "Nothing was imported from"));
+  g_assert_null (strchr (run.err, '\x1b'));
+
+  /* Not iCalendar: refused whole, the line named, no control character let through */
+  not_ical = write_temp (&run, "not-ical.ics", "BEGIN:VCALENDAR\r\nX-\x1b[2J\r\nEND:VCALENDAR\r\n");
+  not_ical_arg = g_strconcat ("--import=", not_ical, NULL);
+  g_assert_cmpint (run_calsync (&run, not_ical_arg, NULL), ==, 1);
+  g_assert_cmpstr (run.out, ==, "");
+  g_assert_nonnull (strstr (run.err, "Nothing was imported from"));
+  g_assert_nonnull (strstr (run.err, "Line 2: "));
+  g_assert_null (strchr (run.err, '\x1b'));
+
+  events = stored_events (&run);
+  g_assert_cmpuint (events->len, ==, 2);
 
   missing = g_build_filename (run.dir, "no-such-file.ics", NULL);
   arg = g_strconcat ("--import=", missing, NULL);
   g_assert_cmpint (run_calsync (&run, arg, NULL), ==, 1);
   g_assert_cmpstr (run.out, ==, "");
   g_assert_nonnull (strstr (run.err, "no-such-file.ics"));
+  run_finish (&run);
+}
+
+/* A file with VEVENTs that cannot be read: those are named on stderr, one line
+ * each, the summary says how many; the rest is imported, and again changes nothing */
+static void
+test_cli_problems (void)
+{
+  static const char expected_err[] =
+    "calsync: " FIXTURES "/partly-broken.ics: Line 24: “20261315T140000” is not a valid date or time, "
+      "changed occurrence skipped, the series shows it unchanged\n"
+    "calsync: " FIXTURES "/partly-broken.ics: Line 33: DTSTART is a date and time but DTEND is a date, "
+      "changed occurrence skipped, the series shows it unchanged\n"
+    "calsync: " FIXTURES "/partly-broken.ics: Line 43: this is not an iCalendar line (NAME:value), event skipped\n"
+    "calsync: " FIXTURES "/partly-broken.ics: Line 49: the event ends before it starts, end set to the start\n"
+    "calsync: " FIXTURES "/partly-broken.ics: Line 57: RRULE has a value CalSync cannot read, "
+      "repeating event skipped, its changed occurrence imported on its own\n";
+  g_autoptr(GPtrArray) first = NULL;
+  g_autoptr(GPtrArray) second = NULL;
+  Run run;
+
+  run_start (&run);
+  g_assert_cmpint (run_calsync (&run, "--import=" FIXTURES "/partly-broken.ics", NULL), ==, 0);
+  g_assert_cmpstr (run.out, ==, "Imported 7 events (0 updated, 0 skipped). "
+                                "4 events of the file could not be read and were skipped.\n");
+  g_assert_cmpstr (run.err, ==, expected_err);
+  first = stored_events (&run);
+  g_assert_cmpuint (first->len, ==, 7);
+
+  g_assert_cmpint (run_calsync (&run, "--import=" FIXTURES "/partly-broken.ics", NULL), ==, 0);
+  g_assert_cmpstr (run.out, ==, "Imported 0 events (0 updated, 7 skipped). "
+                                "4 events of the file could not be read and were skipped.\n");
+  g_assert_cmpstr (run.err, ==, expected_err);
+  second = stored_events (&run);
+  g_assert_true (calsync_event_lists_equal (first, second));
+  run_finish (&run);
+}
+
+/* Tolerances warn on stderr and keep the summary as it is; events without UID
+ * get the same UID at every import, so the second import changes nothing */
+static void
+test_cli_tolerances_twice (void)
+{
+  g_autoptr(GPtrArray) first = NULL;
+  g_autoptr(GPtrArray) second = NULL;
+  Run run;
+
+  run_start (&run);
+  g_assert_cmpint (run_calsync (&run, "--import=" FIXTURES "/no-uid.ics", NULL), ==, 0);
+  g_assert_cmpstr (run.out, ==, "Imported 5 events (0 updated, 0 skipped).\n");
+  g_assert_cmpstr (run.err, ==, "calsync: " FIXTURES "/no-uid.ics: Line 22: this event and 2 more have no UID, "
+                                "each given one made from its content\n");
+  g_assert_cmpint (run_calsync (&run, "--import=" FIXTURES "/holiday-feed.ics", NULL), ==, 0);
+  g_assert_cmpstr (run.out, ==, "Imported 4 events (0 updated, 0 skipped).\n");
+  first = stored_events (&run);
+  g_assert_cmpuint (first->len, ==, 9);
+
+  g_assert_cmpint (run_calsync (&run, "--import=" FIXTURES "/no-uid.ics", NULL), ==, 0);
+  g_assert_cmpstr (run.out, ==, "Imported 0 events (0 updated, 5 skipped).\n");
+  g_assert_cmpint (run_calsync (&run, "--import=" FIXTURES "/holiday-feed.ics", NULL), ==, 0);
+  g_assert_cmpstr (run.out, ==, "Imported 0 events (0 updated, 4 skipped).\n");
+  g_assert_nonnull (strstr (run.err, "Line 37: the event ends before it starts, end set to the day after the start\n"));
+  second = stored_events (&run);
+  g_assert_true (calsync_event_lists_equal (first, second));
+  for (guint i = 0; i < first->len; i++)
+    g_assert_cmpint (calsync_event_get_id (g_ptr_array_index (first, i)), ==,
+                     calsync_event_get_id (g_ptr_array_index (second, i)));
+  run_finish (&run);
+}
+
+/* An update after the original in one file: the current revision is imported,
+ * and an older copy of the file imported later does not take it back */
+static void
+test_cli_revisions (void)
+{
+  g_autofree char *both = NULL;
+  g_autofree char *old = NULL;
+  g_autofree char *both_arg = NULL;
+  g_autofree char *old_arg = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+  Run run;
+
+  run_start (&run);
+  both = write_temp (&run, "both.ics",
+                     "BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"
+                     "BEGIN:VEVENT\r\nUID:meeting\r\nSEQUENCE:1\r\nDTSTAMP:20261110T100000Z\r\n"
+                     "DTSTART:20261201T150000Z\r\nDTEND:20261201T160000Z\r\nSUMMARY:Planning (moved)\r\nEND:VEVENT\r\n"
+                     "BEGIN:VEVENT\r\nUID:meeting\r\nDTSTAMP:20261101T100000Z\r\n"
+                     "DTSTART:20261201T100000Z\r\nDTEND:20261201T110000Z\r\nSUMMARY:Planning\r\nEND:VEVENT\r\n"
+                     "END:VCALENDAR\r\n");
+  old = write_temp (&run, "old.ics",
+                    "BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"
+                    "BEGIN:VEVENT\r\nUID:meeting\r\nDTSTAMP:20261101T100000Z\r\nLAST-MODIFIED:20261101T100000Z\r\n"
+                    "DTSTART:20261201T100000Z\r\nDTEND:20261201T110000Z\r\nSUMMARY:Planning\r\nEND:VEVENT\r\n"
+                    "END:VCALENDAR\r\n");
+  both_arg = g_strconcat ("--import=", both, NULL);
+  old_arg = g_strconcat ("--import=", old, NULL);
+
+  g_assert_cmpint (run_calsync (&run, both_arg, NULL), ==, 0);
+  g_assert_cmpstr (run.out, ==, "Imported 1 event (0 updated, 0 skipped).\n");
+  g_assert_cmpstr (run.err, ==, "");
+  g_assert_cmpint (run_calsync (&run, old_arg, NULL), ==, 0);
+  g_assert_cmpstr (run.out, ==, "Imported 0 events (0 updated, 1 skipped).\n");
+
+  events = stored_events (&run);
+  g_assert_cmpuint (events->len, ==, 1);
+  g_assert_cmpstr (calsync_event_get_title (g_ptr_array_index (events, 0)), ==, "Planning (moved)");
+  g_assert_cmpint (calsync_event_get_start (g_ptr_array_index (events, 0)), ==, instant ("2026-12-01T15:00:00Z"));
   run_finish (&run);
 }
 
@@ -1230,6 +2190,17 @@ main (int    argc,
   g_test_add_func ("/ical-import/malformed", test_malformed);
   g_test_add_func ("/ical-import/lenient", test_lenient);
   g_test_add_func ("/ical-import/cancel-method", test_cancel_method);
+  g_test_add_func ("/ical-import/isolation/fixture", test_isolation_fixture);
+  g_test_add_func ("/ical-import/isolation/series", test_isolation_series);
+  g_test_add_func ("/ical-import/isolation/expanding", test_isolation_expanding);
+  g_test_add_func ("/ical-import/isolation/too-many-occurrences", test_isolation_too_many_occurrences);
+  g_test_add_func ("/ical-import/revisions/rfc5546", test_revisions_rfc);
+  g_test_add_func ("/ical-import/revisions/order", test_revisions_order);
+  g_test_add_func ("/ical-import/tolerance/no-uid", test_tolerance_no_uid);
+  g_test_add_func ("/ical-import/tolerance/no-uid-single", test_tolerance_no_uid_single);
+  g_test_add_func ("/ical-import/tolerance/empty-rrule", test_tolerance_empty_rrule);
+  g_test_add_func ("/ical-import/tolerance/end-before-start", test_tolerance_end_before_start);
+  g_test_add_func ("/ical-import/tolerance/indented-parameters", test_tolerance_indented_parameters);
   g_test_add_func ("/ical-import/bounds/rules-not-expanded", test_rules_not_expanded);
   g_test_add_func ("/ical-import/bounds/old-series", test_old_series);
   g_test_add_func ("/ical-import/bounds/too-many-occurrences", test_too_many_occurrences);
@@ -1240,10 +2211,14 @@ main (int    argc,
   g_test_add_func ("/ical-import/fuzz/truncated", test_fuzz_truncated);
   g_test_add_func ("/ical-import/fuzz/mutated", test_fuzz_mutated);
   g_test_add_func ("/ical-import/fuzz/junk", test_fuzz_junk);
+  g_test_add_func ("/ical-import/fuzz/isolation", test_fuzz_isolation);
   g_test_add_func ("/ical-import/big", test_big);
   g_test_add_func ("/ical-import/cli/import-twice", test_cli_import_twice);
   g_test_add_func ("/ical-import/cli/cancel-and-update", test_cli_cancel_and_update);
   g_test_add_func ("/ical-import/cli/broken", test_cli_broken);
+  g_test_add_func ("/ical-import/cli/problems", test_cli_problems);
+  g_test_add_func ("/ical-import/cli/tolerances-twice", test_cli_tolerances_twice);
+  g_test_add_func ("/ical-import/cli/revisions", test_cli_revisions);
   g_test_add_func ("/ical-import/cli/calendar", test_cli_calendar);
   g_test_add_func ("/ical-import/cli/all-day-zones", test_cli_all_day_zones);
 

@@ -99,6 +99,10 @@ typedef struct
   GArray *exdates;           /* TimeValue */
 
   char *uid;
+  gboolean derived_uid;      /* no UID in the text: made from the content */
+  int sequence;              /* SEQUENCE, 0 when absent or unreadable */
+  guint empty_rrule;         /* line of an empty RRULE (ignored), or 0 */
+  GError *problem;           /* why it cannot be read (the first), or NULL */
   char *summary;
   char *description;
   char *location;
@@ -126,6 +130,10 @@ typedef struct
   GPtrArray *calendars;     /* icalcomponent VCALENDARs, freed at the end */
   GArray *calendar_lines;   /* guint: line of each BEGIN:VCALENDAR */
   GArray *events;           /* EventInfo, in document order */
+  gboolean in_event;        /* between BEGIN:VEVENT and its END */
+  const char *line_start;   /* the text of the current logical line */
+  const char *line_end;     /* (up to the start of the next one) */
+  const char *event_start;  /* the text of the current VEVENT from its BEGIN */
 
   /* Converting */
   gint64 window_start;
@@ -137,6 +145,7 @@ typedef struct
   gboolean calendar_cancelled;   /* METHOD:CANCEL */
   guint occurrences_left;   /* of MAX_OCCURRENCES */
   GPtrArray *results;       /* CalsyncEvent */
+  GPtrArray *problems;      /* CalsyncIcalProblem, in the order found */
 } Parser;
 
 /* The start and end of one VEVENT */
@@ -154,12 +163,14 @@ typedef struct
 
 /* Lexer (calsync-ical-lexer.c) -------------------------------------------------- */
 
-/* Sets @error to "Line @line: …"; returns FALSE */
+/* Sets @error to "Line @line: …"; returns FALSE. The line goes with the error
+ * (calsync_ical_error_get_line()). */
 gboolean      calsync_ical_set_line_error        (GError              **error,
                                                   int                   code,
                                                   guint                 line,
                                                   const char           *format,
                                                   ...) G_GNUC_PRINTF (4, 5);
+guint         calsync_ical_error_get_line        (const GError         *error);
 gboolean      calsync_ical_check_encoding        (const char           *data,
                                                   gsize                 length,
                                                   GError              **error);
@@ -261,11 +272,30 @@ void          calsync_ical_set_occurrence_times  (CalsyncEvent         *event,
                                                   gint64                start_utc,
                                                   gint64                end_utc);
 
+/* Which VEVENTs are read, and what was wrong (calsync-ical-select.c) ----------- */
+
+void          calsync_ical_add_problem           (Parser               *self,
+                                                  CalsyncIcalProblemKind kind,
+                                                  const GError         *cause,
+                                                  const char           *done);
+void          calsync_ical_warn                  (Parser               *self,
+                                                  guint                 line,
+                                                  const char           *done,
+                                                  const char           *format,
+                                                  ...) G_GNUC_PRINTF (4, 5);
+void          calsync_ical_derive_uid            (EventInfo            *info,
+                                                  const char           *start,
+                                                  const char           *end);
+void          calsync_ical_select_events         (Parser               *self);
+void          calsync_ical_drop_broken           (Parser               *self,
+                                                  const EventInfo     **master,
+                                                  GPtrArray            *overrides,
+                                                  const GError         *error);
+
 /* Recurrence (calsync-ical-recurrence.c) --------------------------------------- */
 
-gboolean      calsync_ical_emit_events           (Parser               *self,
+void          calsync_ical_emit_events           (Parser               *self,
                                                   guint                 calendar,
-                                                  guint                *next,
-                                                  GError              **error);
+                                                  guint                *next);
 
 G_END_DECLS

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* calsync-ical-reader.c: reading iCalendar with libical into CalsyncEvents.
  *
- * Import is all or nothing and must say which line is wrong, and libical is
- * lenient: a line it cannot read becomes an X-LIC-ERROR property and parsing
- * goes on. So the content-line layer is CalSync's own: the text is unfolded
+ * Import must say which line is wrong, and libical is lenient: a line it
+ * cannot read becomes an X-LIC-ERROR property and parsing goes on. So the
+ * content-line layer is CalSync's own: the text is unfolded
  * (calsync-ical-lexer.c), every line's shape checked (names, parameters,
  * BEGIN/END nesting, dates), the lines of each VEVENT read into an EventInfo
  * (calsync-ical-vevent.c: text, people, dates with their TZID, RRULE and
@@ -14,6 +14,10 @@
  * Reading VEVENT lines ourselves rather than through icalparser also makes a
  * 5,000-event import twice as fast. Lines CalSync has no use for (alarms,
  * to-dos, vendor extensions) are checked for shape only.
+ *
+ * A mistake in the structure (BEGIN/END) or outside the VEVENTs makes the
+ * text unreadable; one inside a VEVENT makes that VEVENT unreadable, and the
+ * others are read (calsync-ical-select.c decides which VEVENTs are read).
  *
  * This file drives it: BEGIN/END, which lines are read and by whom, the
  * calendars, and the limits that keep the work bounded whatever the file. */
@@ -27,8 +31,6 @@
 
 #include "calsync-ical.h"
 #include "calsync-ical-private.h"
-
-G_DEFINE_QUARK (calsync-ical-error-quark, calsync_ical_error)
 
 void
 calsync_ical_init (void)
@@ -98,6 +100,7 @@ parser_init (Parser *self,
   self->vtimezones = g_hash_table_new (g_str_hash, g_str_equal);
   self->zones = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) calsync_ical_zone_free);
   self->results = g_ptr_array_new_full (guess_n_events (length), g_object_unref);
+  self->problems = g_ptr_array_new_with_free_func ((GDestroyNotify) calsync_ical_problem_free);
 }
 
 static void
@@ -113,6 +116,7 @@ parser_clear (Parser *self)
   g_clear_pointer (&self->utc, calsync_ical_zone_free);
   g_clear_pointer (&self->local, calsync_ical_zone_free);
   g_clear_pointer (&self->results, g_ptr_array_unref);
+  g_clear_pointer (&self->problems, g_ptr_array_unref);
 }
 
 /* Which lines are read, and by whom ----------------------------------------------- */
@@ -154,6 +158,7 @@ static const KnownProperty known_properties[] = {
   { "CONFERENCE", CTX_EVENT, PROP_MAY_BE_EMPTY },
   { "LAST-MODIFIED", CTX_EVENT, PROP_DATE },
   { "DTSTAMP", CTX_EVENT, PROP_DATE },
+  { "SEQUENCE", CTX_EVENT, PROP_MAY_BE_EMPTY },
   { "X-GOOGLE-CONFERENCE", CTX_EVENT, PROP_MAY_BE_EMPTY },
   { "X-MICROSOFT-SKYPETEAMSMEETINGURL", CTX_EVENT, PROP_MAY_BE_EMPTY },
   { "TZID", CTX_TIMEZONE, 0 },
@@ -265,6 +270,12 @@ read_property (Parser             *self,
     {
       if (known->flags & PROP_MAY_BE_EMPTY)
         return TRUE;
+      /* A public holiday feed has "RRULE:" on every event: no rule */
+      if (context == CTX_EVENT && g_str_equal (content->name, "RRULE"))
+        {
+          current_event (self)->empty_rrule = line;
+          return TRUE;
+        }
       return calsync_ical_set_line_error (error, CALSYNC_ICAL_ERROR_PARSE, line,
                                           /* Translators: %s is a property name such as DTSTART */
                                           _("%s has no value"), content->name);
@@ -334,6 +345,8 @@ open_component (Parser      *self,
     case CTX_EVENT:
       calsync_ical_event_info_init (&info, self->calendar_lines->len - 1, line);
       g_array_append_val (self->events, info);
+      self->in_event = TRUE;
+      self->event_start = self->line_start;
       return TRUE;
     case CTX_CALENDAR:
       g_array_append_val (self->calendar_lines, line);
@@ -384,6 +397,18 @@ read_begin (Parser             *self,
   return open_component (self, context, text, line, error);
 }
 
+/* A VEVENT without UID (Thunderbird's own test files, several exporters) is
+ * given one made from its text, the same at every import */
+static void
+close_event (Parser *self)
+{
+  EventInfo *info = current_event (self);
+
+  self->in_event = FALSE;
+  if (info->uid == NULL || *info->uid == '\0')
+    calsync_ical_derive_uid (info, self->event_start, self->line_end);
+}
+
 static gboolean
 read_end (Parser             *self,
           char               *text,
@@ -410,10 +435,37 @@ read_end (Parser             *self,
 
   context = top->context;
   g_array_set_size (self->stack, self->stack->len - 1);
+  if (context == CTX_EVENT)
+    close_event (self);
   if (context == CTX_SKIPPED || context == CTX_EVENT)
     return TRUE;
 
   return feed_line (self, text, line, "END", error);
+}
+
+/* A line of a VEVENT (or of its alarms) that cannot be read makes that VEVENT
+ * unreadable, not the file: the first such problem is kept with the VEVENT,
+ * and the rest of its lines are still read (its UID, SEQUENCE and DTSTAMP
+ * say which revision it is; see calsync-ical-select.c) */
+static gboolean
+keep_event_problem (Parser  *self,
+                    GError  *problem,
+                    GError **error)
+{
+  EventInfo *info;
+
+  if (!self->in_event)
+    {
+      g_propagate_error (error, problem);
+      return FALSE;
+    }
+
+  info = current_event (self);
+  if (info->problem == NULL)
+    info->problem = problem;
+  else
+    g_error_free (problem);
+  return TRUE;
 }
 
 static gboolean
@@ -422,21 +474,26 @@ read_line (Parser   *self,
            guint     line,
            GError  **error)
 {
+  GError *problem = NULL;
   ContentLine content;
 
   if (calsync_ical_is_blank (text))
     return TRUE;
 
   if (!calsync_ical_split_content_line (text, &content))
-    return calsync_ical_set_line_error (error, CALSYNC_ICAL_ERROR_PARSE, line,
-                                        _("this is not an iCalendar line (NAME:value)"));
-
-  if (g_str_equal (content.name, "BEGIN"))
+    calsync_ical_set_line_error (&problem, CALSYNC_ICAL_ERROR_PARSE, line,
+                                 _("this is not an iCalendar line (NAME:value)"));
+  /* BEGIN and END make the structure: a mistake there is the file's */
+  else if (g_str_equal (content.name, "BEGIN"))
     return read_begin (self, text, &content, line, error);
-  if (g_str_equal (content.name, "END"))
+  else if (g_str_equal (content.name, "END"))
     return read_end (self, text, &content, line, error);
+  else if (!read_property (self, text, &content, line, &problem) && self->in_event &&
+           g_str_equal (content.name, "RECURRENCE-ID"))
+    /* Still an override, not a revision of its master */
+    current_event (self)->has_recurrence_id = TRUE;
 
-  return read_property (self, text, &content, line, error);
+  return problem == NULL || keep_event_problem (self, problem, error);
 }
 
 static gboolean
@@ -449,9 +506,12 @@ read_text (Parser      *self,
   Reader reader = { data, data + length, 1, buffer };
   guint line = 1;
 
-  while (calsync_ical_reader_next (&reader, &line))
-    if (!read_line (self, buffer->str, line, error))
-      return FALSE;
+  for (self->line_start = reader.p; calsync_ical_reader_next (&reader, &line); self->line_start = reader.p)
+    {
+      self->line_end = reader.p;
+      if (!read_line (self, buffer->str, line, error))
+        return FALSE;
+    }
 
   if (self->stack->len > 0)
     {
@@ -501,7 +561,8 @@ read_calendar (Parser   *self,
   calsync_ical_collect_vtimezones (self, calendar);
   self->calendar_cancelled = icalcomponent_get_method (calendar) == ICAL_METHOD_CANCEL;
 
-  return calsync_ical_emit_events (self, index, next, error);
+  calsync_ical_emit_events (self, index, next);
+  return TRUE;
 }
 
 /* The last event of each external id (duplicated overrides, or a plain event
@@ -541,6 +602,7 @@ parse (Parser      *self,
   if (!calsync_ical_check_encoding (data, length, error) || !read_text (self, data, length, error))
     return FALSE;
 
+  calsync_ical_select_events (self);
   self->utc = calsync_ical_zone_new ("UTC", icaltimezone_get_utc_timezone (), FALSE, NULL);
   self->local = calsync_ical_local_zone_new ();
 
@@ -551,17 +613,29 @@ parse (Parser      *self,
   return TRUE;
 }
 
+static gint
+compare_problems (gconstpointer a,
+                  gconstpointer b)
+{
+  const CalsyncIcalProblem *first = *(CalsyncIcalProblem * const *) a;
+  const CalsyncIcalProblem *second = *(CalsyncIcalProblem * const *) b;
+
+  return first->line < second->line ? -1 : first->line > second->line;
+}
+
 GPtrArray *
-calsync_ical_parse (const char  *data,
-                    gssize       length,
-                    gint64       window_start_utc,
-                    gint64       window_end_utc,
-                    GError     **error)
+calsync_ical_parse_full (const char  *data,
+                         gssize       length,
+                         gint64       window_start_utc,
+                         gint64       window_end_utc,
+                         GPtrArray  **problems,
+                         GError     **error)
 {
   GPtrArray *events = NULL;
   Parser self;
 
   g_return_val_if_fail (data != NULL || length == 0, NULL);
+  g_return_val_if_fail (problems == NULL || *problems == NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   calsync_ical_init ();
@@ -570,11 +644,47 @@ calsync_ical_parse (const char  *data,
 
   parser_init (&self, (gsize) length, window_start_utc, window_end_utc);
   if (parse (&self, data ? data : "", (gsize) length, error))
-    events = without_duplicate_ids (self.results);
+    {
+      events = without_duplicate_ids (self.results);
+      /* Stable: the problems of one line keep their order */
+      g_ptr_array_sort (self.problems, compare_problems);
+      if (problems != NULL)
+        *problems = g_steal_pointer (&self.problems);
+    }
   parser_clear (&self);
   icalerror_clear_errno ();
 
   /* libical's temporary strings; a worker thread would leak them at exit */
   icalmemory_free_ring ();
   return events;
+}
+
+GPtrArray *
+calsync_ical_parse (const char  *data,
+                    gssize       length,
+                    gint64       window_start_utc,
+                    gint64       window_end_utc,
+                    GError     **error)
+{
+  g_autoptr(GPtrArray) problems = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  events = calsync_ical_parse_full (data, length, window_start_utc, window_end_utc, &problems, error);
+  if (events == NULL)
+    return NULL;
+
+  for (guint i = 0; i < problems->len; i++)
+    {
+      const CalsyncIcalProblem *problem = g_ptr_array_index (problems, i);
+
+      if (problem->kind == CALSYNC_ICAL_PROBLEM_SKIPPED)
+        {
+          g_set_error_literal (error, CALSYNC_ICAL_ERROR, problem->code, problem->cause);
+          return NULL;
+        }
+    }
+
+  return g_steal_pointer (&events);
 }

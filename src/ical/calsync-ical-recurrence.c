@@ -662,19 +662,14 @@ get_series (GHashTable *by_uid,
   return series;
 }
 
-/* Files repeat a UID now and then (a calendar exported twice into one file):
- * the last master wins, so that the ids handed to the store are unique. */
-static gboolean
+/* Every VEVENT has a UID by now, and one revision of each UID and
+ * RECURRENCE-ID is left (calsync-ical-select.c) */
+static void
 add_event (GHashTable  *by_uid,
            GPtrArray   *order,
-           EventInfo   *info,
-           GError     **error)
+           EventInfo   *info)
 {
   Series *series;
-
-  if (info->uid == NULL || *info->uid == '\0')
-    return calsync_ical_set_line_error (error, CALSYNC_ICAL_ERROR_INVALID, info->begin,
-                                        _("the event has no UID"));
 
   calsync_ical_derive_event_info (info);
   series = get_series (by_uid, order, info->uid);
@@ -682,29 +677,43 @@ add_event (GHashTable  *by_uid,
     g_ptr_array_add (series->overrides, info);
   else
     series->master = info;
+}
 
-  return TRUE;
+/* A VEVENT of the series that cannot be expanded (a zone nobody knows, too
+ * many occurrences…) is taken out with what it produced, and the rest of the
+ * series expanded again: each round takes one out */
+static void
+emit_series_isolated (Parser *self,
+                      Series *series)
+{
+  guint n_results = self->results->len;
+  guint n_problems = self->problems->len;
+  g_autoptr(GError) error = NULL;
+
+  while (!emit_series (self, series, &error))
+    {
+      g_ptr_array_set_size (self->results, n_results);
+      g_ptr_array_set_size (self->problems, n_problems);
+      calsync_ical_drop_broken (self, &series->master, series->overrides, error);
+      n_problems = self->problems->len;
+      g_clear_error (&error);
+    }
 }
 
 /* The VEVENTs of calendar @calendar, from *@next on, grouped by UID into series
  * and emitted series by series */
-gboolean
+void
 calsync_ical_emit_events (Parser   *self,
                           guint     calendar,
-                          guint    *next,
-                          GError  **error)
+                          guint    *next)
 {
   g_autoptr(GHashTable) by_uid = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GPtrArray) order = g_ptr_array_new_with_free_func ((GDestroyNotify) series_free);
 
   for (; *next < self->events->len && g_array_index (self->events, EventInfo, *next).calendar == calendar;
        (*next)++)
-    if (!add_event (by_uid, order, &g_array_index (self->events, EventInfo, *next), error))
-      return FALSE;
+    add_event (by_uid, order, &g_array_index (self->events, EventInfo, *next));
 
   for (guint i = 0; i < order->len; i++)
-    if (!emit_series (self, g_ptr_array_index (order, i), error))
-      return FALSE;
-
-  return TRUE;
+    emit_series_isolated (self, g_ptr_array_index (order, i));
 }

@@ -71,6 +71,7 @@ calsync_ical_event_info_clear (gpointer data)
   g_clear_pointer (&info->rdates, g_array_unref);
   g_clear_pointer (&info->exdates, g_array_unref);
   g_free (info->uid);
+  g_clear_error (&info->problem);
   g_free (info->summary);
   g_free (info->description);
   g_free (info->location);
@@ -326,6 +327,25 @@ read_rrule (EventInfo          *info,
   return TRUE;
 }
 
+/* SEQUENCE (RFC 5545 3.8.7.4): a revision number; what is not one counts as 0,
+ * as when it is absent */
+static int
+read_sequence (const char *value)
+{
+  char *end = NULL;
+  gint64 sequence;
+
+  while (g_ascii_isspace (*value))
+    value++;
+  if (!g_ascii_isdigit (*value))
+    return 0;
+
+  sequence = g_ascii_strtoll (value, &end, 10);
+  while (g_ascii_isspace (*end))
+    end++;
+  return *end == '\0' && sequence <= G_MAXINT ? (int) sequence : 0;
+}
+
 /* Sets *@slot to the unescaped or raw value unless an earlier line did */
 static void
 set_once (char              **slot,
@@ -376,6 +396,8 @@ read_time_property (EventInfo          *info,
     info->last_modified = read_timestamp (text);
   else if (g_str_equal (name, "DTSTAMP"))
     info->dtstamp = read_timestamp (text);
+  else if (g_str_equal (name, "SEQUENCE"))
+    info->sequence = read_sequence (content->value);
 
   return TRUE;
 }
@@ -448,12 +470,14 @@ calsync_ical_occurrence_end (const EventTimes    *times,
   return end + duration_clock_seconds (times->duration);
 }
 
-static gboolean
-ends_before_start (guint    line,
-                   GError **error)
+/* Thunderbird and GNOME Calendar read an end before the start as no length */
+static void
+warn_ends_before_start (Parser   *self,
+                        guint     line,
+                        gboolean  all_day)
 {
-  return calsync_ical_set_line_error (error, CALSYNC_ICAL_ERROR_INVALID, line,
-                                      _("the event ends before it starts"));
+  calsync_ical_warn (self, line, all_day ? _("end set to the day after the start") : _("end set to the start"),
+                     _("the event ends before it starts"));
 }
 
 /* The line of DTEND or DURATION, else DTSTART's */
@@ -464,7 +488,8 @@ end_line (const EventInfo *info)
 }
 
 static gboolean
-read_all_day_end (EventTimes       *times,
+read_all_day_end (Parser           *self,
+                  EventTimes       *times,
                   const EventInfo  *info,
                   GError          **error)
 {
@@ -482,8 +507,12 @@ read_all_day_end (EventTimes       *times,
   else
     days = 1;
 
+  /* A date without an end lasts the day (RFC 5545 3.6.1) */
   if (days < 0 || (!info->has_dtend && times->duration.is_neg))
-    return ends_before_start (end_line (info), error);
+    {
+      warn_ends_before_start (self, end_line (info), TRUE);
+      days = 1;
+    }
   /* The end date is exclusive, and must be written with four digits */
   if (calsync_ical_date_key (times->start) + days > calsync_ical_date_key (last_day))
     return outside_years (end_line (info), error);
@@ -510,12 +539,19 @@ read_timed_end (Parser           *self,
         return FALSE;
       times->end_utc = calsync_ical_zone_to_utc (end_zone, info->dtend.time);
       if (times->end_utc < times->start_utc)
-        return ends_before_start (info->dtend.line, error);
+        {
+          warn_ends_before_start (self, info->dtend.line, FALSE);
+          times->end_utc = times->start_utc;
+        }
       return TRUE;
     }
 
   if (info->has_duration && times->duration.is_neg)
-    return ends_before_start (info->duration_line, error);
+    {
+      warn_ends_before_start (self, info->duration_line, FALSE);
+      times->end_utc = times->start_utc;
+      return TRUE;
+    }
 
   times->nominal = info->has_duration && duration_days (times->duration) != 0;
   times->end_utc = times->start_utc + (info->has_duration ? duration_seconds (times->duration) : 0);
@@ -541,7 +577,7 @@ calsync_ical_read_times (Parser           *self,
   times->duration = info->duration;
 
   if (times->all_day)
-    return read_all_day_end (times, info, error);
+    return read_all_day_end (self, times, info, error);
 
   if ((times->zone = calsync_ical_value_zone (self, &info->dtstart, error)) == NULL)
     return FALSE;

@@ -19,7 +19,7 @@ G_BEGIN_DECLS
 typedef enum
 {
   CALSYNC_ICAL_ERROR_PARSE,    /* not iCalendar, or a broken component (message names the line) */
-  CALSYNC_ICAL_ERROR_INVALID,  /* parsed, but a VEVENT lacks what an event needs (DTSTART, UID…) */
+  CALSYNC_ICAL_ERROR_INVALID,  /* parsed, but a VEVENT lacks what an event needs (DTSTART, a known zone…) */
   CALSYNC_ICAL_ERROR_WRITE,    /* an event could not be written */
 } CalsyncIcalError;
 
@@ -30,18 +30,69 @@ GQuark      calsync_ical_error_quark      (void);
 void        calsync_ical_init             (void);
 
 /**
- * calsync_ical_parse:
+ * CalsyncIcalProblemKind:
+ * @CALSYNC_ICAL_PROBLEM_SKIPPED: a VEVENT could not be read and was left out
+ *   (a broken override alone; a broken master alone, its overrides then being
+ *   read as single instances)
+ * @CALSYNC_ICAL_PROBLEM_WARNING: something was read with a tolerance other
+ *   apps have (an empty RRULE, an end before the start, no UID) and imported
+ */
+typedef enum
+{
+  CALSYNC_ICAL_PROBLEM_SKIPPED,
+  CALSYNC_ICAL_PROBLEM_WARNING,
+} CalsyncIcalProblemKind;
+
+/**
+ * CalsyncIcalProblem:
+ * @kind: whether the event was skipped or imported with a tolerance
+ * @line: the physical line the problem is on (or the BEGIN:VEVENT of the event)
+ * @code: a #CalsyncIcalError code for what is wrong
+ * @cause: for people, what is wrong: "Line 40: “20261340” is not a valid date or time"
+ * @message: for people, @cause and what was done about it:
+ *   "Line 40: “20261340” is not a valid date or time, event skipped"
+ */
+typedef struct
+{
+  CalsyncIcalProblemKind kind;
+  guint line;
+  int code;
+  char *cause;
+  char *message;
+} CalsyncIcalProblem;
+
+void        calsync_ical_problem_free     (CalsyncIcalProblem *problem);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CalsyncIcalProblem, calsync_ical_problem_free)
+
+/**
+ * calsync_ical_parse_full:
  * @data: iCalendar text (a VCALENDAR with VEVENTs, VTIMEZONEs…)
  * @length: length of @data, or -1 when NUL-terminated
  * @window_start_utc: recurring events are expanded into the instances that
  *   overlap [@window_start_utc, @window_end_utc)
  * @window_end_utc: end of that window
+ * @problems: (out) (optional) (transfer full) (element-type CalsyncIcalProblem):
+ *   what could not be read or was read with a tolerance, in line order; set
+ *   (maybe empty) whenever events are returned
  *
- * All or nothing: on any malformed VEVENT nothing is returned and @error
- * names the line. The work is bounded whatever the file: rules libical cannot
- * expand in bounded time (hourly and finer ones with BYxxx parts) or at all
- * leave their event with its DTSTART and RDATEs, and a file whose rules have
- * more than 500,000 occurrences is refused.
+ * Reads every VEVENT that can be read, each on its own: a VEVENT with a bad
+ * line or value is skipped and reported in @problems, the others are returned.
+ * The whole text is refused only when it is not iCalendar at all: no
+ * VCALENDAR, not UTF-8, broken structure (BEGIN/END that do not match, text
+ * outside the VCALENDAR, a line of a VCALENDAR or VTIMEZONE that cannot be
+ * read). Tolerated, with a warning: an empty RRULE (no recurrence), an end
+ * before the start (a zero-length event; all-day: one day), no UID (one made
+ * from the event's content, the same at every import of the same text).
+ *
+ * The same UID (and RECURRENCE-ID) more than once: the current revision is
+ * kept, by RFC 5545/5546 the higher SEQUENCE, then the later DTSTAMP, then
+ * the later in the text; when the current revision cannot be read it is
+ * skipped, never replaced by an older one.
+ *
+ * The work is bounded whatever the file: rules libical cannot expand in
+ * bounded time (hourly and finer ones with BYxxx parts) or at all leave their
+ * event with its DTSTART and RDATEs, and the rules after the first 500,000
+ * occurrences of a file make their events skipped.
  *
  * Safe to call from several threads at once: each call has its own parser,
  * and the libical state it shares (built-in zones and their cached changes)
@@ -49,6 +100,24 @@ void        calsync_ical_init             (void);
  *
  * Returns: (transfer full) (element-type CalsyncEvent): the events (cancelled
  *   ones included, with status cancelled), or %NULL with @error set
+ */
+GPtrArray  *calsync_ical_parse_full       (const char  *data,
+                                           gssize       length,
+                                           gint64       window_start_utc,
+                                           gint64       window_end_utc,
+                                           GPtrArray  **problems,
+                                           GError     **error);
+
+/**
+ * calsync_ical_parse:
+ *
+ * calsync_ical_parse_full() for text that must be read whole (round trips of
+ * CalSync's own files, tests): the tolerances apply and their warnings are
+ * dropped, but a VEVENT that would be skipped makes the whole parse fail,
+ * @error being its cause ("Line 14: …", the first in the text).
+ *
+ * Returns: (transfer full) (element-type CalsyncEvent): the events, or %NULL
+ *   with @error set
  */
 GPtrArray  *calsync_ical_parse            (const char  *data,
                                            gssize       length,
