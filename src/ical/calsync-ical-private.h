@@ -53,13 +53,20 @@ typedef struct
 } ContentLine;
 
 /* How a TZID turns local times into instants, and which IANA id the events get */
-typedef struct
+typedef struct _Zone Zone;
+struct _Zone
 {
   char *id;             /* IANA id for CalsyncEvent's time zone ("UTC" for UTC) */
   icaltimezone *ical;   /* rules: an embedded VTIMEZONE or a built-in zone */
   gboolean owns_ical;
   GTimeZone *gtz;       /* rules when libical has none (floating → local, links) */
-} Zone;
+  /* An embedded VTIMEZONE under an IANA name whose rules stop (or start) at some
+   * year: the system's rules of that zone for the instants outside
+   * [covered_from, covered_until) */
+  Zone *system;
+  gint64 covered_from;
+  gint64 covered_until;
+};
 
 typedef struct
 {
@@ -137,6 +144,7 @@ typedef struct
   gboolean calendar_cancelled;   /* METHOD:CANCEL */
   guint occurrences_left;   /* of MAX_OCCURRENCES */
   GPtrArray *results;       /* CalsyncEvent */
+  GPtrArray *warnings;      /* char*, "Line N: …": what was read in a lenient way; NULL when none */
 } Parser;
 
 /* The start and end of one VEVENT */
@@ -196,6 +204,12 @@ char         *calsync_ical_refold                (const char           *text);
 /* Zones (calsync-ical-zones.c) ------------------------------------------------- */
 
 gboolean      calsync_ical_is_utc_name           (const char           *tzid);
+
+/* Adds "Line @line: …" to the parser's warnings (and logs it) */
+void          calsync_ical_add_warning           (Parser               *self,
+                                                  guint                 line,
+                                                  const char           *format,
+                                                  ...) G_GNUC_PRINTF (3, 4);
 
 Zone         *calsync_ical_zone_new              (const char           *id,
                                                   icaltimezone         *ical,

@@ -113,6 +113,7 @@ parser_clear (Parser *self)
   g_clear_pointer (&self->utc, calsync_ical_zone_free);
   g_clear_pointer (&self->local, calsync_ical_zone_free);
   g_clear_pointer (&self->results, g_ptr_array_unref);
+  g_clear_pointer (&self->warnings, g_ptr_array_unref);
 }
 
 /* Which lines are read, and by whom ----------------------------------------------- */
