@@ -269,6 +269,20 @@ make_occurrence (Expansion      *expansion,
   return TRUE;
 }
 
+/* In the window at its own time or, moved by a THISANDFUTURE override, at its
+ * original one (as overrides are: a moved-away instance reaches the store too) */
+static gboolean
+occurrence_in_window (Expansion        *expansion,
+                      const Original   *original,
+                      const Occurrence *occurrence)
+{
+  gint64 original_start = original->all_day ? original_key (original) * 86400 : original->utc;
+
+  return overlaps_window (expansion->self, occurrence->times->all_day, occurrence->start, occurrence->end) ||
+         (occurrence->info != expansion->series->master &&
+          overlaps_window (expansion->self, original->all_day, original_start, original_start));
+}
+
 /* Adds an occurrence of the rule or an RDATE; returns FALSE when past the window */
 static gboolean
 add_occurrence (Expansion           *expansion,
@@ -286,7 +300,7 @@ add_occurrence (Expansion           *expansion,
 
   /* Before the window (a COUNT rule from long ago): nothing to remember */
   if (!make_occurrence (expansion, &original, period_end, &occurrence) ||
-      !overlaps_window (expansion->self, occurrence.times->all_day, occurrence.start, occurrence.end) ||
+      !occurrence_in_window (expansion, &original, &occurrence) ||
       g_hash_table_contains (expansion->seen, &key))
     return TRUE;
   add_key (expansion->seen, key);
