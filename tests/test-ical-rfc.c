@@ -198,6 +198,31 @@ test_trimmed_zone_custom (void)
   assert_instants (get_event (events, "club-time-2026@club.example"), "2026-07-15T18:00:00Z", "2026-07-15T19:00:00Z");
 }
 
+/* Rules that end with COUNT rather than UNTIL: 2008-2010 */
+static void
+test_trimmed_zone_count (void)
+{
+  static const char text[] =
+    "BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"
+    "BEGIN:VTIMEZONE\r\nTZID:America/New_York\r\n"
+    "BEGIN:DAYLIGHT\r\nDTSTART:20080309T020000\r\nRRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=2SU;COUNT=3\r\n"
+    "TZOFFSETFROM:-0500\r\nTZOFFSETTO:-0400\r\nEND:DAYLIGHT\r\n"
+    "BEGIN:STANDARD\r\nDTSTART:20081102T020000\r\nRRULE:FREQ=YEARLY;BYMONTH=11;BYDAY=1SU;COUNT=3\r\n"
+    "TZOFFSETFROM:-0400\r\nTZOFFSETTO:-0500\r\nEND:STANDARD\r\nEND:VTIMEZONE\r\n"
+    "BEGIN:VEVENT\r\nUID:ny\r\nDTSTART;TZID=America/New_York:20090701T100000\r\n"
+    "RRULE:FREQ=YEARLY\r\nEND:VEVENT\r\n"
+    "END:VCALENDAR\r\n";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) events = parse_text_in (text, -1, "2009-01-01T00:00:00Z", "2027-01-01T00:00:00Z", &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (events->len, ==, 18);
+  assert_timed (get_event (events, "ny_20090701T140000Z"), "2009-07-01T14:00:00Z", "2009-07-01T14:00:00Z",
+                "America/New_York");
+  assert_timed (get_event (events, "ny_20260701T140000Z"), "2026-07-01T14:00:00Z", "2026-07-01T14:00:00Z",
+                "America/New_York");
+}
+
 /* TZIDs without a VTIMEZONE --------------------------------------------------------- */
 
 static void
@@ -526,6 +551,7 @@ main (int    argc,
 
   g_test_add_func ("/ical-rfc/zones/trimmed", test_trimmed_zone);
   g_test_add_func ("/ical-rfc/zones/trimmed-custom", test_trimmed_zone_custom);
+  g_test_add_func ("/ical-rfc/zones/trimmed-count", test_trimmed_zone_count);
   g_test_add_func ("/ical-rfc/zones/names-without-vtimezone", test_zone_names);
   g_test_add_func ("/ical-rfc/zones/long-name", test_long_zone_name);
   g_test_add_func ("/ical-rfc/rdate-period", test_rdate_period);

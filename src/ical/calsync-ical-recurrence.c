@@ -191,20 +191,26 @@ is_excluded (Expansion      *expansion,
 }
 
 /* The THISANDFUTURE override in force for the occurrence @key: the last one
- * before it (the one at @key is an override of its own) */
+ * before it (the one at @key is an override of its own). A binary search: a
+ * file may hold many of them, and every occurrence asks. */
 static const Future *
 find_future (Expansion *expansion,
              gint64     key)
 {
-  for (guint i = expansion->futures->len; i > 0; i--)
-    {
-      const Future *future = &g_array_index (expansion->futures, Future, i - 1);
+  GArray *futures = expansion->futures;
+  guint low = 0, high = futures->len;
 
-      if (future->key < key)
-        return future;
+  while (low < high)
+    {
+      guint middle = low + (high - low) / 2;
+
+      if (g_array_index (futures, Future, middle).key < key)
+        low = middle + 1;
+      else
+        high = middle;
     }
 
-  return NULL;
+  return low > 0 ? &g_array_index (futures, Future, low - 1) : NULL;
 }
 
 /* @original moved by @future; FALSE when that leaves the years events can have */

@@ -284,8 +284,8 @@ vtimezone_location (icalcomponent *vtimezone)
 /* How far the rules of a VTIMEZONE reach ---------------------------------------- */
 
 /* Yearly rules change at most twice a year (calsync_ical_check_zone_rule): a
- * COUNT this large runs past any date an event can have */
-#define MAX_ZONE_CHANGES 40000
+ * COUNT larger than this runs for centuries, and is taken as endless */
+#define MAX_ZONE_CHANGES 1000
 
 /* The instant of a wall-clock time of an observance, read at its TZOFFSETFROM */
 static gint64
