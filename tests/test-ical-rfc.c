@@ -474,6 +474,49 @@ test_apple_this_and_future (void)
                 "2027-11-24T10:30:00Z", "2027-11-24T11:30:00Z", "Europe/Berlin");
 }
 
+/* Export ------------------------------------------------------------------------- */
+
+/* What these files read as, written and read again, is the same: moved and
+ * period instances keep their times, fields and original starts */
+static void
+test_round_trip (void)
+{
+  static const struct { const char *fixture, *start, *end; } cases[] = {
+    { "apple-this-and-future.ics", WINDOW_START, WINDOW_END },
+    { "this-and-future.ics", "1996-01-01T00:00:00Z", "1997-01-01T00:00:00Z" },
+    { "rdate-period.ics", "1996-01-01T00:00:00Z", "1998-01-01T00:00:00Z" },
+    { "trimmed-zone.ics", "2000-01-01T00:00:00Z", "2028-01-01T00:00:00Z" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GPtrArray) first = parse_fixture_in (cases[i].fixture, cases[i].start, cases[i].end);
+      g_autoptr(GPtrArray) second = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autofree char *text = calsync_ical_serialize (first, 0, &error);
+
+      g_assert_no_error (error);
+      second = parse_text_in (text, -1, cases[i].start, cases[i].end, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (second->len, ==, first->len);
+
+      for (guint j = 0; j < first->len; j++)
+        {
+          CalsyncEvent *a = g_ptr_array_index (first, j);
+          CalsyncEvent *b = get_event (second, calsync_event_get_external_id (a));
+
+          g_assert_cmpint (calsync_event_get_start (a), ==, calsync_event_get_start (b));
+          g_assert_cmpint (calsync_event_get_end (a), ==, calsync_event_get_end (b));
+          g_assert_cmpstr (calsync_event_get_time_zone (a), ==, calsync_event_get_time_zone (b));
+          g_assert_cmpstr (calsync_event_get_start_date (a), ==, calsync_event_get_start_date (b));
+          g_assert_cmpstr (calsync_event_get_end_date (a), ==, calsync_event_get_end_date (b));
+          g_assert_cmpstr (calsync_event_get_title (a), ==, calsync_event_get_title (b));
+          g_assert_cmpstr (calsync_event_get_location (a), ==, calsync_event_get_location (b));
+          g_assert_cmpstr (calsync_event_get_original_start (a), ==, calsync_event_get_original_start (b));
+        }
+    }
+}
+
 /* calsync --import, twice --------------------------------------------------------- */
 
 static int
@@ -560,6 +603,7 @@ main (int    argc,
   g_test_add_func ("/ical-rfc/this-and-future/window", test_this_and_future_window);
   g_test_add_func ("/ical-rfc/this-and-future/all-day", test_this_and_future_all_day);
   g_test_add_func ("/ical-rfc/this-and-future/apple", test_apple_this_and_future);
+  g_test_add_func ("/ical-rfc/export/round-trip", test_round_trip);
   g_test_add_func ("/ical-rfc/cli/import-twice", test_cli_import_twice);
 
   status = g_test_run ();
