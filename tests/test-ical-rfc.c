@@ -474,6 +474,89 @@ test_apple_this_and_future (void)
                 "2027-11-24T10:30:00Z", "2027-11-24T11:30:00Z", "Europe/Berlin");
 }
 
+/* Bounds and fuzzing ------------------------------------------------------------- */
+
+static void
+assert_survives (const char *text,
+                 gsize       length)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) events = parse_text_in (text, (gssize) length, WINDOW_START, WINDOW_END, &error);
+
+  if (events == NULL)
+    g_assert_true (g_str_has_prefix (error->message, "Line "));
+  else
+    g_assert_no_error (error);
+}
+
+/* A thousand THISANDFUTURE overrides of an endless daily series, each moving
+ * the rest of it thirteen years back or forth: the work stays bounded */
+static void
+test_many_futures (void)
+{
+  g_autoptr(GString) text = g_string_new ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:many\r\n"
+                                          "DTSTART:20200101T100000Z\r\nDURATION:PT1H\r\nRRULE:FREQ=DAILY\r\n"
+                                          "END:VEVENT\r\n");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+
+  for (guint i = 0; i < 1000; i++)
+    {
+      g_autoptr(GDateTime) day = g_date_time_new_utc (2020, 1, 2, 10, 0, 0);
+      g_autoptr(GDateTime) original = g_date_time_add_days (day, (gint) i * 3);
+      g_autoptr(GDateTime) moved = g_date_time_add_days (original, i % 2 ? 5000 : -5000);
+      g_autofree char *id = g_date_time_format (original, "%Y%m%dT%H%M%SZ");
+      g_autofree char *start = g_date_time_format (moved, "%Y%m%dT%H%M%SZ");
+
+      g_string_append_printf (text, "BEGIN:VEVENT\r\nUID:many\r\nRECURRENCE-ID;RANGE=THISANDFUTURE:%s\r\n"
+                              "DTSTART:%s\r\nDURATION:PT1H\r\nEND:VEVENT\r\n", id, start);
+    }
+  g_string_append (text, "END:VCALENDAR\r\n");
+
+  events = parse_text_in (text->str, (gssize) text->len, WINDOW_START, WINDOW_END, &error);
+  g_assert_no_error (error);
+  /* Each day of the window once, at most, and the overrides moved into it */
+  g_assert_cmpuint (events->len, <=, 460 + 1000);
+}
+
+static const char * const rfc_fixtures[] = {
+  "trimmed-zone.ics", "trimmed-zone-custom.ics", "zone-names.ics", "rdate-period.ics",
+  "this-and-future.ics", "apple-this-and-future.ics",
+};
+
+/* Whatever these files turn into, an answer and never a crash */
+static void
+test_fuzz (void)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (20261125);
+  static const char replacements[] = ":;,=/\"\\\r\n \tPTZ0-";
+  g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func (g_free);
+  guint handler = g_log_set_handler ("calsync-ical", G_LOG_LEVEL_MESSAGE, collect_message, warnings);
+
+  for (guint f = 0; f < G_N_ELEMENTS (rfc_fixtures); f++)
+    {
+      g_autofree char *path = g_build_filename (FIXTURES, rfc_fixtures[f], NULL);
+      g_autofree char *text = NULL;
+      gsize length;
+
+      g_assert_true (g_file_get_contents (path, &text, &length, NULL));
+      for (gsize cut = 0; cut < length; cut += MAX (1, length / 25))
+        assert_survives (text, cut);
+
+      for (guint round = 0; round < 60; round++)
+        {
+          g_autofree char *copy = g_memdup2 (text, length);
+
+          for (guint n = 0; n < 3; n++)
+            copy[g_rand_int_range (rand, 0, (gint32) length)] =
+              replacements[g_rand_int_range (rand, 0, sizeof replacements - 1)];
+          assert_survives (copy, length);
+        }
+    }
+
+  g_log_remove_handler ("calsync-ical", handler);
+}
+
 /* Export ------------------------------------------------------------------------- */
 
 /* What these files read as, written and read again, is the same: moved and
@@ -603,6 +686,8 @@ main (int    argc,
   g_test_add_func ("/ical-rfc/this-and-future/window", test_this_and_future_window);
   g_test_add_func ("/ical-rfc/this-and-future/all-day", test_this_and_future_all_day);
   g_test_add_func ("/ical-rfc/this-and-future/apple", test_apple_this_and_future);
+  g_test_add_func ("/ical-rfc/bounds/many-futures", test_many_futures);
+  g_test_add_func ("/ical-rfc/fuzz", test_fuzz);
   g_test_add_func ("/ical-rfc/export/round-trip", test_round_trip);
   g_test_add_func ("/ical-rfc/cli/import-twice", test_cli_import_twice);
 
