@@ -3,8 +3,10 @@
  *
  * A TZID becomes a Zone: an embedded VTIMEZONE, one of libical's built-in
  * zones, or GLib's, under the IANA id CalsyncEvent keeps, whether the file
- * names it the IANA way, with a vendor prefix or the Windows way. The local
- * zone stands for floating times. VTIMEZONE rules are checked before libical
+ * names it the IANA way, with a vendor prefix or the Windows way. An embedded
+ * VTIMEZONE under an IANA name whose rules cover a few years only leaves the
+ * other years to the system's rules. The local zone stands for floating times,
+ * and for a TZID nobody defines. VTIMEZONE rules are checked before libical
  * expands them, and the writer takes its VTIMEZONEs from here. */
 #define G_LOG_DOMAIN "calsync-ical"
 
