@@ -382,13 +382,37 @@ calsync_ical_read_date_time (const char          **p,
   return TRUE;
 }
 
-/* Calls @func on each item of a comma-separated list of dates or date-times
- * (periods "start/end" give their start); FALSE on the first bad one. Only
+/* The end of a period after its "/" (RFC 5545 3.3.9): a date-time or a
+ * positive duration; the start is a date-time too */
+static gboolean
+read_period_end (const char          **p,
+                 struct icaltimetype   start,
+                 Period               *period)
+{
+  gsize length = strcspn (*p, ", \t");
+  g_autofree char *duration = NULL;
+
+  period->is_period = TRUE;
+  if (g_ascii_isdigit (**p))
+    {
+      period->has_end = TRUE;
+      return calsync_ical_read_date_time (p, &period->end) && !period->end.is_date && !start.is_date;
+    }
+
+  duration = g_strndup (*p, length);
+  period->duration = icaldurationtype_from_string (duration);
+  icalerror_clear_errno ();
+  *p += length;
+  return !start.is_date && !icaldurationtype_is_bad_duration (period->duration) && !period->duration.is_neg;
+}
+
+/* Calls @func on each item of a comma-separated list of dates, date-times or
+ * periods ("start/end", "start/duration"); FALSE on the first bad one. Only
  * dates with VALUE=DATE, which libical would not check. */
 gboolean
 calsync_ical_for_each_date (const char  *value,
                             gboolean     dates_only,
-                            void       (*func) (struct icaltimetype t, gpointer data),
+                            void       (*func) (struct icaltimetype t, const Period *period, gpointer data),
                             gpointer     data)
 {
   const char *p = value;
@@ -396,13 +420,14 @@ calsync_ical_for_each_date (const char  *value,
   for (;;)
     {
       struct icaltimetype t;
+      Period period = { FALSE };
 
       if (!calsync_ical_read_date_time (&p, &t) || (dates_only && !t.is_date))
         return FALSE;
+      if (*p == '/' && (p++, !read_period_end (&p, t, &period)))
+        return FALSE;
       if (func != NULL)
-        func (t, data);
-      if (*p == '/')
-        p += strcspn (p, ",");
+        func (t, period.is_period ? &period : NULL, data);
       while (*p == ' ' || *p == '\t')
         p++;
       if (*p == '\0')

@@ -53,13 +53,20 @@ typedef struct
 } ContentLine;
 
 /* How a TZID turns local times into instants, and which IANA id the events get */
-typedef struct
+typedef struct _Zone Zone;
+struct _Zone
 {
   char *id;             /* IANA id for CalsyncEvent's time zone ("UTC" for UTC) */
   icaltimezone *ical;   /* rules: an embedded VTIMEZONE or a built-in zone */
   gboolean owns_ical;
   GTimeZone *gtz;       /* rules when libical has none (floating → local, links) */
-} Zone;
+  /* An embedded VTIMEZONE under an IANA name whose rules stop (or start) at some
+   * year: the system's rules of that zone for the instants outside
+   * [covered_from, covered_until) */
+  Zone *system;
+  gint64 covered_from;
+  gint64 covered_until;
+};
 
 typedef struct
 {
@@ -68,12 +75,22 @@ typedef struct
   const char *response;   /* Google's responseStatus */
 } Attendee;
 
+/* The second half of a PERIOD value (RFC 5545 3.3.9): "start/end" or "start/duration" */
+typedef struct
+{
+  gboolean is_period;
+  gboolean has_end;                   /* else the duration */
+  struct icaltimetype end;            /* same TZID as the start, or UTC */
+  struct icaldurationtype duration;
+} Period;
+
 /* A DTSTART, DTEND, RECURRENCE-ID, RDATE or EXDATE value */
 typedef struct
 {
   struct icaltimetype time;   /* as written: wall clock, UTC ("Z") or a date */
   char *tzid;                 /* its TZID; NULL for UTC, floating times and dates */
   guint line;
+  Period period;              /* RDATE;VALUE=PERIOD: how long that instance lasts */
 } TimeValue;
 
 typedef struct
@@ -92,6 +109,7 @@ typedef struct
   TimeValue dtstart;
   TimeValue dtend;
   TimeValue recurrence_id;
+  gboolean this_and_future;  /* RECURRENCE-ID;RANGE=THISANDFUTURE */
   struct icaldurationtype duration;
   guint duration_line;
   GArray *rrules;            /* Rule */
@@ -191,6 +209,7 @@ gboolean      calsync_ical_read_date_time        (const char          **p,
 gboolean      calsync_ical_for_each_date         (const char           *value,
                                                   gboolean              dates_only,
                                                   void                (*func) (struct icaltimetype t,
+                                                                             const Period       *period,
                                                                              gpointer            data),
                                                   gpointer              data);
 gboolean      calsync_ical_rrule_until_is_valid  (const char           *value);

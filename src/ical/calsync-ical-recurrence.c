@@ -2,9 +2,11 @@
 /* calsync-ical-recurrence.c: the VEVENTs of a calendar to instances.
  *
  * The VEVENTs of one UID make a series: its master's RRULEs and RDATEs are
- * expanded into the instances inside the window (less its EXDATEs), each
- * override (RECURRENCE-ID) replaces its instance; a series stays bounded
- * whatever its rules. A VEVENT without either is a single event. */
+ * expanded into the instances inside the window (less its EXDATEs), an RDATE
+ * period lasting its own period; each override (RECURRENCE-ID) replaces its
+ * instance, and one with RANGE=THISANDFUTURE the later ones too, moved as it
+ * moved. A series stays bounded whatever its rules. A VEVENT without either is
+ * a single event. */
 #define G_LOG_DOMAIN "calsync-ical"
 
 #include "config.h"
@@ -122,6 +124,18 @@ series_free (Series *series)
   g_free (series);
 }
 
+/* An override with RANGE=THISANDFUTURE (RFC 5545 3.2.13, 3.8.4.4): the
+ * occurrences after its RECURRENCE-ID move as it moved, last as long and take
+ * its fields, up to the next such override */
+typedef struct
+{
+  gint64 key;                 /* original_key() of its RECURRENCE-ID */
+  const EventInfo *info;
+  EventTimes times;
+  gint64 shift;               /* its start less its RECURRENCE-ID on the series' clock, seconds */
+  Zone *clock;                /* the zone moved starts are read in */
+} Future;
+
 typedef struct
 {
   Parser *self;
@@ -132,7 +146,20 @@ typedef struct
   GHashTable *excluded;       /* EXDATE keys */
   GHashTable *exclude_dates;  /* EXDATE dates (VALUE=DATE on a timed series) */
   GHashTable *overridden;     /* keys that have an override */
+  GArray *futures;            /* Future, by key */
+  gint64 reach_before;        /* how far before its original start a moved occurrence may end */
+  gint64 reach_after;         /* how far after the window an original start may be moved into it */
 } Expansion;
+
+/* What an occurrence becomes: the master's or a Future's fields and times */
+typedef struct
+{
+  const EventInfo *info;
+  const EventTimes *times;
+  struct icaltimetype local;  /* the date of an all-day occurrence */
+  gint64 start;
+  gint64 end;
+} Occurrence;
 
 static Original
 original_from_local (const EventTimes    *times,
@@ -163,31 +190,132 @@ is_excluded (Expansion      *expansion,
          g_hash_table_contains (expansion->exclude_dates, &day);
 }
 
+/* The THISANDFUTURE override in force for the occurrence @key: the last one
+ * before it (the one at @key is an override of its own). A binary search: a
+ * file may hold many of them, and every occurrence asks. */
+static const Future *
+find_future (Expansion *expansion,
+             gint64     key)
+{
+  GArray *futures = expansion->futures;
+  guint low = 0, high = futures->len;
+
+  while (low < high)
+    {
+      guint middle = low + (high - low) / 2;
+
+      if (g_array_index (futures, Future, middle).key < key)
+        low = middle + 1;
+      else
+        high = middle;
+    }
+
+  return low > 0 ? &g_array_index (futures, Future, low - 1) : NULL;
+}
+
+/* @original moved by @future; FALSE when that leaves the years events can have */
+static gboolean
+move_occurrence (const Future   *future,
+                 const Original *original,
+                 const gint64   *period_end,
+                 Occurrence     *occurrence)
+{
+  const EventTimes *times = &future->times;
+  gint64 moved = calsync_ical_fields_to_unix (original->local) + future->shift;
+
+  if (moved < MIN_UNIX || moved > MAX_UNIX - MAX (times->days, 1) * (gint64) 86400)
+    return FALSE;
+
+  occurrence->info = future->info;
+  occurrence->times = times;
+  occurrence->local = calsync_ical_unix_to_fields (moved);
+  if (times->all_day)
+    {
+      occurrence->local.is_date = 1;
+      occurrence->local.hour = occurrence->local.minute = occurrence->local.second = 0;
+      occurrence->start = calsync_ical_date_key (occurrence->local) * 86400;
+      occurrence->end = occurrence->start + times->days * 86400;
+      return TRUE;
+    }
+
+  occurrence->start = calsync_ical_zone_to_utc (future->clock, occurrence->local);
+  if (period_end != NULL && !original->all_day)
+    occurrence->end = occurrence->start + (*period_end - original->utc);
+  else if (times->nominal)
+    occurrence->end = calsync_ical_occurrence_end (times, calsync_ical_zone_from_utc (times->zone, occurrence->start),
+                                                   occurrence->start);
+  else
+    occurrence->end = occurrence->start + (times->end_utc - times->start_utc);
+
+  return occurrence->end <= MAX_UNIX;
+}
+
+/* What the occurrence at @original becomes: the master's, or moved by the
+ * THISANDFUTURE override before it. @period_end: an RDATE period's end. */
+static gboolean
+make_occurrence (Expansion      *expansion,
+                 const Original *original,
+                 const gint64   *period_end,
+                 Occurrence     *occurrence)
+{
+  const EventTimes *times = &expansion->times;
+  const Future *future = find_future (expansion, original_key (original));
+
+  if (future != NULL)
+    return move_occurrence (future, original, period_end, occurrence);
+
+  occurrence->info = expansion->series->master;
+  occurrence->times = times;
+  occurrence->local = original->local;
+  occurrence->start = times->all_day ? original_key (original) * 86400 : original->utc;
+  if (times->all_day)
+    occurrence->end = occurrence->start + times->days * 86400;
+  else
+    occurrence->end = period_end ? *period_end : calsync_ical_occurrence_end (times, original->local, original->utc);
+  return TRUE;
+}
+
+/* In the window at its own time or, moved by a THISANDFUTURE override, at its
+ * original one (as overrides are: a moved-away instance reaches the store too) */
+static gboolean
+occurrence_in_window (Expansion        *expansion,
+                      const Original   *original,
+                      const Occurrence *occurrence)
+{
+  gint64 original_start = original->all_day ? original_key (original) * 86400 : original->utc;
+
+  return overlaps_window (expansion->self, occurrence->times->all_day, occurrence->start, occurrence->end) ||
+         (occurrence->info != expansion->series->master &&
+          overlaps_window (expansion->self, original->all_day, original_start, original_start));
+}
+
 /* Adds an occurrence of the rule or an RDATE; returns FALSE when past the window */
 static gboolean
 add_occurrence (Expansion           *expansion,
-                struct icaltimetype  local)
+                struct icaltimetype  local,
+                const gint64        *period_end)
 {
   const EventTimes *times = &expansion->times;
   Original original = original_from_local (times, local);
   gint64 key = original_key (&original);
   gint64 start = times->all_day ? key * 86400 : original.utc;
-  gint64 end = times->all_day ? start + times->days * 86400
-                              : calsync_ical_occurrence_end (times, local, original.utc);
+  Occurrence occurrence;
 
-  if (start - (times->all_day ? 14 * 3600 : 0) >= expansion->self->window_end)
+  if (start - (times->all_day ? 14 * 3600 : 0) - expansion->reach_after >= expansion->self->window_end)
     return FALSE;
 
   /* Before the window (a COUNT rule from long ago): nothing to remember */
-  if (!overlaps_window (expansion->self, times->all_day, start, end) || g_hash_table_contains (expansion->seen, &key))
+  if (!make_occurrence (expansion, &original, period_end, &occurrence) ||
+      !occurrence_in_window (expansion, &original, &occurrence) ||
+      g_hash_table_contains (expansion->seen, &key))
     return TRUE;
   add_key (expansion->seen, key);
 
   if (is_excluded (expansion, &original) || g_hash_table_contains (expansion->overridden, &key))
     return TRUE;
 
-  emit_instance (expansion->self, expansion->series->master, expansion->series->uid, &original,
-                 times, local, start, end, expansion->cancelled);
+  emit_instance (expansion->self, occurrence.info, expansion->series->uid, &original,
+                 occurrence.times, occurrence.local, occurrence.start, occurrence.end, expansion->cancelled);
   return TRUE;
 }
 
@@ -276,6 +404,9 @@ find_skip_target (Expansion           *expansion,
   const EventTimes *times = &expansion->times;
   gint64 length = times->all_day ? (gint64) times->days * 86400 : times->end_utc - times->start_utc;
   gint64 earliest;
+
+  /* A later THISANDFUTURE override may move occurrences later, or make them longer */
+  length = MAX (length, expansion->reach_before);
 
   if (expansion->self->window_start < MIN_UNIX + length + 2 * 86400)
     return FALSE;
@@ -391,7 +522,7 @@ expand_rrule (Expansion   *expansion,
       next = icalrecur_iterator_next (iterator);
       /* Past the years events can have: icalrecur_iterator_set_start() derails
        * on some rules that never match */
-      if (icaltime_is_null_time (next) || next.year > 9999 || !add_occurrence (expansion, next))
+      if (icaltime_is_null_time (next) || next.year > 9999 || !add_occurrence (expansion, next, NULL))
         break;
     }
 
@@ -412,6 +543,43 @@ expand_rrules (Expansion  *expansion,
   return TRUE;
 }
 
+/* The end of an RDATE period starting at @local (the series' wall clock),
+ * @start: its explicit end, or its duration added like a DURATION's. FALSE
+ * when it cannot be an event's end; the master's length then holds. */
+static gboolean
+read_period_end (Expansion           *expansion,
+                 const TimeValue     *rdate,
+                 struct icaltimetype  local,
+                 gint64               start,
+                 gint64              *end)
+{
+  const Period *period = &rdate->period;
+  struct icaldurationtype d = period->duration;
+  gint64 days = (gint64) d.weeks * 7 + d.days;
+  EventTimes length = expansion->times;
+
+  if (period->has_end)
+    {
+      TimeValue value = { period->end, icaltime_is_utc (period->end) ? NULL : rdate->tzid, rdate->line };
+      Zone *zone = (value.tzid == NULL && !icaltime_is_utc (value.time))
+                   ? expansion->times.zone : calsync_ical_value_zone (expansion->self, &value, NULL);
+
+      *end = zone != NULL ? calsync_ical_zone_to_utc (zone, period->end) : G_MININT64;
+    }
+  else if (days <= MAX_DURATION_DAYS)
+    {
+      length.duration = d;
+      length.nominal = days != 0;
+      length.start_utc = 0;
+      length.end_utc = days * 86400 + (gint64) d.hours * 3600 + (gint64) d.minutes * 60 + d.seconds;
+      *end = calsync_ical_occurrence_end (&length, local, start);
+    }
+  else
+    *end = G_MININT64;
+
+  return *end >= start && *end <= MAX_UNIX;
+}
+
 static gboolean
 add_rdates (Expansion  *expansion,
             GError    **error)
@@ -420,11 +588,18 @@ add_rdates (Expansion  *expansion,
 
   for (guint i = 0; i < rdates->len; i++)
     {
+      const TimeValue *rdate = &g_array_index (rdates, TimeValue, i);
       struct icaltimetype local;
+      gint64 end;
 
-      if (!to_series_local (expansion, &g_array_index (rdates, TimeValue, i), &local, error))
+      if (!to_series_local (expansion, rdate, &local, error))
         return FALSE;
-      add_occurrence (expansion, local);
+
+      if (rdate->period.is_period && !expansion->times.all_day &&
+          read_period_end (expansion, rdate, local, calsync_ical_zone_to_utc (expansion->times.zone, local), &end))
+        add_occurrence (expansion, local, &end);
+      else
+        add_occurrence (expansion, local, NULL);
     }
 
   return TRUE;
@@ -470,6 +645,71 @@ read_override_original (Expansion        *expansion,
     return FALSE;
 
   *original = original_from_local (&expansion->times, local);
+  return TRUE;
+}
+
+/* Where the start of a THISANDFUTURE override is on the series' clock:
+ * its wall clock there, or the date as written when one of them is all-day */
+static struct icaltimetype
+start_on_series_clock (const Expansion  *expansion,
+                       const EventTimes *times)
+{
+  if (expansion->times.all_day || times->all_day)
+    return times->start;
+
+  return calsync_ical_zone_from_utc (expansion->times.zone, times->start_utc);
+}
+
+static gint
+compare_futures (gconstpointer a,
+                 gconstpointer b)
+{
+  gint64 key_a = ((const Future *) a)->key;
+  gint64 key_b = ((const Future *) b)->key;
+
+  return key_a < key_b ? -1 : key_a > key_b;
+}
+
+static gboolean
+add_future (Expansion        *expansion,
+            const EventInfo  *info,
+            GError          **error)
+{
+  Future future = { 0, info };
+  Original original;
+  gint64 length;
+
+  if (!read_override_original (expansion, info, &original, error) ||
+      !calsync_ical_read_times (expansion->self, info, &future.times, error))
+    return FALSE;
+
+  future.key = original_key (&original);
+  future.shift = calsync_ical_fields_to_unix (start_on_series_clock (expansion, &future.times)) -
+                 calsync_ical_fields_to_unix (original.local);
+  future.clock = expansion->times.all_day ? future.times.zone : expansion->times.zone;
+  g_array_append_val (expansion->futures, future);
+
+  length = future.times.all_day ? future.times.days * (gint64) 86400 : future.times.end_utc - future.times.start_utc;
+  expansion->reach_before = MAX (expansion->reach_before, MAX (future.shift, 0) + length);
+  expansion->reach_after = MAX (expansion->reach_after, MAX (-future.shift, 0));
+  return TRUE;
+}
+
+static gboolean
+read_futures (Expansion  *expansion,
+              GError    **error)
+{
+  GPtrArray *overrides = expansion->series->overrides;
+
+  for (guint i = 0; i < overrides->len; i++)
+    {
+      const EventInfo *info = g_ptr_array_index (overrides, i);
+
+      if (info->this_and_future && !add_future (expansion, info, error))
+        return FALSE;
+    }
+
+  g_array_sort (expansion->futures, compare_futures);
   return TRUE;
 }
 
@@ -552,6 +792,7 @@ expansion_clear (Expansion *expansion)
   g_clear_pointer (&expansion->excluded, g_hash_table_unref);
   g_clear_pointer (&expansion->exclude_dates, g_hash_table_unref);
   g_clear_pointer (&expansion->overridden, g_hash_table_unref);
+  g_clear_pointer (&expansion->futures, g_array_unref);
 }
 
 static gboolean
@@ -566,18 +807,21 @@ expand_series (Parser   *self,
   expansion.excluded = key_set_new ();
   expansion.exclude_dates = key_set_new ();
   expansion.overridden = key_set_new ();
+  expansion.futures = g_array_new (FALSE, FALSE, sizeof (Future));
   expansion.cancelled = self->calendar_cancelled || series->master->status == CALSYNC_EVENT_STATUS_CANCELLED;
 
   ok = calsync_ical_read_times (self, series->master, &expansion.times, error) &&
        add_exdates (&expansion, error) &&
-       mark_overridden (&expansion, error);
+       mark_overridden (&expansion, error) &&
+       read_futures (&expansion, error) &&
+       add_rdates (&expansion, error);
 
-  /* DTSTART is always the first instance, even when the rule would skip it */
+  /* DTSTART is always the first instance, even when the rule would skip it
+   * (after the RDATEs: an RDATE period at DTSTART says how long it lasts) */
   if (ok)
-    add_occurrence (&expansion, expansion.times.start);
+    add_occurrence (&expansion, expansion.times.start, NULL);
 
-  ok = ok && expand_rrules (&expansion, error) && add_rdates (&expansion, error) &&
-       emit_overrides (&expansion, error);
+  ok = ok && expand_rrules (&expansion, error) && emit_overrides (&expansion, error);
 
   expansion_clear (&expansion);
   return ok;

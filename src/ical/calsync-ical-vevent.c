@@ -235,14 +235,17 @@ typedef struct
 } DateListData;
 
 static void
-append_time_value (struct icaltimetype t,
-                   gpointer            user_data)
+append_time_value (struct icaltimetype  t,
+                   const Period        *period,
+                   gpointer             user_data)
 {
   DateListData *data = user_data;
   TimeValue value = { t, NULL, data->line };
 
   if (!t.is_date && !icaltime_is_utc (t))
     value.tzid = g_strdup (data->tzid);
+  if (period != NULL)
+    value.period = *period;
   g_array_append_val (data->values, value);
 }
 
@@ -369,6 +372,24 @@ read_once (TimeValue         *value,
   *has = TRUE;
 }
 
+/* RANGE=THISANDFUTURE: the override stands for the later instances too
+ * (RFC 5545 3.2.13); THISANDPRIOR is deprecated and read as a single override */
+static void
+read_recurrence_id (EventInfo         *info,
+                    const char        *text,
+                    const ContentLine *content,
+                    guint              line)
+{
+  g_autofree char *range = NULL;
+
+  if (!info->has_recurrence_id && content->has_params)
+    {
+      range = calsync_ical_find_param (text, "RANGE");
+      info->this_and_future = range != NULL && g_ascii_strcasecmp (range, "THISANDFUTURE") == 0;
+    }
+  read_once (&info->recurrence_id, &info->has_recurrence_id, text, content, line);
+}
+
 static gboolean
 read_time_property (EventInfo          *info,
                     const char         *text,
@@ -383,7 +404,7 @@ read_time_property (EventInfo          *info,
   else if (g_str_equal (name, "DTEND"))
     read_once (&info->dtend, &info->has_dtend, text, content, line);
   else if (g_str_equal (name, "RECURRENCE-ID"))
-    read_once (&info->recurrence_id, &info->has_recurrence_id, text, content, line);
+    read_recurrence_id (info, text, content, line);
   else if (g_str_equal (name, "RDATE"))
     read_date_list (info->rdates, text, content, line);
   else if (g_str_equal (name, "EXDATE"))

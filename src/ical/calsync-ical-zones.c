@@ -3,8 +3,10 @@
  *
  * A TZID becomes a Zone: an embedded VTIMEZONE, one of libical's built-in
  * zones, or GLib's, under the IANA id CalsyncEvent keeps, whether the file
- * names it the IANA way, with a vendor prefix or the Windows way. The local
- * zone stands for floating times. VTIMEZONE rules are checked before libical
+ * names it the IANA way, with a vendor prefix or the Windows way. An embedded
+ * VTIMEZONE under an IANA name whose rules cover a few years only leaves the
+ * other years to the system's rules. The local zone stands for floating times,
+ * and for a TZID nobody defines. VTIMEZONE rules are checked before libical
  * expands them, and the writer takes its VTIMEZONEs from here. */
 #define G_LOG_DOMAIN "calsync-ical"
 
@@ -43,6 +45,7 @@ calsync_ical_zone_free (Zone *zone)
   if (zone->owns_ical)
     icaltimezone_free (zone->ical, TRUE);
   g_clear_pointer (&zone->gtz, g_time_zone_unref);
+  g_clear_pointer (&zone->system, calsync_ical_zone_free);
   g_free (zone->id);
   g_free (zone);
 }
@@ -59,6 +62,8 @@ calsync_ical_zone_new (const char   *id,
   zone->ical = ical;
   zone->owns_ical = owns_ical;
   zone->gtz = gtz;
+  zone->covered_from = G_MININT64;
+  zone->covered_until = G_MAXINT64;
   return zone;
 }
 
@@ -79,17 +84,29 @@ calsync_ical_unix_to_fields (gint64 t)
   return fields;
 }
 
+/* Whether the rules of @zone itself hold at @utc, rather than its system's */
+static gboolean
+covers (const Zone *zone,
+        gint64      utc)
+{
+  return zone->system == NULL || (utc >= zone->covered_from && utc < zone->covered_until);
+}
+
 /* The instant of local time @t (zone and is_date ignored) in @zone */
 gint64
 calsync_ical_zone_to_utc (Zone                *zone,
                           struct icaltimetype  t)
 {
   g_autoptr(GDateTime) dt = NULL;
+  gint64 utc;
 
   t.zone = NULL;
   t.is_date = 0;
   if (zone->ical != NULL)
-    return icaltime_as_timet_with_zone (t, zone->ical);
+    {
+      utc = icaltime_as_timet_with_zone (t, zone->ical);
+      return covers (zone, utc) ? utc : calsync_ical_zone_to_utc (zone->system, t);
+    }
 
   dt = g_date_time_new (zone->gtz, t.year, t.month, t.day, t.hour, t.minute, t.second);
   return dt != NULL ? g_date_time_to_unix (dt) : calsync_ical_fields_to_unix (t);
@@ -100,6 +117,9 @@ int
 calsync_ical_zone_offset_at (Zone   *zone,
                              gint64  utc)
 {
+  if (!covers (zone, utc))
+    return calsync_ical_zone_offset_at (zone->system, utc);
+
   if (zone->ical != NULL)
     {
       struct icaltimetype local = icaltime_from_timet_with_zone ((time_t) utc, 0, zone->ical);
@@ -181,21 +201,32 @@ is_iana_name (const char *name)
          (zone = g_time_zone_new_identifier (name)) != NULL;
 }
 
-/* The IANA id a TZID stands for: itself, the part after a vendor prefix
- * ("/mozilla.org/20050126_1/Europe/Berlin"), or a Windows name's zone. */
+/* The IANA name in a TZID: itself or the part after a vendor prefix
+ * ("/mozilla.org/20050126_1/Europe/Berlin"); NULL when it has none */
+static const char *
+iana_part (const char *tzid)
+{
+  if (is_iana_name (tzid))
+    return tzid;
+
+  for (const char *p = strchr (tzid, '/'); p != NULL; p = strchr (p + 1, '/'))
+    if (is_iana_name (p + 1))
+      return p + 1;
+
+  return NULL;
+}
+
+/* The IANA id a TZID stands for: its IANA name, or a Windows name's zone. */
 static char *
 tzid_to_iana (const char *tzid)
 {
   const char *windows;
+  const char *iana;
 
   if (calsync_ical_is_utc_name (tzid))
     return g_strdup ("UTC");
-  if (is_iana_name (tzid))
-    return g_strdup (tzid);
-
-  for (const char *p = strchr (tzid, '/'); p != NULL; p = strchr (p + 1, '/'))
-    if (is_iana_name (p + 1))
-      return g_strdup (p + 1);
+  if ((iana = iana_part (tzid)) != NULL)
+    return g_strdup (iana);
 
   windows = calsync_windows_zone_to_iana (tzid);
   return windows ? g_strdup (calsync_ical_is_utc_name (windows) ? "UTC" : windows) : NULL;
@@ -228,6 +259,135 @@ vtimezone_location (icalcomponent *vtimezone)
   return NULL;
 }
 
+/* How far the rules of a VTIMEZONE reach ---------------------------------------- */
+
+/* Yearly rules change at most twice a year (calsync_ical_check_zone_rule): a
+ * COUNT larger than this runs for centuries, and is taken as endless */
+#define MAX_ZONE_CHANGES 1000
+
+/* The instant of a wall-clock time of an observance, read at its TZOFFSETFROM */
+static gint64
+observance_instant (struct icaltimetype t,
+                    int                 offset_from)
+{
+  if (icaltime_is_utc (t))
+    return calsync_ical_fields_to_unix (t);
+  if (t.is_date)
+    t.hour = 23, t.minute = 59, t.second = 59;
+
+  return calsync_ical_fields_to_unix (t) - offset_from;
+}
+
+/* The last change a rule makes: its UNTIL, its COUNT-th occurrence, or
+ * G_MAXINT64 when it goes on for ever */
+static gint64
+last_change (struct icalrecurrencetype rule,
+             struct icaltimetype       dtstart,
+             int                       offset_from)
+{
+  struct icaltimetype last = dtstart;
+  icalrecur_iterator *iterator;
+  int n = 0;
+
+  if (!icaltime_is_null_time (rule.until))
+    return observance_instant (rule.until, offset_from);
+  if (rule.count <= 0 || rule.count > MAX_ZONE_CHANGES ||
+      (iterator = icalrecur_iterator_new (rule, dtstart)) == NULL)
+    return G_MAXINT64;
+
+  for (struct icaltimetype next = icalrecur_iterator_next (iterator);
+       !icaltime_is_null_time (next) && n < rule.count; next = icalrecur_iterator_next (iterator), n++)
+    last = next;
+
+  icalrecur_iterator_free (iterator);
+  icalerror_clear_errno ();
+  return observance_instant (last, offset_from);
+}
+
+/* The last change an observance (STANDARD or DAYLIGHT) makes: its DTSTART,
+ * its last RDATE, the end of its RRULE */
+static gint64
+observance_end (icalcomponent *observance,
+                gint64         start,
+                int            offset_from)
+{
+  struct icaltimetype dtstart = icalcomponent_get_dtstart (observance);
+  gint64 end = start;
+  icalproperty *prop;
+
+  for (prop = icalcomponent_get_first_property (observance, ICAL_RRULE_PROPERTY); prop != NULL;
+       prop = icalcomponent_get_next_property (observance, ICAL_RRULE_PROPERTY))
+    end = MAX (end, last_change (icalproperty_get_rrule (prop), dtstart, offset_from));
+
+  for (prop = icalcomponent_get_first_property (observance, ICAL_RDATE_PROPERTY); prop != NULL;
+       prop = icalcomponent_get_next_property (observance, ICAL_RDATE_PROPERTY))
+    end = MAX (end, observance_instant (icalproperty_get_rdate (prop).time, offset_from));
+
+  return end;
+}
+
+/* The instants a VTIMEZONE's own rules speak for: from its first change to its
+ * last one (for ever when a rule has no end). A feed that trims its zones to a
+ * few years says nothing of the others, and libical would stretch the last
+ * offset over them: winter events an hour off. */
+static void
+find_coverage (icalcomponent *vtimezone,
+               gint64        *from,
+               gint64        *until)
+{
+  icalcomponent *observance;
+
+  *from = G_MAXINT64;
+  *until = G_MININT64;
+  for (observance = icalcomponent_get_first_component (vtimezone, ICAL_ANY_COMPONENT); observance != NULL;
+       observance = icalcomponent_get_next_component (vtimezone, ICAL_ANY_COMPONENT))
+    {
+      icalcomponent_kind kind = icalcomponent_isa (observance);
+      icalproperty *offset = icalcomponent_get_first_property (observance, ICAL_TZOFFSETFROM_PROPERTY);
+      struct icaltimetype dtstart = icalcomponent_get_dtstart (observance);
+      int offset_from = offset != NULL ? icalproperty_get_tzoffsetfrom (offset) : 0;
+      gint64 start;
+
+      if ((kind != ICAL_XSTANDARD_COMPONENT && kind != ICAL_XDAYLIGHT_COMPONENT) || icaltime_is_null_time (dtstart))
+        continue;
+
+      start = observance_instant (dtstart, offset_from);
+      *from = MIN (*from, start);
+      *until = MAX (*until, observance_end (observance, start, offset_from));
+    }
+
+  icalerror_clear_errno ();
+}
+
+/* The system's rules for the instants a VTIMEZONE under an IANA name does not
+ * cover; inside them the file's rules win (a custom zone stays custom). Other
+ * names have no system zone to fall back on: their rules stand for ever. */
+static void
+add_system_zone (Zone          *zone,
+                 const char    *tzid,
+                 icalcomponent *vtimezone)
+{
+  const char *iana = iana_part (tzid);
+  Zone *system;
+
+  if (iana == NULL)
+    return;
+
+  find_coverage (vtimezone, &zone->covered_from, &zone->covered_until);
+  if (zone->covered_from <= MIN_UNIX && zone->covered_until == G_MAXINT64)
+    return;
+
+  system = zone_new_iana (iana);
+  if (system->ical == NULL && system->gtz == NULL)
+    {
+      calsync_ical_zone_free (system);
+      zone->covered_from = G_MININT64;
+      zone->covered_until = G_MAXINT64;
+      return;
+    }
+  zone->system = system;
+}
+
 static Zone *
 zone_new_embedded (const char    *tzid,
                    icalcomponent *vtimezone,
@@ -244,6 +404,7 @@ zone_new_embedded (const char    *tzid,
   if (iana == NULL && location != NULL)
     iana = tzid_to_iana (location);
   zone->id = iana ? g_steal_pointer (&iana) : guess_iana_id (zone, year);
+  add_system_zone (zone, tzid, vtimezone);
   return zone;
 }
 
@@ -287,14 +448,19 @@ lookup_zone (Parser      *self,
   else if ((iana = tzid_to_iana (tzid)) != NULL)
     zone = zone_new_iana (iana);
 
+  /* A name neither the file nor the system defines: the times are read as
+   * floating ones (RFC 5545 leaves it to the reader), rather than lose the
+   * file for one zone name */
   if (zone == NULL || (zone->ical == NULL && zone->gtz == NULL))
     {
       g_autofree char *shown = calsync_ical_excerpt (tzid);
+      g_autofree char *done = NULL;
 
       g_clear_pointer (&zone, calsync_ical_zone_free);
-      calsync_ical_set_line_error (error, CALSYNC_ICAL_ERROR_INVALID, line,
-                                   _("the time zone “%s” is not defined in the file"), shown);
-      return NULL;
+      zone = calsync_ical_local_zone_new ();
+      /* Translators: %s is this computer's time zone, "Europe/Berlin" */
+      done = g_strdup_printf (_("its times read as local time (%s)"), zone->id);
+      calsync_ical_warn (self, line, done, _("the time zone “%s” is unknown"), shown);
     }
 
   g_hash_table_insert (self->zones, g_strdup (tzid), zone);
