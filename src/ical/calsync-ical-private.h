@@ -268,4 +268,32 @@ gboolean      calsync_ical_emit_events           (Parser               *self,
                                                   guint                *next,
                                                   GError              **error);
 
+/* Series definitions (calsync-ical-rule.c) ---------------------------------- */
+
+/* Reader: the definition of the series on its instances (results @first on;
+ * those from @overrides on came from overrides) */
+void          calsync_ical_keep_definition       (Parser               *self,
+                                                  const EventInfo      *master,
+                                                  const EventTimes     *times,
+                                                  guint                 first,
+                                                  guint                 overrides);
+
+/* Writer: a series written as its master */
+typedef struct
+{
+  icalcomponent *master;    /* its times: DTSTART, DTEND or DURATION, RRULE, RDATE, EXDATE */
+  CalsyncEvent *template;   /* the instance whose content the master carries (borrowed) */
+  GPtrArray *overrides;     /* CalsyncEvent (borrowed): instances written with a RECURRENCE-ID */
+} SeriesPlan;
+
+gboolean      calsync_ical_plan_series           (GPtrArray            *instances,
+                                                  SeriesPlan           *plan);
+void          calsync_ical_series_plan_clear     (SeriesPlan           *plan);
+
+/* Writer (calsync-ical-writer.c): the wall time of @unix_utc in @zone; FALSE
+ * when that wall time occurs twice (only UTC is exact there) */
+gboolean      calsync_ical_wall_time             (gint64                unix_utc,
+                                                  icaltimezone         *zone,
+                                                  struct icaltimetype  *wall);
+
 G_END_DECLS

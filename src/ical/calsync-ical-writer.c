@@ -162,10 +162,10 @@ utc_time (gint64 unix_utc)
 /* The wall-clock time of @unix_utc in @zone, or FALSE when that wall time
  * occurs twice (the hour repeated when clocks go back): RFC 5545 reads it as
  * the first occurrence, libical as the second, so only UTC is exact there. */
-static gboolean
-wall_time (gint64               unix_utc,
-           icaltimezone        *zone,
-           struct icaltimetype *wall)
+gboolean
+calsync_ical_wall_time (gint64               unix_utc,
+                        icaltimezone        *zone,
+                        struct icaltimetype *wall)
 {
   /* (not "daylight": <time.h> has a global of that name) */
   struct icaltimetype as_standard, as_daylight;
@@ -191,7 +191,7 @@ add_time (Writer          *writer,
   struct icaltimetype wall;
   icalproperty *property;
 
-  if (zone != NULL && wall_time (unix_utc, zone, &wall))
+  if (zone != NULL && calsync_ical_wall_time (unix_utc, zone, &wall))
     {
       property = new_property (wall);
       icalproperty_add_parameter (property, icalparameter_new_tzid (tzid));
@@ -636,23 +636,16 @@ event_to_vevent (Writer        *writer,
   return g_steal_pointer (&vevent);
 }
 
-/* A master and its instances, the first time one of them comes */
 static gboolean
-add_series (Writer     *writer,
-            GPtrArray  *vevents,
-            Series     *series,
-            gint64      dtstamp_utc,
-            GError    **error)
+add_overrides (Writer     *writer,
+               GPtrArray  *vevents,
+               GPtrArray  *instances,
+               gint64      dtstamp_utc,
+               GError    **error)
 {
-  if (series->written)
-    return TRUE;
-
-  series->written = TRUE;
-  g_ptr_array_add (vevents, series_to_master (writer, series, dtstamp_utc));
-  for (guint i = 0; i < series->instances->len; i++)
+  for (guint i = 0; i < instances->len; i++)
     {
-      icalcomponent *vevent = event_to_vevent (writer, g_ptr_array_index (series->instances, i), TRUE,
-                                               dtstamp_utc, error);
+      icalcomponent *vevent = event_to_vevent (writer, g_ptr_array_index (instances, i), TRUE, dtstamp_utc, error);
 
       if (vevent == NULL)
         return FALSE;
@@ -660,6 +653,61 @@ add_series (Writer     *writer,
     }
 
   return TRUE;
+}
+
+/* The master of a series whose definition its instances keep: its times
+ * (with the VTIMEZONEs they name) and the content of its template */
+static icalcomponent *
+plan_to_master (Writer     *writer,
+                SeriesPlan *plan,
+                gint64      dtstamp_utc)
+{
+  icalcomponent *master = icalcomponent_new (ICAL_VEVENT_COMPONENT);
+  icalproperty *property;
+
+  add_uid (master, plan->template, TRUE);
+  icalcomponent_add_property (master, icalproperty_new_dtstamp (utc_time (dtstamp_utc)));
+
+  while ((property = icalcomponent_get_first_property (plan->master, ICAL_ANY_PROPERTY)) != NULL)
+    {
+      icalparameter *tzid = icalproperty_get_first_parameter (property, ICAL_TZID_PARAMETER);
+
+      if (tzid != NULL)
+        writer_use_zone (writer, icalparameter_get_tzid (tzid), calsync_ical_builtin_zone (icalparameter_get_tzid (tzid)));
+      icalcomponent_remove_property (plan->master, property);
+      icalcomponent_add_property (master, property);
+    }
+
+  add_content (master, plan->template);
+  return master;
+}
+
+/* A master and its instances, the first time one of them comes: the rule the
+ * instances keep when it makes them again, else their original starts */
+static gboolean
+add_series (Writer     *writer,
+            GPtrArray  *vevents,
+            Series     *series,
+            gint64      dtstamp_utc,
+            GError    **error)
+{
+  SeriesPlan plan;
+  gboolean ok;
+
+  if (series->written)
+    return TRUE;
+
+  series->written = TRUE;
+  if (!calsync_ical_plan_series (series->instances, &plan))
+    {
+      g_ptr_array_add (vevents, series_to_master (writer, series, dtstamp_utc));
+      return add_overrides (writer, vevents, series->instances, dtstamp_utc, error);
+    }
+
+  g_ptr_array_add (vevents, plan_to_master (writer, &plan, dtstamp_utc));
+  ok = add_overrides (writer, vevents, plan.overrides, dtstamp_utc, error);
+  calsync_ical_series_plan_clear (&plan);
+  return ok;
 }
 
 static gboolean
