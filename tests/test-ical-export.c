@@ -1412,6 +1412,185 @@ test_rule_round_trip (void)
   calsync_test_remove_tree (again);
 }
 
+/* A weekly instance at 10:00 (or @hour) in Berlin on 2026-12-@day, lasting 30 minutes */
+static CalsyncEvent *
+tuesday (int         day,
+         const char *recurrence)
+{
+  gint64 start = calsync_test_local_time ("Europe/Berlin", 2026, 12, day, 10, 0);
+  g_autofree char *id = g_strdup_printf ("tue_202612%02dT090000Z", day);
+  g_autofree char *original = g_strdup_printf ("2026-12-%02dT10:00:00+01:00", day);
+  CalsyncEvent *event = calsync_test_timed_event (id, "Review", start, start + 1800, "Europe/Berlin");
+
+  make_instance (event, "tue", original);
+  calsync_event_set_recurrence (event, recurrence);
+  return event;
+}
+
+static GPtrArray *
+read_back (const char *text,
+           gint64      from,
+           gint64      to)
+{
+  g_autoptr(GError) error = NULL;
+  GPtrArray *events = calsync_ical_parse (text, -1, from, to, &error);
+
+  g_assert_no_error (error);
+  g_ptr_array_sort (events, compare_events);
+  return events;
+}
+
+/* Google's lines have no DTSTART: the rule starts at the earliest instance,
+ * in its zone, and lasts as long as it */
+static void
+test_rule_google_lines (void)
+{
+  const char *lines = "RRULE:FREQ=WEEKLY;BYDAY=TU\nEXDATE;TZID=Europe/Berlin:20261208T100000";
+  g_autoptr(GPtrArray) events = event_list ();
+  g_autoptr(GPtrArray) reread = NULL;
+  g_autofree char *text = NULL;
+  g_auto(GStrv) unfolded = NULL;
+  const char * const zones[] = { "Europe/Berlin", NULL };
+
+  g_ptr_array_add (events, tuesday (15, lines));
+  g_ptr_array_add (events, tuesday (1, lines));
+  g_ptr_array_add (events, tuesday (22, lines));
+
+  text = serialize (events);
+  assert_layout (text);
+  unfolded = unfold (text);
+  assert_header (unfolded, 1);
+  assert_zones (unfolded, zones);
+  g_assert_true (has_line (unfolded, "DTSTART;TZID=Europe/Berlin:20261201T100000"));
+  g_assert_true (has_line (unfolded, "DURATION:PT30M"));
+  g_assert_true (has_line (unfolded, "RRULE:FREQ=WEEKLY;BYDAY=TU"));
+  g_assert_true (has_line (unfolded, "EXDATE;TZID=Europe/Berlin:20261208T100000"));
+  g_assert_true (has_line (unfolded, "SUMMARY:Review"));
+
+  /* December to March: every Tuesday but the 8th, at 10:00 in Berlin */
+  reread = read_back (text, calsync_test_local_time ("Europe/Berlin", 2026, 12, 1, 0, 0),
+                      calsync_test_local_time ("Europe/Berlin", 2027, 3, 2, 0, 0));
+  g_assert_cmpuint (reread->len, ==, 12);
+  g_assert_cmpstr (calsync_event_get_external_id (g_ptr_array_index (reread, 11)), ==, "tue_20270223T090000Z");
+  g_assert_cmpint (calsync_event_get_start (g_ptr_array_index (reread, 11)), ==,
+                   calsync_test_local_time ("Europe/Berlin", 2027, 2, 23, 10, 0));
+  g_assert_cmpstr (calsync_event_get_time_zone (g_ptr_array_index (reread, 11)), ==, "Europe/Berlin");
+}
+
+/* Definitions that cannot be written as they are: the instances are written
+ * as their original starts, as for a series without one */
+static void
+test_rule_fallbacks (void)
+{
+  static const char * const definitions[] = {
+    "",
+    "RRULE:FREQ=WEEKLY;COUNT=10",                                  /* COUNT from an unknown start */
+    "RRULE:FREQ=MONTHLY",                                          /* anchored, it misses instances */
+    "RRULE:FREQ=BOGUS",
+    "EXDATE;TZID=Europe/Berlin:20261208T100000",                   /* no RRULE, no RDATE */
+    "DTSTART;TZID=Mars/Olympus_Mons:20261201T100000\nRRULE:FREQ=WEEKLY",
+    "DTSTART:20261201T100000\nRRULE:FREQ=WEEKLY",                  /* floating */
+    "DTSTART;VALUE=DATE:20261201\nRRULE:FREQ=WEEKLY",              /* dates for timed instances */
+    "DTSTART:20261201T090000Z\nDTSTART:20261201T090000Z\nRRULE:FREQ=WEEKLY",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (definitions); i++)
+    {
+      g_autoptr(GPtrArray) events = event_list ();
+      g_autofree char *text = NULL;
+      g_auto(GStrv) lines = NULL;
+
+      g_test_message ("definition “%s”", definitions[i]);
+      g_ptr_array_add (events, tuesday (1, definitions[i]));
+      g_ptr_array_add (events, tuesday (15, definitions[i]));
+
+      text = serialize (events);
+      lines = unfold (text);
+      assert_header (lines, 3);
+      g_assert_cmpuint (count_vevent_lines (lines, "RRULE"), ==, 0);
+      g_assert_true (has_line (lines, "RDATE;TZID=Europe/Berlin:20261215T100000"));
+      g_assert_cmpuint (count_vevent_lines (lines, "RECURRENCE-ID"), ==, 2);
+    }
+}
+
+static CalsyncEvent *
+monday (int         week,
+        const char *title)
+{
+  const char *definition = "DTSTART;TZID=Europe/Berlin:20261102T090000\nDURATION:PT1H\nRRULE:FREQ=WEEKLY;BYDAY=MO";
+  g_autoptr(GDateTime) first = g_date_time_new_utc (2026, 11, 30, 8, 0, 0);
+  g_autoptr(GDateTime) utc = g_date_time_add_weeks (first, week);
+  g_autofree char *id = g_date_time_format (utc, "mon_%Y%m%dT%H%M%SZ");
+  g_autoptr(GTimeZone) berlin = g_time_zone_new_identifier ("Europe/Berlin");
+  g_autoptr(GDateTime) local = g_date_time_to_timezone (utc, berlin);
+  g_autofree char *original = g_date_time_format (local, "%Y-%m-%dT%H:%M:%S%:z");
+  gint64 start = g_date_time_to_unix (utc);
+  CalsyncEvent *event = calsync_test_timed_event (id, title, start, start + 3600, "Europe/Berlin");
+
+  make_instance (event, "mon", original);
+  calsync_event_set_location (event, "Room 4");
+  calsync_event_set_recurrence (event, definition);
+  return event;
+}
+
+/* The master carries what the instances made by the rule share; overrides
+ * are the instances that differ; occurrences gone are EXDATEs */
+static void
+test_rule_overrides (void)
+{
+  g_autoptr(GPtrArray) events = event_list ();
+  g_autoptr(GPtrArray) expected = event_list ();
+  g_autoptr(GPtrArray) reread = NULL;
+  g_autofree char *text = NULL;
+  g_auto(GStrv) lines = NULL;
+  CalsyncEvent *event;
+
+  /* The first one was an override in the file it came from */
+  event = monday (0, "Planning with guests");
+  calsync_event_set_recurrence (event, "DTSTART;TZID=Europe/Berlin:20261102T090000\nDURATION:PT1H\n"
+                                       "RRULE:FREQ=WEEKLY;BYDAY=MO\nRECURRENCE-ID;TZID=Europe/Berlin:20261130T090000");
+  g_ptr_array_add (events, event);
+  g_ptr_array_add (events, monday (1, "Planning"));
+  event = monday (2, "Planning");
+  calsync_event_set_status (event, CALSYNC_EVENT_STATUS_CANCELLED);
+  g_ptr_array_add (events, event);
+  /* week 3 deleted here */
+  event = monday (4, "Planning");
+  calsync_event_set_location (event, "Room 5");
+  calsync_event_set_locally_modified (event, TRUE);
+  g_ptr_array_add (events, event);
+  event = monday (5, "Planning");
+  calsync_event_set_times (event, calsync_event_get_start (event) + 3600, calsync_event_get_end (event) + 3600,
+                           "Europe/Berlin");
+  g_ptr_array_add (events, event);
+  g_ptr_array_add (events, monday (6, "Planning"));
+
+  text = serialize (events);
+  lines = unfold (text);
+  assert_header (lines, 4);
+  g_assert_true (has_line (lines, "DTSTART;TZID=Europe/Berlin:20261102T090000"));
+  g_assert_true (has_line (lines, "EXDATE;TZID=Europe/Berlin:20261214T090000"));
+  g_assert_true (has_line (lines, "EXDATE;TZID=Europe/Berlin:20261221T090000"));
+  g_assert_cmpuint (count_vevent_lines (lines, "EXDATE"), ==, 2);
+  g_assert_true (has_line (lines, "RECURRENCE-ID;TZID=Europe/Berlin:20261130T090000"));
+  g_assert_true (has_line (lines, "RECURRENCE-ID;TZID=Europe/Berlin:20261228T090000"));
+  g_assert_true (has_line (lines, "RECURRENCE-ID;TZID=Europe/Berlin:20270104T090000"));
+  g_assert_cmpuint (count_lines (lines, "SUMMARY:Planning with guests"), ==, 1);
+  g_assert_cmpuint (count_lines (lines, "SUMMARY:Planning"), ==, 4);
+
+  /* Read back over those weeks: exactly the instances not cancelled */
+  for (guint i = 0; i < events->len; i++)
+    if (calsync_event_get_status (g_ptr_array_index (events, i)) != CALSYNC_EVENT_STATUS_CANCELLED)
+      g_ptr_array_add (expected, g_object_ref (g_ptr_array_index (events, i)));
+  g_ptr_array_sort (expected, compare_events);
+  reread = read_back (text, calsync_test_local_time ("Europe/Berlin", 2026, 11, 30, 0, 0),
+                      calsync_test_local_time ("Europe/Berlin", 2027, 1, 12, 0, 0));
+  assert_same_instances (expected, reread);
+  for (guint i = 0; i < reread->len; i++)
+    g_assert_cmpstr (calsync_event_get_location (g_ptr_array_index (reread, i)), ==,
+                     calsync_event_get_location (g_ptr_array_index (expected, i)));
+}
+
 #define ADD(path, func) \
   g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
 
@@ -1439,6 +1618,9 @@ main (int    argc,
   ADD ("/ical-export/cli/stdout", test_cli_stdout);
   ADD ("/ical-export/round-trip", test_round_trip);
   g_test_add_func ("/ical-export/rule/round-trip", test_rule_round_trip);
+  g_test_add_func ("/ical-export/rule/google-lines", test_rule_google_lines);
+  g_test_add_func ("/ical-export/rule/fallbacks", test_rule_fallbacks);
+  g_test_add_func ("/ical-export/rule/overrides", test_rule_overrides);
 
   return g_test_run ();
 }
