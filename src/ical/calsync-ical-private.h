@@ -4,7 +4,8 @@
  * The reader (calsync-ical-reader.c) drives the lexer (calsync-ical-lexer.c)
  * over the text, hands the lines of each VEVENT to calsync-ical-vevent.c, the
  * TZIDs to calsync-ical-zones.c, and each calendar's VEVENTs to
- * calsync-ical-recurrence.c, which makes the instances. The writer
+ * calsync-ical-recurrence.c, which makes the instances and keeps their
+ * series' definition on them (calsync-ical-rule.c). The writer
  * (calsync-ical-writer.c) shares the zones, the dates, the participation
  * status and the line folding, so that both read and write them the same way. */
 #pragma once

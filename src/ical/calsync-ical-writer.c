@@ -1,11 +1,15 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* calsync-ical-writer.c: writing CalsyncEvents as iCalendar (RFC 5545) with libical.
  *
- * Events are occurrences (providers send instances, imports are expanded), so
- * the instances of a series are written as overrides (RECURRENCE-ID) of a
- * master whose DTSTART and RDATEs are exactly their original starts: readers
- * get the same instances back, and CalDAV servers, which refuse overrides
- * without a master (RFC 4791 4.1), take the series as one resource.
+ * Events are occurrences (providers send instances, imports are expanded).
+ * The instances of a series that keep their series' definition (imported
+ * ones: see calsync-ical-rule.c) are written as that master, RRULE and all,
+ * with overrides (RECURRENCE-ID) for the instances that differ from it, so
+ * the series goes on past the instances exported. The others (Google's
+ * instances, which come without their rule) are written as overrides of a
+ * master whose DTSTART and RDATEs are exactly their original starts. Either
+ * way readers get the same instances back, and CalDAV servers, which refuse
+ * overrides without a master (RFC 4791 4.1), take the series as one resource.
  *
  * libical builds the components and escapes the text; the line layout is ours:
  * libical 3.0 splits a CRLF in two when a fold falls on the end of a line, so
@@ -772,8 +776,13 @@ calendar_to_text (icalcomponent *calendar)
  * zone a time is written in, one VEVENT per event. Timed events are written
  * in their own zone (TZID) or in UTC; all-day events as dates. The instances
  * of a series (recurring event id and original start set) share the series'
- * UID, each with a RECURRENCE-ID of its original start, under a master VEVENT
- * whose DTSTART and RDATEs are those original starts.
+ * UID under one master VEVENT. When they keep the series' definition (their
+ * recurrence, see calsync-ical-rule.c) the master is that series: its DTSTART
+ * in the zone it was written in, DURATION, RRULE, RDATE and EXDATE (plus an
+ * EXDATE for each occurrence missing between the first and the last instance
+ * at its original time), and only the instances that differ from it follow,
+ * each with a RECURRENCE-ID. Otherwise every instance follows, under a master
+ * whose DTSTART and RDATEs are their original starts.
  *
  * Returns: (transfer full): the text, or %NULL with @error set
  */
