@@ -450,7 +450,7 @@ parse_definition (const char *text)
     {
       g_strdelimit (lines[i], "\r", ' ');
       g_strstrip (lines[i]);
-      if (strchr (lines[i], '\n') == NULL && is_definition_line (lines[i]))
+      if (is_definition_line (lines[i]))
         g_string_append_printf (vevent, "%s\r\n", lines[i]);
     }
   g_string_append (vevent, "END:VEVENT\r\n");
@@ -665,38 +665,46 @@ anchor_definition (Planner *planner)
 
 /* Reading the master back ------------------------------------------------------ */
 
-/* What readers make of the master over the span of the instances: key →
- * CalsyncEvent; NULL when CalSync's own reader refuses it */
-static GHashTable *
-expand_master (Planner *planner)
+/* The master alone in a calendar, as the writer folds it */
+static char *
+master_text (Planner *planner)
 {
   g_autoptr(icalcomponent) calendar = icalcomponent_new (ICAL_VCALENDAR_COMPONENT);
-  g_autoptr(GPtrArray) events = NULL;
-  g_autoptr(GError) error = NULL;
   icalcomponent *vevent = icalcomponent_new_clone (planner->master);
-  GHashTable *generated = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_object_unref);
-  gint64 first = nth_instance (planner, 0)->key;
-  gint64 last = nth_instance (planner, planner->instances->len - 1)->key;
-  g_autofree char *text = NULL;
-  char *raw;
+  char *raw, *text;
 
   icalcomponent_add_property (calendar, icalproperty_new_version ("2.0"));
   icalcomponent_add_property (calendar, icalproperty_new_prodid ("-//CalSync//Series check//EN"));
   icalcomponent_add_property (vevent, icalproperty_new_uid ("calsync-series"));
   icalcomponent_add_component (calendar, vevent);
+
   raw = icalcomponent_as_ical_string_r (calendar);
   text = calsync_ical_refold (raw);
   icalmemory_free_buffer (raw);
+  return text;
+}
+
+/* What readers make of the master over the span of the instances: key →
+ * CalsyncEvent; NULL when CalSync's own reader refuses it */
+static GHashTable *
+expand_master (Planner *planner)
+{
+  g_autofree char *text = master_text (planner);
+  gint64 first = nth_instance (planner, 0)->key;
+  gint64 last = nth_instance (planner, planner->instances->len - 1)->key;
+  g_autoptr(GPtrArray) events = NULL;
+  g_autoptr(GError) error = NULL;
+  GHashTable *generated;
 
   events = planner->all_day ? calsync_ical_parse (text, -1, first * 86400, (last + 1) * 86400, &error)
                             : calsync_ical_parse (text, -1, first, last + 1, &error);
   if (events == NULL)
     {
       g_debug ("A series definition does not read back: %s", error->message);
-      g_hash_table_unref (generated);
       return NULL;
     }
 
+  generated = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_object_unref);
   for (guint i = 0; i < events->len; i++)
     {
       CalsyncEvent *event = g_ptr_array_index (events, i);
