@@ -6,7 +6,7 @@
  * TZIDs to calsync-ical-zones.c, and each calendar's VEVENTs to
  * calsync-ical-recurrence.c, which makes the instances and keeps their
  * series' definition on them (calsync-ical-rule.c). The writer
- * (calsync-ical-writer.c) shares the zones, the dates, the participation
+ * (calsync-ical-writer.c, calsync-ical-master.c for series) shares the zones, the dates, the participation
  * status and the line folding, so that both read and write them the same way. */
 #pragma once
 
@@ -269,7 +269,7 @@ gboolean      calsync_ical_emit_events           (Parser               *self,
                                                   guint                *next,
                                                   GError              **error);
 
-/* Series definitions (calsync-ical-rule.c) ---------------------------------- */
+/* Series definitions (calsync-ical-rule.c, calsync-ical-master.c) ----------- */
 
 /* Reader: the definition of the series on its instances (results @first on;
  * those from @overrides on came from overrides) */
