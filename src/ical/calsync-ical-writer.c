@@ -4,9 +4,9 @@
  * Events are occurrences (providers send instances, imports are expanded).
  * The instances of a series that keep their series' definition (imported
  * ones: see calsync-ical-rule.c) are written as that master, RRULE and all
- * (calsync-ical-master.c),
- * with overrides (RECURRENCE-ID) for the instances that differ from it, so
- * the series goes on past the instances exported. The others (Google's
+ * (calsync-ical-master.c), with overrides (RECURRENCE-ID) for the instances
+ * that differ from it, so the series goes on past the instances exported.
+ * The others (Google's
  * instances, which come without their rule) are written as overrides of a
  * master whose DTSTART and RDATEs are exactly their original starts. Either
  * way readers get the same instances back, and CalDAV servers, which refuse
