@@ -6,11 +6,11 @@
  * ones: see calsync-ical-rule.c) are written as that master, RRULE and all
  * (calsync-ical-master.c), with overrides (RECURRENCE-ID) for the instances
  * that differ from it, so the series goes on past the instances exported.
- * The others (Google's
- * instances, which come without their rule) are written as overrides of a
- * master whose DTSTART and RDATEs are exactly their original starts. Either
- * way readers get the same instances back, and CalDAV servers, which refuse
- * overrides without a master (RFC 4791 4.1), take the series as one resource.
+ * The others (Google's instances, which come without their rule) are written
+ * as overrides of a master whose DTSTART and RDATEs are exactly their
+ * original starts. Either way readers get the same instances back, and CalDAV
+ * servers, which refuse overrides without a master (RFC 4791 4.1), take the
+ * series as one resource.
  *
  * libical builds the components and escapes the text; the line layout is ours:
  * libical 3.0 splits a CRLF in two when a fold falls on the end of a line, so
