@@ -1187,10 +1187,14 @@ import_in (const char *home,
 static GStrv
 export_in (const char *home,
            const char *now,
-           const char *path)
+           const char *path,
+           const char *from,
+           const char *to)
 {
   g_autofree char *arg = g_strconcat ("--export=", path, NULL);
-  const char * const args[] = { arg, NULL };
+  g_autofree char *from_arg = from ? g_strconcat ("--from=", from, NULL) : NULL;
+  g_autofree char *to_arg = to ? g_strconcat ("--to=", to, NULL) : NULL;
+  const char * const args[] = { arg, from_arg, to_arg, NULL };
   g_autofree char *text = NULL;
 
   g_assert_cmpint (run_in (home, now, args, NULL), ==, 0);
@@ -1388,8 +1392,19 @@ test_rule_round_trip (void)
   g_free (import_in (home, NOW_2026, fixture));
   delete_event (home, PLANNING "_20260504T070000Z");
   stored = personal_events (home);
-  lines = export_in (home, NOW_2026, exported);
+  lines = export_in (home, NOW_2026, exported, NULL, NULL);
   assert_series_master (lines);
+
+  /* March alone: the whole rule still, with the overrides of March */
+  g_strfreev (lines);
+  lines = export_in (home, NOW_2026, exported, "2026-03-01", "2026-04-01");
+  g_assert_true (has_line (lines, "RRULE:FREQ=WEEKLY;UNTIL=20281225T080000Z;BYDAY=MO"));
+  g_assert_true (has_line (lines, "DTSTART;TZID=Europe/Berlin:20260105T090000"));
+  g_assert_cmpuint (count_vevent_lines (lines, "UID:" PLANNING), ==, 3);
+  g_assert_cmpuint (count_vevent_lines (lines, "RDATE"), ==, 0);
+
+  g_strfreev (lines);
+  lines = export_in (home, NOW_2026, exported, NULL, NULL);
 
   /* Read in the same window: the same instances (the deleted one stays
    * deleted, the overrides keep their times and titles); a second import
@@ -1399,7 +1414,7 @@ test_rule_round_trip (void)
   assert_same_instances (stored, reread);
   out = import_in (again, NOW_2026, exported);
   g_assert_true (g_str_has_prefix (out, "Imported 0 events (0 updated, "));
-  lines_again = export_in (again, NOW_2026, exported_again);
+  lines_again = export_in (again, NOW_2026, exported_again, NULL, NULL);
   assert_same_but_dtstamp (lines, lines_again);
 
   /* Read two years later: the occurrences there, which the first window never held */
