@@ -1020,6 +1020,31 @@ parse_file (const char *path)
   return events;
 }
 
+/* The series' definition of an instance, without the RECURRENCE-ID line that
+ * says whether the file gave it a VEVENT of its own: instances written as
+ * their original starts all get one, those of a rule only when they differ */
+static char *
+definition_of (CalsyncEvent *event)
+{
+  const char *recurrence = calsync_event_get_recurrence (event);
+  const char *marker = recurrence ? strstr (recurrence, "\nRECURRENCE-ID") : NULL;
+
+  return marker ? g_strndup (recurrence, (gsize) (marker - recurrence)) : g_strdup (recurrence);
+}
+
+static void
+assert_same_definition (CalsyncEvent *a,
+                        CalsyncEvent *b)
+{
+  g_autofree char *definition_a = definition_of (a);
+  g_autofree char *definition_b = definition_of (b);
+  g_autoptr(CalsyncEvent) copy = calsync_event_copy (b);
+
+  g_assert_cmpstr (definition_a, ==, definition_b);
+  calsync_event_set_recurrence (copy, calsync_event_get_recurrence (a));
+  g_assert_true (calsync_event_equal_content (a, copy));
+}
+
 static void
 assert_same_events (GPtrArray *a,
                     GPtrArray *b)
@@ -1044,12 +1069,13 @@ assert_same_events (GPtrArray *a,
       g_assert_cmpstr (calsync_event_get_original_start (ea), ==, calsync_event_get_original_start (eb));
       g_assert_cmpstr (calsync_event_get_attendees_json (ea), ==, calsync_event_get_attendees_json (eb));
       g_assert_cmpstr (calsync_event_get_conference_url (ea), ==, calsync_event_get_conference_url (eb));
-      g_assert_true (calsync_event_equal_content (ea, eb));
+      assert_same_definition (ea, eb);
     }
 }
 
 /* What the first export reads back as is what was stored (the event type
- * aside: the reader guesses it, the seeds leave it unset) */
+ * and the series' definition aside: the reader guesses the one and keeps the
+ * other, the seeds leave them unset) */
 static void
 assert_matches_store (Fixture   *f,
                       gint64     calendar_id,
@@ -1071,6 +1097,9 @@ assert_matches_store (Fixture   *f,
       g_test_message ("checking “%s” against the store", calsync_event_get_external_id (read));
       g_assert_nonnull (seeded);
       calsync_event_set_event_type (seeded, calsync_event_get_event_type (read));
+      /* The reader keeps the definition of a series; series seeded as instances have none */
+      if (calsync_event_get_recurrence (seeded) == NULL)
+        calsync_event_set_recurrence (seeded, calsync_event_get_recurrence (read));
       g_assert_true (calsync_event_equal_content (seeded, read));
     }
 }
@@ -1111,6 +1140,472 @@ test_round_trip (Fixture       *f,
   round_trip_calendar (f, f->team_id);
 }
 
+/* Series that keep their rule ------------------------------------------------- */
+
+/* tests/fixtures/ical/rules.ics: a weekly series from 2026-01-05 to 2028-12-25,
+ * Mondays 09:00 in "W. Europe Standard Time" (Europe/Berlin) with an EXDATE, a
+ * moved and a retitled occurrence, and an all-day series every other week */
+#define PLANNING "weekly-planning@example.com"
+#define BINS "bins@example.com"
+#define NOW_2026 "2026-02-15T12:00:00Z"   /* window 2025-11-15 … 2027-02-15 */
+#define NOW_2028 "2028-06-15T12:00:00Z"   /* window 2028-03-15 … 2029-06-15 */
+
+/* calsync in @home at @now, on a machine in New York */
+static int
+run_in (const char          *home,
+        const char          *now,
+        const char * const  *args,
+        char               **out)
+{
+  g_autoptr(GSubprocessLauncher) launcher =
+    calsync_test_new_launcher (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, home);
+  g_autofree char *err = NULL;
+  int status;
+
+  g_subprocess_launcher_setenv (launcher, "TZ", "America/New_York", TRUE);
+  g_subprocess_launcher_setenv (launcher, "CALSYNC_NOW", now, TRUE);
+  status = calsync_test_run_calsync (launcher, args, out, &err);
+  if (status != 0)
+    g_test_message ("calsync %s: %s", args[0], err);
+  return status;
+}
+
+static char *
+import_in (const char *home,
+           const char *now,
+           const char *path)
+{
+  g_autofree char *arg = g_strconcat ("--import=", path, NULL);
+  const char * const args[] = { arg, NULL };
+  char *out = NULL;
+
+  g_assert_cmpint (run_in (home, now, args, &out), ==, 0);
+  return out;
+}
+
+/* The export of @home's Personal calendar, its logical lines */
+static GStrv
+export_in (const char *home,
+           const char *now,
+           const char *path,
+           const char *from,
+           const char *to)
+{
+  g_autofree char *arg = g_strconcat ("--export=", path, NULL);
+  g_autofree char *from_arg = from ? g_strconcat ("--from=", from, NULL) : NULL;
+  g_autofree char *to_arg = to ? g_strconcat ("--to=", to, NULL) : NULL;
+  const char * const args[] = { arg, from_arg, to_arg, NULL };
+  g_autofree char *text = NULL;
+
+  g_assert_cmpint (run_in (home, now, args, NULL), ==, 0);
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  assert_layout (text);
+  icalcomponent_free (libical_parse (text));
+  return unfold (text);
+}
+
+static GPtrArray *
+personal_events (const char *home)
+{
+  g_autoptr(CalsyncStore) store = calsync_test_open_store (home);
+  g_autoptr(GError) error = NULL;
+  GPtrArray *events = calsync_store_list_calendar_events (store, calsync_store_get_personal_calendar_id (store),
+                                                          G_MININT64, G_MAXINT64, &error);
+
+  g_assert_no_error (error);
+  g_ptr_array_sort (events, compare_events);
+  return events;
+}
+
+static void
+delete_event (const char *home,
+              const char *external_id)
+{
+  g_autoptr(CalsyncStore) store = calsync_test_open_store (home);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CalsyncEvent) event = calsync_store_lookup_event (store, calsync_store_get_personal_calendar_id (store),
+                                                              external_id, &error);
+
+  g_assert_nonnull (event);
+  g_assert_true (calsync_store_delete_local_event (store, calsync_event_get_id (event), &error));
+  g_assert_no_error (error);
+}
+
+static guint
+count_vevent_lines (GStrv       lines,
+                    const char *prefix)
+{
+  gboolean in_vevent = FALSE;
+  guint n = 0;
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      if (g_str_equal (lines[i], "BEGIN:VEVENT"))
+        in_vevent = TRUE;
+      else if (g_str_equal (lines[i], "END:VEVENT"))
+        in_vevent = FALSE;
+      else if (in_vevent && g_str_has_prefix (lines[i], prefix))
+        n++;
+    }
+
+  return n;
+}
+
+static void
+assert_series_master (GStrv lines)
+{
+  const char * const zones[] = { "Europe/Berlin", NULL };
+
+  /* The rule, in the zone it was written in, the EXDATE of the file and the
+   * occurrence deleted here; the two overrides; no occurrence list */
+  assert_zones (lines, zones);
+  g_assert_true (has_line (lines, "DTSTART;TZID=Europe/Berlin:20260105T090000"));
+  g_assert_true (has_line (lines, "DURATION:PT30M"));
+  g_assert_true (has_line (lines, "RRULE:FREQ=WEEKLY;UNTIL=20281225T080000Z;BYDAY=MO"));
+  g_assert_true (has_line (lines, "EXDATE;TZID=Europe/Berlin:20260406T090000"));
+  g_assert_true (has_line (lines, "EXDATE;TZID=Europe/Berlin:20260504T090000"));
+  g_assert_cmpuint (count_vevent_lines (lines, "EXDATE"), ==, 2);
+  g_assert_cmpuint (count_vevent_lines (lines, "UID:" PLANNING), ==, 3);
+  g_assert_true (has_line (lines, "RECURRENCE-ID;TZID=Europe/Berlin:20260302T090000"));
+  g_assert_true (has_line (lines, "RECURRENCE-ID;TZID=Europe/Berlin:20260316T090000"));
+  g_assert_cmpuint (count_vevent_lines (lines, "RECURRENCE-ID"), ==, 2);
+  g_assert_cmpuint (count_vevent_lines (lines, "RDATE"), ==, 0);
+
+  g_assert_true (has_line (lines, "DTSTART;VALUE=DATE:20260107"));
+  g_assert_true (has_line (lines, "RRULE:FREQ=WEEKLY;INTERVAL=2"));
+  g_assert_cmpuint (count_vevent_lines (lines, "UID:" BINS), ==, 1);
+}
+
+static CalsyncEvent *
+find_by_id (GPtrArray  *events,
+            const char *id)
+{
+  for (guint i = 0; i < events->len; i++)
+    if (g_str_equal (calsync_event_get_external_id (g_ptr_array_index (events, i)), id))
+      return g_ptr_array_index (events, i);
+
+  g_error ("no event %s", id);
+}
+
+/* Two years on, the series goes on: Mondays 09:00 in Berlin (07:00 UTC in
+ * summer, 08:00 in winter) up to its UNTIL, and the bins every other week */
+static void
+assert_two_years_later (GPtrArray *events)
+{
+  g_autoptr(GDateTime) monday = g_date_time_new_utc (2028, 3, 20, 0, 0, 0);
+  guint n_planning = 0, n_bins = 0;
+
+  for (guint i = 0; i < events->len; i++)
+    {
+      CalsyncEvent *event = g_ptr_array_index (events, i);
+
+      n_planning += g_strcmp0 (calsync_event_get_recurring_event_id (event), PLANNING) == 0;
+      n_bins += g_strcmp0 (calsync_event_get_recurring_event_id (event), BINS) == 0;
+    }
+
+  for (guint week = 0; ; week++)
+    {
+      g_autoptr(GDateTime) day = g_date_time_add_weeks (monday, (int) week);
+      int y = g_date_time_get_year (day), m = g_date_time_get_month (day), d = g_date_time_get_day_of_month (day);
+      g_autofree char *id = NULL;
+      CalsyncEvent *event;
+      gint64 start = calsync_test_local_time ("Europe/Berlin", y, m, d, 9, 0);
+
+      if (y > 2028)   /* 2028-12-25 is the last Monday */
+        {
+          g_assert_cmpuint (n_planning, ==, week);   /* UNTIL ends it, no more */
+          break;
+        }
+
+      id = g_strdup_printf (PLANNING "_%04d%02d%02dT%02d0000Z", y, m, d, (int) (start % 86400 / 3600));
+      event = find_by_id (events, id);
+      g_assert_cmpstr (calsync_event_get_title (event), ==, "Weekly planning");
+      g_assert_cmpstr (calsync_event_get_time_zone (event), ==, "Europe/Berlin");
+      g_assert_cmpint (calsync_event_get_start (event), ==, start);
+      g_assert_cmpint (calsync_event_get_end (event), ==, start + 1800);
+    }
+
+  /* Summer and winter: the wall clock stays, the instant moves */
+  g_assert_cmpint (calsync_event_get_start (find_by_id (events, PLANNING "_20280703T070000Z")), ==, 1846220400);
+  g_assert_cmpint (calsync_event_get_start (find_by_id (events, PLANNING "_20281204T080000Z")), ==, 1859529600);
+
+  /* 2028-06-07 is 63 fortnights after 2026-01-07 */
+  g_assert_cmpuint (n_bins, >, 20);
+  g_assert_cmpstr (calsync_event_get_start_date (find_by_id (events, BINS "_20280607")), ==, "2028-06-07");
+  g_assert_cmpstr (calsync_event_get_end_date (find_by_id (events, BINS "_20280621")), ==, "2028-06-22");
+  for (guint i = 0; i < events->len; i++)
+    g_assert_cmpstr (calsync_event_get_external_id (g_ptr_array_index (events, i)), !=, BINS "_20280614");
+}
+
+/* The same instances in the same window, the rule and ids aside */
+static void
+assert_same_instances (GPtrArray *a,
+                       GPtrArray *b)
+{
+  g_assert_cmpuint (a->len, ==, b->len);
+  for (guint i = 0; i < a->len; i++)
+    {
+      CalsyncEvent *ea = g_ptr_array_index (a, i);
+      CalsyncEvent *eb = g_ptr_array_index (b, i);
+
+      g_assert_cmpstr (calsync_event_get_external_id (ea), ==, calsync_event_get_external_id (eb));
+      g_assert_cmpstr (calsync_event_get_title (ea), ==, calsync_event_get_title (eb));
+      g_assert_cmpstr (calsync_event_get_description (ea), ==, calsync_event_get_description (eb));
+      g_assert_cmpstr (calsync_event_get_location (ea), ==, calsync_event_get_location (eb));
+      g_assert_cmpint (calsync_event_get_start (ea), ==, calsync_event_get_start (eb));
+      g_assert_cmpint (calsync_event_get_end (ea), ==, calsync_event_get_end (eb));
+      g_assert_cmpstr (calsync_event_get_time_zone (ea), ==, calsync_event_get_time_zone (eb));
+      g_assert_cmpstr (calsync_event_get_start_date (ea), ==, calsync_event_get_start_date (eb));
+      g_assert_cmpstr (calsync_event_get_end_date (ea), ==, calsync_event_get_end_date (eb));
+      g_assert_cmpstr (calsync_event_get_original_start (ea), ==, calsync_event_get_original_start (eb));
+      g_assert_cmpint (calsync_event_get_status (ea), ==, calsync_event_get_status (eb));
+    }
+}
+
+static void
+assert_same_but_dtstamp (GStrv a,
+                         GStrv b)
+{
+  g_assert_cmpuint (g_strv_length (a), ==, g_strv_length (b));
+  for (guint i = 0; a[i] != NULL; i++)
+    if (!g_str_has_prefix (a[i], "DTSTAMP:"))
+      g_assert_cmpstr (a[i], ==, b[i]);
+}
+
+static void
+test_rule_round_trip (void)
+{
+  g_autofree char *fixture = g_test_build_filename (G_TEST_DIST, "fixtures", "ical", "rules.ics", NULL);
+  g_autofree char *home = g_dir_make_tmp ("calsync-rules-XXXXXX", NULL);
+  g_autofree char *later = g_dir_make_tmp ("calsync-rules-later-XXXXXX", NULL);
+  g_autofree char *again = g_dir_make_tmp ("calsync-rules-again-XXXXXX", NULL);
+  g_autofree char *exported = g_build_filename (home, "rules.ics", NULL);
+  g_autofree char *exported_again = g_build_filename (again, "rules.ics", NULL);
+  g_autofree char *out = NULL;
+  g_autoptr(GPtrArray) stored = NULL;
+  g_autoptr(GPtrArray) reread = NULL;
+  g_autoptr(GPtrArray) far = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_auto(GStrv) lines_again = NULL;
+
+  /* Imported in February 2026, one occurrence deleted here, exported */
+  g_free (import_in (home, NOW_2026, fixture));
+  delete_event (home, PLANNING "_20260504T070000Z");
+  stored = personal_events (home);
+  lines = export_in (home, NOW_2026, exported, NULL, NULL);
+  assert_series_master (lines);
+
+  /* March alone: the whole rule still, with the overrides of March */
+  g_strfreev (lines);
+  lines = export_in (home, NOW_2026, exported, "2026-03-01", "2026-04-01");
+  g_assert_true (has_line (lines, "RRULE:FREQ=WEEKLY;UNTIL=20281225T080000Z;BYDAY=MO"));
+  g_assert_true (has_line (lines, "DTSTART;TZID=Europe/Berlin:20260105T090000"));
+  g_assert_cmpuint (count_vevent_lines (lines, "UID:" PLANNING), ==, 3);
+  g_assert_cmpuint (count_vevent_lines (lines, "RDATE"), ==, 0);
+
+  g_strfreev (lines);
+  lines = export_in (home, NOW_2026, exported, NULL, NULL);
+
+  /* Read in the same window: the same instances (the deleted one stays
+   * deleted, the overrides keep their times and titles); a second import
+   * changes nothing; exported again, the same file */
+  g_free (import_in (again, NOW_2026, exported));
+  reread = personal_events (again);
+  assert_same_instances (stored, reread);
+  out = import_in (again, NOW_2026, exported);
+  g_assert_true (g_str_has_prefix (out, "Imported 0 events (0 updated, "));
+  lines_again = export_in (again, NOW_2026, exported_again, NULL, NULL);
+  assert_same_but_dtstamp (lines, lines_again);
+
+  /* Read two years later: the occurrences there, which the first window never held */
+  g_free (import_in (later, NOW_2028, exported));
+  far = personal_events (later);
+  assert_two_years_later (far);
+
+  calsync_test_remove_tree (home);
+  calsync_test_remove_tree (later);
+  calsync_test_remove_tree (again);
+}
+
+/* A weekly instance at 10:00 (or @hour) in Berlin on 2026-12-@day, lasting 30 minutes */
+static CalsyncEvent *
+tuesday (int         day,
+         const char *recurrence)
+{
+  gint64 start = calsync_test_local_time ("Europe/Berlin", 2026, 12, day, 10, 0);
+  g_autofree char *id = g_strdup_printf ("tue_202612%02dT090000Z", day);
+  g_autofree char *original = g_strdup_printf ("2026-12-%02dT10:00:00+01:00", day);
+  CalsyncEvent *event = calsync_test_timed_event (id, "Review", start, start + 1800, "Europe/Berlin");
+
+  make_instance (event, "tue", original);
+  calsync_event_set_recurrence (event, recurrence);
+  return event;
+}
+
+static GPtrArray *
+read_back (const char *text,
+           gint64      from,
+           gint64      to)
+{
+  g_autoptr(GError) error = NULL;
+  GPtrArray *events = calsync_ical_parse (text, -1, from, to, &error);
+
+  g_assert_no_error (error);
+  g_ptr_array_sort (events, compare_events);
+  return events;
+}
+
+/* Google's lines have no DTSTART: the rule starts at the earliest instance,
+ * in its zone, and lasts as long as it */
+static void
+test_rule_google_lines (void)
+{
+  const char *lines = "RRULE:FREQ=WEEKLY;BYDAY=TU\nEXDATE;TZID=Europe/Berlin:20261208T100000";
+  g_autoptr(GPtrArray) events = event_list ();
+  g_autoptr(GPtrArray) reread = NULL;
+  g_autofree char *text = NULL;
+  g_auto(GStrv) unfolded = NULL;
+  const char * const zones[] = { "Europe/Berlin", NULL };
+
+  g_ptr_array_add (events, tuesday (15, lines));
+  g_ptr_array_add (events, tuesday (1, lines));
+  g_ptr_array_add (events, tuesday (22, lines));
+
+  text = serialize (events);
+  assert_layout (text);
+  unfolded = unfold (text);
+  assert_header (unfolded, 1);
+  assert_zones (unfolded, zones);
+  g_assert_true (has_line (unfolded, "DTSTART;TZID=Europe/Berlin:20261201T100000"));
+  g_assert_true (has_line (unfolded, "DURATION:PT30M"));
+  g_assert_true (has_line (unfolded, "RRULE:FREQ=WEEKLY;BYDAY=TU"));
+  g_assert_true (has_line (unfolded, "EXDATE;TZID=Europe/Berlin:20261208T100000"));
+  g_assert_true (has_line (unfolded, "SUMMARY:Review"));
+
+  /* December to March: every Tuesday but the 8th, at 10:00 in Berlin */
+  reread = read_back (text, calsync_test_local_time ("Europe/Berlin", 2026, 12, 1, 0, 0),
+                      calsync_test_local_time ("Europe/Berlin", 2027, 3, 2, 0, 0));
+  g_assert_cmpuint (reread->len, ==, 12);
+  g_assert_cmpstr (calsync_event_get_external_id (g_ptr_array_index (reread, 11)), ==, "tue_20270223T090000Z");
+  g_assert_cmpint (calsync_event_get_start (g_ptr_array_index (reread, 11)), ==,
+                   calsync_test_local_time ("Europe/Berlin", 2027, 2, 23, 10, 0));
+  g_assert_cmpstr (calsync_event_get_time_zone (g_ptr_array_index (reread, 11)), ==, "Europe/Berlin");
+}
+
+/* Definitions that cannot be written as they are: the instances are written
+ * as their original starts, as for a series without one */
+static void
+test_rule_fallbacks (void)
+{
+  static const char * const definitions[] = {
+    "",
+    "RRULE:FREQ=WEEKLY;COUNT=10",                                  /* COUNT from an unknown start */
+    "RRULE:FREQ=MONTHLY",                                          /* anchored, it misses instances */
+    "RRULE:FREQ=BOGUS",
+    "EXDATE;TZID=Europe/Berlin:20261208T100000",                   /* no RRULE, no RDATE */
+    "DTSTART;TZID=Mars/Olympus_Mons:20261201T100000\nRRULE:FREQ=WEEKLY",
+    "DTSTART:20261201T100000\nRRULE:FREQ=WEEKLY",                  /* floating */
+    "DTSTART;VALUE=DATE:20261201\nRRULE:FREQ=WEEKLY",              /* dates for timed instances */
+    "DTSTART:20261201T090000Z\nDTSTART:20261201T090000Z\nRRULE:FREQ=WEEKLY",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (definitions); i++)
+    {
+      g_autoptr(GPtrArray) events = event_list ();
+      g_autofree char *text = NULL;
+      g_auto(GStrv) lines = NULL;
+
+      g_test_message ("definition “%s”", definitions[i]);
+      g_ptr_array_add (events, tuesday (1, definitions[i]));
+      g_ptr_array_add (events, tuesday (15, definitions[i]));
+
+      text = serialize (events);
+      lines = unfold (text);
+      assert_header (lines, 3);
+      g_assert_cmpuint (count_vevent_lines (lines, "RRULE"), ==, 0);
+      g_assert_true (has_line (lines, "RDATE;TZID=Europe/Berlin:20261215T100000"));
+      g_assert_cmpuint (count_vevent_lines (lines, "RECURRENCE-ID"), ==, 2);
+    }
+}
+
+static CalsyncEvent *
+monday (int         week,
+        const char *title)
+{
+  const char *definition = "DTSTART;TZID=Europe/Berlin:20261102T090000\nDURATION:PT1H\nRRULE:FREQ=WEEKLY;BYDAY=MO";
+  g_autoptr(GDateTime) first = g_date_time_new_utc (2026, 11, 30, 8, 0, 0);
+  g_autoptr(GDateTime) utc = g_date_time_add_weeks (first, week);
+  g_autofree char *id = g_date_time_format (utc, "mon_%Y%m%dT%H%M%SZ");
+  g_autoptr(GTimeZone) berlin = g_time_zone_new_identifier ("Europe/Berlin");
+  g_autoptr(GDateTime) local = g_date_time_to_timezone (utc, berlin);
+  g_autofree char *original = g_date_time_format (local, "%Y-%m-%dT%H:%M:%S%:z");
+  gint64 start = g_date_time_to_unix (utc);
+  CalsyncEvent *event = calsync_test_timed_event (id, title, start, start + 3600, "Europe/Berlin");
+
+  make_instance (event, "mon", original);
+  calsync_event_set_location (event, "Room 4");
+  calsync_event_set_recurrence (event, definition);
+  return event;
+}
+
+/* The master carries what the instances made by the rule share; overrides
+ * are the instances that differ; occurrences gone are EXDATEs */
+static void
+test_rule_overrides (void)
+{
+  g_autoptr(GPtrArray) events = event_list ();
+  g_autoptr(GPtrArray) expected = event_list ();
+  g_autoptr(GPtrArray) reread = NULL;
+  g_autofree char *text = NULL;
+  g_auto(GStrv) lines = NULL;
+  CalsyncEvent *event;
+
+  /* The first one was an override in the file it came from */
+  event = monday (0, "Planning with guests");
+  calsync_event_set_recurrence (event, "DTSTART;TZID=Europe/Berlin:20261102T090000\nDURATION:PT1H\n"
+                                       "RRULE:FREQ=WEEKLY;BYDAY=MO\nRECURRENCE-ID;TZID=Europe/Berlin:20261130T090000");
+  g_ptr_array_add (events, event);
+  g_ptr_array_add (events, monday (1, "Planning"));
+  event = monday (2, "Planning");
+  calsync_event_set_status (event, CALSYNC_EVENT_STATUS_CANCELLED);
+  g_ptr_array_add (events, event);
+  /* week 3 deleted here */
+  event = monday (4, "Planning");
+  calsync_event_set_location (event, "Room 5");
+  calsync_event_set_locally_modified (event, TRUE);
+  g_ptr_array_add (events, event);
+  event = monday (5, "Planning");
+  calsync_event_set_times (event, calsync_event_get_start (event) + 3600, calsync_event_get_end (event) + 3600,
+                           "Europe/Berlin");
+  g_ptr_array_add (events, event);
+  g_ptr_array_add (events, monday (6, "Planning"));
+
+  text = serialize (events);
+  lines = unfold (text);
+  assert_header (lines, 4);
+  g_assert_true (has_line (lines, "DTSTART;TZID=Europe/Berlin:20261102T090000"));
+  g_assert_true (has_line (lines, "EXDATE;TZID=Europe/Berlin:20261214T090000"));
+  g_assert_true (has_line (lines, "EXDATE;TZID=Europe/Berlin:20261221T090000"));
+  g_assert_cmpuint (count_vevent_lines (lines, "EXDATE"), ==, 2);
+  g_assert_true (has_line (lines, "RECURRENCE-ID;TZID=Europe/Berlin:20261130T090000"));
+  g_assert_true (has_line (lines, "RECURRENCE-ID;TZID=Europe/Berlin:20261228T090000"));
+  g_assert_true (has_line (lines, "RECURRENCE-ID;TZID=Europe/Berlin:20270104T090000"));
+  g_assert_cmpuint (count_lines (lines, "SUMMARY:Planning with guests"), ==, 1);
+  g_assert_cmpuint (count_lines (lines, "SUMMARY:Planning"), ==, 4);
+
+  /* Read back over those weeks: exactly the instances not cancelled */
+  for (guint i = 0; i < events->len; i++)
+    if (calsync_event_get_status (g_ptr_array_index (events, i)) != CALSYNC_EVENT_STATUS_CANCELLED)
+      g_ptr_array_add (expected, g_object_ref (g_ptr_array_index (events, i)));
+  g_ptr_array_sort (expected, compare_events);
+  reread = read_back (text, calsync_test_local_time ("Europe/Berlin", 2026, 11, 30, 0, 0),
+                      calsync_test_local_time ("Europe/Berlin", 2027, 1, 12, 0, 0));
+  assert_same_instances (expected, reread);
+  for (guint i = 0; i < reread->len; i++)
+    g_assert_cmpstr (calsync_event_get_location (g_ptr_array_index (reread, i)), ==,
+                     calsync_event_get_location (g_ptr_array_index (expected, i)));
+}
+
 #define ADD(path, func) \
   g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
 
@@ -1137,6 +1632,10 @@ main (int    argc,
   ADD ("/ical-export/cli/atomic", test_cli_atomic);
   ADD ("/ical-export/cli/stdout", test_cli_stdout);
   ADD ("/ical-export/round-trip", test_round_trip);
+  g_test_add_func ("/ical-export/rule/round-trip", test_rule_round_trip);
+  g_test_add_func ("/ical-export/rule/google-lines", test_rule_google_lines);
+  g_test_add_func ("/ical-export/rule/fallbacks", test_rule_fallbacks);
+  g_test_add_func ("/ical-export/rule/overrides", test_rule_overrides);
 
   return g_test_run ();
 }

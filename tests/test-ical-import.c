@@ -148,7 +148,12 @@ test_google_export (void)
   event = get_event (events, STANDUP "_20261102T090000Z");
   g_assert_cmpstr (calsync_event_get_title (event), ==, "Standup meeting");
   g_assert_cmpstr (calsync_event_get_original_start (event), ==, "2026-11-02T10:00:00+01:00");
-  g_assert_null (calsync_event_get_recurrence (event));
+  /* The series' definition, on the clock it was written in, for --export */
+  g_assert_cmpstr (calsync_event_get_recurrence (event), ==,
+                   "DTSTART;TZID=Europe/Berlin:20261102T100000\n"
+                   "DURATION:PT15M\n"
+                   "RRULE:FREQ=WEEKLY;UNTIL=20261125T085959Z;BYDAY=MO,WE\n"
+                   "EXDATE;TZID=Europe/Berlin:20261111T100000");
   g_assert_null (calsync_event_get_location (event));
   g_assert_true (g_str_has_prefix (calsync_event_get_description (event),
                                    "Fifteen minutes, what we did and what blocks us.\n\n-::~"));

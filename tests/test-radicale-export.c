@@ -148,6 +148,34 @@ send_request (SoupSession  *session,
   return soup_message_get_status (message);
 }
 
+/* The hrefs of the events that have an occurrence in [@start, @end) (a
+ * CalDAV calendar-query: the server expands the rules itself) */
+static char *
+query_time_range (Fixture    *f,
+                  const char *start,
+                  const char *end)
+{
+  g_autoptr(SoupMessage) message = soup_message_new ("REPORT", f->collection_url);
+  g_autofree char *query = g_strdup_printf (
+    "<?xml version=\"1.0\" encoding=\"utf-8\"?>"
+    "<C:calendar-query xmlns:D=\"DAV:\" xmlns:C=\"urn:ietf:params:xml:ns:caldav\">"
+    "<D:prop><D:getetag/></D:prop>"
+    "<C:filter><C:comp-filter name=\"VCALENDAR\"><C:comp-filter name=\"VEVENT\">"
+    "<C:time-range start=\"%s\" end=\"%s\"/>"
+    "</C:comp-filter></C:comp-filter></C:filter></C:calendar-query>", start, end);
+  g_autoptr(GBytes) request = g_bytes_new (query, strlen (query));
+  g_autoptr(GBytes) response = NULL;
+  g_autoptr(GError) error = NULL;
+
+  add_basic_auth (message);
+  soup_message_headers_replace (soup_message_get_request_headers (message), "Depth", "1");
+  soup_message_set_request_body_from_bytes (message, "application/xml; charset=utf-8", request);
+  response = soup_session_send_and_read (f->session, message, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (soup_message_get_status (message), ==, 207);
+  return g_strndup (g_bytes_get_data (response, NULL), g_bytes_get_size (response));
+}
+
 static void
 dump_log (Fixture *f)
 {
@@ -259,6 +287,24 @@ events_of_every_kind (void)
                                      "solo", "2026-12-07T18:00:00+01:00"));
   g_ptr_array_add (events, instance (calsync_test_all_day_event ("bin_20261204", "Bins", "2026-12-04", NULL), "bin", "2026-12-04"));
   g_ptr_array_add (events, instance (calsync_test_all_day_event ("bin_20261218", "Bins", "2026-12-18", NULL), "bin", "2026-12-18"));
+
+  /* A series imported from a file: its rule (Thursdays 08:30 in New York,
+   * until 2028), written as it was; the 10th deleted, the 17th moved */
+  for (int day = 3; day <= 24; day += 7)
+    {
+      gint64 start = calsync_test_local_time ("America/New_York", 2026, 12, day, day == 17 ? 11 : 8, 30);
+      g_autofree char *id = g_strdup_printf ("call_202612%02dT133000Z", day);
+      g_autofree char *original = g_strdup_printf ("2026-12-%02dT08:30:00-05:00", day);
+
+      if (day == 10)
+        continue;
+      event = instance (calsync_test_timed_event (id, day == 17 ? "Call, later" : "Call", start, start + 1800,
+                                                  "America/New_York"), "call", original);
+      calsync_event_set_recurrence (event, "DTSTART;TZID=America/New_York:20261203T083000\n"
+                                           "DURATION:PT30M\n"
+                                           "RRULE:FREQ=WEEKLY;UNTIL=20281231T235959Z");
+      g_ptr_array_add (events, event);
+    }
 
   return events;
 }
@@ -511,6 +557,10 @@ test_put_each_event (Fixture       *f,
   g_autoptr(GBytes) body = NULL;
   g_autofree char *text = NULL;
   g_autofree char *series_url = NULL;
+  g_autofree char *rule_url = NULL;
+  g_autofree char *found = NULL;
+  g_autofree char *rule_name = NULL;
+  g_autofree char *series_name = NULL;
   Split split = { NULL };
 
   g_assert_cmpuint (send_request (f->session, "MKCALENDAR", f->collection_url, NULL, NULL, NULL, &error), ==, 201);
@@ -519,7 +569,7 @@ test_put_each_event (Fixture       *f,
   seed_store (f->dir);
   text = export_personal (f);
   split_by_uid (text, &split);
-  g_assert_cmpuint (split.resources->len, ==, 9);                /* eleven events, three series */
+  g_assert_cmpuint (split.resources->len, ==, 10);               /* fourteen events, four series */
   g_assert_cmpuint (g_hash_table_size (split.vtimezones), ==, 3);  /* Berlin, Lord Howe, New York */
 
   for (guint i = 0; i < split.resources->len; i++)
@@ -534,6 +584,8 @@ test_put_each_event (Fixture       *f,
       g_assert_no_error (error);
       if (g_str_equal (resource->uid, "wk7"))
         series_url = g_steal_pointer (&url);
+      else if (g_str_equal (resource->uid, "call"))
+        rule_url = g_steal_pointer (&url);
     }
 
   /* The series as the server stores it: one resource, master and both instances */
@@ -548,6 +600,24 @@ test_put_each_event (Fixture       *f,
     g_assert_nonnull (strstr (got, "RECURRENCE-ID;TZID=Europe/Berlin:20261208T100000"));
     g_assert_nonnull (strstr (got, "BEGIN:VTIMEZONE"));
   }
+
+  /* The series with its rule: the server finds it in 2028, far past the
+   * instances that were exported, and only it */
+  g_assert_nonnull (rule_url);
+  g_clear_pointer (&body, g_bytes_unref);
+  g_assert_cmpuint (send_request (f->session, "GET", rule_url, NULL, NULL, &body, &error), ==, 200);
+  {
+    g_autofree char *got = g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
+
+    g_assert_nonnull (strstr (got, "RRULE:FREQ=WEEKLY;UNTIL=20281231T235959Z"));
+    g_assert_nonnull (strstr (got, "EXDATE;TZID=America/New_York:20261210T083000"));
+    g_assert_nonnull (strstr (got, "RECURRENCE-ID;TZID=America/New_York:20261217T083000"));
+  }
+  found = query_time_range (f, "20280601T000000Z", "20280701T000000Z");
+  rule_name = g_path_get_basename (rule_url);
+  series_name = g_path_get_basename (series_url);
+  g_assert_nonnull (strstr (found, rule_name));
+  g_assert_null (strstr (found, series_name));
 
   split_clear (&split);
 }

@@ -206,7 +206,8 @@ write_events (const char  *path,
  *
  * `--export=FILE.ics [--calendar=ID] [--from=DATE] [--to=DATE]`: the events
  * of one calendar (default: Personal), cancelled ones left out, written as
- * iCalendar atomically; FILE "-" writes to stdout.
+ * iCalendar atomically; FILE "-" writes to stdout. A series whose rule is
+ * known is written with it, so it goes on past --to and the sync window.
  *
  * Returns: 0, 1 when the calendar is unknown or the file cannot be written,
  *   2 on bad usage

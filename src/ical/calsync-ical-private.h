@@ -4,8 +4,9 @@
  * The reader (calsync-ical-reader.c) drives the lexer (calsync-ical-lexer.c)
  * over the text, hands the lines of each VEVENT to calsync-ical-vevent.c, the
  * TZIDs to calsync-ical-zones.c, and each calendar's VEVENTs to
- * calsync-ical-recurrence.c, which makes the instances. The writer
- * (calsync-ical-writer.c) shares the zones, the dates, the participation
+ * calsync-ical-recurrence.c, which makes the instances and keeps their
+ * series' definition on them (calsync-ical-rule.c). The writer
+ * (calsync-ical-writer.c, calsync-ical-master.c for series) shares the zones, the dates, the participation
  * status and the line folding, so that both read and write them the same way. */
 #pragma once
 
@@ -316,5 +317,33 @@ void          calsync_ical_drop_broken           (Parser               *self,
 void          calsync_ical_emit_events           (Parser               *self,
                                                   guint                 calendar,
                                                   guint                *next);
+
+/* Series definitions (calsync-ical-rule.c, calsync-ical-master.c) ----------- */
+
+/* Reader: the definition of the series on its instances (results @first on;
+ * those from @overrides on came from overrides) */
+void          calsync_ical_keep_definition       (Parser               *self,
+                                                  const EventInfo      *master,
+                                                  const EventTimes     *times,
+                                                  guint                 first,
+                                                  guint                 overrides);
+
+/* Writer: a series written as its master */
+typedef struct
+{
+  icalcomponent *master;    /* its times: DTSTART, DTEND or DURATION, RRULE, RDATE, EXDATE */
+  CalsyncEvent *template;   /* the instance whose content the master carries (borrowed) */
+  GPtrArray *overrides;     /* CalsyncEvent (borrowed): instances written with a RECURRENCE-ID */
+} SeriesPlan;
+
+gboolean      calsync_ical_plan_series           (GPtrArray            *instances,
+                                                  SeriesPlan           *plan);
+void          calsync_ical_series_plan_clear     (SeriesPlan           *plan);
+
+/* Writer (calsync-ical-writer.c): the wall time of @unix_utc in @zone; FALSE
+ * when that wall time occurs twice (only UTC is exact there) */
+gboolean      calsync_ical_wall_time             (gint64                unix_utc,
+                                                  icaltimezone         *zone,
+                                                  struct icaltimetype  *wall);
 
 G_END_DECLS

@@ -801,6 +801,7 @@ expand_series (Parser   *self,
                GError  **error)
 {
   Expansion expansion = { self, series };
+  guint first = self->results->len, overrides;
   gboolean ok;
 
   expansion.seen = key_set_new ();
@@ -821,7 +822,13 @@ expand_series (Parser   *self,
   if (ok)
     add_occurrence (&expansion, expansion.times.start, NULL);
 
-  ok = ok && expand_rrules (&expansion, error) && emit_overrides (&expansion, error);
+  ok = ok && expand_rrules (&expansion, error);
+  overrides = self->results->len;
+  ok = ok && emit_overrides (&expansion, error);
+
+  /* What the instances need to be written back as their series (export) */
+  if (ok)
+    calsync_ical_keep_definition (self, series->master, &expansion.times, first, overrides);
 
   expansion_clear (&expansion);
   return ok;

@@ -1,11 +1,16 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* calsync-ical-writer.c: writing CalsyncEvents as iCalendar (RFC 5545) with libical.
  *
- * Events are occurrences (providers send instances, imports are expanded), so
- * the instances of a series are written as overrides (RECURRENCE-ID) of a
- * master whose DTSTART and RDATEs are exactly their original starts: readers
- * get the same instances back, and CalDAV servers, which refuse overrides
- * without a master (RFC 4791 4.1), take the series as one resource.
+ * Events are occurrences (providers send instances, imports are expanded).
+ * The instances of a series that keep their series' definition (imported
+ * ones: see calsync-ical-rule.c) are written as that master, RRULE and all
+ * (calsync-ical-master.c), with overrides (RECURRENCE-ID) for the instances
+ * that differ from it, so the series goes on past the instances exported.
+ * The others (Google's instances, which come without their rule) are written
+ * as overrides of a master whose DTSTART and RDATEs are exactly their
+ * original starts. Either way readers get the same instances back, and CalDAV
+ * servers, which refuse overrides without a master (RFC 4791 4.1), take the
+ * series as one resource.
  *
  * libical builds the components and escapes the text; the line layout is ours:
  * libical 3.0 splits a CRLF in two when a fold falls on the end of a line, so
@@ -162,10 +167,10 @@ utc_time (gint64 unix_utc)
 /* The wall-clock time of @unix_utc in @zone, or FALSE when that wall time
  * occurs twice (the hour repeated when clocks go back): RFC 5545 reads it as
  * the first occurrence, libical as the second, so only UTC is exact there. */
-static gboolean
-wall_time (gint64               unix_utc,
-           icaltimezone        *zone,
-           struct icaltimetype *wall)
+gboolean
+calsync_ical_wall_time (gint64               unix_utc,
+                        icaltimezone        *zone,
+                        struct icaltimetype *wall)
 {
   /* (not "daylight": <time.h> has a global of that name) */
   struct icaltimetype as_standard, as_daylight;
@@ -191,7 +196,7 @@ add_time (Writer          *writer,
   struct icaltimetype wall;
   icalproperty *property;
 
-  if (zone != NULL && wall_time (unix_utc, zone, &wall))
+  if (zone != NULL && calsync_ical_wall_time (unix_utc, zone, &wall))
     {
       property = new_property (wall);
       icalproperty_add_parameter (property, icalparameter_new_tzid (tzid));
@@ -636,23 +641,16 @@ event_to_vevent (Writer        *writer,
   return g_steal_pointer (&vevent);
 }
 
-/* A master and its instances, the first time one of them comes */
 static gboolean
-add_series (Writer     *writer,
-            GPtrArray  *vevents,
-            Series     *series,
-            gint64      dtstamp_utc,
-            GError    **error)
+add_overrides (Writer     *writer,
+               GPtrArray  *vevents,
+               GPtrArray  *instances,
+               gint64      dtstamp_utc,
+               GError    **error)
 {
-  if (series->written)
-    return TRUE;
-
-  series->written = TRUE;
-  g_ptr_array_add (vevents, series_to_master (writer, series, dtstamp_utc));
-  for (guint i = 0; i < series->instances->len; i++)
+  for (guint i = 0; i < instances->len; i++)
     {
-      icalcomponent *vevent = event_to_vevent (writer, g_ptr_array_index (series->instances, i), TRUE,
-                                               dtstamp_utc, error);
+      icalcomponent *vevent = event_to_vevent (writer, g_ptr_array_index (instances, i), TRUE, dtstamp_utc, error);
 
       if (vevent == NULL)
         return FALSE;
@@ -660,6 +658,61 @@ add_series (Writer     *writer,
     }
 
   return TRUE;
+}
+
+/* The master of a series whose definition its instances keep: its times
+ * (with the VTIMEZONEs they name) and the content of its template */
+static icalcomponent *
+plan_to_master (Writer     *writer,
+                SeriesPlan *plan,
+                gint64      dtstamp_utc)
+{
+  icalcomponent *master = icalcomponent_new (ICAL_VEVENT_COMPONENT);
+  icalproperty *property;
+
+  add_uid (master, plan->template, TRUE);
+  icalcomponent_add_property (master, icalproperty_new_dtstamp (utc_time (dtstamp_utc)));
+
+  while ((property = icalcomponent_get_first_property (plan->master, ICAL_ANY_PROPERTY)) != NULL)
+    {
+      icalparameter *tzid = icalproperty_get_first_parameter (property, ICAL_TZID_PARAMETER);
+
+      if (tzid != NULL)
+        writer_use_zone (writer, icalparameter_get_tzid (tzid), calsync_ical_builtin_zone (icalparameter_get_tzid (tzid)));
+      icalcomponent_remove_property (plan->master, property);
+      icalcomponent_add_property (master, property);
+    }
+
+  add_content (master, plan->template);
+  return master;
+}
+
+/* A master and its instances, the first time one of them comes: the rule the
+ * instances keep when it makes them again, else their original starts */
+static gboolean
+add_series (Writer     *writer,
+            GPtrArray  *vevents,
+            Series     *series,
+            gint64      dtstamp_utc,
+            GError    **error)
+{
+  SeriesPlan plan;
+  gboolean ok;
+
+  if (series->written)
+    return TRUE;
+
+  series->written = TRUE;
+  if (!calsync_ical_plan_series (series->instances, &plan))
+    {
+      g_ptr_array_add (vevents, series_to_master (writer, series, dtstamp_utc));
+      return add_overrides (writer, vevents, series->instances, dtstamp_utc, error);
+    }
+
+  g_ptr_array_add (vevents, plan_to_master (writer, &plan, dtstamp_utc));
+  ok = add_overrides (writer, vevents, plan.overrides, dtstamp_utc, error);
+  calsync_ical_series_plan_clear (&plan);
+  return ok;
 }
 
 static gboolean
@@ -724,8 +777,13 @@ calendar_to_text (icalcomponent *calendar)
  * zone a time is written in, one VEVENT per event. Timed events are written
  * in their own zone (TZID) or in UTC; all-day events as dates. The instances
  * of a series (recurring event id and original start set) share the series'
- * UID, each with a RECURRENCE-ID of its original start, under a master VEVENT
- * whose DTSTART and RDATEs are those original starts.
+ * UID under one master VEVENT. When they keep the series' definition (their
+ * recurrence, see calsync-ical-rule.c) the master is that series: its DTSTART
+ * in the zone it was written in, DURATION, RRULE, RDATE and EXDATE (plus an
+ * EXDATE for each occurrence missing between the first and the last instance
+ * at its original time), and only the instances that differ from it follow,
+ * each with a RECURRENCE-ID. Otherwise every instance follows, under a master
+ * whose DTSTART and RDATEs are their original starts.
  *
  * Returns: (transfer full): the text, or %NULL with @error set
  */

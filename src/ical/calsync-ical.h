@@ -5,7 +5,9 @@
  * same events the Google provider produces: timed events as UTC instants plus
  * an IANA zone id, all-day events as dates (end exclusive), recurring events
  * expanded into instances (external id "UID_YYYYMMDDTHHMMSSZ" or "UID_YYYYMMDD",
- * recurring event id = UID, original start = RFC 3339 of RECURRENCE-ID). */
+ * recurring event id = UID, original start = RFC 3339 of RECURRENCE-ID), each
+ * keeping its series' definition as its recurrence (RFC 5545 lines, see
+ * calsync-ical-rule.c), which writing turns back into the series. */
 #pragma once
 
 #include <gio/gio.h>
@@ -131,7 +133,10 @@ GPtrArray  *calsync_ical_parse            (const char  *data,
  * @dtstamp_utc: the DTSTAMP of every VEVENT (seconds since the epoch)
  *
  * A complete VCALENDAR (VERSION 2.0, PRODID, the VTIMEZONEs the events use),
- * CRLF line ends, lines folded at 75 octets, text escaped.
+ * CRLF line ends, lines folded at 75 octets, text escaped. The instances of a
+ * series whose definition they keep are written as that series (RRULE…) with
+ * the instances that differ from it; other instances as overrides of a
+ * master made of their original starts.
  *
  * Returns: (transfer full): the text, or %NULL with @error set
  */
