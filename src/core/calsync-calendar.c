@@ -18,6 +18,7 @@ struct _CalsyncCalendar
   char *color;
   gboolean is_active;
   gboolean is_primary;
+  gboolean read_only;
   gint64 last_sync_at;
   char *sync_token;
 
@@ -136,6 +137,21 @@ calsync_calendar_set_is_primary (CalsyncCalendar *self,
 {
   g_return_if_fail (CALSYNC_IS_CALENDAR (self));
   self->is_primary = !!primary;
+}
+
+gboolean
+calsync_calendar_get_read_only (CalsyncCalendar *self)
+{
+  g_return_val_if_fail (CALSYNC_IS_CALENDAR (self), FALSE);
+  return self->read_only;
+}
+
+void
+calsync_calendar_set_read_only (CalsyncCalendar *self,
+                                gboolean         read_only)
+{
+  g_return_if_fail (CALSYNC_IS_CALENDAR (self));
+  self->read_only = !!read_only;
 }
 
 const char *

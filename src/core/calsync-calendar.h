@@ -28,6 +28,10 @@ gboolean         calsync_calendar_get_is_active      (CalsyncCalendar *self);
 void             calsync_calendar_set_is_active      (CalsyncCalendar *self, gboolean active);
 gboolean         calsync_calendar_get_is_primary     (CalsyncCalendar *self);
 void             calsync_calendar_set_is_primary     (CalsyncCalendar *self, gboolean primary);
+/* The server does not let this account change the calendar (Google accessRole
+ * reader/freeBusyReader, Graph canEdit false, CalDAV without DAV:write) */
+gboolean         calsync_calendar_get_read_only      (CalsyncCalendar *self);
+void             calsync_calendar_set_read_only      (CalsyncCalendar *self, gboolean read_only);
 /* Microseconds since the epoch of the last successful sync, 0 for never */
 gint64           calsync_calendar_get_last_sync_at   (CalsyncCalendar *self);
 void             calsync_calendar_set_last_sync_at   (CalsyncCalendar *self, gint64 usec);

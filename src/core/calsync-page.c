@@ -20,6 +20,8 @@ calsync_page_new (void)
   page->upserts = g_ptr_array_new_with_free_func (g_object_unref);
   page->removals = g_ptr_array_new_with_free_func (g_free);
   page->resources = g_ptr_array_new_with_free_func (g_free);
+  page->resource_etags = g_ptr_array_new_with_free_func (g_free);
+  page->resource_texts = g_ptr_array_new_with_free_func (g_free);
   page->removed_resources = g_ptr_array_new_with_free_func (g_free);
 
   return page;
@@ -34,6 +36,8 @@ calsync_page_free (CalsyncPage *page)
   g_clear_pointer (&page->upserts, g_ptr_array_unref);
   g_clear_pointer (&page->removals, g_ptr_array_unref);
   g_clear_pointer (&page->resources, g_ptr_array_unref);
+  g_clear_pointer (&page->resource_etags, g_ptr_array_unref);
+  g_clear_pointer (&page->resource_texts, g_ptr_array_unref);
   g_clear_pointer (&page->removed_resources, g_ptr_array_unref);
   g_free (page->next_page_token);
   g_free (page->next_cursor);

@@ -15,6 +15,11 @@ G_BEGIN_DECLS
  *   (Graph's `@removed`, a CalDAV 404)
  * @resources: (element-type utf8): server resources this page carries whole
  *   (CalDAV: a changed .ics): their stored instances missing from @upserts go
+ * @resource_etags: (element-type utf8): parallel to @resources: each one's etag
+ *   (CalDAV), or "" when unknown
+ * @resource_texts: (element-type utf8): parallel to @resources: each one's
+ *   iCalendar text as fetched (CalDAV), kept so that a local edit changes only
+ *   what it edits; "" when not kept
  * @removed_resources: (element-type utf8): resources removed on the server,
  *   with every instance they held
  * @next_page_token: (nullable): the next page of this round; %NULL on the last
@@ -31,6 +36,8 @@ typedef struct
   GPtrArray *upserts;
   GPtrArray *removals;
   GPtrArray *resources;
+  GPtrArray *resource_etags;
+  GPtrArray *resource_texts;
   GPtrArray *removed_resources;
   char *next_page_token;
   char *next_cursor;

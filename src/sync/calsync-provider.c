@@ -17,28 +17,6 @@ G_DEFINE_QUARK (calsync-sync-error-quark, calsync_sync_error)
 G_DEFINE_INTERFACE (CalsyncProvider, calsync_provider, G_TYPE_OBJECT)
 
 static void
-default_write_event_async (CalsyncProvider     *self,
-                           CalsyncCalendar     *calendar,
-                           CalsyncWriteKind     kind,
-                           CalsyncEvent        *event,
-                           GCancellable        *cancellable,
-                           GAsyncReadyCallback  callback,
-                           gpointer             user_data)
-{
-  g_task_report_new_error (self, callback, user_data, default_write_event_async,
-                           CALSYNC_SYNC_ERROR, CALSYNC_SYNC_ERROR_NOT_SUPPORTED,
-                           _("Changes to this calendar cannot be sent to the server yet."));
-}
-
-static CalsyncEvent *
-default_write_event_finish (CalsyncProvider  *self,
-                            GAsyncResult     *result,
-                            GError          **error)
-{
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-static void
 default_get_account_address_async (CalsyncProvider     *self,
                                    GPtrArray           *calendars,
                                    GCancellable        *cancellable,
@@ -61,8 +39,6 @@ default_get_account_address_finish (CalsyncProvider  *self,
 static void
 calsync_provider_default_init (CalsyncProviderInterface *iface)
 {
-  iface->write_event_async = default_write_event_async;
-  iface->write_event_finish = default_write_event_finish;
   iface->get_account_address_async = default_get_account_address_async;
   iface->get_account_address_finish = default_get_account_address_finish;
 }
@@ -141,43 +117,91 @@ calsync_provider_fetch_page_finish (CalsyncProvider  *self,
 }
 
 /**
- * calsync_provider_write_event_async:
- * @event: the local event; its etag makes the write conditional
+ * calsync_provider_can_write:
  *
- * Sends one local change. Providers without two-way sync finish with
- * %CALSYNC_SYNC_ERROR_NOT_SUPPORTED.
+ * Returns: whether the provider sends local changes to its server; while it
+ *   does not, they wait in the outbox
+ */
+gboolean
+calsync_provider_can_write (CalsyncProvider *self)
+{
+  g_return_val_if_fail (CALSYNC_IS_PROVIDER (self), FALSE);
+
+  return CALSYNC_PROVIDER_GET_IFACE (self)->write_event_async != NULL;
+}
+
+/**
+ * calsync_provider_write_event_async:
+ * @write: the change; its strings and event only need to live until this returns
+ *
+ * Sends one local change, conditional on its etag. A conflict (412, or the
+ * resource changed since it was fetched) is settled here: the server's copy is
+ * fetched again, and the newer by the server's `updated`/`LAST-MODIFIED`
+ * against @write's local edit time wins (%CALSYNC_WRITE_OUTCOME_WON or _LOST).
+ * Fails with %CALSYNC_SYNC_ERROR_WRITE_REFUSED when the server refuses the
+ * change for good (403, 404, 410), with network and server errors otherwise
+ * (the change then waits for the next sync).
  */
 void
 calsync_provider_write_event_async (CalsyncProvider     *self,
                                     CalsyncCalendar     *calendar,
-                                    CalsyncWriteKind     kind,
-                                    CalsyncEvent        *event,
+                                    const CalsyncWrite  *write,
                                     GCancellable        *cancellable,
                                     GAsyncReadyCallback  callback,
                                     gpointer             user_data)
 {
   g_return_if_fail (CALSYNC_IS_PROVIDER (self));
   g_return_if_fail (CALSYNC_IS_CALENDAR (calendar));
-  g_return_if_fail (CALSYNC_IS_EVENT (event));
+  g_return_if_fail (write != NULL && CALSYNC_IS_EVENT (write->event));
 
-  CALSYNC_PROVIDER_GET_IFACE (self)->write_event_async (self, calendar, kind, event,
+  if (!calsync_provider_can_write (self))
+    {
+      g_task_report_new_error (self, callback, user_data, calsync_provider_write_event_async,
+                               CALSYNC_SYNC_ERROR, CALSYNC_SYNC_ERROR_NOT_SUPPORTED,
+                               _("Changes to this calendar cannot be sent to the server yet."));
+      return;
+    }
+
+  CALSYNC_PROVIDER_GET_IFACE (self)->write_event_async (self, calendar, write,
                                                         cancellable, callback, user_data);
 }
 
 /**
  * calsync_provider_write_event_finish:
  *
- * Returns: (transfer full): the server's copy (its id and etag), or %NULL
- *   (for a delete, %NULL without an error)
+ * Returns: (transfer full): what the server now has, or %NULL with @error set
  */
-CalsyncEvent *
+CalsyncWriteResult *
 calsync_provider_write_event_finish (CalsyncProvider  *self,
                                      GAsyncResult     *result,
                                      GError          **error)
 {
   g_return_val_if_fail (CALSYNC_IS_PROVIDER (self), NULL);
 
+  if (g_async_result_is_tagged (result, calsync_provider_write_event_async))
+    return g_task_propagate_pointer (G_TASK (result), error);
+
   return CALSYNC_PROVIDER_GET_IFACE (self)->write_event_finish (self, result, error);
+}
+
+CalsyncWriteResult *
+calsync_write_result_new (void)
+{
+  return g_new0 (CalsyncWriteResult, 1);
+}
+
+void
+calsync_write_result_free (CalsyncWriteResult *result)
+{
+  if (result == NULL)
+    return;
+
+  g_free (result->remote_id);
+  g_free (result->etag);
+  g_free (result->resource_id);
+  g_free (result->resource_text);
+  g_clear_object (&result->server_event);
+  g_free (result);
 }
 
 /**

@@ -27,6 +27,10 @@ G_BEGIN_DECLS
  *   before, more pages than any calendar has)
  * @CALSYNC_SYNC_ERROR_NOT_SUPPORTED: the provider cannot do this (yet)
  * @CALSYNC_SYNC_ERROR_FAILED: anything else; the message is for people
+ * @CALSYNC_SYNC_ERROR_WRITE_REFUSED: the server refused a local change for good
+ *   (403 no permission, 404/410 the event is gone): the change is dropped,
+ *   the server's copy restored, the message names the event
+ * @CALSYNC_SYNC_ERROR_READ_ONLY: the calendar cannot be changed from here
  */
 typedef enum
 {
@@ -36,6 +40,8 @@ typedef enum
   CALSYNC_SYNC_ERROR_PAGING,
   CALSYNC_SYNC_ERROR_NOT_SUPPORTED,
   CALSYNC_SYNC_ERROR_FAILED,
+  CALSYNC_SYNC_ERROR_WRITE_REFUSED,
+  CALSYNC_SYNC_ERROR_READ_ONLY,
 } CalsyncSyncError;
 
 GQuark calsync_sync_error_quark (void);
@@ -47,6 +53,9 @@ GQuark calsync_sync_error_quark (void);
  * @page_token: (nullable): the page to fetch; %NULL for the first one
  * @time_min: start of the window (unix seconds), full rounds only
  * @time_max: end of the window (unix seconds), full rounds only
+ * @known_etags: (nullable) (element-type utf8 utf8): CalDAV: href → etag of the
+ *   resources stored for this calendar, so that unchanged ones are not fetched
+ *   again (a server without sync-collection, or our own PUT coming back)
  */
 typedef struct
 {
@@ -54,6 +63,7 @@ typedef struct
   const char *page_token;
   gint64 time_min;
   gint64 time_max;
+  GHashTable *known_etags;
 } CalsyncFetchRequest;
 
 /**
@@ -67,6 +77,77 @@ typedef enum
   CALSYNC_WRITE_UPDATE,
   CALSYNC_WRITE_DELETE,
 } CalsyncWriteKind;
+
+/**
+ * CalsyncWrite:
+ * @kind: what happened here
+ * @event: the event as edited here (for a delete: as it was stored); an
+ *   instance of a series carries its recurring event id and original start,
+ *   and the change concerns that instance only
+ * @etag: (nullable): what the write is conditional on (`If-Match`): the stored
+ *   event's etag (Google, Graph) or its resource's (CalDAV); %NULL for a create
+ *   (CalDAV: `If-None-Match: *`)
+ * @resource_id: (nullable): CalDAV: href of the resource holding the event;
+ *   %NULL for a create (the provider makes one from the UID)
+ * @resource_text: (nullable): CalDAV: the resource's iCalendar text as last
+ *   fetched or written; everything the change does not touch is kept from it
+ *   (VALARMs, X- properties, ATTACH, other instances' overrides)
+ * @local_updated: when the change was made here (real time, µs): against the
+ *   server's `updated`/`LAST-MODIFIED` it settles a conflict
+ */
+typedef struct
+{
+  CalsyncWriteKind kind;
+  CalsyncEvent *event;
+  const char *etag;
+  const char *resource_id;
+  const char *resource_text;
+  gint64 local_updated;
+} CalsyncWrite;
+
+/**
+ * CalsyncWriteOutcome:
+ * @CALSYNC_WRITE_OUTCOME_WRITTEN: the server took the change
+ * @CALSYNC_WRITE_OUTCOME_WON: the server's copy had changed (412), ours was
+ *   newer and was written over it: the server's edit lost (a conflict)
+ * @CALSYNC_WRITE_OUTCOME_LOST: the server's copy had changed and is newer: our
+ *   change is dropped and the server's copy (in the result) kept (a conflict)
+ */
+typedef enum
+{
+  CALSYNC_WRITE_OUTCOME_WRITTEN,
+  CALSYNC_WRITE_OUTCOME_WON,
+  CALSYNC_WRITE_OUTCOME_LOST,
+} CalsyncWriteOutcome;
+
+/**
+ * CalsyncWriteResult:
+ * @outcome: see #CalsyncWriteOutcome
+ * @remote_id: (nullable): the server's id of the event (Google, Graph: a
+ *   created event's id)
+ * @etag: (nullable): the etag now on the server (%NULL when it did not say,
+ *   or after a delete)
+ * @resource_id: (nullable): CalDAV: the href written (or kept, when LOST)
+ * @resource_text: (nullable): CalDAV: the resource's text now on the server
+ *   (%NULL after a delete)
+ * @server_event: (nullable): Google, Graph: the server's copy as returned
+ * @deleted: the resource or event is gone from the server (a delete written,
+ *   or LOST against a deletion on the server)
+ */
+typedef struct
+{
+  CalsyncWriteOutcome outcome;
+  char *remote_id;
+  char *etag;
+  char *resource_id;
+  char *resource_text;
+  CalsyncEvent *server_event;
+  gboolean deleted;
+} CalsyncWriteResult;
+
+CalsyncWriteResult *calsync_write_result_new  (void);
+void                calsync_write_result_free (CalsyncWriteResult *result);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CalsyncWriteResult, calsync_write_result_free)
 
 #define CALSYNC_TYPE_PROVIDER (calsync_provider_get_type ())
 G_DECLARE_INTERFACE (CalsyncProvider, calsync_provider, CALSYNC, PROVIDER, GObject)
@@ -91,15 +172,14 @@ struct _CalsyncProviderInterface
   CalsyncPage  *(*fetch_page_finish)     (CalsyncProvider           *self,
                                           GAsyncResult              *result,
                                           GError                   **error);
-  /* Optional until two-way sync lands for the provider */
+  /* Optional until two-way sync lands for the provider (NULL: changes wait) */
   void          (*write_event_async)     (CalsyncProvider           *self,
                                           CalsyncCalendar           *calendar,
-                                          CalsyncWriteKind           kind,
-                                          CalsyncEvent              *event,
+                                          const CalsyncWrite        *write,
                                           GCancellable              *cancellable,
                                           GAsyncReadyCallback        callback,
                                           gpointer                   user_data);
-  CalsyncEvent *(*write_event_finish)    (CalsyncProvider           *self,
+  CalsyncWriteResult *(*write_event_finish) (CalsyncProvider        *self,
                                           GAsyncResult              *result,
                                           GError                   **error);
   /* A text for people in the service's words, or NULL for the generic one */
@@ -134,14 +214,14 @@ void          calsync_provider_fetch_page_async      (CalsyncProvider           
 CalsyncPage  *calsync_provider_fetch_page_finish     (CalsyncProvider           *self,
                                                       GAsyncResult              *result,
                                                       GError                   **error);
+gboolean      calsync_provider_can_write             (CalsyncProvider           *self);
 void          calsync_provider_write_event_async     (CalsyncProvider           *self,
                                                       CalsyncCalendar           *calendar,
-                                                      CalsyncWriteKind           kind,
-                                                      CalsyncEvent              *event,
+                                                      const CalsyncWrite        *write,
                                                       GCancellable              *cancellable,
                                                       GAsyncReadyCallback        callback,
                                                       gpointer                   user_data);
-CalsyncEvent *calsync_provider_write_event_finish    (CalsyncProvider           *self,
+CalsyncWriteResult *calsync_provider_write_event_finish (CalsyncProvider        *self,
                                                       GAsyncResult              *result,
                                                       GError                   **error);
 char         *calsync_provider_error_text            (CalsyncProvider           *self,
