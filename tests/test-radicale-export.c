@@ -5,147 +5,29 @@
  * own resource, as a CalDAV client would store it. */
 #include "config.h"
 
-#include <signal.h>
 #include <string.h>
-#include <sys/prctl.h>
-#include <sys/types.h>
 
-#include <libsoup/soup.h>
-
+#include "calsync-radicale.h"
 #include "calsync-store.h"
 #include "calsync-test-utils.h"
-
-#define USER     "alice"
-#define PASSWORD "secret"
-
-/* Radicale never outlives the test: killed by PID at the end, on the test's
- * death (PR_SET_PDEATHSIG) and by timeout(1) after this many seconds. */
-#define RADICALE_LIFETIME_S "110"
 
 typedef struct
 {
   char *dir;               /* XDG_DATA_HOME, Radicale's config and storage */
-  GSubprocess *radicale;
-  char *log_path;
+  CalsyncRadicale *radicale;
   char *collection_url;    /* http://127.0.0.1:PORT/alice/export/ */
-  SoupSession *session;
 } Fixture;
 
-static pid_t radicale_pid;
-
-static void
-kill_radicale_at_exit (void)
-{
-  if (radicale_pid > 0)
-    kill (radicale_pid, SIGTERM);
-}
-
-/* Radicale ----------------------------------------------------------------- */
-
-static guint16
-free_port (void)
-{
-  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL);
-  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) any_port = g_inet_socket_address_new (loopback, 0);
-  g_autoptr(GSocketAddress) bound = NULL;
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (g_socket_bind (socket, any_port, FALSE, &error));
-  bound = g_socket_get_local_address (socket, &error);
-  g_assert_no_error (error);
-  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
-}
-
-static char *
-write_config (const char *dir,
-              guint16     port)
-{
-  g_autofree char *users = g_build_filename (dir, "users", NULL);
-  g_autofree char *storage = g_build_filename (dir, "collections", NULL);
-  g_autofree char *config = g_strdup_printf ("[server]\n"
-                                             "hosts = 127.0.0.1:%u\n"
-                                             "[auth]\n"
-                                             "type = htpasswd\n"
-                                             "htpasswd_filename = %s\n"
-                                             "htpasswd_encryption = plain\n"
-                                             "[storage]\n"
-                                             "filesystem_folder = %s\n"
-                                             "[rights]\n"
-                                             "type = owner_only\n"
-                                             "[web]\n"
-                                             "type = none\n"
-                                             "[logging]\n"
-                                             "level = warning\n",
-                                             port, users, storage);
-  char *path = g_build_filename (dir, "radicale.conf", NULL);
-
-  g_assert_true (g_file_set_contents (users, USER ":" PASSWORD "\n", -1, NULL));
-  g_assert_true (g_file_set_contents (path, config, -1, NULL));
-  return path;
-}
-
-static void
-die_with_parent (gpointer user_data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGTERM);
-}
-
-static GSubprocess *
-spawn_radicale (const char *config,
-                const char *log_path)
-{
-  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDERR_MERGE);
-  g_autofree char *timeout = g_find_program_in_path ("timeout");
-  g_autoptr(GError) error = NULL;
-  GSubprocess *process;
-
-  g_assert_nonnull (timeout);
-  g_subprocess_launcher_set_stdout_file_path (launcher, log_path);
-  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-  process = g_subprocess_launcher_spawn (launcher, &error, timeout, RADICALE_LIFETIME_S,
-                                         RADICALE_PATH, "--config", config, NULL);
-  g_assert_no_error (error);
-  return process;
-}
-
-static void
-add_basic_auth (SoupMessage *message)
-{
-  g_autofree char *credentials = g_base64_encode ((const guchar *) USER ":" PASSWORD, strlen (USER ":" PASSWORD));
-  g_autofree char *value = g_strconcat ("Basic ", credentials, NULL);
-
-  soup_message_headers_replace (soup_message_get_request_headers (message), "Authorization", value);
-}
-
-/* Sends a request; returns the status, the body in *body when asked */
+/* Sends a request as alice; returns the status, the body in *body when asked */
 static guint
-send_request (SoupSession  *session,
-              const char   *method,
-              const char   *url,
-              const char   *content_type,
-              const char   *request_body,
-              GBytes      **body,
-              GError      **error)
+send_request (Fixture     *f,
+              const char  *method,
+              const char  *url,
+              const char  *content_type,
+              const char  *request_body,
+              char       **body)
 {
-  g_autoptr(SoupMessage) message = soup_message_new (method, url);
-  g_autoptr(GBytes) response = NULL;
-
-  g_assert_nonnull (message);
-  add_basic_auth (message);
-  if (request_body != NULL)
-    {
-      g_autoptr(GBytes) bytes = g_bytes_new (request_body, strlen (request_body));
-
-      soup_message_set_request_body_from_bytes (message, content_type, bytes);
-    }
-
-  if (!(response = soup_session_send_and_read (session, message, NULL, error)))
-    return 0;
-
-  if (body != NULL)
-    *body = g_steal_pointer (&response);
-  return soup_message_get_status (message);
+  return calsync_radicale_request (f->radicale, method, url, content_type, request_body, NULL, body, NULL);
 }
 
 /* The hrefs of the events that have an occurrence in [@start, @end) (a
@@ -155,7 +37,7 @@ query_time_range (Fixture    *f,
                   const char *start,
                   const char *end)
 {
-  g_autoptr(SoupMessage) message = soup_message_new ("REPORT", f->collection_url);
+  static const char * const depth[] = { "Depth", "1", NULL };
   g_autofree char *query = g_strdup_printf (
     "<?xml version=\"1.0\" encoding=\"utf-8\"?>"
     "<C:calendar-query xmlns:D=\"DAV:\" xmlns:C=\"urn:ietf:params:xml:ns:caldav\">"
@@ -163,75 +45,11 @@ query_time_range (Fixture    *f,
     "<C:filter><C:comp-filter name=\"VCALENDAR\"><C:comp-filter name=\"VEVENT\">"
     "<C:time-range start=\"%s\" end=\"%s\"/>"
     "</C:comp-filter></C:comp-filter></C:filter></C:calendar-query>", start, end);
-  g_autoptr(GBytes) request = g_bytes_new (query, strlen (query));
-  g_autoptr(GBytes) response = NULL;
-  g_autoptr(GError) error = NULL;
+  char *body = NULL;
 
-  add_basic_auth (message);
-  soup_message_headers_replace (soup_message_get_request_headers (message), "Depth", "1");
-  soup_message_set_request_body_from_bytes (message, "application/xml; charset=utf-8", request);
-  response = soup_session_send_and_read (f->session, message, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (soup_message_get_status (message), ==, 207);
-  return g_strndup (g_bytes_get_data (response, NULL), g_bytes_get_size (response));
-}
-
-static void
-dump_log (Fixture *f)
-{
-  g_autofree char *log = NULL;
-
-  if (g_file_get_contents (f->log_path, &log, NULL, NULL) && *log != '\0')
-    g_test_message ("Radicale's log:\n%s", log);
-}
-
-/* Radicale answers within about two seconds; give it ten */
-static void
-wait_until_answering (Fixture    *f,
-                      const char *root_url)
-{
-  for (guint attempt = 0; attempt < 200; attempt++)
-    {
-      g_autoptr(GError) error = NULL;
-
-      if (send_request (f->session, "OPTIONS", root_url, NULL, NULL, NULL, &error) != 0)
-        return;
-
-      g_assert_true (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED));
-      g_usleep (50 * 1000);
-    }
-
-  dump_log (f);
-  g_error ("Radicale did not answer on %s", root_url);
-}
-
-static void
-start_radicale (Fixture *f)
-{
-  guint16 port = free_port ();
-  g_autofree char *config = write_config (f->dir, port);
-  g_autofree char *root_url = g_strdup_printf ("http://127.0.0.1:%u/", port);
-
-  f->log_path = g_build_filename (f->dir, "radicale.log", NULL);
-  f->radicale = spawn_radicale (config, f->log_path);
-  radicale_pid = (pid_t) g_ascii_strtoll (g_subprocess_get_identifier (f->radicale), NULL, 10);
-  f->collection_url = g_strdup_printf ("%s" USER "/export/", root_url);
-  wait_until_answering (f, root_url);
-}
-
-static void
-stop_radicale (Fixture *f)
-{
-  g_autoptr(GError) error = NULL;
-
-  if (f->radicale == NULL)
-    return;
-
-  g_subprocess_send_signal (f->radicale, SIGTERM);
-  g_assert_true (g_subprocess_wait (f->radicale, NULL, &error));
-  g_assert_no_error (error);
-  radicale_pid = 0;
-  g_clear_object (&f->radicale);
+  g_assert_cmpuint (calsync_radicale_request (f->radicale, "REPORT", f->collection_url,
+                                              "application/xml; charset=utf-8", query, depth, &body, NULL), ==, 207);
+  return body;
 }
 
 /* Events to export ------------------------------------------------------------ */
@@ -530,8 +348,8 @@ fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
   f->dir = calsync_test_setup_env ("radicale-export");
-  f->session = soup_session_new_with_options ("timeout", 20, NULL);
-  start_radicale (f);
+  f->radicale = calsync_radicale_start (f->dir, 110);
+  f->collection_url = g_strconcat (calsync_radicale_get_url (f->radicale), CALSYNC_RADICALE_USER "/export/", NULL);
 }
 
 static void
@@ -539,13 +357,11 @@ fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
   if (g_test_failed ())
-    dump_log (f);
+    calsync_radicale_dump_log (f->radicale);
 
-  stop_radicale (f);
-  g_clear_object (&f->session);
+  g_clear_pointer (&f->radicale, calsync_radicale_free);
   calsync_test_remove_tree (f->dir);
   g_clear_pointer (&f->dir, g_free);
-  g_clear_pointer (&f->log_path, g_free);
   g_clear_pointer (&f->collection_url, g_free);
 }
 
@@ -553,8 +369,7 @@ static void
 test_put_each_event (Fixture       *f,
                      gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) body = NULL;
+  g_autofree char *body = NULL;
   g_autofree char *text = NULL;
   g_autofree char *series_url = NULL;
   g_autofree char *rule_url = NULL;
@@ -563,8 +378,7 @@ test_put_each_event (Fixture       *f,
   g_autofree char *series_name = NULL;
   Split split = { NULL };
 
-  g_assert_cmpuint (send_request (f->session, "MKCALENDAR", f->collection_url, NULL, NULL, NULL, &error), ==, 201);
-  g_assert_no_error (error);
+  g_assert_cmpuint (send_request (f, "MKCALENDAR", f->collection_url, NULL, NULL, NULL), ==, 201);
 
   seed_store (f->dir);
   text = export_personal (f);
@@ -579,9 +393,7 @@ test_put_each_event (Fixture       *f,
       g_autofree char *resource_text = resource_body (&split, resource);
 
       g_test_message ("PUT %s (UID %s)", url, resource->uid);
-      g_assert_cmpuint (send_request (f->session, "PUT", url, "text/calendar; charset=utf-8", resource_text,
-                                      NULL, &error), ==, 201);
-      g_assert_no_error (error);
+      g_assert_cmpuint (send_request (f, "PUT", url, "text/calendar; charset=utf-8", resource_text, NULL), ==, 201);
       if (g_str_equal (resource->uid, "wk7"))
         series_url = g_steal_pointer (&url);
       else if (g_str_equal (resource->uid, "call"))
@@ -590,10 +402,9 @@ test_put_each_event (Fixture       *f,
 
   /* The series as the server stores it: one resource, master and both instances */
   g_assert_nonnull (series_url);
-  g_assert_cmpuint (send_request (f->session, "GET", series_url, NULL, NULL, &body, &error), ==, 200);
-  g_assert_no_error (error);
+  g_assert_cmpuint (send_request (f, "GET", series_url, NULL, NULL, &body), ==, 200);
   {
-    g_autofree char *got = g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
+    const char *got = body;
 
     g_assert_nonnull (strstr (got, "UID:wk7"));
     g_assert_nonnull (strstr (got, "Team sync (moved)"));
@@ -604,10 +415,10 @@ test_put_each_event (Fixture       *f,
   /* The series with its rule: the server finds it in 2028, far past the
    * instances that were exported, and only it */
   g_assert_nonnull (rule_url);
-  g_clear_pointer (&body, g_bytes_unref);
-  g_assert_cmpuint (send_request (f->session, "GET", rule_url, NULL, NULL, &body, &error), ==, 200);
+  g_clear_pointer (&body, g_free);
+  g_assert_cmpuint (send_request (f, "GET", rule_url, NULL, NULL, &body), ==, 200);
   {
-    g_autofree char *got = g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
+    const char *got = body;
 
     g_assert_nonnull (strstr (got, "RRULE:FREQ=WEEKLY;UNTIL=20281231T235959Z"));
     g_assert_nonnull (strstr (got, "EXDATE;TZID=America/New_York:20261210T083000"));
@@ -640,16 +451,13 @@ test_broken_refused (Fixture       *f,
     "DTSTAMP:20261125T110000Z\r\nRECURRENCE-ID:20261201T100000Z\r\nDTSTART:20261201T100000Z\r\n"
     "END:VEVENT\r\nEND:VCALENDAR\r\n",
   };
-  g_autoptr(GError) error = NULL;
-
-  g_assert_cmpuint (send_request (f->session, "MKCALENDAR", f->collection_url, NULL, NULL, NULL, &error), ==, 201);
+  g_assert_cmpuint (send_request (f, "MKCALENDAR", f->collection_url, NULL, NULL, NULL), ==, 201);
 
   for (guint i = 0; i < G_N_ELEMENTS (broken); i++)
     {
       g_autofree char *url = g_strdup_printf ("%sbroken-%u.ics", f->collection_url, i);
-      guint status = send_request (f->session, "PUT", url, "text/calendar; charset=utf-8", broken[i], NULL, &error);
+      guint status = send_request (f, "PUT", url, "text/calendar; charset=utf-8", broken[i], NULL);
 
-      g_assert_no_error (error);
       g_assert_cmpuint (status, >=, 400);
       g_assert_cmpuint (status, <, 500);
     }
@@ -663,10 +471,8 @@ main (int    argc,
       char **argv)
 {
   g_test_init (&argc, &argv, NULL);
-  /* meson passes RADICALE_PATH="" when it found no /usr/bin/radicale */
-  if (!g_file_test (RADICALE_PATH, G_FILE_TEST_IS_EXECUTABLE))
+  if (!calsync_radicale_available ())
     calsync_test_skip_all ("no Radicale (apt install radicale)");
-  atexit (kill_radicale_at_exit);
 
   ADD ("/radicale-export/put-each-event", test_put_each_event);
   ADD ("/radicale-export/broken-refused", test_broken_refused);
