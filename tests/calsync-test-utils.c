@@ -304,6 +304,37 @@ calsync_test_cli_add_account (GSubprocessLauncher *launcher,
 
 /* The Unix time of @hour:@minute on @year-@month-@day in the zone @zone_id. */
 gint64
+calsync_test_instant (const char *iso8601)
+{
+  g_autoptr(GDateTime) dt = g_date_time_new_from_iso8601 (iso8601, NULL);
+
+  g_assert_nonnull (dt);
+  return g_date_time_to_unix (dt);
+}
+
+CalsyncEvent *
+calsync_test_find_event (GPtrArray  *events,
+                         const char *external_id)
+{
+  for (guint i = 0; i < events->len; i++)
+    if (g_strcmp0 (calsync_event_get_external_id (g_ptr_array_index (events, i)), external_id) == 0)
+      return g_ptr_array_index (events, i);
+
+  return NULL;
+}
+
+CalsyncEvent *
+calsync_test_get_event (GPtrArray  *events,
+                        const char *external_id)
+{
+  CalsyncEvent *event = calsync_test_find_event (events, external_id);
+
+  if (event == NULL)
+    g_error ("No event “%s” among the %u", external_id, events->len);
+  return event;
+}
+
+gint64
 calsync_test_local_time (const char *zone_id,
                          int         year,
                          int         month,

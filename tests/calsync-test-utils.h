@@ -55,6 +55,13 @@ int           calsync_test_cli_add_account (GSubprocessLauncher  *launcher,
                                             char                **err);
 
 /* Events, accounts and calendars in a store */
+/* Unix seconds of an ISO 8601 date-time with offset (asserts it parses) */
+gint64        calsync_test_instant        (const char            *iso8601);
+/* The event of @external_id among @events, or NULL; _get_ fails the test instead */
+CalsyncEvent *calsync_test_find_event     (GPtrArray             *events,
+                                           const char            *external_id);
+CalsyncEvent *calsync_test_get_event      (GPtrArray             *events,
+                                           const char            *external_id);
 gint64        calsync_test_local_time     (const char            *zone_id,
                                            int                    year,
                                            int                    month,

@@ -17,15 +17,6 @@
 #define WINDOW_START "2026-08-25T00:00:00Z"
 #define WINDOW_END   "2027-11-25T00:00:00Z"
 
-static gint64
-instant (const char *iso8601)
-{
-  g_autoptr(GDateTime) dt = g_date_time_new_from_iso8601 (iso8601, NULL);
-
-  g_assert_nonnull (dt);
-  return g_date_time_to_unix (dt);
-}
-
 static char *
 read_fixture (const char *name,
               gsize      *length)
@@ -46,7 +37,7 @@ parse_text_in (const char  *text,
                const char  *end,
                GError     **error)
 {
-  return calsync_ical_parse (text, length, instant (start), instant (end), error);
+  return calsync_ical_parse (text, length, calsync_test_instant (start), calsync_test_instant (end), error);
 }
 
 static GPtrArray *
@@ -64,28 +55,6 @@ parse_fixture (const char *name)
   return events;
 }
 
-static CalsyncEvent *
-find_event (GPtrArray  *events,
-            const char *external_id)
-{
-  for (guint i = 0; i < events->len; i++)
-    if (g_strcmp0 (calsync_event_get_external_id (g_ptr_array_index (events, i)), external_id) == 0)
-      return g_ptr_array_index (events, i);
-
-  return NULL;
-}
-
-static CalsyncEvent *
-get_event (GPtrArray  *events,
-           const char *external_id)
-{
-  CalsyncEvent *event = find_event (events, external_id);
-
-  if (event == NULL)
-    g_error ("No event “%s” among the %u parsed", external_id, events->len);
-  return event;
-}
-
 static void
 assert_timed (CalsyncEvent *event,
               const char   *start,
@@ -93,8 +62,8 @@ assert_timed (CalsyncEvent *event,
               const char   *zone)
 {
   g_assert_false (calsync_event_get_all_day (event));
-  g_assert_cmpint (calsync_event_get_start (event), ==, instant (start));
-  g_assert_cmpint (calsync_event_get_end (event), ==, instant (end));
+  g_assert_cmpint (calsync_event_get_start (event), ==, calsync_test_instant (start));
+  g_assert_cmpint (calsync_event_get_end (event), ==, calsync_test_instant (end));
   g_assert_cmpstr (calsync_event_get_time_zone (event), ==, zone);
 }
 
@@ -138,14 +107,14 @@ test_google_export (void)
       g_autofree char *start = g_strdup_printf ("%.4s-%.2s-%.2sT09:00:00Z", instances[i], instances[i] + 4, instances[i] + 6);
       g_autofree char *end = g_strdup_printf ("%.4s-%.2s-%.2sT09:15:00Z", instances[i], instances[i] + 4, instances[i] + 6);
 
-      event = get_event (events, id);
+      event = calsync_test_get_event (events, id);
       assert_timed (event, start, end, "Europe/Berlin");
       g_assert_cmpstr (calsync_event_get_recurring_event_id (event), ==, STANDUP);
     }
-  g_assert_null (find_event (events, STANDUP "_20261111T090000Z"));
-  g_assert_null (find_event (events, STANDUP));
+  g_assert_null (calsync_test_find_event (events, STANDUP "_20261111T090000Z"));
+  g_assert_null (calsync_test_find_event (events, STANDUP));
 
-  event = get_event (events, STANDUP "_20261102T090000Z");
+  event = calsync_test_get_event (events, STANDUP "_20261102T090000Z");
   g_assert_cmpstr (calsync_event_get_title (event), ==, "Standup meeting");
   g_assert_cmpstr (calsync_event_get_original_start (event), ==, "2026-11-02T10:00:00+01:00");
   /* The series' definition, on the clock it was written in, for --export */
@@ -160,20 +129,20 @@ test_google_export (void)
   g_assert_cmpstr (calsync_event_get_conference_url (event), ==, "https://meet.google.com/abc-defg-hij");
   g_assert_cmpint (calsync_event_get_event_type (event), ==, CALSYNC_EVENT_TYPE_MEETING);
   g_assert_cmpint (calsync_event_get_status (event), ==, CALSYNC_EVENT_STATUS_CONFIRMED);
-  g_assert_cmpint (calsync_event_get_remote_updated (event), ==, instant ("2026-11-10T12:00:00Z") * G_USEC_PER_SEC);
+  g_assert_cmpint (calsync_event_get_remote_updated (event), ==, calsync_test_instant ("2026-11-10T12:00:00Z") * G_USEC_PER_SEC);
   g_assert_cmpstr (calsync_event_get_attendees_json (event), ==,
                    "[{\"email\":\"ann@example.com\",\"name\":\"Ann Example\",\"response\":\"accepted\",\"organizer\":true},"
                    "{\"email\":\"bob@example.com\",\"name\":\"bob@example.com\",\"response\":\"needsAction\",\"organizer\":false},"
                    "{\"email\":\"carol@example.com\",\"name\":\"Carol Jones\",\"response\":\"declined\",\"organizer\":false}]");
 
-  event = get_event (events, "2m1hq6f4b5c7d8e9f0g1h2i3j4@google.com");
+  event = calsync_test_get_event (events, "2m1hq6f4b5c7d8e9f0g1h2i3j4@google.com");
   assert_dates (event, "2026-12-24", "2026-12-27");
   g_assert_cmpstr (calsync_event_get_title (event), ==, "Office closed");
   g_assert_null (calsync_event_get_description (event));
   g_assert_null (calsync_event_get_recurring_event_id (event));
   g_assert_cmpint (calsync_event_get_event_type (event), ==, CALSYNC_EVENT_TYPE_EVENT);
 
-  event = get_event (events, "0a9b8c7d6e5f4g3h2i1j0k9l8m@google.com");
+  event = calsync_test_get_event (events, "0a9b8c7d6e5f4g3h2i1j0k9l8m@google.com");
   assert_timed (event, "2026-12-03T15:00:00Z", "2026-12-03T16:00:00Z", "UTC");
   g_assert_cmpstr (calsync_event_get_location (event), ==, "Rosenthaler Straße 40, 10178 Berlin, Germany");
   g_assert_cmpint (calsync_event_get_status (event), ==, CALSYNC_EVENT_STATUS_TENTATIVE);
@@ -191,7 +160,7 @@ test_outlook_invite (void)
   CalsyncEvent *event;
 
   g_assert_cmpuint (events->len, ==, 1);
-  event = get_event (events, OUTLOOK_UID);
+  event = calsync_test_get_event (events, OUTLOOK_UID);
   /* "W. Europe Standard Time", converted with the file's own VTIMEZONE */
   assert_timed (event, "2027-01-14T13:00:00Z", "2027-01-14T14:30:00Z", "Europe/Berlin");
   g_assert_cmpstr (calsync_event_get_title (event), ==, "Quartalsplanung Q1");
@@ -206,7 +175,7 @@ test_outlook_invite (void)
                    "{\"email\":\"ann@example.com\",\"name\":\"Ann Example\",\"response\":\"needsAction\",\"organizer\":false},"
                    "{\"email\":\"dieter.schmidt@contoso.com\",\"name\":\"Dieter Schmidt\",\"response\":\"tentative\",\"organizer\":false}]");
   g_assert_cmpint (calsync_event_get_event_type (event), ==, CALSYNC_EVENT_TYPE_MEETING);
-  g_assert_cmpint (calsync_event_get_remote_updated (event), ==, instant ("2026-11-20T10:15:00Z") * G_USEC_PER_SEC);
+  g_assert_cmpint (calsync_event_get_remote_updated (event), ==, calsync_test_instant ("2026-11-20T10:15:00Z") * G_USEC_PER_SEC);
   g_assert_null (calsync_event_get_recurring_event_id (event));
 }
 
@@ -219,18 +188,18 @@ test_outlook_zones (void)
   g_assert_cmpuint (events->len, ==, 4);
 
   /* A Windows display name with its VTIMEZONE */
-  event = get_event (events, "040000008200E00074C5B7101A82E0080000000050B2A3C4D5E6D901000000000000000010000000AABBCCDDEEFF00112233445566778899");
+  event = calsync_test_get_event (events, "040000008200E00074C5B7101A82E0080000000050B2A3C4D5E6D901000000000000000010000000AABBCCDDEEFF00112233445566778899");
   assert_timed (event, "2026-12-08T17:00:00Z", "2026-12-08T18:00:00Z", "America/Los_Angeles");
 
   /* A Windows key without a VTIMEZONE: the IANA zone's rules */
-  event = get_event (events, "outlook-zones-pst-no-vtimezone");
+  event = calsync_test_get_event (events, "outlook-zones-pst-no-vtimezone");
   assert_timed (event, "2027-03-06T00:00:00Z", "2027-03-06T00:30:00Z", "America/Los_Angeles");
   g_assert_cmpint (calsync_event_get_event_type (event), ==, CALSYNC_EVENT_TYPE_CALL);
 
   /* Names nobody knows: the VTIMEZONE converts, the shown zone is the one with the same rules */
-  event = get_event (events, "outlook-zones-customized");
+  event = calsync_test_get_event (events, "outlook-zones-customized");
   assert_timed (event, "2027-06-01T07:00:00Z", "2027-06-01T08:00:00Z", "Europe/Berlin");
-  event = get_event (events, "outlook-zones-customized-1");
+  event = calsync_test_get_event (events, "outlook-zones-customized-1");
   assert_timed (event, "2027-01-15T05:30:00Z", "2027-01-15T06:30:00Z", "Asia/Kolkata");
 }
 
@@ -251,32 +220,32 @@ test_weekly_series (void)
     {
       g_autofree char *id = g_strdup_printf (TEAM_SYNC "_%sT083000Z", plain[i]);
 
-      event = get_event (events, id);
+      event = calsync_test_get_event (events, id);
       g_assert_cmpstr (calsync_event_get_title (event), ==, "Team sync");
       g_assert_cmpstr (calsync_event_get_location (event), ==, "Room 4.12");
       g_assert_cmpint (calsync_event_get_event_type (event), ==, CALSYNC_EVENT_TYPE_MEETING);
     }
-  assert_timed (get_event (events, TEAM_SYNC "_20270105T083000Z"),
+  assert_timed (calsync_test_get_event (events, TEAM_SYNC "_20270105T083000Z"),
                 "2027-01-05T08:30:00Z", "2027-01-05T09:00:00Z", "Europe/Berlin");
 
   /* Moved: once, at its new time, under the id of its original one */
-  event = get_event (events, TEAM_SYNC "_20261215T083000Z");
+  event = calsync_test_get_event (events, TEAM_SYNC "_20261215T083000Z");
   assert_timed (event, "2026-12-16T13:00:00Z", "2026-12-16T13:30:00Z", "Europe/Berlin");
   g_assert_cmpstr (calsync_event_get_title (event), ==, "Team sync (moved)");
   g_assert_cmpstr (calsync_event_get_location (event), ==, "Room 2.01");
   g_assert_cmpstr (calsync_event_get_original_start (event), ==, "2026-12-15T09:30:00+01:00");
   g_assert_cmpstr (calsync_event_get_recurring_event_id (event), ==, TEAM_SYNC);
-  g_assert_cmpint (calsync_event_get_remote_updated (event), ==, instant ("2026-11-22T11:00:00Z") * G_USEC_PER_SEC);
+  g_assert_cmpint (calsync_event_get_remote_updated (event), ==, calsync_test_instant ("2026-11-22T11:00:00Z") * G_USEC_PER_SEC);
 
   /* Cancelled: handed over as cancelled, so that a re-import removes it */
-  event = get_event (events, TEAM_SYNC "_20261222T083000Z");
+  event = calsync_test_get_event (events, TEAM_SYNC "_20261222T083000Z");
   g_assert_cmpint (calsync_event_get_status (event), ==, CALSYNC_EVENT_STATUS_CANCELLED);
 
   /* EXDATE: simply not there */
-  g_assert_null (find_event (events, TEAM_SYNC "_20261229T083000Z"));
+  g_assert_null (calsync_test_find_event (events, TEAM_SYNC "_20261229T083000Z"));
 
   /* A RECURRENCE-ID without its master: a single instance */
-  event = get_event (events, "board-review-2027_20270301T100000Z");
+  event = calsync_test_get_event (events, "board-review-2027_20270301T100000Z");
   assert_timed (event, "2027-03-02T10:00:00Z", "2027-03-02T11:30:00Z", "UTC");
   g_assert_cmpstr (calsync_event_get_recurring_event_id (event), ==, "board-review-2027");
   g_assert_cmpstr (calsync_event_get_original_start (event), ==, "2027-03-01T10:00:00Z");
@@ -296,19 +265,19 @@ test_window (void)
   events = parse_text_in (text, length, "2026-12-10T00:00:00Z", "2027-01-06T00:00:00Z", &error);
   g_assert_no_error (error);
   g_assert_cmpuint (events->len, ==, 4);
-  g_assert_nonnull (find_event (events, TEAM_SYNC "_20261215T083000Z"));
-  g_assert_nonnull (find_event (events, TEAM_SYNC "_20261222T083000Z"));
-  g_assert_nonnull (find_event (events, TEAM_SYNC "_20270105T083000Z"));
-  g_assert_nonnull (find_event (events, "board-review-2027_20270301T100000Z"));
+  g_assert_nonnull (calsync_test_find_event (events, TEAM_SYNC "_20261215T083000Z"));
+  g_assert_nonnull (calsync_test_find_event (events, TEAM_SYNC "_20261222T083000Z"));
+  g_assert_nonnull (calsync_test_find_event (events, TEAM_SYNC "_20270105T083000Z"));
+  g_assert_nonnull (calsync_test_find_event (events, "board-review-2027_20270301T100000Z"));
   g_clear_pointer (&events, g_ptr_array_unref);
   g_clear_pointer (&text, g_free);
 
   text = read_fixture ("all-day.ics", &length);
   events = parse_text_in (text, length, "2030-01-01T00:00:00Z", "2030-12-31T00:00:00Z", &error);
   g_assert_no_error (error);
-  g_assert_nonnull (find_event (events, "20261101T100000Z-retreat@example.com"));
-  g_assert_nonnull (find_event (events, "20261101T100400Z-birthday@example.com_20300312"));
-  g_assert_null (find_event (events, "20261101T100400Z-birthday@example.com_20270312"));
+  g_assert_nonnull (calsync_test_find_event (events, "20261101T100000Z-retreat@example.com"));
+  g_assert_nonnull (calsync_test_find_event (events, "20261101T100400Z-birthday@example.com_20300312"));
+  g_assert_null (calsync_test_find_event (events, "20261101T100400Z-birthday@example.com_20270312"));
 }
 
 static void
@@ -325,18 +294,18 @@ test_dst (void)
   g_assert_cmpuint (events->len, ==, 6);
 
   /* 23:00 EST to 04:00 EDT: four hours, across New York's switch */
-  assert_timed (get_event (events, "9C1E2A3B-4D5E-4F60-8A7B-1C2D3E4F5A6B"),
+  assert_timed (calsync_test_get_event (events, "9C1E2A3B-4D5E-4F60-8A7B-1C2D3E4F5A6B"),
                 "2027-03-14T04:00:00Z", "2027-03-14T08:00:00Z", "America/New_York");
 
   /* 22:00 CEST to 06:00 CET: nine hours, across Berlin's switch back */
-  assert_timed (get_event (events, "3C4D5E6F-7A81-4B92-8C3D-4E5F6A7B8C9D"),
+  assert_timed (calsync_test_get_event (events, "3C4D5E6F-7A81-4B92-8C3D-4E5F6A7B8C9D"),
                 "2026-10-24T20:00:00Z", "2026-10-25T05:00:00Z", "Europe/Berlin");
 
   /* A weekly 09:00 in Berlin (no VTIMEZONE: the system's rules) stays at 09:00 */
   for (guint i = 0; i < G_N_ELEMENTS (planning); i++)
     {
       g_autofree char *id = g_strconcat ("2B3C4D5E-6F70-4A81-9B2C-3D4E5F6A7B8C", planning[i].id, NULL);
-      CalsyncEvent *event = get_event (events, id);
+      CalsyncEvent *event = calsync_test_get_event (events, id);
 
       assert_timed (event, planning[i].start, planning[i].end, "Europe/Berlin");
       g_assert_cmpstr (calsync_event_get_original_start (event), ==, planning[i].original);
@@ -373,11 +342,11 @@ test_all_day (void)
       events = parse_fixture ("all-day.ics");
       g_assert_cmpuint (events->len, ==, G_N_ELEMENTS (expected));
       for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
-        assert_dates (get_event (events, expected[i].id), expected[i].start, expected[i].end);
+        assert_dates (calsync_test_get_event (events, expected[i].id), expected[i].start, expected[i].end);
 
-      g_assert_cmpstr (calsync_event_get_original_start (get_event (events, expected[4].id)), ==, "2027-03-12");
-      g_assert_null (find_event (events, "20261101T100500Z-rent@example.com_20270101"));
-      g_assert_cmpint (calsync_event_get_event_type (get_event (events, expected[5].id)), ==,
+      g_assert_cmpstr (calsync_event_get_original_start (calsync_test_get_event (events, expected[4].id)), ==, "2027-03-12");
+      g_assert_null (calsync_test_find_event (events, "20261101T100500Z-rent@example.com_20270101"));
+      g_assert_cmpint (calsync_event_get_event_type (calsync_test_get_event (events, expected[5].id)), ==,
                        CALSYNC_EVENT_TYPE_REMINDER);
     }
 
@@ -401,7 +370,7 @@ test_floating (void)
       set_tz (cases[i].zone);
       events = parse_fixture ("floating.ics");
       g_assert_cmpuint (events->len, ==, 1);
-      assert_timed (get_event (events, "morning-run@example.com"), cases[i].start, cases[i].end, cases[i].zone);
+      assert_timed (calsync_test_get_event (events, "morning-run@example.com"), cases[i].start, cases[i].end, cases[i].zone);
     }
 
   set_tz ("Europe/Berlin");
@@ -447,7 +416,7 @@ assert_full_fails_at (const char *text,
   g_autoptr(GPtrArray) events = NULL;
   g_autofree char *prefix = g_strdup_printf ("Line %u: ", line);
 
-  events = calsync_ical_parse_full (text, -1, instant (WINDOW_START), instant (WINDOW_END), &problems, &error);
+  events = calsync_ical_parse_full (text, -1, calsync_test_instant (WINDOW_START), calsync_test_instant (WINDOW_END), &problems, &error);
   if (events != NULL)
     g_error ("Expected the whole text refused at “%s…”, it was read:\n%s", prefix, text);
   g_assert_null (problems);
@@ -485,10 +454,10 @@ assert_event_skipped_at (const char *body,
   g_autoptr(GPtrArray) events = NULL;
   const CalsyncIcalProblem *problem;
 
-  events = calsync_ical_parse_full (text, -1, instant (WINDOW_START), instant (WINDOW_END), &problems, &error);
+  events = calsync_ical_parse_full (text, -1, calsync_test_instant (WINDOW_START), calsync_test_instant (WINDOW_END), &problems, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (events->len, ==, 1);
-  assert_timed (get_event (events, "good"), "2026-12-01T10:00:00Z", "2026-12-01T10:00:00Z", "UTC");
+  assert_timed (calsync_test_get_event (events, "good"), "2026-12-01T10:00:00Z", "2026-12-01T10:00:00Z", "UTC");
   g_assert_cmpuint (problems->len, ==, 1);
   problem = g_ptr_array_index (problems, 0);
   g_assert_cmpint (problem->kind, ==, CALSYNC_ICAL_PROBLEM_SKIPPED);
@@ -591,7 +560,7 @@ test_lenient (void)
   events = parse_text_in (text, -1, WINDOW_START, WINDOW_END, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (events->len, ==, 1);
-  event = get_event (events, "lower-case-names");
+  event = calsync_test_get_event (events, "lower-case-names");
   assert_timed (event, "2026-12-01T10:00:00Z", "2026-12-01T11:00:00Z", "UTC");
   g_assert_null (calsync_event_get_title (event));
   g_assert_null (calsync_event_get_location (event));
@@ -605,7 +574,7 @@ test_lenient (void)
   events = parse_text_in ("\xEF\xBB\xBF" "BEGIN:VCALENDAR\rBEGIN:VEVENT\rUID:cr\rDTSTART;VALUE=DATE:20261201\r"
                           "SUMMARY:Folded\r\t title\rEND:VEVENT\rEND:VCALENDAR", -1, WINDOW_START, WINDOW_END, &error);
   g_assert_no_error (error);
-  g_assert_cmpstr (calsync_event_get_title (get_event (events, "cr")), ==, "Folded title");
+  g_assert_cmpstr (calsync_event_get_title (calsync_test_get_event (events, "cr")), ==, "Folded title");
   g_clear_pointer (&events, g_ptr_array_unref);
 
   events = parse_text_in ("BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:lf\nDTSTART:20261201T100000Z\nEND:VEVENT\nEND:VCALENDAR\n",
@@ -613,7 +582,7 @@ test_lenient (void)
   g_assert_no_error (error);
   g_assert_cmpuint (events->len, ==, 1);
   /* No DTEND nor DURATION on a date-time: it ends when it starts */
-  assert_timed (get_event (events, "lf"), "2026-12-01T10:00:00Z", "2026-12-01T10:00:00Z", "UTC");
+  assert_timed (calsync_test_get_event (events, "lf"), "2026-12-01T10:00:00Z", "2026-12-01T10:00:00Z", "UTC");
 }
 
 static void
@@ -629,7 +598,7 @@ test_cancel_method (void)
   /* An Outlook cancellation removes the meeting an earlier invitation brought */
   events = parse_text_in (text, -1, WINDOW_START, WINDOW_END, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (calsync_event_get_status (get_event (events, "meeting-1")), ==, CALSYNC_EVENT_STATUS_CANCELLED);
+  g_assert_cmpint (calsync_event_get_status (calsync_test_get_event (events, "meeting-1")), ==, CALSYNC_EVENT_STATUS_CANCELLED);
 }
 
 /* Files as the world writes them: each VEVENT on its own ------------------------ */
@@ -641,7 +610,7 @@ parse_full_in (const char  *text,
                GPtrArray  **problems)
 {
   g_autoptr(GError) error = NULL;
-  GPtrArray *events = calsync_ical_parse_full (text, -1, instant (start), instant (end), problems, &error);
+  GPtrArray *events = calsync_ical_parse_full (text, -1, calsync_test_instant (start), calsync_test_instant (end), problems, &error);
 
   g_assert_no_error (error);
   g_assert_nonnull (events);
@@ -706,8 +675,8 @@ test_isolation_fixture (void)
 
   /* The month 13 costs its own event only */
   g_assert_cmpuint (events->len, ==, 2);
-  assert_timed (get_event (events, "good-1@example.com"), "2026-12-01T09:00:00Z", "2026-12-01T10:00:00Z", "UTC");
-  assert_timed (get_event (events, "good-2@example.com"), "2026-12-02T09:00:00Z", "2026-12-02T10:00:00Z", "UTC");
+  assert_timed (calsync_test_get_event (events, "good-1@example.com"), "2026-12-01T09:00:00Z", "2026-12-01T10:00:00Z", "UTC");
+  assert_timed (calsync_test_get_event (events, "good-2@example.com"), "2026-12-02T09:00:00Z", "2026-12-02T10:00:00Z", "UTC");
   assert_problems (problems, expected);
   problem = g_ptr_array_index (problems, 0);
   g_assert_cmpuint (problem->line, ==, 14);
@@ -741,9 +710,9 @@ test_isolation_series (void)
 
   /* Weekly from 1 December at 14:00 in Berlin: the 8th moved (a good override),
    * the 15th (override read wrong) and 22nd (override expanded wrong) as planned */
-  assert_timed (get_event (events, REVIEW "_20261201T130000Z"), "2026-12-01T13:00:00Z", "2026-12-01T14:00:00Z",
+  assert_timed (calsync_test_get_event (events, REVIEW "_20261201T130000Z"), "2026-12-01T13:00:00Z", "2026-12-01T14:00:00Z",
                 "Europe/Berlin");
-  event = get_event (events, REVIEW "_20261208T130000Z");
+  event = calsync_test_get_event (events, REVIEW "_20261208T130000Z");
   assert_timed (event, "2026-12-09T13:00:00Z", "2026-12-09T14:00:00Z", "Europe/Berlin");
   g_assert_cmpstr (calsync_event_get_title (event), ==, "Weekly review (Wednesday)");
   for (guint i = 0; i < 2; i++)
@@ -753,22 +722,22 @@ test_isolation_series (void)
       g_autofree char *start = g_strdup_printf ("%sT13:00:00Z", day);
       g_autofree char *end = g_strdup_printf ("%sT14:00:00Z", day);
 
-      event = get_event (events, id);
+      event = calsync_test_get_event (events, id);
       assert_timed (event, start, end, "Europe/Berlin");
       g_assert_cmpstr (calsync_event_get_title (event), ==, "Weekly review");
     }
 
   /* A line that lost its fold */
-  g_assert_null (find_event (events, "lunch@example.com"));
+  g_assert_null (calsync_test_find_event (events, "lunch@example.com"));
   /* Ends an hour before it starts: no length */
-  assert_timed (get_event (events, "party@example.com"), "2026-12-18T18:00:00Z", "2026-12-18T18:00:00Z",
+  assert_timed (calsync_test_get_event (events, "party@example.com"), "2026-12-18T18:00:00Z", "2026-12-18T18:00:00Z",
                 "Europe/Berlin");
   /* The rule cannot be read: only its override, on its own */
-  event = get_event (events, "yoga@example.com_20261209T060000Z");
+  event = calsync_test_get_event (events, "yoga@example.com_20261209T060000Z");
   assert_timed (event, "2026-12-09T07:00:00Z", "2026-12-09T07:45:00Z", "Europe/Berlin");
   g_assert_cmpstr (calsync_event_get_title (event), ==, "Yoga (later)");
   g_assert_cmpstr (calsync_event_get_recurring_event_id (event), ==, "yoga@example.com");
-  assert_timed (get_event (events, "standup@example.com"), "2026-12-04T09:00:00Z", "2026-12-04T09:15:00Z", "UTC");
+  assert_timed (calsync_test_get_event (events, "standup@example.com"), "2026-12-04T09:00:00Z", "2026-12-04T09:15:00Z", "UTC");
 }
 
 /* A master that fails while it is expanded (no DTSTART) leaves its override alone;
@@ -793,13 +762,13 @@ test_isolation_expanding (void)
 
   assert_problems (problems, expected);
   g_assert_cmpuint (events->len, ==, 4);
-  assert_timed (get_event (events, "s_20261202T100000Z"), "2026-12-02T12:00:00Z", "2026-12-02T12:00:00Z", "UTC");
+  assert_timed (calsync_test_get_event (events, "s_20261202T100000Z"), "2026-12-02T12:00:00Z", "2026-12-02T12:00:00Z", "UTC");
   for (guint day = 1; day <= 3; day++)
     {
       g_autofree char *id = g_strdup_printf ("t_202612%02uT100000Z", day);
       g_autofree char *start = g_strdup_printf ("2026-12-%02uT10:00:00Z", day);
 
-      assert_timed (get_event (events, id), start, start, "UTC");
+      assert_timed (calsync_test_get_event (events, id), start, start, "UTC");
     }
 }
 
@@ -823,7 +792,7 @@ test_isolation_too_many_occurrences (void)
   events = parse_full_body (body->str, &problems);
   assert_problems (problems, expected);
   g_assert_cmpuint (events->len, ==, 1);
-  g_assert_nonnull (find_event (events, "plain"));
+  g_assert_nonnull (calsync_test_find_event (events, "plain"));
 }
 
 /* Revisions ----------------------------------------------------------------------- */
@@ -844,13 +813,13 @@ test_revisions_rfc (void)
   g_assert_cmpuint (events->len, ==, 7);
 
   /* 4.1.2 (SEQUENCE:1) changes 4.1.1, which comes after it in the file */
-  event = get_event (events, "0981234-1234234-23@example.com");
+  event = calsync_test_get_event (events, "0981234-1234234-23@example.com");
   assert_timed (event, "1997-07-01T21:00:00Z", "1997-07-01T23:00:00Z", "UTC");
-  g_assert_cmpint (calsync_event_get_remote_updated (event), ==, instant ("1997-06-12T19:00:00Z") * G_USEC_PER_SEC);
+  g_assert_cmpint (calsync_event_get_remote_updated (event), ==, calsync_test_instant ("1997-06-12T19:00:00Z") * G_USEC_PER_SEC);
 
   /* SEQUENCE:2 (4.2.10) is current though its DTSTAMP is the oldest; neither the
    * update (4.2.5) nor the CANCEL (4.2.9, SEQUENCE:1) applies */
-  event = get_event (events, "calsrv.example.com-873970198738777@example.com");
+  event = calsync_test_get_event (events, "calsrv.example.com-873970198738777@example.com");
   assert_timed (event, "1997-07-01T20:00:00Z", "1997-07-01T20:30:00Z", "UTC");
   g_assert_cmpstr (calsync_event_get_title (event), ==, "Phone Conference");
   g_assert_cmpint (calsync_event_get_status (event), ==, CALSYNC_EVENT_STATUS_CONFIRMED);
@@ -859,20 +828,20 @@ test_revisions_rfc (void)
 
   /* 4.2.11's weekly series (SEQUENCE:1) and not an older daily one; of two
    * overrides of the 8th the higher SEQUENCE, of two of the 15th the later DTSTAMP */
-  assert_timed (get_event (events, "123456@example.com_19970701T200000Z"),
+  assert_timed (calsync_test_get_event (events, "123456@example.com_19970701T200000Z"),
                 "1997-07-01T20:00:00Z", "1997-07-01T20:30:00Z", "UTC");
-  event = get_event (events, "123456@example.com_19970708T200000Z");
+  event = calsync_test_get_event (events, "123456@example.com_19970708T200000Z");
   assert_timed (event, "1997-07-09T20:00:00Z", "1997-07-09T20:30:00Z", "UTC");
   g_assert_cmpstr (calsync_event_get_title (event), ==, "Phone Conference (Wednesday)");
-  event = get_event (events, "123456@example.com_19970715T200000Z");
+  event = calsync_test_get_event (events, "123456@example.com_19970715T200000Z");
   assert_timed (event, "1997-07-15T22:00:00Z", "1997-07-15T22:30:00Z", "UTC");
   g_assert_cmpstr (calsync_event_get_title (event), ==, "Phone Conference (late)");
-  assert_timed (get_event (events, "123456@example.com_19970722T200000Z"),
+  assert_timed (calsync_test_get_event (events, "123456@example.com_19970722T200000Z"),
                 "1997-07-22T20:00:00Z", "1997-07-22T20:30:00Z", "UTC");
-  g_assert_null (find_event (events, "123456@example.com_19970702T200000Z"));
+  g_assert_null (calsync_test_find_event (events, "123456@example.com_19970702T200000Z"));
 
   /* Same SEQUENCE: the later DTSTAMP, though earlier in the file */
-  event = get_event (events, "0981234-1234234-24@example.com");
+  event = calsync_test_get_event (events, "0981234-1234234-24@example.com");
   assert_timed (event, "1997-07-02T20:00:00Z", "1997-07-02T22:00:00Z", "UTC");
   g_assert_cmpstr (calsync_event_get_title (event), ==, "ST. PAUL SAINTS -VS- DULUTH-SUPERIOR DUKES (rain date)");
 }
@@ -898,11 +867,11 @@ test_revisions_order (void)
 
   assert_problems (problems, expected);
   g_assert_cmpuint (events->len, ==, 3);
-  assert_timed (get_event (events, "same"), "2026-12-01T11:00:00Z", "2026-12-01T11:00:00Z", "UTC");
-  g_assert_null (find_event (events, "new-broken"));
-  assert_timed (get_event (events, "old-broken"), "2026-12-02T10:00:00Z", "2026-12-02T10:00:00Z", "UTC");
+  assert_timed (calsync_test_get_event (events, "same"), "2026-12-01T11:00:00Z", "2026-12-01T11:00:00Z", "UTC");
+  g_assert_null (calsync_test_find_event (events, "new-broken"));
+  assert_timed (calsync_test_get_event (events, "old-broken"), "2026-12-02T10:00:00Z", "2026-12-02T10:00:00Z", "UTC");
   /* Not numbers: 0 both, the later wins */
-  assert_timed (get_event (events, "odd-sequence"), "2026-12-03T11:00:00Z", "2026-12-03T11:00:00Z", "UTC");
+  assert_timed (calsync_test_get_event (events, "odd-sequence"), "2026-12-03T11:00:00Z", "2026-12-03T11:00:00Z", "UTC");
 }
 
 /* Tolerances ---------------------------------------------------------------------- */
@@ -962,15 +931,15 @@ test_tolerance_no_uid (void)
       g_assert_cmpuint (strlen (uids[i]), ==, strlen ("calsync-") + 64);
     }
 
-  event = get_event (events, uids[0]);
+  event = calsync_test_get_event (events, uids[0]);
   g_assert_cmpstr (calsync_event_get_title (event), ==, "Dentist");
   assert_timed (event, "2026-12-03T07:30:00Z", "2026-12-03T08:15:00Z", "Europe/Berlin");
   book_club = g_strconcat (uids[1], "_20261209T180000Z", NULL);
-  event = get_event (events, book_club);
+  event = calsync_test_get_event (events, book_club);
   g_assert_cmpstr (calsync_event_get_title (event), ==, "Book club");
   assert_timed (event, "2026-12-09T18:00:00Z", "2026-12-09T19:30:00Z", "Europe/Berlin");
   g_assert_cmpstr (calsync_event_get_recurring_event_id (event), ==, uids[1]);
-  assert_dates (get_event (events, uids[2]), "2026-12-15", "2026-12-16");
+  assert_dates (calsync_test_get_event (events, uids[2]), "2026-12-15", "2026-12-16");
 
   /* The same at every import, with other line ends, another DTSTAMP, another
    * folding; another title is another event */
@@ -1042,20 +1011,20 @@ test_tolerance_empty_rrule (void)
 
   assert_problems (problems, expected);
   g_assert_cmpuint (events->len, ==, 4);
-  event = get_event (events, "2026-12-25-weihnachten-1@holidays.example");
+  event = calsync_test_get_event (events, "2026-12-25-weihnachten-1@holidays.example");
   assert_dates (event, "2026-12-25", "2026-12-26");
   g_assert_null (calsync_event_get_recurring_event_id (event));
-  assert_dates (get_event (events, "2026-12-26-weihnachten-2@holidays.example"), "2026-12-26", "2026-12-27");
-  assert_dates (get_event (events, "2027-01-01-neujahr@holidays.example"), "2027-01-01", "2027-01-02");
+  assert_dates (calsync_test_get_event (events, "2026-12-26-weihnachten-2@holidays.example"), "2026-12-26", "2026-12-27");
+  assert_dates (calsync_test_get_event (events, "2027-01-01-neujahr@holidays.example"), "2027-01-01", "2027-01-02");
   /* DTEND the day before DTSTART: the one day */
-  assert_dates (get_event (events, "2027-03-29-ostermontag@holidays.example"), "2027-03-29", "2027-03-30");
+  assert_dates (calsync_test_get_event (events, "2027-03-29-ostermontag@holidays.example"), "2027-03-29", "2027-03-30");
 
   /* Beside a rule, the empty one is only ignored */
   with_rule = parse_full_body ("BEGIN:VEVENT\nUID:r\nDTSTART:20261201T100000Z\nRRULE:\n"
                                "RRULE:FREQ=DAILY;COUNT=2\nEND:VEVENT\n", &with_rule_problems);
   assert_problems (with_rule_problems, with_rule_expected);
   g_assert_cmpuint (with_rule->len, ==, 2);
-  g_assert_nonnull (find_event (with_rule, "r_20261202T100000Z"));
+  g_assert_nonnull (calsync_test_find_event (with_rule, "r_20261202T100000Z"));
 }
 
 static void
@@ -1090,14 +1059,14 @@ test_tolerance_end_before_start (void)
 
   assert_problems (problems, expected);
   g_assert_cmpuint (events->len, ==, 8);
-  assert_timed (get_event (events, "dtend"), "2026-12-01T09:00:00Z", "2026-12-01T09:00:00Z", "Europe/Berlin");
-  assert_timed (get_event (events, "other-zone"), "2026-12-01T09:00:00Z", "2026-12-01T09:00:00Z", "Europe/Berlin");
-  assert_timed (get_event (events, "duration"), "2026-12-02T10:00:00Z", "2026-12-02T10:00:00Z", "UTC");
-  assert_dates (get_event (events, "days"), "2026-12-05", "2026-12-06");
-  assert_dates (get_event (events, "days-duration"), "2026-12-06", "2026-12-07");
-  assert_timed (get_event (events, "series_20261207T100000Z"), "2026-12-07T10:00:00Z", "2026-12-07T10:00:00Z", "UTC");
-  assert_timed (get_event (events, "series_20261208T100000Z"), "2026-12-08T12:00:00Z", "2026-12-08T12:00:00Z", "UTC");
-  assert_timed (get_event (events, "series_20261209T100000Z"), "2026-12-09T10:00:00Z", "2026-12-09T10:00:00Z", "UTC");
+  assert_timed (calsync_test_get_event (events, "dtend"), "2026-12-01T09:00:00Z", "2026-12-01T09:00:00Z", "Europe/Berlin");
+  assert_timed (calsync_test_get_event (events, "other-zone"), "2026-12-01T09:00:00Z", "2026-12-01T09:00:00Z", "Europe/Berlin");
+  assert_timed (calsync_test_get_event (events, "duration"), "2026-12-02T10:00:00Z", "2026-12-02T10:00:00Z", "UTC");
+  assert_dates (calsync_test_get_event (events, "days"), "2026-12-05", "2026-12-06");
+  assert_dates (calsync_test_get_event (events, "days-duration"), "2026-12-06", "2026-12-07");
+  assert_timed (calsync_test_get_event (events, "series_20261207T100000Z"), "2026-12-07T10:00:00Z", "2026-12-07T10:00:00Z", "UTC");
+  assert_timed (calsync_test_get_event (events, "series_20261208T100000Z"), "2026-12-08T12:00:00Z", "2026-12-08T12:00:00Z", "UTC");
+  assert_timed (calsync_test_get_event (events, "series_20261209T100000Z"), "2026-12-09T10:00:00Z", "2026-12-09T10:00:00Z", "UTC");
 
   /* Tolerances are not errors, even all or nothing */
   text = calendar ("BEGIN:VEVENT\nUID:dtend\nDTSTART:20261201T100000Z\nDTEND:20261201T090000Z\nEND:VEVENT\n");
@@ -1118,7 +1087,7 @@ test_tolerance_indented_parameters (void)
   CalsyncEvent *event;
 
   assert_problems (problems, none);
-  event = get_event (events, "indented");
+  event = calsync_test_get_event (events, "indented");
   assert_timed (event, "2026-12-01T09:00:00Z", "2026-12-01T09:00:00Z", "Europe/Berlin");
   g_assert_cmpstr (calsync_event_get_attendees_json (event), ==,
                    "[{\"email\":\"e@example.com\",\"name\":\"Eve\",\"response\":\"needsAction\",\"organizer\":false}]");
@@ -1157,8 +1126,8 @@ test_rules_not_expanded (void)
 
       g_assert_no_error (error);
       g_assert_cmpuint (events->len, ==, 2);
-      assert_timed (get_event (events, "odd_20261201T100000Z"), "2026-12-01T10:00:00Z", "2026-12-01T10:00:00Z", "UTC");
-      g_assert_nonnull (find_event (events, "plain"));
+      assert_timed (calsync_test_get_event (events, "odd_20261201T100000Z"), "2026-12-01T10:00:00Z", "2026-12-01T10:00:00Z", "UTC");
+      g_assert_nonnull (calsync_test_find_event (events, "plain"));
     }
 }
 
@@ -1171,16 +1140,16 @@ test_old_series (void)
   g_autoptr(GPtrArray) daily = NULL;
   g_autoptr(GPtrArray) hourly = NULL;
   g_autoptr(GPtrArray) counted = NULL;
-  gint64 first = instant ("2000-01-01T00:00:00Z");
+  gint64 first = calsync_test_instant ("2000-01-01T00:00:00Z");
 
   /* 120,000 days before the window: more than one rule may step through */
   daily = parse_body ("BEGIN:VEVENT\nUID:daily\nDTSTART;TZID=Europe/Berlin:17000101T090000\n"
                       "DURATION:PT15M\nRRULE:FREQ=DAILY\nEND:VEVENT\n", &error);
   g_assert_no_error (error);
   g_assert_cmpuint (daily->len, ==, 457);
-  assert_timed (get_event (daily, "daily_20261201T080000Z"), "2026-12-01T08:00:00Z", "2026-12-01T08:15:00Z",
+  assert_timed (calsync_test_get_event (daily, "daily_20261201T080000Z"), "2026-12-01T08:00:00Z", "2026-12-01T08:15:00Z",
                 "Europe/Berlin");
-  assert_timed (get_event (daily, "daily_20270601T070000Z"), "2027-06-01T07:00:00Z", "2027-06-01T07:15:00Z",
+  assert_timed (calsync_test_get_event (daily, "daily_20270601T070000Z"), "2027-06-01T07:00:00Z", "2027-06-01T07:15:00Z",
                 "Europe/Berlin");
 
   /* Every 7 hours since 2000: the window's occurrences keep that phase */
@@ -1190,15 +1159,15 @@ test_old_series (void)
   g_assert_cmpuint (hourly->len, ==, 1567);
   for (guint i = 0; i < hourly->len; i++)
     g_assert_cmpint ((calsync_event_get_start (g_ptr_array_index (hourly, i)) - first) % (7 * 3600), ==, 0);
-  g_assert_nonnull (find_event (hourly, "hourly_20260825T050000Z"));
+  g_assert_nonnull (calsync_test_find_event (hourly, "hourly_20260825T050000Z"));
 
   /* COUNT still counts from DTSTART: the 235,950th hour is the last */
   counted = parse_body ("BEGIN:VEVENT\nUID:counted\nDTSTART:20000101T000000Z\nRRULE:FREQ=HOURLY;COUNT=235950\n"
                         "END:VEVENT\n", &error);
   g_assert_no_error (error);
   g_assert_cmpuint (counted->len, ==, 2358);
-  g_assert_nonnull (find_event (counted, "counted_20261201T050000Z"));
-  g_assert_null (find_event (counted, "counted_20261201T060000Z"));
+  g_assert_nonnull (calsync_test_find_event (counted, "counted_20261201T050000Z"));
+  g_assert_null (calsync_test_find_event (counted, "counted_20261201T060000Z"));
 }
 
 /* Six rules of 100,000 occurrences each: past the 500,000 a parse may look at */
@@ -1248,8 +1217,8 @@ test_far_dates (void)
   events = parse_body ("BEGIN:VEVENT\nUID:last\nDTSTART;VALUE=DATE:99991230\nEND:VEVENT\n"
                        "BEGIN:VEVENT\nUID:long\nDTSTART:20260101T000000Z\nDURATION:P52000W\nEND:VEVENT\n", &error);
   g_assert_no_error (error);
-  assert_dates (get_event (events, "last"), "9999-12-30", "9999-12-31");
-  assert_timed (get_event (events, "long"), "2026-01-01T00:00:00Z", "3022-08-08T00:00:00Z", "UTC");
+  assert_dates (calsync_test_get_event (events, "last"), "9999-12-30", "9999-12-31");
+  assert_timed (calsync_test_get_event (events, "long"), "2026-01-01T00:00:00Z", "3022-08-08T00:00:00Z", "UTC");
 }
 
 /* The rules time zones really have pass the check that refuses runaway ones
@@ -1268,7 +1237,7 @@ test_zone_rules_accepted (void)
     "BEGIN:VEVENT\nUID:a\nDTSTART;TZID=US-Eastern:20270315T100000\nEND:VEVENT\n", &error);
 
   g_assert_no_error (error);
-  assert_timed (get_event (events, "a"), "2027-03-15T14:00:00Z", "2027-03-15T14:00:00Z", "America/New_York");
+  assert_timed (calsync_test_get_event (events, "a"), "2027-03-15T14:00:00Z", "2027-03-15T14:00:00Z", "America/New_York");
 }
 
 /* Messages quote at most the start of a name: a 100,000-character component
@@ -1378,8 +1347,8 @@ assert_answers (const char  *text,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) problems = NULL;
-  g_autoptr(GPtrArray) events = calsync_ical_parse_full (text, (gssize) length, instant (WINDOW_START),
-                                                         instant (WINDOW_END), &problems, &error);
+  g_autoptr(GPtrArray) events = calsync_ical_parse_full (text, (gssize) length, calsync_test_instant (WINDOW_START),
+                                                         calsync_test_instant (WINDOW_END), &problems, &error);
   const CalsyncIcalProblem *first_skipped = NULL;
 
   if (events == NULL)
@@ -1623,14 +1592,14 @@ assert_good_survive (const FuzzFile *file,
 
   g_assert_nonnull (events);
 
-  assert_timed (get_event (events, "good-series_20261201T080000Z"), "2026-12-01T08:00:00Z", "2026-12-01T08:30:00Z",
+  assert_timed (calsync_test_get_event (events, "good-series_20261201T080000Z"), "2026-12-01T08:00:00Z", "2026-12-01T08:30:00Z",
                 "Europe/Berlin");
-  event = get_event (events, "good-series_20261208T080000Z");
+  event = calsync_test_get_event (events, "good-series_20261208T080000Z");
   assert_timed (event, "2026-12-08T10:00:00Z", "2026-12-08T10:30:00Z", "Europe/Berlin");
   g_assert_cmpstr (calsync_event_get_title (event), ==, "Good series (moved)");
-  assert_timed (get_event (events, "good-series_20261215T080000Z"), "2026-12-15T08:00:00Z", "2026-12-15T08:30:00Z",
+  assert_timed (calsync_test_get_event (events, "good-series_20261215T080000Z"), "2026-12-15T08:00:00Z", "2026-12-15T08:30:00Z",
                 "Europe/Berlin");
-  assert_timed (get_event (events, "good-series_20261222T080000Z"), "2026-12-22T08:00:00Z", "2026-12-22T08:30:00Z",
+  assert_timed (calsync_test_get_event (events, "good-series_20261222T080000Z"), "2026-12-22T08:00:00Z", "2026-12-22T08:30:00Z",
                 "Europe/Berlin");
 
   for (guint v = 0; v < G_N_ELEMENTS (fuzz_victims); v++)
@@ -1639,7 +1608,7 @@ assert_good_survive (const FuzzFile *file,
       g_autofree char *start = g_strdup_printf ("2026-12-%02uT08:00:00Z", v + 1);
       g_autofree char *end = g_strdup_printf ("2026-12-%02uT08:30:00Z", v + 1);
 
-      assert_timed (get_event (events, id), start, end, "UTC");
+      assert_timed (calsync_test_get_event (events, id), start, end, "UTC");
     }
 
   /* Nothing more of theirs (a victim's UID may change, never into theirs) */
@@ -1751,7 +1720,7 @@ test_big (void)
 
   g_assert_no_error (error);
   g_assert_cmpuint (events->len, ==, 5000);
-  event = get_event (events, "big-04999@example.com");
+  event = calsync_test_get_event (events, "big-04999@example.com");
   g_assert_cmpstr (calsync_event_get_conference_url (event), ==, "https://meet.google.com/abc-defg-hij");
   g_assert_cmpstr (calsync_event_get_time_zone (event), ==, "Europe/Berlin");
 }
@@ -1860,8 +1829,8 @@ stored_events (Run *run)
   g_autoptr(CalsyncStore) store = open_store (run);
   g_autoptr(GError) error = NULL;
   GPtrArray *events = calsync_store_list_calendar_events (store, calsync_store_get_personal_calendar_id (store),
-                                                          instant ("2000-01-01T00:00:00Z"),
-                                                          instant ("2100-01-01T00:00:00Z"), &error);
+                                                          calsync_test_instant ("2000-01-01T00:00:00Z"),
+                                                          calsync_test_instant ("2100-01-01T00:00:00Z"), &error);
 
   g_assert_no_error (error);
   return events;
@@ -1948,7 +1917,7 @@ test_cli_cancel_and_update (void)
   g_assert_cmpstr (calsync_event_get_external_id (g_ptr_array_index (events, 0)), ==, "series_20261201T090000Z");
   g_assert_cmpstr (calsync_event_get_external_id (g_ptr_array_index (events, 1)), ==, "series_20261203T090000Z");
   g_assert_cmpstr (calsync_event_get_title (g_ptr_array_index (events, 1)), ==, "Daily check (later)");
-  g_assert_cmpint (calsync_event_get_start (g_ptr_array_index (events, 1)), ==, instant ("2026-12-03T14:00:00Z"));
+  g_assert_cmpint (calsync_event_get_start (g_ptr_array_index (events, 1)), ==, calsync_test_instant ("2026-12-03T14:00:00Z"));
   run_finish (&run);
 }
 
@@ -2117,7 +2086,7 @@ test_cli_revisions (void)
   events = stored_events (&run);
   g_assert_cmpuint (events->len, ==, 1);
   g_assert_cmpstr (calsync_event_get_title (g_ptr_array_index (events, 0)), ==, "Planning (moved)");
-  g_assert_cmpint (calsync_event_get_start (g_ptr_array_index (events, 0)), ==, instant ("2026-12-01T15:00:00Z"));
+  g_assert_cmpint (calsync_event_get_start (g_ptr_array_index (events, 0)), ==, calsync_test_instant ("2026-12-01T15:00:00Z"));
   run_finish (&run);
 }
 
@@ -2161,10 +2130,10 @@ test_cli_all_day_zones (void)
       g_assert_cmpint (run_calsync (&run, "--import=" FIXTURES "/all-day.ics", NULL), ==, 0);
       events = stored_events (&run);
       g_assert_cmpuint (events->len, ==, 7);
-      retreat = find_event (events, "20261101T100000Z-retreat@example.com");
+      retreat = calsync_test_find_event (events, "20261101T100000Z-retreat@example.com");
       g_assert_nonnull (retreat);
       assert_dates (retreat, "2026-12-07", "2026-12-10");
-      assert_dates (find_event (events, "20261101T100300Z-winter@example.com"), "2026-12-23", "2027-01-07");
+      assert_dates (calsync_test_find_event (events, "20261101T100300Z-winter@example.com"), "2026-12-23", "2027-01-07");
       run_finish (&run);
     }
 }

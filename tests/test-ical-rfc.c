@@ -18,15 +18,6 @@
 #define WINDOW_START "2026-08-25T00:00:00Z"
 #define WINDOW_END   "2027-11-25T00:00:00Z"
 
-static gint64
-instant (const char *iso8601)
-{
-  g_autoptr(GDateTime) dt = g_date_time_new_from_iso8601 (iso8601, NULL);
-
-  g_assert_nonnull (dt);
-  return g_date_time_to_unix (dt);
-}
-
 static GPtrArray *
 parse_text_in (const char  *text,
                gssize       length,
@@ -34,7 +25,7 @@ parse_text_in (const char  *text,
                const char  *end,
                GError     **error)
 {
-  return calsync_ical_parse (text, length, instant (start), instant (end), error);
+  return calsync_ical_parse (text, length, calsync_test_instant (start), calsync_test_instant (end), error);
 }
 
 static GPtrArray *
@@ -56,36 +47,14 @@ parse_fixture_in (const char *name,
   return events;
 }
 
-static CalsyncEvent *
-find_event (GPtrArray  *events,
-            const char *external_id)
-{
-  for (guint i = 0; i < events->len; i++)
-    if (g_strcmp0 (calsync_event_get_external_id (g_ptr_array_index (events, i)), external_id) == 0)
-      return g_ptr_array_index (events, i);
-
-  return NULL;
-}
-
-static CalsyncEvent *
-get_event (GPtrArray  *events,
-           const char *external_id)
-{
-  CalsyncEvent *event = find_event (events, external_id);
-
-  if (event == NULL)
-    g_error ("No event “%s” among the %u parsed", external_id, events->len);
-  return event;
-}
-
 static void
 assert_instants (CalsyncEvent *event,
                  const char   *start,
                  const char   *end)
 {
   g_assert_false (calsync_event_get_all_day (event));
-  g_assert_cmpint (calsync_event_get_start (event), ==, instant (start));
-  g_assert_cmpint (calsync_event_get_end (event), ==, instant (end));
+  g_assert_cmpint (calsync_event_get_start (event), ==, calsync_test_instant (start));
+  g_assert_cmpint (calsync_event_get_end (event), ==, calsync_test_instant (end));
 }
 
 static void
@@ -114,7 +83,7 @@ parse_collecting_warnings (const char  *text,
   g_autoptr(GPtrArray) problems = NULL;
   GPtrArray *events;
 
-  events = calsync_ical_parse_full (text, -1, instant (WINDOW_START), instant (WINDOW_END), &problems, &error);
+  events = calsync_ical_parse_full (text, -1, calsync_test_instant (WINDOW_START), calsync_test_instant (WINDOW_END), &problems, &error);
   g_assert_no_error (error);
   *warnings = g_ptr_array_new_with_free_func (g_free);
   for (guint i = 0; problems != NULL && i < problems->len; i++)
@@ -139,37 +108,37 @@ test_trimmed_zone (void)
 
   /* After the file's years: +01:00 in winter, +02:00 in summer (libical alone
    * kept +01:00 for ever) */
-  assert_timed (get_event (events, "winter-2026@club.example"),
+  assert_timed (calsync_test_get_event (events, "winter-2026@club.example"),
                 "2026-01-15T18:00:00Z", "2026-01-15T20:00:00Z", "Europe/Berlin");
-  assert_timed (get_event (events, "summer-2026@club.example"),
+  assert_timed (calsync_test_get_event (events, "summer-2026@club.example"),
                 "2026-07-15T17:00:00Z", "2026-07-15T19:00:00Z", "Europe/Berlin");
   /* Inside them, the file's rules */
-  assert_timed (get_event (events, "summer-2010@club.example"),
+  assert_timed (calsync_test_get_event (events, "summer-2010@club.example"),
                 "2010-07-15T17:00:00Z", "2010-07-15T19:00:00Z", "Europe/Berlin");
   /* Before its first change (2008-03-30): Berlin had summer time in 2005 too */
-  assert_timed (get_event (events, "summer-2005@club.example"),
+  assert_timed (calsync_test_get_event (events, "summer-2005@club.example"),
                 "2005-07-15T17:00:00Z", "2005-07-15T19:00:00Z", "Europe/Berlin");
 
   /* A series from 2010: every instance on its wall clock, whatever the year */
-  assert_timed (get_event (events, "monthly@club.example_20100104T180000Z"),
+  assert_timed (calsync_test_get_event (events, "monthly@club.example_20100104T180000Z"),
                 "2010-01-04T18:00:00Z", "2010-01-04T19:00:00Z", "Europe/Berlin");
-  assert_timed (get_event (events, "monthly@club.example_20100705T170000Z"),
+  assert_timed (calsync_test_get_event (events, "monthly@club.example_20100705T170000Z"),
                 "2010-07-05T17:00:00Z", "2010-07-05T18:00:00Z", "Europe/Berlin");
-  assert_timed (get_event (events, "monthly@club.example_20260706T170000Z"),
+  assert_timed (calsync_test_get_event (events, "monthly@club.example_20260706T170000Z"),
                 "2026-07-06T17:00:00Z", "2026-07-06T18:00:00Z", "Europe/Berlin");
-  assert_timed (get_event (events, "monthly@club.example_20261207T180000Z"),
+  assert_timed (calsync_test_get_event (events, "monthly@club.example_20261207T180000Z"),
                 "2026-12-07T18:00:00Z", "2026-12-07T19:00:00Z", "Europe/Berlin");
-  g_assert_cmpstr (calsync_event_get_original_start (get_event (events, "monthly@club.example_20260706T170000Z")),
+  g_assert_cmpstr (calsync_event_get_original_start (calsync_test_get_event (events, "monthly@club.example_20260706T170000Z")),
                    ==, "2026-07-06T19:00:00+02:00");
 
   /* RDATE-only rules, under a vendor prefix; their last change is 2010-10-31 */
-  assert_timed (get_event (events, "paris@club.example_20100104T080000Z"),
+  assert_timed (calsync_test_get_event (events, "paris@club.example_20100104T080000Z"),
                 "2010-01-04T08:00:00Z", "2010-01-04T09:00:00Z", "Europe/Paris");
-  assert_timed (get_event (events, "paris@club.example_20100704T070000Z"),
+  assert_timed (calsync_test_get_event (events, "paris@club.example_20100704T070000Z"),
                 "2010-07-04T07:00:00Z", "2010-07-04T08:00:00Z", "Europe/Paris");
-  assert_timed (get_event (events, "paris@club.example_20260704T070000Z"),
+  assert_timed (calsync_test_get_event (events, "paris@club.example_20260704T070000Z"),
                 "2026-07-04T07:00:00Z", "2026-07-04T08:00:00Z", "Europe/Paris");
-  assert_timed (get_event (events, "paris@club.example_20270104T080000Z"),
+  assert_timed (calsync_test_get_event (events, "paris@club.example_20270104T080000Z"),
                 "2027-01-04T08:00:00Z", "2027-01-04T09:00:00Z", "Europe/Paris");
 }
 
@@ -183,15 +152,15 @@ test_trimmed_zone_custom (void)
 
   /* The file's summer time starts on the first Sunday of April (2010-04-04),
    * the EU's on the last of March: on 2010-03-30 the file says +01:00 */
-  assert_timed (get_event (events, "custom-2010@club.example"),
+  assert_timed (calsync_test_get_event (events, "custom-2010@club.example"),
                 "2010-03-30T18:00:00Z", "2010-03-30T19:00:00Z", "Europe/Berlin");
   /* After its years, the system's: summer time since 2026-03-29 */
-  assert_timed (get_event (events, "custom-2026@club.example"),
+  assert_timed (calsync_test_get_event (events, "custom-2026@club.example"),
                 "2026-03-30T17:00:00Z", "2026-03-30T18:00:00Z", "Europe/Berlin");
 
-  assert_instants (get_event (events, "club-time-2010@club.example"), "2010-07-15T17:00:00Z", "2010-07-15T18:00:00Z");
+  assert_instants (calsync_test_get_event (events, "club-time-2010@club.example"), "2010-07-15T17:00:00Z", "2010-07-15T18:00:00Z");
   /* Its last change (2011-10-30) went to +01:00 */
-  assert_instants (get_event (events, "club-time-2026@club.example"), "2026-07-15T18:00:00Z", "2026-07-15T19:00:00Z");
+  assert_instants (calsync_test_get_event (events, "club-time-2026@club.example"), "2026-07-15T18:00:00Z", "2026-07-15T19:00:00Z");
 }
 
 /* Rules that end with COUNT rather than UNTIL: 2008-2010 */
@@ -213,9 +182,9 @@ test_trimmed_zone_count (void)
 
   g_assert_no_error (error);
   g_assert_cmpuint (events->len, ==, 18);
-  assert_timed (get_event (events, "ny_20090701T140000Z"), "2009-07-01T14:00:00Z", "2009-07-01T14:00:00Z",
+  assert_timed (calsync_test_get_event (events, "ny_20090701T140000Z"), "2009-07-01T14:00:00Z", "2009-07-01T14:00:00Z",
                 "America/New_York");
-  assert_timed (get_event (events, "ny_20260701T140000Z"), "2026-07-01T14:00:00Z", "2026-07-01T14:00:00Z",
+  assert_timed (calsync_test_get_event (events, "ny_20260701T140000Z"), "2026-07-01T14:00:00Z", "2026-07-01T14:00:00Z",
                 "America/New_York");
 }
 
@@ -236,15 +205,15 @@ test_zone_names (void)
 
   g_assert_cmpuint (events->len, ==, 4);
   /* The system's zone database: IANA, Windows and vendor-prefixed names */
-  assert_timed (get_event (events, "iana@example.com"), "2026-12-01T09:00:00Z", "2026-12-01T10:00:00Z", "Europe/Berlin");
-  assert_timed (get_event (events, "windows@example.com"),
+  assert_timed (calsync_test_get_event (events, "iana@example.com"), "2026-12-01T09:00:00Z", "2026-12-01T10:00:00Z", "Europe/Berlin");
+  assert_timed (calsync_test_get_event (events, "windows@example.com"),
                 "2027-06-01T08:00:00Z", "2027-06-01T09:00:00Z", "Europe/Berlin");
-  assert_timed (get_event (events, "prefixed@example.com"),
+  assert_timed (calsync_test_get_event (events, "prefixed@example.com"),
                 "2026-12-01T15:00:00Z", "2026-12-01T16:00:00Z", "America/New_York");
 
   /* A name nobody defines: floating, in the importing computer's zone, once
    * said (DTSTART and DTEND name the same zone) */
-  assert_timed (get_event (events, "unknown@example.com"),
+  assert_timed (calsync_test_get_event (events, "unknown@example.com"),
                 "2026-12-01T18:00:00Z", "2026-12-01T19:30:00Z", "America/Los_Angeles");
   g_assert_cmpuint (warnings->len, ==, 1);
   g_assert_cmpstr (g_ptr_array_index (warnings, 0), ==,
@@ -277,31 +246,31 @@ test_rdate_period (void)
   g_autoptr(GPtrArray) events = parse_fixture_in ("rdate-period.ics", "1996-01-01T00:00:00Z", "1998-01-01T00:00:00Z");
 
   /* RFC 5545 3.8.5.2: RDATE;VALUE=PERIOD:19960403T020000Z/19960403T040000Z,19960404T010000Z/PT3H */
-  assert_timed (get_event (events, "rdate-period-utc@example.com_19960402T010000Z"),
+  assert_timed (calsync_test_get_event (events, "rdate-period-utc@example.com_19960402T010000Z"),
                 "1996-04-02T01:00:00Z", "1996-04-02T02:00:00Z", "UTC");
-  assert_timed (get_event (events, "rdate-period-utc@example.com_19960403T020000Z"),
+  assert_timed (calsync_test_get_event (events, "rdate-period-utc@example.com_19960403T020000Z"),
                 "1996-04-03T02:00:00Z", "1996-04-03T04:00:00Z", "UTC");
-  assert_timed (get_event (events, "rdate-period-utc@example.com_19960404T010000Z"),
+  assert_timed (calsync_test_get_event (events, "rdate-period-utc@example.com_19960404T010000Z"),
                 "1996-04-04T01:00:00Z", "1996-04-04T04:00:00Z", "UTC");
 
   /* RFC 5545 3.3.9's periods beside a monthly rule; the one at an instant the
    * rule also makes says how long that instance lasts */
-  assert_timed (get_event (events, "period-values@example.com_19961231T180000Z"),
+  assert_timed (calsync_test_get_event (events, "period-values@example.com_19961231T180000Z"),
                 "1996-12-31T18:00:00Z", "1996-12-31T19:00:00Z", "UTC");
-  assert_timed (get_event (events, "period-values@example.com_19970101T180000Z"),
+  assert_timed (calsync_test_get_event (events, "period-values@example.com_19970101T180000Z"),
                 "1997-01-01T18:00:00Z", "1997-01-02T07:00:00Z", "UTC");
-  assert_timed (get_event (events, "period-values@example.com_19970131T180000Z"),
+  assert_timed (calsync_test_get_event (events, "period-values@example.com_19970131T180000Z"),
                 "1997-01-31T18:00:00Z", "1997-01-31T23:30:00Z", "UTC");
-  assert_timed (get_event (events, "period-values@example.com_19970331T180000Z"),
+  assert_timed (calsync_test_get_event (events, "period-values@example.com_19970331T180000Z"),
                 "1997-03-31T18:00:00Z", "1997-03-31T19:00:00Z", "UTC");
 
   /* With a TZID: an explicit end on the wall clock, and P1D across the end of
    * summer time (1997-10-26) lasting 25 hours */
-  assert_timed (get_event (events, "period-zoned@example.com_19970714T123000Z"),
+  assert_timed (calsync_test_get_event (events, "period-zoned@example.com_19970714T123000Z"),
                 "1997-07-14T12:30:00Z", "1997-07-14T13:30:00Z", "America/New_York");
-  assert_timed (get_event (events, "period-zoned@example.com_19970715T123000Z"),
+  assert_timed (calsync_test_get_event (events, "period-zoned@example.com_19970715T123000Z"),
                 "1997-07-15T12:30:00Z", "1997-07-15T16:00:00Z", "America/New_York");
-  assert_timed (get_event (events, "period-zoned@example.com_19971025T160000Z"),
+  assert_timed (calsync_test_get_event (events, "period-zoned@example.com_19971025T160000Z"),
                 "1997-10-25T16:00:00Z", "1997-10-26T17:00:00Z", "America/New_York");
 
   g_assert_cmpuint (events->len, ==, 10);
@@ -328,7 +297,7 @@ test_rdate_period_malformed (void)
       if (events == NULL)
         g_assert_true (g_str_has_prefix (error->message, "Line 6: "));
       else
-        g_assert_null (find_event (events, "bad_19960402T010000Z"));
+        g_assert_null (calsync_test_find_event (events, "bad_19960402T010000Z"));
     }
 }
 
@@ -345,15 +314,15 @@ test_this_and_future (void)
   CalsyncEvent *event;
 
   g_assert_cmpuint (events->len, ==, 7);
-  assert_timed (get_event (events, RANGE "19960106T120000Z"), "1996-01-06T12:00:00Z", "1996-01-06T13:00:00Z", "UTC");
-  event = get_event (events, RANGE "19960113T120000Z");
+  assert_timed (calsync_test_get_event (events, RANGE "19960106T120000Z"), "1996-01-06T12:00:00Z", "1996-01-06T13:00:00Z", "UTC");
+  event = calsync_test_get_event (events, RANGE "19960113T120000Z");
   assert_timed (event, "1996-01-13T12:00:00Z", "1996-01-13T13:00:00Z", "UTC");
   g_assert_cmpstr (calsync_event_get_title (event), ==, "Weekly");
   g_assert_null (calsync_event_get_location (event));
 
   /* The override, and the instance after it: moved by two hours, two hours long */
-  assert_timed (get_event (events, RANGE "19960120T120000Z"), "1996-01-20T14:00:00Z", "1996-01-20T16:00:00Z", "UTC");
-  event = get_event (events, RANGE "19960127T120000Z");
+  assert_timed (calsync_test_get_event (events, RANGE "19960120T120000Z"), "1996-01-20T14:00:00Z", "1996-01-20T16:00:00Z", "UTC");
+  event = calsync_test_get_event (events, RANGE "19960127T120000Z");
   assert_timed (event, "1996-01-27T14:00:00Z", "1996-01-27T16:00:00Z", "UTC");
   g_assert_cmpstr (calsync_event_get_title (event), ==, "Moved");
   g_assert_cmpstr (calsync_event_get_location (event), ==, "Room 2");
@@ -361,19 +330,19 @@ test_this_and_future (void)
   g_assert_cmpstr (calsync_event_get_original_start (event), ==, "1996-01-27T12:00:00Z");
 
   /* A single override replaces its instance only */
-  event = get_event (events, RANGE "19960203T120000Z");
+  event = calsync_test_get_event (events, RANGE "19960203T120000Z");
   assert_timed (event, "1996-02-03T17:00:00Z", "1996-02-03T18:00:00Z", "UTC");
   g_assert_cmpstr (calsync_event_get_title (event), ==, "One-off");
 
   /* The next THISANDFUTURE takes over: to the next day at 09:00, half an hour */
-  assert_timed (get_event (events, RANGE "19960210T120000Z"), "1996-02-11T09:00:00Z", "1996-02-11T09:30:00Z", "UTC");
-  event = get_event (events, RANGE "19960217T120000Z");
+  assert_timed (calsync_test_get_event (events, RANGE "19960210T120000Z"), "1996-02-11T09:00:00Z", "1996-02-11T09:30:00Z", "UTC");
+  event = calsync_test_get_event (events, RANGE "19960217T120000Z");
   assert_timed (event, "1996-02-18T09:00:00Z", "1996-02-18T09:30:00Z", "UTC");
   g_assert_cmpstr (calsync_event_get_title (event), ==, "Sundays");
   g_assert_null (calsync_event_get_location (event));
 
   /* EXDATEs name original starts */
-  g_assert_null (find_event (events, RANGE "19960224T120000Z"));
+  g_assert_null (calsync_test_find_event (events, RANGE "19960224T120000Z"));
 }
 
 /* Moved instances and the window: one whose original start is before the
@@ -397,15 +366,15 @@ test_this_and_future_window (void)
 
   g_assert_no_error (error);
   g_assert_cmpuint (later->len, ==, 2);
-  assert_instants (get_event (later, "far_20260605T100000Z"), "2026-06-10T10:00:00Z", "2026-06-10T11:00:00Z");
-  assert_instants (get_event (later, "far_20260610T100000Z"), "2026-06-15T10:00:00Z", "2026-06-15T11:00:00Z");
+  assert_instants (calsync_test_get_event (later, "far_20260605T100000Z"), "2026-06-10T10:00:00Z", "2026-06-10T11:00:00Z");
+  assert_instants (calsync_test_get_event (later, "far_20260610T100000Z"), "2026-06-15T10:00:00Z", "2026-06-15T11:00:00Z");
 
   earlier = parse_text_in (text, -1, "2026-10-10T00:00:00Z", "2026-10-11T00:00:00Z", &error);
   g_assert_no_error (error);
   g_assert_cmpuint (earlier->len, ==, 2);
-  assert_instants (get_event (earlier, "far_20261015T100000Z"), "2026-10-10T10:00:00Z", "2026-10-10T11:00:00Z");
-  assert_instants (get_event (earlier, "far_20261010T100000Z"), "2026-10-05T10:00:00Z", "2026-10-05T11:00:00Z");
-  g_assert_cmpstr (calsync_event_get_title (get_event (earlier, "far_20261010T100000Z")), ==, "Five days earlier");
+  assert_instants (calsync_test_get_event (earlier, "far_20261015T100000Z"), "2026-10-10T10:00:00Z", "2026-10-10T11:00:00Z");
+  assert_instants (calsync_test_get_event (earlier, "far_20261010T100000Z"), "2026-10-05T10:00:00Z", "2026-10-05T11:00:00Z");
+  g_assert_cmpstr (calsync_event_get_title (calsync_test_get_event (earlier, "far_20261010T100000Z")), ==, "Five days earlier");
 }
 
 /* All-day series: a THISANDFUTURE override moves the later dates by as many
@@ -426,9 +395,9 @@ test_this_and_future_all_day (void)
 
   g_assert_no_error (error);
   g_assert_cmpuint (events->len, ==, 4);
-  g_assert_cmpstr (calsync_event_get_start_date (get_event (events, "days_20261102")), ==, "2026-11-02");
-  g_assert_cmpstr (calsync_event_get_start_date (get_event (events, "days_20261109")), ==, "2026-11-11");
-  event = get_event (events, "days_20261123");
+  g_assert_cmpstr (calsync_event_get_start_date (calsync_test_get_event (events, "days_20261102")), ==, "2026-11-02");
+  g_assert_cmpstr (calsync_event_get_start_date (calsync_test_get_event (events, "days_20261109")), ==, "2026-11-11");
+  event = calsync_test_get_event (events, "days_20261123");
   g_assert_true (calsync_event_get_all_day (event));
   g_assert_cmpstr (calsync_event_get_start_date (event), ==, "2026-11-25");
   g_assert_cmpstr (calsync_event_get_end_date (event), ==, "2026-11-27");
@@ -449,24 +418,24 @@ test_apple_this_and_future (void)
   /* Wednesdays from 2026-10-07 to 2027-11-24 */
   g_assert_cmpuint (events->len, ==, 60);
 
-  event = get_event (events, APPLE "20261014T080000Z");
+  event = calsync_test_get_event (events, APPLE "20261014T080000Z");
   assert_timed (event, "2026-10-14T08:00:00Z", "2026-10-14T09:00:00Z", "Europe/Berlin");
   g_assert_cmpstr (calsync_event_get_title (event), ==, "Team sync");
   g_assert_cmpstr (calsync_event_get_location (event), ==, "Room 1");
 
-  event = get_event (events, APPLE "20261021T080000Z");
+  event = calsync_test_get_event (events, APPLE "20261021T080000Z");
   assert_timed (event, "2026-10-21T09:30:00Z", "2026-10-21T10:30:00Z", "Europe/Berlin");
   g_assert_cmpstr (calsync_event_get_title (event), ==, "Team sync (new slot)");
 
-  event = get_event (events, APPLE "20261028T090000Z");
+  event = calsync_test_get_event (events, APPLE "20261028T090000Z");
   assert_timed (event, "2026-10-28T10:30:00Z", "2026-10-28T11:30:00Z", "Europe/Berlin");
   g_assert_cmpstr (calsync_event_get_title (event), ==, "Team sync (new slot)");
   g_assert_cmpstr (calsync_event_get_location (event), ==, "Room 4");
   g_assert_cmpstr (calsync_event_get_original_start (event), ==, "2026-10-28T10:00:00+01:00");
 
-  assert_timed (get_event (events, APPLE "20270407T080000Z"),
+  assert_timed (calsync_test_get_event (events, APPLE "20270407T080000Z"),
                 "2027-04-07T09:30:00Z", "2027-04-07T10:30:00Z", "Europe/Berlin");
-  assert_timed (get_event (events, APPLE "20271124T090000Z"),
+  assert_timed (calsync_test_get_event (events, APPLE "20271124T090000Z"),
                 "2027-11-24T10:30:00Z", "2027-11-24T11:30:00Z", "Europe/Berlin");
 }
 
@@ -578,7 +547,7 @@ test_round_trip (void)
       for (guint j = 0; j < first->len; j++)
         {
           CalsyncEvent *a = g_ptr_array_index (first, j);
-          CalsyncEvent *b = get_event (second, calsync_event_get_external_id (a));
+          CalsyncEvent *b = calsync_test_get_event (second, calsync_event_get_external_id (a));
 
           g_assert_cmpint (calsync_event_get_start (a), ==, calsync_event_get_start (b));
           g_assert_cmpint (calsync_event_get_end (a), ==, calsync_event_get_end (b));
@@ -616,8 +585,8 @@ stored_events (const char *data_home)
   g_autoptr(CalsyncStore) store = calsync_test_open_store (data_home);
   g_autoptr(GError) error = NULL;
   GPtrArray *events = calsync_store_list_calendar_events (store, calsync_store_get_personal_calendar_id (store),
-                                                          instant ("2000-01-01T00:00:00Z"),
-                                                          instant ("2100-01-01T00:00:00Z"), &error);
+                                                          calsync_test_instant ("2000-01-01T00:00:00Z"),
+                                                          calsync_test_instant ("2100-01-01T00:00:00Z"), &error);
 
   g_assert_no_error (error);
   return events;
