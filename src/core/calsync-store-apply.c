@@ -23,8 +23,26 @@ static const char sql_refresh_event_etag[] =
   "UPDATE events SET etag = ?17, remote_updated = ?18, resource_id = ?23 WHERE id = ?24";
 static const char sql_delete_event_by_external_id[] =
   "DELETE FROM events WHERE calendar_id = ?1 AND external_event_id = ?2";
+/* A resource's instances; those edited here and not yet pushed stay */
 static const char sql_resource_events[] =
-  "SELECT id, external_event_id FROM events WHERE calendar_id = ?1 AND resource_id = ?2";
+  "SELECT id, external_event_id FROM events WHERE calendar_id = ?1 AND resource_id = ?2 "
+  "AND locally_modified = 0";
+static const char sql_upsert_resource[] =
+  "INSERT INTO resources (calendar_id, href, etag, text) VALUES (?1, ?2, NULLIF (?3, ''), NULLIF (?4, '')) "
+  "ON CONFLICT (calendar_id, href) DO UPDATE SET etag = excluded.etag, "
+  "text = excluded.text";
+static const char sql_delete_resource[] =
+  "DELETE FROM resources WHERE calendar_id = ?1 AND href = ?2";
+/* Edited here later than the server's copy of ?3 (the resource is kept as the
+ * edits were based on it: "local is newer", as for events) */
+static const char sql_resource_edited_later[] =
+  "SELECT COUNT(*) FROM events WHERE calendar_id = ?1 AND resource_id = ?2 "
+  "AND locally_modified = 1 AND local_updated > ?3";
+/* After a full round: resources no event and no pending change refer to */
+static const char sql_sweep_resources[] =
+  "DELETE FROM resources WHERE calendar_id = ?1 AND NOT EXISTS (SELECT 1 FROM events AS e "
+  "WHERE e.calendar_id = ?1 AND e.resource_id = resources.href) AND NOT EXISTS (SELECT 1 "
+  "FROM outbox AS o WHERE o.calendar_id = ?1 AND o.resource_id = resources.href)";
 /* What a full round may sweep: events of the window, edits not yet on the server kept */
 static const char sql_window_events[] =
   "SELECT id, external_event_id FROM events "
@@ -338,6 +356,79 @@ replace_resource (StoreConn          *conn,
 }
 
 static gboolean
+run_resource_stmt (StoreConn    *conn,
+                   const char   *sql,
+                   gint64        calendar_id,
+                   const char   *href,
+                   const char   *etag,
+                   const char   *text,
+                   GError      **error)
+{
+  g_autoptr(CachedStmt) stmt = store_stmt (conn, sql, error);
+
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_int64 (stmt, 1, calendar_id);
+  store_bind_text (stmt, 2, href);
+  if (sql == sql_upsert_resource)
+    {
+      store_bind_text (stmt, 3, etag);
+      store_bind_text (stmt, 4, text);
+    }
+  return store_step_done (conn, stmt, error);
+}
+
+/* The latest server "updated" among the page's instances of @href */
+static gint64
+resource_updated (CalsyncPage *page,
+                  const char  *href)
+{
+  gint64 latest = 0;
+
+  for (guint i = 0; i < page->upserts->len; i++)
+    {
+      CalsyncEvent *event = g_ptr_array_index (page->upserts, i);
+
+      if (g_strcmp0 (calsync_event_get_resource_id (event), href) == 0)
+        latest = MAX (latest, calsync_event_get_remote_updated (event));
+    }
+
+  return latest;
+}
+
+/* Keeps the etag and text of the page's resource @i, unless instances of it
+ * were edited here after the server's copy */
+static gboolean
+keep_resource (StoreConn    *conn,
+               gint64        calendar_id,
+               CalsyncPage  *page,
+               guint         i,
+               GError      **error)
+{
+  g_autoptr(CachedStmt) stmt = NULL;
+  const char *href = g_ptr_array_index (page->resources, i);
+  const char *etag = i < page->resource_etags->len ? g_ptr_array_index (page->resource_etags, i) : NULL;
+  const char *text = i < page->resource_texts->len ? g_ptr_array_index (page->resource_texts, i) : NULL;
+  gint64 n_later = 0;
+
+  if (!(stmt = store_stmt (conn, sql_resource_edited_later, error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, calendar_id);
+  store_bind_text (stmt, 2, href);
+  sqlite3_bind_int64 (stmt, 3, resource_updated (page, href));
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    return store_set_error (conn, sqlite3_errcode (conn->db), error);
+  n_later = sqlite3_column_int64 (stmt, 0);
+  g_clear_pointer (&stmt, store_cached_stmt_release);
+
+  if (n_later > 0)
+    return TRUE;
+
+  return run_resource_stmt (conn, sql_upsert_resource, calendar_id, href, etag, text, error);
+}
+
+static gboolean
 apply_resources (StoreConn          *conn,
                  gint64              calendar_id,
                  CalsyncPage        *page,
@@ -347,9 +438,13 @@ apply_resources (StoreConn          *conn,
   g_autoptr(GHashTable) listed = NULL;
 
   for (guint i = 0; i < page->removed_resources->len; i++)
-    if (!replace_resource (conn, calendar_id, g_ptr_array_index (page->removed_resources, i),
-                           NULL, stats, error))
-      return FALSE;
+    {
+      const char *href = g_ptr_array_index (page->removed_resources, i);
+
+      if (!replace_resource (conn, calendar_id, href, NULL, stats, error) ||
+          !run_resource_stmt (conn, sql_delete_resource, calendar_id, href, NULL, NULL, error))
+        return FALSE;
+    }
 
   if (page->resources->len == 0)
     return TRUE;
@@ -365,7 +460,8 @@ apply_resources (StoreConn          *conn,
 
   for (guint i = 0; i < page->resources->len; i++)
     if (!replace_resource (conn, calendar_id, g_ptr_array_index (page->resources, i),
-                           listed, stats, error))
+                           listed, stats, error) ||
+        !keep_resource (conn, calendar_id, page, i, error))
       return FALSE;
 
   return TRUE;
@@ -407,7 +503,8 @@ sweep (StoreConn          *conn,
   if (rows->len > 0)
     g_debug ("Calendar %" G_GINT64_FORMAT ": %u events no longer on the server", calendar_id, rows->len);
 
-  return delete_rows (conn, rows, stats, error);
+  return delete_rows (conn, rows, stats, error) &&
+         run_resource_stmt (conn, sql_sweep_resources, calendar_id, NULL, NULL, NULL, error);
 }
 
 /* A page --------------------------------------------------------------------- */

@@ -4,7 +4,8 @@
  * the object and its connections (calsync-store.c), schema and migrations
  * (-schema.c), accounts and calendars (-accounts.c), range queries and single
  * events (-query.c), applying a provider's page and the snapshot sweep
- * (-apply.c), and edits made on this computer (-local.c). */
+ * (-apply.c), edits made on this computer (-local.c) and the outbox that
+ * takes them to the server (-outbox.c). */
 #pragma once
 
 #include <sqlite3.h>
@@ -191,6 +192,20 @@ G_GNUC_INTERNAL gboolean      store_run_event_stmt (StoreConn     *conn,
                                                     const char    *sql,
                                                     CalsyncEvent  *event,
                                                     gint64         row_id,
+                                                    GError       **error);
+
+/* The outbox (calsync-store-outbox.c), inside the transaction of an edit */
+G_GNUC_INTERNAL gboolean      store_check_writable (StoreConn     *conn,
+                                                    gint64         calendar_id,
+                                                    gboolean      *synced,
+                                                    GError       **error);
+G_GNUC_INTERNAL gboolean      store_outbox_record  (StoreConn     *conn,
+                                                    gint64         calendar_id,
+                                                    const char    *key,
+                                                    CalsyncOutboxKind kind,
+                                                    gint64         row_id,
+                                                    gint64         local_updated,
+                                                    const char    *text,
                                                     GError       **error);
 
 /* Sorting (calsync-store.c) */

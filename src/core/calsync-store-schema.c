@@ -109,8 +109,44 @@ static const char schema_v4[] =
   "  text TEXT,"
   "  PRIMARY KEY (calendar_id, href)) WITHOUT ROWID;";
 
+/* Version 5 (two-way sync): the outbox of changes made here, waiting for the
+ * next sync to push them, in the order they were made (id). One entry per
+ * event (its external id; a whole series imported here: its UID), merged as
+ * edits come in. The event's columns (event_id … remote_updated) hold it as it
+ * was when the entry was last touched: a delete has no row left to read. */
+static const char schema_v5[] =
+  "CREATE TABLE outbox ("
+  "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+  "  calendar_id INTEGER NOT NULL REFERENCES calendars (id) ON DELETE CASCADE,"
+  "  external_id TEXT NOT NULL,"
+  "  kind INTEGER NOT NULL,"
+  "  etag TEXT,"
+  "  resource_id TEXT,"
+  "  local_updated INTEGER NOT NULL DEFAULT 0,"
+  "  text TEXT,"
+  "  event_id INTEGER,"
+  "  event_external_id TEXT,"
+  "  title TEXT,"
+  "  description TEXT,"
+  "  location TEXT,"
+  "  start_utc INTEGER NOT NULL DEFAULT 0,"
+  "  end_utc INTEGER NOT NULL DEFAULT 0,"
+  "  time_zone TEXT,"
+  "  all_day INTEGER NOT NULL DEFAULT 0,"
+  "  start_date TEXT,"
+  "  end_date TEXT,"
+  "  status TEXT,"
+  "  recurrence TEXT,"
+  "  recurring_event_id TEXT,"
+  "  original_start TEXT,"
+  "  attendees TEXT,"
+  "  conference_url TEXT,"
+  "  event_type TEXT,"
+  "  remote_updated INTEGER NOT NULL DEFAULT 0,"
+  "  UNIQUE (calendar_id, external_id));";
+
 /* Migration N brings the schema from version N-1 to version N. */
-static const char * const migrations[] = { NULL, schema_v1, schema_v2, schema_v3, schema_v4 };
+static const char * const migrations[] = { NULL, schema_v1, schema_v2, schema_v3, schema_v4, schema_v5 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == CALSYNC_STORE_SCHEMA_VERSION + 1);
 

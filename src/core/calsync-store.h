@@ -21,10 +21,11 @@ typedef enum
   CALSYNC_STORE_ERROR_NOT_FOUND,
   CALSYNC_STORE_ERROR_CONSTRAINT,
   CALSYNC_STORE_ERROR_BUSY,         /* another process held the write lock past the busy timeout */
+  CALSYNC_STORE_ERROR_READ_ONLY,    /* the calendar cannot be changed here: the message says why */
 } CalsyncStoreError;
 
 /* Current schema version (PRAGMA user_version). */
-#define CALSYNC_STORE_SCHEMA_VERSION 4
+#define CALSYNC_STORE_SCHEMA_VERSION 5
 
 /**
  * CalsyncApplyOutcome:
@@ -242,6 +243,153 @@ void          calsync_store_delete_local_event_async (CalsyncStore  *self,
                                                   gpointer           user_data);
 gboolean      calsync_store_delete_local_event_finish (CalsyncStore *self,
                                                   GAsyncResult      *result,
+                                                  GError           **error);
+
+/* Two-way sync: the outbox (calsync-store-outbox.c) ----------------------------- */
+
+/**
+ * CalsyncOutboxKind:
+ *
+ * What is waiting to be sent; merged as edits come in: a create then an edit
+ * is still a create, a create then a delete sends nothing, an edit then a
+ * delete is a delete.
+ */
+typedef enum
+{
+  CALSYNC_OUTBOX_CREATE,
+  CALSYNC_OUTBOX_UPDATE,
+  CALSYNC_OUTBOX_DELETE,
+} CalsyncOutboxKind;
+
+/**
+ * CalsyncOutboxEntry:
+ * @id: the entry (its order: lower ids were made first)
+ * @calendar_id: the calendar it goes to
+ * @kind: see #CalsyncOutboxKind
+ * @key: the external id the entry is kept under: the event's, or the UID of a
+ *   whole series imported here
+ * @event: the event as stored now (create, update), or as it was when deleted
+ * @etag: (nullable): what the change was based on (If-Match); %NULL for a create
+ * @resource_id: (nullable): CalDAV: the resource's href, %NULL before its create
+ * @resource_text: (nullable): what to send whole when set by an import (the
+ *   series as iCalendar), else the resource's text as last fetched or written
+ * @local_updated: when the change was last made here (real time, µs)
+ * @whole: @resource_text is the import's text, to send as it is
+ */
+typedef struct
+{
+  gint64 id;
+  gint64 calendar_id;
+  CalsyncOutboxKind kind;
+  char *key;
+  CalsyncEvent *event;
+  char *etag;
+  char *resource_id;
+  char *resource_text;
+  gint64 local_updated;
+  gboolean whole;
+} CalsyncOutboxEntry;
+
+void calsync_outbox_entry_free (CalsyncOutboxEntry *entry);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CalsyncOutboxEntry, calsync_outbox_entry_free)
+
+/**
+ * CalsyncPushOutcome:
+ * @CALSYNC_PUSH_WRITTEN: the server took the change
+ * @CALSYNC_PUSH_WON: a conflict, ours was newer and was written over it
+ * @CALSYNC_PUSH_LOST: a conflict, the server's copy was newer and stays
+ * @CALSYNC_PUSH_REFUSED: the server refused the change for good (403, 404)
+ */
+typedef enum
+{
+  CALSYNC_PUSH_WRITTEN,
+  CALSYNC_PUSH_WON,
+  CALSYNC_PUSH_LOST,
+  CALSYNC_PUSH_REFUSED,
+} CalsyncPushOutcome;
+
+/**
+ * CalsyncPushDone:
+ * @outcome: see #CalsyncPushOutcome
+ * @remote_id: (nullable): the server's id of a created event (Google, Graph)
+ * @etag: (nullable): the etag now on the server
+ * @resource_id: (nullable): CalDAV: the href written
+ * @resource_text: (nullable): CalDAV: the resource's text now on the server
+ * @server_event: (nullable): Google, Graph: the server's copy
+ * @deleted: the event or resource is gone from the server
+ */
+typedef struct
+{
+  CalsyncPushOutcome outcome;
+  const char *remote_id;
+  const char *etag;
+  const char *resource_id;
+  const char *resource_text;
+  CalsyncEvent *server_event;
+  gboolean deleted;
+} CalsyncPushDone;
+
+GPtrArray    *calsync_store_list_outbox          (CalsyncStore      *self,
+                                                  gint64             calendar_id,
+                                                  GError           **error);
+void          calsync_store_list_outbox_async    (CalsyncStore      *self,
+                                                  gint64             calendar_id,
+                                                  GCancellable      *cancellable,
+                                                  GAsyncReadyCallback callback,
+                                                  gpointer           user_data);
+GPtrArray    *calsync_store_list_outbox_finish   (CalsyncStore      *self,
+                                                  GAsyncResult      *result,
+                                                  GError           **error);
+gint64        calsync_store_count_outbox         (CalsyncStore      *self,
+                                                  gint64             calendar_id,
+                                                  GError           **error);
+GHashTable   *calsync_store_get_known_etags      (CalsyncStore      *self,
+                                                  gint64             calendar_id,
+                                                  GError           **error);
+void          calsync_store_get_known_etags_async  (CalsyncStore    *self,
+                                                  gint64             calendar_id,
+                                                  GCancellable      *cancellable,
+                                                  GAsyncReadyCallback callback,
+                                                  gpointer           user_data);
+GHashTable   *calsync_store_get_known_etags_finish (CalsyncStore    *self,
+                                                  GAsyncResult      *result,
+                                                  GError           **error);
+gboolean      calsync_store_finish_push          (CalsyncStore      *self,
+                                                  const CalsyncOutboxEntry *entry,
+                                                  const CalsyncPushDone *done,
+                                                  GError           **error);
+void          calsync_store_finish_push_async    (CalsyncStore      *self,
+                                                  const CalsyncOutboxEntry *entry,
+                                                  const CalsyncPushDone *done,
+                                                  GCancellable      *cancellable,
+                                                  GAsyncReadyCallback callback,
+                                                  gpointer           user_data);
+gboolean      calsync_store_finish_push_finish   (CalsyncStore      *self,
+                                                  GAsyncResult      *result,
+                                                  GError           **error);
+/* The resource text kept for @href (CalDAV), or NULL */
+char         *calsync_store_get_resource_text    (CalsyncStore      *self,
+                                                  gint64             calendar_id,
+                                                  const char        *href,
+                                                  GError           **error);
+
+/**
+ * CalsyncImportOutcome:
+ *
+ * What calsync_store_import_series() did with one series (or single event)
+ */
+typedef enum
+{
+  CALSYNC_IMPORT_CREATED,
+  CALSYNC_IMPORT_UPDATED,
+  CALSYNC_IMPORT_UNCHANGED,
+} CalsyncImportOutcome;
+
+gboolean      calsync_store_import_series        (CalsyncStore      *self,
+                                                  gint64             calendar_id,
+                                                  GPtrArray         *series,
+                                                  GPtrArray         *texts,
+                                                  GArray            *outcomes,
                                                   GError           **error);
 
 G_END_DECLS
