@@ -68,6 +68,14 @@ format_counts (const CalsyncCalendarResult *counts,
   if (all || counts->deleted > 0)
     append_count (text, g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u removed", "%u removed", counts->deleted),
                                                   counts->deleted));
+  if (counts->pushed > 0)
+    /* Translators: changes made here that the server took */
+    append_count (text, g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u sent", "%u sent", counts->pushed),
+                                                  counts->pushed));
+  if (counts->conflicts > 0)
+    append_count (text, g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u conflict", "%u conflicts",
+                                                      counts->conflicts),
+                                         counts->conflicts));
   if (all)
     append_count (text, g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u received", "%u received", counts->total),
                                                   counts->total));
@@ -112,7 +120,7 @@ success_title (CalsyncSyncReport *report)
   guint n = calsync_sync_report_get_n_results (report);
 
   calsync_sync_report_get_totals (report, &totals);
-  if (totals.synced + totals.updated + totals.deleted == 0)
+  if (totals.synced + totals.updated + totals.deleted + totals.pushed + totals.conflicts == 0)
     return g_strdup (_("Calendars are up to date"));
 
   synced = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Synced %u calendar", "Synced %u calendars", n), n);
@@ -178,6 +186,14 @@ result_row (const CalsyncCalendarResult *result)
                                  result->calendar_name ? result->calendar_name : "");
   subtitle = g_strdup_printf ("%s\n%s", result->email ? result->email : "",
                               result->success ? counts : result->error);
+  /* The losers of conflicts and refused changes, one line each */
+  for (guint i = 0; result->messages != NULL && i < result->messages->len; i++)
+    {
+      char *longer = g_strdup_printf ("%s\n%s", subtitle, (char *) g_ptr_array_index (result->messages, i));
+
+      g_free (subtitle);
+      subtitle = longer;
+    }
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
   adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
 

@@ -5,7 +5,12 @@
  * parsing and SQLite overlap. The last page is applied with the new cursor —
  * and, for a full round, the sweep of what the server no longer lists — in one
  * transaction. A cursor the server says is gone restarts the calendar as a full
- * round, once. A round whose pages do not end is an error, not a loop. */
+ * round, once. A round whose pages do not end is an error, not a loop.
+ *
+ * Before the round, the calendar's outbox is pushed (DESIGN.md, two-way
+ * sync): one write at a time, in the order the changes were made, each one
+ * recorded in the store before the next; a server out of reach stops the push
+ * (the changes wait for the next sync) but not the pull. */
 #define G_LOG_DOMAIN "calsync-sync-job"
 
 #include "config.h"
@@ -38,6 +43,13 @@ struct _CalsyncSyncJob
   gboolean round_listed;        /* the last page has been fetched */
   gboolean restarted;           /* already fell back to a full round */
   gboolean restart_pending;
+
+  /* The push */
+  GPtrArray *outbox;            /* CalsyncOutboxEntry, in order */
+  guint next_entry;
+  CalsyncWriteResult *written;  /* the answer being recorded */
+  GError *push_error;           /* the server could not take the changes now */
+  GHashTable *known_etags;      /* href → etag, for the fetches */
 
   /* The pipeline */
   gboolean fetching;
@@ -91,6 +103,10 @@ calsync_sync_job_free (CalsyncSyncJob *job)
   g_clear_pointer (&job->snapshot, calsync_snapshot_free);
   g_clear_pointer (&job->page_tokens, g_hash_table_unref);
   g_clear_pointer (&job->fetched, calsync_page_free);
+  g_clear_pointer (&job->outbox, g_ptr_array_unref);
+  g_clear_pointer (&job->written, calsync_write_result_free);
+  g_clear_pointer (&job->known_etags, g_hash_table_unref);
+  g_clear_error (&job->push_error);
   g_clear_error (&job->error);
   g_free (job);
 }
@@ -129,18 +145,39 @@ set_error (CalsyncSyncJob *job,
     job->error = g_error_copy (error);
 }
 
+/* The pull went well but changes made here could not be sent: say so */
+static char *
+push_error_text (CalsyncSyncJob *job)
+{
+  g_autofree char *text = calsync_provider_error_text (job->provider, job->push_error);
+  guint n_waiting = job->outbox != NULL ? job->outbox->len - job->next_entry : 0;
+
+  /* Translators: the first %s says what went wrong; then how many changes wait */
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                       "%s %u change made here waits for the next sync.",
+                                       "%s %u changes made here wait for the next sync.",
+                                       n_waiting),
+                          text, n_waiting);
+}
+
 static void
 finish (CalsyncSyncJob *job)
 {
   CalsyncCalendarResult *result = job->result;
 
   job->finished = TRUE;
-  result->success = job->error == NULL;
+  result->success = job->error == NULL && job->push_error == NULL;
   if (job->error != NULL)
     {
       g_debug ("Calendar %s failed: %s", result->connection_id, job->error->message);
       g_free (result->error);
       result->error = calsync_provider_error_text (job->provider, job->error);
+    }
+  else if (job->push_error != NULL)
+    {
+      g_debug ("Calendar %s could not push: %s", result->connection_id, job->push_error->message);
+      g_free (result->error);
+      result->error = push_error_text (job);
     }
 
   job->done (job, job->done_data);
@@ -252,6 +289,7 @@ fetch (CalsyncSyncJob *job)
     .page_token = job->page_token,
     .time_min = job->time_min,
     .time_max = job->time_max,
+    .known_etags = job->known_etags,
   };
 
   job->fetching = TRUE;
@@ -335,11 +373,272 @@ pump (CalsyncSyncJob *job)
     finish (job);
 }
 
+/* The push --------------------------------------------------------------------- */
+
+static void push_next (CalsyncSyncJob *job);
+
+static void
+on_known_etags (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  CalsyncSyncJob *job = user_data;
+  g_autoptr(GError) error = NULL;
+
+  job->fetching = FALSE;
+  job->known_etags = calsync_store_get_known_etags_finish (CALSYNC_STORE (object), result, &error);
+  if (job->known_etags == NULL)
+    set_error (job, error);
+
+  start_round (job);
+  pump (job);
+}
+
+/* The pull, with the etags of the resources stored (CalDAV) */
+static void
+start_pull (CalsyncSyncJob *job)
+{
+  job->fetching = TRUE;
+  calsync_store_get_known_etags_async (job->store, calsync_calendar_get_id (job->calendar),
+                                       job->cancellable, on_known_etags, job);
+}
+
+static void
+add_message (CalsyncCalendarResult *result,
+             char                  *message)
+{
+  if (result->messages == NULL)
+    result->messages = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (result->messages, message);
+}
+
+static const char *
+entry_title (const CalsyncOutboxEntry *entry)
+{
+  const char *title = calsync_event_get_title (entry->event);
+
+  return title != NULL && *title != '\0' ? title : _("Untitled event");
+}
+
+/* Counts the answer and names the loser of a conflict */
+static void
+count_push (CalsyncSyncJob            *job,
+            const CalsyncOutboxEntry  *entry,
+            CalsyncPushOutcome         outcome)
+{
+  CalsyncCalendarResult *result = job->result;
+
+  switch (outcome)
+    {
+    case CALSYNC_PUSH_WRITTEN:
+      result->pushed++;
+      break;
+    case CALSYNC_PUSH_WON:
+      result->pushed++;
+      result->conflicts++;
+      /* Translators: %s is an event's title */
+      add_message (result, g_strdup_printf (_("A change to “%s” made on the server was replaced by "
+                                              "your newer one"), entry_title (entry)));
+      break;
+    case CALSYNC_PUSH_LOST:
+      result->conflicts++;
+      /* Translators: %s is an event's title */
+      add_message (result, g_strdup_printf (_("Your change to “%s” was replaced by a newer one "
+                                              "from the server"), entry_title (entry)));
+      break;
+    case CALSYNC_PUSH_REFUSED:
+    default:
+      break;
+    }
+}
+
+static void
+on_push_recorded (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  CalsyncSyncJob *job = user_data;
+  g_autoptr(GError) error = NULL;
+
+  job->fetching = FALSE;
+  g_clear_pointer (&job->written, calsync_write_result_free);
+  if (!calsync_store_finish_push_finish (CALSYNC_STORE (object), result, &error))
+    {
+      set_error (job, error);
+      pump (job);
+      return;
+    }
+
+  job->next_entry++;
+  push_next (job);
+}
+
+static void
+record_push (CalsyncSyncJob           *job,
+             const CalsyncOutboxEntry *entry,
+             const CalsyncPushDone    *done)
+{
+  job->fetching = TRUE;
+  calsync_store_finish_push_async (job->store, entry, done, job->cancellable, on_push_recorded, job);
+}
+
+static CalsyncPushOutcome
+push_outcome (CalsyncWriteOutcome outcome)
+{
+  switch (outcome)
+    {
+    case CALSYNC_WRITE_OUTCOME_WON:
+      return CALSYNC_PUSH_WON;
+    case CALSYNC_WRITE_OUTCOME_LOST:
+      return CALSYNC_PUSH_LOST;
+    case CALSYNC_WRITE_OUTCOME_WRITTEN:
+    default:
+      return CALSYNC_PUSH_WRITTEN;
+    }
+}
+
+/* 403, 404, read-only: the change is dropped, the server's copy comes back
+ * with a full round, and the person learns why */
+static void
+refuse_push (CalsyncSyncJob            *job,
+             const CalsyncOutboxEntry  *entry,
+             const GError              *error)
+{
+  CalsyncPushDone done = { .outcome = CALSYNC_PUSH_REFUSED };
+
+  add_message (job->result, calsync_provider_error_text (job->provider, error));
+  g_clear_pointer (&job->cursor, g_free);
+  record_push (job, entry, &done);
+}
+
+static void
+on_written (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  CalsyncSyncJob *job = user_data;
+  CalsyncOutboxEntry *entry = g_ptr_array_index (job->outbox, job->next_entry);
+  g_autoptr(GError) error = NULL;
+  CalsyncWriteResult *written;
+  CalsyncPushDone done = { 0 };
+
+  job->fetching = FALSE;
+  written = calsync_provider_write_event_finish (CALSYNC_PROVIDER (object), result, &error);
+
+  if (written == NULL)
+    {
+      if (g_error_matches (error, CALSYNC_SYNC_ERROR, CALSYNC_SYNC_ERROR_WRITE_REFUSED) ||
+          g_error_matches (error, CALSYNC_SYNC_ERROR, CALSYNC_SYNC_ERROR_READ_ONLY))
+        refuse_push (job, entry, error);
+      else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          set_error (job, error);
+          pump (job);
+        }
+      else
+        {
+          /* Offline, a server error: the changes wait, in order; the pull still runs */
+          job->push_error = g_steal_pointer (&error);
+          start_pull (job);
+        }
+      return;
+    }
+
+  job->written = written;
+  done.outcome = push_outcome (written->outcome);
+  done.remote_id = written->remote_id;
+  done.etag = written->etag;
+  done.resource_id = written->resource_id;
+  done.resource_text = written->resource_text;
+  done.server_event = written->server_event;
+  done.deleted = written->deleted;
+  count_push (job, entry, done.outcome);
+  record_push (job, entry, &done);
+}
+
+static CalsyncWriteKind
+write_kind (CalsyncOutboxKind kind)
+{
+  switch (kind)
+    {
+    case CALSYNC_OUTBOX_CREATE:
+      return CALSYNC_WRITE_CREATE;
+    case CALSYNC_OUTBOX_DELETE:
+      return CALSYNC_WRITE_DELETE;
+    case CALSYNC_OUTBOX_UPDATE:
+    default:
+      return CALSYNC_WRITE_UPDATE;
+    }
+}
+
+static void
+push_next (CalsyncSyncJob *job)
+{
+  CalsyncOutboxEntry *entry;
+  CalsyncWrite write = { 0 };
+
+  if (job->error != NULL || g_cancellable_is_cancelled (job->cancellable))
+    {
+      pump (job);
+      return;
+    }
+
+  if (job->next_entry >= job->outbox->len)
+    {
+      start_pull (job);
+      return;
+    }
+
+  entry = g_ptr_array_index (job->outbox, job->next_entry);
+  write.kind = write_kind (entry->kind);
+  write.event = entry->event;
+  write.etag = entry->etag;
+  write.resource_id = entry->resource_id;
+  write.resource_text = entry->resource_text;
+  write.local_updated = entry->local_updated;
+
+  job->fetching = TRUE;
+  calsync_provider_write_event_async (job->provider, job->calendar, &write,
+                                      job->cancellable, on_written, job);
+}
+
+static void
+on_outbox_listed (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  CalsyncSyncJob *job = user_data;
+  g_autoptr(GError) error = NULL;
+
+  job->fetching = FALSE;
+  job->outbox = calsync_store_list_outbox_finish (CALSYNC_STORE (object), result, &error);
+  if (job->outbox == NULL)
+    {
+      set_error (job, error);
+      pump (job);
+      return;
+    }
+
+  if (job->outbox->len > 0)
+    g_debug ("Calendar %s: %u changes to push", job->result->connection_id, job->outbox->len);
+  push_next (job);
+}
+
 void
 calsync_sync_job_start (CalsyncSyncJob *job)
 {
   g_return_if_fail (job->provider != NULL);
 
-  start_round (job);
-  pump (job);
+  /* A provider that cannot write yet (Google, Graph before issue 13) keeps
+   * the changes waiting; "local is newer" keeps them shown meanwhile */
+  if (!calsync_provider_can_write (job->provider) ||
+      calsync_calendar_get_read_only (job->calendar))
+    {
+      start_pull (job);
+      return;
+    }
+
+  job->fetching = TRUE;
+  calsync_store_list_outbox_async (job->store, calsync_calendar_get_id (job->calendar),
+                                   job->cancellable, on_outbox_listed, job);
 }

@@ -34,6 +34,7 @@ calsync_calendar_result_free (CalsyncCalendarResult *result)
   g_free (result->email);
   g_free (result->calendar_name);
   g_free (result->error);
+  g_clear_pointer (&result->messages, g_ptr_array_unref);
   g_free (result);
 }
 
@@ -271,6 +272,21 @@ add_string (JsonBuilder *builder,
   json_builder_add_string_value (builder, value != NULL ? value : "");
 }
 
+/* Additive to DESIGN.md's format: present only when there is something to say */
+static void
+add_messages (JsonBuilder *builder,
+              GPtrArray   *messages)
+{
+  if (messages == NULL || messages->len == 0)
+    return;
+
+  json_builder_set_member_name (builder, "messages");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < messages->len; i++)
+    json_builder_add_string_value (builder, g_ptr_array_index (messages, i));
+  json_builder_end_array (builder);
+}
+
 static void
 add_result (JsonBuilder                 *builder,
             const CalsyncCalendarResult *result)
@@ -284,6 +300,7 @@ add_result (JsonBuilder                 *builder,
   if (!result->success)
     add_string (builder, "error", result->error != NULL ? result->error : _("The sync failed."));
   add_counters (builder, result);
+  add_messages (builder, result->messages);
   json_builder_end_object (builder);
 }
 
@@ -350,6 +367,14 @@ append_counts (GString                     *text,
   /* Translators: the counters of a sync: new, updated, skipped and deleted events */
   g_string_append_printf (text, _("%u new, %u updated, %u skipped, %u deleted"),
                           counts->synced, counts->updated, counts->skipped, counts->deleted);
+  if (counts->pushed > 0)
+    /* Translators: appended to the counters: changes made here that the server took */
+    g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, ", %u sent", ", %u sent", counts->pushed),
+                            counts->pushed);
+  if (counts->conflicts > 0)
+    g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, ", %u conflict", ", %u conflicts",
+                                               counts->conflicts),
+                            counts->conflicts);
 }
 
 /* Server text, made safe for a terminal */
@@ -378,6 +403,13 @@ append_result_line (GString                     *text,
     append_clean (text, result->error != NULL ? result->error : _("The sync failed."));
 
   g_string_append_c (text, '\n');
+
+  for (guint i = 0; result->messages != NULL && i < result->messages->len; i++)
+    {
+      g_string_append (text, "    ");
+      append_clean (text, g_ptr_array_index (result->messages, i));
+      g_string_append_c (text, '\n');
+    }
 }
 
 /**

@@ -22,6 +22,7 @@ typedef struct
   guint total;
   guint pushed;           /* local changes the server accepted */
   guint conflicts;        /* edits (ours or the server's) that lost a conflict */
+  GPtrArray *messages;    /* (nullable) for people: the conflicts' losers, refused changes */
 } CalsyncCalendarResult;
 
 void calsync_calendar_result_free (CalsyncCalendarResult *result);
