@@ -108,6 +108,8 @@ calsync_cli_main (int    argc,
       return calsync_cli_run_agenda (command);
     case CALSYNC_COMMAND_NEXT:
       return calsync_cli_run_next (command);
+    case CALSYNC_COMMAND_DELETE_EVENT:
+      return calsync_cli_run_delete_event (command);
     case CALSYNC_COMMAND_SYNC:
     case CALSYNC_COMMAND_ADD_ACCOUNT:
     case CALSYNC_COMMAND_REMOVE_ACCOUNT:

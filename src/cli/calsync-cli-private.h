@@ -26,6 +26,7 @@ GDateTime    *calsync_cli_parse_date       (const char  *option,
 int           calsync_cli_run_list_accounts (CalsyncCommand *command);
 int           calsync_cli_run_agenda       (CalsyncCommand *command);
 int           calsync_cli_run_next         (CalsyncCommand *command);
+int           calsync_cli_run_delete_event (CalsyncCommand *command);
 
 /* In the commands module (calsync-commands.so) */
 int           calsync_cli_run_import       (CalsyncCommand *command);

@@ -26,6 +26,7 @@ calsync_command_free (CalsyncCommand *command)
   g_free (command->import_file);
   g_free (command->export_file);
   g_free (command->calendar);
+  g_free (command->delete_event);
   g_free (command);
 }
 
@@ -66,6 +67,8 @@ build_entries (CalsyncCommand *command,
       N_("Import the events of an iCalendar file"), N_("FILE.ics") },
     { "export", 0, 0, G_OPTION_ARG_FILENAME, &command->export_file,
       N_("Export events to an iCalendar file"), N_("FILE.ics") },
+    { "delete-event", 0, 0, G_OPTION_ARG_STRING, &command->delete_event,
+      N_("Delete an event here and, at the next sync, from its server"), N_("ID") },
     { "calendar", 0, 0, G_OPTION_ARG_STRING, &command->calendar, N_("Calendar id to use"), N_("ID") },
     { "version", 0, 0, G_OPTION_ARG_NONE, &flags->version, N_("Print the version and exit"), NULL },
     { NULL }
@@ -88,6 +91,7 @@ pick_kind (CalsyncCommand  *command,
     { flags->next, CALSYNC_COMMAND_NEXT },
     { command->import_file != NULL, CALSYNC_COMMAND_IMPORT },
     { command->export_file != NULL, CALSYNC_COMMAND_EXPORT },
+    { command->delete_event != NULL, CALSYNC_COMMAND_DELETE_EVENT },
     { flags->version, CALSYNC_COMMAND_VERSION },
   };
   guint n_set = 0;
@@ -104,7 +108,7 @@ pick_kind (CalsyncCommand  *command,
     {
       g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
                            _("Only one of --sync, --add-account, --list-accounts, --remove-account, "
-                             "--agenda, --next, --import, --export can be used at a time"));
+                             "--agenda, --next, --import, --export, --delete-event can be used at a time"));
       return FALSE;
     }
 

@@ -17,6 +17,7 @@ typedef enum
   CALSYNC_COMMAND_NEXT,
   CALSYNC_COMMAND_IMPORT,
   CALSYNC_COMMAND_EXPORT,
+  CALSYNC_COMMAND_DELETE_EVENT,
   CALSYNC_COMMAND_VERSION,
 } CalsyncCommandKind;
 
@@ -35,6 +36,7 @@ typedef struct
   char *import_file;
   char *export_file;
   char *calendar;
+  char *delete_event;
 } CalsyncCommand;
 
 /* Exit statuses of the contract */

@@ -334,17 +334,32 @@ write_series (StoreConn     *conn,
   return TRUE;
 }
 
+/* The instances to store: cancelled ones are only the file's way of saying
+ * that an instance is not there */
+static GPtrArray *
+shown_instances (GPtrArray *group)
+{
+  GPtrArray *shown = g_ptr_array_new ();
+
+  for (guint i = 0; i < group->len; i++)
+    if (calsync_event_get_status (g_ptr_array_index (group, i)) != CALSYNC_EVENT_STATUS_CANCELLED)
+      g_ptr_array_add (shown, g_ptr_array_index (group, i));
+
+  return shown;
+}
+
 static gboolean
 import_one (StoreConn             *conn,
             gint64                 calendar_id,
-            GPtrArray             *group,
+            GPtrArray             *all,
             const char            *text,
             CalsyncImportOutcome  *outcome,
             GError               **error)
 {
   g_autoptr(CachedStmt) stmt = store_stmt (conn, sql_series_rows, error);
   g_autoptr(GPtrArray) stored = NULL;
-  const char *uid = series_uid (group);
+  g_autoptr(GPtrArray) group = shown_instances (all);
+  const char *uid = series_uid (all);
   gint64 now = g_get_real_time ();
   gint64 row_id = 0;
 
@@ -357,7 +372,7 @@ import_one (StoreConn             *conn,
     return FALSE;
   g_clear_pointer (&stmt, store_cached_stmt_release);
 
-  if (stored->len > 0 && same_series (stored, group))
+  if ((stored->len > 0 && same_series (stored, group)) || (stored->len == 0 && group->len == 0))
     {
       *outcome = CALSYNC_IMPORT_UNCHANGED;
       return TRUE;
@@ -367,7 +382,7 @@ import_one (StoreConn             *conn,
   return write_series (conn, calendar_id, stored, group, now, &row_id, error) &&
          store_outbox_record (conn, calendar_id, uid,
                               stored->len > 0 ? CALSYNC_OUTBOX_UPDATE : CALSYNC_OUTBOX_CREATE,
-                              row_id, now, is_series (group) ? text : NULL, error);
+                              row_id, now, is_series (all) ? text : NULL, error);
 }
 
 static gboolean
