@@ -210,6 +210,11 @@ check_sync_json (Fixture *fx)
   g_assert_cmpstr (json_object_get_string_member (object, "message"), ==, "Synced 2 of 2 calendar(s)");
   g_assert_cmpint (json_object_get_int_member (object, "synced"), ==, 3);
   g_assert_cmpint (json_object_get_int_member (object, "total"), ==, 3);
+  /* Two-way sync: present, and 0 when nothing was waiting to be sent */
+  g_assert_true (json_object_has_member (object, "pushed"));
+  g_assert_cmpint (json_object_get_int_member (object, "pushed"), ==, 0);
+  g_assert_true (json_object_has_member (object, "conflicts"));
+  g_assert_cmpint (json_object_get_int_member (object, "conflicts"), ==, 0);
 
   results = json_object_get_array_member (object, "results");
   g_assert_cmpuint (json_array_get_length (results), ==, 2);
@@ -219,6 +224,9 @@ check_sync_json (Fixture *fx)
   g_assert_cmpstr (json_object_get_string_member (first, "calendarName"), ==, ALEX);
   g_assert_cmpstr (json_object_get_string_member (first, "status"), ==, "success");
   g_assert_cmpint (json_object_get_int_member (first, "synced"), ==, 2);
+  g_assert_cmpint (json_object_get_int_member (first, "pushed"), ==, 0);
+  g_assert_cmpint (json_object_get_int_member (first, "conflicts"), ==, 0);
+  g_assert_false (json_object_has_member (first, "messages"));
   g_assert_false (json_object_has_member (first, "error"));
 }
 
