@@ -505,6 +505,32 @@ test_delete_pushed (Fixture       *f,
   g_assert_null (calsync_store_lookup_event (f->store, f->calendar_id, "srv-del", NULL));
 }
 
+static void
+test_became_read_only (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(CalsyncCalendar) calendar = NULL;
+  g_autoptr(CalsyncEvent) restored = NULL;
+  g_autoptr(GError) error = NULL;
+
+  edit_server_event (f, "srv-ro", "Offsite");
+  calendar = calsync_store_get_calendar (f->store, f->calendar_id, &error);
+  calsync_calendar_set_read_only (calendar, TRUE);
+  g_assert_true (calsync_store_update_calendar (f->store, calendar, &error));
+  g_assert_no_error (error);
+
+  sync_calendar (f);
+
+  /* Not sent (the server would refuse it), dropped with a reason, server copy back */
+  g_assert_cmpstr (f->provider->log->str, ==, "fetch(full);");
+  g_assert_true (f->result->success);
+  g_assert_cmpuint (f->result->messages->len, ==, 1);
+  g_assert_nonnull (strstr (g_ptr_array_index (f->result->messages, 0), "read-only"));
+  g_assert_cmpint (outbox_count (f), ==, 0);
+  restored = calsync_store_lookup_event (f->store, f->calendar_id, "srv-ro", NULL);
+  g_assert_cmpstr (calsync_event_get_title (restored), ==, "Offsite");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -517,6 +543,7 @@ main (int    argc,
   ADD ("/sync-outbox/conflicts", test_conflicts);
   ADD ("/sync-outbox/offline-keeps-changes", test_offline_keeps_changes);
   ADD ("/sync-outbox/delete", test_delete_pushed);
+  ADD ("/sync-outbox/became-read-only", test_became_read_only);
 #undef ADD
 
   return g_test_run ();

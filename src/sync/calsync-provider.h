@@ -94,6 +94,9 @@ typedef enum
  *   (VALARMs, X- properties, ATTACH, other instances' overrides)
  * @local_updated: when the change was made here (real time, µs): against the
  *   server's `updated`/`LAST-MODIFIED` it settles a conflict
+ * @whole: CalDAV: @resource_text is the complete new text of the resource (a
+ *   series imported with `--import --calendar`, overrides and rule included):
+ *   sent as it is, conditional as above; @event is its first instance
  */
 typedef struct
 {
@@ -103,6 +106,7 @@ typedef struct
   const char *resource_id;
   const char *resource_text;
   gint64 local_updated;
+  gboolean whole;
 } CalsyncWrite;
 
 /**

@@ -590,12 +590,24 @@ push_next (CalsyncSyncJob *job)
     }
 
   entry = g_ptr_array_index (job->outbox, job->next_entry);
+  if (calsync_calendar_get_read_only (job->calendar))
+    {
+      /* Made before the calendar became read-only: the server would refuse it */
+      g_autoptr(GError) error = g_error_new (CALSYNC_SYNC_ERROR, CALSYNC_SYNC_ERROR_READ_ONLY,
+                                             _("Your change to “%s” was not sent: the calendar is "
+                                               "read-only now"), entry_title (entry));
+
+      refuse_push (job, entry, error);
+      return;
+    }
+
   write.kind = write_kind (entry->kind);
   write.event = entry->event;
   write.etag = entry->etag;
   write.resource_id = entry->resource_id;
   write.resource_text = entry->resource_text;
   write.local_updated = entry->local_updated;
+  write.whole = entry->whole;
 
   job->fetching = TRUE;
   calsync_provider_write_event_async (job->provider, job->calendar, &write,
@@ -631,8 +643,7 @@ calsync_sync_job_start (CalsyncSyncJob *job)
 
   /* A provider that cannot write yet (Google, Graph before issue 13) keeps
    * the changes waiting; "local is newer" keeps them shown meanwhile */
-  if (!calsync_provider_can_write (job->provider) ||
-      calsync_calendar_get_read_only (job->calendar))
+  if (!calsync_provider_can_write (job->provider))
     {
       start_pull (job);
       return;
