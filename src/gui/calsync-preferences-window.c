@@ -164,6 +164,11 @@ breakdown_line (const CalsyncCalendarResult *result)
     g_ptr_array_add (parts, g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u updated", "%u updated", result->updated), result->updated));
   if (result->deleted > 0)
     g_ptr_array_add (parts, g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u removed", "%u removed", result->deleted), result->deleted));
+  if (result->pushed > 0)
+    g_ptr_array_add (parts, g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u sent", "%u sent", result->pushed), result->pushed));
+  if (result->conflicts > 0)
+    g_ptr_array_add (parts, g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u conflict", "%u conflicts", result->conflicts),
+                                             result->conflicts));
   if (parts->len == 0)
     g_ptr_array_add (parts, g_strdup (_("up to date")));
   g_ptr_array_add (parts, NULL);
