@@ -139,6 +139,21 @@ test_edit_then_delete_is_a_delete (Fixture       *f,
 }
 
 static void
+test_pending_delete_not_brought_back (Fixture       *f,
+                                      gconstpointer  data)
+{
+  gint64 id = server_event (f, f->work_id, "srv-gone", "Retro", "\"g1\"");
+  g_autoptr(CalsyncEvent) again = make_timed ("srv-gone", "Retro", local_time (2026, 12, 2, 9, 0), 60);
+
+  delete_ok (f, id);
+  /* A full round lists it again before the delete could be sent */
+  calsync_event_set_etag (again, "\"g1\"");
+  g_assert_cmpint (apply_event (f->store, f->work_id, again), ==, CALSYNC_APPLY_KEPT_LOCAL);
+  g_assert_null (calsync_store_lookup_event (f->store, f->work_id, "srv-gone", NULL));
+  g_assert_cmpint (calsync_store_count_outbox (f->store, f->work_id, NULL), ==, 1);
+}
+
+static void
 test_local_calendar_has_no_outbox (Fixture       *f,
                                    gconstpointer  data)
 {
@@ -543,6 +558,7 @@ main (int    argc,
   ADD ("/outbox/merge/create-then-delete", test_create_then_delete_sends_nothing);
   ADD ("/outbox/merge/edit-then-delete", test_edit_then_delete_is_a_delete);
   ADD ("/outbox/merge/local-calendar", test_local_calendar_has_no_outbox);
+  ADD ("/outbox/pending-delete-kept", test_pending_delete_not_brought_back);
   ADD ("/outbox/order-and-reopen", test_order_and_reopen);
   ADD ("/outbox/read-only", test_read_only_refuses);
   ADD ("/outbox/resources/kept-removed", test_resources_kept_removed);

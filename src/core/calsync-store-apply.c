@@ -38,6 +38,9 @@ static const char sql_delete_resource[] =
 static const char sql_resource_edited_later[] =
   "SELECT COUNT(*) FROM events WHERE calendar_id = ?1 AND resource_id = ?2 "
   "AND locally_modified = 1 AND local_updated > ?3";
+/* Events deleted here whose delete has not reached the server yet */
+static const char sql_pending_deletes[] =
+  "SELECT external_id FROM outbox WHERE calendar_id = ?1 AND kind = 2";
 /* After a full round: resources no event and no pending change refer to */
 static const char sql_sweep_resources[] =
   "DELETE FROM resources WHERE calendar_id = ?1 AND NOT EXISTS (SELECT 1 FROM events AS e "
@@ -174,12 +177,47 @@ apply_cancelled (StoreConn            *conn,
   return store_delete_event_row (conn, calsync_event_get_id (stored), error);
 }
 
-/* Applies one remote event; the caller holds the writer and the transaction. */
+/* The external ids of the calendar's pending deletes, or NULL when there are
+ * none (the usual case: no cost per event) */
+static gboolean
+pending_deletes (StoreConn    *conn,
+                 gint64        calendar_id,
+                 GHashTable  **deletes,
+                 GError      **error)
+{
+  g_autoptr(CachedStmt) stmt = store_stmt (conn, sql_pending_deletes, error);
+  int rc;
+
+  G_STATIC_ASSERT (CALSYNC_OUTBOX_DELETE == 2);
+  *deletes = NULL;
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_int64 (stmt, 1, calendar_id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      if (*deletes == NULL)
+        *deletes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      g_hash_table_add (*deletes, g_strdup (store_column_text (stmt, 0)));
+    }
+
+  if (rc != SQLITE_DONE)
+    {
+      g_clear_pointer (deletes, g_hash_table_unref);
+      return store_set_error (conn, rc, error);
+    }
+  return TRUE;
+}
+
+/* Applies one remote event; the caller holds the writer and the transaction.
+ * An event deleted here, the delete not yet on the server, stays deleted (the
+ * push settles it: "local is newer", as for edits). */
 static gboolean
 apply_one (StoreConn            *conn,
            gint64                calendar_id,
            CalsyncEvent         *incoming,
            CalsyncSnapshot      *snapshot,
+           GHashTable           *deleted_here,
            CalsyncApplyOutcome  *outcome,
            GError              **error)
 {
@@ -200,6 +238,12 @@ apply_one (StoreConn            *conn,
 
   if (calsync_event_get_status (incoming) == CALSYNC_EVENT_STATUS_CANCELLED)
     return apply_cancelled (conn, stored, incoming, outcome, error);
+
+  if (stored == NULL && deleted_here != NULL && g_hash_table_contains (deleted_here, external_id))
+    {
+      *outcome = CALSYNC_APPLY_KEPT_LOCAL;
+      return TRUE;
+    }
 
   if (stored == NULL)
     {
@@ -235,11 +279,17 @@ apply_upserts (StoreConn          *conn,
                CalsyncApplyStats  *stats,
                GError            **error)
 {
+  g_autoptr(GHashTable) deleted_here = NULL;
+
+  if (events->len > 0 && !pending_deletes (conn, calendar_id, &deleted_here, error))
+    return FALSE;
+
   for (guint i = 0; i < events->len; i++)
     {
       CalsyncApplyOutcome outcome = CALSYNC_APPLY_IGNORED;
 
-      if (!apply_one (conn, calendar_id, g_ptr_array_index (events, i), snapshot, &outcome, error))
+      if (!apply_one (conn, calendar_id, g_ptr_array_index (events, i), snapshot, deleted_here,
+                      &outcome, error))
         return FALSE;
 
       if (outcomes != NULL)
