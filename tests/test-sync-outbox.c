@@ -457,8 +457,6 @@ static void
 test_offline_keeps_changes (Fixture       *f,
                             gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-
   create (f, "One");
   create (f, "Two");
 
