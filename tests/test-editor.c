@@ -737,6 +737,73 @@ test_double_click_and_keys (void)
   g_assert_true (calsync_test_wait_until (chip_shown, "Retro", 5000));
 }
 
+static void
+set_google_read_only (gboolean read_only)
+{
+  g_autoptr(CalsyncCalendar) calendar = calsync_store_get_calendar (store (), google_calendar_id, NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_nonnull (calendar);
+  calsync_calendar_set_read_only (calendar, read_only);
+  g_assert_true (calsync_store_update_calendar (store (), calendar, &error));
+  g_assert_no_error (error);
+}
+
+static gboolean
+model_has_string (GListModel *model,
+                  const char *text)
+{
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    if (g_strcmp0 (gtk_string_list_get_string (GTK_STRING_LIST (model), i), text) == 0)
+      return TRUE;
+
+  return FALSE;
+}
+
+/* An event of a read-only calendar: the editor says why it cannot be saved */
+static void
+test_read_only_calendar (void)
+{
+  g_autoptr(GDateTime) start = g_date_time_new_from_iso8601 ("2026-11-27T15:00:00+01:00", NULL);
+  CalsyncEvent *party = calsync_event_new ();
+  CalsyncEventEditor *editor;
+  GtkWidget *popover;
+  GtkWidget *notice;
+
+  set_google_read_only (TRUE);
+  calsync_event_set_external_id (party, "party");
+  calsync_event_set_title (party, "Holiday party");
+  calsync_event_set_times (party, g_date_time_to_unix (start), g_date_time_to_unix (start) + 7200, "Europe/Berlin");
+  g_assert_cmpint (apply_remote (party), ==, CALSYNC_APPLY_INSERTED);
+  g_assert_true (calsync_test_wait_until (chip_shown, "Holiday party", 5000));
+
+  popover = open_popover ("Holiday party");
+  gtk_widget_activate (popover_child (popover, "edit_button"));
+  g_assert_true (calsync_test_wait_until (editor_open, NULL, 2000));
+  editor = find_editor ();
+
+  notice = editor_child (editor, "read_only_notice");
+  g_assert_true (gtk_widget_get_visible (notice));
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (notice)), "read-only"));
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (notice)), "alex@example.com"));
+  g_assert_false (gtk_widget_get_sensitive (editor_child (editor, "save_button")));
+  g_assert_false (gtk_widget_get_visible (editor_child (editor, "delete_button")));
+  gtk_window_destroy (GTK_WINDOW (editor));
+  g_assert_true (calsync_test_wait_until (editor_closed, NULL, 2000));
+
+  /* A new event cannot go there */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (get_window ()), "win.new-event", NULL));
+  g_assert_true (calsync_test_wait_until (editor_open, NULL, 2000));
+  editor = find_editor ();
+  g_assert_false (model_has_string (adw_combo_row_get_model (ADW_COMBO_ROW (editor_child (editor, "calendar_row"))),
+                                    "alex@example.com"));
+  g_assert_false (gtk_widget_get_visible (editor_child (editor, "read_only_notice")));
+  gtk_window_destroy (GTK_WINDOW (editor));
+  g_assert_true (calsync_test_wait_until (editor_closed, NULL, 2000));
+
+  set_google_read_only (FALSE);
+}
+
 static CalsyncEventEditor *
 open_sample_editor (void)
 {
@@ -801,6 +868,7 @@ main (int    argc,
   g_test_add_func ("/editor/all-day", test_all_day);
   g_test_add_func ("/editor/cancel", test_cancel_keeps_store);
   g_test_add_func ("/editor/double-click-and-keys", test_double_click_and_keys);
+  g_test_add_func ("/editor/read-only-calendar", test_read_only_calendar);
   g_test_add_func ("/editor/screenshots", test_screenshots);
 
   app = calsync_application_new ();

@@ -21,6 +21,7 @@ struct _CalsyncEventEditor
   GtkWidget *save_button;
   AdwEntryRow *title_row;
   GtkWidget *title_error;
+  GtkWidget *read_only_notice;
   AdwComboRow *calendar_row;
   GtkSwitch *all_day_switch;
   GtkMenuButton *start_date_button;
@@ -48,6 +49,7 @@ struct _CalsyncEventEditor
   gboolean title_touched;
   gboolean filling;
   gboolean writing;          /* hidden until the store has the save or the delete */
+  gboolean read_only;        /* the event's calendar cannot be changed from here */
 };
 
 G_DEFINE_FINAL_TYPE (CalsyncEventEditor, calsync_event_editor, ADW_TYPE_WINDOW)
@@ -255,7 +257,8 @@ validate (CalsyncEventEditor *self)
   gtk_label_set_text (GTK_LABEL (self->time_error), problem ? problem : "");
   gtk_widget_set_visible (self->time_error, problem != NULL);
 
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.save", title_ok && problem == NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.save",
+                                 title_ok && problem == NULL && !self->read_only);
 }
 
 gboolean
@@ -390,6 +393,26 @@ end_day_selected_cb (CalsyncEventEditor *self)
 
 /* Filling the form */
 
+/* An event of a read-only calendar: shown, not changeable, and the editor says why */
+static void
+show_read_only (CalsyncEventEditor *self,
+                CalsyncCalendar    *calendar)
+{
+  g_autofree char *text = NULL;
+
+  self->read_only = calsync_calendar_get_read_only (calendar);
+  gtk_widget_set_visible (self->read_only_notice, self->read_only);
+  if (!self->read_only)
+    return;
+
+  /* Translators: %s is a calendar's name */
+  text = g_strdup_printf (_("The calendar “%s” is read-only: its server does not let this account "
+                            "change it."), calsync_calendar_get_name (calendar));
+  gtk_label_set_text (GTK_LABEL (self->read_only_notice), text);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.save", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.delete", FALSE);
+}
+
 static void
 fill_calendars (CalsyncEventEditor *self,
                 gint64              selected_id)
@@ -403,11 +426,16 @@ fill_calendars (CalsyncEventEditor *self,
       CalsyncCalendar *calendar = g_ptr_array_index (calendars, i);
       gint64 id = calsync_calendar_get_id (calendar);
 
-      /* Inactive calendars are hidden everywhere, except the one the event is in. */
-      if (!calsync_calendar_get_is_active (calendar) && id != selected_id)
+      /* Inactive calendars are hidden everywhere, and read-only ones here (nothing
+       * can be saved into them), except the one the event is in. */
+      if ((!calsync_calendar_get_is_active (calendar) || calsync_calendar_get_read_only (calendar)) &&
+          id != selected_id)
         continue;
       if (id == selected_id)
-        selected = self->calendar_ids->len;
+        {
+          selected = self->calendar_ids->len;
+          show_read_only (self, calendar);
+        }
       g_array_append_val (self->calendar_ids, id);
       gtk_string_list_append (names, calsync_calendar_get_name (calendar));
     }
@@ -503,7 +531,7 @@ fill_existing (CalsyncEventEditor *self)
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->description_view),
                             description ? description : "", -1);
   fill_calendars (self, calsync_event_get_calendar_id (event));
-  gtk_widget_set_visible (self->delete_button, TRUE);
+  gtk_widget_set_visible (self->delete_button, !self->read_only);
   adw_window_title_set_title (self->window_title, _("Edit Event"));
   gtk_window_set_title (GTK_WINDOW (self), _("Edit Event"));
 }
@@ -767,6 +795,7 @@ bind_template (GtkWidgetClass *widget_class)
   gtk_widget_class_bind_template_child (widget_class, CalsyncEventEditor, save_button);
   gtk_widget_class_bind_template_child (widget_class, CalsyncEventEditor, title_row);
   gtk_widget_class_bind_template_child (widget_class, CalsyncEventEditor, title_error);
+  gtk_widget_class_bind_template_child (widget_class, CalsyncEventEditor, read_only_notice);
   gtk_widget_class_bind_template_child (widget_class, CalsyncEventEditor, calendar_row);
   gtk_widget_class_bind_template_child (widget_class, CalsyncEventEditor, all_day_switch);
   gtk_widget_class_bind_template_child (widget_class, CalsyncEventEditor, start_date_button);
