@@ -227,6 +227,44 @@ test_text (void)
   g_assert_cmpstr (none, ==, "No calendars connected\n");
 }
 
+/* Two-way sync: what was sent and the losers of conflicts, additive to the format */
+static void
+test_push_counts (void)
+{
+  g_autoptr(CalsyncSyncReport) report = calsync_sync_report_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *json = NULL;
+  g_autofree char *text = NULL;
+  CalsyncCalendarResult *result = make_result ("1", "Work", NULL, 0, 0, 0, 0);
+  CalsyncCalendarResult *quiet = make_result ("2", "Team", NULL, 0, 0, 0, 0);
+  JsonObject *object, *first, *second;
+  JsonArray *messages;
+
+  result->pushed = 2;
+  result->conflicts = 1;
+  result->messages = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (result->messages, g_strdup ("Your change to “Standup” was replaced by a newer one from the server"));
+  calsync_sync_report_add (report, result);
+  calsync_sync_report_add (report, quiet);
+
+  json = calsync_sync_report_to_json (report);
+  object = parse_object (json, &root);
+  g_assert_cmpint (json_object_get_int_member (object, "pushed"), ==, 2);
+  g_assert_cmpint (json_object_get_int_member (object, "conflicts"), ==, 1);
+  first = json_array_get_object_element (json_object_get_array_member (object, "results"), 0);
+  second = json_array_get_object_element (json_object_get_array_member (object, "results"), 1);
+  g_assert_cmpint (json_object_get_int_member (first, "pushed"), ==, 2);
+  messages = json_object_get_array_member (first, "messages");
+  g_assert_cmpuint (json_array_get_length (messages), ==, 1);
+  g_assert_nonnull (strstr (json_array_get_string_element (messages, 0), "Standup"));
+  g_assert_false (json_object_has_member (second, "messages"));
+  g_assert_cmpint (json_object_get_int_member (second, "pushed"), ==, 0);
+
+  text = calsync_sync_report_to_text (report);
+  g_assert_nonnull (strstr (text, "0 deleted, 2 sent, 1 conflict\n"));
+  g_assert_nonnull (strstr (text, "    Your change to “Standup”"));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -240,6 +278,7 @@ main (int    argc,
   g_test_add_func ("/sync-report/error-only-on-errors", test_error_only_on_errors);
   g_test_add_func ("/sync-report/timestamp-format", test_timestamp_format);
   g_test_add_func ("/sync-report/text", test_text);
+  g_test_add_func ("/sync-report/push-counts", test_push_counts);
 
   return g_test_run ();
 }
