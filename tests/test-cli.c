@@ -34,6 +34,7 @@ test_parse_commands (void)
     { "calsync --import=a.ics --calendar=2", CALSYNC_COMMAND_IMPORT },
     { "calsync --export=a.ics --from=2026-01-01", CALSYNC_COMMAND_EXPORT },
     { "calsync --version", CALSYNC_COMMAND_VERSION },
+    { "calsync --delete-event=42", CALSYNC_COMMAND_DELETE_EVENT },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -72,6 +73,9 @@ test_bad_usage (void)
     "calsync --sync --no-browser",
     "calsync --next --from=2026-01-01",
     "calsync --sync --calendar=1",
+    "calsync --delete-event=42 --sync",
+    "calsync --delete-event=42 --calendar=1",
+    "calsync --delete-event=42 --json",
     "calsync --frobnicate",
     "calsync stray-argument",
   };
