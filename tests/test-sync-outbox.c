@@ -453,15 +453,28 @@ test_conflicts (Fixture       *f,
   g_assert_false (calsync_event_get_locally_modified (refused));
 }
 
+static gint64
+last_sync_at (Fixture *f)
+{
+  g_autoptr(CalsyncCalendar) calendar = calsync_store_get_calendar (f->store, f->calendar_id, NULL);
+
+  g_assert_nonnull (calendar);
+  return calsync_calendar_get_last_sync_at (calendar);
+}
+
 static void
 test_offline_keeps_changes (Fixture       *f,
                             gconstpointer  data)
 {
+  gint64 synced_at = last_sync_at (f);
+
   create (f, "One");
   create (f, "Two");
 
   script (f->provider, ANSWER_OFFLINE, -1);
   sync_calendar (f);
+  /* Not a successful sync: its time stays that of the last one */
+  g_assert_cmpint (last_sync_at (f), ==, synced_at);
 
   /* The first write failed: the second waits behind it; the pull still ran */
   g_assert_cmpstr (f->provider->log->str, ==, "write:create:One;fetch;");
@@ -481,6 +494,7 @@ test_offline_keeps_changes (Fixture       *f,
   sync_calendar (f);
   g_assert_cmpstr (f->provider->log->str, ==, "write:create:One;write:create:Two;fetch;");
   g_assert_true (f->result->success);
+  g_assert_cmpint (last_sync_at (f), >, synced_at);
   g_assert_cmpuint (f->result->pushed, ==, 2);
   g_assert_cmpint (outbox_count (f), ==, 0);
 }

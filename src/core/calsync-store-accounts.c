@@ -61,7 +61,8 @@ static const char sql_rename_calendar[] =
   "UPDATE calendars SET name = ?2, color = ?3, is_primary = ?4, read_only = ?5 WHERE id = ?1";
 static const char sql_delete_calendar[] = "DELETE FROM calendars WHERE id = ?1";
 static const char sql_finish_calendar_sync[] =
-  "UPDATE calendars SET sync_token = ?2, last_sync_at = ?3 WHERE id = ?1";
+  "UPDATE calendars SET sync_token = ?2, "
+  "last_sync_at = CASE WHEN ?3 > 0 THEN ?3 ELSE last_sync_at END WHERE id = ?1";
 /* Two statements: "?1 = 0 OR calendar_id = ?1" would scan every event */
 static const char sql_count_events[] = "SELECT COUNT(*) FROM events WHERE calendar_id = ?1";
 static const char sql_count_all_events[] = "SELECT COUNT(*) FROM events WHERE ?1 = 0";

@@ -71,7 +71,9 @@ typedef struct
 /**
  * CalsyncSyncFinish:
  * @cursor: (nullable): what the next incremental round starts from
- * @last_sync_at: when the calendar's sync succeeded, microseconds since the epoch
+ * @last_sync_at: when the calendar's sync succeeded, microseconds since the
+ *   epoch; 0 keeps the time of the last success (the pull went well, but
+ *   changes made here could not be sent)
  */
 typedef struct
 {

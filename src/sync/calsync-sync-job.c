@@ -320,7 +320,8 @@ static void
 apply (CalsyncSyncJob *job)
 {
   gboolean last = job->applying->next_page_token == NULL;
-  CalsyncSyncFinish finish = { job->applying->next_cursor, g_get_real_time () };
+  /* A push that could not finish leaves the calendar's sync unsuccessful */
+  CalsyncSyncFinish finish = { job->applying->next_cursor, job->push_error == NULL ? g_get_real_time () : 0 };
 
   calsync_store_apply_page_async (job->store, calsync_calendar_get_id (job->calendar),
                                   job->applying, job->snapshot, last ? &finish : NULL,
