@@ -241,6 +241,20 @@ test_toast_titles (void)
   title = calsync_report_dialog_toast_title (failed, &persistent);
   g_assert_cmpstr (title, ==, "Could not sync 2 of 3 calendars");
   g_assert_true (persistent);
+  g_clear_pointer (&title, g_free);
+
+  /* Changes made here that the server took, and a conflict */
+  {
+    g_autoptr(CalsyncSyncReport) sent = calsync_sync_report_new ();
+    CalsyncCalendarResult *result = result_new ("Primary", 0, NULL);
+
+    result->pushed = 2;
+    result->conflicts = 1;
+    calsync_sync_report_add (sent, result);
+    title = calsync_report_dialog_toast_title (sent, &persistent);
+    g_assert_cmpstr (title, ==, "Synced 1 calendar — 2 sent, 1 conflict");
+    g_assert_false (persistent);
+  }
 }
 
 static void
