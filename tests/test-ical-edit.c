@@ -259,7 +259,7 @@ update (const char   *text,
         CalsyncEvent *event)
 {
   g_autoptr(GError) error = NULL;
-  char *edited = calsync_ical_resource_update (text, event, NOW, &error);
+  char *edited = calsync_ical_resource_update (text, event, NULL, NOW, &error);
 
   g_assert_no_error (error);
   g_assert_nonnull (edited);
@@ -723,17 +723,18 @@ test_errors (void)
   g_autoptr(GError) error = NULL;
   g_autofree char *edited = NULL;
 
-  edited = calsync_ical_resource_update ("<html>Not iCalendar</html>", event, NOW, &error);
+  edited = calsync_ical_resource_update ("<html>Not iCalendar</html>", event, NULL, NOW, &error);
   g_assert_error (error, CALSYNC_ICAL_ERROR, CALSYNC_ICAL_ERROR_PARSE);
   g_assert_null (edited);
   g_clear_error (&error);
 
-  edited = calsync_ical_resource_update ("BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nEND:VCALENDAR\r\n", event, NOW, &error);
+  edited = calsync_ical_resource_update ("BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nEND:VCALENDAR\r\n", event, NULL, NOW,
+                                         &error);
   g_assert_error (error, CALSYNC_ICAL_ERROR, CALSYNC_ICAL_ERROR_PARSE);
   g_assert_null (edited);
   g_clear_error (&error);
 
-  edited = calsync_ical_resource_update (google_single, stranger, NOW, &error);
+  edited = calsync_ical_resource_update (google_single, stranger, NULL, NOW, &error);
   g_assert_error (error, CALSYNC_ICAL_ERROR, CALSYNC_ICAL_ERROR_INVALID);
   g_assert_nonnull (strstr (error->message, "Other"));
   g_assert_null (edited);

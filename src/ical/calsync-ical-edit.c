@@ -44,6 +44,7 @@ typedef struct
 {
   IcalResource resource;
   CalsyncEvent *event;        /* borrowed */
+  CalsyncEvent *base;         /* borrowed: the event before the edit, or NULL */
   gint64 now;                 /* seconds */
   char *uid;
   gboolean instance;          /* @event is an instance of a series */
@@ -647,6 +648,38 @@ set_times (Edit     *self,
 
 /* Edits ------------------------------------------------------------------------- */
 
+/* Whether the edit changed @field: against the event before it when known
+ * (the fields it did not change keep the server's value), else always */
+static gboolean
+edited (Edit       *self,
+        const char *(*field) (CalsyncEvent *),
+        gboolean    changed_from_base)
+{
+  if (self->base == NULL)
+    return TRUE;
+  if (field != NULL)
+    return g_strcmp0 (field (self->base), field (self->event)) != 0;
+  return changed_from_base;
+}
+
+static gboolean
+times_edited (Edit *self)
+{
+  CalsyncEvent *base = self->base;
+  CalsyncEvent *event = self->event;
+
+  if (base == NULL)
+    return TRUE;
+  if (calsync_event_get_all_day (base) != calsync_event_get_all_day (event))
+    return TRUE;
+  if (calsync_event_get_all_day (event))
+    return g_strcmp0 (calsync_event_get_start_date (base), calsync_event_get_start_date (event)) != 0 ||
+           g_strcmp0 (calsync_event_get_end_date (base), calsync_event_get_end_date (event)) != 0;
+  return calsync_event_get_start (base) != calsync_event_get_start (event) ||
+         calsync_event_get_end (base) != calsync_event_get_end (event) ||
+         g_strcmp0 (calsync_event_get_time_zone (base), calsync_event_get_time_zone (event)) != 0;
+}
+
 /* The event's content and times on @vevent, and a new revision of it */
 static gboolean
 apply_event (Edit     *self,
@@ -656,16 +689,21 @@ apply_event (Edit     *self,
   EventInfo *info = &vevent->info;
   CalsyncEvent *event = self->event;
 
-  if (!info_ok (info, error) || !set_times (self, vevent, error))
+  if (!info_ok (info, error) || (times_edited (self) && !set_times (self, vevent, error)))
     return FALSE;
 
-  set_text (self, vevent->node, "SUMMARY", info->summary, calsync_event_get_title (event),
-            icalproperty_new_summary);
-  set_text (self, vevent->node, "DESCRIPTION", info->description, calsync_event_get_description (event),
-            icalproperty_new_description);
-  set_text (self, vevent->node, "LOCATION", info->location, calsync_event_get_location (event),
-            icalproperty_new_location);
-  set_status (self, vevent);
+  if (edited (self, calsync_event_get_title, FALSE))
+    set_text (self, vevent->node, "SUMMARY", info->summary, calsync_event_get_title (event),
+              icalproperty_new_summary);
+  if (edited (self, calsync_event_get_description, FALSE))
+    set_text (self, vevent->node, "DESCRIPTION", info->description, calsync_event_get_description (event),
+              icalproperty_new_description);
+  if (edited (self, calsync_event_get_location, FALSE))
+    set_text (self, vevent->node, "LOCATION", info->location, calsync_event_get_location (event),
+              icalproperty_new_location);
+  if (edited (self, NULL, self->base != NULL &&
+                          calsync_event_get_status (self->base) != calsync_event_get_status (event)))
+    set_status (self, vevent);
   stamp_revision (self, vevent);
   return TRUE;
 }
@@ -742,6 +780,10 @@ add_override (Edit     *self,
  * @text: the resource's iCalendar text as on the server
  * @event: the event as edited here; an instance of a series (recurring event
  *   id and original start) changes that instance only
+ * @base: (nullable): the event before the edit (as read from the text the
+ *   edit was made on): only the fields that differ from it are written, the
+ *   others keep @text's values (a conflict: the server's other changes stay);
+ *   %NULL writes every field that differs from @text
  * @now_utc: DTSTAMP and LAST-MODIFIED of the new revision (seconds)
  *
  * Returns: (transfer full): @text with the edit, or %NULL with @error set
@@ -750,6 +792,7 @@ add_override (Edit     *self,
 char *
 calsync_ical_resource_update (const char    *text,
                               CalsyncEvent  *event,
+                              CalsyncEvent  *base,
                               gint64         now_utc,
                               GError       **error)
 {
@@ -759,9 +802,11 @@ calsync_ical_resource_update (const char    *text,
 
   g_return_val_if_fail (text != NULL, NULL);
   g_return_val_if_fail (CALSYNC_IS_EVENT (event), NULL);
+  g_return_val_if_fail (base == NULL || CALSYNC_IS_EVENT (base), NULL);
 
   if (!edit_load (&self, text, event, now_utc, error))
     return NULL;
+  self.base = base;
 
   if (!self.instance)
     target = self.master;
@@ -1078,6 +1123,49 @@ calsync_ical_resource_new (CalsyncEvent  *event,
     }
 
   return calsync_ical_resource_to_string (&self.resource);
+}
+
+/**
+ * calsync_ical_resource_find_event:
+ * @text: a resource's iCalendar text
+ * @event: an event read from some version of it
+ *
+ * The event with @event's external id as the reader reads @text (around
+ * @event's time), for calsync_ical_resource_update()'s @base.
+ *
+ * Returns: (transfer full) (nullable): the event, or %NULL when @text does not
+ *   have it
+ */
+CalsyncEvent *
+calsync_ical_resource_find_event (const char   *text,
+                                  CalsyncEvent *event)
+{
+  g_autoptr(GPtrArray) events = NULL;
+  const char *id = calsync_event_get_external_id (event);
+  /* Around the instance: its original start and where it is now */
+  gint64 start = calsync_event_get_start (event) - 14 * 86400;
+  gint64 end = calsync_event_get_end (event) + 14 * 86400;
+  OriginalStart original;
+
+  g_return_val_if_fail (text != NULL, NULL);
+  g_return_val_if_fail (CALSYNC_IS_EVENT (event), NULL);
+
+  if (calsync_ical_read_original_start (event, &original))
+    {
+      gint64 at = original.is_date ? calsync_ical_date_key (original.date) * 86400 : original.utc;
+
+      start = MIN (start, at - 2 * 86400);
+      end = MAX (end, at + 2 * 86400);
+    }
+
+  if ((events = calsync_ical_parse_full (text, -1, start, end, NULL, NULL)) == NULL)
+    return NULL;
+
+  for (guint i = 0; i < events->len; i++)
+    if (g_strcmp0 (calsync_event_get_external_id (g_ptr_array_index (events, i)), id) == 0)
+      return g_object_ref (g_ptr_array_index (events, i));
+
+  return NULL;
 }
 
 /**

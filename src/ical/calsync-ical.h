@@ -172,6 +172,9 @@ char       *calsync_ical_resource_new     (CalsyncEvent  *event,
  * @event: the event as edited here; an instance of a series (recurring event
  *   id and original start set) changes that instance only, in its override
  *   (RECURRENCE-ID), made from the master when there is none
+ * @base: (nullable): the event before the edit: only the fields the edit
+ *   changed from it are written (on a conflict, the server's other changes
+ *   stay); %NULL: every field that differs from @text
  * @now_utc: DTSTAMP and LAST-MODIFIED of the new revision (seconds)
  *
  * Changes SUMMARY, DESCRIPTION, LOCATION, STATUS, DTSTART and DTEND (or
@@ -183,8 +186,14 @@ char       *calsync_ical_resource_new     (CalsyncEvent  *event,
  */
 char       *calsync_ical_resource_update  (const char    *text,
                                            CalsyncEvent  *event,
+                                           CalsyncEvent  *base,
                                            gint64         now_utc,
                                            GError       **error);
+
+/* The event with @event's external id as @text has it (for @base above), or
+ * NULL */
+CalsyncEvent *calsync_ical_resource_find_event (const char   *text,
+                                                CalsyncEvent *event);
 
 /**
  * calsync_ical_resource_delete:

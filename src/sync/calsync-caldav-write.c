@@ -44,6 +44,7 @@ typedef struct
   gint64 local_updated;
   gboolean allow_insecure;
   char *own_text;           /* a create's text made by the caller, or NULL */
+  char *base_text;          /* the text the edit was made on here, or NULL */
   guint conflicts;
   gboolean won;
 } WriteData;
@@ -54,6 +55,7 @@ typedef struct
   CalsyncWriteKind kind;
   CalsyncEvent *event;
   char *text;
+  char *base_text;          /* a conflict: what the edit was made on */
   gint64 now;
   /* Out */
   gint64 modified;
@@ -74,6 +76,7 @@ write_data_free (WriteData *data)
   g_free (data->text);
   g_free (data->body);
   g_free (data->own_text);
+  g_free (data->base_text);
   g_free (data);
 }
 
@@ -82,6 +85,7 @@ edit_job_free (EditJob *job)
 {
   g_clear_object (&job->event);
   g_free (job->text);
+  g_free (job->base_text);
   g_free (job->body);
   g_free (job);
 }
@@ -457,7 +461,13 @@ edit_in_thread (GTask        *task,
       job->body = calsync_ical_resource_new (job->event, job->now, &error);
       break;
     case CALSYNC_WRITE_UPDATE:
-      job->body = calsync_ical_resource_update (job->text, job->event, job->now, &error);
+      {
+        /* On a conflict only what the edit changed goes over the server's copy */
+        g_autoptr(CalsyncEvent) base = job->base_text ? calsync_ical_resource_find_event (job->base_text, job->event)
+                                                      : NULL;
+
+        job->body = calsync_ical_resource_update (job->text, job->event, base, job->now, &error);
+      }
       break;
     case CALSYNC_WRITE_DELETE:
     default:
@@ -543,6 +553,7 @@ edit (GTask *task)
   job->event = g_object_ref (data->event);
   /* A create's text is the server's only when settling a conflict */
   job->text = data->kind == CALSYNC_WRITE_CREATE && data->conflicts == 0 ? NULL : g_strdup (data->text);
+  job->base_text = data->conflicts > 0 ? g_strdup (data->base_text) : NULL;
   job->now = g_get_real_time () / G_USEC_PER_SEC;
 
   job_task = g_task_new (NULL, g_task_get_cancellable (task), on_edited, task);
@@ -679,7 +690,10 @@ write_data_new (CalsyncHttp        *http,
       if (write->kind == CALSYNC_WRITE_CREATE)
         data->own_text = g_strdup (write->resource_text);
       else
-        data->text = g_strdup (write->resource_text);
+        {
+          data->text = g_strdup (write->resource_text);
+          data->base_text = g_strdup (write->resource_text);
+        }
     }
   data->local_updated = write->local_updated;
   data->allow_insecure = allow_insecure;
