@@ -650,6 +650,118 @@ test_utc_duration_form (void)
   assert_contains (edited, "\r\nDURATION:PT30M\r\n");
 }
 
+/* An invitation to one instance: an override without its master */
+static const char orphan_override[] =
+  "BEGIN:VCALENDAR\r\n"
+  "VERSION:2.0\r\n"
+  "PRODID:-//Google Inc//Google Calendar 70.9054//EN\r\n"
+  "BEGIN:VEVENT\r\n"
+  "UID:weekly-sync@google.com\r\n"
+  "RECURRENCE-ID:20261208T150000Z\r\n"
+  "DTSTART:20261208T160000Z\r\n"
+  "DTEND:20261208T163000Z\r\n"
+  "DTSTAMP:20261120T101500Z\r\n"
+  "SUMMARY:Weekly sync (you are invited to this one)\r\n"
+  "X-GOOGLE-CONFERENCE:https://meet.google.com/xyz-abcd-efg\r\n"
+  "END:VEVENT\r\n"
+  "END:VCALENDAR\r\n";
+
+/* Floating times stay floating */
+static const char floating[] =
+  "BEGIN:VCALENDAR\r\n"
+  "VERSION:2.0\r\n"
+  "PRODID:-//Example//Floating//EN\r\n"
+  "BEGIN:VEVENT\r\n"
+  "UID:floating-1\r\n"
+  "DTSTAMP:20261120T101500Z\r\n"
+  "DTSTART:20261210T090000\r\n"
+  "DTEND:20261210T100000\r\n"
+  "SUMMARY:Wake up\r\n"
+  "END:VEVENT\r\n"
+  "END:VCALENDAR\r\n";
+
+static void
+test_orphan_override (void)
+{
+  g_autoptr(CalsyncEvent) event = read_event (orphan_override, "weekly-sync@google.com_20261208T150000Z");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *edited = NULL;
+  g_autofree char *deleted = NULL;
+  g_autoptr(GPtrArray) after = NULL;
+  gboolean left_empty = FALSE;
+
+  calsync_event_set_title (event, "Weekly sync (moved by me)");
+  calsync_event_set_times (event, calsync_event_get_start (event) + 1800, calsync_event_get_end (event) + 1800,
+                           "UTC");
+  edited = update (orphan_override, event);
+  after = parse (edited);
+  g_assert_cmpuint (after->len, ==, 1);
+  g_assert_cmpstr (calsync_event_get_title (g_ptr_array_index (after, 0)), ==, "Weekly sync (moved by me)");
+  assert_contains (edited, "\r\nRECURRENCE-ID:20261208T150000Z\r\n");
+  assert_contains (edited, "\r\nDTSTART:20261208T163000Z\r\n");
+  assert_contains (edited, "\r\nX-GOOGLE-CONFERENCE:https://meet.google.com/xyz-abcd-efg\r\n");
+
+  deleted = calsync_ical_resource_delete (edited, event, NOW, &left_empty, &error);
+  g_assert_no_error (error);
+  g_assert_null (deleted);
+  g_assert_true (left_empty);
+}
+
+static void
+test_floating (void)
+{
+  g_autoptr(CalsyncEvent) event = read_event (floating, "floating-1");
+  g_autofree char *edited = NULL;
+
+  calsync_event_set_times (event, calsync_event_get_start (event) + 7200, calsync_event_get_end (event) + 7200,
+                           calsync_event_get_time_zone (event));
+  edited = update (floating, event);
+  assert_contains (edited, "\r\nDTSTART:20261210T110000\r\n");
+  assert_contains (edited, "\r\nDTEND:20261210T120000\r\n");
+}
+
+/* A conflict: only what the edit changed from its base goes over the
+ * server's newer text */
+static void
+test_update_with_base (void)
+{
+  g_autoptr(CalsyncEvent) base = read_event (google_single, "7kukuqrfedlm2f9t0vd7rrcq4c@google.com");
+  g_autoptr(CalsyncEvent) event = calsync_event_copy (base);
+  g_autoptr(GString) theirs = g_string_new (google_single);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *edited = NULL;
+  g_autoptr(GPtrArray) after = NULL;
+  CalsyncEvent *read;
+
+  /* They moved it and changed the place; we changed the title */
+  g_string_replace (theirs, "LOCATION:Room 4\r\n", "LOCATION:Room 9\r\n", 1);
+  g_string_replace (theirs, "DTSTART;TZID=Europe/Berlin:20261210T140000\r\n",
+                    "DTSTART;TZID=Europe/Berlin:20261210T130000\r\n", 1);
+  calsync_event_set_title (event, "Planning (ours)");
+
+  edited = calsync_ical_resource_update (theirs->str, event, base, NOW, &error);
+  g_assert_no_error (error);
+  after = parse (edited);
+  read = g_ptr_array_index (after, 0);
+  g_assert_cmpstr (calsync_event_get_title (read), ==, "Planning (ours)");
+  g_assert_cmpstr (calsync_event_get_location (read), ==, "Room 9");
+  g_assert_cmpint (calsync_event_get_start (read), ==, 1796907600 - 3600);
+  assert_contains (edited, "BEGIN:VEVENT\r\nDTSTART;TZID=Europe/Berlin:20261210T130000\r\n");
+
+  /* The base as calsync_ical_resource_find_event() finds it */
+  {
+    g_autoptr(CalsyncEvent) found = calsync_ical_resource_find_event (google_single, event);
+    g_autoptr(CalsyncEvent) instance = read_event (apple_series, "5A1F-APPLE-SERIES_20261216T170000Z");
+    g_autoptr(CalsyncEvent) found_instance = calsync_ical_resource_find_event (apple_series, instance);
+
+    g_assert_nonnull (found);
+    g_assert_true (calsync_event_equal_content (found, base));
+    g_assert_nonnull (found_instance);
+    g_assert_true (calsync_event_equal_content (found_instance, instance));
+    g_assert_null (calsync_ical_resource_find_event (utc_pair, event));
+  }
+}
+
 /* New resources, dates, errors -------------------------------------------- */
 
 static void
@@ -754,6 +866,9 @@ main (int    argc,
   g_test_add_func ("/ical-edit/update/override", test_update_override);
   g_test_add_func ("/ical-edit/update/new-override", test_update_new_override);
   g_test_add_func ("/ical-edit/update/utc-duration", test_utc_duration_form);
+  g_test_add_func ("/ical-edit/update/floating", test_floating);
+  g_test_add_func ("/ical-edit/update/with-base", test_update_with_base);
+  g_test_add_func ("/ical-edit/orphan-override", test_orphan_override);
   g_test_add_func ("/ical-edit/instances/all-day", test_all_day_instances);
   g_test_add_func ("/ical-edit/delete/instance", test_delete_instance);
   g_test_add_func ("/ical-edit/delete/until-empty", test_delete_until_empty);
