@@ -711,10 +711,10 @@ static void
 test_floating (void)
 {
   g_autoptr(CalsyncEvent) event = read_event (floating, "floating-1");
+  g_autofree char *zone = g_strdup (calsync_event_get_time_zone (event));
   g_autofree char *edited = NULL;
 
-  calsync_event_set_times (event, calsync_event_get_start (event) + 7200, calsync_event_get_end (event) + 7200,
-                           calsync_event_get_time_zone (event));
+  calsync_event_set_times (event, calsync_event_get_start (event) + 7200, calsync_event_get_end (event) + 7200, zone);
   edited = update (floating, event);
   assert_contains (edited, "\r\nDTSTART:20261210T110000\r\n");
   assert_contains (edited, "\r\nDTEND:20261210T120000\r\n");

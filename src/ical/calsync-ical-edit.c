@@ -861,6 +861,7 @@ exclude_instance (Edit     *self,
                   GError  **error)
 {
   g_auto(Form) form = { 0 };
+  g_autofree char *exdate = NULL;
   EventTimes times;
 
   if (!read_times (self, self->master, &times, error))
@@ -870,9 +871,8 @@ exclude_instance (Edit     *self,
   if (form.kind == FORM_DATE && !self->original.is_date)
     return not_found_error (self->event, error);
 
-  calsync_ical_node_insert (self->master->node,
-                            calsync_ical_resource_new_line (&self->resource,
-                                                            original_line (&form, "EXDATE", &self->original)),
+  exdate = original_line (&form, "EXDATE", &self->original);
+  calsync_ical_node_insert (self->master->node, calsync_ical_resource_new_line (&self->resource, exdate),
                             AFTER_RULES);
   stamp_revision (self, self->master);
   return TRUE;

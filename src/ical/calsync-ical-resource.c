@@ -258,7 +258,9 @@ structure_error (GError **error,
 static char *
 component_name (const char *value)
 {
-  return g_ascii_strup (g_strstrip (g_strdup (value)), -1);
+  g_autofree char *name = g_strstrip (g_strdup (value));
+
+  return g_ascii_strup (name, -1);
 }
 
 static gboolean
