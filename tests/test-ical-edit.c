@@ -748,6 +748,25 @@ test_update_with_base (void)
   g_assert_cmpint (calsync_event_get_start (read), ==, 1796907600 - 3600);
   assert_contains (edited, "BEGIN:VEVENT\r\nDTSTART;TZID=Europe/Berlin:20261210T130000\r\n");
 
+  /* An instance whose override is new: its own times, whatever the base */
+  {
+    g_autoptr(CalsyncEvent) instance_base = read_event (apple_series, "5A1F-APPLE-SERIES_20261223T170000Z");
+    g_autoptr(CalsyncEvent) instance = calsync_event_copy (instance_base);
+    g_autofree char *with_override = NULL;
+    g_autoptr(GPtrArray) events = NULL;
+    CalsyncEvent *found;
+
+    calsync_event_set_title (instance, "Design review (renamed)");
+    with_override = calsync_ical_resource_update (apple_series, instance, instance_base, NOW, &error);
+    g_assert_no_error (error);
+    events = parse (with_override);
+    g_assert_cmpuint (events->len, ==, 6);
+    found = find_event (events, "5A1F-APPLE-SERIES_20261223T170000Z");
+    g_assert_cmpstr (calsync_event_get_title (found), ==, "Design review (renamed)");
+    g_assert_cmpint (calsync_event_get_start (found), ==, calsync_event_get_start (instance_base));
+    g_assert_cmpint (calsync_event_get_end (found), ==, calsync_event_get_end (instance_base));
+  }
+
   /* The base as calsync_ical_resource_find_event() finds it */
   {
     g_autoptr(CalsyncEvent) found = calsync_ical_resource_find_event (google_single, event);

@@ -680,16 +680,19 @@ times_edited (Edit *self)
          g_strcmp0 (calsync_event_get_time_zone (base), calsync_event_get_time_zone (event)) != 0;
 }
 
-/* The event's content and times on @vevent, and a new revision of it */
+/* The event's content and times on @vevent, and a new revision of it. A new
+ * override has the master's times: its own are always written. */
 static gboolean
-apply_event (Edit     *self,
-             Vevent   *vevent,
-             GError  **error)
+apply_event (Edit      *self,
+             Vevent    *vevent,
+             gboolean   new_override,
+             GError   **error)
 {
   EventInfo *info = &vevent->info;
   CalsyncEvent *event = self->event;
 
-  if (!info_ok (info, error) || (times_edited (self) && !set_times (self, vevent, error)))
+  if (!info_ok (info, error) ||
+      ((new_override || times_edited (self)) && !set_times (self, vevent, error)))
     return FALSE;
 
   if (edited (self, calsync_event_get_title, FALSE))
@@ -798,6 +801,7 @@ calsync_ical_resource_update (const char    *text,
 {
   g_auto(Edit) self = { { 0 } };
   g_autoptr(GError) local_error = NULL;
+  gboolean new_override = FALSE;
   Vevent *target;
 
   g_return_val_if_fail (text != NULL, NULL);
@@ -811,7 +815,10 @@ calsync_ical_resource_update (const char    *text,
   if (!self.instance)
     target = self.master;
   else if ((target = find_override (&self, &local_error)) == NULL && local_error == NULL)
-    target = add_override (&self, &local_error);
+    {
+      target = add_override (&self, &local_error);
+      new_override = target != NULL;
+    }
 
   if (local_error != NULL)
     {
@@ -824,7 +831,7 @@ calsync_ical_resource_update (const char    *text,
       return NULL;
     }
 
-  if (!apply_event (&self, target, error))
+  if (!apply_event (&self, target, new_override, error))
     return NULL;
   return calsync_ical_resource_to_string (&self.resource);
 }
