@@ -300,6 +300,25 @@ test_create_unsafe_uid (Fixture       *f,
   assert_contains (stored, "UID:a/b c?d\r\n");
 }
 
+/* A create whose text the caller made (an imported file's VEVENT): as is */
+static void
+test_create_own_text (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(CalsyncEvent) event = read_event (single, "planning-1@example.com");
+  CalsyncWrite write = { CALSYNC_WRITE_CREATE, event, NULL, NULL, single, EDITED_AFTER };
+  g_autoptr(CalsyncWriteResult) result = write_ok (f, &write);
+  g_autofree char *path = resource_path (f, "planning-1@example.com.ics");
+  g_autofree char *stored = NULL;
+
+  g_assert_cmpint (result->outcome, ==, CALSYNC_WRITE_OUTCOME_WRITTEN);
+  g_assert_cmpstr (result->resource_id, ==, path);
+  g_assert_cmpstr (result->resource_text, ==, single);
+  stored = get (f, path, NULL);
+  assert_contains (stored, "X-ALARM-SOUND:bell\r\n");
+  assert_contains (stored, "SUMMARY:Planning\r\n");
+}
+
 /* Updates ----------------------------------------------------------------- */
 
 static void
@@ -513,6 +532,40 @@ test_conflict_server_newer (Fixture       *f,
   g_assert_cmpstr (stored, ==, result->resource_text);
 }
 
+/* They cancelled the 5th instance; we renamed the 2nd: both stay */
+static void
+test_conflict_instances (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autofree char *etag = put (f, "standup.ics", series);
+  g_autofree char *path = resource_path (f, "standup.ics");
+  g_autoptr(CalsyncEvent) event = read_event (series, "standup-1@example.com_20261202T080000Z");
+  CalsyncWrite write = { CALSYNC_WRITE_UPDATE, event, etag, path, series, EDITED_AFTER };
+  g_autoptr(GString) theirs = g_string_new (series);
+  g_autofree char *their_etag = NULL;
+  g_autoptr(CalsyncWriteResult) result = NULL;
+  g_autofree char *stored = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+
+  g_string_replace (theirs, "RRULE:FREQ=DAILY;COUNT=5\r\n",
+                    "RRULE:FREQ=DAILY;COUNT=5\r\nEXDATE;TZID=Europe/Berlin:20261205T090000\r\n", 1);
+  g_string_replace (theirs, "LAST-MODIFIED:20261120T101500Z\r\n", "LAST-MODIFIED:20261121T101500Z\r\n", 1);
+  their_etag = put (f, "standup.ics", theirs->str);
+
+  calsync_event_set_title (event, "Standup with guests");
+  result = write_ok (f, &write);
+  g_assert_cmpint (result->outcome, ==, CALSYNC_WRITE_OUTCOME_WON);
+
+  stored = get (f, path, NULL);
+  events = parse (stored);
+  g_assert_cmpuint (events->len, ==, 4);
+  g_assert_null (find_event (events, "standup-1@example.com_20261205T080000Z"));
+  g_assert_cmpstr (calsync_event_get_title (find_event (events, "standup-1@example.com_20261202T080000Z")), ==,
+                   "Standup with guests");
+  g_assert_cmpint (calsync_event_get_start (find_event (events, "standup-1@example.com_20261202T080000Z")), ==,
+                   calsync_event_get_start (event));
+}
+
 static void
 test_conflict_deleted_there (Fixture       *f,
                              gconstpointer  data)
@@ -633,6 +686,7 @@ main (int    argc,
 
   ADD ("/caldav-write/create", test_create);
   ADD ("/caldav-write/create/unsafe-uid", test_create_unsafe_uid);
+  ADD ("/caldav-write/create/own-text", test_create_own_text);
   ADD ("/caldav-write/update/keeps-the-rest", test_update_keeps_the_rest);
   ADD ("/caldav-write/update/without-text", test_update_without_text);
   ADD ("/caldav-write/instance/edit", test_instance_edit);
@@ -640,6 +694,7 @@ main (int    argc,
   ADD ("/caldav-write/delete", test_delete);
   ADD ("/caldav-write/conflict/local-newer", test_conflict_local_newer);
   ADD ("/caldav-write/conflict/server-newer", test_conflict_server_newer);
+  ADD ("/caldav-write/conflict/instances", test_conflict_instances);
   ADD ("/caldav-write/conflict/deleted-there", test_conflict_deleted_there);
   ADD ("/caldav-write/refused/forbidden", test_forbidden);
   ADD ("/caldav-write/refused/gone", test_gone);
