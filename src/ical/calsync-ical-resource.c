@@ -528,3 +528,86 @@ calsync_ical_read_vevent (const IcalNode *vevent,
         }
     }
 }
+
+/* Questions about a resource --------------------------------------------------- */
+
+/**
+ * calsync_ical_resource_find_event:
+ * @text: a resource's iCalendar text
+ * @event: an event read from some version of it
+ *
+ * The event with @event's external id as the reader reads @text (around
+ * @event's time), for calsync_ical_resource_update()'s @base.
+ *
+ * Returns: (transfer full) (nullable): the event, or %NULL when @text does not
+ *   have it
+ */
+CalsyncEvent *
+calsync_ical_resource_find_event (const char   *text,
+                                  CalsyncEvent *event)
+{
+  g_autoptr(GPtrArray) events = NULL;
+  const char *id = calsync_event_get_external_id (event);
+  /* Around the instance: its original start and where it is now */
+  gint64 start = calsync_event_get_start (event) - 14 * 86400;
+  gint64 end = calsync_event_get_end (event) + 14 * 86400;
+  OriginalStart original;
+
+  g_return_val_if_fail (text != NULL, NULL);
+  g_return_val_if_fail (CALSYNC_IS_EVENT (event), NULL);
+
+  if (calsync_ical_read_original_start (event, &original))
+    {
+      gint64 at = original.is_date ? calsync_ical_date_key (original.date) * 86400 : original.utc;
+
+      start = MIN (start, at - 2 * 86400);
+      end = MAX (end, at + 2 * 86400);
+    }
+
+  if ((events = calsync_ical_parse_full (text, -1, start, end, NULL, NULL)) == NULL)
+    return NULL;
+
+  for (guint i = 0; i < events->len; i++)
+    if (g_strcmp0 (calsync_event_get_external_id (g_ptr_array_index (events, i)), id) == 0)
+      return g_object_ref (g_ptr_array_index (events, i));
+
+  return NULL;
+}
+
+/**
+ * calsync_ical_resource_modified:
+ * @text: a resource's iCalendar text
+ *
+ * When the resource last changed, by its VEVENTs' LAST-MODIFIED (else their
+ * DTSTAMP): the latest of them, to settle a conflict with a local edit.
+ *
+ * Returns: microseconds since the epoch; 0 when unknown
+ */
+gint64
+calsync_ical_resource_modified (const char *text)
+{
+  g_auto(IcalResource) resource = { 0 };
+  GPtrArray *children;
+  gint64 modified = 0;
+
+  g_return_val_if_fail (text != NULL, 0);
+
+  if (!calsync_ical_resource_load (&resource, text, NULL))
+    return 0;
+
+  children = resource.calendar->children;
+  for (guint i = 0; i < children->len; i++)
+    {
+      IcalNode *child = g_ptr_array_index (children, i);
+      EventInfo info;
+
+      if (child->children == NULL || !calsync_ical_node_is (child, "VEVENT"))
+        continue;
+
+      calsync_ical_read_vevent (child, &info);
+      modified = MAX (modified, info.last_modified ? info.last_modified : info.dtstamp);
+      calsync_ical_event_info_clear (&info);
+    }
+
+  return modified;
+}
