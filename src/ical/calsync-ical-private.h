@@ -7,7 +7,10 @@
  * calsync-ical-recurrence.c, which makes the instances and keeps their
  * series' definition on them (calsync-ical-rule.c). The writer
  * (calsync-ical-writer.c, calsync-ical-master.c for series) shares the zones, the dates, the participation
- * status and the line folding, so that both read and write them the same way. */
+ * status and the line folding, so that both read and write them the same way.
+ * A CalDAV server's resource is edited in place (calsync-ical-edit.c) on a
+ * tree of its lines that keeps their bytes (calsync-ical-resource.c), read
+ * with the reader's VEVENT and zone code. */
 #pragma once
 
 #include <glib.h>

@@ -8,7 +8,8 @@
  * (calsync-ical-vevent.c) and its zones (calsync-ical-zones.c: the
  * resource's VTIMEZONEs, then the built-in ones), so an edit sees the event
  * as the reader saw it. New lines are folded as the writer folds, with the
- * resource's own line ends. */
+ * resource's own line ends. The questions a write asks of a resource (when
+ * it last changed, an event as it has it) are answered here too. */
 #define G_LOG_DOMAIN "calsync-ical"
 
 #include "config.h"
