@@ -399,8 +399,9 @@ on_written (GObject      *source_object,
       return;
     }
 
-  /* A DELETE of what is gone already is done */
-  if (data->body == NULL &&
+  /* Deleting what is gone already (the resource, or the series an instance
+   * was excluded from) is done */
+  if (data->kind == CALSYNC_WRITE_DELETE &&
       (g_error_matches (error, CALSYNC_HTTP_ERROR, CALSYNC_HTTP_ERROR_NOT_FOUND) ||
        g_error_matches (error, CALSYNC_HTTP_ERROR, CALSYNC_HTTP_ERROR_GONE)))
     {
