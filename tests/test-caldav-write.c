@@ -376,6 +376,8 @@ test_update_without_text (Fixture       *f,
   calsync_event_set_location (event, "Room 5");
   result = write_ok (f, &write);
   g_assert_cmpint (result->outcome, ==, CALSYNC_WRITE_OUTCOME_WRITTEN);
+  g_assert_nonnull (result->etag);
+  g_assert_cmpstr (result->etag, !=, etag);
   stored = get (f, path, NULL);
   assert_contains (stored, "LOCATION:Room 5\r\n");
   assert_contains (stored, "X-ALARM-SOUND:bell\r\n");
