@@ -626,6 +626,20 @@ test_gone (Fixture       *f,
   g_assert_cmpstr (error->message, ==, "“Planning” is no longer on the server.");
 }
 
+/* A resource somewhere else than its calendar: the password does not go there */
+static void
+test_foreign_href (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(CalsyncEvent) event = read_event (single, "planning-1@example.com");
+  CalsyncWrite write = { CALSYNC_WRITE_DELETE, event, "\"x\"", "http://127.0.0.2:9/steal.ics", NULL, EDITED_AFTER };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CalsyncWriteResult) result = run_write (f, &write, &error);
+
+  g_assert_null (result);
+  g_assert_error (error, CALSYNC_SYNC_ERROR, CALSYNC_SYNC_ERROR_FAILED);
+}
+
 static void
 test_wrong_password (Fixture       *f,
                      gconstpointer  data)
@@ -701,6 +715,7 @@ main (int    argc,
   ADD ("/caldav-write/refused/forbidden", test_forbidden);
   ADD ("/caldav-write/refused/gone", test_gone);
   ADD ("/caldav-write/refused/wrong-password", test_wrong_password);
+  ADD ("/caldav-write/refused/foreign-href", test_foreign_href);
   ADD ("/caldav-write/offline", test_offline);
 
   status = g_test_run ();

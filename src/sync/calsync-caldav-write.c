@@ -220,6 +220,19 @@ resource_url (const char          *collection_url,
   return g_uri_resolve_relative (base, name, G_URI_FLAGS_ENCODED, error);
 }
 
+static gboolean
+same_origin (const char *a,
+             const char *b)
+{
+  g_autoptr(GUri) first = g_uri_parse (a, G_URI_FLAGS_ENCODED, NULL);
+  g_autoptr(GUri) second = g_uri_parse (b, G_URI_FLAGS_ENCODED, NULL);
+
+  return first != NULL && second != NULL &&
+         g_ascii_strcasecmp (g_uri_get_scheme (first), g_uri_get_scheme (second)) == 0 &&
+         g_strcmp0 (g_uri_get_host (first), g_uri_get_host (second)) == 0 &&
+         g_uri_get_port (first) == g_uri_get_port (second);
+}
+
 static char *
 url_path (const char *url)
 {
@@ -724,7 +737,12 @@ calsync_caldav_write_full_async (CalsyncHttp          *http,
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, calsync_caldav_write_full_async);
 
-  if ((url = resource_url (collection_url, write, &error)) == NULL)
+  /* The password goes only where the calendar is: an href elsewhere (a
+   * hostile server's) is not followed */
+  url = resource_url (collection_url, write, &error);
+  if (url != NULL && !same_origin (url, collection_url))
+    g_clear_pointer (&url, g_free);
+  if (url == NULL)
     {
       g_task_return_new_error (task, CALSYNC_SYNC_ERROR, CALSYNC_SYNC_ERROR_FAILED,
                                _("The calendar’s address on the server is not valid."));
