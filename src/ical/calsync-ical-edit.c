@@ -1013,6 +1013,42 @@ master_keeps_one (Edit *self)
   return kept;
 }
 
+/* An event of its own: every VEVENT of its UID goes */
+static void
+delete_series (Edit *self)
+{
+  if (self->master != NULL)
+    remove_vevent (self, self->master);
+  for (guint i = 0; i < self->overrides->len; i++)
+    remove_vevent (self, g_ptr_array_index (self->overrides, i));
+  g_ptr_array_set_size (self->overrides, 0);
+}
+
+/* An instance: its override goes, an EXDATE excludes it from the master */
+static gboolean
+delete_instance (Edit     *self,
+                 GError  **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  Vevent *override;
+
+  if ((override = find_override (self, &local_error)) == NULL && local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  if (override == NULL && !has_rule (self->master))
+    return not_found_error (self->event, error);
+
+  if (override != NULL)
+    {
+      remove_vevent (self, override);
+      g_ptr_array_remove (self->overrides, override);
+    }
+
+  return !has_rule (self->master) || exclude_instance (self, error);
+}
+
 /**
  * calsync_ical_resource_delete:
  * @text: the resource's iCalendar text as on the server
@@ -1035,8 +1071,6 @@ calsync_ical_resource_delete (const char    *text,
                               GError       **error)
 {
   g_auto(Edit) self = { { 0 } };
-  g_autoptr(GError) local_error = NULL;
-  Vevent *override = NULL;
 
   g_return_val_if_fail (text != NULL, NULL);
   g_return_val_if_fail (CALSYNC_IS_EVENT (event), NULL);
@@ -1047,33 +1081,9 @@ calsync_ical_resource_delete (const char    *text,
     return NULL;
 
   if (!self.instance)
-    {
-      if (self.master != NULL)
-        remove_vevent (&self, self.master);
-      for (guint i = 0; i < self.overrides->len; i++)
-        remove_vevent (&self, g_ptr_array_index (self.overrides, i));
-      g_ptr_array_set_size (self.overrides, 0);
-    }
-  else
-    {
-      if ((override = find_override (&self, &local_error)) == NULL && local_error != NULL)
-        {
-          g_propagate_error (error, g_steal_pointer (&local_error));
-          return NULL;
-        }
-      if (override == NULL && !has_rule (self.master))
-        {
-          not_found_error (event, error);
-          return NULL;
-        }
-      if (override != NULL)
-        {
-          remove_vevent (&self, override);
-          g_ptr_array_remove (self.overrides, override);
-        }
-      if (has_rule (self.master) && !exclude_instance (&self, error))
-        return NULL;
-    }
+    delete_series (&self);
+  else if (!delete_instance (&self, error))
+    return NULL;
 
   if (!calendar_has_vevent (&self) ||
       (self.instance && self.overrides->len == 0 && has_rule (self.master) && !master_keeps_one (&self)))
