@@ -371,6 +371,33 @@ on_fetched_after_write (GObject      *source_object,
 
 static void on_conflict_fetched (GObject *source_object, GAsyncResult *result, gpointer user_data);
 
+static gboolean is_gone (const GError *error);
+
+/* The server took it: its etag, else a GET to learn it (@task borrowed) */
+static void
+written (GTask               *task,
+         CalsyncHttpResponse *response)
+{
+  WriteData *data = g_task_get_task_data (task);
+  const char *etag = calsync_http_response_get_header (response, "ETag");
+
+  if (data->body == NULL)
+    {
+      return_deleted (task);
+      return;
+    }
+
+  data->result->resource_text = g_strdup (data->body);
+  /* A strong ETag on a PUT: the server stored the text as sent (RFC 4791 5.3.4) */
+  if (etag != NULL && !g_str_has_prefix (etag, "W/"))
+    {
+      data->result->etag = g_strdup (etag);
+      return_result (task);
+    }
+  else
+    fetch (g_object_ref (task), on_fetched_after_write);
+}
+
 static void
 on_written (GObject      *source_object,
             GAsyncResult *result,
@@ -381,49 +408,25 @@ on_written (GObject      *source_object,
   g_autoptr(CalsyncHttpResponse) response = NULL;
   g_autoptr(GError) error = NULL;
   GError *refusal;
-  const char *etag;
 
   if ((response = send_finish (task, result, &error)) != NULL)
-    {
-      if (data->body == NULL)
-        {
-          return_deleted (task);
-          return;
-        }
-
-      data->result->resource_text = g_strdup (data->body);
-      /* A strong ETag on a PUT: the server stored the text as sent (RFC 4791 5.3.4) */
-      if ((etag = calsync_http_response_get_header (response, "ETag")) != NULL && !g_str_has_prefix (etag, "W/"))
-        {
-          data->result->etag = g_strdup (etag);
-          return_result (task);
-        }
-      else
-        fetch (g_steal_pointer (&task), on_fetched_after_write);
-      return;
-    }
-
-  if (g_error_matches (error, CALSYNC_HTTP_ERROR, CALSYNC_HTTP_ERROR_PRECONDITION))
+    written (task, response);
+  else if (g_error_matches (error, CALSYNC_HTTP_ERROR, CALSYNC_HTTP_ERROR_PRECONDITION))
     {
       if (++data->conflicts > MAX_CONFLICTS)
         g_task_return_error (task, g_steal_pointer (&error));
       else
         fetch (g_steal_pointer (&task), on_conflict_fetched);
-      return;
     }
-
   /* Deleting what is gone already (the resource, or the series an instance
    * was excluded from) is done */
-  if (data->kind == CALSYNC_WRITE_DELETE &&
-      (g_error_matches (error, CALSYNC_HTTP_ERROR, CALSYNC_HTTP_ERROR_NOT_FOUND) ||
-       g_error_matches (error, CALSYNC_HTTP_ERROR, CALSYNC_HTTP_ERROR_GONE)))
+  else if (data->kind == CALSYNC_WRITE_DELETE && is_gone (error))
+    return_deleted (task);
+  else
     {
-      return_deleted (task);
-      return;
+      refusal = refusal_for (data, error);
+      g_task_return_error (task, refusal != NULL ? refusal : g_steal_pointer (&error));
     }
-
-  refusal = refusal_for (data, error);
-  g_task_return_error (task, refusal != NULL ? refusal : g_steal_pointer (&error));
 }
 
 /* PUT the body, or DELETE, conditional on the etag */
