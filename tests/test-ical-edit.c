@@ -870,6 +870,33 @@ test_errors (void)
   g_assert_nonnull (strstr (error->message, "Other"));
   g_assert_null (edited);
   g_clear_error (&error);
+
+  /* An instance the series does not have (any more): no override for it */
+  calsync_event_set_recurring_event_id (stranger, "5A1F-APPLE-SERIES");
+  calsync_event_set_original_start (stranger, "2026-12-03T09:00:00-08:00");
+  edited = calsync_ical_resource_update (apple_series, stranger, NULL, NOW, &error);
+  g_assert_error (error, CALSYNC_ICAL_ERROR, CALSYNC_ICAL_ERROR_INVALID);
+  g_assert_null (edited);
+  g_clear_error (&error);
+
+  {
+    g_autoptr(CalsyncEvent) first = read_event (apple_series, "5A1F-APPLE-SERIES_20261202T170000Z");
+    g_autofree char *without = delete (apple_series, first);
+
+    /* Deleted there, edited here */
+    calsync_event_set_title (first, "Design review (renamed)");
+    edited = calsync_ical_resource_update (without, first, NULL, NOW, &error);
+    g_assert_error (error, CALSYNC_ICAL_ERROR, CALSYNC_ICAL_ERROR_INVALID);
+    g_assert_null (edited);
+    g_clear_error (&error);
+
+    /* The last one (6 January) is still there */
+    calsync_event_set_original_start (first, "2027-01-06T09:00:00-08:00");
+    calsync_event_set_external_id (first, "5A1F-APPLE-SERIES_20270106T170000Z");
+    edited = calsync_ical_resource_update (without, first, NULL, NOW, &error);
+    g_assert_no_error (error);
+    assert_contains (edited, "\r\nRECURRENCE-ID;TZID=America/Los_Angeles:20270106T090000\r\n");
+  }
 }
 
 int

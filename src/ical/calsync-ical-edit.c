@@ -646,6 +646,215 @@ set_times (Edit     *self,
   return TRUE;
 }
 
+/* Occurrences of a series ---------------------------------------------------- */
+
+/* Keys of occurrences: instants (UTC) or dates */
+static gint64
+occurrence_key (const EventTimes    *times,
+                struct icaltimetype  local)
+{
+  if (times->all_day)
+    return calsync_ical_date_key (local);
+  return calsync_ical_zone_to_utc (times->zone, local);
+}
+
+typedef struct
+{
+  GHashTable *excluded;   /* occurrence keys */
+  GHashTable *days;       /* date keys of EXDATE;VALUE=DATE on a timed series */
+  const EventTimes *times;
+} Exclusions;
+
+static gboolean
+is_kept (const Exclusions    *exclusions,
+         struct icaltimetype  local)
+{
+  gint64 key = occurrence_key (exclusions->times, local);
+  gint64 day = calsync_ical_date_key (local);
+
+  return !g_hash_table_contains (exclusions->excluded, &key) && !g_hash_table_contains (exclusions->days, &day);
+}
+
+static void
+add_key (GHashTable *keys,
+         gint64      key)
+{
+  g_hash_table_add (keys, g_memdup2 (&key, sizeof key));
+}
+
+static void
+read_exclusions (Edit             *self,
+                 const EventInfo  *info,
+                 Exclusions       *exclusions)
+{
+  for (guint i = 0; i < info->exdates->len; i++)
+    {
+      const TimeValue *value = &g_array_index (info->exdates, TimeValue, i);
+      OriginalStart original;
+
+      if (value->time.is_date && !exclusions->times->all_day)
+        add_key (exclusions->days, calsync_ical_date_key (value->time));
+      else if (value_original (self, exclusions->times, value, &original, NULL))
+        add_key (exclusions->excluded, original.is_date ? calsync_ical_date_key (original.date) : original.utc);
+    }
+}
+
+/* The rule's UNTIL on the floating clock the occurrences are counted on */
+static struct icalrecurrencetype
+local_rule (const EventTimes          *times,
+            struct icalrecurrencetype  rule)
+{
+  if (icaltime_is_null_time (rule.until) || !icaltime_is_utc (rule.until))
+    return rule;
+
+  if (times->all_day)
+    rule.until.is_date = 1;
+  else
+    rule.until = calsync_ical_zone_from_utc (times->zone, calsync_ical_fields_to_unix (rule.until));
+  rule.until.zone = NULL;
+  return rule;
+}
+
+static gboolean
+rule_keeps_one (const Exclusions *exclusions,
+                const Rule       *rule,
+                guint            *budget)
+{
+  const EventTimes *times = exclusions->times;
+  icalrecur_iterator *iterator = icalrecur_iterator_new (local_rule (times, rule->rule), times->start);
+  gboolean kept = FALSE;
+  struct icaltimetype next;
+
+  if (iterator == NULL)
+    return TRUE;
+
+  while (!kept && *budget > 0 && !icaltime_is_null_time (next = icalrecur_iterator_next (iterator)))
+    {
+      (*budget)--;
+      next.zone = NULL;
+      kept = is_kept (exclusions, next);
+    }
+
+  icalrecur_iterator_free (iterator);
+  /* Too many to look at: some are surely kept */
+  return kept || *budget == 0;
+}
+
+/* Whether the master still has an occurrence (its DTSTART, an RDATE, a rule's) */
+static gboolean
+master_keeps_one (Edit *self)
+{
+  g_autoptr(GHashTable) excluded = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  g_autoptr(GHashTable) days = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  guint budget = MAX_OCCURRENCES_CHECKED;
+  g_autoptr(Vevent) master = NULL;
+  Exclusions exclusions = { excluded, days, NULL };
+  EventTimes times;
+  gboolean kept;
+
+  master = vevent_new (self->master->node);
+  if (!read_times (self, master, &times, NULL))
+    return TRUE;
+
+  exclusions.times = &times;
+  read_exclusions (self, &master->info, &exclusions);
+  kept = is_kept (&exclusions, times.start);
+
+  for (guint i = 0; !kept && i < master->info.rdates->len; i++)
+    {
+      const TimeValue *value = &g_array_index (master->info.rdates, TimeValue, i);
+      OriginalStart original;
+
+      kept = !value_original (self, &times, value, &original, NULL) ||
+             is_kept (&exclusions, original.is_date ? original.date
+                                                    : calsync_ical_zone_from_utc (times.zone, original.utc));
+    }
+
+  for (guint i = 0; !kept && i < master->info.rrules->len; i++)
+    kept = rule_keeps_one (&exclusions, &g_array_index (master->info.rrules, Rule, i), &budget);
+
+  return kept;
+}
+
+/* Whether @rule has an occurrence at @wanted (or gives up looking) */
+static gboolean
+rule_reaches (const EventTimes *times,
+              const Rule       *rule,
+              gint64            wanted,
+              guint            *budget)
+{
+  icalrecur_iterator *iterator = icalrecur_iterator_new (local_rule (times, rule->rule), times->start);
+  gboolean found = FALSE;
+  struct icaltimetype next;
+  gint64 key = G_MININT64;
+
+  if (iterator == NULL)
+    return FALSE;
+
+  while (key < wanted && *budget > 0 && !icaltime_is_null_time (next = icalrecur_iterator_next (iterator)))
+    {
+      (*budget)--;
+      next.zone = NULL;
+      key = occurrence_key (times, next);
+    }
+
+  icalrecur_iterator_free (iterator);
+  /* Too far to look: taken as there */
+  found = key == wanted || *budget == 0;
+  return found;
+}
+
+static gboolean
+is_excluded_day (const Exclusions *exclusions,
+                 gint64            utc)
+{
+  struct icaltimetype local = calsync_ical_zone_from_utc (exclusions->times->zone, utc);
+  gint64 day = calsync_ical_date_key (local);
+
+  return g_hash_table_contains (exclusions->days, &day);
+}
+
+/* Whether the master has the occurrence @original (not excluded): an edit
+ * must not make an override of an occurrence the series no longer has */
+static gboolean
+master_has (Edit                *self,
+            const OriginalStart *original)
+{
+  g_autoptr(GHashTable) excluded = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  g_autoptr(GHashTable) days = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  Exclusions exclusions = { excluded, days, NULL };
+  EventInfo *info = &self->master->info;
+  gint64 wanted = original->is_date ? calsync_ical_date_key (original->date) : original->utc;
+  guint budget = MAX_RRULE_STEPS;
+  EventTimes times;
+
+  if (!read_times (self, self->master, &times, NULL) || times.all_day != original->is_date)
+    return FALSE;
+
+  exclusions.times = &times;
+  read_exclusions (self, info, &exclusions);
+  if (g_hash_table_contains (excluded, &wanted) ||
+      (!times.all_day && is_excluded_day (&exclusions, original->utc)))
+    return FALSE;
+
+  if (occurrence_key (&times, times.start) == wanted)
+    return TRUE;
+  for (guint i = 0; i < info->rdates->len; i++)
+    {
+      OriginalStart rdate;
+
+      if (value_original (self, &times, &g_array_index (info->rdates, TimeValue, i), &rdate, NULL) &&
+          same_original (&rdate, original))
+        return TRUE;
+    }
+
+  for (guint i = 0; i < info->rrules->len; i++)
+    if (rule_reaches (&times, &g_array_index (info->rrules, Rule, i), wanted, &budget))
+      return TRUE;
+
+  return FALSE;
+}
+
 /* Edits ------------------------------------------------------------------------- */
 
 /* Whether the edit changed @field: against the event before it when known
@@ -750,7 +959,7 @@ add_override (Edit     *self,
   IcalNode *copy;
   Vevent *override;
 
-  if (!has_rule (self->master))
+  if (!has_rule (self->master) || !master_has (self, &self->original))
     {
       not_found_error (self->event, error);
       return NULL;
@@ -883,134 +1092,6 @@ exclude_instance (Edit     *self,
                             AFTER_RULES);
   stamp_revision (self, self->master);
   return TRUE;
-}
-
-/* Keys of occurrences: instants (UTC) or dates */
-static gint64
-occurrence_key (const EventTimes    *times,
-                struct icaltimetype  local)
-{
-  if (times->all_day)
-    return calsync_ical_date_key (local);
-  return calsync_ical_zone_to_utc (times->zone, local);
-}
-
-typedef struct
-{
-  GHashTable *excluded;   /* occurrence keys */
-  GHashTable *days;       /* date keys of EXDATE;VALUE=DATE on a timed series */
-  const EventTimes *times;
-} Exclusions;
-
-static gboolean
-is_kept (const Exclusions    *exclusions,
-         struct icaltimetype  local)
-{
-  gint64 key = occurrence_key (exclusions->times, local);
-  gint64 day = calsync_ical_date_key (local);
-
-  return !g_hash_table_contains (exclusions->excluded, &key) && !g_hash_table_contains (exclusions->days, &day);
-}
-
-static void
-add_key (GHashTable *keys,
-         gint64      key)
-{
-  g_hash_table_add (keys, g_memdup2 (&key, sizeof key));
-}
-
-static void
-read_exclusions (Edit             *self,
-                 const EventInfo  *info,
-                 Exclusions       *exclusions)
-{
-  for (guint i = 0; i < info->exdates->len; i++)
-    {
-      const TimeValue *value = &g_array_index (info->exdates, TimeValue, i);
-      OriginalStart original;
-
-      if (value->time.is_date && !exclusions->times->all_day)
-        add_key (exclusions->days, calsync_ical_date_key (value->time));
-      else if (value_original (self, exclusions->times, value, &original, NULL))
-        add_key (exclusions->excluded, original.is_date ? calsync_ical_date_key (original.date) : original.utc);
-    }
-}
-
-/* The rule's UNTIL on the floating clock the occurrences are counted on */
-static struct icalrecurrencetype
-local_rule (const EventTimes          *times,
-            struct icalrecurrencetype  rule)
-{
-  if (icaltime_is_null_time (rule.until) || !icaltime_is_utc (rule.until))
-    return rule;
-
-  if (times->all_day)
-    rule.until.is_date = 1;
-  else
-    rule.until = calsync_ical_zone_from_utc (times->zone, calsync_ical_fields_to_unix (rule.until));
-  rule.until.zone = NULL;
-  return rule;
-}
-
-static gboolean
-rule_keeps_one (const Exclusions *exclusions,
-                const Rule       *rule,
-                guint            *budget)
-{
-  const EventTimes *times = exclusions->times;
-  icalrecur_iterator *iterator = icalrecur_iterator_new (local_rule (times, rule->rule), times->start);
-  gboolean kept = FALSE;
-  struct icaltimetype next;
-
-  if (iterator == NULL)
-    return TRUE;
-
-  while (!kept && *budget > 0 && !icaltime_is_null_time (next = icalrecur_iterator_next (iterator)))
-    {
-      (*budget)--;
-      next.zone = NULL;
-      kept = is_kept (exclusions, next);
-    }
-
-  icalrecur_iterator_free (iterator);
-  /* Too many to look at: some are surely kept */
-  return kept || *budget == 0;
-}
-
-/* Whether the master still has an occurrence (its DTSTART, an RDATE, a rule's) */
-static gboolean
-master_keeps_one (Edit *self)
-{
-  g_autoptr(GHashTable) excluded = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
-  g_autoptr(GHashTable) days = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
-  guint budget = MAX_OCCURRENCES_CHECKED;
-  g_autoptr(Vevent) master = NULL;
-  Exclusions exclusions = { excluded, days, NULL };
-  EventTimes times;
-  gboolean kept;
-
-  master = vevent_new (self->master->node);
-  if (!read_times (self, master, &times, NULL))
-    return TRUE;
-
-  exclusions.times = &times;
-  read_exclusions (self, &master->info, &exclusions);
-  kept = is_kept (&exclusions, times.start);
-
-  for (guint i = 0; !kept && i < master->info.rdates->len; i++)
-    {
-      const TimeValue *value = &g_array_index (master->info.rdates, TimeValue, i);
-      OriginalStart original;
-
-      kept = !value_original (self, &times, value, &original, NULL) ||
-             is_kept (&exclusions, original.is_date ? original.date
-                                                    : calsync_ical_zone_from_utc (times.zone, original.utc));
-    }
-
-  for (guint i = 0; !kept && i < master->info.rrules->len; i++)
-    kept = rule_keeps_one (&exclusions, &g_array_index (master->info.rrules, Rule, i), &budget);
-
-  return kept;
 }
 
 /* An event of its own: every VEVENT of its UID goes */
