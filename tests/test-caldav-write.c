@@ -611,6 +611,23 @@ test_forbidden (Fixture       *f,
   g_assert_cmpstr (error->message, ==, "The server does not let you change “Bob’s meeting”.");
 }
 
+/* Text the server refuses (400): refused for good, not retried */
+static void
+test_bad_text (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(CalsyncEvent) event = calsync_test_timed_event ("bad-1", "Broken", 1796907600, 1796911200, "UTC");
+  CalsyncWrite write = { CALSYNC_WRITE_CREATE, event, NULL, NULL,
+                         "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:bad-1\r\nEND:VCALENDAR\r\n",
+                         EDITED_AFTER };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CalsyncWriteResult) result = run_write (f, &write, &error);
+
+  g_assert_null (result);
+  g_assert_error (error, CALSYNC_SYNC_ERROR, CALSYNC_SYNC_ERROR_WRITE_REFUSED);
+  g_assert_cmpstr (error->message, ==, "The server did not accept the change to “Broken”.");
+}
+
 static void
 test_gone (Fixture       *f,
            gconstpointer  data)
@@ -714,6 +731,7 @@ main (int    argc,
   ADD ("/caldav-write/conflict/deleted-there", test_conflict_deleted_there);
   ADD ("/caldav-write/refused/forbidden", test_forbidden);
   ADD ("/caldav-write/refused/gone", test_gone);
+  ADD ("/caldav-write/refused/bad-text", test_bad_text);
   ADD ("/caldav-write/refused/wrong-password", test_wrong_password);
   ADD ("/caldav-write/refused/foreign-href", test_foreign_href);
   ADD ("/caldav-write/offline", test_offline);
