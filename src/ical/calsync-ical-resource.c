@@ -8,8 +8,9 @@
  * (calsync-ical-vevent.c) and its zones (calsync-ical-zones.c: the
  * resource's VTIMEZONEs, then the built-in ones), so an edit sees the event
  * as the reader saw it. New lines are folded as the writer folds, with the
- * resource's own line ends. The questions a write asks of a resource (when
- * it last changed, an event as it has it) are answered here too. */
+ * resource's own line ends. New resources are made here too, and the
+ * questions a write asks of a resource (when it last changed, an event as it
+ * has it) are answered here. */
 #define G_LOG_DOMAIN "calsync-ical"
 
 #include "config.h"
@@ -528,6 +529,59 @@ calsync_ical_read_vevent (const IcalNode *vevent,
             info->problem = g_steal_pointer (&error);
         }
     }
+}
+
+/* New resources ----------------------------------------------------------------- */
+
+/**
+ * calsync_ical_resource_new:
+ * @event: an event created here (an instance of a series: its series, as
+ *   calsync_ical_serialize() writes it)
+ * @now_utc: its DTSTAMP, CREATED and LAST-MODIFIED (seconds)
+ *
+ * The text of a new resource: VCALENDAR, the VTIMEZONEs it needs, the
+ * VEVENT(s) with SEQUENCE:0.
+ *
+ * Returns: (transfer full): the text, or %NULL with @error set
+ */
+char *
+calsync_ical_resource_new (CalsyncEvent  *event,
+                           gint64         now_utc,
+                           GError       **error)
+{
+  static const char * const after_stamp[] = { "DTSTAMP", "UID", NULL };
+  g_autoptr(GPtrArray) events = g_ptr_array_new ();
+  g_auto(IcalResource) resource = { 0 };
+  g_autofree char *text = NULL;
+  g_autofree char *created = NULL;
+  g_autofree char *modified = NULL;
+  struct icaltimetype now = calsync_ical_unix_to_fields (now_utc);
+  GPtrArray *children;
+
+  g_return_val_if_fail (CALSYNC_IS_EVENT (event), NULL);
+
+  g_ptr_array_add (events, event);
+  if (!(text = calsync_ical_serialize (events, now_utc, error)) ||
+      !calsync_ical_resource_load (&resource, text, error))
+    return NULL;
+
+  created = g_strdup_printf ("CREATED:%04d%02d%02dT%02d%02d%02dZ", now.year, now.month, now.day,
+                             now.hour, now.minute, now.second);
+  modified = g_strdup_printf ("LAST-MODIFIED:%s", created + strlen ("CREATED:"));
+  children = resource.calendar->children;
+  for (guint i = 0; i < children->len; i++)
+    {
+      IcalNode *vevent = g_ptr_array_index (children, i);
+
+      if (vevent->children == NULL || !calsync_ical_node_is (vevent, "VEVENT"))
+        continue;
+
+      calsync_ical_node_set (vevent, calsync_ical_resource_new_line (&resource, created), after_stamp);
+      calsync_ical_node_set (vevent, calsync_ical_resource_new_line (&resource, modified), after_stamp);
+      calsync_ical_node_set (vevent, calsync_ical_resource_new_line (&resource, "SEQUENCE:0"), after_stamp);
+    }
+
+  return calsync_ical_resource_to_string (&resource);
 }
 
 /* Questions about a resource --------------------------------------------------- */
