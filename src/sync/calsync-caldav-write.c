@@ -629,9 +629,12 @@ on_conflict_fetched (GObject      *source_object,
 
   if ((response = send_finish (task, result, &error)) == NULL)
     {
-      /* Deleted there: a delete here agrees, an edit here lost */
+      /* Deleted there: a delete here agrees, an edit here lost, a create
+       * tries again */
       if (is_gone (error) && data->kind == CALSYNC_WRITE_DELETE)
         return_deleted (task);
+      else if (is_gone (error) && data->kind == CALSYNC_WRITE_CREATE)
+        write_resource (g_steal_pointer (&task));
       else if (is_gone (error))
         return_lost (task, NULL, NULL);
       else
