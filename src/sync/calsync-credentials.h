@@ -32,6 +32,10 @@ CalsyncCredentials *calsync_credentials_new_oauth     (CalsyncHttp              
 CalsyncCredentials *calsync_credentials_new_password  (gint64                    account_id,
                                                        const char               *username);
 gint64              calsync_credentials_get_account_id (CalsyncCredentials      *self);
+/* Right after sign-in and for tests: a password in memory, used instead of the
+ * keyring's */
+void                calsync_credentials_set_password  (CalsyncCredentials       *self,
+                                                       const char               *password);
 
 /* With a store, renewed tokens are kept only while the account exists: a
  * refresh that lands after the account was removed deletes its secret again. */

@@ -144,6 +144,32 @@ calsync_http_request_set_form (CalsyncHttpRequest *request,
                                               (GDestroyNotify) http_free_secret, encoded);
 }
 
+/* A body as is (an iCalendar resource, a WebDAV request) */
+void
+calsync_http_request_set_body (CalsyncHttpRequest *request,
+                               const char         *content_type,
+                               GBytes             *body)
+{
+  g_return_if_fail (request != NULL);
+  g_return_if_fail (content_type != NULL);
+  g_return_if_fail (body != NULL);
+
+  g_free (request->content_type);
+  request->content_type = g_strdup (content_type);
+  g_clear_pointer (&request->body, g_bytes_unref);
+  request->body = g_bytes_ref (body);
+}
+
+/* Plain http:// to a host that is not loopback, when the person allowed it */
+void
+calsync_http_request_set_allow_insecure (CalsyncHttpRequest *request,
+                                         gboolean            allow_insecure)
+{
+  g_return_if_fail (request != NULL);
+
+  request->allow_insecure = allow_insecure;
+}
+
 void
 calsync_http_request_set_expect (CalsyncHttpRequest *request,
                                  CalsyncHttpBody     body)

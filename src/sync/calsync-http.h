@@ -134,6 +134,13 @@ void                calsync_http_request_add_header   (CalsyncHttpRequest *reque
 void                calsync_http_request_set_form     (CalsyncHttpRequest *request,
                                                        const char         *first_name,
                                                        ...) G_GNUC_NULL_TERMINATED;
+/* A body as is, with its Content-Type */
+void                calsync_http_request_set_body     (CalsyncHttpRequest *request,
+                                                       const char         *content_type,
+                                                       GBytes             *body);
+/* http:// off loopback, when the person said so (--allow-insecure) */
+void                calsync_http_request_set_allow_insecure (CalsyncHttpRequest *request,
+                                                       gboolean            allow_insecure);
 void                calsync_http_request_set_expect   (CalsyncHttpRequest *request,
                                                        CalsyncHttpBody     body);
 void                calsync_http_request_set_max_body (CalsyncHttpRequest *request,
