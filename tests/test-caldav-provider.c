@@ -453,6 +453,49 @@ test_insecure_refused (Fixture       *f,
   g_assert_cmpint (g_get_monotonic_time () - started, <, G_USEC_PER_SEC);
 }
 
+/* A server whose well-known address sends to another origin (another port):
+ * the password does not follow the redirect, and the person is told where to go */
+static void
+redirect_cb (SoupServer        *server,
+             SoupServerMessage *message,
+             const char        *path,
+             GHashTable        *query,
+             gpointer           user_data)
+{
+  if (g_str_equal (path, "/.well-known/caldav"))
+    soup_server_message_set_redirect (message, 301, user_data);
+  else
+    soup_server_message_set_status (message, 404, NULL);
+}
+
+static void
+test_redirect_elsewhere (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(SoupServer) server = soup_server_new (NULL, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSList) uris = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *expected = NULL;
+  g_autoptr(CalsyncProvider) provider = NULL;
+  g_autoptr(GPtrArray) calendars = NULL;
+
+  set_up_work (f);
+  soup_server_add_handler (server, NULL, redirect_cb, (gpointer) calsync_radicale_get_url (f->radicale), NULL);
+  g_assert_true (soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error));
+  uris = soup_server_get_uris (server);
+  url = g_uri_to_string (uris->data);
+  g_slist_free_full (g_steal_pointer (&uris), (GDestroyNotify) g_uri_unref);
+
+  provider = new_provider (f, url, CALSYNC_RADICALE_PASSWORD);
+  calendars = list_calendars (provider, &error);
+  g_assert_null (calendars);
+  g_assert_error (error, CALSYNC_SYNC_ERROR, CALSYNC_SYNC_ERROR_FAILED);
+  g_test_message ("%s", error->message);
+  expected = g_strdup_printf ("sends calendars to %s", calsync_radicale_get_url (f->radicale));
+  g_assert_nonnull (strstr (error->message, expected));
+}
+
 /* Pulls -------------------------------------------------------------------------- */
 
 static CalsyncEvent *
@@ -633,6 +676,47 @@ test_token_invalid (Fixture       *f,
   check_series (f, calendar);
 }
 
+/* A server without sync-collection is synced by its ctag, then by etags:
+ * changed resources fetched, stored ones it no longer lists removed */
+static void
+test_ctag_round (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(CalsyncProvider) provider = new_provider (f, calsync_radicale_get_url (f->radicale), CALSYNC_RADICALE_PASSWORD);
+  g_autoptr(CalsyncCalendar) calendar = NULL;
+  g_autofree char *ics_changed = single_ics ("single-0010", "Changed", utc (2026, 12, 2, 9, 0));
+  g_autoptr(CalsyncPage) page = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(Round) first = { 0 };
+  g_auto(Round) ctag = { 0 };
+  CalsyncFetchRequest without_etags = { "ctag:\"stale\"", NULL, WINDOW_MIN, WINDOW_MAX, NULL };
+
+  set_up_work (f);
+  seed_thousand (f);
+  calendar = add_work_calendar (f, provider);
+  run_round (f, provider, calendar, NULL, FALSE, &first);
+  g_assert_no_error (first.error);
+
+  g_free (calsync_radicale_put (f->radicale, "work", "single-0010.ics", ics_changed));
+  g_assert_cmpuint (calsync_radicale_request (f->radicale, "DELETE", "/alice/work/series-5.ics",
+                                              NULL, NULL, NULL, NULL, NULL), ==, 200);
+
+  /* Without the stored etags a changed ctag asks for a full round */
+  calsync_provider_fetch_page_async (provider, calendar, &without_etags, NULL, calsync_test_result_cb, &result);
+  page = calsync_provider_fetch_page_finish (provider, calsync_test_spin (&result), &error);
+  g_assert_null (page);
+  g_assert_error (error, CALSYNC_SYNC_ERROR, CALSYNC_SYNC_ERROR_CURSOR_EXPIRED);
+
+  run_round (f, provider, calendar, "ctag:\"stale\"", TRUE, &ctag);
+  g_assert_no_error (ctag.error);
+  g_assert_cmpuint (ctag.n_upserts, ==, 1);
+  g_assert_cmpuint (ctag.stats.updated, ==, 1);
+  g_assert_cmpuint (ctag.stats.deleted, ==, 8);
+  g_assert_cmpint (count_events (f, calendar), ==, N_SINGLES + N_SERIES * 8 - 8);
+  g_assert_nonnull (ctag.cursor);
+}
+
 /* A resource bigger than CalSync reads (Radicale serves it; an unreadable file
  * would make Radicale fail the whole REPORT) is skipped and counted; the
  * others are stored */
@@ -799,6 +883,8 @@ main (int   argc,
   g_test_add ("/caldav/first-sync-thousand", Fixture, NULL, fixture_set_up, test_first_sync_thousand, fixture_tear_down);
   g_test_add ("/caldav/incremental", Fixture, NULL, fixture_set_up, test_incremental, fixture_tear_down);
   g_test_add ("/caldav/token-invalid", Fixture, NULL, fixture_set_up, test_token_invalid, fixture_tear_down);
+  g_test_add ("/caldav/redirect-elsewhere", Fixture, NULL, fixture_set_up, test_redirect_elsewhere, fixture_tear_down);
+  g_test_add ("/caldav/ctag-round", Fixture, NULL, fixture_set_up, test_ctag_round, fixture_tear_down);
   g_test_add ("/caldav/unreadable-resource", Fixture, NULL, fixture_set_up, test_unreadable_resource, fixture_tear_down);
 
   return g_test_run ();
