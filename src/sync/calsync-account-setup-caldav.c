@@ -50,6 +50,19 @@ caldav_setup_free (CaldavSetup *data)
   g_free (data);
 }
 
+static gboolean
+same_server (const char *a,
+             const char *b)
+{
+  g_autoptr(GUri) ua = a != NULL ? g_uri_parse (a, G_URI_FLAGS_NONE, NULL) : NULL;
+  g_autoptr(GUri) ub = b != NULL ? g_uri_parse (b, G_URI_FLAGS_NONE, NULL) : NULL;
+
+  return ua != NULL && ub != NULL &&
+         g_ascii_strcasecmp (g_uri_get_scheme (ua), g_uri_get_scheme (ub)) == 0 &&
+         g_ascii_strcasecmp (g_uri_get_host (ua), g_uri_get_host (ub)) == 0 &&
+         g_uri_get_port (ua) == g_uri_get_port (ub);
+}
+
 /* The same user on the same server: a reconnect, not a second account */
 static CalsyncAccount *
 find_caldav_account (CaldavSetup *data)
@@ -62,7 +75,7 @@ find_caldav_account (CaldavSetup *data)
 
       if (g_strcmp0 (calsync_account_get_provider (account), "caldav") == 0 &&
           g_strcmp0 (calsync_account_get_email (account), data->username) == 0 &&
-          g_strcmp0 (calsync_account_get_server_url (account), data->server_url) == 0)
+          same_server (calsync_account_get_server_url (account), data->server_url))
         return g_object_ref (account);
     }
 
@@ -90,6 +103,7 @@ save_account (CaldavSetup  *data,
     {
       calsync_account_set_needs_reconnect (account, FALSE);
       calsync_account_set_last_error (account, NULL);
+      calsync_account_set_server_url (account, data->server_url);
       calsync_account_set_allow_insecure (account, data->allow_insecure);
       if (!calsync_store_update_account (data->store, account, error))
         return FALSE;
@@ -231,6 +245,14 @@ discovered_cb (GObject      *object,
     {
       g_task_return_error (task, error_for_people (data, error));
       return;
+    }
+
+  /* The account keeps the address where the calendars are (the home): every
+   * sync reads the calendar list, and from there that takes one request */
+  if (calsync_caldav_provider_get_calendars_url (CALSYNC_CALDAV_PROVIDER (data->provider)) != NULL)
+    {
+      g_free (data->server_url);
+      data->server_url = g_strdup (calsync_caldav_provider_get_calendars_url (CALSYNC_CALDAV_PROVIDER (data->provider)));
     }
 
   save = g_task_new (NULL, g_task_get_cancellable (task), saved_cb, g_object_ref (task));

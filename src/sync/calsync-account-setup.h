@@ -54,8 +54,10 @@ CalsyncAccount *calsync_account_setup_finish (GAsyncResult         *result,
  *   otherwise
  *
  * Discovers the account's calendars with the password, and only then records
- * the account (provider "caldav", server URL, allow_insecure; the same user on
- * the same server is reconnected, not added twice), its calendars (new ones
+ * the account (provider "caldav"; server URL: where the discovery found the
+ * calendars — the calendar home, or the one calendar typed — so that every
+ * sync's calendar list takes one request; allow_insecure; the same user on the
+ * same server is reconnected, not added twice), its calendars (new ones
  * active) and the password. A 401 fails with
  * %CALSYNC_CREDENTIALS_ERROR_REFUSED ("The server refused the user name or
  * password.") and stores nothing.

@@ -17,6 +17,8 @@
 /* Principals and homes followed before giving up */
 #define MAX_HOPS 4
 
+/* Asked with Depth 1: what the address is, and its children's calendar
+ * properties in case it is the home (one request for a stored home) */
 static const char probe_body[] =
   "<?xml version=\"1.0\" encoding=\"utf-8\"?>"
   "<D:propfind xmlns:D=\"DAV:\" xmlns:C=\"" CALDAV_NS_CALDAV "\" xmlns:CS=\"" CALDAV_NS_CS "\" "
@@ -169,6 +171,32 @@ takes_events (CaldavEntry *entry)
 
 static void probe_next (GTask *task);
 
+/* The calendars among the children of @home in @multistatus */
+static void
+return_children (GTask             *task,
+                 CaldavMultistatus *multistatus,
+                 const char        *home)
+{
+  CalsyncCaldavProvider *self = g_task_get_source_object (task);
+  g_autoptr(GPtrArray) calendars = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; i < multistatus->entries->len; i++)
+    {
+      CaldavEntry *entry = g_ptr_array_index (multistatus->entries, i);
+
+      if (caldav_same_collection (entry->href, home) || !takes_events (entry))
+        continue;
+      /* A calendar on another origin than its home is not followed with the password */
+      if (!calsync_http_check_url (entry->href, calsync_caldav_provider_get_allow_insecure (self), NULL))
+        continue;
+      g_ptr_array_add (calendars, calendar_from_entry (entry));
+    }
+
+  g_debug ("Found %u calendars in %s", calendars->len, home);
+  caldav_provider_set_calendars_url (self, home);
+  g_task_return_pointer (task, g_steal_pointer (&calendars), (GDestroyNotify) g_ptr_array_unref);
+}
+
 static void
 on_home_listed (GObject      *object,
                 GAsyncResult *result,
@@ -178,7 +206,6 @@ on_home_listed (GObject      *object,
   CalsyncCaldavProvider *self = CALSYNC_CALDAV_PROVIDER (object);
   g_autoptr(CalsyncHttpResponse) response = NULL;
   g_autoptr(CaldavMultistatus) multistatus = NULL;
-  g_autoptr(GPtrArray) calendars = NULL;
   GError *error = NULL;
   const char *bytes;
   gsize size = 0;
@@ -196,21 +223,7 @@ on_home_listed (GObject      *object,
       return;
     }
 
-  calendars = g_ptr_array_new_with_free_func (g_object_unref);
-  for (guint i = 0; i < multistatus->entries->len; i++)
-    {
-      CaldavEntry *entry = g_ptr_array_index (multistatus->entries, i);
-
-      if (caldav_same_collection (entry->href, response->uri) || !takes_events (entry))
-        continue;
-      /* A calendar on another origin than its home is not followed with the password */
-      if (!calsync_http_check_url (entry->href, calsync_caldav_provider_get_allow_insecure (self), NULL))
-        continue;
-      g_ptr_array_add (calendars, calendar_from_entry (entry));
-    }
-
-  g_debug ("Found %u calendars in %s", calendars->len, response->uri);
-  g_task_return_pointer (task, g_steal_pointer (&calendars), (GDestroyNotify) g_ptr_array_unref);
+  return_children (task, multistatus, response->uri);
 }
 
 static void
@@ -229,6 +242,7 @@ return_one_calendar (GTask       *task,
 {
   GPtrArray *calendars = g_ptr_array_new_with_free_func (g_object_unref);
 
+  caldav_provider_set_calendars_url (g_task_get_source_object (task), entry->href);
   if (takes_events (entry))
     g_ptr_array_add (calendars, calendar_from_entry (entry));
   g_task_return_pointer (task, calendars, (GDestroyNotify) g_ptr_array_unref);
@@ -268,16 +282,19 @@ read_probe (GTask             *task,
   if (entry == NULL && multistatus->entries->len > 0)
     entry = g_ptr_array_index (multistatus->entries, 0);
 
+  /* The probe was Depth 1: when the address is the home, its calendars are here */
   if (entry == NULL)
     probe_next (task);
   else if (entry->is_calendar)
     return_one_calendar (task, entry);              /* the address of one calendar */
+  else if (entry->home_set != NULL && caldav_same_collection (entry->home_set, entry->href))
+    return_children (task, multistatus, entry->href);
   else if (entry->home_set != NULL)
     list_home (g_object_ref (task), entry->home_set);
   else if (follow (task, entry->principal))
     probe_next (task);
   else if (entry->is_collection && entry->principal == NULL)
-    list_home (g_object_ref (task), entry->href);     /* a collection of calendars, maybe */
+    return_children (task, multistatus, entry->href);  /* a collection of calendars, maybe */
   else
     probe_next (task);
 }
@@ -355,7 +372,7 @@ probe_next (GTask *task)
     }
 
   g_hash_table_add (data->seen, g_strdup (data->probing));
-  caldav_request_async (self, "PROPFIND", data->probing, "0", probe_body,
+  caldav_request_async (self, "PROPFIND", data->probing, "1", probe_body,
                         g_task_get_cancellable (task), on_probed, g_object_ref (task));
 }
 

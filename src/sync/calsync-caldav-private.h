@@ -105,4 +105,8 @@ CalsyncHttpResponse *caldav_request_finish    (CalsyncCaldavProvider *provider,
 
 GError            *caldav_malformed_error     (void);
 
+/* Where the discovery found the calendars (a home, or one calendar) */
+void               caldav_provider_set_calendars_url (CalsyncCaldavProvider *provider,
+                                                      const char            *url);
+
 G_END_DECLS

@@ -43,6 +43,7 @@ struct _CalsyncCaldavProvider
   CalsyncHttp *http;
   CalsyncCredentials *credentials;
   char *server_url;
+  char *calendars_url;
   GHashTable *rounds;       /* calendar URL → Round */
 
   gboolean allow_insecure;
@@ -73,6 +74,7 @@ calsync_caldav_provider_finalize (GObject *object)
   g_clear_object (&self->http);
   g_clear_object (&self->credentials);
   g_clear_pointer (&self->server_url, g_free);
+  g_clear_pointer (&self->calendars_url, g_free);
   g_clear_pointer (&self->rounds, g_hash_table_unref);
 
   G_OBJECT_CLASS (calsync_caldav_provider_parent_class)->finalize (object);
@@ -125,6 +127,22 @@ calsync_caldav_provider_get_allow_insecure (CalsyncCaldavProvider *self)
   g_return_val_if_fail (CALSYNC_IS_CALDAV_PROVIDER (self), FALSE);
 
   return self->allow_insecure;
+}
+
+const char *
+calsync_caldav_provider_get_calendars_url (CalsyncCaldavProvider *self)
+{
+  g_return_val_if_fail (CALSYNC_IS_CALDAV_PROVIDER (self), NULL);
+
+  return self->calendars_url;
+}
+
+void
+caldav_provider_set_calendars_url (CalsyncCaldavProvider *self,
+                                   const char            *url)
+{
+  g_free (self->calendars_url);
+  self->calendars_url = g_strdup (url);
 }
 
 CalsyncHttp *

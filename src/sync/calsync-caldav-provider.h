@@ -31,6 +31,10 @@ CalsyncCaldavProvider *calsync_caldav_provider_new           (CalsyncHttp       
                                                               gboolean               allow_insecure);
 const char            *calsync_caldav_provider_get_server_url (CalsyncCaldavProvider *self);
 gboolean               calsync_caldav_provider_get_allow_insecure (CalsyncCaldavProvider *self);
+/* After list_calendars: the address where the calendars were found (the
+ * calendar home, or the one calendar typed); later discoveries from it take
+ * one request. %NULL before. */
+const char            *calsync_caldav_provider_get_calendars_url (CalsyncCaldavProvider *self);
 CalsyncHttp           *calsync_caldav_provider_get_http      (CalsyncCaldavProvider *self);
 CalsyncCredentials    *calsync_caldav_provider_get_credentials (CalsyncCaldavProvider *self);
 
