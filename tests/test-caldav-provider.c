@@ -643,7 +643,6 @@ test_token_invalid (Fixture       *f,
   g_autoptr(CalsyncCalendar) calendar = NULL;
   g_autoptr(GPtrArray) ghosts = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(CalsyncEvent) ghost = NULL;
-  g_autoptr(CalsyncEvent) outside = NULL;
   g_auto(Round) first = { 0 };
   g_auto(Round) garbage = { 0 };
   g_auto(Round) full = { 0 };
