@@ -118,7 +118,7 @@ list_accounts (Fixture *f)
   static const char * const args[] = { "--list-accounts", "--json", NULL };
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
-  JsonNode *root;
+  g_autoptr(JsonNode) root = NULL;
 
   g_assert_cmpint (calsync_test_run_calsync (f->launcher, args, &out, &err), ==, 0);
   root = calsync_test_parse_json (out);
@@ -174,7 +174,7 @@ sync_json (Fixture *f,
 {
   static const char * const args[] = { "--sync", "--json", NULL };
   g_autofree char *err = NULL;
-  JsonNode *root;
+  g_autoptr(JsonNode) root = NULL;
 
   g_assert_cmpint (calsync_test_run_calsync (f->launcher, args, out_text, &err), ==, expected_status);
   g_assert_null (strstr (*out_text, CALSYNC_RADICALE_PASSWORD));

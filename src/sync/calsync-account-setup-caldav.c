@@ -181,9 +181,12 @@ secret_stored_cb (GObject      *object,
   if (!calsync_secrets_store_finish (result, &error))
     {
       /* An account without its password could never sync: do not leave it behind */
+      g_autofree char *text = calsync_sync_error_text (error);
+
       if (data->is_new)
         calsync_store_remove_account (data->store, calsync_account_get_id (data->account), NULL);
-      g_task_return_error (task, error);
+      g_task_return_new_error (task, error->domain, error->code, "%s", text);
+      g_error_free (error);
       return;
     }
 
@@ -202,7 +205,10 @@ saved_cb (GObject      *object,
 
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
-      g_task_return_error (task, error);
+      g_autofree char *text = calsync_sync_error_text (error);
+
+      g_task_return_new_error (task, error->domain, error->code, "%s", text);
+      g_error_free (error);
       return;
     }
 
