@@ -726,6 +726,101 @@ test_ctag_round (Fixture       *f,
   g_assert_nonnull (ctag.cursor);
 }
 
+/* RFC 6578 §3.6: a server that truncates its sync-collection answer (507 on
+ * the collection) is asked again from the token of the part it sent */
+static void
+truncating_cb (SoupServer        *server,
+               SoupServerMessage *message,
+               const char        *path,
+               GHashTable        *query,
+               gpointer           user_data)
+{
+  guint *n_reports = user_data;
+  SoupMessageBody *request = soup_server_message_get_request_body (message);
+  g_autoptr(GBytes) bytes = soup_message_body_flatten (request);
+  const char *body = g_bytes_get_data (bytes, NULL);
+  const char *answer;
+
+  if (body == NULL || !g_str_equal (soup_server_message_get_method (message), "REPORT"))
+    {
+      soup_server_message_set_status (message, 405, NULL);
+      return;
+    }
+
+  (*n_reports)++;
+  if (strstr (body, "calendar-multiget") != NULL)
+    answer = "<?xml version=\"1.0\"?><D:multistatus xmlns:D=\"DAV:\" xmlns:C=\"urn:ietf:params:xml:ns:caldav\">"
+             "<D:response><D:href>/cal/a.ics</D:href><D:propstat><D:prop><D:getetag>\"a2\"</D:getetag>"
+             "<C:calendar-data>BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\nBEGIN:VEVENT\r\nUID:a\r\n"
+             "DTSTAMP:20261101T000000Z\r\nDTSTART:20261201T090000Z\r\nDTEND:20261201T100000Z\r\nSUMMARY:A\r\n"
+             "END:VEVENT\r\nEND:VCALENDAR\r\n</C:calendar-data></D:prop><D:status>HTTP/1.1 200 OK</D:status>"
+             "</D:propstat></D:response></D:multistatus>";
+  else if (strstr (body, "<D:sync-token>t1</D:sync-token>") != NULL)
+    answer = "<?xml version=\"1.0\"?><D:multistatus xmlns:D=\"DAV:\">"
+             "<D:response><D:href>/cal/a.ics</D:href><D:propstat><D:prop><D:getetag>\"a2\"</D:getetag></D:prop>"
+             "<D:status>HTTP/1.1 200 OK</D:status></D:propstat></D:response>"
+             "<D:response><D:href>/cal/</D:href><D:status>HTTP/1.1 507 Insufficient Storage</D:status></D:response>"
+             "<D:sync-token>t2</D:sync-token></D:multistatus>";
+  else if (strstr (body, "<D:sync-token>t2</D:sync-token>") != NULL)
+    answer = "<?xml version=\"1.0\"?><D:multistatus xmlns:D=\"DAV:\">"
+             "<D:response><D:href>/cal/b.ics</D:href><D:status>HTTP/1.1 404 Not Found</D:status></D:response>"
+             "<D:sync-token>t3</D:sync-token></D:multistatus>";
+  else
+    {
+      soup_server_message_set_status (message, 403, NULL);
+      return;
+    }
+
+  soup_server_message_set_status (message, 207, NULL);
+  soup_server_message_set_response (message, "application/xml; charset=utf-8", SOUP_MEMORY_COPY, answer, strlen (answer));
+}
+
+static void
+test_truncated_sync_collection (Fixture       *f,
+                                gconstpointer  data)
+{
+  g_autoptr(SoupServer) server = soup_server_new (NULL, NULL);
+  g_autoptr(CalsyncCalendar) calendar = calsync_calendar_new ();
+  g_autoptr(CalsyncProvider) provider = NULL;
+  g_autoptr(GPtrArray) gone = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSList) uris = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *calendar_url = NULL;
+  g_autofree char *b_href = NULL;
+  g_auto(Round) round = { 0 };
+  CalsyncEvent *b;
+  guint n_reports = 0;
+
+  soup_server_add_handler (server, NULL, truncating_cb, &n_reports, NULL);
+  g_assert_true (soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error));
+  uris = soup_server_get_uris (server);
+  url = g_uri_to_string (uris->data);
+  g_slist_free_full (g_steal_pointer (&uris), (GDestroyNotify) g_uri_unref);
+  calendar_url = g_strconcat (url, "cal/", NULL);
+  b_href = g_strconcat (url, "cal/b.ics", NULL);
+
+  calsync_calendar_set_remote_id (calendar, calendar_url);
+  calsync_calendar_set_name (calendar, "Truncating");
+  calsync_calendar_set_account_id (calendar, f->account_id);
+  g_assert_cmpint (calsync_store_add_calendar (f->store, calendar, NULL), >, 0);
+  b = calsync_test_timed_event ("b", "B", utc (2026, 12, 2, 9, 0), utc (2026, 12, 2, 10, 0), "UTC");
+  calsync_event_set_resource_id (b, b_href);
+  g_ptr_array_add (gone, b);
+  g_assert_true (calsync_store_apply_remote_events (f->store, calsync_calendar_get_id (calendar), gone, NULL, NULL, NULL));
+
+  provider = new_provider (f, url, CALSYNC_RADICALE_PASSWORD);
+  run_round (f, provider, calendar, "t1", FALSE, &round);
+  g_assert_no_error (round.error);
+  g_assert_cmpuint (n_reports, ==, 3);        /* sync-collection, multiget, sync-collection */
+  g_assert_cmpuint (round.n_pages, ==, 2);
+  g_assert_cmpuint (round.stats.inserted, ==, 1);
+  g_assert_cmpuint (round.stats.deleted, ==, 1);
+  g_assert_cmpstr (round.cursor, ==, "t3");
+  g_assert_true (has_event (f, calendar, "a"));
+  g_assert_false (has_event (f, calendar, "b"));
+}
+
 /* A resource bigger than CalSync reads (Radicale serves it; an unreadable file
  * would make Radicale fail the whole REPORT) is skipped and counted; the
  * others are stored */
@@ -894,6 +989,7 @@ main (int   argc,
   g_test_add ("/caldav/token-invalid", Fixture, NULL, fixture_set_up, test_token_invalid, fixture_tear_down);
   g_test_add ("/caldav/redirect-elsewhere", Fixture, NULL, fixture_set_up, test_redirect_elsewhere, fixture_tear_down);
   g_test_add ("/caldav/ctag-round", Fixture, NULL, fixture_set_up, test_ctag_round, fixture_tear_down);
+  g_test_add ("/caldav/truncated-sync-collection", Fixture, NULL, fixture_set_up, test_truncated_sync_collection, fixture_tear_down);
   g_test_add ("/caldav/unreadable-resource", Fixture, NULL, fixture_set_up, test_unreadable_resource, fixture_tear_down);
 
   return g_test_run ();
