@@ -326,6 +326,14 @@ calsync_caldav_provider_list_calendars_finish (CalsyncProvider  *provider,
 
 /* Request bodies ---------------------------------------------------------------------- */
 
+/* Servers may hash every resource for a sync-token or a ctag (Radicale takes a
+ * second for each at 10,000): the ctag is asked only of servers without
+ * sync-collection */
+static const char sync_props_body[] =
+  "<?xml version=\"1.0\" encoding=\"utf-8\"?>"
+  "<D:propfind xmlns:D=\"DAV:\">"
+  "<D:prop><D:resourcetype/><D:sync-token/><D:supported-report-set/></D:prop>"
+  "</D:propfind>";
 static const char collection_props_body[] =
   "<?xml version=\"1.0\" encoding=\"utf-8\"?>"
   "<D:propfind xmlns:D=\"DAV:\" xmlns:CS=\"" CALDAV_NS_CS "\">"
@@ -659,6 +667,7 @@ typedef struct
   char *page_token;
   GHashTable *known_etags;
   char *new_cursor;              /* full and ctag rounds: from the collection's properties */
+  gboolean ctag_asked;
 } FetchData;
 
 static void
@@ -874,9 +883,20 @@ on_collection_props (GObject      *object,
     }
 
   entry = find_entry (multistatus, calendar_url (task));
+  g_clear_pointer (&data->new_cursor, g_free);
   data->new_cursor = entry != NULL ? cursor_from_props (entry) : NULL;
 
-  if (data->cursor == NULL)
+  if (!data->ctag_asked && (data->new_cursor == NULL || g_str_has_prefix (data->new_cursor, CTAG_PREFIX)))
+    {
+      /* No sync-collection here: the ctag is what the next round compares */
+      GCancellable *cancellable = g_task_get_cancellable (task);
+      const char *url = calendar_url (task);
+
+      data->ctag_asked = TRUE;
+      caldav_request_async (self, "PROPFIND", url, "0", collection_props_body, cancellable,
+                            on_collection_props, g_object_ref (task));
+    }
+  else if (data->cursor == NULL)
     {
       GCancellable *cancellable = g_task_get_cancellable (task);
       const char *url = calendar_url (task);
@@ -1166,7 +1186,8 @@ calsync_caldav_provider_fetch_page_async (CalsyncProvider           *provider,
     {
       /* The collection's sync-token (or ctag) first: what changes after it
        * is what the next round asks for, so nothing falls in between */
-      caldav_request_async (self, "PROPFIND", url, "0", collection_props_body,
+      data->ctag_asked = data->cursor != NULL;
+      caldav_request_async (self, "PROPFIND", url, "0", data->ctag_asked ? collection_props_body : sync_props_body,
                             cancellable, on_collection_props, task);
     }
   else
