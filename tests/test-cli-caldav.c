@@ -323,9 +323,10 @@ static void
 test_password_changed (Fixture       *f,
                        gconstpointer  data)
 {
-  g_autofree char *out = NULL, *err = NULL, *sync_out = NULL;
+  g_autofree char *out = NULL, *err = NULL, *sync_out = NULL, *out2 = NULL, *err2 = NULL, *sync2_out = NULL;
   g_autofree char *users = g_build_filename (f->radicale_dir, "users", NULL);
   g_autoptr(JsonObject) report = NULL;
+  g_autoptr(JsonObject) report2 = NULL;
   g_autoptr(JsonArray) accounts = NULL;
   JsonObject *work;
 
@@ -342,6 +343,17 @@ test_password_changed (Fixture       *f,
 
   accounts = list_accounts (f);
   g_assert_true (json_object_get_boolean_member (find_caldav_account (accounts), "needsReconnect"));
+
+  /* Adding it again with the new password reconnects it: still one account */
+  g_assert_cmpint (add_account (f, calsync_radicale_get_url (f->radicale), "changed-elsewhere\n",
+                                FALSE, &out2, &err2), ==, 0);
+  g_clear_pointer (&accounts, json_array_unref);
+  accounts = list_accounts (f);
+  g_assert_false (json_object_get_boolean_member (find_caldav_account (accounts), "needsReconnect"));
+  g_assert_cmpuint (json_array_get_length (accounts), ==, 2);    /* the local one and this */
+  report2 = sync_json (f, 0, &sync2_out);
+  g_assert_true (json_object_get_boolean_member (report2, "success"));
+  assert_password_not_stored (f, "changed-elsewhere");
 }
 
 int
