@@ -242,6 +242,7 @@ calsync_http_response_free (CalsyncHttpResponse *response)
   g_clear_pointer (&response->headers, soup_message_headers_unref);
   g_clear_pointer (&response->body, g_bytes_unref);
   g_clear_pointer (&response->json, json_node_unref);
+  http_free_secret (response->uri);
   g_free (response);
 }
 
