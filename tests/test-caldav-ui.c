@@ -372,6 +372,87 @@ test_three_providers (void)
   close_preferences ();
 }
 
+static gint64
+add_read_only_calendar (gint64 account_id)
+{
+  g_autoptr(CalsyncCalendar) calendar = calsync_calendar_new ();
+  g_autoptr(GError) error = NULL;
+  gint64 id;
+
+  calsync_calendar_set_account_id (calendar, account_id);
+  calsync_calendar_set_remote_id (calendar, "holidays");
+  calsync_calendar_set_name (calendar, "Public Holidays");
+  calsync_calendar_set_color (calendar, "#9141ac");
+  calsync_calendar_set_is_active (calendar, TRUE);
+  calsync_calendar_set_read_only (calendar, TRUE);
+  id = calsync_store_add_calendar (calsync_application_get_store (app), calendar, &error);
+  g_assert_no_error (error);
+  return id;
+}
+
+static CalsyncEvent *
+add_holiday (gint64 calendar_id)
+{
+  g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GArray) outcomes = g_array_new (FALSE, FALSE, sizeof (CalsyncApplyOutcome));
+  g_autoptr(GError) error = NULL;
+  CalsyncApplyStats stats = { 0 };
+
+  g_ptr_array_add (events, calsync_test_all_day_event ("st-andrew", "St Andrew's Day", "2026-11-30", "2026-12-01"));
+  g_assert_true (calsync_store_apply_remote_events (calsync_application_get_store (app), calendar_id, events,
+                                                    outcomes, &stats, &error));
+  g_assert_no_error (error);
+  return calsync_store_lookup_event (calsync_application_get_store (app), calendar_id, "st-andrew", NULL);
+}
+
+static gboolean
+editor_gone (gpointer data)
+{
+  return calsync_test_find_toplevel (CALSYNC_TYPE_EVENT_EDITOR, FALSE) == NULL;
+}
+
+static void
+test_read_only_editor (void)
+{
+  GtkWindow *window = GTK_WINDOW (calsync_test_get_window (app));
+  gint64 calendar_id = add_read_only_calendar (account_id_of ("caldav"));
+  g_autoptr(CalsyncEvent) holiday = add_holiday (calendar_id);
+  g_autoptr(GDateTime) start = g_date_time_new_local (2026, 11, 26, 14, 0, 0);
+  g_autoptr(GPtrArray) names = NULL;
+  g_autoptr(GError) error = NULL;
+  CalsyncEventEditor *editor;
+
+  /* Its event opens, says why it cannot be changed, and offers neither Save nor Delete */
+  g_assert_nonnull (holiday);
+  editor = calsync_event_editor_new (window, calsync_application_get_store (app), holiday, NULL);
+  gtk_window_present (GTK_WINDOW (editor));
+  g_assert_true (calsync_test_wait_until (mapped, editor, 5000));
+  g_assert_cmpstr (calsync_event_editor_get_read_only_text (editor), ==,
+                   "This calendar is read-only: the server does not let you change it");
+  g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (editor),
+                                                       CALSYNC_TYPE_EVENT_EDITOR, "save_button"))));
+  g_assert_false (calsync_event_editor_save (editor, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_READ_ONLY);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (editor),
+                                                      CALSYNC_TYPE_EVENT_EDITOR, "delete_button"))));
+  calsync_test_screenshot ("CALSYNC_TEST_SCREENSHOTS", "editor-read-only.png");
+  gtk_window_destroy (GTK_WINDOW (editor));
+  g_assert_true (calsync_test_wait_until (editor_gone, NULL, 5000));
+
+  /* A new event is not offered the read-only calendar */
+  editor = calsync_event_editor_new (window, calsync_application_get_store (app), NULL, start);
+  g_assert_null (calsync_event_editor_get_read_only_text (editor));
+  names = calsync_event_editor_list_calendar_names (editor);
+  for (guint i = 0; i < names->len; i++)
+    {
+      g_test_message ("offered: %s", (char *) g_ptr_array_index (names, i));
+      g_assert_cmpstr (g_ptr_array_index (names, i), !=, "Public Holidays");
+    }
+  g_assert_cmpuint (names->len, >=, 4);   /* Personal and the three Radicale calendars */
+  gtk_window_destroy (GTK_WINDOW (editor));
+  g_assert_true (calsync_test_wait_until (editor_gone, NULL, 5000));
+}
+
 /* Main ----------------------------------------------------------------------- */
 
 static void
@@ -439,6 +520,7 @@ main (int    argc,
   g_test_add_func ("/caldav-ui/add-account", test_add_account);
   g_test_add_func ("/caldav-ui/progress", test_progress);
   g_test_add_func ("/caldav-ui/three-providers", test_three_providers);
+  g_test_add_func ("/caldav-ui/read-only-editor", test_read_only_editor);
 
   radicale_dir = g_build_filename (tmp, "radicale", NULL);
   g_assert_cmpint (g_mkdir_with_parents (radicale_dir, 0700), ==, 0);
