@@ -15,6 +15,7 @@ struct _CalsyncAccount
   char *email;
   char *server_url;
   gboolean needs_reconnect;
+  gboolean allow_insecure;
   char *last_error;
 };
 
@@ -93,6 +94,21 @@ DEFINE_STRING_PROPERTY (server_url)
 DEFINE_STRING_PROPERTY (last_error)
 
 DEFINE_SCALAR_PROPERTY (gint64, id)
+
+gboolean
+calsync_account_get_allow_insecure (CalsyncAccount *self)
+{
+  g_return_val_if_fail (CALSYNC_IS_ACCOUNT (self), FALSE);
+  return self->allow_insecure;
+}
+
+void
+calsync_account_set_allow_insecure (CalsyncAccount *self,
+                                    gboolean        allow)
+{
+  g_return_if_fail (CALSYNC_IS_ACCOUNT (self));
+  self->allow_insecure = !!allow;
+}
 
 gboolean
 calsync_account_get_needs_reconnect (CalsyncAccount *self)

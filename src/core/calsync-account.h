@@ -21,6 +21,9 @@ void            calsync_account_set_email           (CalsyncAccount *self, const
 /* CalDAV server URL, or NULL */
 const char     *calsync_account_get_server_url      (CalsyncAccount *self);
 void            calsync_account_set_server_url      (CalsyncAccount *self, const char *url);
+/* CalDAV: plain http to a server off this computer was allowed by the person */
+gboolean        calsync_account_get_allow_insecure  (CalsyncAccount *self);
+void            calsync_account_set_allow_insecure  (CalsyncAccount *self, gboolean allow);
 gboolean        calsync_account_get_needs_reconnect (CalsyncAccount *self);
 void            calsync_account_set_needs_reconnect (CalsyncAccount *self, gboolean needs);
 /* Last human-readable error, or NULL */

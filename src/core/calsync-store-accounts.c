@@ -11,20 +11,20 @@
 #include "calsync-store-private.h"
 
 #define ACCOUNT_COLUMNS \
-  "id, provider, email, server_url, needs_reconnect, last_error"
+  "id, provider, email, server_url, needs_reconnect, last_error, allow_insecure"
 
 #define CALENDAR_COLUMNS                                                      \
   "c.id, c.account_id, c.remote_id, c.name, c.color, c.is_active, "           \
-  "c.is_primary, c.last_sync_at, c.sync_token, a.provider, a.email"
+  "c.is_primary, c.last_sync_at, c.sync_token, a.provider, a.email, c.read_only"
 
 #define CALENDAR_FROM "FROM calendars AS c JOIN accounts AS a ON a.id = c.account_id "
 
 static const char sql_insert_account[] =
-  "INSERT INTO accounts (provider, email, server_url, needs_reconnect, last_error, created_at) "
-  "VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+  "INSERT INTO accounts (provider, email, server_url, needs_reconnect, last_error, created_at, "
+  "allow_insecure) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
 static const char sql_update_account[] =
   "UPDATE accounts SET provider = ?1, email = ?2, server_url = ?3, needs_reconnect = ?4, "
-  "last_error = ?5 WHERE id = ?6";
+  "last_error = ?5, allow_insecure = ?7 WHERE id = ?6";
 static const char sql_list_accounts[] =
   "SELECT " ACCOUNT_COLUMNS " FROM accounts WHERE removing = 0 ORDER BY id";
 static const char sql_list_removing_accounts[] =
@@ -43,10 +43,10 @@ static const char sql_find_personal_calendar[] =
   "WHERE a.provider = 'local' ORDER BY c.is_primary DESC, c.id LIMIT 1";
 static const char sql_insert_calendar[] =
   "INSERT INTO calendars (account_id, remote_id, name, color, is_active, is_primary, "
-  "last_sync_at, sync_token) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+  "last_sync_at, sync_token, read_only) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?10)";
 static const char sql_update_calendar[] =
   "UPDATE calendars SET account_id = ?1, remote_id = ?2, name = ?3, color = ?4, "
-  "is_active = ?5, is_primary = ?6, last_sync_at = ?7, sync_token = ?8 WHERE id = ?9";
+  "is_active = ?5, is_primary = ?6, last_sync_at = ?7, sync_token = ?8, read_only = ?10 WHERE id = ?9";
 static const char sql_list_calendars[] =
   "SELECT " CALENDAR_COLUMNS " " CALENDAR_FROM
   "WHERE a.removing = 0 AND (?1 = 0 OR c.account_id = ?1) "
@@ -58,7 +58,7 @@ static const char sql_lookup_calendar[] =
   "WHERE c.account_id = ?1 AND c.remote_id = ?2 ORDER BY c.id LIMIT 1";
 static const char sql_set_calendar_active[] = "UPDATE calendars SET is_active = ?2 WHERE id = ?1";
 static const char sql_rename_calendar[] =
-  "UPDATE calendars SET name = ?2, color = ?3, is_primary = ?4 WHERE id = ?1";
+  "UPDATE calendars SET name = ?2, color = ?3, is_primary = ?4, read_only = ?5 WHERE id = ?1";
 static const char sql_delete_calendar[] = "DELETE FROM calendars WHERE id = ?1";
 static const char sql_finish_calendar_sync[] =
   "UPDATE calendars SET sync_token = ?2, last_sync_at = ?3 WHERE id = ?1";
@@ -86,6 +86,7 @@ insert_account (StoreConn       *conn,
   sqlite3_bind_int (stmt, 4, calsync_account_get_needs_reconnect (account));
   store_bind_text (stmt, 5, calsync_account_get_last_error (account));
   sqlite3_bind_int64 (stmt, 6, g_get_real_time ());
+  sqlite3_bind_int (stmt, 7, calsync_account_get_allow_insecure (account));
 
   if (!store_step_done (conn, stmt, error))
     return 0;
@@ -109,6 +110,7 @@ bind_calendar (sqlite3_stmt    *stmt,
   sqlite3_bind_int (stmt, 6, calsync_calendar_get_is_primary (calendar));
   sqlite3_bind_int64 (stmt, 7, calsync_calendar_get_last_sync_at (calendar));
   store_bind_text (stmt, 8, calsync_calendar_get_sync_token (calendar));
+  sqlite3_bind_int (stmt, 10, calsync_calendar_get_read_only (calendar));
 }
 
 static gint64
@@ -255,6 +257,7 @@ calsync_store_update_account (CalsyncStore    *self,
   sqlite3_bind_int (stmt, 4, calsync_account_get_needs_reconnect (account));
   store_bind_text (stmt, 5, calsync_account_get_last_error (account));
   sqlite3_bind_int64 (stmt, 6, calsync_account_get_id (account));
+  sqlite3_bind_int (stmt, 7, calsync_account_get_allow_insecure (account));
 
   return store_step_done (writer, stmt, error) &&
          store_check_changed_one (writer, _("Account not found"), error);
@@ -702,7 +705,8 @@ refresh_known (StoreConn        *conn,
 
   if (g_strcmp0 (calsync_calendar_get_name (known), calsync_calendar_get_name (remote)) == 0 &&
       (color == NULL || g_strcmp0 (calsync_calendar_get_color (known), color) == 0) &&
-      calsync_calendar_get_is_primary (known) == calsync_calendar_get_is_primary (remote))
+      calsync_calendar_get_is_primary (known) == calsync_calendar_get_is_primary (remote) &&
+      calsync_calendar_get_read_only (known) == calsync_calendar_get_read_only (remote))
     return TRUE;
 
   if (!(stmt = store_stmt (conn, sql_rename_calendar, error)))
@@ -712,6 +716,7 @@ refresh_known (StoreConn        *conn,
   store_bind_text (stmt, 2, calsync_calendar_get_name (remote) ? calsync_calendar_get_name (remote) : "");
   store_bind_text (stmt, 3, color ? color : calsync_calendar_get_color (known));
   sqlite3_bind_int (stmt, 4, calsync_calendar_get_is_primary (remote));
+  sqlite3_bind_int (stmt, 5, calsync_calendar_get_read_only (remote));
   changes->n_changed++;
   return store_step_done (conn, stmt, error);
 }
@@ -738,6 +743,7 @@ add_or_refresh (StoreConn              *conn,
   calsync_calendar_set_name (added, calsync_calendar_get_name (remote));
   calsync_calendar_set_color (added, calsync_calendar_get_color (remote));
   calsync_calendar_set_is_primary (added, calsync_calendar_get_is_primary (remote));
+  calsync_calendar_set_read_only (added, calsync_calendar_get_read_only (remote));
   calsync_calendar_set_is_active (added, TRUE);
   changes->n_added++;
   return insert_calendar (conn, added, error) != 0;

@@ -95,8 +95,22 @@ static const char schema_v3[] =
   "  recurrence, recurring_event_id, original_start, attendees, conference_url, event_type,"
   "  remote_updated, local_updated, locally_modified, resource_id);";
 
+/* Version 4 (two-way sync, CalDAV): an account may use plain http off this
+ * computer only when the person said so; a calendar may be read-only on the
+ * server; a CalDAV resource's text is kept as fetched, so that a local edit
+ * changes only what it edits and keeps the rest (VALARMs, X- properties). */
+static const char schema_v4[] =
+  "ALTER TABLE accounts ADD COLUMN allow_insecure INTEGER NOT NULL DEFAULT 0;"
+  "ALTER TABLE calendars ADD COLUMN read_only INTEGER NOT NULL DEFAULT 0;"
+  "CREATE TABLE resources ("
+  "  calendar_id INTEGER NOT NULL REFERENCES calendars (id) ON DELETE CASCADE,"
+  "  href TEXT NOT NULL,"
+  "  etag TEXT,"
+  "  text TEXT,"
+  "  PRIMARY KEY (calendar_id, href)) WITHOUT ROWID;";
+
 /* Migration N brings the schema from version N-1 to version N. */
-static const char * const migrations[] = { NULL, schema_v1, schema_v2, schema_v3 };
+static const char * const migrations[] = { NULL, schema_v1, schema_v2, schema_v3, schema_v4 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == CALSYNC_STORE_SCHEMA_VERSION + 1);
 

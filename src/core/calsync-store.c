@@ -411,6 +411,7 @@ store_account_from_row (sqlite3_stmt *stmt)
   calsync_account_set_server_url (account, store_column_text (stmt, 3));
   calsync_account_set_needs_reconnect (account, sqlite3_column_int (stmt, 4));
   calsync_account_set_last_error (account, store_column_text (stmt, 5));
+  calsync_account_set_allow_insecure (account, sqlite3_column_int (stmt, 6));
 
   return account;
 }
@@ -430,6 +431,7 @@ store_calendar_from_row (sqlite3_stmt *stmt)
   calsync_calendar_set_last_sync_at (calendar, sqlite3_column_int64 (stmt, 7));
   calsync_calendar_set_sync_token (calendar, store_column_text (stmt, 8));
   calsync_calendar_set_account_info (calendar, store_column_text (stmt, 9), store_column_text (stmt, 10));
+  calsync_calendar_set_read_only (calendar, sqlite3_column_int (stmt, 11));
 
   return calendar;
 }

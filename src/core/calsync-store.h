@@ -24,7 +24,7 @@ typedef enum
 } CalsyncStoreError;
 
 /* Current schema version (PRAGMA user_version). */
-#define CALSYNC_STORE_SCHEMA_VERSION 3
+#define CALSYNC_STORE_SCHEMA_VERSION 4
 
 /**
  * CalsyncApplyOutcome:
