@@ -415,7 +415,10 @@ static void
 test_read_only_editor (void)
 {
   GtkWindow *window = GTK_WINDOW (calsync_test_get_window (app));
-  gint64 calendar_id = add_read_only_calendar (account_id_of ("caldav"));
+  gint64 account_id = account_id_of ("caldav");
+  gint64 calendar_id = add_read_only_calendar (account_id > 0 ? account_id
+                                               : calsync_test_store_add_account (calsync_application_get_store (app),
+                                                                                 "caldav", CALSYNC_RADICALE_USER));
   g_autoptr(CalsyncEvent) holiday = add_holiday (calendar_id);
   g_autoptr(GDateTime) start = g_date_time_new_local (2026, 11, 26, 14, 0, 0);
   g_autoptr(GPtrArray) names = NULL;
