@@ -285,10 +285,12 @@ progress_cb (CalsyncSyncProgress *progress)
   GtkWidget *prefs_button = calsync_preferences_window_get_sync_button (prefs);
   const char *tooltip = gtk_widget_get_tooltip_text (button);
   GtkWidget *label = gtk_widget_get_last_child (gtk_button_get_child (GTK_BUTTON (prefs_button)));
+  CalsyncAccountGroup *group = calsync_preferences_window_get_account_group (prefs, account_id_of ("caldav"));
 
   if (calsync_sync_progress_get_text (progress) == NULL)
     return;
-  g_ptr_array_add (progress_seen, g_strdup_printf ("%s | %s", tooltip, gtk_label_get_text (GTK_LABEL (label))));
+  g_ptr_array_add (progress_seen, g_strdup_printf ("%s | %s | %s", tooltip, gtk_label_get_text (GTK_LABEL (label)),
+                                                   calsync_account_group_get_status_text (group)));
 }
 
 static gboolean
@@ -333,8 +335,8 @@ test_progress (void)
 
   for (guint i = 0; i < progress_seen->len; i++)
     g_test_message ("progress: %s", (char *) g_ptr_array_index (progress_seen, i));
-  g_assert_true (seen ("Syncing… 0 of 3 calendars | Syncing… 0 of 3 calendars"));
-  g_assert_true (seen ("Syncing… 3 of 3 calendars | Syncing… 3 of 3 calendars"));
+  g_assert_true (seen ("Syncing… 0 of 3 calendars | Syncing… 0 of 3 calendars | Syncing… 0 of 3 calendars"));
+  g_assert_true (seen ("Syncing… 3 of 3 calendars | Syncing… 3 of 3 calendars | Syncing… 3 of 3 calendars"));
   g_clear_pointer (&progress_seen, g_ptr_array_unref);
 
   /* Done: the tooltip is back to when it last synced */

@@ -47,6 +47,7 @@ struct _CalsyncPreferencesWindow
   CalsyncSyncReport *report;   /* last finished sync, or NULL */
   GHashTable *groups;          /* account id → CalsyncAccountGroup (widget owned by the page) */
   GHashTable *toggles;         /* calendar id → the state last asked for, while written */
+  GHashTable *synced;          /* calendar ids the running sync is done with */
   GCancellable *cancellable;
 
   /* Borrowed references */
@@ -81,11 +82,26 @@ add_toast (CalsyncPreferencesWindow *self,
 
 /* Sync Now ------------------------------------------------------------------ */
 
-/* A long sync says how far it is: "Syncing… 3 of 5 calendars" */
+static void
+show_progress (CalsyncPreferencesWindow *self,
+               gboolean                  shown)
+{
+  GHashTableIter iter;
+  gpointer group;
+
+  g_hash_table_iter_init (&iter, self->groups);
+  while (g_hash_table_iter_next (&iter, NULL, &group))
+    calsync_account_group_show_progress (group, shown ? self->synced : NULL);
+}
+
+/* A long sync says how far it is: "Syncing… 3 of 5 calendars", and each
+ * account how far its own calendars are */
 static void
 update_sync_label (CalsyncPreferencesWindow *self)
 {
   const char *progress = self->syncing && self->progress ? calsync_sync_progress_get_text (self->progress) : NULL;
+
+  show_progress (self, progress != NULL);
 
   if (progress != NULL)
     gtk_label_set_text (self->sync_label, progress);
@@ -481,6 +497,7 @@ reload_accounts (CalsyncPreferencesWindow *self)
       }
 
   keep_pending_switches (self);
+  show_progress (self, self->syncing && self->progress && calsync_sync_progress_get_text (self->progress));
   gtk_widget_set_visible (self->empty_group, g_hash_table_size (self->groups) == 0);
   update_sync_button (self, n_active);
 }
@@ -506,8 +523,20 @@ sync_started_cb (CalsyncSyncEngine        *engine,
                  CalsyncPreferencesWindow *self)
 {
   self->syncing = TRUE;
+  g_hash_table_remove_all (self->synced);
   hide_status (self);
   reload_accounts (self);
+}
+
+static void
+calendar_synced_cb (CalsyncSyncEngine           *engine,
+                    const CalsyncCalendarResult *result,
+                    CalsyncPreferencesWindow    *self)
+{
+  gint64 id = g_ascii_strtoll (result->connection_id, NULL, 10);
+
+  g_hash_table_add (self->synced, g_memdup2 (&id, sizeof id));
+  update_sync_label (self);
 }
 
 static void
@@ -708,6 +737,7 @@ calsync_preferences_window_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), CALSYNC_TYPE_PREFERENCES_WINDOW);
   g_clear_pointer (&self->groups, g_hash_table_unref);
   g_clear_pointer (&self->toggles, g_hash_table_unref);
+  g_clear_pointer (&self->synced, g_hash_table_unref);
   g_clear_object (&self->report);
   g_clear_object (&self->engine);
   g_clear_object (&self->http);
@@ -759,6 +789,7 @@ calsync_preferences_window_init (CalsyncPreferencesWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   self->groups = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   self->toggles = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  self->synced = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   self->cancellable = g_cancellable_new ();
 }
 
@@ -784,6 +815,7 @@ connect_engine (CalsyncPreferencesWindow *self)
   self->syncing = calsync_sync_engine_is_syncing (self->engine);
   g_signal_connect (self->engine, "sync-started", G_CALLBACK (sync_started_cb), self);
   g_signal_connect (self->engine, "sync-finished", G_CALLBACK (sync_finished_cb), self);
+  g_signal_connect (self->engine, "calendar-synced", G_CALLBACK (calendar_synced_cb), self);
   self->progress = calsync_sync_progress_get_for_engine (self->engine);
   g_signal_connect_object (self->progress, "notify::text", G_CALLBACK (update_sync_label), self,
                            G_CONNECT_SWAPPED);
