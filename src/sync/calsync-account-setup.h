@@ -40,19 +40,4 @@ CalsyncAccount *calsync_account_setup_finish (GAsyncResult         *result,
                                               guint                *n_calendars,
                                               GError              **error);
 
-/* TEMPORARY STUB (h-cdui): the real CalDAV setup comes from h-caldav; this
- * declaration and calsync-account-setup-caldav-stub.c are reverted before merging it. */
-void            calsync_account_setup_caldav_async  (CalsyncStore         *store,
-                                                     CalsyncHttp          *http,
-                                                     const char           *server_url,
-                                                     const char           *username,
-                                                     const char           *password,
-                                                     gboolean              allow_insecure,
-                                                     GCancellable         *cancellable,
-                                                     GAsyncReadyCallback   callback,
-                                                     gpointer              user_data);
-CalsyncAccount *calsync_account_setup_caldav_finish (GAsyncResult         *result,
-                                                     guint                *n_calendars,
-                                                     GError              **error);
-
 G_END_DECLS
