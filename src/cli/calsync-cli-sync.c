@@ -11,6 +11,7 @@
 
 #include <signal.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include <glib-unix.h>
@@ -445,6 +446,102 @@ connect_oauth (CalsyncStore   *store,
   return TRUE;
 }
 
+/* The password for --add-account=caldav: one line of stdin, never echoed by us */
+#define MAX_PASSWORD 4096
+
+static char *
+read_password_line (void)
+{
+  char line[MAX_PASSWORD + 2];
+  char *password = NULL;
+  gsize length;
+
+  if (isatty (STDIN_FILENO))
+    g_printerr (_("Password: "));
+
+  if (fgets (line, sizeof line, stdin) != NULL)
+    {
+      length = strcspn (line, "\r\n");
+      if (length <= MAX_PASSWORD)
+        password = g_strndup (line, length);
+    }
+
+  explicit_bzero (line, sizeof line);
+  return password;
+}
+
+static void
+wipe_free (char *secret)
+{
+  if (secret != NULL)
+    {
+      explicit_bzero (secret, strlen (secret));
+      g_free (secret);
+    }
+}
+
+/* --add-account=caldav --server=URL --username=NAME, the password on stdin */
+static int
+connect_caldav (CalsyncCommand *command)
+{
+  g_autoptr(CalsyncStore) store = NULL;
+  g_autoptr(CalsyncHttp) http = NULL;
+  g_autoptr(CalsyncAccount) account = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *user = NULL;
+  g_autofree char *shown_error = NULL;
+  char *password;
+  guint n_calendars = 0;
+  guint sigint_id;
+  Wait wait = { NULL, NULL };
+
+  if (command->server == NULL || command->username == NULL || *command->username == '\0')
+    {
+      g_printerr (_("calsync: --add-account=caldav needs --server=URL and --username=NAME "
+                    "(the password is read from stdin)\n"));
+      return CALSYNC_EXIT_USAGE;
+    }
+
+  password = read_password_line ();
+  if (password == NULL || *password == '\0')
+    {
+      wipe_free (password);
+      g_printerr (_("calsync: No password was given; write it as one line on stdin. Nothing was added.\n"));
+      return CALSYNC_EXIT_FAILED;
+    }
+
+  if (!(store = calsync_cli_open_store ()))
+    {
+      wipe_free (password);
+      return CALSYNC_EXIT_FAILED;
+    }
+
+  http = calsync_http_new ();
+  sigint_id = watch_interrupt (cancellable);
+  wait.loop = g_main_loop_new (NULL, FALSE);
+  calsync_account_setup_caldav_async (store, http, command->server, command->username, password,
+                                      command->allow_insecure, cancellable, wait_cb, &wait);
+  wipe_free (password);
+  result = wait_run (&wait);
+  g_source_remove (sigint_id);
+
+  if (!(account = calsync_account_setup_caldav_finish (result, &n_calendars, &error)))
+    {
+      shown_error = calsync_text_for_terminal (error->message, FALSE);
+      g_printerr (_("calsync: %s Nothing was added.\n"), shown_error);
+      return CALSYNC_EXIT_FAILED;
+    }
+
+  user = calsync_text_for_terminal (calsync_account_get_email (account), FALSE);
+  /* Translators: a user name, an account id (a number), how many calendars */
+  g_print (g_dngettext (GETTEXT_PACKAGE, "Connected %s (CalDAV, account %" G_GINT64_FORMAT ") with %u calendar.\n",
+                        "Connected %s (CalDAV, account %" G_GINT64_FORMAT ") with %u calendars.\n", n_calendars),
+           user, calsync_account_get_id (account), n_calendars);
+  return CALSYNC_EXIT_OK;
+}
+
 static int
 run_add_account (CalsyncCommand *command)
 {
@@ -456,10 +553,7 @@ run_add_account (CalsyncCommand *command)
   guint sigint_id;
 
   if (g_str_equal (command->add_account, "caldav"))
-    {
-      g_printerr (_("calsync: --add-account=%s is not available yet in this version\n"), command->add_account);
-      return CALSYNC_EXIT_USAGE;
-    }
+    return connect_caldav (command);
 
   if (!g_str_equal (command->add_account, "google") && !g_str_equal (command->add_account, "outlook"))
     {

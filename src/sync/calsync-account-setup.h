@@ -40,4 +40,44 @@ CalsyncAccount *calsync_account_setup_finish (GAsyncResult         *result,
                                               guint                *n_calendars,
                                               GError              **error);
 
+/**
+ * calsync_account_setup_caldav_async:
+ * @store: the store to record the account in
+ * @http: the session to discover with
+ * @server_url: the address the person typed: the server (its
+ *   /.well-known/caldav is asked), a principal, a calendar home or a calendar
+ * @username: the user name; stored as the account's email, exactly as typed
+ * @password: kept in the keyring (never in the store) once the discovery found
+ *   the calendars
+ * @allow_insecure: plain http:// to a server off this computer is allowed
+ *   (`--allow-insecure`, the dialog's switch); refused before any connection
+ *   otherwise
+ *
+ * Discovers the account's calendars with the password, and only then records
+ * the account (provider "caldav", server URL, allow_insecure; the same user on
+ * the same server is reconnected, not added twice), its calendars (new ones
+ * active) and the password. A 401 fails with
+ * %CALSYNC_CREDENTIALS_ERROR_REFUSED ("The server refused the user name or
+ * password.") and stores nothing.
+ */
+void            calsync_account_setup_caldav_async  (CalsyncStore         *store,
+                                                     CalsyncHttp          *http,
+                                                     const char           *server_url,
+                                                     const char           *username,
+                                                     const char           *password,
+                                                     gboolean              allow_insecure,
+                                                     GCancellable         *cancellable,
+                                                     GAsyncReadyCallback   callback,
+                                                     gpointer              user_data);
+/**
+ * calsync_account_setup_caldav_finish:
+ * @n_calendars: (out) (optional): how many calendars were found
+ *
+ * Returns: (transfer full): the account as stored, or %NULL with @error set;
+ *   error->message is for people
+ */
+CalsyncAccount *calsync_account_setup_caldav_finish (GAsyncResult         *result,
+                                                     guint                *n_calendars,
+                                                     GError              **error);
+
 G_END_DECLS

@@ -175,6 +175,18 @@ calsync_credentials_set_tokens (CalsyncCredentials  *self,
   self->tokens = calsync_tokens_copy (tokens);
 }
 
+void
+calsync_credentials_set_password (CalsyncCredentials *self,
+                                  const char         *password)
+{
+  g_return_if_fail (CALSYNC_IS_CREDENTIALS (self));
+  g_return_if_fail (self->config == NULL);
+  g_return_if_fail (password != NULL);
+
+  g_clear_pointer (&self->password, wipe_free);
+  self->password = g_strdup (password);
+}
+
 gboolean
 calsync_credentials_error_needs_reconnect (const GError *error)
 {

@@ -40,6 +40,10 @@ void                calsync_credentials_set_store     (CalsyncCredentials       
 /* For tests and right after sign-in: tokens already in memory. */
 void                calsync_credentials_set_tokens    (CalsyncCredentials       *self,
                                                        const CalsyncTokens      *tokens);
+/* Before the account exists (CalDAV discovery with the password typed in):
+ * the password in memory only; never written to the keyring from here. */
+void                calsync_credentials_set_password  (CalsyncCredentials       *self,
+                                                       const char               *password);
 /* Right after sign-in: keeps @tokens in memory and stores them in the keyring;
  * finishes once the keyring has them. */
 void                calsync_credentials_save_tokens_async  (CalsyncCredentials  *self,

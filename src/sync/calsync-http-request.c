@@ -145,6 +145,30 @@ calsync_http_request_set_form (CalsyncHttpRequest *request,
 }
 
 void
+calsync_http_request_set_body (CalsyncHttpRequest *request,
+                               const char         *content_type,
+                               GBytes             *body)
+{
+  g_return_if_fail (request != NULL);
+  g_return_if_fail (content_type != NULL);
+  g_return_if_fail (body != NULL);
+
+  g_free (request->content_type);
+  request->content_type = g_strdup (content_type);
+  g_clear_pointer (&request->body, g_bytes_unref);
+  request->body = g_bytes_ref (body);
+}
+
+void
+calsync_http_request_set_allow_insecure (CalsyncHttpRequest *request,
+                                         gboolean            allow_insecure)
+{
+  g_return_if_fail (request != NULL);
+
+  request->allow_insecure = !!allow_insecure;
+}
+
+void
 calsync_http_request_set_expect (CalsyncHttpRequest *request,
                                  CalsyncHttpBody     body)
 {
@@ -216,6 +240,7 @@ calsync_http_response_free (CalsyncHttpResponse *response)
   g_clear_pointer (&response->headers, soup_message_headers_unref);
   g_clear_pointer (&response->body, g_bytes_unref);
   g_clear_pointer (&response->json, json_node_unref);
+  http_free_secret (response->uri);
   g_free (response);
 }
 

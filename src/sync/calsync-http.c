@@ -803,6 +803,7 @@ record_headers (SendData *data)
   data->response = g_new0 (CalsyncHttpResponse, 1);
   data->response->status = soup_message_get_status (data->message);
   data->response->headers = soup_message_headers_ref (headers);
+  data->response->uri = g_strdup (data->uri);
   data->retry_after_ms = calsync_http_parse_retry_after (soup_message_headers_get_one (headers, "Retry-After"), now);
 }
 

@@ -85,6 +85,8 @@ typedef enum
  * @body: (nullable): the decoded body
  * @json: (nullable): the body parsed as JSON, when it was asked for or is an
  *   error body that says it is JSON
+ * @uri: the URL that answered (the last hop, after redirects): relative
+ *   references in the body (WebDAV hrefs) are resolved against it
  */
 typedef struct
 {
@@ -92,6 +94,7 @@ typedef struct
   SoupMessageHeaders *headers;
   GBytes *body;
   JsonNode *json;
+  char *uri;
 } CalsyncHttpResponse;
 
 void                calsync_http_response_free        (CalsyncHttpResponse *response);
@@ -134,6 +137,14 @@ void                calsync_http_request_add_header   (CalsyncHttpRequest *reque
 void                calsync_http_request_set_form     (CalsyncHttpRequest *request,
                                                        const char         *first_name,
                                                        ...) G_GNUC_NULL_TERMINATED;
+/* A body that is no secret (XML of a WebDAV request, an iCalendar resource) */
+void                calsync_http_request_set_body     (CalsyncHttpRequest *request,
+                                                       const char         *content_type,
+                                                       GBytes             *body);
+/* Plain http:// to a server that is not on this computer, because the person
+ * allowed it for this account (CalDAV on a home network) */
+void                calsync_http_request_set_allow_insecure (CalsyncHttpRequest *request,
+                                                       gboolean            allow_insecure);
 void                calsync_http_request_set_expect   (CalsyncHttpRequest *request,
                                                        CalsyncHttpBody     body);
 void                calsync_http_request_set_max_body (CalsyncHttpRequest *request,

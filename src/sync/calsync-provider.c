@@ -7,6 +7,7 @@
 
 #include <glib/gi18n.h>
 
+#include "calsync-caldav-provider.h"
 #include "calsync-google-provider.h"
 #include "calsync-outlook-provider.h"
 #include "calsync-provider.h"
@@ -339,6 +340,11 @@ calsync_credentials_new_for_account (CalsyncAccount  *account,
       return calsync_credentials_new_oauth (http, config, id);
     }
 
+  /* CalDAV: Basic authentication with the password in the keyring; the
+   * account's email is the user name as typed */
+  if (g_strcmp0 (provider, "caldav") == 0 && calsync_account_get_email (account) != NULL)
+    return calsync_credentials_new_password (id, calsync_account_get_email (account));
+
   g_propagate_error (error, not_supported (account));
   return NULL;
 }
@@ -364,6 +370,11 @@ calsync_provider_new_for_account (CalsyncAccount      *account,
     return CALSYNC_PROVIDER (calsync_google_provider_new (http, credentials, NULL));
   if (g_strcmp0 (calsync_account_get_provider (account), "outlook") == 0)
     return CALSYNC_PROVIDER (calsync_outlook_provider_new (http, credentials, NULL));
+  if (g_strcmp0 (calsync_account_get_provider (account), "caldav") == 0 &&
+      calsync_account_get_server_url (account) != NULL)
+    return CALSYNC_PROVIDER (calsync_caldav_provider_new (http, credentials,
+                                                          calsync_account_get_server_url (account),
+                                                          calsync_account_get_allow_insecure (account)));
 
   g_propagate_error (error, not_supported (account));
   return NULL;
