@@ -12,6 +12,7 @@
 #include "calsync-account-setup.h"
 #include "calsync-caldav-dialog-private.h"
 #include "calsync-caldav-dialog.h"
+#include "calsync-credentials.h"
 #include "calsync-gui.h"
 
 struct _CalsyncCaldavDialog
@@ -173,10 +174,15 @@ static void
 set_busy (CalsyncCaldavDialog *self,
           gboolean             busy)
 {
+  gboolean editable = !busy && !self->done;
+
   self->busy = busy;
-  gtk_widget_set_sensitive (GTK_WIDGET (self->server_group), !busy && !self->done);
-  gtk_widget_set_sensitive (self->account_group, !busy && !self->done);
-  gtk_widget_set_sensitive (self->security_group, !busy && !self->done);
+  /* Not insensitive: the focus stays in the field it was in (Enter there) */
+  gtk_editable_set_editable (GTK_EDITABLE (self->server_row), editable);
+  gtk_editable_set_editable (GTK_EDITABLE (self->username_row), editable);
+  gtk_editable_set_editable (GTK_EDITABLE (self->password_row), editable);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->preset_row), editable);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->insecure_switch), editable);
   gtk_accessible_update_state (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_STATE_BUSY, busy, -1);
   update_connect (self);
 }
@@ -188,11 +194,18 @@ insecure_text (void)
            "address, or turn on “Allow unencrypted connection (http)” if it is on your own network.");
 }
 
+static gboolean
+is_refused (const GError *error)
+{
+  return g_error_matches (error, CALSYNC_CREDENTIALS_ERROR, CALSYNC_CREDENTIALS_ERROR_REFUSED) ||
+         g_error_matches (error, CALSYNC_HTTP_ERROR, CALSYNC_HTTP_ERROR_AUTH);
+}
+
 /* What went wrong, for the person at the keyboard */
 static const char *
 error_text (const GError *error)
 {
-  if (g_error_matches (error, CALSYNC_HTTP_ERROR, CALSYNC_HTTP_ERROR_AUTH))
+  if (is_refused (error))
     return _("The server refused the user name or password");
   if (g_error_matches (error, CALSYNC_HTTP_ERROR, CALSYNC_HTTP_ERROR_INSECURE))
     return insecure_text ();
@@ -204,7 +217,7 @@ show_error (CalsyncCaldavDialog *self,
             const GError        *error)
 {
   show_status (self, error_text (error), "dialog-error-symbolic", "error");
-  if (g_error_matches (error, CALSYNC_HTTP_ERROR, CALSYNC_HTTP_ERROR_AUTH))
+  if (is_refused (error))
     gtk_widget_grab_focus (GTK_WIDGET (self->password_row));
   else if (g_error_matches (error, CALSYNC_HTTP_ERROR, CALSYNC_HTTP_ERROR_INSECURE))
     gtk_widget_grab_focus (GTK_WIDGET (self->insecure_switch));
