@@ -357,6 +357,55 @@ test_progress (void)
 }
 
 static gboolean
+reconnect_shown (gpointer data)
+{
+  CalsyncAccountGroup *group = calsync_preferences_window_get_account_group (data, account_id_of ("caldav"));
+
+  return group != NULL && gtk_widget_get_visible (calsync_account_group_get_reconnect_button (group));
+}
+
+static void
+test_reconnect (void)
+{
+  CalsyncStore *store = calsync_application_get_store (app);
+  g_autoptr(CalsyncAccount) account = calsync_store_get_account (store, account_id_of ("caldav"), NULL);
+  g_autoptr(CalsyncAccount) after = NULL;
+  g_autoptr(GError) error = NULL;
+  CalsyncPreferencesWindow *prefs;
+  CalsyncAccountGroup *group;
+  GtkWindow *dialog;
+
+  /* The password was refused at a sync: Reconnect asks for it again, the rest filled in */
+  calsync_account_set_needs_reconnect (account, TRUE);
+  g_assert_true (calsync_store_update_account (store, account, &error));
+  g_assert_no_error (error);
+  prefs = open_preferences ();
+  g_assert_true (calsync_test_wait_until (reconnect_shown, prefs, 5000));
+  group = calsync_preferences_window_get_account_group (prefs, account_id_of ("caldav"));
+  g_signal_emit_by_name (calsync_account_group_get_reconnect_button (group), "clicked");
+  dialog = calsync_test_find_toplevel (CALSYNC_TYPE_CALDAV_DIALOG, TRUE);
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (child (dialog, "server_row"))), ==,
+                   calsync_account_get_server_url (account));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (child (dialog, "username_row"))), ==, CALSYNC_RADICALE_USER);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (child (dialog, "password_row"))), ==, "");
+
+  gtk_editable_set_text (GTK_EDITABLE (child (dialog, "password_row")), CALSYNC_RADICALE_PASSWORD);
+  press_enter (CALSYNC_CALDAV_DIALOG (dialog));
+  g_assert_true (calsync_test_wait_until (busy_or_answered, dialog, 5000));
+  g_assert_true (calsync_test_wait_until (dialog_answered, dialog, 20000));
+  g_assert_cmpstr (calsync_caldav_dialog_get_status_text (CALSYNC_CALDAV_DIALOG (dialog)), ==, "Found 3 calendars");
+  gtk_window_close (dialog);
+
+  /* The same account again, not a second one */
+  g_assert_cmpuint (count_accounts ("caldav"), ==, 1);
+  after = calsync_store_get_account (store, account_id_of ("caldav"), NULL);
+  g_assert_cmpint (calsync_account_get_id (after), ==, calsync_account_get_id (account));
+  g_assert_false (calsync_account_get_needs_reconnect (after));
+  close_preferences ();
+}
+
+static gboolean
 tall_enough (gpointer widget)
 {
   return gtk_widget_get_height (widget) >= 780;
@@ -541,6 +590,7 @@ main (int    argc,
   g_test_add_func ("/caldav-ui/wrong-password", test_wrong_password);
   g_test_add_func ("/caldav-ui/add-account", test_add_account);
   g_test_add_func ("/caldav-ui/progress", test_progress);
+  g_test_add_func ("/caldav-ui/reconnect", test_reconnect);
   g_test_add_func ("/caldav-ui/three-providers", test_three_providers);
   g_test_add_func ("/caldav-ui/read-only-editor", test_read_only_editor);
 
