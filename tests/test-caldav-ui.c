@@ -87,6 +87,25 @@ child (gpointer    dialog,
   return GTK_WIDGET (object);
 }
 
+/* The mnemonic of a row: a label under it with an underlined key that
+ * focuses something (Alt+key then reaches the field) */
+static guint
+mnemonic_of (GtkWidget *widget)
+{
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      guint keyval;
+
+      if (GTK_IS_LABEL (c) && gtk_widget_get_visible (c) &&
+          gtk_label_get_mnemonic_keyval (GTK_LABEL (c)) != GDK_KEY_VoidSymbol &&
+          gtk_label_get_mnemonic_widget (GTK_LABEL (c)) != NULL)
+        return gdk_keyval_to_lower (gtk_label_get_mnemonic_keyval (GTK_LABEL (c)));
+      if ((keyval = mnemonic_of (c)) != 0)
+        return keyval;
+    }
+  return 0;
+}
+
 static CalsyncCaldavDialog *
 open_caldav_dialog (CalsyncPreferencesWindow *prefs)
 {
@@ -177,6 +196,13 @@ test_dialog_form (void)
   CalsyncCaldavDialog *dialog = open_caldav_dialog (prefs);
   GtkWidget *connect = child (dialog, "connect_button");
   g_autofree char *url = NULL;
+
+  /* Every field has its Alt+key */
+  g_assert_cmpuint (mnemonic_of (child (dialog, "preset_row")), ==, GDK_KEY_p);
+  g_assert_cmpuint (mnemonic_of (child (dialog, "server_row")), ==, GDK_KEY_a);
+  g_assert_cmpuint (mnemonic_of (child (dialog, "username_row")), ==, GDK_KEY_n);
+  g_assert_cmpuint (mnemonic_of (child (dialog, "password_row")), ==, GDK_KEY_w);
+  g_assert_cmpuint (mnemonic_of (gtk_widget_get_ancestor (child (dialog, "insecure_switch"), ADW_TYPE_ACTION_ROW)), ==, GDK_KEY_u);
 
   /* Connect waits for the form; each preset asks what it needs */
   g_assert_false (gtk_widget_get_sensitive (connect));

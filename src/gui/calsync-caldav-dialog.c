@@ -416,10 +416,26 @@ calsync_caldav_dialog_class_init (CalsyncCaldavDialogClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, preset_changed_cb);
 }
 
+/* Screen readers name the text field itself, not only its row */
+static void
+label_text_of (AdwEntryRow *row)
+{
+  const char *title = adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row));
+  g_autoptr(GString) label = g_string_new (title);
+  GtkEditable *delegate = gtk_editable_get_delegate (GTK_EDITABLE (row));
+
+  g_string_replace (label, "_", "", 0);
+  if (delegate != NULL)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (delegate), GTK_ACCESSIBLE_PROPERTY_LABEL, label->str, -1);
+}
+
 static void
 calsync_caldav_dialog_init (CalsyncCaldavDialog *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  label_text_of (self->server_row);
+  label_text_of (self->username_row);
+  label_text_of (self->password_row);
   g_signal_connect (self, "close-request", G_CALLBACK (close_request_cb), NULL);
   preset_changed_cb (self);
 }
