@@ -25,13 +25,15 @@ static const char probe_body[] =
   "<D:displayname/><A:calendar-color/><C:supported-calendar-component-set/>"
   "<D:current-user-privilege-set/></D:prop></D:propfind>";
 
+/* No sync-token or ctag here: a server may hash every resource for them, and
+ * a full round asks the collection itself right before its query */
 static const char home_body[] =
   "<?xml version=\"1.0\" encoding=\"utf-8\"?>"
   "<D:propfind xmlns:D=\"DAV:\" xmlns:C=\"" CALDAV_NS_CALDAV "\" xmlns:CS=\"" CALDAV_NS_CS "\" "
   "xmlns:A=\"" CALDAV_NS_APPLE "\">"
   "<D:prop><D:resourcetype/><D:displayname/><A:calendar-color/>"
   "<C:supported-calendar-component-set/><D:current-user-privilege-set/>"
-  "<D:sync-token/><CS:getctag/></D:prop></D:propfind>";
+  "</D:prop></D:propfind>";
 
 typedef struct
 {
@@ -57,6 +59,55 @@ nothing_found_error (void)
 {
   return g_error_new_literal (CALSYNC_SYNC_ERROR, CALSYNC_SYNC_ERROR_FAILED,
                               _("No CalDAV calendars were found at this address. Check the server address."));
+}
+
+static gboolean
+same_origin (const char *a,
+             const char *b)
+{
+  g_autoptr(GUri) ua = a != NULL ? g_uri_parse (a, G_URI_FLAGS_ENCODED, NULL) : NULL;
+  g_autoptr(GUri) ub = b != NULL ? g_uri_parse (b, G_URI_FLAGS_ENCODED, NULL) : NULL;
+
+  if (ua == NULL || ub == NULL)
+    return TRUE;
+
+  return g_ascii_strcasecmp (g_uri_get_scheme (ua), g_uri_get_scheme (ub)) == 0 &&
+         g_ascii_strcasecmp (g_uri_get_host (ua), g_uri_get_host (ub)) == 0 &&
+         g_uri_get_port (ua) == g_uri_get_port (ub);
+}
+
+/* The other origin an answer came from, or redirected to (a redirect with a
+ * body is not followed there), or NULL */
+static char *
+other_origin (CalsyncHttpResponse *response,
+              const char          *probing)
+{
+  const char *location = calsync_http_response_get_header (response, "Location");
+  g_autofree char *target = NULL;
+
+  if (response->uri != NULL && !same_origin (response->uri, probing))
+    return g_strdup (response->uri);
+
+  if (location == NULL || response->status < 300 || response->status >= 400)
+    return NULL;
+
+  target = g_uri_resolve_relative (response->uri != NULL ? response->uri : probing, location,
+                                   G_URI_FLAGS_ENCODED, NULL);
+  return target != NULL && !same_origin (target, probing) ? g_steal_pointer (&target) : NULL;
+}
+
+/* The server sent us to another one: the password is not sent there by a
+ * redirect (DESIGN.md); the person can type that address */
+static GError *
+elsewhere_error (const char *url)
+{
+  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_ENCODED, NULL);
+  g_autofree char *origin = uri != NULL ? g_uri_join (G_URI_FLAGS_NONE, g_uri_get_scheme (uri), NULL,
+                                                      g_uri_get_host (uri), g_uri_get_port (uri), "/", NULL, NULL)
+                                        : g_strdup (url);
+
+  return g_error_new (CALSYNC_SYNC_ERROR, CALSYNC_SYNC_ERROR_FAILED,
+                      _("This server sends calendars to %s. Enter that address as the server."), origin);
 }
 
 /* Errors that end the discovery: another address would not do better */
@@ -240,12 +291,13 @@ on_probed (GObject      *object,
   CalsyncCaldavProvider *self = CALSYNC_CALDAV_PROVIDER (object);
   DiscoverData *data = g_task_get_task_data (task);
   g_autoptr(CalsyncHttpResponse) response = NULL;
+  g_autoptr(CalsyncHttpResponse) error_response = NULL;
   g_autoptr(CaldavMultistatus) multistatus = NULL;
   GError *error = NULL;
   const char *bytes;
   gsize size = 0;
 
-  response = caldav_request_finish (self, result, NULL, &error);
+  response = caldav_request_finish (self, result, &error_response, &error);
   if (response != NULL)
     {
       bytes = g_bytes_get_data (response->body, &size);
@@ -254,14 +306,27 @@ on_probed (GObject      *object,
 
   if (multistatus == NULL)
     {
+      g_autofree char *elsewhere = error_response != NULL ? other_origin (error_response, data->probing) : NULL;
+
       g_debug ("Probing %s: %s", data->probing, error->message);
-      if (is_final_error (error))
+      if (elsewhere != NULL)
+        {
+          /* Redirected to another server, where the password is not sent */
+          g_clear_error (&error);
+          error = elsewhere_error (elsewhere);
+        }
+      else if (is_final_error (error))
         {
           g_task_return_error (task, error);
           return;
         }
-      g_clear_error (&data->last_error);
-      data->last_error = error;
+      /* Where the server sent us says more than a 404 of another address */
+      if (data->last_error == NULL || data->last_error->domain != CALSYNC_SYNC_ERROR)
+        {
+          g_clear_error (&data->last_error);
+          data->last_error = g_steal_pointer (&error);
+        }
+      g_clear_error (&error);
       probe_next (task);
       return;
     }
@@ -282,7 +347,10 @@ probe_next (GTask *task)
 
   if (data->probing == NULL)
     {
-      g_task_return_error (task, nothing_found_error ());
+      if (g_error_matches (data->last_error, CALSYNC_SYNC_ERROR, CALSYNC_SYNC_ERROR_FAILED))
+        g_task_return_error (task, g_steal_pointer (&data->last_error));
+      else
+        g_task_return_error (task, nothing_found_error ());
       return;
     }
 
