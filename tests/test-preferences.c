@@ -17,6 +17,7 @@
 #include "calsync-add-account-dialog.h"
 #include "calsync-application-private.h"
 #include "calsync-application.h"
+#include "calsync-caldav-dialog.h"
 #include "calsync-fake-google.h"
 #include "calsync-month-view-private.h"
 #include "calsync-month-view.h"
@@ -524,9 +525,14 @@ test_add_account (void)
   g_assert_cmpuint (calsync_preferences_window_get_n_accounts (prefs), ==, 2);
   calsync_fake_oauth_set_deny (calsync_fake_google_get_oauth (fake), FALSE);
 
-  /* CalDAV is shown, insensitive: "coming soon" */
-  gtk_widget_activate_action (GTK_WIDGET (prefs), "prefs.add-caldav", NULL);
+  /* CalDAV opens its own dialog (test-caldav-ui goes through it); closed, nothing is added */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (prefs), "prefs.add-caldav", NULL));
+  dialog = calsync_test_find_toplevel (CALSYNC_TYPE_CALDAV_DIALOG, TRUE);
+  g_assert_nonnull (dialog);
+  gtk_window_close (dialog);
+  g_assert_null (calsync_test_find_toplevel (CALSYNC_TYPE_CALDAV_DIALOG, FALSE));
   g_assert_null (calsync_test_find_toplevel (CALSYNC_TYPE_ADD_ACCOUNT_DIALOG, TRUE));
+  g_assert_cmpuint (calsync_preferences_window_get_n_accounts (prefs), ==, 2);
 
   calsync_fake_google_add_calendar (fake, NEW, NEW, NEW, TRUE);
   calsync_fake_google_add_calendar (fake, NEW, "holidays@group.v.calendar.google.com", "Holidays", FALSE);

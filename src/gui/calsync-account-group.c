@@ -46,6 +46,8 @@ struct _CalsyncAccountGroup
 
   gint64 account_id;
   gint64 last_sync_at;   /* newest of the calendars */
+  guint n_done;          /* of n_active, during a long sync */
+  guint n_active;        /* 0: no progress shown */
   gboolean needs_reconnect;
   gboolean syncing;
 };
@@ -340,6 +342,11 @@ status_text (CalsyncAccountGroup *self)
 {
   g_autofree char *ago = NULL;
 
+  if (self->syncing && self->n_active > 0)
+    /* Translators: while a sync runs: "Syncing… 3 of 5 calendars" */
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Syncing… %u of %u calendar",
+                                         "Syncing… %u of %u calendars", self->n_active),
+                            self->n_done, self->n_active);
   if (self->syncing)
     return g_strdup (_("Syncing…"));
   if (self->needs_reconnect)
@@ -422,6 +429,31 @@ calsync_account_group_update (CalsyncAccountGroup *self,
   self->syncing = syncing && any_active (calendars);
   g_free (self->error_text);
   self->error_text = collect_errors (self, account);
+  show_status (self);
+}
+
+void
+calsync_account_group_show_progress (CalsyncAccountGroup *self,
+                                     GHashTable          *done)
+{
+  guint n_done = 0, n_active = 0;
+
+  g_return_if_fail (CALSYNC_IS_ACCOUNT_GROUP (self));
+
+  for (guint i = 0; done != NULL && i < self->order->len; i++)
+    {
+      CalendarRow *row = g_ptr_array_index (self->order, i);
+
+      if (!gtk_switch_get_active (GTK_SWITCH (row->toggle)))
+        continue;
+      n_active++;
+      n_done += g_hash_table_contains (done, &row->calendar_id) ? 1 : 0;
+    }
+
+  if (n_done == self->n_done && n_active == self->n_active)
+    return;
+  self->n_done = n_done;
+  self->n_active = n_active;
   show_status (self);
 }
 

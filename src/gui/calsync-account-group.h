@@ -25,6 +25,10 @@ void         calsync_account_group_update          (CalsyncAccountGroup *self,
                                                     GPtrArray           *calendars,
                                                     CalsyncSyncReport   *report,
                                                     gboolean             syncing);
+/* During a long sync: "Syncing… 1 of 2 calendars" for the account's active
+ * calendars, counting those whose ids (gint64) are in @done; NULL: "Syncing…" */
+void         calsync_account_group_show_progress   (CalsyncAccountGroup *self,
+                                                    GHashTable          *done);
 /* Re-renders "Synced 2 minutes ago" texts (called every minute) */
 void         calsync_account_group_refresh_times   (CalsyncAccountGroup *self);
 

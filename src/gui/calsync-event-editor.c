@@ -21,7 +21,6 @@ struct _CalsyncEventEditor
   GtkWidget *save_button;
   AdwEntryRow *title_row;
   GtkWidget *title_error;
-  GtkWidget *read_only_notice;
   AdwComboRow *calendar_row;
   GtkSwitch *all_day_switch;
   GtkMenuButton *start_date_button;
@@ -35,6 +34,8 @@ struct _CalsyncEventEditor
   AdwEntryRow *location_row;
   GtkTextView *description_view;
   GtkWidget *delete_button;
+  GtkWidget *read_only_box;
+  GtkLabel *read_only_label;
 
   /* Owned references */
   CalsyncStore *store;
@@ -49,7 +50,7 @@ struct _CalsyncEventEditor
   gboolean title_touched;
   gboolean filling;
   gboolean writing;          /* hidden until the store has the save or the delete */
-  gboolean read_only;        /* the event's calendar cannot be changed from here */
+  gboolean read_only;        /* the event's calendar: nothing can be saved */
 };
 
 G_DEFINE_FINAL_TYPE (CalsyncEventEditor, calsync_event_editor, ADW_TYPE_WINDOW)
@@ -393,26 +394,6 @@ end_day_selected_cb (CalsyncEventEditor *self)
 
 /* Filling the form */
 
-/* An event of a read-only calendar: shown, not changeable, and the editor says why */
-static void
-show_read_only (CalsyncEventEditor *self,
-                CalsyncCalendar    *calendar)
-{
-  g_autofree char *text = NULL;
-
-  self->read_only = calsync_calendar_get_read_only (calendar);
-  gtk_widget_set_visible (self->read_only_notice, self->read_only);
-  if (!self->read_only)
-    return;
-
-  /* Translators: %s is a calendar's name */
-  text = g_strdup_printf (_("The calendar “%s” is read-only: its server does not let this account "
-                            "change it."), calsync_calendar_get_name (calendar));
-  gtk_label_set_text (GTK_LABEL (self->read_only_notice), text);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.save", FALSE);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.delete", FALSE);
-}
-
 static void
 fill_calendars (CalsyncEventEditor *self,
                 gint64              selected_id)
@@ -426,16 +407,13 @@ fill_calendars (CalsyncEventEditor *self,
       CalsyncCalendar *calendar = g_ptr_array_index (calendars, i);
       gint64 id = calsync_calendar_get_id (calendar);
 
-      /* Inactive calendars are hidden everywhere, and read-only ones here (nothing
-       * can be saved into them), except the one the event is in. */
+      /* Inactive calendars are hidden everywhere, except the one the event is in;
+       * read-only ones are no place to put an event. */
       if ((!calsync_calendar_get_is_active (calendar) || calsync_calendar_get_read_only (calendar)) &&
           id != selected_id)
         continue;
       if (id == selected_id)
-        {
-          selected = self->calendar_ids->len;
-          show_read_only (self, calendar);
-        }
+        selected = self->calendar_ids->len;
       g_array_append_val (self->calendar_ids, id);
       gtk_string_list_append (names, calsync_calendar_get_name (calendar));
     }
@@ -505,6 +483,21 @@ fill_all_day (CalsyncEventEditor *self)
   gtk_switch_set_active (self->all_day_switch, TRUE);
 }
 
+/* An event of a read-only calendar is shown, with why it cannot be changed */
+static void
+show_read_only (CalsyncEventEditor *self,
+                gint64              calendar_id)
+{
+  g_autoptr(CalsyncCalendar) calendar = calsync_store_get_calendar (self->store, calendar_id, NULL);
+
+  self->read_only = calendar != NULL && calsync_calendar_get_read_only (calendar);
+  gtk_widget_set_visible (self->read_only_box, self->read_only);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->calendar_row), !self->read_only);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.delete", !self->read_only);
+  if (self->read_only)
+    gtk_widget_set_tooltip_text (self->save_button, gtk_label_get_text (self->read_only_label));
+}
+
 static void
 fill_existing (CalsyncEventEditor *self)
 {
@@ -531,6 +524,7 @@ fill_existing (CalsyncEventEditor *self)
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->description_view),
                             description ? description : "", -1);
   fill_calendars (self, calsync_event_get_calendar_id (event));
+  show_read_only (self, calsync_event_get_calendar_id (event));
   gtk_widget_set_visible (self->delete_button, !self->read_only);
   adw_window_title_set_title (self->window_title, _("Edit Event"));
   gtk_window_set_title (GTK_WINDOW (self), _("Edit Event"));
@@ -704,6 +698,11 @@ calsync_event_editor_save (CalsyncEventEditor  *self,
 
   g_return_val_if_fail (CALSYNC_IS_EVENT_EDITOR (self), FALSE);
 
+  if (self->read_only)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_READ_ONLY, gtk_label_get_text (self->read_only_label));
+      return FALSE;
+    }
   if (self->writing || !calsync_event_editor_is_valid (self))
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
@@ -754,7 +753,7 @@ delete_action (GtkWidget  *widget,
 {
   CalsyncEventEditor *self = CALSYNC_EVENT_EDITOR (widget);
 
-  if (self->event == NULL || self->writing)
+  if (self->event == NULL || self->writing || self->read_only)
     return;
 
   begin_write (self);
@@ -795,7 +794,6 @@ bind_template (GtkWidgetClass *widget_class)
   gtk_widget_class_bind_template_child (widget_class, CalsyncEventEditor, save_button);
   gtk_widget_class_bind_template_child (widget_class, CalsyncEventEditor, title_row);
   gtk_widget_class_bind_template_child (widget_class, CalsyncEventEditor, title_error);
-  gtk_widget_class_bind_template_child (widget_class, CalsyncEventEditor, read_only_notice);
   gtk_widget_class_bind_template_child (widget_class, CalsyncEventEditor, calendar_row);
   gtk_widget_class_bind_template_child (widget_class, CalsyncEventEditor, all_day_switch);
   gtk_widget_class_bind_template_child (widget_class, CalsyncEventEditor, start_date_button);
@@ -809,6 +807,8 @@ bind_template (GtkWidgetClass *widget_class)
   gtk_widget_class_bind_template_child (widget_class, CalsyncEventEditor, location_row);
   gtk_widget_class_bind_template_child (widget_class, CalsyncEventEditor, description_view);
   gtk_widget_class_bind_template_child (widget_class, CalsyncEventEditor, delete_button);
+  gtk_widget_class_bind_template_child (widget_class, CalsyncEventEditor, read_only_box);
+  gtk_widget_class_bind_template_child (widget_class, CalsyncEventEditor, read_only_label);
   gtk_widget_class_bind_template_callback (widget_class, title_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, time_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, entry_activated_cb);
@@ -900,6 +900,28 @@ calsync_event_editor_new (GtkWindow    *parent,
   gtk_widget_grab_focus (GTK_WIDGET (self->title_row));
 
   return self;
+}
+
+const char *
+calsync_event_editor_get_read_only_text (CalsyncEventEditor *self)
+{
+  g_return_val_if_fail (CALSYNC_IS_EVENT_EDITOR (self), NULL);
+
+  return self->read_only ? gtk_label_get_text (self->read_only_label) : NULL;
+}
+
+GPtrArray *
+calsync_event_editor_list_calendar_names (CalsyncEventEditor *self)
+{
+  GListModel *model;
+  GPtrArray *names = g_ptr_array_new ();
+
+  g_return_val_if_fail (CALSYNC_IS_EVENT_EDITOR (self), names);
+
+  model = adw_combo_row_get_model (self->calendar_row);
+  for (guint i = 0; model != NULL && i < g_list_model_get_n_items (model); i++)
+    g_ptr_array_add (names, (gpointer) gtk_string_list_get_string (GTK_STRING_LIST (model), i));
+  return names;
 }
 
 CalsyncEvent *

@@ -9,11 +9,13 @@
 
 #include "calsync-account-group-private.h"
 #include "calsync-application.h"
+#include "calsync-caldav-dialog.h"
 #include "calsync-gui.h"
 #include "calsync-preferences-window-private.h"
 #include "calsync-preferences-window.h"
 #include "calsync-account-removal.h"
 #include "calsync-secrets.h"
+#include "calsync-sync-progress.h"
 
 /* A success status goes away by itself after this long; errors stay */
 #define STATUS_CLEAR_SECONDS 5
@@ -45,7 +47,11 @@ struct _CalsyncPreferencesWindow
   CalsyncSyncReport *report;   /* last finished sync, or NULL */
   GHashTable *groups;          /* account id → CalsyncAccountGroup (widget owned by the page) */
   GHashTable *toggles;         /* calendar id → the state last asked for, while written */
+  GHashTable *synced;          /* calendar ids the running sync is done with */
   GCancellable *cancellable;
+
+  /* Borrowed references */
+  CalsyncSyncProgress *progress;   /* the engine's, or NULL */
 
   guint clear_status_id;
   guint relayout_id;
@@ -77,6 +83,33 @@ add_toast (CalsyncPreferencesWindow *self,
 /* Sync Now ------------------------------------------------------------------ */
 
 static void
+show_progress (CalsyncPreferencesWindow *self,
+               gboolean                  shown)
+{
+  GHashTableIter iter;
+  gpointer group;
+
+  g_hash_table_iter_init (&iter, self->groups);
+  while (g_hash_table_iter_next (&iter, NULL, &group))
+    calsync_account_group_show_progress (group, shown ? self->synced : NULL);
+}
+
+/* A long sync says how far it is: "Syncing… 3 of 5 calendars", and each
+ * account how far its own calendars are */
+static void
+update_sync_label (CalsyncPreferencesWindow *self)
+{
+  const char *progress = self->syncing && self->progress ? calsync_sync_progress_get_text (self->progress) : NULL;
+
+  show_progress (self, progress != NULL);
+
+  if (progress != NULL)
+    gtk_label_set_text (self->sync_label, progress);
+  else
+    gtk_label_set_text_with_mnemonic (self->sync_label, self->syncing ? _("Syncing…") : _("_Sync Now"));
+}
+
+static void
 update_sync_button (CalsyncPreferencesWindow *self,
                     guint                     n_active)
 {
@@ -84,7 +117,7 @@ update_sync_button (CalsyncPreferencesWindow *self,
                             self->engine != NULL && n_active > 0 && !self->syncing);
   gtk_widget_set_visible (GTK_WIDGET (self->sync_spinner), self->syncing);
   gtk_spinner_set_spinning (self->sync_spinner, self->syncing);
-  gtk_label_set_text_with_mnemonic (self->sync_label, self->syncing ? _("Syncing…") : _("_Sync Now"));
+  update_sync_label (self);
 }
 
 static void
@@ -381,12 +414,17 @@ keep_pending_switches (CalsyncPreferencesWindow *self)
     }
 }
 
+static void open_caldav_dialog (CalsyncPreferencesWindow *self, gint64 account_id);
+
 static void
 reconnect_cb (CalsyncAccountGroup      *group,
               CalsyncPreferencesWindow *self)
 {
-  /* Signing in as the same address updates this account */
-  start_sign_in (self, calsync_account_group_get_provider (group));
+  /* Signing in as the same address (or user on the same server) updates this account */
+  if (g_strcmp0 (calsync_account_group_get_provider (group), "caldav") == 0)
+    open_caldav_dialog (self, calsync_account_group_get_account_id (group));
+  else
+    start_sign_in (self, calsync_account_group_get_provider (group));
 }
 
 static void remove_account_cb (CalsyncAccountGroup *group, CalsyncPreferencesWindow *self);
@@ -464,6 +502,7 @@ reload_accounts (CalsyncPreferencesWindow *self)
       }
 
   keep_pending_switches (self);
+  show_progress (self, self->syncing && self->progress && calsync_sync_progress_get_text (self->progress));
   gtk_widget_set_visible (self->empty_group, g_hash_table_size (self->groups) == 0);
   update_sync_button (self, n_active);
 }
@@ -489,8 +528,20 @@ sync_started_cb (CalsyncSyncEngine        *engine,
                  CalsyncPreferencesWindow *self)
 {
   self->syncing = TRUE;
+  g_hash_table_remove_all (self->synced);
   hide_status (self);
   reload_accounts (self);
+}
+
+static void
+calendar_synced_cb (CalsyncSyncEngine           *engine,
+                    const CalsyncCalendarResult *result,
+                    CalsyncPreferencesWindow    *self)
+{
+  gint64 id = g_ascii_strtoll (result->connection_id, NULL, 10);
+
+  g_hash_table_add (self->synced, g_memdup2 (&id, sizeof id));
+  update_sync_label (self);
 }
 
 static void
@@ -554,11 +605,40 @@ add_outlook_action (GtkWidget  *widget,
 }
 
 static void
-coming_soon_action (GtkWidget  *widget,
-                    const char *action_name,
-                    GVariant   *parameter)
+caldav_added_cb (CalsyncCaldavDialog      *dialog,
+                 CalsyncAccount           *account,
+                 guint                     n_calendars,
+                 CalsyncPreferencesWindow *self)
 {
-  /* Disabled; CalDAV sign-in comes with its provider */
+  /* The dialog itself says how many calendars it found */
+  reload_accounts (self);
+}
+
+/* @account_id: 0 for a new account, else the one to reconnect */
+static void
+open_caldav_dialog (CalsyncPreferencesWindow *self,
+                    gint64                    account_id)
+{
+  CalsyncCaldavDialog *dialog = calsync_caldav_dialog_new (GTK_WINDOW (self), self->store, self->http);
+
+  if (account_id > 0)
+    {
+      g_autoptr(CalsyncAccount) account = calsync_store_get_account (self->store, account_id, NULL);
+
+      if (account != NULL)
+        calsync_caldav_dialog_set_account (dialog, calsync_account_get_server_url (account),
+                                           calsync_account_get_email (account));
+    }
+  g_signal_connect_object (dialog, "account-added", G_CALLBACK (caldav_added_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+add_caldav_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  open_caldav_dialog (CALSYNC_PREFERENCES_WINDOW (widget), 0);
 }
 
 typedef struct
@@ -656,9 +736,13 @@ calsync_preferences_window_dispose (GObject *object)
   if (self->store != NULL)
     g_signal_handlers_disconnect_by_data (self->store, self);
 
+  if (self->progress != NULL)
+    g_signal_handlers_disconnect_by_data (self->progress, self);
+  self->progress = NULL;
   gtk_widget_dispose_template (GTK_WIDGET (self), CALSYNC_TYPE_PREFERENCES_WINDOW);
   g_clear_pointer (&self->groups, g_hash_table_unref);
   g_clear_pointer (&self->toggles, g_hash_table_unref);
+  g_clear_pointer (&self->synced, g_hash_table_unref);
   g_clear_object (&self->report);
   g_clear_object (&self->engine);
   g_clear_object (&self->http);
@@ -678,9 +762,8 @@ calsync_preferences_window_class_init (CalsyncPreferencesWindowClass *klass)
   object_class->dispose = calsync_preferences_window_dispose;
 
   gtk_widget_class_install_action (widget_class, "prefs.add-google", NULL, add_google_action);
-  /* Shown, insensitive, as "coming soon" */
   gtk_widget_class_install_action (widget_class, "prefs.add-outlook", NULL, add_outlook_action);
-  gtk_widget_class_install_action (widget_class, "prefs.add-caldav", NULL, coming_soon_action);
+  gtk_widget_class_install_action (widget_class, "prefs.add-caldav", NULL, add_caldav_action);
 
   gtk_widget_class_add_binding (widget_class, GDK_KEY_F5, 0, sync_shortcut_cb, NULL);
   gtk_widget_class_add_binding (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, sync_shortcut_cb, NULL);
@@ -711,8 +794,8 @@ calsync_preferences_window_init (CalsyncPreferencesWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   self->groups = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   self->toggles = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  self->synced = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   self->cancellable = g_cancellable_new ();
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "prefs.add-caldav", FALSE);
 }
 
 static void
@@ -737,6 +820,10 @@ connect_engine (CalsyncPreferencesWindow *self)
   self->syncing = calsync_sync_engine_is_syncing (self->engine);
   g_signal_connect (self->engine, "sync-started", G_CALLBACK (sync_started_cb), self);
   g_signal_connect (self->engine, "sync-finished", G_CALLBACK (sync_finished_cb), self);
+  g_signal_connect (self->engine, "calendar-synced", G_CALLBACK (calendar_synced_cb), self);
+  self->progress = calsync_sync_progress_get_for_engine (self->engine);
+  g_signal_connect_object (self->progress, "notify::text", G_CALLBACK (update_sync_label), self,
+                           G_CONNECT_SWAPPED);
 }
 
 /**

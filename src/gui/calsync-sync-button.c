@@ -11,6 +11,7 @@
 #include "calsync-gui.h"
 #include "calsync-sync-button-private.h"
 #include "calsync-sync-button.h"
+#include "calsync-sync-progress.h"
 
 /* The tooltip says "5 minutes ago": refresh it once a minute */
 #define TOOLTIP_REFRESH_SECONDS 60
@@ -29,6 +30,9 @@ struct _CalsyncSyncButton
   /* Owned references */
   CalsyncSyncEngine *engine;
   CalsyncStore *store;
+
+  /* Borrowed references */
+  CalsyncSyncProgress *progress;   /* the engine's */
 
   guint tooltip_timeout_id;
   gboolean syncing;
@@ -92,6 +96,14 @@ update_tooltip (CalsyncSyncButton *self)
 {
   g_autofree char *last = NULL;
   g_autofree char *tooltip = NULL;
+  const char *progress = self->syncing && self->progress ? calsync_sync_progress_get_text (self->progress) : NULL;
+
+  /* A long sync says how far it is: "Syncing… 3 of 5 calendars" */
+  if (progress != NULL)
+    {
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->button), progress);
+      return;
+    }
 
   last = calsync_sync_button_format_last_sync (self->store ? newest_sync (self->store) : 0,
                                                g_get_real_time ());
@@ -162,6 +174,8 @@ calsync_sync_button_bind (CalsyncSyncButton *self,
   g_signal_connect_object (engine, "sync-started", G_CALLBACK (sync_started_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (engine, "sync-finished", G_CALLBACK (sync_finished_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (store, "changed", G_CALLBACK (update_state), self, G_CONNECT_SWAPPED);
+  self->progress = calsync_sync_progress_get_for_engine (engine);
+  g_signal_connect_object (self->progress, "notify::text", G_CALLBACK (update_tooltip), self, G_CONNECT_SWAPPED);
 
   self->syncing = calsync_sync_engine_is_syncing (engine);
   update_state (self);
@@ -209,6 +223,7 @@ calsync_sync_button_dispose (GObject *object)
 
   g_clear_handle_id (&self->tooltip_timeout_id, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), CALSYNC_TYPE_SYNC_BUTTON);
+  self->progress = NULL;
   g_clear_object (&self->engine);
   g_clear_object (&self->store);
 

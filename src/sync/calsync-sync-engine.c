@@ -29,6 +29,7 @@
 enum {
   SYNC_STARTED,
   CALENDAR_SYNCED,
+  PROGRESS,
   SYNC_FINISHED,
   N_SIGNALS
 };
@@ -320,6 +321,9 @@ start_job (SyncRun        *run,
 static void
 start_next_jobs (SyncRun *run)
 {
+  /* The total is known once every account's calendar list is in */
+  if (run->n_accounts_pending == 0)
+    g_signal_emit (run->engine, signals[PROGRESS], 0, run->n_done, run->jobs->len);
   while (run->n_running < MAX_PARALLEL && run->next_job < run->jobs->len)
     start_job (run, g_ptr_array_index (run->jobs, run->next_job++));
 
@@ -736,6 +740,16 @@ calsync_sync_engine_class_init (CalsyncSyncEngineClass *klass)
    */
   signals[CALENDAR_SYNCED] = g_signal_new ("calendar-synced", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                            0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
+
+  /**
+   * CalsyncSyncEngine::progress:
+   * @n_done: calendars finished (synced or failed)
+   * @n_total: calendars of the run
+   *
+   * Once every calendar list is read, and after each calendar.
+   */
+  signals[PROGRESS] = g_signal_new ("progress", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                    0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_UINT);
 
   /**
    * CalsyncSyncEngine::sync-finished:

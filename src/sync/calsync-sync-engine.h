@@ -36,8 +36,8 @@ void               calsync_sync_engine_forget_account (CalsyncSyncEngine *self,
  *
  * A request made while a sync runs in this engine joins it and finishes with
  * its report. A sync of another process on the same database is waited for
- * first. Emits ::sync-started, ::calendar-synced (per calendar) and
- * ::sync-finished.
+ * first. Emits ::sync-started, ::calendar-synced (per calendar), ::progress
+ * (calendars done, calendars in all) and ::sync-finished.
  */
 void               calsync_sync_engine_sync_async   (CalsyncSyncEngine   *self,
                                                      GArray              *account_ids,
