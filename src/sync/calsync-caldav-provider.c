@@ -851,6 +851,7 @@ find_entry (CaldavMultistatus *multistatus,
 }
 
 static void start_etag_listing (GTask *task);
+static void continue_after_props (GTask *task);
 
 static void
 on_collection_props (GObject      *object,
@@ -862,7 +863,6 @@ on_collection_props (GObject      *object,
   FetchData *data = g_task_get_task_data (task);
   g_autoptr(CalsyncHttpResponse) response = NULL;
   g_autoptr(CaldavMultistatus) multistatus = NULL;
-  g_autofree char *body = NULL;
   GError *error = NULL;
   CaldavEntry *entry;
   gsize size = 0;
@@ -885,6 +885,17 @@ on_collection_props (GObject      *object,
   entry = find_entry (multistatus, calendar_url (task));
   g_clear_pointer (&data->new_cursor, g_free);
   data->new_cursor = entry != NULL ? cursor_from_props (entry) : NULL;
+  continue_after_props (g_steal_pointer (&task));
+}
+
+/* With the collection's cursor known: the query of a full round, nothing (the
+ * ctag did not change), or the etags of a ctag round. Consumes @task. */
+static void
+continue_after_props (GTask *task)
+{
+  CalsyncCaldavProvider *self = g_task_get_source_object (task);
+  FetchData *data = g_task_get_task_data (task);
+  g_autofree char *body = NULL;
 
   if (!data->ctag_asked && (data->new_cursor == NULL || g_str_has_prefix (data->new_cursor, CTAG_PREFIX)))
     {
@@ -917,7 +928,12 @@ on_collection_props (GObject      *object,
     g_task_return_new_error (task, CALSYNC_SYNC_ERROR, CALSYNC_SYNC_ERROR_CURSOR_EXPIRED,
                              _("The CalDAV server asked for a full sync of this calendar."));
   else
-    start_etag_listing (g_steal_pointer (&task));
+    {
+      start_etag_listing (task);
+      return;
+    }
+
+  g_object_unref (task);
 }
 
 /* Incremental rounds: hrefs to fetch in batches ------------------------------------------ */
