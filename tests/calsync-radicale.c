@@ -95,9 +95,11 @@ calsync_radicale_dump_log (CalsyncRadicale *self)
 }
 
 static void
-add_basic_auth (SoupMessage *message)
+add_basic_auth (SoupMessage *message,
+                const char  *user,
+                const char  *password)
 {
-  static const char credentials[] = CALSYNC_RADICALE_USER ":" CALSYNC_RADICALE_PASSWORD;
+  g_autofree char *credentials = g_strconcat (user, ":", password, NULL);
   g_autofree char *encoded = g_base64_encode ((const guchar *) credentials, strlen (credentials));
   g_autofree char *value = g_strconcat ("Basic ", encoded, NULL);
 
@@ -106,6 +108,8 @@ add_basic_auth (SoupMessage *message)
 
 static guint
 send_request (CalsyncRadicale     *self,
+              const char          *user,
+              const char          *password,
               const char          *method,
               const char          *path,
               const char          *content_type,
@@ -121,7 +125,7 @@ send_request (CalsyncRadicale     *self,
   g_autoptr(GBytes) response = NULL;
 
   g_assert_nonnull (message);
-  add_basic_auth (message);
+  add_basic_auth (message, user, password);
   for (guint i = 0; headers != NULL && headers[i] != NULL && headers[i + 1] != NULL; i += 2)
     soup_message_headers_replace (soup_message_get_request_headers (message), headers[i], headers[i + 1]);
   if (request_body != NULL)
@@ -142,6 +146,26 @@ send_request (CalsyncRadicale     *self,
 }
 
 guint
+calsync_radicale_request_as (CalsyncRadicale     *self,
+                             const char          *user,
+                             const char          *password,
+                             const char          *method,
+                             const char          *path,
+                             const char          *content_type,
+                             const char          *request_body,
+                             const char * const  *headers,
+                             char               **body,
+                             SoupMessageHeaders **response_headers)
+{
+  g_autoptr(GError) error = NULL;
+  guint status = send_request (self, user, password, method, path, content_type, request_body, headers,
+                               body, response_headers, &error);
+
+  g_assert_no_error (error);
+  return status;
+}
+
+guint
 calsync_radicale_request (CalsyncRadicale     *self,
                           const char          *method,
                           const char          *path,
@@ -151,12 +175,23 @@ calsync_radicale_request (CalsyncRadicale     *self,
                           char               **body,
                           SoupMessageHeaders **response_headers)
 {
-  g_autoptr(GError) error = NULL;
-  guint status = send_request (self, method, path, content_type, request_body, headers,
-                               body, response_headers, &error);
+  return calsync_radicale_request_as (self, CALSYNC_RADICALE_USER, CALSYNC_RADICALE_PASSWORD, method, path,
+                                      content_type, request_body, headers, body, response_headers);
+}
 
-  g_assert_no_error (error);
-  return status;
+/* Radicale reads its htpasswd at every login: a user added works at once */
+void
+calsync_radicale_add_user (CalsyncRadicale *self,
+                           const char      *user,
+                           const char      *password)
+{
+  g_autofree char *path = g_build_filename (self->dir, "users", NULL);
+  g_autofree char *users = NULL;
+  g_autofree char *more = NULL;
+
+  g_assert_true (g_file_get_contents (path, &users, NULL, NULL));
+  more = g_strconcat (users, user, ":", password, "\n", NULL);
+  g_assert_true (g_file_set_contents (path, more, -1, NULL));
 }
 
 /* Radicale answers within about two seconds; give it ten */
@@ -167,7 +202,8 @@ wait_until_answering (CalsyncRadicale *self)
     {
       g_autoptr(GError) error = NULL;
 
-      if (send_request (self, "OPTIONS", "/", NULL, NULL, NULL, NULL, NULL, &error) != 0)
+      if (send_request (self, CALSYNC_RADICALE_USER, CALSYNC_RADICALE_PASSWORD, "OPTIONS", "/", NULL, NULL, NULL,
+                        NULL, NULL, &error) != 0)
         return;
 
       g_assert_true (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED));

@@ -42,6 +42,21 @@ guint            calsync_radicale_request     (CalsyncRadicale     *self,
                                                const char * const  *headers,
                                                char               **body,
                                                SoupMessageHeaders **response_headers);
+/* The same as @user (added with calsync_radicale_add_user()) */
+guint            calsync_radicale_request_as  (CalsyncRadicale     *self,
+                                               const char          *user,
+                                               const char          *password,
+                                               const char          *method,
+                                               const char          *path,
+                                               const char          *content_type,
+                                               const char          *request_body,
+                                               const char * const  *headers,
+                                               char               **body,
+                                               SoupMessageHeaders **response_headers);
+/* Another user in the htpasswd, usable at once */
+void             calsync_radicale_add_user    (CalsyncRadicale  *self,
+                                               const char       *user,
+                                               const char       *password);
 /* MKCALENDAR /alice/@name/ with a displayname (asserts 201) */
 void             calsync_radicale_mkcalendar  (CalsyncRadicale  *self,
                                                const char       *name,

@@ -7,7 +7,10 @@
  * calsync-ical-recurrence.c, which makes the instances and keeps their
  * series' definition on them (calsync-ical-rule.c). The writer
  * (calsync-ical-writer.c, calsync-ical-master.c for series) shares the zones, the dates, the participation
- * status and the line folding, so that both read and write them the same way. */
+ * status and the line folding, so that both read and write them the same way.
+ * A CalDAV server's resource is edited in place (calsync-ical-edit.c) on a
+ * tree of its lines that keeps their bytes (calsync-ical-resource.c), read
+ * with the reader's VEVENT and zone code. */
 #pragma once
 
 #include <glib.h>
@@ -340,10 +343,81 @@ gboolean      calsync_ical_plan_series           (GPtrArray            *instance
                                                   SeriesPlan           *plan);
 void          calsync_ical_series_plan_clear     (SeriesPlan           *plan);
 
+/* An instance's original start: a date, or an instant */
+typedef struct
+{
+  gboolean is_date;
+  struct icaltimetype date;
+  gint64 utc;
+} OriginalStart;
+
+/* Writer (calsync-ical-writer.c): text made valid UTF-8 without control
+ * characters (line breaks kept as \n unless @single_line) */
+char         *calsync_ical_clean_text            (const char           *text,
+                                                  gboolean              single_line);
+/* The original start of an instance; FALSE when @event is no instance */
+gboolean      calsync_ical_read_original_start   (CalsyncEvent         *event,
+                                                  OriginalStart        *original);
+
 /* Writer (calsync-ical-writer.c): the wall time of @unix_utc in @zone; FALSE
  * when that wall time occurs twice (only UTC is exact there) */
 gboolean      calsync_ical_wall_time             (gint64                unix_utc,
                                                   icaltimezone         *zone,
                                                   struct icaltimetype  *wall);
+
+/* Resources edited in place (calsync-ical-resource.c, calsync-ical-edit.c) --- */
+
+/* A line of a resource as the server wrote it, or a component and its lines */
+typedef struct _IcalNode IcalNode;
+struct _IcalNode
+{
+  char *name;           /* upper case: the property's, or the component's; NULL, "" when none */
+  char *raw;            /* its bytes in the text (folds, line end); a component: its BEGIN line */
+  char *text;           /* the logical line, unfolded, without its end */
+  guint line;           /* physical line in the text (0 for new lines) */
+  char *end_raw;        /* a component: its END line */
+  GPtrArray *children;  /* a component: IcalNode, in order; NULL for a property */
+};
+
+typedef struct
+{
+  IcalNode *root;               /* the text: the VCALENDAR and what is around it */
+  IcalNode *calendar;           /* the VCALENDAR (borrowed) */
+  const char *eol;              /* the text's line end, for new lines */
+  icalcomponent *zones_calendar;/* its VTIMEZONEs, parsed */
+  Parser parser;                /* zones only: vtimezones, zones, utc, local, problems */
+} IcalResource;
+
+gboolean      calsync_ical_resource_load         (IcalResource         *self,
+                                                  const char           *text,
+                                                  GError              **error);
+void          calsync_ical_resource_clear        (IcalResource         *self);
+char         *calsync_ical_resource_to_string    (IcalResource         *self);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (IcalResource, calsync_ical_resource_clear)
+IcalNode     *calsync_ical_resource_new_line     (IcalResource         *self,
+                                                  const char           *text);
+IcalNode     *calsync_ical_resource_new_property (IcalResource         *self,
+                                                  icalproperty         *property);
+IcalNode     *calsync_ical_resource_new_block    (IcalResource         *self,
+                                                  const char           *name,
+                                                  icalcomponent        *component);
+
+void          calsync_ical_node_free             (IcalNode             *node);
+IcalNode     *calsync_ical_node_copy             (const IcalNode       *node);
+gboolean      calsync_ical_node_is               (const IcalNode       *node,
+                                                  const char           *name);
+IcalNode     *calsync_ical_node_find             (IcalNode             *component,
+                                                  const char           *name);
+void          calsync_ical_node_remove_all       (IcalNode             *component,
+                                                  const char           *name);
+void          calsync_ical_node_insert           (IcalNode             *component,
+                                                  IcalNode             *node,
+                                                  const char * const   *anchors);
+void          calsync_ical_node_set              (IcalNode             *component,
+                                                  IcalNode             *node,
+                                                  const char * const   *anchors);
+char         *calsync_ical_node_to_string        (const IcalNode       *node);
+void          calsync_ical_read_vevent           (const IcalNode       *vevent,
+                                                  EventInfo            *info);
 
 G_END_DECLS

@@ -34,14 +34,6 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (icalcomponent, icalcomponent_free)
 typedef icalproperty *(*NewTextProperty) (const char *value);
 typedef icalproperty *(*NewTimeProperty) (struct icaltimetype value);
 
-/* An instance's original start: a date, or an instant */
-typedef struct
-{
-  gboolean is_date;
-  struct icaltimetype date;
-  gint64 utc;
-} OriginalStart;
-
 /* The instances of one series in the events given */
 typedef struct
 {
@@ -88,9 +80,9 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Writer, writer_clear)
 
 /* Valid UTF-8 without control characters; line breaks become \n, or spaces
  * when @single_line (parameter values and URIs cannot hold them). */
-static char *
-clean_text (const char *text,
-            gboolean    single_line)
+char *
+calsync_ical_clean_text (const char *text,
+                         gboolean    single_line)
 {
   g_autofree char *valid = g_utf8_make_valid (text != NULL ? text : "", -1);
   GString *out = g_string_sized_new (strlen (valid));
@@ -116,7 +108,7 @@ clean_text (const char *text,
 static char *
 clean_param (const char *text)
 {
-  g_autofree char *line = clean_text (text, TRUE);
+  g_autofree char *line = calsync_ical_clean_text (text, TRUE);
   GString *out = g_string_sized_new (strlen (line));
 
   for (const char *p = line; *p != '\0'; p++)
@@ -140,7 +132,7 @@ add_text (icalcomponent   *vevent,
   if (text == NULL || *text == '\0')
     return;
 
-  clean = clean_text (text, FALSE);
+  clean = calsync_ical_clean_text (text, FALSE);
   icalcomponent_add_property (vevent, new_property (clean));
 }
 
@@ -276,7 +268,7 @@ static icalproperty *
 new_person (icalproperty_kind  kind,
             JsonObject        *person)
 {
-  g_autofree char *email = clean_text (member_string (person, "email"), TRUE);
+  g_autofree char *email = calsync_ical_clean_text (member_string (person, "email"), TRUE);
   g_autofree char *address = g_strconcat ("mailto:", g_strstrip (email), NULL);
   const char *name = member_string (person, "name");
   icalproperty *property = icalproperty_new (kind);
@@ -357,7 +349,7 @@ add_uid (icalcomponent *vevent,
 {
   const char *id = instance ? calsync_event_get_recurring_event_id (event)
                             : calsync_event_get_external_id (event);
-  g_autofree char *uid = id != NULL ? clean_text (id, TRUE) : NULL;
+  g_autofree char *uid = id != NULL ? calsync_ical_clean_text (id, TRUE) : NULL;
 
   if (uid == NULL || *g_strstrip (uid) == '\0')
     {
@@ -380,7 +372,7 @@ add_conference_url (icalcomponent *vevent,
     return;
 
   /* Both are URI values, written unescaped: it must be one */
-  clean = clean_text (url, TRUE);
+  clean = calsync_ical_clean_text (url, TRUE);
   if (!g_uri_is_valid (clean, G_URI_FLAGS_NONE, NULL))
     {
       g_debug ("Not writing the conference link “%s”: not a URI", clean);
@@ -420,9 +412,9 @@ add_content (icalcomponent *vevent,
 /* Series ------------------------------------------------------------------- */
 
 /* The original start of an instance; FALSE when @event is no instance */
-static gboolean
-read_original_start (CalsyncEvent  *event,
-                     OriginalStart *original)
+gboolean
+calsync_ical_read_original_start (CalsyncEvent  *event,
+                                  OriginalStart *original)
 {
   const char *series = calsync_event_get_recurring_event_id (event);
   const char *text = calsync_event_get_original_start (event);
@@ -488,7 +480,7 @@ collect_series (Writer    *writer,
       OriginalStart original, first;
       Series *series;
 
-      if (!read_original_start (event, &original))
+      if (!calsync_ical_read_original_start (event, &original))
         continue;
 
       if ((series = g_hash_table_lookup (writer->series, uid)) == NULL)
@@ -498,7 +490,7 @@ collect_series (Writer    *writer,
           series->instances = g_ptr_array_new ();
           g_hash_table_insert (writer->series, series->uid, series);
         }
-      else if (read_original_start (g_ptr_array_index (series->instances, 0), &first) &&
+      else if (calsync_ical_read_original_start (g_ptr_array_index (series->instances, 0), &first) &&
                first.is_date != original.is_date)
         series->mixed = TRUE;
 
@@ -514,7 +506,7 @@ lookup_series (Writer       *writer,
   OriginalStart original;
   Series *series;
 
-  if (!read_original_start (event, &original))
+  if (!calsync_ical_read_original_start (event, &original))
     return NULL;
 
   series = g_hash_table_lookup (writer->series, calsync_event_get_recurring_event_id (event));
@@ -532,7 +524,7 @@ series_earliest (Series        *series,
       CalsyncEvent *event = g_ptr_array_index (series->instances, i);
       OriginalStart original;
 
-      if (read_original_start (event, &original) &&
+      if (calsync_ical_read_original_start (event, &original) &&
           (earliest == NULL || compare_original_starts (&original, earliest_start) < 0))
         {
           earliest = event;
@@ -601,7 +593,7 @@ series_to_master (Writer *writer,
       CalsyncEvent *event = g_ptr_array_index (series->instances, i);
       OriginalStart original;
 
-      if (read_original_start (event, &original) && compare_original_starts (&original, &first) != 0)
+      if (calsync_ical_read_original_start (event, &original) && compare_original_starts (&original, &first) != 0)
         add_original_start (writer, master, new_rdate, event, &original);
     }
 
@@ -626,7 +618,7 @@ event_to_vevent (Writer        *writer,
 
   add_uid (vevent, event, instance);
   icalcomponent_add_property (vevent, icalproperty_new_dtstamp (utc_time (dtstamp_utc)));
-  if (instance && read_original_start (event, &original))
+  if (instance && calsync_ical_read_original_start (event, &original))
     add_original_start (writer, vevent, icalproperty_new_recurrenceid, event, &original);
 
   if (calsync_event_get_all_day (event))

@@ -149,4 +149,71 @@ gboolean    calsync_ical_write_file       (const char  *path,
                                            GPtrArray   *events,
                                            GError     **error);
 
+/* Resources of a CalDAV server (calsync-ical-edit.c) ------------------------- */
+
+/**
+ * calsync_ical_resource_new:
+ * @event: an event created here
+ * @now_utc: its DTSTAMP, CREATED and LAST-MODIFIED (seconds since the epoch)
+ *
+ * The text of a new resource holding @event: VCALENDAR (VERSION 2.0,
+ * PRODID), the VTIMEZONE it needs, one VEVENT (UID = the external id, or the
+ * series' UID for an instance), SEQUENCE:0.
+ *
+ * Returns: (transfer full): the text, or %NULL with @error set
+ */
+char       *calsync_ical_resource_new     (CalsyncEvent  *event,
+                                           gint64         now_utc,
+                                           GError       **error);
+
+/**
+ * calsync_ical_resource_update:
+ * @text: the resource's text as the server has it
+ * @event: the event as edited here; an instance of a series (recurring event
+ *   id and original start set) changes that instance only, in its override
+ *   (RECURRENCE-ID), made from the master when there is none
+ * @base: (nullable): the event before the edit: only the fields the edit
+ *   changed from it are written (on a conflict, the server's other changes
+ *   stay); %NULL: every field that differs from @text
+ * @now_utc: DTSTAMP and LAST-MODIFIED of the new revision (seconds)
+ *
+ * Changes SUMMARY, DESCRIPTION, LOCATION, STATUS, DTSTART and DTEND (or
+ * DURATION) in the form the server wrote them, SEQUENCE + 1; every other
+ * line is kept byte for byte.
+ *
+ * Returns: (transfer full): the edited text, or %NULL with @error set
+ *   (%CALSYNC_ICAL_ERROR: @text is not iCalendar, or the event is not in it)
+ */
+char       *calsync_ical_resource_update  (const char    *text,
+                                           CalsyncEvent  *event,
+                                           CalsyncEvent  *base,
+                                           gint64         now_utc,
+                                           GError       **error);
+
+/* The event with @event's external id as @text has it (for @base above), or
+ * NULL */
+CalsyncEvent *calsync_ical_resource_find_event (const char   *text,
+                                                CalsyncEvent *event);
+
+/**
+ * calsync_ical_resource_delete:
+ * @left_empty: (out): the resource would hold nothing: delete it whole
+ *   (always so for an event of its own)
+ *
+ * Deletes an instance of a series with an EXDATE on the master (in the form
+ * of its DTSTART) and without its override.
+ *
+ * Returns: (transfer full) (nullable): the edited text; %NULL when
+ *   *@left_empty, or with @error set
+ */
+char       *calsync_ical_resource_delete  (const char    *text,
+                                           CalsyncEvent  *event,
+                                           gint64         now_utc,
+                                           gboolean      *left_empty,
+                                           GError       **error);
+
+/* When a resource last changed: the latest LAST-MODIFIED (else DTSTAMP) of its
+ * VEVENTs, in microseconds since the epoch; 0 when unknown */
+gint64      calsync_ical_resource_modified (const char   *text);
+
 G_END_DECLS

@@ -145,6 +145,26 @@ calsync_credentials_new_password (gint64      account_id,
   return self;
 }
 
+/**
+ * calsync_credentials_set_password:
+ * @password: the password, as typed
+ *
+ * For password credentials right after sign-in (the add-account flow checks
+ * it before storing it) and for tests: the password is used from memory, the
+ * keyring is not asked. Wiped from memory with the credentials.
+ */
+void
+calsync_credentials_set_password (CalsyncCredentials *self,
+                                  const char         *password)
+{
+  g_return_if_fail (CALSYNC_IS_CREDENTIALS (self));
+  g_return_if_fail (self->config == NULL);
+  g_return_if_fail (password != NULL);
+
+  g_clear_pointer (&self->password, wipe_free);
+  self->password = g_strdup (password);
+}
+
 gint64
 calsync_credentials_get_account_id (CalsyncCredentials *self)
 {
@@ -173,18 +193,6 @@ calsync_credentials_set_tokens (CalsyncCredentials  *self,
 
   g_clear_pointer (&self->tokens, calsync_tokens_free);
   self->tokens = calsync_tokens_copy (tokens);
-}
-
-void
-calsync_credentials_set_password (CalsyncCredentials *self,
-                                  const char         *password)
-{
-  g_return_if_fail (CALSYNC_IS_CREDENTIALS (self));
-  g_return_if_fail (self->config == NULL);
-  g_return_if_fail (password != NULL);
-
-  g_clear_pointer (&self->password, wipe_free);
-  self->password = g_strdup (password);
 }
 
 gboolean

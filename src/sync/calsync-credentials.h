@@ -32,6 +32,10 @@ CalsyncCredentials *calsync_credentials_new_oauth     (CalsyncHttp              
 CalsyncCredentials *calsync_credentials_new_password  (gint64                    account_id,
                                                        const char               *username);
 gint64              calsync_credentials_get_account_id (CalsyncCredentials      *self);
+/* Right after sign-in and for tests: a password in memory, used instead of the
+ * keyring's */
+void                calsync_credentials_set_password  (CalsyncCredentials       *self,
+                                                       const char               *password);
 
 /* With a store, renewed tokens are kept only while the account exists: a
  * refresh that lands after the account was removed deletes its secret again. */
@@ -40,10 +44,6 @@ void                calsync_credentials_set_store     (CalsyncCredentials       
 /* For tests and right after sign-in: tokens already in memory. */
 void                calsync_credentials_set_tokens    (CalsyncCredentials       *self,
                                                        const CalsyncTokens      *tokens);
-/* Before the account exists (CalDAV discovery with the password typed in):
- * the password in memory only; never written to the keyring from here. */
-void                calsync_credentials_set_password  (CalsyncCredentials       *self,
-                                                       const char               *password);
 /* Right after sign-in: keeps @tokens in memory and stores them in the keyring;
  * finishes once the keyring has them. */
 void                calsync_credentials_save_tokens_async  (CalsyncCredentials  *self,

@@ -144,6 +144,7 @@ calsync_http_request_set_form (CalsyncHttpRequest *request,
                                               (GDestroyNotify) http_free_secret, encoded);
 }
 
+/* A body as is (an iCalendar resource, a WebDAV request) */
 void
 calsync_http_request_set_body (CalsyncHttpRequest *request,
                                const char         *content_type,
@@ -159,6 +160,7 @@ calsync_http_request_set_body (CalsyncHttpRequest *request,
   request->body = g_bytes_ref (body);
 }
 
+/* Plain http:// to a host that is not loopback, when the person allowed it */
 void
 calsync_http_request_set_allow_insecure (CalsyncHttpRequest *request,
                                          gboolean            allow_insecure)
