@@ -14,6 +14,7 @@
 #include <glib/gi18n.h>
 
 #include "calsync-caldav-private.h"
+#include "calsync-caldav-write.h"
 #include "calsync-ical.h"
 
 /* Resources per page: a page is one transaction of the store */
@@ -1220,9 +1221,56 @@ calsync_caldav_provider_fetch_page_finish (CalsyncProvider  *provider,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+/* Writes ------------------------------------------------------------------------------ */
+
+static void
+on_written (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+  CalsyncWriteResult *written = calsync_caldav_write_finish (result, &error);
+
+  if (written == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, written, (GDestroyNotify) calsync_write_result_free);
+}
+
+/* calsync-caldav-write.c does the work, with this account's session,
+ * password and allow_insecure */
+static void
+calsync_caldav_provider_write_event_async (CalsyncProvider     *provider,
+                                           CalsyncCalendar     *calendar,
+                                           const CalsyncWrite  *write,
+                                           GCancellable        *cancellable,
+                                           GAsyncReadyCallback  callback,
+                                           gpointer             user_data)
+{
+  CalsyncCaldavProvider *self = CALSYNC_CALDAV_PROVIDER (provider);
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, calsync_caldav_provider_write_event_async);
+  calsync_caldav_write_full_async (self->http, self->credentials, calsync_calendar_get_remote_id (calendar),
+                                   self->allow_insecure, write, cancellable, on_written, g_steal_pointer (&task));
+}
+
+static CalsyncWriteResult *
+calsync_caldav_provider_write_event_finish (CalsyncProvider  *provider,
+                                            GAsyncResult     *result,
+                                            GError          **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, provider), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 static void
 calsync_caldav_provider_iface_init (CalsyncProviderInterface *iface)
 {
+  iface->write_event_async = calsync_caldav_provider_write_event_async;
+  iface->write_event_finish = calsync_caldav_provider_write_event_finish;
   iface->list_calendars_async = calsync_caldav_provider_list_calendars_async;
   iface->list_calendars_finish = calsync_caldav_provider_list_calendars_finish;
   iface->fetch_page_async = calsync_caldav_provider_fetch_page_async;
