@@ -1232,10 +1232,27 @@ on_written (GObject      *object,
   GError *error = NULL;
   CalsyncWriteResult *written = calsync_caldav_write_finish (result, &error);
 
+  const char *calendar_url = g_task_get_task_data (task);
+
   if (written == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, written, (GDestroyNotify) calsync_write_result_free);
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  /* Resources are known by their absolute URL here (as the pages list them) */
+  if (written->resource_id != NULL && !g_str_has_prefix (written->resource_id, "http"))
+    {
+      char *absolute = g_uri_resolve_relative (calendar_url, written->resource_id, G_URI_FLAGS_ENCODED, NULL);
+
+      if (absolute != NULL)
+        {
+          g_free (written->resource_id);
+          written->resource_id = absolute;
+        }
+    }
+
+  g_task_return_pointer (task, written, (GDestroyNotify) calsync_write_result_free);
 }
 
 /* calsync-caldav-write.c does the work, with this account's session,
@@ -1252,6 +1269,7 @@ calsync_caldav_provider_write_event_async (CalsyncProvider     *provider,
   g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
 
   g_task_set_source_tag (task, calsync_caldav_provider_write_event_async);
+  g_task_set_task_data (task, g_strdup (calsync_calendar_get_remote_id (calendar)), g_free);
   calsync_caldav_write_full_async (self->http, self->credentials, calsync_calendar_get_remote_id (calendar),
                                    self->allow_insecure, write, cancellable, on_written, g_steal_pointer (&task));
 }
