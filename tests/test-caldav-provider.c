@@ -726,6 +726,53 @@ test_ctag_round (Fixture       *f,
   g_assert_nonnull (ctag.cursor);
 }
 
+/* The provider's write slot: a create goes to the server, and when it comes
+ * back in the next sync-collection its etag is known: not fetched again */
+static void
+test_own_write (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(CalsyncProvider) provider = new_provider (f, calsync_radicale_get_url (f->radicale), CALSYNC_RADICALE_PASSWORD);
+  g_autoptr(CalsyncCalendar) calendar = NULL;
+  g_autoptr(CalsyncEvent) event = NULL;
+  g_autoptr(CalsyncWriteResult) written = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GPtrArray) mine = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *ics = single_ics ("before", "Before", utc (2026, 12, 1, 9, 0));
+  g_auto(Round) first = { 0 };
+  g_auto(Round) next = { 0 };
+  CalsyncWrite write = { CALSYNC_WRITE_CREATE, NULL, NULL, NULL, NULL, g_get_real_time () };
+
+  set_up_work (f);
+  g_free (calsync_radicale_put (f->radicale, "work", "before.ics", ics));
+  calendar = add_work_calendar (f, provider);
+  run_round (f, provider, calendar, NULL, FALSE, &first);
+  g_assert_no_error (first.error);
+  g_assert_cmpuint (first.stats.inserted, ==, 1);
+  g_assert_true (calsync_provider_can_write (provider));
+
+  event = calsync_test_timed_event ("mine", "Made here", utc (2026, 12, 4, 9, 0), utc (2026, 12, 4, 10, 0), "UTC");
+  write.event = event;
+  calsync_provider_write_event_async (provider, calendar, &write, NULL, calsync_test_result_cb, &result);
+  written = calsync_provider_write_event_finish (provider, calsync_test_spin (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (written->outcome, ==, CALSYNC_WRITE_OUTCOME_WRITTEN);
+  g_assert_nonnull (written->etag);
+  g_assert_true (g_str_has_prefix (written->resource_id, calsync_calendar_get_remote_id (calendar)));
+
+  /* As the store keeps it after the push */
+  calsync_event_set_resource_id (event, written->resource_id);
+  calsync_event_set_etag (event, written->etag);
+  g_ptr_array_add (mine, g_object_ref (event));
+  g_assert_true (calsync_store_apply_remote_events (f->store, calsync_calendar_get_id (calendar), mine, NULL, NULL, NULL));
+
+  run_round (f, provider, calendar, first.cursor, TRUE, &next);
+  g_assert_no_error (next.error);
+  g_assert_cmpuint (next.n_upserts, ==, 0);
+  g_assert_cmpint (count_events (f, calendar), ==, 2);
+}
+
 /* RFC 6578 §3.6: a server that truncates its sync-collection answer (507 on
  * the collection) is asked again from the token of the part it sent */
 static void
@@ -989,6 +1036,7 @@ main (int   argc,
   g_test_add ("/caldav/token-invalid", Fixture, NULL, fixture_set_up, test_token_invalid, fixture_tear_down);
   g_test_add ("/caldav/redirect-elsewhere", Fixture, NULL, fixture_set_up, test_redirect_elsewhere, fixture_tear_down);
   g_test_add ("/caldav/ctag-round", Fixture, NULL, fixture_set_up, test_ctag_round, fixture_tear_down);
+  g_test_add ("/caldav/own-write", Fixture, NULL, fixture_set_up, test_own_write, fixture_tear_down);
   g_test_add ("/caldav/truncated-sync-collection", Fixture, NULL, fixture_set_up, test_truncated_sync_collection, fixture_tear_down);
   g_test_add ("/caldav/unreadable-resource", Fixture, NULL, fixture_set_up, test_unreadable_resource, fixture_tear_down);
 

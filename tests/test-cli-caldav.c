@@ -223,6 +223,19 @@ test_add_refused (Fixture       *f,
   g_assert_nonnull (strstr (err2, "--allow-insecure"));
   assert_no_caldav_account (f);
 
+  /* A password in the address would be stored with the account: refused */
+  {
+    g_autofree char *out4 = NULL, *err4 = NULL;
+    g_autofree char *with_password = g_strdup_printf ("http://alice:hidden-pw@127.0.0.1:%s",
+                                                      strrchr (calsync_radicale_get_url (f->radicale), ':') + 1);
+
+    g_assert_cmpint (add_account (f, with_password, CALSYNC_RADICALE_PASSWORD "\n", FALSE, &out4, &err4), ==, 1);
+    g_assert_nonnull (strstr (err4, "Leave the user name and password out"));
+    g_assert_null (strstr (err4, "hidden-pw"));
+    assert_no_caldav_account (f);
+    assert_password_not_stored (f, "hidden-pw");
+  }
+
   /* No password */
   g_assert_cmpint (add_account (f, calsync_radicale_get_url (f->radicale), "\n", FALSE, &out3, &err3), ==, 1);
   g_assert_nonnull (strstr (err3, "No password"));

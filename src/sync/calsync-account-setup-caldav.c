@@ -279,6 +279,14 @@ insecure_error (const char *server_url)
                       host != NULL ? host : server_url);
 }
 
+static gboolean
+has_user_info (const char *url)
+{
+  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_ENCODED, NULL);
+
+  return uri != NULL && g_uri_get_userinfo (uri) != NULL;
+}
+
 /* Checked before any connection */
 static gboolean
 check_input (const char  *server_url,
@@ -297,6 +305,13 @@ check_input (const char  *server_url,
   if (password == NULL || *password == '\0')
     {
       g_set_error_literal (error, CALSYNC_SYNC_ERROR, CALSYNC_SYNC_ERROR_FAILED, _("Enter a password."));
+      return FALSE;
+    }
+  if (has_user_info (server_url))
+    {
+      /* It would be stored with the account, in the database */
+      g_set_error_literal (error, CALSYNC_HTTP_ERROR, CALSYNC_HTTP_ERROR_FAILED,
+                           _("Leave the user name and password out of the server address."));
       return FALSE;
     }
   if (!calsync_http_check_url (server_url, allow_insecure, &url_error))

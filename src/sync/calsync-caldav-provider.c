@@ -852,6 +852,7 @@ find_entry (CaldavMultistatus *multistatus,
 }
 
 static void start_etag_listing (GTask *task);
+static void continue_after_props (GTask *task);
 
 static void
 on_collection_props (GObject      *object,
@@ -863,7 +864,6 @@ on_collection_props (GObject      *object,
   FetchData *data = g_task_get_task_data (task);
   g_autoptr(CalsyncHttpResponse) response = NULL;
   g_autoptr(CaldavMultistatus) multistatus = NULL;
-  g_autofree char *body = NULL;
   GError *error = NULL;
   CaldavEntry *entry;
   gsize size = 0;
@@ -886,6 +886,17 @@ on_collection_props (GObject      *object,
   entry = find_entry (multistatus, calendar_url (task));
   g_clear_pointer (&data->new_cursor, g_free);
   data->new_cursor = entry != NULL ? cursor_from_props (entry) : NULL;
+  continue_after_props (g_steal_pointer (&task));
+}
+
+/* With the collection's cursor known: the query of a full round, nothing (the
+ * ctag did not change), or the etags of a ctag round. Consumes @task. */
+static void
+continue_after_props (GTask *task)
+{
+  CalsyncCaldavProvider *self = g_task_get_source_object (task);
+  FetchData *data = g_task_get_task_data (task);
+  g_autofree char *body = NULL;
 
   if (!data->ctag_asked && (data->new_cursor == NULL || g_str_has_prefix (data->new_cursor, CTAG_PREFIX)))
     {
@@ -918,7 +929,12 @@ on_collection_props (GObject      *object,
     g_task_return_new_error (task, CALSYNC_SYNC_ERROR, CALSYNC_SYNC_ERROR_CURSOR_EXPIRED,
                              _("The CalDAV server asked for a full sync of this calendar."));
   else
-    start_etag_listing (g_steal_pointer (&task));
+    {
+      start_etag_listing (task);
+      return;
+    }
+
+  g_object_unref (task);
 }
 
 /* Incremental rounds: hrefs to fetch in batches ------------------------------------------ */
@@ -1205,7 +1221,7 @@ calsync_caldav_provider_fetch_page_finish (CalsyncProvider  *provider,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
-/* Writes ------------------------------------------------------------------------ */
+/* Writes ------------------------------------------------------------------------------ */
 
 static void
 on_written (GObject      *object,
@@ -1216,12 +1232,31 @@ on_written (GObject      *object,
   GError *error = NULL;
   CalsyncWriteResult *written = calsync_caldav_write_finish (result, &error);
 
+  const char *calendar_url = g_task_get_task_data (task);
+
   if (written == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, written, (GDestroyNotify) calsync_write_result_free);
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  /* Resources are known by their absolute URL here (as the pages list them) */
+  if (written->resource_id != NULL && !g_str_has_prefix (written->resource_id, "http"))
+    {
+      char *absolute = g_uri_resolve_relative (calendar_url, written->resource_id, G_URI_FLAGS_ENCODED, NULL);
+
+      if (absolute != NULL)
+        {
+          g_free (written->resource_id);
+          written->resource_id = absolute;
+        }
+    }
+
+  g_task_return_pointer (task, written, (GDestroyNotify) calsync_write_result_free);
 }
 
+/* calsync-caldav-write.c does the work, with this account's session,
+ * password and allow_insecure */
 static void
 calsync_caldav_provider_write_event_async (CalsyncProvider     *provider,
                                            CalsyncCalendar     *calendar,
@@ -1231,21 +1266,12 @@ calsync_caldav_provider_write_event_async (CalsyncProvider     *provider,
                                            gpointer             user_data)
 {
   CalsyncCaldavProvider *self = CALSYNC_CALDAV_PROVIDER (provider);
-  GTask *task = g_task_new (self, cancellable, callback, user_data);
-  const char *url = calsync_calendar_get_remote_id (calendar);
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
 
   g_task_set_source_tag (task, calsync_caldav_provider_write_event_async);
-
-  if (url == NULL || !g_str_has_prefix (url, "http"))
-    {
-      g_task_return_new_error (task, CALSYNC_SYNC_ERROR, CALSYNC_SYNC_ERROR_FAILED,
-                               _("This calendar is not linked to a CalDAV collection."));
-      g_object_unref (task);
-      return;
-    }
-
-  calsync_caldav_write_full_async (self->http, self->credentials, url, self->allow_insecure, write,
-                                   cancellable, on_written, task);
+  g_task_set_task_data (task, g_strdup (calsync_calendar_get_remote_id (calendar)), g_free);
+  calsync_caldav_write_full_async (self->http, self->credentials, calsync_calendar_get_remote_id (calendar),
+                                   self->allow_insecure, write, cancellable, on_written, g_steal_pointer (&task));
 }
 
 static CalsyncWriteResult *

@@ -167,7 +167,7 @@ calsync_http_request_set_allow_insecure (CalsyncHttpRequest *request,
 {
   g_return_if_fail (request != NULL);
 
-  request->allow_insecure = allow_insecure;
+  request->allow_insecure = !!allow_insecure;
 }
 
 void
