@@ -362,6 +362,28 @@ test_update_keeps_the_rest (Fixture       *f,
   assert_contains (stored, "DTSTART;TZID=Europe/Berlin:20261210T150000\r\n");
 }
 
+/* A resource text as a multistatus hands it over (LF only: XML normalises
+ * line ends) is sent with CRLF again (RFC 5545 3.1) */
+static void
+test_update_lf_text (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autofree char *etag = put (f, "planning.ics", single);
+  g_autofree char *path = resource_path (f, "planning.ics");
+  g_auto(GStrv) lines = g_strsplit (single, "\r\n", -1);
+  g_autofree char *lf_only = g_strjoinv ("\n", lines);
+  g_autoptr(CalsyncEvent) event = read_event (single, "planning-1@example.com");
+  CalsyncWrite write = { CALSYNC_WRITE_UPDATE, event, etag, path, lf_only, EDITED_AFTER };
+  g_autoptr(CalsyncWriteResult) result = NULL;
+
+  calsync_event_set_title (event, "Planning (LF)");
+  result = write_ok (f, &write);
+  g_assert_cmpint (result->outcome, ==, CALSYNC_WRITE_OUTCOME_WRITTEN);
+  assert_contains (result->resource_text, "SUMMARY:Planning (LF)\r\n");
+  for (const char *p = strchr (result->resource_text, '\n'); p != NULL; p = strchr (p + 1, '\n'))
+    g_assert_cmpint (p[-1], ==, '\r');
+}
+
 static void
 test_update_without_text (Fixture       *f,
                           gconstpointer  data)
@@ -721,6 +743,7 @@ main (int    argc,
   ADD ("/caldav-write/create/unsafe-uid", test_create_unsafe_uid);
   ADD ("/caldav-write/create/own-text", test_create_own_text);
   ADD ("/caldav-write/update/keeps-the-rest", test_update_keeps_the_rest);
+  ADD ("/caldav-write/update/lf-text", test_update_lf_text);
   ADD ("/caldav-write/update/without-text", test_update_without_text);
   ADD ("/caldav-write/instance/edit", test_instance_edit);
   ADD ("/caldav-write/instance/delete", test_instance_delete);

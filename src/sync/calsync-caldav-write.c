@@ -429,6 +429,23 @@ on_written (GObject      *source_object,
     }
 }
 
+/* RFC 5545 3.1: content lines end with CRLF. Texts read from a multistatus
+ * come with LF only (XML normalises line ends), so a resource edited from one
+ * is sent with CRLF again. */
+static char *
+with_crlf (const char *text)
+{
+  GString *out = g_string_sized_new (strlen (text) + strlen (text) / 32);
+
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      if (*p == '\n' && (p == text || p[-1] != '\r'))
+        g_string_append_c (out, '\r');
+      g_string_append_c (out, *p);
+    }
+  return g_string_free (out, FALSE);
+}
+
 /* PUT the body, or DELETE, conditional on the etag */
 static void
 write_resource (GTask *task)
@@ -443,7 +460,12 @@ write_resource (GTask *task)
 
   if (data->body != NULL)
     {
-      g_autoptr(GBytes) bytes = g_bytes_new (data->body, strlen (data->body));
+      g_autoptr(GBytes) bytes = NULL;
+      char *crlf = with_crlf (data->body);
+
+      g_free (data->body);
+      data->body = crlf;
+      bytes = g_bytes_new (data->body, strlen (data->body));
 
       calsync_http_request_set_body (request, "text/calendar; charset=utf-8", bytes);
     }
