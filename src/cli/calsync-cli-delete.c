@@ -61,7 +61,10 @@ calsync_cli_run_delete_event (CalsyncCommand *command)
 
   if (!(event = calsync_store_get_event (store, id, NULL)))
     {
-      g_printerr (_("calsync: There is no event %" G_GINT64_FORMAT "; --agenda --json shows the ids\n"), id);
+      g_autofree char *number = g_strdup_printf ("%" G_GINT64_FORMAT, id);
+
+      /* Translators: %s is an event id (a number) */
+      g_printerr (_("calsync: There is no event %s; --agenda --json shows the ids\n"), number);
       return CALSYNC_EXIT_FAILED;
     }
 

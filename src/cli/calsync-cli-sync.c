@@ -491,6 +491,7 @@ connect_caldav (CalsyncCommand *command)
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(GError) error = NULL;
   g_autofree char *user = NULL;
+  g_autofree char *number = NULL;
   g_autofree char *shown_error = NULL;
   char *password;
   guint n_calendars = 0;
@@ -536,9 +537,10 @@ connect_caldav (CalsyncCommand *command)
 
   user = calsync_text_for_terminal (calsync_account_get_email (account), FALSE);
   /* Translators: a user name, an account id (a number), how many calendars */
-  g_print (g_dngettext (GETTEXT_PACKAGE, "Connected %s (CalDAV, account %" G_GINT64_FORMAT ") with %u calendar.\n",
-                        "Connected %s (CalDAV, account %" G_GINT64_FORMAT ") with %u calendars.\n", n_calendars),
-           user, calsync_account_get_id (account), n_calendars);
+  number = g_strdup_printf ("%" G_GINT64_FORMAT, calsync_account_get_id (account));
+  g_print (g_dngettext (GETTEXT_PACKAGE, "Connected %s (CalDAV, account %s) with %u calendar.\n",
+                        "Connected %s (CalDAV, account %s) with %u calendars.\n", n_calendars),
+           user, number, n_calendars);
   return CALSYNC_EXIT_OK;
 }
 
