@@ -626,6 +626,99 @@ test_offline_then_online (Fixture       *f,
   g_assert_nonnull (strstr (text, "DTSTART;VALUE=DATE:20261210"));
 }
 
+/* One event of the agenda as a line: what must survive a round trip */
+static char *
+event_line (JsonObject *event)
+{
+  const char * const fields[] = { "title", "start", "end", "startDate", "endDate", "location",
+                                  "description", "timeZone", "status" };
+  GString *line = g_string_new (NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+    {
+      const char *value = json_object_has_member (event, fields[i]) &&
+                          !json_object_get_null_member (event, fields[i])
+                            ? json_object_get_string_member (event, fields[i]) : "";
+
+      /* The same instant, whatever offset it is written with */
+      if (g_str_equal (fields[i], "start") || g_str_equal (fields[i], "end"))
+        g_string_append_printf (line, "%" G_GINT64_FORMAT "|", *value ? calsync_test_instant (value) : 0);
+      else
+        g_string_append_printf (line, "%s|", value);
+    }
+  return g_string_free (line, FALSE);
+}
+
+static gint
+compare_lines (gconstpointer a,
+               gconstpointer b)
+{
+  return strcmp (*(const char * const *) a, *(const char * const *) b);
+}
+
+/* The agenda's events of the calendar named @name, as sorted lines */
+static GPtrArray *
+calendar_lines (JsonNode   *agenda_root,
+                const char *name)
+{
+  JsonArray *events = json_node_get_array (agenda_root);
+  GPtrArray *lines = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; i < json_array_get_length (events); i++)
+    {
+      JsonObject *event = json_array_get_object_element (events, i);
+
+      if (g_strcmp0 (json_object_get_string_member (event, "calendarName"), name) == 0)
+        g_ptr_array_add (lines, event_line (event));
+    }
+  g_ptr_array_sort (lines, compare_lines);
+  return lines;
+}
+
+/* `--export` of a CalDAV calendar, put into a fresh collection of the server,
+ * comes back from the next sync as the same events (series and all) */
+static void
+test_export_round_trip (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (f->dir, "work-export.ics", NULL);
+  g_autofree char *export_arg = g_strconcat ("--export=", path, NULL);
+  g_autofree char *calendar_arg = g_strconcat ("--calendar=", f->calendar_id, NULL);
+  const char *args[] = { export_arg, calendar_arg, "--from=2026-08-25", "--to=2027-11-25", NULL };
+  g_autofree char *text = NULL;
+  g_autoptr(JsonNode) report = NULL;
+  g_autoptr(JsonNode) days = NULL;
+  g_autoptr(GPtrArray) original = NULL;
+  g_autoptr(GPtrArray) copy = NULL;
+
+  g_assert_cmpint (run_calsync (f, NULL, NULL, NULL, args), ==, 0);
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  g_assert_nonnull (strstr (text, "RRULE:FREQ=DAILY;COUNT=10"));   /* the series as a rule */
+
+  /* Radicale takes a whole calendar file PUT to a new collection's address
+   * and stores one resource per UID, as an import */
+  g_assert_cmpuint (calsync_radicale_request (f->radicale, "PUT", "/" CALSYNC_RADICALE_USER "/copy/",
+                                              "text/calendar; charset=utf-8", text, NULL, NULL, NULL), ==, 201);
+  g_assert_cmpuint (calsync_radicale_request (f->radicale, "PROPPATCH", "/" CALSYNC_RADICALE_USER "/copy/",
+                                              "application/xml; charset=utf-8",
+                                              "<?xml version=\"1.0\" encoding=\"utf-8\"?>"
+                                              "<D:propertyupdate xmlns:D=\"DAV:\"><D:set><D:prop>"
+                                              "<D:displayname>Copy</D:displayname>"
+                                              "</D:prop></D:set></D:propertyupdate>", NULL, NULL, NULL), ==, 207);
+
+  report = sync_json (f, 0);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (json_node_get_object (report), "results")),
+                    ==, 2);
+
+  days = agenda (f, "2026-08-25", "2027-11-25");
+  original = calendar_lines (days, "Work");
+  copy = calendar_lines (days, "Copy");
+  g_assert_cmpuint (original->len, ==, 10);
+  g_assert_cmpuint (copy->len, ==, original->len);
+  for (guint i = 0; i < original->len; i++)
+    g_assert_cmpstr (g_ptr_array_index (copy, i), ==, g_ptr_array_index (original, i));
+}
+
 #define ADD(path, func, connected) \
   g_test_add (path, Fixture, (connected) ? "connected" : NULL, fixture_set_up, func, fixture_tear_down)
 
@@ -644,6 +737,7 @@ main (int    argc,
   ADD ("/caldav-twoway/deletes-go-out", test_deletes_go_out, TRUE);
   ADD ("/caldav-twoway/conflicts", test_conflicts, TRUE);
   ADD ("/caldav-twoway/offline-then-online", test_offline_then_online, TRUE);
+  ADD ("/caldav-twoway/export-round-trip", test_export_round_trip, TRUE);
 
   return g_test_run ();
 }
