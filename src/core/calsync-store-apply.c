@@ -405,14 +405,14 @@ replace_resource (StoreConn          *conn,
   return delete_rows (conn, rows, stats, error);
 }
 
-static gboolean
-run_resource_stmt (StoreConn    *conn,
-                   const char   *sql,
-                   gint64        calendar_id,
-                   const char   *href,
-                   const char   *etag,
-                   const char   *text,
-                   GError      **error)
+gboolean
+store_run_resource_stmt (StoreConn    *conn,
+                         const char   *sql,
+                         gint64        calendar_id,
+                         const char   *href,
+                         const char   *etag,
+                         const char   *text,
+                         GError      **error)
 {
   g_autoptr(CachedStmt) stmt = store_stmt (conn, sql, error);
 
@@ -421,7 +421,8 @@ run_resource_stmt (StoreConn    *conn,
 
   sqlite3_bind_int64 (stmt, 1, calendar_id);
   store_bind_text (stmt, 2, href);
-  if (sql == sql_upsert_resource)
+  /* The upserts (the store's and the outbox's) take the etag and the text */
+  if (sqlite3_bind_parameter_count (stmt) >= 4)
     {
       store_bind_text (stmt, 3, etag);
       store_bind_text (stmt, 4, text);
@@ -475,7 +476,7 @@ keep_resource (StoreConn    *conn,
   if (n_later > 0)
     return TRUE;
 
-  return run_resource_stmt (conn, sql_upsert_resource, calendar_id, href, etag, text, error);
+  return store_run_resource_stmt (conn, sql_upsert_resource, calendar_id, href, etag, text, error);
 }
 
 static gboolean
@@ -492,7 +493,7 @@ apply_resources (StoreConn          *conn,
       const char *href = g_ptr_array_index (page->removed_resources, i);
 
       if (!replace_resource (conn, calendar_id, href, NULL, stats, error) ||
-          !run_resource_stmt (conn, sql_delete_resource, calendar_id, href, NULL, NULL, error))
+          !store_run_resource_stmt (conn, sql_delete_resource, calendar_id, href, NULL, NULL, error))
         return FALSE;
     }
 
@@ -554,7 +555,7 @@ sweep (StoreConn          *conn,
     g_debug ("Calendar %" G_GINT64_FORMAT ": %u events no longer on the server", calendar_id, rows->len);
 
   return delete_rows (conn, rows, stats, error) &&
-         run_resource_stmt (conn, sql_sweep_resources, calendar_id, NULL, NULL, NULL, error);
+         store_run_resource_stmt (conn, sql_sweep_resources, calendar_id, NULL, NULL, NULL, error);
 }
 
 /* A page --------------------------------------------------------------------- */

@@ -553,6 +553,7 @@ run_entry_rows (StoreConn                 *conn,
   return store_step_done (conn, stmt, error);
 }
 
+/* A resource statement, skipped for an entry with no resource */
 static gboolean
 run_resource_stmt (StoreConn    *conn,
                    const char   *sql,
@@ -562,21 +563,10 @@ run_resource_stmt (StoreConn    *conn,
                    const char   *text,
                    GError      **error)
 {
-  g_autoptr(CachedStmt) stmt = NULL;
-
   if (href == NULL)
     return TRUE;
-  if (!(stmt = store_stmt (conn, sql, error)))
-    return FALSE;
 
-  sqlite3_bind_int64 (stmt, 1, calendar_id);
-  store_bind_text (stmt, 2, href);
-  if (sql == sql_upsert_resource)
-    {
-      store_bind_text (stmt, 3, etag);
-      store_bind_text (stmt, 4, text);
-    }
-  return store_step_done (conn, stmt, error);
+  return store_run_resource_stmt (conn, sql, calendar_id, href, etag, text, error);
 }
 
 /* The entry as it is now: edited again while its push was in flight? */

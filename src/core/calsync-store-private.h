@@ -193,6 +193,15 @@ G_GNUC_INTERNAL gboolean      store_run_event_stmt (StoreConn     *conn,
                                                     CalsyncEvent  *event,
                                                     gint64         row_id,
                                                     GError       **error);
+/* Binds @calendar_id and @href (?1, ?2) to @sql — and @etag and @text (?3, ?4)
+ * when @sql takes them — and steps it */
+G_GNUC_INTERNAL gboolean      store_run_resource_stmt (StoreConn   *conn,
+                                                    const char    *sql,
+                                                    gint64         calendar_id,
+                                                    const char    *href,
+                                                    const char    *etag,
+                                                    const char    *text,
+                                                    GError       **error);
 
 /* The outbox (calsync-store-outbox.c), inside the transaction of an edit */
 G_GNUC_INTERNAL gboolean      store_check_writable (StoreConn     *conn,

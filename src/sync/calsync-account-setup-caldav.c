@@ -11,6 +11,7 @@
 #include <glib/gi18n.h>
 
 #include "calsync-account-setup.h"
+#include "calsync-account-setup-private.h"
 #include "calsync-caldav-provider.h"
 #include "calsync-secrets.h"
 
@@ -89,69 +90,25 @@ save_account (CaldavSetup  *data,
   g_autoptr(CalsyncAccount) account = find_caldav_account (data);
 
   data->is_new = account == NULL;
-  if (account == NULL)
-    {
-      account = calsync_account_new ();
-      calsync_account_set_provider (account, "caldav");
-      calsync_account_set_email (account, data->username);
-      calsync_account_set_server_url (account, data->server_url);
-      calsync_account_set_allow_insecure (account, data->allow_insecure);
-      if (calsync_store_add_account (data->store, account, error) == 0)
-        return FALSE;
-    }
-  else
-    {
-      calsync_account_set_needs_reconnect (account, FALSE);
-      calsync_account_set_last_error (account, NULL);
-      calsync_account_set_server_url (account, data->server_url);
-      calsync_account_set_allow_insecure (account, data->allow_insecure);
-      if (!calsync_store_update_account (data->store, account, error))
-        return FALSE;
-    }
+  if (data->is_new)
+    account = calsync_account_new ();
+
+  calsync_account_set_server_url (account, data->server_url);
+  calsync_account_set_allow_insecure (account, data->allow_insecure);
+  if (!calsync_account_setup_store_account (data->store, account, data->is_new,
+                                            "caldav", data->username, error))
+    return FALSE;
 
   data->account = g_steal_pointer (&account);
   return TRUE;
 }
 
-/* New calendars are added active; known ones keep their active flag and sync
- * state and take the server's current name, colour and privileges. */
-static gboolean
-save_calendars (CaldavSetup  *data,
-                GError      **error)
+/* Known calendars also take the server's current privileges */
+static void
+refresh_read_only (CalsyncCalendar *known,
+                   CalsyncCalendar *remote)
 {
-  gint64 account_id = calsync_account_get_id (data->account);
-
-  for (guint i = 0; i < data->calendars->len; i++)
-    {
-      CalsyncCalendar *remote = g_ptr_array_index (data->calendars, i);
-      g_autoptr(CalsyncCalendar) known = NULL;
-      g_autoptr(GError) local_error = NULL;
-
-      known = calsync_store_lookup_calendar (data->store, account_id,
-                                             calsync_calendar_get_remote_id (remote), &local_error);
-      if (local_error != NULL)
-        {
-          g_propagate_error (error, g_steal_pointer (&local_error));
-          return FALSE;
-        }
-
-      if (known != NULL)
-        {
-          calsync_calendar_set_name (known, calsync_calendar_get_name (remote));
-          calsync_calendar_set_color (known, calsync_calendar_get_color (remote));
-          calsync_calendar_set_read_only (known, calsync_calendar_get_read_only (remote));
-          if (!calsync_store_update_calendar (data->store, known, error))
-            return FALSE;
-          continue;
-        }
-
-      calsync_calendar_set_account_id (remote, account_id);
-      calsync_calendar_set_is_active (remote, TRUE);
-      if (calsync_store_add_calendar (data->store, remote, error) == 0)
-        return FALSE;
-    }
-
-  return TRUE;
+  calsync_calendar_set_read_only (known, calsync_calendar_get_read_only (remote));
 }
 
 static void
@@ -163,7 +120,9 @@ save_thread (GTask        *task,
   CaldavSetup *data = task_data;
   GError *error = NULL;
 
-  if (!save_account (data, &error) || !save_calendars (data, &error))
+  if (!save_account (data, &error) ||
+      !calsync_account_setup_store_calendars (data->store, data->account, data->calendars,
+                                              refresh_read_only, &error))
     g_task_return_error (task, error);
   else
     g_task_return_boolean (task, TRUE);

@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include "calsync-account-setup.h"
+#include "calsync-account-setup-private.h"
 #include "calsync-secrets.h"
 
 typedef struct
@@ -61,41 +62,71 @@ save_account (SetupData   *data,
   g_autoptr(CalsyncAccount) account = find_account (data->store, data->provider_name, email);
 
   data->is_new = account == NULL;
-  if (account != NULL)
-    {
-      calsync_account_set_needs_reconnect (account, FALSE);
-      calsync_account_set_last_error (account, NULL);
-      if (!calsync_store_update_account (data->store, account, error))
-        return FALSE;
-    }
-  else
-    {
-      account = calsync_account_new ();
-      calsync_account_set_provider (account, data->provider_name);
-      calsync_account_set_email (account, email);
-      if (calsync_store_add_account (data->store, account, error) == 0)
-        return FALSE;
-    }
+  if (data->is_new)
+    account = calsync_account_new ();
+
+  if (!calsync_account_setup_store_account (data->store, account, data->is_new,
+                                            data->provider_name, email, error))
+    return FALSE;
 
   data->account = g_steal_pointer (&account);
   return TRUE;
 }
 
-/* New calendars are added active; known ones keep their active flag and sync
- * state and take the provider's current name and colour. */
-static gboolean
-save_calendars (SetupData  *data,
-                GError    **error)
+/* Stores @account: a new one under @provider and @email, or a known one
+ * reconnected (its needs-reconnect flag and error cleared). */
+gboolean
+calsync_account_setup_store_account (CalsyncStore    *store,
+                                     CalsyncAccount  *account,
+                                     gboolean         is_new,
+                                     const char      *provider,
+                                     const char      *email,
+                                     GError         **error)
 {
-  gint64 account_id = calsync_account_get_id (data->account);
-
-  for (guint i = 0; i < data->calendars->len; i++)
+  if (!is_new)
     {
-      CalsyncCalendar *remote = g_ptr_array_index (data->calendars, i);
+      calsync_account_set_needs_reconnect (account, FALSE);
+      calsync_account_set_last_error (account, NULL);
+      return calsync_store_update_account (store, account, error);
+    }
+
+  calsync_account_set_provider (account, provider);
+  calsync_account_set_email (account, email);
+  return calsync_store_add_account (store, account, error) != 0;
+}
+
+/* A known calendar takes the provider's current name and colour, and what
+ * @refresh copies; its active flag and sync state stay. */
+static gboolean
+refresh_calendar (CalsyncStore                *store,
+                  CalsyncCalendar             *known,
+                  CalsyncCalendar             *remote,
+                  CalsyncCalendarRefreshFunc   refresh,
+                  GError                     **error)
+{
+  calsync_calendar_set_name (known, calsync_calendar_get_name (remote));
+  calsync_calendar_set_color (known, calsync_calendar_get_color (remote));
+  refresh (known, remote);
+  return calsync_store_update_calendar (store, known, error);
+}
+
+/* New calendars are added active; known ones are refreshed */
+gboolean
+calsync_account_setup_store_calendars (CalsyncStore                *store,
+                                       CalsyncAccount              *account,
+                                       GPtrArray                   *calendars,
+                                       CalsyncCalendarRefreshFunc   refresh,
+                                       GError                     **error)
+{
+  gint64 account_id = calsync_account_get_id (account);
+
+  for (guint i = 0; i < calendars->len; i++)
+    {
+      CalsyncCalendar *remote = g_ptr_array_index (calendars, i);
       g_autoptr(CalsyncCalendar) known = NULL;
       g_autoptr(GError) local_error = NULL;
 
-      known = calsync_store_lookup_calendar (data->store, account_id,
+      known = calsync_store_lookup_calendar (store, account_id,
                                              calsync_calendar_get_remote_id (remote), &local_error);
       if (local_error != NULL)
         {
@@ -105,21 +136,25 @@ save_calendars (SetupData  *data,
 
       if (known != NULL)
         {
-          calsync_calendar_set_name (known, calsync_calendar_get_name (remote));
-          calsync_calendar_set_color (known, calsync_calendar_get_color (remote));
-          calsync_calendar_set_is_primary (known, calsync_calendar_get_is_primary (remote));
-          if (!calsync_store_update_calendar (data->store, known, error))
+          if (!refresh_calendar (store, known, remote, refresh, error))
             return FALSE;
           continue;
         }
 
       calsync_calendar_set_account_id (remote, account_id);
       calsync_calendar_set_is_active (remote, TRUE);
-      if (calsync_store_add_calendar (data->store, remote, error) == 0)
+      if (calsync_store_add_calendar (store, remote, error) == 0)
         return FALSE;
     }
 
   return TRUE;
+}
+
+static void
+refresh_primary (CalsyncCalendar *known,
+                 CalsyncCalendar *remote)
+{
+  calsync_calendar_set_is_primary (known, calsync_calendar_get_is_primary (remote));
 }
 
 static void
@@ -131,7 +166,9 @@ save_thread (GTask        *task,
   SetupData *data = task_data;
   GError *error = NULL;
 
-  if (!save_account (data, data->email, &error) || !save_calendars (data, &error))
+  if (!save_account (data, data->email, &error) ||
+      !calsync_account_setup_store_calendars (data->store, data->account, data->calendars,
+                                              refresh_primary, &error))
     g_task_return_error (task, error);
   else
     g_task_return_boolean (task, TRUE);

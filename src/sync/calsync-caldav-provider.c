@@ -731,6 +731,22 @@ round_new (CalsyncCaldavProvider *self,
   return round;
 }
 
+/* The build that @result ran, or NULL once its error went to @task */
+static Build *
+build_finish (GTask        *task,
+              GAsyncResult *result)
+{
+  GError *error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      g_task_return_error (task, error);
+      return NULL;
+    }
+
+  return g_task_get_task_data (G_TASK (result));
+}
+
 static void
 on_events_built (GObject      *object,
                  GAsyncResult *result,
@@ -738,15 +754,11 @@ on_events_built (GObject      *object,
 {
   g_autoptr(GTask) task = user_data;
   CalsyncCaldavProvider *self = g_task_get_source_object (task);
-  Build *build = g_task_get_task_data (G_TASK (result));
-  GError *error = NULL;
+  Build *build = build_finish (task, result);
   Round *round;
 
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
+  if (build == NULL)
+    return;
 
   round = g_hash_table_lookup (self->rounds, calendar_url (task));
   if (round == NULL)
@@ -763,6 +775,34 @@ on_events_built (GObject      *object,
     }
 
   finish_page (task, g_steal_pointer (&build->page), round);
+}
+
+/* The answer to @task's request, or NULL once its error went to @task */
+static CalsyncHttpResponse *
+answer_finish (GTask        *task,
+               GAsyncResult *result)
+{
+  GError *error = NULL;
+  CalsyncHttpResponse *response;
+
+  response = caldav_request_finish (g_task_get_source_object (task), result, NULL, &error);
+  if (response == NULL)
+    g_task_return_error (task, error);
+  return response;
+}
+
+/* A build of @kind over the body of @response, for @task's calendar */
+static Build *
+build_for_answer (GTask               *task,
+                  BuildKind            kind,
+                  CalsyncHttpResponse *response)
+{
+  FetchData *data = g_task_get_task_data (task);
+  Build *build = build_new (kind, data->calendar, &data->request);
+
+  build->body = g_steal_pointer (&response->body);
+  build->base_uri = g_strdup (response_base (response, calendar_url (task)));
+  return build;
 }
 
 static void
@@ -807,19 +847,13 @@ on_calendar_query (GObject      *object,
   CalsyncCaldavProvider *self = CALSYNC_CALDAV_PROVIDER (object);
   FetchData *data = g_task_get_task_data (task);
   g_autoptr(CalsyncHttpResponse) response = NULL;
-  GError *error = NULL;
   Build *build;
 
-  if (!(response = caldav_request_finish (self, result, NULL, &error)))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
+  if (!(response = answer_finish (task, result)))
+    return;
 
   g_hash_table_remove (self->rounds, calendar_url (task));
-  build = build_new (BUILD_EVENTS, data->calendar, &data->request);
-  build->body = g_steal_pointer (&response->body);
-  build->base_uri = g_strdup (response_base (response, calendar_url (task)));
+  build = build_for_answer (task, BUILD_EVENTS, response);
   build->full_snapshot = TRUE;
   build->cursor = g_strdup (data->new_cursor);
   run_build (task, build, on_events_built);
@@ -946,22 +980,15 @@ on_multiget (GObject      *object,
 {
   g_autoptr(GTask) task = user_data;
   CalsyncCaldavProvider *self = CALSYNC_CALDAV_PROVIDER (object);
-  FetchData *data = g_task_get_task_data (task);
   g_autoptr(CalsyncHttpResponse) response = NULL;
-  GError *error = NULL;
   Build *build;
   Round *round;
 
-  if (!(response = caldav_request_finish (self, result, NULL, &error)))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
+  if (!(response = answer_finish (task, result)))
+    return;
 
   round = g_hash_table_lookup (self->rounds, calendar_url (task));
-  build = build_new (BUILD_EVENTS, data->calendar, &data->request);
-  build->body = g_steal_pointer (&response->body);
-  build->base_uri = g_strdup (response_base (response, calendar_url (task)));
+  build = build_for_answer (task, BUILD_EVENTS, response);
   if (round != NULL && round->removed != NULL)
     {
       g_ptr_array_unref (build->removed);
@@ -1016,15 +1043,11 @@ on_changes_built (GObject      *object,
 {
   g_autoptr(GTask) task = user_data;
   CalsyncCaldavProvider *self = g_task_get_source_object (task);
-  Build *build = g_task_get_task_data (G_TASK (result));
-  GError *error = NULL;
+  Build *build = build_finish (task, result);
   Round *round;
 
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
+  if (build == NULL)
+    return;
 
   round = round_new (self, calendar_url (task));
   round->hrefs = g_steal_pointer (&build->to_fetch);
@@ -1077,9 +1100,7 @@ on_sync_collection (GObject      *object,
       return;
     }
 
-  build = build_new (BUILD_CHANGES, data->calendar, &data->request);
-  build->body = g_steal_pointer (&response->body);
-  build->base_uri = g_strdup (response_base (response, calendar_url (task)));
+  build = build_for_answer (task, BUILD_CHANGES, response);
   build->known_etags = copy_known_etags (data->known_etags);
   run_build (task, build, on_changes_built);
 }
@@ -1102,21 +1123,14 @@ on_etag_listing (GObject      *object,
                  gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  CalsyncCaldavProvider *self = CALSYNC_CALDAV_PROVIDER (object);
   FetchData *data = g_task_get_task_data (task);
   g_autoptr(CalsyncHttpResponse) response = NULL;
-  GError *error = NULL;
   Build *build;
 
-  if (!(response = caldav_request_finish (self, result, NULL, &error)))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
+  if (!(response = answer_finish (task, result)))
+    return;
 
-  build = build_new (BUILD_CHANGES, data->calendar, &data->request);
-  build->body = g_steal_pointer (&response->body);
-  build->base_uri = g_strdup (response_base (response, calendar_url (task)));
+  build = build_for_answer (task, BUILD_CHANGES, response);
   build->known_etags = copy_known_etags (data->known_etags);
   build->etag_listing = TRUE;
   build->cursor = g_strdup (data->new_cursor);
