@@ -109,4 +109,62 @@ GError            *caldav_malformed_error     (void);
 void               caldav_provider_set_calendars_url (CalsyncCaldavProvider *provider,
                                                       const char            *url);
 
+/* Resources per page: a page is one transaction of the store */
+#define CALDAV_PAGE_RESOURCES  250
+/* Pages a round may take before they grow: the engine allows 150 */
+#define CALDAV_MAX_ROUND_PAGES 100
+
+/* Request bodies (calsync-caldav-pages.c) */
+extern const char  caldav_sync_props_body[];
+extern const char  caldav_collection_props_body[];
+char              *caldav_calendar_query_body (gint64              time_min,
+                                               gint64              time_max,
+                                               gboolean            with_data);
+char              *caldav_sync_collection_body (const char        *token);
+char              *caldav_multiget_body       (GPtrArray          *hrefs,
+                                               guint               from,
+                                               guint               to);
+
+/* Answers made into pages, in a worker thread (calsync-caldav-pages.c) */
+typedef enum
+{
+  CALDAV_BUILD_EVENTS,          /* resources with their data → events */
+  CALDAV_BUILD_CHANGES,         /* hrefs and etags (sync-collection, etag listing) → what to fetch */
+} CaldavBuildKind;
+
+typedef struct
+{
+  /* In */
+  CaldavBuildKind kind;
+  char *calendar_url;
+  GBytes *body;               /* a multistatus to read first, or NULL */
+  char *base_uri;
+  GPtrArray *entries;         /* CaldavEntry, when there is no body */
+  GPtrArray *removed;         /* hrefs known gone */
+  GHashTable *known_etags;    /* href → etag, copied */
+  gboolean etag_listing;      /* CALDAV_BUILD_CHANGES: the listing is complete (ctag round) */
+  gint64 time_min;
+  gint64 time_max;
+  gboolean full_snapshot;
+  char *cursor;               /* the cursor of the round's end */
+
+  /* Out */
+  CalsyncPage *page;
+  GPtrArray *leftover;        /* CaldavEntry not in this page */
+  GPtrArray *to_fetch;        /* CALDAV_BUILD_CHANGES: hrefs */
+  gboolean truncated;
+  gboolean expired;           /* an error body naming DAV:valid-sync-token */
+} CaldavBuild;
+
+CaldavBuild       *caldav_build_new           (CaldavBuildKind            kind,
+                                               CalsyncCalendar           *calendar,
+                                               const CalsyncFetchRequest *request);
+void               caldav_build_free          (CaldavBuild               *build);
+/* GTaskThreadFunc; the task data is the CaldavBuild */
+void               caldav_build_thread        (GTask                     *task,
+                                               gpointer                   source_object,
+                                               gpointer                   task_data,
+                                               GCancellable              *cancellable);
+GHashTable        *caldav_copy_known_etags    (GHashTable                *known);
+
 G_END_DECLS

@@ -17,10 +17,6 @@
 #include "calsync-caldav-write.h"
 #include "calsync-ical.h"
 
-/* Resources per page: a page is one transaction of the store */
-#define PAGE_RESOURCES      250
-/* Pages a round may take before they grow: the engine allows 150 */
-#define MAX_ROUND_PAGES     100
 #define CTAG_PREFIX         "ctag:"
 
 typedef struct
@@ -325,339 +321,6 @@ calsync_caldav_provider_list_calendars_finish (CalsyncProvider  *provider,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
-/* Request bodies ---------------------------------------------------------------------- */
-
-/* Servers may hash every resource for a sync-token or a ctag (Radicale takes a
- * second for each at 10,000): the ctag is asked only of servers without
- * sync-collection */
-static const char sync_props_body[] =
-  "<?xml version=\"1.0\" encoding=\"utf-8\"?>"
-  "<D:propfind xmlns:D=\"DAV:\">"
-  "<D:prop><D:resourcetype/><D:sync-token/><D:supported-report-set/></D:prop>"
-  "</D:propfind>";
-static const char collection_props_body[] =
-  "<?xml version=\"1.0\" encoding=\"utf-8\"?>"
-  "<D:propfind xmlns:D=\"DAV:\" xmlns:CS=\"" CALDAV_NS_CS "\">"
-  "<D:prop><D:resourcetype/><D:sync-token/><CS:getctag/><D:supported-report-set/></D:prop>"
-  "</D:propfind>";
-
-static char *
-format_ical_utc (gint64 unix_seconds)
-{
-  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (unix_seconds);
-
-  return g_date_time_format (dt, "%Y%m%dT%H%M%SZ");
-}
-
-static char *
-calendar_query_body (gint64   time_min,
-                     gint64   time_max,
-                     gboolean with_data)
-{
-  g_autofree char *start = format_ical_utc (time_min);
-  g_autofree char *end = format_ical_utc (time_max);
-
-  return g_strdup_printf ("<?xml version=\"1.0\" encoding=\"utf-8\"?>"
-                          "<C:calendar-query xmlns:D=\"DAV:\" xmlns:C=\"" CALDAV_NS_CALDAV "\">"
-                          "<D:prop><D:getetag/>%s</D:prop>"
-                          "<C:filter><C:comp-filter name=\"VCALENDAR\"><C:comp-filter name=\"VEVENT\">"
-                          "<C:time-range start=\"%s\" end=\"%s\"/>"
-                          "</C:comp-filter></C:comp-filter></C:filter></C:calendar-query>",
-                          with_data ? "<C:calendar-data/>" : "", start, end);
-}
-
-static char *
-sync_collection_body (const char *token)
-{
-  g_autofree char *escaped = g_markup_escape_text (token, -1);
-
-  return g_strdup_printf ("<?xml version=\"1.0\" encoding=\"utf-8\"?>"
-                          "<D:sync-collection xmlns:D=\"DAV:\">"
-                          "<D:sync-token>%s</D:sync-token><D:sync-level>1</D:sync-level>"
-                          "<D:prop><D:getetag/></D:prop></D:sync-collection>", escaped);
-}
-
-static char *
-multiget_body (GPtrArray *hrefs,
-               guint      from,
-               guint      to)
-{
-  GString *body = g_string_new ("<?xml version=\"1.0\" encoding=\"utf-8\"?>"
-                                "<C:calendar-multiget xmlns:D=\"DAV:\" xmlns:C=\"" CALDAV_NS_CALDAV "\">"
-                                "<D:prop><D:getetag/><C:calendar-data/></D:prop>");
-
-  for (guint i = from; i < to; i++)
-    {
-      g_autofree char *href = caldav_href_for_body (g_ptr_array_index (hrefs, i));
-
-      g_string_append_printf (body, "<D:href>%s</D:href>", href);
-    }
-
-  g_string_append (body, "</C:calendar-multiget>");
-  return g_string_free (body, FALSE);
-}
-
-/* Pages ------------------------------------------------------------------------------ */
-
-typedef enum
-{
-  BUILD_EVENTS,          /* resources with their data → events */
-  BUILD_CHANGES,         /* hrefs and etags (sync-collection, etag listing) → what to fetch */
-} BuildKind;
-
-typedef struct
-{
-  /* In */
-  BuildKind kind;
-  char *calendar_url;
-  GBytes *body;               /* a multistatus to read first, or NULL */
-  char *base_uri;
-  GPtrArray *entries;         /* CaldavEntry, when there is no body */
-  GPtrArray *removed;         /* hrefs known gone */
-  GHashTable *known_etags;    /* href → etag, copied */
-  gboolean etag_listing;      /* BUILD_CHANGES: the listing is complete (ctag round) */
-  gint64 time_min;
-  gint64 time_max;
-  gboolean full_snapshot;
-  char *cursor;               /* the cursor of the round's end */
-
-  /* Out */
-  CalsyncPage *page;
-  GPtrArray *leftover;        /* CaldavEntry not in this page */
-  GPtrArray *to_fetch;        /* BUILD_CHANGES: hrefs */
-  gboolean truncated;
-  gboolean expired;           /* an error body naming DAV:valid-sync-token */
-} Build;
-
-static void
-build_free (Build *build)
-{
-  g_free (build->calendar_url);
-  g_clear_pointer (&build->body, g_bytes_unref);
-  g_free (build->base_uri);
-  g_clear_pointer (&build->entries, g_ptr_array_unref);
-  g_clear_pointer (&build->removed, g_ptr_array_unref);
-  g_clear_pointer (&build->known_etags, g_hash_table_unref);
-  g_free (build->cursor);
-  g_clear_pointer (&build->page, calsync_page_free);
-  g_clear_pointer (&build->leftover, g_ptr_array_unref);
-  g_clear_pointer (&build->to_fetch, g_ptr_array_unref);
-  g_free (build);
-}
-
-static Build *
-build_new (BuildKind                  kind,
-           CalsyncCalendar           *calendar,
-           const CalsyncFetchRequest *request)
-{
-  Build *build = g_new0 (Build, 1);
-
-  build->kind = kind;
-  build->calendar_url = g_strdup (calsync_calendar_get_remote_id (calendar));
-  build->time_min = request->time_min;
-  build->time_max = request->time_max;
-  if (build->time_min == 0 && build->time_max == 0)
-    {
-      /* Incremental rounds may come without a window: the default one */
-      gint64 now = g_get_real_time () / G_USEC_PER_SEC;
-
-      build->time_min = now - 92 * 24 * 3600;
-      build->time_max = now + 366 * 24 * 3600;
-    }
-  build->removed = g_ptr_array_new_with_free_func (g_free);
-  return build;
-}
-
-static GHashTable *
-copy_known_etags (GHashTable *known)
-{
-  GHashTable *copy = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  GHashTableIter iter;
-  gpointer key, value;
-
-  if (known == NULL)
-    return copy;
-
-  g_hash_table_iter_init (&iter, known);
-  while (g_hash_table_iter_next (&iter, &key, &value))
-    g_hash_table_insert (copy, g_strdup (key), g_strdup (value));
-
-  return copy;
-}
-
-/* Reads one resource into @page: its instances carry its href and etag, and the
- * resource is listed whole. A resource that cannot be read is counted, not listed
- * (its stored instances stay as they were). */
-static void
-add_resource (CalsyncPage *page,
-              CaldavEntry *entry,
-              gint64       time_min,
-              gint64       time_max)
-{
-  g_autoptr(GPtrArray) events = NULL;
-  g_autoptr(GPtrArray) problems = NULL;
-  g_autoptr(GError) error = NULL;
-  guint n_skipped = 0;
-
-  if (entry->calendar_data == NULL)
-    {
-      page->n_invalid++;
-      return;
-    }
-
-  events = calsync_ical_parse_full (entry->calendar_data, -1, time_min, time_max, &problems, &error);
-  for (guint i = 0; problems != NULL && i < problems->len; i++)
-    n_skipped += ((CalsyncIcalProblem *) g_ptr_array_index (problems, i))->kind == CALSYNC_ICAL_PROBLEM_SKIPPED;
-
-  if (events == NULL || (events->len == 0 && n_skipped > 0))
-    {
-      g_debug ("Resource %s could not be read: %s", entry->href, error ? error->message : "no event");
-      page->n_invalid += MAX (n_skipped, 1u);
-      return;
-    }
-
-  page->n_invalid += n_skipped;
-  for (guint i = 0; i < events->len; i++)
-    {
-      CalsyncEvent *event = g_ptr_array_index (events, i);
-
-      calsync_event_set_resource_id (event, entry->href);
-      calsync_event_set_etag (event, entry->etag);
-      g_ptr_array_add (page->upserts, g_object_ref (event));
-    }
-
-  g_ptr_array_add (page->resources, g_strdup (entry->href));
-  g_ptr_array_add (page->resource_etags, g_strdup (entry->etag != NULL ? entry->etag : ""));
-  g_ptr_array_add (page->resource_texts, g_steal_pointer (&entry->calendar_data));
-}
-
-static gboolean
-is_gone (CaldavEntry *entry)
-{
-  return entry->status == 404 || entry->status == 410;
-}
-
-/* BUILD_EVENTS: the first @limit resources with data become the page */
-static void
-build_events (Build *build)
-{
-  guint limit = MAX (PAGE_RESOURCES, build->entries->len / MAX_ROUND_PAGES + 1);
-  guint taken = 0;
-
-  build->page = calsync_page_new ();
-  build->page->full_snapshot = build->full_snapshot;
-  build->leftover = g_ptr_array_new_with_free_func ((GDestroyNotify) caldav_entry_free);
-
-  for (guint i = 0; i < build->removed->len; i++)
-    g_ptr_array_add (build->page->removed_resources, g_strdup (g_ptr_array_index (build->removed, i)));
-
-  for (guint i = 0; i < build->entries->len; i++)
-    {
-      CaldavEntry *entry = g_ptr_array_index (build->entries, i);
-
-      if (caldav_same_collection (entry->href, build->calendar_url))
-        continue;
-      if (is_gone (entry))
-        {
-          /* Deleted between the listing and the multiget */
-          g_ptr_array_add (build->page->removed_resources, g_strdup (entry->href));
-          continue;
-        }
-      if (taken >= limit)
-        {
-          g_ptr_array_add (build->leftover, g_steal_pointer (&g_ptr_array_index (build->entries, i)));
-          continue;
-        }
-      if (entry->data_too_large)
-        build->page->n_invalid++;
-      else
-        add_resource (build->page, entry, build->time_min, build->time_max);
-      taken++;
-    }
-}
-
-/* BUILD_CHANGES: which hrefs to fetch, which are gone */
-static void
-build_changes (Build *build)
-{
-  g_autoptr(GHashTable) listed = g_hash_table_new (g_str_hash, g_str_equal);
-
-  build->to_fetch = g_ptr_array_new_with_free_func (g_free);
-
-  for (guint i = 0; i < build->entries->len; i++)
-    {
-      CaldavEntry *entry = g_ptr_array_index (build->entries, i);
-      const char *known;
-
-      if (caldav_same_collection (entry->href, build->calendar_url))
-        continue;
-      if (is_gone (entry))
-        {
-          g_ptr_array_add (build->removed, g_strdup (entry->href));
-          continue;
-        }
-
-      g_hash_table_add (listed, entry->href);
-      known = g_hash_table_lookup (build->known_etags, entry->href);
-      /* Unchanged (or our own write coming back): not fetched again */
-      if (known != NULL && entry->etag != NULL && g_str_equal (known, entry->etag))
-        continue;
-      g_ptr_array_add (build->to_fetch, g_strdup (entry->href));
-    }
-
-  if (build->etag_listing)
-    {
-      GHashTableIter iter;
-      gpointer href;
-
-      /* The listing names everything of the window: what it does not name is gone */
-      g_hash_table_iter_init (&iter, build->known_etags);
-      while (g_hash_table_iter_next (&iter, &href, NULL))
-        if (!g_hash_table_contains (listed, href))
-          g_ptr_array_add (build->removed, g_strdup (href));
-    }
-}
-
-static void
-build_thread (GTask        *task,
-              gpointer      source_object,
-              gpointer      task_data,
-              GCancellable *cancellable)
-{
-  Build *build = task_data;
-  GError *error = NULL;
-
-  if (build->body != NULL)
-    {
-      gsize size = 0;
-      const char *data = g_bytes_get_data (build->body, &size);
-      g_autoptr(CaldavMultistatus) multistatus = caldav_parse_multistatus (data, size, build->base_uri, &error);
-
-      /* the body of a big answer is megabytes: freed once read */
-      g_clear_pointer (&build->body, g_bytes_unref);
-      if (multistatus == NULL)
-        {
-          g_task_return_error (task, error);
-          return;
-        }
-
-      build->entries = g_steal_pointer (&multistatus->entries);
-      build->truncated = multistatus->truncated;
-      if (build->kind == BUILD_CHANGES && multistatus->sync_token != NULL)
-        {
-          g_free (build->cursor);
-          build->cursor = g_steal_pointer (&multistatus->sync_token);
-        }
-    }
-
-  if (build->kind == BUILD_EVENTS)
-    build_events (build);
-  else
-    build_changes (build);
-
-  g_task_return_boolean (task, TRUE);
-}
-
 /* Fetching ------------------------------------------------------------------------------ */
 
 typedef struct
@@ -732,7 +395,7 @@ round_new (CalsyncCaldavProvider *self,
 }
 
 /* The build that @result ran, or NULL once its error went to @task */
-static Build *
+static CaldavBuild *
 build_finish (GTask        *task,
               GAsyncResult *result)
 {
@@ -754,7 +417,7 @@ on_events_built (GObject      *object,
 {
   g_autoptr(GTask) task = user_data;
   CalsyncCaldavProvider *self = g_task_get_source_object (task);
-  Build *build = build_finish (task, result);
+  CaldavBuild *build = build_finish (task, result);
   Round *round;
 
   if (build == NULL)
@@ -792,13 +455,13 @@ answer_finish (GTask        *task,
 }
 
 /* A build of @kind over the body of @response, for @task's calendar */
-static Build *
+static CaldavBuild *
 build_for_answer (GTask               *task,
-                  BuildKind            kind,
+                  CaldavBuildKind            kind,
                   CalsyncHttpResponse *response)
 {
   FetchData *data = g_task_get_task_data (task);
-  Build *build = build_new (kind, data->calendar, &data->request);
+  CaldavBuild *build = caldav_build_new (kind, data->calendar, &data->request);
 
   build->body = g_steal_pointer (&response->body);
   build->base_uri = g_strdup (response_base (response, calendar_url (task)));
@@ -807,15 +470,15 @@ build_for_answer (GTask               *task,
 
 static void
 run_build (GTask               *task,
-           Build               *build,
+           CaldavBuild               *build,
            GAsyncReadyCallback  callback)
 {
   g_autoptr(GTask) inner = g_task_new (g_task_get_source_object (task), g_task_get_cancellable (task),
                                        callback, g_object_ref (task));
 
   g_task_set_source_tag (inner, run_build);
-  g_task_set_task_data (inner, build, (GDestroyNotify) build_free);
-  g_task_run_in_thread (inner, build_thread);
+  g_task_set_task_data (inner, build, (GDestroyNotify) caldav_build_free);
+  g_task_run_in_thread (inner, caldav_build_thread);
 }
 
 /* Full rounds: the next resources of the answer already read */
@@ -824,12 +487,12 @@ continue_full_round (GTask *task,
                      Round *round)
 {
   FetchData *data = g_task_get_task_data (task);
-  Build *build = build_new (BUILD_EVENTS, data->calendar, &data->request);
+  CaldavBuild *build = caldav_build_new (CALDAV_BUILD_EVENTS, data->calendar, &data->request);
   guint end;
 
   /* Taken here, handed to the thread: the round keeps what is left */
   build->entries = g_ptr_array_new_with_free_func ((GDestroyNotify) caldav_entry_free);
-  end = MIN (round->entries->len, round->next + MAX (PAGE_RESOURCES, round->entries->len / MAX_ROUND_PAGES + 1));
+  end = MIN (round->entries->len, round->next + MAX (CALDAV_PAGE_RESOURCES, round->entries->len / CALDAV_MAX_ROUND_PAGES + 1));
   for (guint i = round->next; i < end; i++)
     g_ptr_array_add (build->entries, g_steal_pointer (&g_ptr_array_index (round->entries, i)));
   round->next = end;
@@ -847,13 +510,13 @@ on_calendar_query (GObject      *object,
   CalsyncCaldavProvider *self = CALSYNC_CALDAV_PROVIDER (object);
   FetchData *data = g_task_get_task_data (task);
   g_autoptr(CalsyncHttpResponse) response = NULL;
-  Build *build;
+  CaldavBuild *build;
 
   if (!(response = answer_finish (task, result)))
     return;
 
   g_hash_table_remove (self->rounds, calendar_url (task));
-  build = build_for_answer (task, BUILD_EVENTS, response);
+  build = build_for_answer (task, CALDAV_BUILD_EVENTS, response);
   build->full_snapshot = TRUE;
   build->cursor = g_strdup (data->new_cursor);
   run_build (task, build, on_events_built);
@@ -939,7 +602,7 @@ continue_after_props (GTask *task)
       const char *url = calendar_url (task);
 
       data->ctag_asked = TRUE;
-      caldav_request_async (self, "PROPFIND", url, "0", collection_props_body, cancellable,
+      caldav_request_async (self, "PROPFIND", url, "0", caldav_collection_props_body, cancellable,
                             on_collection_props, g_object_ref (task));
     }
   else if (data->cursor == NULL)
@@ -947,7 +610,7 @@ continue_after_props (GTask *task)
       GCancellable *cancellable = g_task_get_cancellable (task);
       const char *url = calendar_url (task);
 
-      body = calendar_query_body (data->request.time_min, data->request.time_max, TRUE);
+      body = caldav_calendar_query_body (data->request.time_min, data->request.time_max, TRUE);
       caldav_request_async (self, "REPORT", url, "1", body, cancellable, on_calendar_query,
                             g_object_ref (task));
     }
@@ -981,14 +644,14 @@ on_multiget (GObject      *object,
   g_autoptr(GTask) task = user_data;
   CalsyncCaldavProvider *self = CALSYNC_CALDAV_PROVIDER (object);
   g_autoptr(CalsyncHttpResponse) response = NULL;
-  Build *build;
+  CaldavBuild *build;
   Round *round;
 
   if (!(response = answer_finish (task, result)))
     return;
 
   round = g_hash_table_lookup (self->rounds, calendar_url (task));
-  build = build_for_answer (task, BUILD_EVENTS, response);
+  build = build_for_answer (task, CALDAV_BUILD_EVENTS, response);
   if (round != NULL && round->removed != NULL)
     {
       g_ptr_array_unref (build->removed);
@@ -1031,7 +694,7 @@ fetch_batch (GTask *task,
     }
 
   end = MIN (round->hrefs->len, round->next + round->batch);
-  body = multiget_body (round->hrefs, round->next, end);
+  body = caldav_multiget_body (round->hrefs, round->next, end);
   caldav_request_async (self, "REPORT", calendar_url (task), "1", body,
                         g_task_get_cancellable (task), on_multiget, task);
 }
@@ -1043,7 +706,7 @@ on_changes_built (GObject      *object,
 {
   g_autoptr(GTask) task = user_data;
   CalsyncCaldavProvider *self = g_task_get_source_object (task);
-  Build *build = build_finish (task, result);
+  CaldavBuild *build = build_finish (task, result);
   Round *round;
 
   if (build == NULL)
@@ -1054,7 +717,7 @@ on_changes_built (GObject      *object,
   round->removed = g_steal_pointer (&build->removed);
   round->next_cursor = g_steal_pointer (&build->cursor);
   round->more_changes = build->truncated;
-  round->batch = MAX (PAGE_RESOURCES, round->hrefs->len / MAX_ROUND_PAGES + 1);
+  round->batch = MAX (CALDAV_PAGE_RESOURCES, round->hrefs->len / CALDAV_MAX_ROUND_PAGES + 1);
   g_debug ("Calendar %s: %u changed, %u removed", calendar_url (task), round->hrefs->len, round->removed->len);
 
   fetch_batch (g_steal_pointer (&task), round);
@@ -1088,7 +751,7 @@ on_sync_collection (GObject      *object,
   g_autoptr(CalsyncHttpResponse) response = NULL;
   g_autoptr(CalsyncHttpResponse) error_response = NULL;
   g_autoptr(GError) error = NULL;
-  Build *build;
+  CaldavBuild *build;
 
   if (!(response = caldav_request_finish (self, result, &error_response, &error)))
     {
@@ -1100,8 +763,8 @@ on_sync_collection (GObject      *object,
       return;
     }
 
-  build = build_for_answer (task, BUILD_CHANGES, response);
-  build->known_etags = copy_known_etags (data->known_etags);
+  build = build_for_answer (task, CALDAV_BUILD_CHANGES, response);
+  build->known_etags = caldav_copy_known_etags (data->known_etags);
   run_build (task, build, on_changes_built);
 }
 
@@ -1110,7 +773,7 @@ start_sync_collection (GTask      *task,
                        const char *token)
 {
   CalsyncCaldavProvider *self = g_task_get_source_object (task);
-  g_autofree char *body = sync_collection_body (token);
+  g_autofree char *body = caldav_sync_collection_body (token);
 
   caldav_request_async (self, "REPORT", calendar_url (task), NULL, body,
                         g_task_get_cancellable (task), on_sync_collection, task);
@@ -1125,13 +788,13 @@ on_etag_listing (GObject      *object,
   g_autoptr(GTask) task = user_data;
   FetchData *data = g_task_get_task_data (task);
   g_autoptr(CalsyncHttpResponse) response = NULL;
-  Build *build;
+  CaldavBuild *build;
 
   if (!(response = answer_finish (task, result)))
     return;
 
-  build = build_for_answer (task, BUILD_CHANGES, response);
-  build->known_etags = copy_known_etags (data->known_etags);
+  build = build_for_answer (task, CALDAV_BUILD_CHANGES, response);
+  build->known_etags = caldav_copy_known_etags (data->known_etags);
   build->etag_listing = TRUE;
   build->cursor = g_strdup (data->new_cursor);
   run_build (task, build, on_changes_built);
@@ -1142,7 +805,7 @@ start_etag_listing (GTask *task)
 {
   CalsyncCaldavProvider *self = g_task_get_source_object (task);
   FetchData *data = g_task_get_task_data (task);
-  g_autofree char *body = calendar_query_body (data->request.time_min, data->request.time_max, FALSE);
+  g_autofree char *body = caldav_calendar_query_body (data->request.time_min, data->request.time_max, FALSE);
 
   caldav_request_async (self, "REPORT", calendar_url (task), "1", body,
                         g_task_get_cancellable (task), on_etag_listing, task);
@@ -1218,7 +881,7 @@ calsync_caldav_provider_fetch_page_async (CalsyncProvider           *provider,
       /* The collection's sync-token (or ctag) first: what changes after it
        * is what the next round asks for, so nothing falls in between */
       data->ctag_asked = data->cursor != NULL;
-      caldav_request_async (self, "PROPFIND", url, "0", data->ctag_asked ? collection_props_body : sync_props_body,
+      caldav_request_async (self, "PROPFIND", url, "0", data->ctag_asked ? caldav_collection_props_body : caldav_sync_props_body,
                             cancellable, on_collection_props, task);
     }
   else
