@@ -317,7 +317,8 @@ test_config (void)
   g_assert_cmpstr (google->token_url, ==, "https://oauth2.googleapis.com/token");
   g_assert_cmpstr (google->client_id, ==, GOOGLE_CLIENT_ID);
   g_assert_cmpstr (google->client_secret, ==, GOOGLE_CLIENT_SECRET);
-  g_assert_cmpstr (google->scope, ==, "https://www.googleapis.com/auth/calendar.readonly");
+  g_assert_cmpstr (google->scope, ==,
+                   "https://www.googleapis.com/auth/calendar.events https://www.googleapis.com/auth/calendar.calendarlist.readonly");
   g_assert_true (calsync_oauth_config_check (google, &error));
 
   g_setenv ("CALSYNC_GOOGLE_AUTH_URL", "http://127.0.0.1:1234/auth", TRUE);
@@ -372,7 +373,8 @@ test_authorization_url (Fixture       *fixture,
   assert_param (url, "response_type", "code");
   assert_param (url, "code_challenge_method", "S256");
   assert_param (url, "client_id", CLIENT_ID);
-  assert_param (url, "scope", "https://www.googleapis.com/auth/calendar.readonly");
+  assert_param (url, "scope",
+                "https://www.googleapis.com/auth/calendar.events https://www.googleapis.com/auth/calendar.calendarlist.readonly");
   assert_param (url, "access_type", "offline");
   assert_param (url, "prompt", "consent");
   state = query_param (url, "state");

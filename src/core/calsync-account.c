@@ -16,6 +16,7 @@ struct _CalsyncAccount
   char *server_url;
   gboolean needs_reconnect;
   gboolean allow_insecure;
+  gboolean read_only;
   char *last_error;
 };
 
@@ -94,6 +95,21 @@ DEFINE_STRING_PROPERTY (server_url)
 DEFINE_STRING_PROPERTY (last_error)
 
 DEFINE_SCALAR_PROPERTY (gint64, id)
+
+gboolean
+calsync_account_get_read_only (CalsyncAccount *self)
+{
+  g_return_val_if_fail (CALSYNC_IS_ACCOUNT (self), FALSE);
+  return self->read_only;
+}
+
+void
+calsync_account_set_read_only (CalsyncAccount *self,
+                               gboolean        read_only)
+{
+  g_return_if_fail (CALSYNC_IS_ACCOUNT (self));
+  self->read_only = !!read_only;
+}
 
 gboolean
 calsync_account_get_allow_insecure (CalsyncAccount *self)

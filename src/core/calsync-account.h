@@ -24,6 +24,11 @@ void            calsync_account_set_server_url      (CalsyncAccount *self, const
 /* CalDAV: plain http to a server off this computer was allowed by the person */
 gboolean        calsync_account_get_allow_insecure  (CalsyncAccount *self);
 void            calsync_account_set_allow_insecure  (CalsyncAccount *self, gboolean allow);
+/* Signed in with a scope that only reads (Google accounts from before two-way
+ * sync, or a person who unticked "edit events" at consent): calendars stay
+ * read-only and changes made before wait until "Reconnect to allow changes" */
+gboolean        calsync_account_get_read_only       (CalsyncAccount *self);
+void            calsync_account_set_read_only       (CalsyncAccount *self, gboolean read_only);
 gboolean        calsync_account_get_needs_reconnect (CalsyncAccount *self);
 void            calsync_account_set_needs_reconnect (CalsyncAccount *self, gboolean needs);
 /* Last human-readable error, or NULL */

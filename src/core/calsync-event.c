@@ -43,6 +43,8 @@ struct _CalsyncEvent
   gint64 remote_updated;
   gint64 local_updated;
   gboolean locally_modified;
+  gboolean pending;
+  gboolean notify_guests;
 
   char *calendar_name;
   char *calendar_color;
@@ -136,6 +138,8 @@ calsync_event_copy (CalsyncEvent *self)
   copy->remote_updated = self->remote_updated;
   copy->local_updated = self->local_updated;
   copy->locally_modified = self->locally_modified;
+  copy->pending = self->pending;
+  copy->notify_guests = self->notify_guests;
   copy->calendar_name = g_strdup (self->calendar_name);
   copy->calendar_color = g_strdup (self->calendar_color);
 
@@ -275,7 +279,7 @@ calsync_event_lists_equal (GPtrArray *a,
       CalsyncEvent *eb = g_ptr_array_index (b, i);
 
       if (ea->id != eb->id || ea->calendar_id != eb->calendar_id ||
-          ea->locally_modified != eb->locally_modified ||
+          ea->locally_modified != eb->locally_modified || ea->pending != eb->pending ||
           g_strcmp0 (ea->calendar_color, eb->calendar_color) != 0 ||
           g_strcmp0 (ea->calendar_name, eb->calendar_name) != 0 ||
           !calsync_event_equal_content (ea, eb))
@@ -336,6 +340,8 @@ DEFINE_SCALAR_PROPERTY (CalsyncEventType, event_type)
 DEFINE_SCALAR_PROPERTY (gint64, remote_updated)
 DEFINE_SCALAR_PROPERTY (gint64, local_updated)
 DEFINE_SCALAR_PROPERTY (gboolean, locally_modified)
+DEFINE_SCALAR_PROPERTY (gboolean, pending)
+DEFINE_SCALAR_PROPERTY (gboolean, notify_guests)
 
 gint64
 calsync_event_get_start (CalsyncEvent *self)

@@ -119,6 +119,14 @@ gint64             calsync_event_get_local_updated      (CalsyncEvent *self);
 void               calsync_event_set_local_updated      (CalsyncEvent *self, gint64 usec);
 gboolean           calsync_event_get_locally_modified   (CalsyncEvent *self);
 void               calsync_event_set_locally_modified   (CalsyncEvent *self, gboolean modified);
+/* A change made here waits in the outbox ("not yet synced"); filled by range
+ * queries, for display */
+gboolean           calsync_event_get_pending            (CalsyncEvent *self);
+void               calsync_event_set_pending            (CalsyncEvent *self, gboolean pending);
+/* Not stored with the event: the person asked that guests be told of this
+ * change (Google sendUpdates=all); kept by the outbox entry the save makes */
+gboolean           calsync_event_get_notify_guests      (CalsyncEvent *self);
+void               calsync_event_set_notify_guests      (CalsyncEvent *self, gboolean notify);
 
 /* Filled by range queries, for display. */
 const char        *calsync_event_get_calendar_name      (CalsyncEvent *self);

@@ -11,7 +11,7 @@
 #include "calsync-store-private.h"
 
 #define ACCOUNT_COLUMNS \
-  "id, provider, email, server_url, needs_reconnect, last_error, allow_insecure"
+  "id, provider, email, server_url, needs_reconnect, last_error, allow_insecure, read_only"
 
 #define CALENDAR_COLUMNS                                                      \
   "c.id, c.account_id, c.remote_id, c.name, c.color, c.is_active, "           \
@@ -21,10 +21,10 @@
 
 static const char sql_insert_account[] =
   "INSERT INTO accounts (provider, email, server_url, needs_reconnect, last_error, created_at, "
-  "allow_insecure) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+  "allow_insecure, read_only) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
 static const char sql_update_account[] =
   "UPDATE accounts SET provider = ?1, email = ?2, server_url = ?3, needs_reconnect = ?4, "
-  "last_error = ?5, allow_insecure = ?7 WHERE id = ?6";
+  "last_error = ?5, allow_insecure = ?7, read_only = ?8 WHERE id = ?6";
 static const char sql_list_accounts[] =
   "SELECT " ACCOUNT_COLUMNS " FROM accounts WHERE removing = 0 ORDER BY id";
 static const char sql_list_removing_accounts[] =
@@ -88,6 +88,7 @@ insert_account (StoreConn       *conn,
   store_bind_text (stmt, 5, calsync_account_get_last_error (account));
   sqlite3_bind_int64 (stmt, 6, g_get_real_time ());
   sqlite3_bind_int (stmt, 7, calsync_account_get_allow_insecure (account));
+  sqlite3_bind_int (stmt, 8, calsync_account_get_read_only (account));
 
   if (!store_step_done (conn, stmt, error))
     return 0;
@@ -259,6 +260,7 @@ calsync_store_update_account (CalsyncStore    *self,
   store_bind_text (stmt, 5, calsync_account_get_last_error (account));
   sqlite3_bind_int64 (stmt, 6, calsync_account_get_id (account));
   sqlite3_bind_int (stmt, 7, calsync_account_get_allow_insecure (account));
+  sqlite3_bind_int (stmt, 8, calsync_account_get_read_only (account));
 
   return store_step_done (writer, stmt, error) &&
          store_check_changed_one (writer, _("Account not found"), error);

@@ -75,7 +75,8 @@ create_locked (StoreConn     *conn,
   calsync_event_set_id (row, sqlite3_last_insert_rowid (conn->db));
   return !synced ||
          store_outbox_record (conn, calendar_id, calsync_event_get_external_id (row), CALSYNC_OUTBOX_CREATE,
-                              calsync_event_get_id (row), calsync_event_get_local_updated (row), NULL, error);
+                              calsync_event_get_id (row), calsync_event_get_local_updated (row), NULL,
+                              calsync_event_get_notify_guests (row), error);
 }
 
 /**
@@ -144,15 +145,18 @@ edit_locked (StoreConn     *conn,
   if (to <= 0 || to == from)
     return store_run_event_stmt (conn, sql_update_local_event, row, id, error) &&
            (!from_synced ||
-            store_outbox_record (conn, from, external_id, CALSYNC_OUTBOX_UPDATE, id, local_updated, NULL, error));
+            store_outbox_record (conn, from, external_id, CALSYNC_OUTBOX_UPDATE, id, local_updated, NULL,
+                                 calsync_event_get_notify_guests (row), error));
 
   return store_check_writable (conn, to, &to_synced, error) &&
          (!from_synced ||
-          store_outbox_record (conn, from, external_id, CALSYNC_OUTBOX_DELETE, id, local_updated, NULL, error)) &&
+          store_outbox_record (conn, from, external_id, CALSYNC_OUTBOX_DELETE, id, local_updated, NULL, FALSE,
+                               error)) &&
          store_run_event_stmt (conn, sql_update_local_event, row, id, error) &&
          store_run_event_stmt (conn, sql_forget_server_state, row, id, error) &&
          (!to_synced ||
-          store_outbox_record (conn, to, external_id, CALSYNC_OUTBOX_CREATE, id, local_updated, NULL, error));
+          store_outbox_record (conn, to, external_id, CALSYNC_OUTBOX_CREATE, id, local_updated, NULL,
+                               calsync_event_get_notify_guests (row), error));
 }
 
 /**
@@ -201,7 +205,7 @@ delete_locked (StoreConn  *conn,
   return event_home (conn, event_id, &calendar_id, &external_id, error) &&
          store_check_writable (conn, calendar_id, &synced, error) &&
          (!synced || store_outbox_record (conn, calendar_id, external_id, CALSYNC_OUTBOX_DELETE,
-                                          event_id, g_get_real_time (), NULL, error)) &&
+                                          event_id, g_get_real_time (), NULL, FALSE, error)) &&
          store_delete_event_row (conn, event_id, error);
 }
 
@@ -382,7 +386,7 @@ import_one (StoreConn             *conn,
   return write_series (conn, calendar_id, stored, group, now, &row_id, error) &&
          store_outbox_record (conn, calendar_id, uid,
                               stored->len > 0 ? CALSYNC_OUTBOX_UPDATE : CALSYNC_OUTBOX_CREATE,
-                              row_id, now, is_series (all) ? text : NULL, error);
+                              row_id, now, is_series (all) ? text : NULL, FALSE, error);
 }
 
 static gboolean

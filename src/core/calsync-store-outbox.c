@@ -23,6 +23,7 @@ static const char sql_insert_entry[] =
 static const char sql_touch_entry[] =
   "UPDATE outbox SET kind = ?2, local_updated = ?3, text = COALESCE (?4, text) WHERE id = ?1";
 static const char sql_delete_entry[] = "DELETE FROM outbox WHERE id = ?1";
+static const char sql_notify_entry[] = "UPDATE outbox SET notify = 1 WHERE id = ?1";
 /* The event as it is now, kept in the entry (a delete has no row left) */
 static const char sql_snapshot_entry[] =
   "UPDATE outbox SET (event_id, event_external_id, title, description, location, start_utc, "
@@ -40,7 +41,7 @@ static const char sql_base_etag[] =
 
 static const char sql_list_entries[] =
   "SELECT o.id, o.calendar_id, o.kind, o.external_id, o.etag, o.resource_id, "
-  "COALESCE (o.text, r.text), o.local_updated, o.text IS NOT NULL FROM outbox AS o "
+  "COALESCE (o.text, r.text), o.local_updated, o.text IS NOT NULL, o.notify FROM outbox AS o "
   "LEFT JOIN resources AS r ON r.calendar_id = o.calendar_id AND r.href = o.resource_id "
   "WHERE ?1 = 0 OR o.calendar_id = ?1 ORDER BY o.id";
 /* Columns in the order store_event_from_row() reads them */
@@ -83,6 +84,9 @@ static const char sql_written_rows[] =
   "WHERE " ENTRY_ROWS;
 static const char sql_rename_event[] =
   "UPDATE events SET external_event_id = ?3 WHERE calendar_id = ?1 AND external_event_id = ?2";
+/* An edit made while the create was in flight waits under the new id */
+static const char sql_rename_entry[] =
+  "UPDATE outbox SET external_id = ?3, event_external_id = ?3 WHERE calendar_id = ?1 AND external_id = ?2";
 static const char sql_give_up_rows[] =
   "UPDATE events SET locally_modified = 0, remote_updated = 0, etag = NULL WHERE " ENTRY_ROWS;
 static const char sql_delete_rows[] =
@@ -307,6 +311,7 @@ merge_kind (CalsyncOutboxKind  before,
  * @key: the external id the entry is kept under (the event's, or a series' UID)
  * @row_id: the event's row (for a delete: before it is deleted)
  * @text: (nullable): iCalendar to send whole (an imported series)
+ * @notify: the person asked that guests be told (kept once asked)
  *
  * Records @kind in the outbox, merged with what is already waiting for @key;
  * the caller holds the transaction of the edit.
@@ -319,6 +324,7 @@ store_outbox_record (StoreConn          *conn,
                      gint64              row_id,
                      gint64              local_updated,
                      const char         *text,
+                     gboolean            notify,
                      GError            **error)
 {
   CalsyncOutboxKind before = kind, merged = kind;
@@ -337,7 +343,8 @@ store_outbox_record (StoreConn          *conn,
   else if (!touch_entry (conn, entry_id, merged, local_updated, text, error))
     return FALSE;
 
-  return run_id_stmt (conn, sql_snapshot_entry, entry_id, row_id, error);
+  return run_id_stmt (conn, sql_snapshot_entry, entry_id, row_id, error) &&
+         (!notify || run_id_stmt (conn, sql_notify_entry, entry_id, 0, error));
 }
 
 /* Reading the outbox -------------------------------------------------------------- */
@@ -388,6 +395,7 @@ entry_from_row (sqlite3_stmt *stmt)
   entry->resource_text = g_strdup (store_column_text (stmt, 6));
   entry->local_updated = sqlite3_column_int64 (stmt, 7);
   entry->whole = sqlite3_column_int (stmt, 8) != 0;
+  entry->notify = sqlite3_column_int (stmt, 9) != 0;
 
   return entry;
 }
@@ -622,17 +630,24 @@ rename_event (StoreConn                 *conn,
               const char                *remote_id,
               GError                   **error)
 {
-  g_autoptr(CachedStmt) stmt = NULL;
+  const char * const statements[] = { sql_rename_event, sql_rename_entry };
 
   if (remote_id == NULL || g_strcmp0 (remote_id, entry->key) == 0 || entry->whole)
     return TRUE;
-  if (!(stmt = store_stmt (conn, sql_rename_event, error)))
-    return FALSE;
 
-  sqlite3_bind_int64 (stmt, 1, entry->calendar_id);
-  store_bind_text (stmt, 2, entry->key);
-  store_bind_text (stmt, 3, remote_id);
-  return store_step_done (conn, stmt, error);
+  for (guint i = 0; i < G_N_ELEMENTS (statements); i++)
+    {
+      g_autoptr(CachedStmt) stmt = store_stmt (conn, statements[i], error);
+
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, entry->calendar_id);
+      store_bind_text (stmt, 2, entry->key);
+      store_bind_text (stmt, 3, remote_id);
+      if (!store_step_done (conn, stmt, error))
+        return FALSE;
+    }
+  return TRUE;
 }
 
 static gboolean

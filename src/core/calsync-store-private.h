@@ -215,6 +215,7 @@ G_GNUC_INTERNAL gboolean      store_outbox_record  (StoreConn     *conn,
                                                     gint64         row_id,
                                                     gint64         local_updated,
                                                     const char    *text,
+                                                    gboolean       notify,
                                                     GError       **error);
 
 /* Sorting (calsync-store.c) */

@@ -145,8 +145,19 @@ static const char schema_v5[] =
   "  remote_updated INTEGER NOT NULL DEFAULT 0,"
   "  UNIQUE (calendar_id, external_id));";
 
+/* Version 6 (two-way sync for Google and Outlook): an account signed in with a
+ * scope that only reads stays read-only until it is reconnected — every Google
+ * account from before (it asked for calendar.readonly), with its calendars;
+ * an entry remembers that the person asked for guests to be told. */
+static const char schema_v6[] =
+  "ALTER TABLE accounts ADD COLUMN read_only INTEGER NOT NULL DEFAULT 0;"
+  "UPDATE accounts SET read_only = 1 WHERE provider = 'google';"
+  "UPDATE calendars SET read_only = 1 WHERE account_id IN "
+  "  (SELECT id FROM accounts WHERE provider = 'google');"
+  "ALTER TABLE outbox ADD COLUMN notify INTEGER NOT NULL DEFAULT 0;";
+
 /* Migration N brings the schema from version N-1 to version N. */
-static const char * const migrations[] = { NULL, schema_v1, schema_v2, schema_v3, schema_v4, schema_v5 };
+static const char * const migrations[] = { NULL, schema_v1, schema_v2, schema_v3, schema_v4, schema_v5, schema_v6 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == CALSYNC_STORE_SCHEMA_VERSION + 1);
 

@@ -412,6 +412,7 @@ store_account_from_row (sqlite3_stmt *stmt)
   calsync_account_set_needs_reconnect (account, sqlite3_column_int (stmt, 4));
   calsync_account_set_last_error (account, store_column_text (stmt, 5));
   calsync_account_set_allow_insecure (account, sqlite3_column_int (stmt, 6));
+  calsync_account_set_read_only (account, sqlite3_column_int (stmt, 7));
 
   return account;
 }

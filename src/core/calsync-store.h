@@ -25,7 +25,7 @@ typedef enum
 } CalsyncStoreError;
 
 /* Current schema version (PRAGMA user_version). */
-#define CALSYNC_STORE_SCHEMA_VERSION 5
+#define CALSYNC_STORE_SCHEMA_VERSION 6
 
 /**
  * CalsyncApplyOutcome:
@@ -277,6 +277,7 @@ typedef enum
  *   series as iCalendar), else the resource's text as last fetched or written
  * @local_updated: when the change was last made here (real time, µs)
  * @whole: @resource_text is the import's text, to send as it is
+ * @notify: the person asked that guests be told (Google sendUpdates=all)
  */
 typedef struct
 {
@@ -290,6 +291,7 @@ typedef struct
   char *resource_text;
   gint64 local_updated;
   gboolean whole;
+  gboolean notify;
 } CalsyncOutboxEntry;
 
 void calsync_outbox_entry_free (CalsyncOutboxEntry *entry);

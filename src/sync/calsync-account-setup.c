@@ -65,6 +65,13 @@ save_account (SetupData   *data,
   if (data->is_new)
     account = calsync_account_new ();
 
+  /* What the person allowed at consent this time; a reconnect may allow more */
+  calsync_account_set_read_only (account, !calsync_oauth_scope_allows_writes (data->provider_name,
+                                                                               data->tokens->scope));
+  if (calsync_account_get_read_only (account))
+    for (guint i = 0; i < data->calendars->len; i++)
+      calsync_calendar_set_read_only (g_ptr_array_index (data->calendars, i), TRUE);
+
   if (!calsync_account_setup_store_account (data->store, account, data->is_new,
                                             data->provider_name, email, error))
     return FALSE;
@@ -151,10 +158,11 @@ calsync_account_setup_store_calendars (CalsyncStore                *store,
 }
 
 static void
-refresh_primary (CalsyncCalendar *known,
-                 CalsyncCalendar *remote)
+refresh_flags (CalsyncCalendar *known,
+               CalsyncCalendar *remote)
 {
   calsync_calendar_set_is_primary (known, calsync_calendar_get_is_primary (remote));
+  calsync_calendar_set_read_only (known, calsync_calendar_get_read_only (remote));
 }
 
 static void
@@ -168,7 +176,7 @@ save_thread (GTask        *task,
 
   if (!save_account (data, data->email, &error) ||
       !calsync_account_setup_store_calendars (data->store, data->account, data->calendars,
-                                              refresh_primary, &error))
+                                              refresh_flags, &error))
     g_task_return_error (task, error);
   else
     g_task_return_boolean (task, TRUE);

@@ -15,7 +15,9 @@
 
 #define GOOGLE_AUTH_URL   "https://accounts.google.com/o/oauth2/v2/auth"
 #define GOOGLE_TOKEN_URL  "https://oauth2.googleapis.com/token"
-#define GOOGLE_SCOPE      "https://www.googleapis.com/auth/calendar.readonly"
+/* DESIGN.md: the events with writes, the calendar list read-only */
+#define GOOGLE_SCOPE      "https://www.googleapis.com/auth/calendar.events " \
+                          "https://www.googleapis.com/auth/calendar.calendarlist.readonly"
 #define MS_AUTH_URL       "https://login.microsoftonline.com/common/oauth2/v2.0/authorize"
 #define MS_TOKEN_URL      "https://login.microsoftonline.com/common/oauth2/v2.0/token"
 /* Microsoft Graph (DESIGN.md): the calendars with writes, the account's address,
@@ -182,6 +184,7 @@ calsync_tokens_copy (const CalsyncTokens *tokens)
   copy->access_token = g_strdup (tokens->access_token);
   copy->refresh_token = g_strdup (tokens->refresh_token);
   copy->expires_at = tokens->expires_at;
+  copy->scope = g_strdup (tokens->scope);
 
   return copy;
 }
@@ -194,6 +197,7 @@ calsync_tokens_free (CalsyncTokens *tokens)
 
   wipe_free (tokens->access_token);
   wipe_free (tokens->refresh_token);
+  g_free (tokens->scope);
   g_free (tokens);
 }
 
@@ -222,6 +226,48 @@ calsync_tokens_to_json (const CalsyncTokens *tokens)
 
   root = json_builder_get_root (builder);
   return json_to_string (root, FALSE);
+}
+
+/**
+ * calsync_oauth_scope_allows_writes:
+ * @provider: "google" or "outlook"
+ * @scope: (nullable): the granted scope of a token answer; %NULL when the
+ *   answer had none (RFC 6749 §5.1: then it is the scope asked for)
+ *
+ * Returns: whether the granted scope lets CalSync change events (Google:
+ *   calendar.events or calendar; Graph: Calendars.ReadWrite). A person may
+ *   untick "edit events" on Google's consent screen: the account then syncs
+ *   read-only.
+ */
+gboolean
+calsync_oauth_scope_allows_writes (const char *provider,
+                                   const char *scope)
+{
+  g_auto(GStrv) names = NULL;
+
+  if (scope == NULL)
+    return TRUE;
+
+  names = g_strsplit_set (scope, " ", -1);
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      const char *name = names[i];
+
+      if (g_strcmp0 (provider, "google") == 0 &&
+          (g_str_equal (name, "https://www.googleapis.com/auth/calendar.events") ||
+           g_str_equal (name, "https://www.googleapis.com/auth/calendar")))
+        return TRUE;
+      if (g_strcmp0 (provider, "outlook") == 0)
+        {
+          if (g_str_has_prefix (name, "https://graph.microsoft.com/"))
+            name += strlen ("https://graph.microsoft.com/");
+          if (g_ascii_strcasecmp (name, "Calendars.ReadWrite") == 0 ||
+              g_ascii_strcasecmp (name, "Calendars.ReadWrite.Shared") == 0)
+            return TRUE;
+        }
+    }
+
+  return FALSE;
 }
 
 static const char *
@@ -453,6 +499,7 @@ tokens_from_response (JsonNode    *json,
   if (tokens->refresh_token == NULL)
     tokens->refresh_token = g_strdup (old_refresh_token);
   tokens->expires_at = g_get_real_time () / G_USEC_PER_SEC + get_expires_in (object);
+  tokens->scope = g_strdup (get_string_member (object, "scope"));
 
   return tokens;
 }

@@ -58,6 +58,7 @@ typedef struct
   char *access_token;
   char *refresh_token;
   gint64 expires_at;     /* unix seconds */
+  char *scope;           /* granted, as the token answer said (not a secret; not kept) */
 } CalsyncTokens;
 
 CalsyncTokens *calsync_tokens_copy       (const CalsyncTokens *tokens);
@@ -125,5 +126,8 @@ void              calsync_oauth_refresh_async          (CalsyncHttp             
                                                         gpointer                   user_data);
 CalsyncTokens    *calsync_oauth_refresh_finish         (GAsyncResult              *result,
                                                         GError                   **error);
+
+gboolean          calsync_oauth_scope_allows_writes    (const char                *provider,
+                                                        const char                *scope);
 
 G_END_DECLS

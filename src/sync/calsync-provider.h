@@ -97,6 +97,13 @@ typedef enum
  * @whole: CalDAV: @resource_text is the complete new text of the resource (a
  *   series imported with `--import --calendar`, overrides and rule included):
  *   sent as it is, conditional as above; @event is its first instance
+ *   (Google, Graph: the series is created or replaced from it)
+ * @idempotency_key: the same for every attempt to send this one change, and
+ *   never for another: a create derives from it what makes a retry harmless
+ *   after the server took the first attempt but the answer was lost (Google:
+ *   the client-chosen event `id`; Graph: `transactionId`)
+ * @notify_guests: the person asked that guests be told (Google
+ *   `sendUpdates=all`; otherwise `none`, no invitation mail by surprise)
  */
 typedef struct
 {
@@ -107,6 +114,8 @@ typedef struct
   const char *resource_text;
   gint64 local_updated;
   gboolean whole;
+  const char *idempotency_key;
+  gboolean notify_guests;
 } CalsyncWrite;
 
 /**

@@ -358,10 +358,13 @@ queue_account_jobs (AccountWork *work)
     {
       CalsyncCalendar *calendar = g_ptr_array_index (work->calendars, i);
 
-      g_ptr_array_add (run->jobs,
-                       calsync_sync_job_new (run->engine->store, work->provider, calendar,
-                                             new_result (work, calendar), run->time_min, run->time_max,
-                                             work->cancellable, job_done, run));
+      CalsyncSyncJob *job = calsync_sync_job_new (run->engine->store, work->provider, calendar,
+                                                  new_result (work, calendar), run->time_min,
+                                                  run->time_max, work->cancellable, job_done, run);
+
+      if (calsync_account_get_read_only (work->account))
+        calsync_sync_job_hold_changes (job);
+      g_ptr_array_add (run->jobs, job);
     }
 
   work->ready = TRUE;
@@ -487,6 +490,12 @@ on_calendars_listed (GObject      *object,
       work->error = g_steal_pointer (&error);
       if (calsync_credentials_error_needs_reconnect (work->error))
         work->needs_reconnect = TRUE;
+    }
+  else if (calsync_account_get_read_only (work->account))
+    {
+      /* Signed in to read only: nothing of it can be edited until reconnected */
+      for (guint i = 0; i < remote->len; i++)
+        calsync_calendar_set_read_only (g_ptr_array_index (remote, i), TRUE);
     }
 
   reconcile (work, remote);

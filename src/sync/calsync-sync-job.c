@@ -50,6 +50,8 @@ struct _CalsyncSyncJob
   CalsyncWriteResult *written;  /* the answer being recorded */
   GError *push_error;           /* the server could not take the changes now */
   GHashTable *known_etags;      /* href → etag, for the fetches */
+  char *idempotency_key;        /* of the entry being sent */
+  gboolean hold_changes;        /* the account reads only: changes wait */
 
   /* The pipeline */
   gboolean fetching;
@@ -106,6 +108,7 @@ calsync_sync_job_free (CalsyncSyncJob *job)
   g_clear_pointer (&job->outbox, g_ptr_array_unref);
   g_clear_pointer (&job->written, calsync_write_result_free);
   g_clear_pointer (&job->known_etags, g_hash_table_unref);
+  g_clear_pointer (&job->idempotency_key, g_free);
   g_clear_error (&job->push_error);
   g_clear_error (&job->error);
   g_free (job);
@@ -443,9 +446,18 @@ count_push (CalsyncSyncJob            *job,
       break;
     case CALSYNC_PUSH_LOST:
       result->conflicts++;
-      /* Translators: %s is an event's title */
-      add_message (result, g_strdup_printf (_("Your change to “%s” was replaced by a newer one "
-                                              "from the server"), entry_title (entry)));
+      if (g_strcmp0 (result->provider, "google") == 0)
+        /* Translators: %s is an event's title */
+        add_message (result, g_strdup_printf (_("Your change to “%s” was replaced by a newer one "
+                                                "from Google"), entry_title (entry)));
+      else if (g_strcmp0 (result->provider, "outlook") == 0)
+        /* Translators: %s is an event's title */
+        add_message (result, g_strdup_printf (_("Your change to “%s” was replaced by a newer one "
+                                                "from Outlook"), entry_title (entry)));
+      else
+        /* Translators: %s is an event's title */
+        add_message (result, g_strdup_printf (_("Your change to “%s” was replaced by a newer one "
+                                                "from the server"), entry_title (entry)));
       break;
     case CALSYNC_PUSH_REFUSED:
     default:
@@ -609,6 +621,11 @@ push_next (CalsyncSyncJob *job)
   write.resource_text = entry->resource_text;
   write.local_updated = entry->local_updated;
   write.whole = entry->whole;
+  write.notify_guests = entry->notify;
+  /* The entry keeps its id while edits merge into it and until it is sent */
+  g_free (job->idempotency_key);
+  job->idempotency_key = g_strdup_printf ("%s/%" G_GINT64_FORMAT, entry->key, entry->id);
+  write.idempotency_key = job->idempotency_key;
 
   job->fetching = TRUE;
   calsync_provider_write_event_async (job->provider, job->calendar, &write,
@@ -638,13 +655,19 @@ on_outbox_listed (GObject      *object,
 }
 
 void
+calsync_sync_job_hold_changes (CalsyncSyncJob *job)
+{
+  job->hold_changes = TRUE;
+}
+
+void
 calsync_sync_job_start (CalsyncSyncJob *job)
 {
   g_return_if_fail (job->provider != NULL);
 
-  /* A provider that cannot write yet (Google, Graph before issue 13) keeps
+  /* A provider that cannot write, or an account signed in to read only, keeps
    * the changes waiting; "local is newer" keeps them shown meanwhile */
-  if (!calsync_provider_can_write (job->provider))
+  if (!calsync_provider_can_write (job->provider) || job->hold_changes)
     {
       start_pull (job);
       return;

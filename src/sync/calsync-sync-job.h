@@ -36,6 +36,9 @@ CalsyncSyncJob              *calsync_sync_job_new        (CalsyncStore          
                                                           CalsyncSyncJobDone     done,
                                                           gpointer               user_data);
 void                         calsync_sync_job_free       (CalsyncSyncJob        *job);
+/* The account was signed in to read only: changes made here wait (they are
+ * neither sent nor dropped) until it is reconnected */
+void                         calsync_sync_job_hold_changes (CalsyncSyncJob      *job);
 void                         calsync_sync_job_start      (CalsyncSyncJob        *job);
 /* Ends the job at once with @error (the account's sign-in failed before) */
 void                         calsync_sync_job_fail       (CalsyncSyncJob        *job,
