@@ -715,8 +715,14 @@ keep_written (StoreConn                 *conn,
                                done->etag, done->resource_text, error))
     return FALSE;
 
-  if (entry->kind != CALSYNC_OUTBOX_DELETE &&
-      (!mark_written_rows (conn, entry, done, error) || !rename_event (conn, entry, done->remote_id, error)))
+  if (done->replaced)
+    {
+      /* The server's events (their own ids) come with the pull */
+      if (!run_entry_rows (conn, sql_delete_rows, entry, error))
+        return FALSE;
+    }
+  else if (entry->kind != CALSYNC_OUTBOX_DELETE &&
+           (!mark_written_rows (conn, entry, done, error) || !rename_event (conn, entry, done->remote_id, error)))
     return FALSE;
 
   if (!rebase_entries (conn, entry, done, error))

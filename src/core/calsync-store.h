@@ -321,6 +321,8 @@ typedef enum
  * @resource_text: (nullable): CalDAV: the resource's text now on the server
  * @server_event: (nullable): Google, Graph: the server's copy
  * @deleted: the event or resource is gone from the server
+ * @replaced: Google, Graph: a whole series was written as the server's own
+ *   events (other ids): the rows stored for the entry go; the pull brings them
  */
 typedef struct
 {
@@ -331,6 +333,7 @@ typedef struct
   const char *resource_text;
   CalsyncEvent *server_event;
   gboolean deleted;
+  gboolean replaced;
 } CalsyncPushDone;
 
 GPtrArray    *calsync_store_list_outbox          (CalsyncStore      *self,

@@ -146,6 +146,9 @@ typedef enum
  * @server_event: (nullable): Google, Graph: the server's copy as returned
  * @deleted: the resource or event is gone from the server (a delete written,
  *   or LOST against a deletion on the server)
+ * @replaced: Google, Graph: a whole series (@write's `whole`) was written as
+ *   the server's own events, whose ids differ from the ones stored here: the
+ *   rows stored for it go, and the pull that follows brings the server's
  */
 typedef struct
 {
@@ -156,6 +159,7 @@ typedef struct
   char *resource_text;
   CalsyncEvent *server_event;
   gboolean deleted;
+  gboolean replaced;
 } CalsyncWriteResult;
 
 CalsyncWriteResult *calsync_write_result_new  (void);

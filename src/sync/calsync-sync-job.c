@@ -565,6 +565,7 @@ on_written (GObject      *object,
   done.resource_text = written->resource_text;
   done.server_event = written->server_event;
   done.deleted = written->deleted;
+  done.replaced = written->replaced;
   count_push (job, entry, done.outcome);
   record_push (job, entry, &done);
 }
