@@ -481,6 +481,8 @@ on_conflict_fetched (GObject      *source_object,
       return;
     }
 
+  g_debug ("Conflict: Google's copy updated at %" G_GINT64_FORMAT ", the edit here at %" G_GINT64_FORMAT,
+           calsync_event_get_remote_updated (server_event), data->local_updated);
   if (calsync_event_get_status (server_event) == CALSYNC_EVENT_STATUS_CANCELLED)
     return_deleted (task, data->kind != CALSYNC_WRITE_DELETE);
   else if (calsync_event_get_remote_updated (server_event) >= data->local_updated)
