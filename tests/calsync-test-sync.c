@@ -180,6 +180,12 @@ child_free (CalsyncTestChild *child)
   g_free (child);
 }
 
+void
+calsync_test_child_kill (CalsyncTestChild *child)
+{
+  kill (child->pid, SIGKILL);
+}
+
 CalsyncTestRun *
 calsync_test_child_finish (CalsyncTestChild *child,
                            guint             timeout_ms)

@@ -57,6 +57,8 @@ CalsyncTestChild *calsync_test_child_spawn (const char          *data_home,
 gboolean        calsync_test_child_is_done (CalsyncTestChild    *child);
 /* What the child printed on stdout so far */
 char           *calsync_test_child_peek_stdout (CalsyncTestChild *child);
+/* SIGKILL, as a crash or a power cut would end it */
+void            calsync_test_child_kill (CalsyncTestChild    *child);
 /* Spins the default main context until the child ended and its output is
  * read, at most @timeout_ms; on timeout kills it (by its pid) and returns NULL.
  * Frees @child either way. */

@@ -72,6 +72,22 @@ test_start_of_week (void)
   g_assert_cmpint (calsync_date_days_between (start, wednesday), >=, 0);
 }
 
+/* Fractions of a second are kept: two writes within one second compare */
+static void
+test_rfc3339_fractions (void)
+{
+  gint64 whole = 0, millis = 0, micros = 0, offset = 0;
+
+  g_assert_true (calsync_date_parse_rfc3339 ("2026-12-07T12:24:43Z", &whole));
+  g_assert_true (calsync_date_parse_rfc3339 ("2026-12-07T12:24:43.949Z", &millis));
+  g_assert_true (calsync_date_parse_rfc3339 ("2026-12-07T13:24:43.9491239+01:00", &micros));
+  g_assert_cmpint (millis - whole, ==, 949000);
+  g_assert_cmpint (micros - whole, ==, 949123);
+  g_assert_true (calsync_date_parse_rfc3339 ("2026-12-07T12:24:43.5+00:00", &offset));
+  g_assert_cmpint (offset - whole, ==, 500000);
+  g_assert_false (calsync_date_parse_rfc3339 ("2026-12-07T12:24:43.5", &offset));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -82,6 +98,7 @@ main (int    argc,
   g_test_add_func ("/date-utils/parse-day", test_parse_day);
   g_test_add_func ("/date-utils/local-day", test_local_day);
   g_test_add_func ("/date-utils/start-of-week", test_start_of_week);
+  g_test_add_func ("/date-utils/rfc3339-fractions", test_rfc3339_fractions);
 
   return g_test_run ();
 }

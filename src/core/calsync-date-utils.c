@@ -295,7 +295,9 @@ parse_offset (const char *p,
 /**
  * calsync_date_parse_rfc3339:
  * @text: "2026-12-01T10:00:00Z", "2026-12-01T10:00:00.123+01:00"
- * @usec: (out): microseconds since the epoch (fractions of a second dropped)
+ * @usec: (out): microseconds since the epoch (fractions of a second kept to
+ *   the microsecond: Google's `updated` has milliseconds, and two edits in one
+ *   second must still compare)
  *
  * The strict form servers write, read without allocating (a page of 2,500
  * events has 7,500 of them); text without an offset, or in any other form, is
@@ -306,6 +308,7 @@ calsync_date_parse_rfc3339 (const char *text,
                             gint64     *usec)
 {
   int y, mo, d, h, mi, s, offset;
+  gint64 fraction = 0, scale = G_USEC_PER_SEC;
   const char *p;
 
   if (text == NULL || strlen (text) < 20 || text[4] != '-' || text[7] != '-' ||
@@ -317,12 +320,17 @@ calsync_date_parse_rfc3339 (const char *text,
   p = text + 19;
   if (*p == '.')
     for (p++; g_ascii_isdigit (*p); p++)
-      ;
+      if (scale > 1)
+        {
+          scale /= 10;
+          fraction += (*p - '0') * scale;
+        }
 
   if (!parse_offset (p, &offset) || y < 1 || mo < 1 || mo > 12 || d < 1 ||
       d > g_date_get_days_in_month (mo, y) || h > 23 || mi > 59 || s > 59)
     return FALSE;
 
-  *usec = (calsync_date_day_from_ymd (y, mo, d) * 86400 + h * 3600 + mi * 60 + s - offset) * G_USEC_PER_SEC;
+  *usec = (calsync_date_day_from_ymd (y, mo, d) * 86400 + h * 3600 + mi * 60 + s - offset) * G_USEC_PER_SEC +
+          fraction;
   return TRUE;
 }

@@ -13,7 +13,7 @@
 #include "calsync-store-private.h"
 
 static const char sql_calendar_kind[] =
-  "SELECT c.read_only, a.provider <> 'local', c.name FROM calendars AS c "
+  "SELECT c.read_only, a.provider <> 'local', c.name, a.read_only FROM calendars AS c "
   "JOIN accounts AS a ON a.id = c.account_id WHERE c.id = ?1";
 static const char sql_find_entry[] =
   "SELECT id, kind FROM outbox WHERE calendar_id = ?1 AND external_id = ?2";
@@ -146,6 +146,15 @@ store_check_writable (StoreConn  *conn,
       return FALSE;
     }
 
+  if (sqlite3_column_int (stmt, 3))
+    {
+      /* Translators: %s is a calendar's name */
+      g_set_error (error, CALSYNC_STORE_ERROR, CALSYNC_STORE_ERROR_READ_ONLY,
+                   _("The calendar “%s” is read-only: CalSync was allowed to read its account only. "
+                     "Reconnect the account to allow changes."),
+                   store_column_text (stmt, 2));
+      return FALSE;
+    }
   if (sqlite3_column_int (stmt, 0))
     {
       /* Translators: %s is a calendar's name */

@@ -645,3 +645,35 @@ calsync_google_parse_events_page (const char  *data,
 
   return g_steal_pointer (&page);
 }
+
+/**
+ * calsync_google_parse_event:
+ * @data: one Events resource as events.get, insert or patch return it
+ * @calendar_zone: (nullable): the calendar's time zone, for times without one
+ *
+ * Returns: (transfer full): the event, or %NULL with @error set
+ *   (%CALSYNC_HTTP_ERROR_MALFORMED) when it cannot be read
+ */
+CalsyncEvent *
+calsync_google_parse_event (const char  *data,
+                            gsize        length,
+                            const char  *calendar_zone,
+                            GError     **error)
+{
+  CalsyncJsonScanner scanner;
+  CalsyncEvent *event = NULL;
+  Item item = { 0 };
+
+  g_return_val_if_fail (data != NULL, NULL);
+
+  calsync_json_scanner_init (&scanner, data, length, CALSYNC_HTTP_MAX_JSON_DEPTH);
+  if (read_item (&scanner, &item) && calsync_json_scanner_at_end (&scanner) &&
+      (item.kind == NULL || g_str_equal (item.kind, "calendar#event")))
+    event = event_from_item (&item, calendar_zone != NULL ? calendar_zone : "UTC");
+  item_clear (&item);
+  calsync_json_scanner_clear (&scanner);
+
+  if (event == NULL)
+    g_propagate_error (error, malformed_error ());
+  return event;
+}

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "calsync-google-provider.h"
+#include "calsync-google-write.h"
 
 #define DEFAULT_API_URL "https://www.googleapis.com/calendar/v3"
 #define EVENTS_MAX_RESULTS 2500
@@ -141,8 +142,8 @@ array_has_rate_limit_reason (JsonObject *object,
 /* Google answers some rate limits with 403: {"error": {"errors": [{"reason":
  * "rateLimitExceeded"}]}}, or the newer {"error": {"details": [{"reason":
  * "RATE_LIMIT_EXCEEDED"}]}}; those are retried like a 429 */
-static gboolean
-is_rate_limit (CalsyncHttpResponse *response)
+gboolean
+calsync_google_response_is_rate_limit (CalsyncHttpResponse *response)
 {
   JsonNode *error_node;
   JsonObject *error_object;
@@ -223,7 +224,7 @@ google_get_async (CalsyncGoogleProvider *self,
 
   calsync_http_request_add_header (request, "Accept", "application/json");
   calsync_http_request_set_expect (request, expect);
-  calsync_http_request_set_rate_limit_func (request, is_rate_limit);
+  calsync_http_request_set_rate_limit_func (request, calsync_google_response_is_rate_limit);
   g_free (uri);
 
   g_task_set_source_tag (task, google_get_async);
@@ -275,6 +276,7 @@ calendar_from_entry (JsonObject *entry)
   CalsyncCalendar *calendar = calsync_calendar_new ();
   const char *color = member_string (entry, "backgroundColor");
   gboolean primary = member_bool (entry, "primary");
+  const char *role = member_string (entry, "accessRole");
 
   calsync_calendar_set_remote_id (calendar, member_string (entry, "id"));
   calsync_calendar_set_name (calendar, member_string (entry, "summary"));
@@ -282,6 +284,8 @@ calendar_from_entry (JsonObject *entry)
     calsync_calendar_set_color (calendar, color);
   calsync_calendar_set_is_primary (calendar, primary);
   calsync_calendar_set_is_active (calendar, TRUE);
+  /* "reader" and "freeBusyReader" see events, "writer" and "owner" change them */
+  calsync_calendar_set_read_only (calendar, g_strcmp0 (role, "writer") != 0 && g_strcmp0 (role, "owner") != 0);
   return calendar;
 }
 
@@ -622,9 +626,62 @@ calsync_google_provider_fetch_page_finish (CalsyncProvider  *provider,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+/* Writes ------------------------------------------------------------------------ */
+
+static void
+on_event_written (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  CalsyncWriteResult *written = calsync_google_write_finish (result, &error);
+
+  if (written == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, written, (GDestroyNotify) calsync_write_result_free);
+}
+
+static void
+calsync_google_provider_write_event_async (CalsyncProvider     *provider,
+                                           CalsyncCalendar     *calendar,
+                                           const CalsyncWrite  *write,
+                                           GCancellable        *cancellable,
+                                           GAsyncReadyCallback  callback,
+                                           gpointer             user_data)
+{
+  CalsyncGoogleProvider *self = CALSYNC_GOOGLE_PROVIDER (provider);
+  const char *calendar_id = calsync_calendar_get_remote_id (calendar);
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, calsync_google_provider_write_event_async);
+  if (calendar_id == NULL || *calendar_id == '\0')
+    {
+      g_task_return_new_error (task, CALSYNC_SYNC_ERROR, CALSYNC_SYNC_ERROR_FAILED,
+                               _("This calendar is not linked to a Google calendar."));
+      return;
+    }
+
+  calsync_google_write_async (self->http, self->credentials, self->api_url, calendar_id, write,
+                              cancellable, on_event_written, g_steal_pointer (&task));
+}
+
+static CalsyncWriteResult *
+calsync_google_provider_write_event_finish (CalsyncProvider  *provider,
+                                            GAsyncResult     *result,
+                                            GError          **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, provider), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 static void
 calsync_google_provider_iface_init (CalsyncProviderInterface *iface)
 {
+  iface->write_event_async = calsync_google_provider_write_event_async;
+  iface->write_event_finish = calsync_google_provider_write_event_finish;
   iface->list_calendars_async = calsync_google_provider_list_calendars_async;
   iface->list_calendars_finish = calsync_google_provider_list_calendars_finish;
   iface->fetch_page_async = calsync_google_provider_fetch_page_async;

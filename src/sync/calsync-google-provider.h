@@ -24,4 +24,13 @@ CalsyncPage           *calsync_google_parse_events_page      (const char        
                                                               gsize               length,
                                                               GError            **error);
 
+/* Google's 403 that means "too many requests" (retried like a 429) */
+gboolean               calsync_google_response_is_rate_limit (CalsyncHttpResponse *response);
+
+/* Reads one event resource (events.get, insert, patch answers) */
+CalsyncEvent          *calsync_google_parse_event            (const char         *data,
+                                                              gsize               length,
+                                                              const char         *calendar_zone,
+                                                              GError            **error);
+
 G_END_DECLS

@@ -47,6 +47,7 @@ typedef struct
 {
   char *id;
   char *summary;
+  char *access_role;          /* NULL: "owner" */
   gboolean primary;
   gboolean deleted;
   guint64 seq;
@@ -102,6 +103,10 @@ struct _CalsyncFakeGoogle
   guint page_size;
   guint n_requests;
   guint n_writes;
+  char *last_send_updates;
+  char *pending_send_updates;  /* of the write being answered */     /* sendUpdates of the last write ("" when absent) */
+  gboolean stall_writes;       /* answers to accepted writes are held back */
+  GPtrArray *stalled;          /* SoupServerMessage, paused */
   guint n_gzipped;
   guint n_tokens;
   guint64 streamed_bytes;

@@ -642,7 +642,7 @@ serialize_list_entry (ListEntry *entry)
   json_object_set_string_member (object, "backgroundColor", entry->primary ? "#9fe1e7" : "#42d692");
   json_object_set_string_member (object, "foregroundColor", "#000000");
   json_object_set_boolean_member (object, "selected", TRUE);
-  json_object_set_string_member (object, "accessRole", "owner");
+  json_object_set_string_member (object, "accessRole", entry->access_role ? entry->access_role : "owner");
   json_object_set_array_member (object, "defaultReminders", json_array_new ());
   if (entry->primary)
     json_object_set_boolean_member (object, "primary", TRUE);

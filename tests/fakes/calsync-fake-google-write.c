@@ -39,6 +39,8 @@ read_body (CalsyncFakeGoogle *self,
   return json_object_ref (json_node_get_object (node));
 }
 
+static void write_applied (CalsyncFakeGoogle *self, SoupServerMessage *msg);
+
 static gboolean
 has_time (JsonObject *object,
           const char *member)
@@ -123,6 +125,7 @@ insert_event (CalsyncFakeGoogle *self,
   self->n_writes++;
   calsync_fake_google_store_event (self, calendar, object, NULL, NULL);
   respond_resource (self, msg, g_hash_table_lookup (calendar->events, json_object_get_string_member (object, "id")));
+  write_applied (self, msg);
 }
 
 /* Whether the If-Match of @msg (if any) names @event's etag; answers 412 otherwise */
@@ -155,6 +158,37 @@ merge_members (JsonObject *to,
     json_object_set_member (to, name, json_node_copy (value));
 }
 
+/* Patch semantics ("Performance tips", patch): members sent replace the
+ * resource's, objects are merged member by member, arrays replaced, and a
+ * null deletes the member */
+static void
+patch_members (JsonObject *to,
+               JsonObject *from)
+{
+  JsonObjectIter iter;
+  const char *name;
+  JsonNode *value;
+
+  json_object_iter_init (&iter, from);
+  while (json_object_iter_next (&iter, &name, &value))
+    {
+      JsonNode *old = json_object_get_member (to, name);
+
+      if (JSON_NODE_HOLDS_NULL (value))
+        json_object_remove_member (to, name);
+      else if (JSON_NODE_HOLDS_OBJECT (value) && old != NULL && JSON_NODE_HOLDS_OBJECT (old))
+        {
+          g_autoptr(JsonObject) merged = json_object_new ();
+
+          merge_members (merged, json_node_get_object (old));
+          patch_members (merged, json_node_get_object (value));
+          json_object_set_object_member (to, name, g_steal_pointer (&merged));
+        }
+      else
+        json_object_set_member (to, name, json_node_copy (value));
+    }
+}
+
 /* PATCH merges the members sent; PUT replaces the resource */
 static void
 change_event (CalsyncFakeGoogle *self,
@@ -171,8 +205,12 @@ change_event (CalsyncFakeGoogle *self,
 
   object = json_object_new ();
   if (patch)
-    merge_members (object, event->object);
-  merge_members (object, body);
+    {
+      merge_members (object, event->object);
+      patch_members (object, body);
+    }
+  else
+    merge_members (object, body);
   if (!check_times (self, msg, object))
     return;
 
@@ -181,6 +219,7 @@ change_event (CalsyncFakeGoogle *self,
   self->n_writes++;
   calsync_fake_google_store_event (self, calendar, object, NULL, NULL);
   respond_resource (self, msg, event);
+  write_applied (self, msg);
 }
 
 static void
@@ -195,6 +234,83 @@ delete_event (CalsyncFakeGoogle *self,
   self->n_writes++;
   calsync_fake_google_delete_event (self, calendar->id, event->id);
   soup_server_message_set_status (msg, 204, NULL);
+  write_applied (self, msg);
+}
+
+/* The documented query parameters of the writes; sendUpdates is all,
+ * externalOnly or none. Answers 400 otherwise. */
+static gboolean
+check_write_params (CalsyncFakeGoogle *self,
+                    SoupServerMessage *msg)
+{
+  static const char * const allowed[] = { "conferenceDataVersion", "maxAttendees", "sendNotifications",
+                                          "sendUpdates", "supportsAttachments", "alwaysIncludeEmail",
+                                          "alt", "fields", "prettyPrint", NULL };
+  const char *query = g_uri_get_query (soup_server_message_get_uri (msg));
+  g_autoptr(GHashTable) params = query ? g_uri_parse_params (query, -1, "&", G_URI_PARAMS_NONE, NULL) : NULL;
+  const char *send_updates = params ? g_hash_table_lookup (params, "sendUpdates") : NULL;
+  GHashTableIter iter;
+  const char *name;
+
+  if (query != NULL && params == NULL)
+    goto bad;
+  if (params != NULL)
+    {
+      g_hash_table_iter_init (&iter, params);
+      while (g_hash_table_iter_next (&iter, (gpointer *) &name, NULL))
+        if (!g_strv_contains (allowed, name))
+          goto bad;
+    }
+  if (send_updates != NULL && !g_str_equal (send_updates, "all") &&
+      !g_str_equal (send_updates, "externalOnly") && !g_str_equal (send_updates, "none"))
+    goto bad;
+
+  g_free (self->pending_send_updates);
+  self->pending_send_updates = g_strdup (send_updates ? send_updates : "");
+  return TRUE;
+
+bad:
+  calsync_fake_google_respond_error (self, msg, 400, "invalidParameter", "Invalid parameter value.",
+                                     "INVALID_ARGUMENT");
+  return FALSE;
+}
+
+/* Writes need writer or owner access to the calendar */
+static gboolean
+check_access (CalsyncFakeGoogle *self,
+              SoupServerMessage *msg,
+              ListEntry         *entry)
+{
+  if (entry->access_role == NULL || g_str_equal (entry->access_role, "owner") ||
+      g_str_equal (entry->access_role, "writer"))
+    return TRUE;
+
+  calsync_fake_google_respond_error (self, msg, 403, "requiredAccessLevel",
+                                     "You need to have writer access to this calendar.", "PERMISSION_DENIED");
+  return FALSE;
+}
+
+static void
+on_stalled_finished (SoupServerMessage *msg,
+                     CalsyncFakeGoogle *self)
+{
+  g_ptr_array_remove (self->stalled, msg);
+}
+
+/* After a write was applied: its sendUpdates is kept, its answer held back
+ * while writes stall */
+static void
+write_applied (CalsyncFakeGoogle *self,
+               SoupServerMessage *msg)
+{
+  g_free (self->last_send_updates);
+  self->last_send_updates = g_steal_pointer (&self->pending_send_updates);
+  if (!self->stall_writes)
+    return;
+
+  g_ptr_array_add (self->stalled, g_object_ref (msg));
+  g_signal_connect_object (msg, "finished", G_CALLBACK (on_stalled_finished), self, G_CONNECT_DEFAULT);
+  soup_server_message_pause (msg);
 }
 
 /**
@@ -217,6 +333,8 @@ calsync_fake_google_serve_event (CalsyncFakeGoogle *self,
 
   if (calendar == NULL || entry == NULL || entry->deleted)
     calsync_fake_google_respond_error (self, msg, 404, "notFound", "Not Found", "NOT_FOUND");
+  else if (!g_str_equal (method, "GET") && (!check_write_params (self, msg) || !check_access (self, msg, entry)))
+    return;
   else if (event_id == NULL && g_str_equal (method, "POST"))
     insert_event (self, msg, calendar);
   else if (event_id == NULL)

@@ -43,6 +43,7 @@ list_entry_free (ListEntry *entry)
 {
   g_free (entry->id);
   g_free (entry->summary);
+  g_free (entry->access_role);
   g_free (entry);
 }
 
@@ -268,6 +269,9 @@ calsync_fake_google_finalize (GObject *object)
   CalsyncFakeGoogle *self = (CalsyncFakeGoogle *) object;
 
   g_ptr_array_unref (self->streams);
+  g_ptr_array_unref (self->stalled);
+  g_free (self->last_send_updates);
+  g_free (self->pending_send_updates);
   soup_server_disconnect (self->server);
   soup_server_remove_handler (self->server, FAKE_API_PREFIX);
   g_clear_object (&self->oauth);
@@ -306,6 +310,7 @@ calsync_fake_google_init (CalsyncFakeGoogle *self)
                                              (GDestroyNotify) sync_state_free);
   self->faults = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->streams = g_ptr_array_new_with_free_func ((GDestroyNotify) fake_stream_free);
+  self->stalled = g_ptr_array_new_with_free_func (g_object_unref);
 }
 
 /**
@@ -689,6 +694,104 @@ calsync_fake_google_get_n_writes (CalsyncFakeGoogle *self)
   g_return_val_if_fail (CALSYNC_IS_FAKE_GOOGLE (self), 0);
 
   return self->n_writes;
+}
+
+void
+calsync_fake_google_set_access_role (CalsyncFakeGoogle *self,
+                                     const char        *email,
+                                     const char        *calendar_id,
+                                     const char        *access_role)
+{
+  ListEntry *entry;
+
+  g_return_if_fail (CALSYNC_IS_FAKE_GOOGLE (self));
+
+  entry = calsync_fake_google_find_entry (self, email, calendar_id);
+  g_return_if_fail (entry != NULL);
+
+  g_free (entry->access_role);
+  entry->access_role = g_strdup (access_role);
+  entry->seq = ++self->seq;
+}
+
+const char *
+calsync_fake_google_get_last_send_updates (CalsyncFakeGoogle *self)
+{
+  g_return_val_if_fail (CALSYNC_IS_FAKE_GOOGLE (self), NULL);
+
+  return self->last_send_updates;
+}
+
+char *
+calsync_fake_google_dup_event (CalsyncFakeGoogle *self,
+                               const char        *calendar_id,
+                               const char        *event_id)
+{
+  FakeCalendar *calendar;
+  FakeEvent *event;
+
+  g_return_val_if_fail (CALSYNC_IS_FAKE_GOOGLE (self), NULL);
+
+  calendar = g_hash_table_lookup (self->calendars, calendar_id);
+  event = calendar != NULL ? g_hash_table_lookup (calendar->events, event_id) : NULL;
+  if (event == NULL || event->deleted)
+    return NULL;
+  return g_strdup (event->json);
+}
+
+static int
+compare_strings (gconstpointer a,
+                 gconstpointer b)
+{
+  return g_strcmp0 (*(const char * const *) a, *(const char * const *) b);
+}
+
+GPtrArray *
+calsync_fake_google_list_event_ids (CalsyncFakeGoogle *self,
+                                    const char        *calendar_id)
+{
+  GPtrArray *ids = g_ptr_array_new ();
+  FakeCalendar *calendar;
+  GHashTableIter iter;
+  FakeEvent *event;
+
+  g_return_val_if_fail (CALSYNC_IS_FAKE_GOOGLE (self), ids);
+
+  if ((calendar = g_hash_table_lookup (self->calendars, calendar_id)) == NULL)
+    return ids;
+
+  g_hash_table_iter_init (&iter, calendar->events);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &event))
+    if (!event->deleted && !event->cancelled)
+      g_ptr_array_add (ids, event->id);
+  g_ptr_array_sort (ids, compare_strings);
+  return ids;
+}
+
+void
+calsync_fake_google_set_stall_writes (CalsyncFakeGoogle *self,
+                                      gboolean           stall)
+{
+  g_autoptr(GPtrArray) held = NULL;
+
+  g_return_if_fail (CALSYNC_IS_FAKE_GOOGLE (self));
+
+  self->stall_writes = stall;
+  if (stall)
+    return;
+
+  held = g_steal_pointer (&self->stalled);
+  self->stalled = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < held->len; i++)
+    soup_server_message_unpause (g_ptr_array_index (held, i));
+}
+
+guint
+calsync_fake_google_get_n_stalled (CalsyncFakeGoogle *self)
+{
+  g_return_val_if_fail (CALSYNC_IS_FAKE_GOOGLE (self), 0);
+
+  return self->stalled->len;
 }
 
 guint

@@ -164,6 +164,31 @@ void               calsync_fake_google_set_gzip       (CalsyncFakeGoogle *self,
 guint              calsync_fake_google_get_n_requests (CalsyncFakeGoogle *self);
 /* Event writes accepted (insert, patch, update, delete: see -write.c) */
 guint              calsync_fake_google_get_n_writes   (CalsyncFakeGoogle *self);
+/* The calendarList entry's accessRole ("owner" unless set): writes to a
+ * calendar the user has "reader" or "freeBusyReader" access to are refused
+ * with 403 requiredAccessLevel */
+void               calsync_fake_google_set_access_role (CalsyncFakeGoogle *self,
+                                                       const char        *email,
+                                                       const char        *calendar_id,
+                                                       const char        *access_role);
+/* The sendUpdates parameter of the last write accepted ("" when it had none) */
+const char        *calsync_fake_google_get_last_send_updates (CalsyncFakeGoogle *self);
+/* (transfer full) (nullable): the event resource as events.get returns it, or
+ * NULL when unknown or deleted */
+char              *calsync_fake_google_dup_event      (CalsyncFakeGoogle *self,
+                                                       const char        *calendar_id,
+                                                       const char        *event_id);
+/* (transfer container) (element-type utf8): ids of the events of @calendar_id
+ * that are neither deleted nor cancelled, sorted */
+GPtrArray         *calsync_fake_google_list_event_ids (CalsyncFakeGoogle *self,
+                                                       const char        *calendar_id);
+/* While set, a write is applied and its answer held back (the connection stays
+ * open, nothing is sent): a client killed meanwhile never learns that the
+ * server took it. Clearing it sends the held answers. */
+void               calsync_fake_google_set_stall_writes (CalsyncFakeGoogle *self,
+                                                       gboolean           stall);
+/* Writes applied whose answers are held back now */
+guint              calsync_fake_google_get_n_stalled  (CalsyncFakeGoogle *self);
 /* Answers sent with Content-Encoding: gzip */
 guint              calsync_fake_google_get_n_gzipped  (CalsyncFakeGoogle *self);
 /* Streamed bodies (trickle, huge field) being sent right now, and the bytes
