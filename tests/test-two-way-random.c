@@ -805,6 +805,17 @@ checked_sync (Run    *run,
   run->pushed += report->pushed;
   run->conflicts += report->conflicts;
   check_left (run, client, before, report);
+
+  /* Each conflict names its loser */
+  {
+    guint named = 0;
+
+    for (const char *p = report->messages->str; (p = strstr (p, " was replaced by ")) != NULL; p++)
+      named++;
+    if (named != report->conflicts)
+      fail (run, "%s sync #%u: %" G_GINT64_FORMAT " conflicts, %u named", client->name, run->syncs,
+            report->conflicts, named);
+  }
 }
 
 /* Events of a client ------------------------------------------------------------------ */
