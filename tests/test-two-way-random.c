@@ -1755,6 +1755,93 @@ print_counts (Run *run)
 }
 
 static void
+run_start (Run        *run,
+           const char *providers)
+{
+  for (guint p = 0; p < N_PROVIDERS; p++)
+    run->enabled[p] = providers == NULL || strstr (providers, provider_names[p]) != NULL;
+  run->failures = g_ptr_array_new_with_free_func (g_free);
+
+  run->dir = calsync_test_setup_env ("two-way-random");
+  window_start = calsync_test_instant (AGENDA_FROM "T00:00:00+02:00");
+  window_end = calsync_test_instant (AGENDA_TO "T00:00:00+01:00");
+  run->stderr_path = g_build_filename (run->dir, "add-account-stderr", NULL);
+  run->google = calsync_fake_google_new ();
+  calsync_fake_google_export_env (run->google);
+  run->graph = calsync_fake_graph_new ();
+  calsync_fake_graph_export_env (run->graph);
+  run->radicale = calsync_radicale_start (run->dir, RADICALE_LIFETIME_S);
+  seed_google (run);
+  seed_graph (run);
+  seed_caldav (run);
+
+  run->a.name = "A";
+  run->b.name = "B";
+  run->c.name = "C";
+  sign_in (run, &run->a, 1);
+  sign_in (run, &run->b, 2);
+  {
+    Report first_a = { 0 };
+    Report first_b = { 0 };
+
+    checked_sync (run, &run->a, &first_a);
+    g_assert_true (first_a.success);
+    checked_sync (run, &run->b, &first_b);
+    g_assert_true (first_b.success);
+    report_clear (&first_a);
+    report_clear (&first_b);
+  }
+}
+
+/* Each server holds what A lists */
+static void
+compare_servers (Run      *run,
+                 JsonNode *agenda_a)
+{
+  for (guint p = 0; p < N_PROVIDERS; p++)
+    {
+      g_autoptr(GPtrArray) snaps = NULL;
+      g_autoptr(GPtrArray) server = NULL;
+      g_autoptr(GPtrArray) local = NULL;
+      g_autofree char *what = NULL;
+
+      if (!run->enabled[p])
+        continue;
+      snaps = server_snapshot (run, p);
+      server = snapshot_lines (snaps);
+      local = agenda_lines (run, agenda_a, calendar_names[p]);
+      what = g_strdup_printf ("%s calendar", provider_names[p]);
+      compare_lines (run, what, "A", local, "the server", server);
+    }
+}
+
+static void
+run_finish (Run *run)
+{
+  print_counts (run);
+  for (guint i = 0; i < run->failures->len; i++)
+    g_test_message ("failure %u: %s", i + 1, (char *) g_ptr_array_index (run->failures, i));
+  if (g_test_failed () || run->failures->len > 0)
+    calsync_radicale_dump_log (run->radicale);
+  g_assert_cmpuint (run->failures->len, ==, 0);
+
+  g_clear_pointer (&run->radicale, calsync_radicale_free);
+  g_clear_object (&run->google);
+  g_clear_object (&run->graph);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  calsync_test_remove_tree (run->dir);
+  g_free (run->dir);
+  g_free (run->stderr_path);
+  g_free (run->a.dir);
+  g_free (run->b.dir);
+  g_free (run->c.dir);
+  g_ptr_array_unref (run->failures);
+  if (run->rand != NULL)
+    g_rand_free (run->rand);
+}
+
+static void
 test_random (void)
 {
   Run run = { 0 };
@@ -1771,41 +1858,9 @@ test_random (void)
 
   run.seed = seed_text != NULL ? (guint32) g_ascii_strtoull (seed_text, NULL, 10) : DEFAULT_SEED;
   run.rand = g_rand_new_with_seed (run.seed);
-  for (guint p = 0; p < N_PROVIDERS; p++)
-    run.enabled[p] = providers == NULL || strstr (providers, provider_names[p]) != NULL;
   g_test_message ("seed %u (CALSYNC_RANDOM_SEED), %u steps, providers %s", run.seed, steps,
                   providers != NULL ? providers : "google,outlook,caldav");
-  run.failures = g_ptr_array_new_with_free_func (g_free);
-
-  run.dir = calsync_test_setup_env ("two-way-random");
-  window_start = calsync_test_instant (AGENDA_FROM "T00:00:00+02:00");
-  window_end = calsync_test_instant (AGENDA_TO "T00:00:00+01:00");
-  run.stderr_path = g_build_filename (run.dir, "add-account-stderr", NULL);
-  run.google = calsync_fake_google_new ();
-  calsync_fake_google_export_env (run.google);
-  run.graph = calsync_fake_graph_new ();
-  calsync_fake_graph_export_env (run.graph);
-  run.radicale = calsync_radicale_start (run.dir, RADICALE_LIFETIME_S);
-  seed_google (&run);
-  seed_graph (&run);
-  seed_caldav (&run);
-
-  run.a.name = "A";
-  run.b.name = "B";
-  run.c.name = "C";
-  sign_in (&run, &run.a, 1);
-  sign_in (&run, &run.b, 2);
-  {
-    Report first_a = { 0 };
-    Report first_b = { 0 };
-
-    checked_sync (&run, &run.a, &first_a);
-    g_assert_true (first_a.success);
-    checked_sync (&run, &run.b, &first_b);
-    g_assert_true (first_b.success);
-    report_clear (&first_a);
-    report_clear (&first_b);
-  }
+  run_start (&run, providers);
 
   for (guint step = 1; step <= steps; step++)
     {
@@ -1848,42 +1903,81 @@ test_random (void)
   compare_lines (&run, "agenda", "A", lines_a, "C", lines_c);
   compare_lines (&run, "agenda", "A", lines_a, "B", lines_b);
 
-  for (guint p = 0; p < N_PROVIDERS; p++)
-    {
-      g_autoptr(GPtrArray) snaps = NULL;
-      g_autoptr(GPtrArray) server = NULL;
-      g_autoptr(GPtrArray) local = NULL;
-      g_autofree char *what = NULL;
+  compare_servers (&run, agenda_a);
+  run_finish (&run);
+}
 
-      if (!run.enabled[p])
-        continue;
-      snaps = server_snapshot (&run, p);
-      server = snapshot_lines (snaps);
-      local = agenda_lines (&run, agenda_a, calendar_names[p]);
-      what = g_strdup_printf ("%s calendar", provider_names[p]);
-      compare_lines (&run, what, "A", local, "the server", server);
-    }
+/* Waits (for the clock, not for a fixed time) until the next second begins:
+ * LAST-MODIFIED has whole seconds */
+static void
+wait_next_second (void)
+{
+  gint64 second = g_get_real_time () / G_USEC_PER_SEC;
 
-  print_counts (&run);
-  for (guint i = 0; i < run.failures->len; i++)
-    g_test_message ("failure %u: %s", i + 1, (char *) g_ptr_array_index (run.failures, i));
-  if (g_test_failed () || run.failures->len > 0)
-    calsync_radicale_dump_log (run.radicale);
-  g_assert_cmpuint (run.failures->len, ==, 0);
+  while (g_get_real_time () / G_USEC_PER_SEC <= second)
+    g_usleep (20000);
+}
 
-  g_clear_pointer (&run.radicale, calsync_radicale_free);
-  g_clear_object (&run.google);
-  g_clear_object (&run.graph);
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-  calsync_test_remove_tree (run.dir);
-  g_free (run.dir);
-  g_free (run.stderr_path);
-  g_free (run.a.dir);
-  g_free (run.b.dir);
-  g_free (run.c.dir);
-  g_ptr_array_unref (run.failures);
-  g_rand_free (run.rand);
+static CalsyncEvent *
+event_by_key (Client     *client,
+              Provider    provider,
+              const char *key)
+{
+  g_autoptr(GPtrArray) events = client_events (client, provider, TRUE);
+  CalsyncEvent *event = calsync_test_find_event (events, key);
+
+  g_assert_nonnull (event);
+  return g_object_ref (event);
+}
+
+/* Two instance deletes of one CalDAV series in one sync, another client's
+ * change to the series made between them: the first delete loses (the
+ * server's change is newer), the second wins. The instance whose delete lost
+ * is still on the server, so it must come back in A. */
+static void
+test_caldav_lost_then_won (void)
+{
+  Run run = { 0 };
+  g_autoptr(CalsyncEvent) x = NULL;
+  g_autoptr(CalsyncEvent) y = NULL;
+  g_autoptr(GHashTable) etags = NULL;
+  g_autoptr(JsonNode) agenda_a = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *edited = NULL;
+  const char *etag;
+  Report report = { 0 };
+
+  run_start (&run, "caldav");
+  x = event_by_key (&run.a, P_CALDAV, "caldav-weekly_20261211T080000Z");
+  y = event_by_key (&run.a, P_CALDAV, "caldav-weekly_20261218T080000Z");
+
+  g_assert_cmpint (delete_with_cli (&run.a, x), ==, 0);
+  wait_next_second ();
+  etags = caldav_etags (&run);
+  etag = g_hash_table_lookup (etags, "/" CALSYNC_RADICALE_USER "/" CALDAV_COLLECTION "/caldav-weekly.ics");
+  g_assert_nonnull (etag);
+  text = caldav_get (&run, "/" CALSYNC_RADICALE_USER "/" CALDAV_COLLECTION "/caldav-weekly.ics");
+  edited = retitle_resource (text, "CalDAV weekly (theirs)");
+  {
+    const char * const headers[] = { "If-Match", etag, NULL };
+
+    guint status = calsync_radicale_request (run.radicale, "PUT",
+                                             "/" CALSYNC_RADICALE_USER "/" CALDAV_COLLECTION "/caldav-weekly.ics",
+                                             "text/calendar; charset=utf-8", edited, headers, NULL, NULL);
+
+    g_assert_cmpuint (status / 100, ==, 2);
+  }
+  wait_next_second ();
+  g_assert_cmpint (delete_with_cli (&run.a, y), ==, 0);
+
+  checked_sync (&run, &run.a, &report);
+  g_assert_cmpint (report.conflicts, ==, 2);
+  report_clear (&report);
+  sync_until_quiet (&run, &run.a);
+
+  agenda_a = agenda (&run.a);
+  compare_servers (&run, agenda_a);
+  run_finish (&run);
 }
 
 int
@@ -1896,6 +1990,7 @@ main (int    argc,
   calsync_test_require_keyring ();
 
   g_test_add_func ("/two-way-random/hundred-edits", test_random);
+  g_test_add_func ("/two-way-random/caldav-lost-then-won", test_caldav_lost_then_won);
 
   return g_test_run ();
 }
