@@ -68,9 +68,13 @@ static const char sql_entry_state[] =
   "SELECT local_updated FROM outbox WHERE id = ?1";
 static const char sql_requeue_entry[] =
   "UPDATE outbox SET kind = ?2, etag = ?3, resource_id = COALESCE (?4, resource_id) WHERE id = ?1";
+/* A resource whose etag was forgotten (a lost change waits for the pull to
+ * bring the server's copy back) keeps it forgotten when a later change of the
+ * same sync is written to it: else the pull would take it as known */
 static const char sql_upsert_resource[] =
   "INSERT INTO resources (calendar_id, href, etag, text) VALUES (?1, ?2, ?3, ?4) "
-  "ON CONFLICT (calendar_id, href) DO UPDATE SET etag = excluded.etag, text = excluded.text";
+  "ON CONFLICT (calendar_id, href) DO UPDATE SET etag = CASE WHEN resources.etag IS NULL THEN NULL ELSE excluded.etag END, "
+  "text = excluded.text";
 static const char sql_delete_resource[] =
   "DELETE FROM resources WHERE calendar_id = ?1 AND href = ?2";
 static const char sql_forget_resource_etag[] =
