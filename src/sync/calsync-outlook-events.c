@@ -756,6 +756,30 @@ map_series (CalsyncEvent *event,
   calsync_event_set_original_start (event, original);
 }
 
+/* lastModifiedDateTime to the microsecond (Graph writes seven digits): a
+ * conflict is settled on it against the time of an edit made here */
+static gboolean
+parse_modified (const char *text,
+                gint64     *usec)
+{
+  const char *fraction;
+  gint64 micro = 0;
+  int n = 0;
+
+  if (!calsync_date_parse_rfc3339 (text, usec))
+    return FALSE;
+
+  fraction = text + 19;
+  if (*fraction == '.')
+    for (fraction++; g_ascii_isdigit (*fraction) && n < 6; fraction++, n++)
+      micro = micro * 10 + (*fraction - '0');
+  for (; n > 0 && n < 6; n++)
+    micro *= 10;
+
+  *usec += micro;
+  return TRUE;
+}
+
 static void
 map_text_fields (CalsyncEvent *event,
                  Item         *item,
@@ -769,7 +793,7 @@ map_text_fields (CalsyncEvent *event,
   calsync_event_set_location (event, item->location);
   map_description (event, item, cache);
   map_series (event, item, cache);
-  if (calsync_date_parse_rfc3339 (item->last_modified, &updated))
+  if (parse_modified (item->last_modified, &updated))
     calsync_event_set_remote_updated (event, updated);
 
   map_conference (event, item);
