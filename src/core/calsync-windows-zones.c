@@ -244,3 +244,24 @@ calsync_windows_zone_nth (guint  index,
     *standard_offset = display_offset (windows_zones[index].display);
   return windows_zones[index].iana;
 }
+
+/**
+ * calsync_windows_zone_from_iana:
+ * @iana: an IANA zone id ("Europe/Berlin")
+ *
+ * Returns: (nullable): the Windows zone key whose zone @iana is in CLDR's
+ *   territory "001" mapping ("W. Europe Standard Time"), or %NULL when @iana is
+ *   none of them
+ */
+const char *
+calsync_windows_zone_from_iana (const char *iana)
+{
+  if (iana == NULL)
+    return NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (windows_zones); i++)
+    if (g_str_equal (iana, windows_zones[i].iana))
+      return windows_zones[i].windows;
+
+  return NULL;
+}

@@ -880,6 +880,48 @@ read_page (CalsyncJsonScanner *scanner,
 }
 
 /**
+ * calsync_outlook_parse_event:
+ * @data: one event resource, as Graph answers a create, an update or a get
+ *
+ * Reads the event as a page's events are read (lastModifiedDateTime as its
+ * remote updated time, an occurrence's or exception's series). A series master
+ * is read as the event it starts with.
+ *
+ * Returns: (transfer full): the event, or %NULL with @error set
+ *   (%CALSYNC_HTTP_ERROR_MALFORMED)
+ */
+CalsyncEvent *
+calsync_outlook_parse_event (const char  *data,
+                             gsize        length,
+                             GError     **error)
+{
+  PageCache cache = {
+    g_hash_table_new_full (g_str_hash, g_str_equal, g_free, zone_unref),
+    g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free),
+    g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free),
+  };
+  CalsyncJsonScanner scanner;
+  CalsyncEvent *event = NULL;
+  Item item = { 0 };
+
+  g_return_val_if_fail (data != NULL, NULL);
+
+  calsync_json_scanner_init (&scanner, data, length, CALSYNC_HTTP_MAX_JSON_DEPTH);
+  if (read_item (&scanner, &item) && item.readable && calsync_json_scanner_at_end (&scanner) &&
+      item.id != NULL && *item.id != '\0' && strlen (item.id) <= CALSYNC_EVENT_MAX_ID && !item.removed)
+    event = event_from_item (&item, &cache);
+  calsync_json_scanner_clear (&scanner);
+  item_clear (&item);
+  g_hash_table_unref (cache.zones);
+  g_hash_table_unref (cache.ids);
+  g_hash_table_unref (cache.texts);
+
+  if (event == NULL)
+    g_propagate_error (error, calsync_outlook_malformed_error ());
+  return event;
+}
+
+/**
  * calsync_outlook_parse_events_page:
  * @data: a page of `calendarView/delta`, as Graph sends it
  *

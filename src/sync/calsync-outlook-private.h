@@ -7,6 +7,29 @@
 
 G_BEGIN_DECLS
 
+/* calsync-outlook-events.c: one event resource (a write's answer, a GET) */
+CalsyncEvent *calsync_outlook_parse_event     (const char          *data,
+                                               gsize                length,
+                                               GError             **error);
+
+/* calsync-outlook-write.c: one local change sent to Graph (POST …/events,
+ * PATCH or DELETE /me/events/{id} with If-Match), conflicts settled */
+void                calsync_outlook_write_async  (CalsyncHttp         *http,
+                                                  CalsyncCredentials  *credentials,
+                                                  const char          *api_url,
+                                                  const char          *calendar_id,
+                                                  const CalsyncWrite  *write,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+CalsyncWriteResult *calsync_outlook_write_finish (GAsyncResult        *result,
+                                                  GError             **error);
+/* Graph's body of an event as it goes to the server (for tests) */
+char               *calsync_outlook_event_body   (CalsyncEvent        *event,
+                                                  const char          *transaction_id);
+/* The transactionId of a create: a GUID made from @idempotency_key's SHA-256 */
+char               *calsync_outlook_transaction_id (const char        *idempotency_key);
+
 /* calsync-outlook-errors.c */
 GError   *calsync_outlook_error_from_response (GError              *error,
                                                CalsyncHttpResponse *response);

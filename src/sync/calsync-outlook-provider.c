@@ -3,7 +3,8 @@
  * Microsoft Graph — the calendar list (/me/calendars), pages of changes
  * (calendarView/delta, its nextLink and deltaLink called exactly as given and
  * never on another origin), the account's address (/me), authorized requests
- * with one refresh after a 401, and Graph's error codes in Outlook's words. */
+ * with one refresh after a 401, Graph's error codes in Outlook's words, and
+ * local changes sent back (calsync-outlook-write.c). */
 #define G_LOG_DOMAIN "calsync-outlook-provider"
 
 #include "config.h"
@@ -273,7 +274,8 @@ calendar_from_entry (JsonObject *entry)
   calsync_calendar_set_color (calendar, color);
   calsync_calendar_set_is_primary (calendar, member_bool (entry, "isDefaultCalendar"));
   calsync_calendar_set_is_active (calendar, TRUE);
-  /* canEdit: CalsyncCalendar has no writable flag yet (two-way sync adds it) */
+  /* canEdit false: shared to read, a holiday or birthday calendar */
+  calsync_calendar_set_read_only (calendar, !member_bool (entry, "canEdit"));
   return calendar;
 }
 
@@ -622,6 +624,50 @@ calsync_outlook_provider_fetch_page_finish (CalsyncProvider  *provider,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+/* Writes --------------------------------------------------------------------------- */
+
+static void
+on_event_written (GObject      *source_object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+  CalsyncWriteResult *written = calsync_outlook_write_finish (result, &error);
+
+  if (written == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, written, (GDestroyNotify) calsync_write_result_free);
+}
+
+static void
+calsync_outlook_provider_write_event_async (CalsyncProvider     *provider,
+                                            CalsyncCalendar     *calendar,
+                                            const CalsyncWrite  *write,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data)
+{
+  CalsyncOutlookProvider *self = CALSYNC_OUTLOOK_PROVIDER (provider);
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, calsync_outlook_provider_write_event_async);
+  calsync_outlook_write_async (self->http, self->credentials, self->api_url,
+                               calsync_calendar_get_remote_id (calendar), write, cancellable,
+                               on_event_written, g_steal_pointer (&task));
+}
+
+static CalsyncWriteResult *
+calsync_outlook_provider_write_event_finish (CalsyncProvider  *provider,
+                                             GAsyncResult     *result,
+                                             GError          **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, provider), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 static void
 calsync_outlook_provider_iface_init (CalsyncProviderInterface *iface)
 {
@@ -629,6 +675,8 @@ calsync_outlook_provider_iface_init (CalsyncProviderInterface *iface)
   iface->list_calendars_finish = calsync_outlook_provider_list_calendars_finish;
   iface->fetch_page_async = calsync_outlook_provider_fetch_page_async;
   iface->fetch_page_finish = calsync_outlook_provider_fetch_page_finish;
+  iface->write_event_async = calsync_outlook_provider_write_event_async;
+  iface->write_event_finish = calsync_outlook_provider_write_event_finish;
   iface->error_text = calsync_outlook_error_text;
   iface->get_account_address_async = calsync_outlook_provider_get_account_address_async;
   iface->get_account_address_finish = calsync_outlook_provider_get_account_address_finish;

@@ -112,6 +112,15 @@ parse_prefer (SoupServerMessage *msg,
   soup_header_free_list (items);
 }
 
+char *
+calsync_fake_graph_preferred_zone (SoupServerMessage *msg)
+{
+  g_auto(Preferences) prefs = { 0, NULL };
+
+  parse_prefer (msg, &prefs);
+  return g_steal_pointer (&prefs.zone_name);
+}
+
 /* What was applied: the page size the server granted (it may be smaller) */
 static void
 set_preference_applied (SoupServerMessage *msg,

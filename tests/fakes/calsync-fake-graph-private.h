@@ -118,6 +118,12 @@ struct _CalsyncFakeGraph
   gboolean gzip;
   guint n_requests;
   guint n_gzipped;
+  guint n_writes;
+  guint n_replayed_creates;
+  CalsyncFakeGraphFault write_fault;
+  GPtrArray *stalled;         /* SoupServerMessage, answers held by a stall */
+  guint port;
+  gboolean offline;
 };
 
 /* calsync-fake-graph.c */
@@ -167,7 +173,23 @@ void          calsync_fake_graph_api_handler     (SoupServer        *server,
                                                  GHashTable        *query,
                                                  gpointer           user_data);
 
+/* calsync-fake-graph.c: the calendar holding @event_id, and the event */
+FakeEvent    *calsync_fake_graph_find_event      (CalsyncFakeGraph  *self,
+                                                 const char        *event_id,
+                                                 FakeCalendar     **calendar);
+
+/* calsync-fake-graph-write.c */
+/* POST …/events (@calendar), GET, PATCH and DELETE /me/events/{@event_id} */
+void          calsync_fake_graph_serve_event     (CalsyncFakeGraph  *self,
+                                                 SoupServerMessage *msg,
+                                                 FakeCalendar      *calendar,
+                                                 const char        *event_id,
+                                                 GHashTable        *params);
+void          calsync_fake_graph_stalled_clear   (CalsyncFakeGraph  *self);
+
 /* calsync-fake-graph-delta.c */
+/* The zone of Prefer: outlook.timezone, or NULL (UTC) */
+char         *calsync_fake_graph_preferred_zone  (SoupServerMessage *msg);
 void          calsync_fake_graph_serve_delta     (CalsyncFakeGraph  *self,
                                                  SoupServerMessage *msg,
                                                  FakeCalendar      *calendar,

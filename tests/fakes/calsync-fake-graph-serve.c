@@ -24,7 +24,8 @@
  * BadRequest "Resource not found for the segment" (what Graph says); OData
  * options Graph supports but the fake does not implement ($select, $filter, …
  * on /me and /me/calendars) answer 501 NotImplemented rather than being
- * ignored; event writes answer 501 until two-way sync is built. */
+ * ignored. Event writes (calsync-fake-graph-write.c) need Calendars.ReadWrite
+ * (or .Shared): a token with only Calendars.Read gets 403 ErrorAccessDenied. */
 #define G_LOG_DOMAIN "calsync-fake-graph"
 
 #include "config.h"
@@ -38,6 +39,7 @@ static const char * const user_scopes[] = { "User.Read", NULL };
 static const char * const calendar_scopes[] = {
   "Calendars.Read", "Calendars.ReadWrite", "Calendars.Read.Shared", "Calendars.ReadWrite.Shared", NULL
 };
+static const char * const write_scopes[] = { "Calendars.ReadWrite", "Calendars.ReadWrite.Shared", NULL };
 
 typedef enum
 {
@@ -46,14 +48,17 @@ typedef enum
   ROUTE_CALENDAR,
   ROUTE_DELTA,           /* /me/calendars/{id}/calendarView/delta */
   ROUTE_DEFAULT_DELTA,   /* /me/calendarView/delta, /me/calendar/calendarView/delta */
-  ROUTE_EVENTS,          /* writes: not implemented yet */
+  ROUTE_EVENTS,          /* /me/events: POST into the default calendar */
+  ROUTE_CALENDAR_EVENTS, /* /me/calendars/{id}/events */
+  ROUTE_EVENT,           /* /me/events/{id}, /me/calendars/{id}/events/{id} */
   ROUTE_UNKNOWN,
 } Route;
 
 typedef struct
 {
   Route route;
-  char *calendar_id;     /* ROUTE_CALENDAR, ROUTE_DELTA */
+  char *calendar_id;     /* ROUTE_CALENDAR, ROUTE_DELTA, ROUTE_CALENDAR_EVENTS */
+  char *event_id;        /* ROUTE_EVENT */
   char *bad_segment;     /* ROUTE_UNKNOWN */
 } Request;
 
@@ -61,6 +66,7 @@ static void
 request_clear (Request *request)
 {
   g_clear_pointer (&request->calendar_id, g_free);
+  g_clear_pointer (&request->event_id, g_free);
   g_clear_pointer (&request->bad_segment, g_free);
 }
 
@@ -80,6 +86,9 @@ route_kind (Route route)
     case ROUTE_DEFAULT_DELTA:
       return "delta";
     case ROUTE_EVENTS:
+    case ROUTE_CALENDAR_EVENTS:
+    case ROUTE_EVENT:
+      return "events";
     case ROUTE_UNKNOWN:
     default:
       return "other";
@@ -128,8 +137,15 @@ parse_route (const char *path,
     request->bad_segment = g_strdup (n ? segments[0] : "");
   else if (n == 1)
     request->route = ROUTE_ME;
-  else if (is_segment (segments[1], "events"))
+  else if (is_segment (segments[1], "events") && n == 2)
     request->route = ROUTE_EVENTS;
+  else if (is_segment (segments[1], "events") && *segments[2] != '\0' && strchr (segments[2], '/') == NULL)
+    {
+      request->route = ROUTE_EVENT;
+      request->event_id = g_strdup (segments[2]);
+    }
+  else if (is_segment (segments[1], "events"))
+    request->bad_segment = g_strdup (segments[2]);
   else if (is_segment (segments[1], "calendarView") || is_segment (segments[1], "calendar"))
     {
       rest = g_strjoinv ("/", segments + 1);
@@ -147,12 +163,18 @@ parse_route (const char *path,
     request->bad_segment = g_strdup ("calendars");
   else if (cut_suffix (rest, "calendarView/delta"))
     request->route = ROUTE_DELTA;
-  else if (cut_suffix (rest, "events") || strstr (rest, "/events/") != NULL)
-    request->route = ROUTE_EVENTS;
+  else if (cut_suffix (rest, "events"))
+    request->route = ROUTE_CALENDAR_EVENTS;
+  else if (strstr (rest, "/events/") != NULL && strchr (strstr (rest, "/events/") + 8, '/') == NULL)
+    {
+      request->route = ROUTE_EVENT;
+      request->event_id = g_strdup (strstr (rest, "/events/") + 8);
+    }
   else
     request->route = ROUTE_CALENDAR;
 
-  if (request->route == ROUTE_CALENDAR || request->route == ROUTE_DELTA)
+  if (request->route == ROUTE_CALENDAR || request->route == ROUTE_DELTA ||
+      request->route == ROUTE_CALENDAR_EVENTS)
     request->calendar_id = g_steal_pointer (&rest);
 }
 
@@ -178,7 +200,8 @@ check_scope (CalsyncFakeGraph  *self,
              const char        *authorization,
              Route              route)
 {
-  const char * const *scopes = route == ROUTE_ME ? user_scopes : calendar_scopes;
+  gboolean write = !g_str_equal (soup_server_message_get_method (msg), "GET");
+  const char * const *scopes = route == ROUTE_ME ? user_scopes : write ? write_scopes : calendar_scopes;
 
   if (route == ROUTE_UNKNOWN || calsync_fake_msid_bearer_has_scope (self->msid, authorization, scopes))
     return TRUE;
@@ -480,8 +503,20 @@ serve_route (CalsyncFakeGraph  *self,
         calsync_fake_graph_serve_delta (self, msg, calendar, link_path, params);
       break;
     case ROUTE_EVENTS:
-      calsync_fake_graph_respond_error (self, msg, 501, "NotImplemented",
-                                        "The fake Graph does not serve events yet (two-way sync is later).");
+    case ROUTE_CALENDAR_EVENTS:
+      calendar = request->route == ROUTE_CALENDAR_EVENTS
+                 ? calsync_fake_graph_find_calendar (self, request->calendar_id)
+                 : calsync_fake_graph_default_calendar (self);
+      if (calendar == NULL)
+        respond_not_found (self, msg);
+      else if (!g_str_equal (soup_server_message_get_method (msg), "POST"))
+        calsync_fake_graph_respond_error (self, msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "BadRequest",
+                                          "The fake Graph lists events through calendarView/delta only.");
+      else
+        calsync_fake_graph_serve_event (self, msg, calendar, NULL, params);
+      break;
+    case ROUTE_EVENT:
+      calsync_fake_graph_serve_event (self, msg, NULL, request->event_id, params);
       break;
     case ROUTE_UNKNOWN:
     default:
@@ -529,7 +564,7 @@ calsync_fake_graph_api_handler (SoupServer        *server,
                                                             "Authorization");
   const char *raw_query = g_uri_get_query (soup_server_message_get_uri (msg));
   const char *method = soup_server_message_get_method (msg);
-  g_auto(Request) request = { ROUTE_UNKNOWN, NULL, NULL };
+  g_auto(Request) request = { ROUTE_UNKNOWN, NULL, NULL, NULL };
   g_autoptr(GHashTable) params = NULL;
 
   if (g_str_has_prefix (path, FAKE_GRAPH_API_PREFIX "/"))
@@ -547,7 +582,8 @@ calsync_fake_graph_api_handler (SoupServer        *server,
     respond_unauthorized (self, msg, authorization);
   else if (!check_scope (self, msg, authorization, request.route) || apply_throttle (self, msg))
     return;
-  else if (!g_str_equal (method, "GET") && request.route != ROUTE_EVENTS)
+  else if (!g_str_equal (method, "GET") && request.route != ROUTE_EVENTS &&
+           request.route != ROUTE_CALENDAR_EVENTS && request.route != ROUTE_EVENT)
     calsync_fake_graph_respond_error (self, msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "BadRequest",
                                       "The HTTP method is not allowed on this resource.");
   else if (params == NULL)

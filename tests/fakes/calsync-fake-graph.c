@@ -303,6 +303,7 @@ calsync_fake_graph_dispose (GObject *object)
 {
   CalsyncFakeGraph *self = (CalsyncFakeGraph *) object;
 
+  calsync_fake_graph_stalled_clear (self);
   if (self->server != NULL)
     {
       soup_server_disconnect (self->server);
@@ -332,6 +333,7 @@ calsync_fake_graph_finalize (GObject *object)
   g_hash_table_unref (self->calendars);
   g_ptr_array_unref (self->calendar_list);
   g_clear_pointer (&self->last_headers, soup_message_headers_unref);
+  g_ptr_array_unref (self->stalled);
 
   G_OBJECT_CLASS (calsync_fake_graph_parent_class)->finalize (object);
 }
@@ -359,6 +361,7 @@ calsync_fake_graph_init (CalsyncFakeGraph *self)
   self->delta_tokens = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) graph_delta_state_free);
   self->expired_tokens = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) graph_delta_state_free);
   self->counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->stalled = g_ptr_array_new_with_free_func (g_object_unref);
 }
 
 CalsyncFakeGraph *
@@ -374,7 +377,8 @@ calsync_fake_graph_new (void)
     g_error ("Fake Graph cannot listen: %s", error->message);
 
   uris = soup_server_get_uris (self->server);
-  base = g_strdup_printf ("http://127.0.0.1:%d", g_uri_get_port (uris->data));
+  self->port = g_uri_get_port (uris->data);
+  base = g_strdup_printf ("http://127.0.0.1:%u", self->port);
   self->api_url = g_strconcat (base, FAKE_GRAPH_API_PREFIX, NULL);
   self->auth_url = g_strconcat (base, FAKE_MSID_PREFIX "/authorize", NULL);
   self->token_url = g_strconcat (base, FAKE_MSID_PREFIX "/token", NULL);
@@ -548,6 +552,27 @@ calsync_fake_graph_put_event (CalsyncFakeGraph *self,
   calsync_fake_graph_put_event_json (self, calendar_id, text);
 }
 
+FakeEvent *
+calsync_fake_graph_find_event (CalsyncFakeGraph  *self,
+                               const char        *event_id,
+                               FakeCalendar     **calendar)
+{
+  for (guint i = 0; i < self->calendar_list->len; i++)
+    {
+      FakeCalendar *candidate = g_ptr_array_index (self->calendar_list, i);
+      FakeEvent *event = g_hash_table_lookup (candidate->events, event_id);
+
+      if (event != NULL && !event->deleted && !candidate->removed)
+        {
+          *calendar = candidate;
+          return event;
+        }
+    }
+
+  *calendar = NULL;
+  return NULL;
+}
+
 static FakeEvent *
 lookup_event (CalsyncFakeGraph *self,
               const char       *calendar_id,
@@ -689,4 +714,131 @@ calsync_fake_graph_get_last_request_header (CalsyncFakeGraph *self,
   g_return_val_if_fail (name != NULL, NULL);
 
   return self->last_headers ? soup_message_headers_get_list (self->last_headers, name) : NULL;
+}
+
+/* Writes ------------------------------------------------------------------------ */
+
+guint
+calsync_fake_graph_get_n_writes (CalsyncFakeGraph *self)
+{
+  g_return_val_if_fail (CALSYNC_IS_FAKE_GRAPH (self), 0);
+
+  return self->n_writes;
+}
+
+guint
+calsync_fake_graph_get_n_replayed_creates (CalsyncFakeGraph *self)
+{
+  g_return_val_if_fail (CALSYNC_IS_FAKE_GRAPH (self), 0);
+
+  return self->n_replayed_creates;
+}
+
+void
+calsync_fake_graph_set_write_fault (CalsyncFakeGraph      *self,
+                                    CalsyncFakeGraphFault  fault)
+{
+  g_return_if_fail (CALSYNC_IS_FAKE_GRAPH (self));
+
+  self->write_fault = fault;
+}
+
+guint
+calsync_fake_graph_get_n_stalled (CalsyncFakeGraph *self)
+{
+  g_return_val_if_fail (CALSYNC_IS_FAKE_GRAPH (self), 0);
+
+  return self->stalled->len;
+}
+
+void
+calsync_fake_graph_release_stalled (CalsyncFakeGraph *self)
+{
+  g_return_if_fail (CALSYNC_IS_FAKE_GRAPH (self));
+
+  calsync_fake_graph_stalled_clear (self);
+}
+
+JsonObject *
+calsync_fake_graph_dup_event (CalsyncFakeGraph *self,
+                              const char       *calendar_id,
+                              const char       *event_id)
+{
+  FakeCalendar *calendar;
+  FakeEvent *event;
+  g_autoptr(JsonNode) node = NULL;
+
+  g_return_val_if_fail (CALSYNC_IS_FAKE_GRAPH (self), NULL);
+
+  event = lookup_event (self, calendar_id, event_id, &calendar);
+  if (event == NULL)
+    return NULL;
+
+  node = json_from_string (event->version->json, NULL);
+  return json_object_ref (json_node_get_object (node));
+}
+
+guint
+calsync_fake_graph_count_events (CalsyncFakeGraph *self,
+                                 const char       *calendar_id)
+{
+  FakeCalendar *calendar;
+  GHashTableIter iter;
+  FakeEvent *event;
+  guint n = 0;
+
+  g_return_val_if_fail (CALSYNC_IS_FAKE_GRAPH (self), 0);
+
+  calendar = calsync_fake_graph_find_calendar (self, calendar_id);
+  g_return_val_if_fail (calendar != NULL, 0);
+  g_hash_table_iter_init (&iter, calendar->events);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &event))
+    n += !event->deleted && !event->version->master;
+  return n;
+}
+
+char *
+calsync_fake_graph_find_event_id (CalsyncFakeGraph *self,
+                                  const char       *calendar_id,
+                                  const char       *subject)
+{
+  FakeCalendar *calendar;
+  GHashTableIter iter;
+  FakeEvent *event;
+  const char *found = NULL;
+
+  g_return_val_if_fail (CALSYNC_IS_FAKE_GRAPH (self), NULL);
+
+  calendar = calsync_fake_graph_find_calendar (self, calendar_id);
+  g_return_val_if_fail (calendar != NULL, NULL);
+  g_hash_table_iter_init (&iter, calendar->events);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &event))
+    if (!event->deleted &&
+        g_strcmp0 (json_object_get_string_member_with_default (event->version->object, "subject", NULL),
+                   subject) == 0)
+      {
+        if (found != NULL)
+          g_error ("Fake Graph: two events of %s are called “%s”", calendar_id, subject);
+        found = event->id;
+      }
+
+  return g_strdup (found);
+}
+
+void
+calsync_fake_graph_set_offline (CalsyncFakeGraph *self,
+                                gboolean          offline)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_return_if_fail (CALSYNC_IS_FAKE_GRAPH (self));
+
+  if (offline == self->offline)
+    return;
+
+  self->offline = offline;
+  if (offline)
+    soup_server_disconnect (self->server);
+  else if (!soup_server_listen_local (self->server, self->port, SOUP_SERVER_LISTEN_IPV4_ONLY, &error))
+    g_error ("Fake Graph cannot listen again on %u: %s", self->port, error->message);
 }

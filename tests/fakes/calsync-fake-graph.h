@@ -5,8 +5,11 @@
  * (401 InvalidAuthenticationToken, 403 ErrorAccessDenied), pages with opaque
  * $skiptoken/$deltatoken links, Prefer: odata.maxpagesize and outlook.timezone,
  * changes-only rounds with @removed, 410 syncStateNotFound, throttling with
- * Retry-After, gzip. See calsync-fake-graph-serve.c for what each request checks
- * and the sources followed. Event writes are not served yet (501). */
+ * Retry-After, gzip; and event writes (POST …/calendars/{id}/events, GET, PATCH
+ * and DELETE /me/events/{id}) with If-Match on @odata.etag (412), transactionId,
+ * canEdit and the write scope (403). See calsync-fake-graph-serve.c and
+ * calsync-fake-graph-write.c for what each request checks and the sources
+ * followed. */
 #pragma once
 
 #include <json-glib/json-glib.h>
@@ -134,5 +137,56 @@ guint             calsync_fake_graph_get_n_gzipped    (CalsyncFakeGraph *self);
 /* A header of the last Graph request (several of one name joined by ", "), or NULL */
 const char       *calsync_fake_graph_get_last_request_header (CalsyncFakeGraph *self,
                                                        const char       *name);
+
+/* Writes ---------------------------------------------------------------------- */
+
+/* Event writes the fake accepted and applied (create, update, delete); a POST
+ * that met its transactionId again creates nothing and is not counted */
+guint             calsync_fake_graph_get_n_writes     (CalsyncFakeGraph *self);
+/* POSTs answered with the event their transactionId had already created */
+guint             calsync_fake_graph_get_n_replayed_creates (CalsyncFakeGraph *self);
+
+/**
+ * CalsyncFakeGraphFault:
+ * @CALSYNC_FAKE_GRAPH_FAULT_NONE: writes are answered
+ * @CALSYNC_FAKE_GRAPH_FAULT_FAIL: the next write is not applied and answers
+ *   500 generalException
+ * @CALSYNC_FAKE_GRAPH_FAULT_STALL: the next write is applied (and counted) but
+ *   its answer is held until calsync_fake_graph_release_stalled(): the client
+ *   never learns of it unless it waits (a crash after the server took it)
+ *
+ * One write only: the fault is cleared by the write it hits.
+ */
+typedef enum
+{
+  CALSYNC_FAKE_GRAPH_FAULT_NONE,
+  CALSYNC_FAKE_GRAPH_FAULT_FAIL,
+  CALSYNC_FAKE_GRAPH_FAULT_STALL,
+} CalsyncFakeGraphFault;
+
+void              calsync_fake_graph_set_write_fault  (CalsyncFakeGraph      *self,
+                                                       CalsyncFakeGraphFault  fault);
+/* Answers held by a stall still waiting (their client may be gone) */
+guint             calsync_fake_graph_get_n_stalled    (CalsyncFakeGraph *self);
+void              calsync_fake_graph_release_stalled  (CalsyncFakeGraph *self);
+
+/* While offline nothing listens on the fake's port (connections are refused);
+ * back online it listens on the same port again, with everything it held */
+void              calsync_fake_graph_set_offline      (CalsyncFakeGraph *self,
+                                                       gboolean          offline);
+
+/* A copy of the event as stored (start/end in UTC), or NULL when there is none
+ * (or it was deleted) */
+JsonObject       *calsync_fake_graph_dup_event        (CalsyncFakeGraph *self,
+                                                       const char       *calendar_id,
+                                                       const char       *event_id);
+/* Events of a calendar a calendarView lists (no masters, nothing deleted) */
+guint             calsync_fake_graph_count_events     (CalsyncFakeGraph *self,
+                                                       const char       *calendar_id);
+/* The id of the (one) event of @calendar_id with @subject, or NULL; fails the
+ * test when two have it */
+char             *calsync_fake_graph_find_event_id    (CalsyncFakeGraph *self,
+                                                       const char       *calendar_id,
+                                                       const char       *subject);
 
 G_END_DECLS
