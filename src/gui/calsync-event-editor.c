@@ -518,9 +518,13 @@ show_read_only (CalsyncEventEditor *self,
 static void
 open_preferences_cb (CalsyncEventEditor *self)
 {
-  /* The application's Preferences, over the main window this editor was modal to */
-  gtk_widget_activate_action (GTK_WIDGET (self), "app.preferences", NULL);
+  /* The application's Preferences, from the main window this editor is modal
+   * to (the editor itself is no application window: no "app" actions) */
+  GtkWindow *parent = gtk_window_get_transient_for (GTK_WINDOW (self));
+
   gtk_window_close (GTK_WINDOW (self));
+  if (parent != NULL)
+    gtk_widget_activate_action (GTK_WIDGET (parent), "app.preferences", NULL);
 }
 
 /* Google tells guests of a change only when asked (sendUpdates); other
