@@ -106,6 +106,21 @@ chip_shown (gpointer title)
 }
 
 static gboolean
+chip_gone (gpointer title)
+{
+  return find_chip (title) == NULL;
+}
+
+/* Month and week cross-fade: a screenshot waits for the end */
+static gboolean
+views_settled (gpointer data)
+{
+  GObject *stack = gtk_widget_get_template_child (GTK_WIDGET (get_window ()), CALSYNC_TYPE_WINDOW, "view_stack");
+
+  return !gtk_stack_get_transition_running (GTK_STACK (stack));
+}
+
+static gboolean
 chip_pending (gpointer title)
 {
   GtkWidget *chip = find_chip (title);
@@ -396,6 +411,7 @@ test_pending_mark (void)
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (get_window ()), "win.view-week", NULL));
   g_assert_true (calsync_test_wait_until (block_pending, "Standup (moved)", 5000));
+  g_assert_true (calsync_test_wait_until (views_settled, NULL, 5000));
   screenshot ("pending-mark-week.png");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (get_window ()), "win.view-month", NULL));
 
@@ -509,6 +525,7 @@ test_undo_create (void)
   g_assert_nonnull (undo);
   gtk_widget_activate (undo);
   g_assert_true (calsync_test_wait_until (created_gone, NULL, 5000));
+  g_assert_true (calsync_test_wait_until (chip_gone, "Coffee", 5000));
   g_assert_cmpint (calsync_store_count_outbox (store (), 0, NULL), ==, 0);
 }
 
