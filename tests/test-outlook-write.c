@@ -795,6 +795,88 @@ test_direct_refusals (void)
   direct_tear_down (&d);
 }
 
+/* RRULE → patternedRecurrence ------------------------------------------------------ */
+
+typedef struct
+{
+  const char *rule;
+  const char *json;      /* NULL: refused */
+  const char *reason;    /* a part of the reason of a refusal */
+} RuleCase;
+
+#define BERLIN_RANGE "\"startDate\":\"2026-12-01\",\"recurrenceTimeZone\":\"W. Europe Standard Time\"}}"
+
+static void
+test_recurrence_mapping (void)
+{
+  /* The first instance: Tuesday 2026-12-01 09:30 in Berlin */
+  static const RuleCase cases[] = {
+    { "FREQ=WEEKLY;COUNT=8",
+      "{\"pattern\":{\"type\":\"weekly\",\"interval\":1,\"daysOfWeek\":[\"tuesday\"],\"firstDayOfWeek\":\"monday\"},"
+      "\"range\":{\"type\":\"numbered\",\"numberOfOccurrences\":8," BERLIN_RANGE, NULL },
+    { "FREQ=DAILY;INTERVAL=3",
+      "{\"pattern\":{\"type\":\"daily\",\"interval\":3},\"range\":{\"type\":\"noEnd\"," BERLIN_RANGE, NULL },
+    /* UNTIL in UTC seen in Berlin: 2027-01-31 23:30Z is Feb 1st 00:30, before that day's 09:30 */
+    { "FREQ=WEEKLY;INTERVAL=2;BYDAY=TU,TH;WKST=SU;UNTIL=20270131T233000Z",
+      "{\"pattern\":{\"type\":\"weekly\",\"interval\":2,\"daysOfWeek\":[\"tuesday\",\"thursday\"],"
+      "\"firstDayOfWeek\":\"sunday\"},\"range\":{\"type\":\"endDate\",\"endDate\":\"2027-01-31\"," BERLIN_RANGE, NULL },
+    /* 08:30Z is 09:30 in Berlin: that day's instance is in */
+    { "FREQ=WEEKLY;UNTIL=20261222T083000Z",
+      "{\"pattern\":{\"type\":\"weekly\",\"interval\":1,\"daysOfWeek\":[\"tuesday\"],\"firstDayOfWeek\":\"monday\"},"
+      "\"range\":{\"type\":\"endDate\",\"endDate\":\"2026-12-22\"," BERLIN_RANGE, NULL },
+    { "FREQ=DAILY;BYDAY=MO,TU,WE,TH,FR",
+      "{\"pattern\":{\"type\":\"weekly\",\"interval\":1,\"daysOfWeek\":[\"monday\",\"tuesday\",\"wednesday\","
+      "\"thursday\",\"friday\"],\"firstDayOfWeek\":\"monday\"},\"range\":{\"type\":\"noEnd\"," BERLIN_RANGE, NULL },
+    { "FREQ=MONTHLY;COUNT=6",
+      "{\"pattern\":{\"type\":\"absoluteMonthly\",\"interval\":1,\"dayOfMonth\":1},\"range\":{\"type\":\"numbered\","
+      "\"numberOfOccurrences\":6," BERLIN_RANGE, NULL },
+    { "FREQ=MONTHLY;BYMONTHDAY=15",
+      "{\"pattern\":{\"type\":\"absoluteMonthly\",\"interval\":1,\"dayOfMonth\":15},\"range\":{\"type\":\"noEnd\","
+      BERLIN_RANGE, NULL },
+    { "FREQ=MONTHLY;BYDAY=1TU",
+      "{\"pattern\":{\"type\":\"relativeMonthly\",\"interval\":1,\"index\":\"first\",\"daysOfWeek\":[\"tuesday\"]},"
+      "\"range\":{\"type\":\"noEnd\"," BERLIN_RANGE, NULL },
+    { "FREQ=MONTHLY;INTERVAL=2;BYDAY=-1FR",
+      "{\"pattern\":{\"type\":\"relativeMonthly\",\"interval\":2,\"index\":\"last\",\"daysOfWeek\":[\"friday\"]},"
+      "\"range\":{\"type\":\"noEnd\"," BERLIN_RANGE, NULL },
+    { "FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1",
+      "{\"pattern\":{\"type\":\"relativeMonthly\",\"interval\":1,\"index\":\"last\",\"daysOfWeek\":[\"monday\","
+      "\"tuesday\",\"wednesday\",\"thursday\",\"friday\"]},\"range\":{\"type\":\"noEnd\"," BERLIN_RANGE, NULL },
+    { "FREQ=YEARLY",
+      "{\"pattern\":{\"type\":\"absoluteYearly\",\"interval\":1,\"month\":12,\"dayOfMonth\":1},\"range\":{\"type\":"
+      "\"noEnd\"," BERLIN_RANGE, NULL },
+    { "FREQ=YEARLY;BYMONTH=11;BYDAY=4TH;COUNT=3",
+      "{\"pattern\":{\"type\":\"relativeYearly\",\"interval\":1,\"month\":11,\"index\":\"fourth\",\"daysOfWeek\":"
+      "[\"thursday\"]},\"range\":{\"type\":\"numbered\",\"numberOfOccurrences\":3," BERLIN_RANGE, NULL },
+    { "FREQ=HOURLY;INTERVAL=2", NULL, "several times a day" },
+    { "FREQ=DAILY;BYHOUR=9,17", NULL, "at several times of day" },
+    { "FREQ=MONTHLY;BYMONTHDAY=1,15", NULL, "on several days of the month" },
+    { "FREQ=MONTHLY;BYMONTHDAY=-1", NULL, "counted from the end of the month" },
+    { "FREQ=MONTHLY;BYDAY=TU", NULL, "on every such weekday of the month" },
+    { "FREQ=MONTHLY;BYDAY=5FR", NULL, "fifth weekday" },
+    { "FREQ=YEARLY;BYMONTH=1,7", NULL, "in several months" },
+    { "FREQ=YEARLY;BYWEEKNO=20", NULL, "weeks of the year" },
+    { "FREQ=WEEKLY;UNTIL=20261101T000000Z", NULL, "ending before it starts" },
+    { "FREQ=SOMETIMES", NULL, "cannot read" },
+  };
+  g_autoptr(GTimeZone) berlin = g_time_zone_new_identifier ("Europe/Berlin");
+  g_autoptr(GDateTime) first = g_date_time_new (berlin, 2026, 12, 1, 9, 30, 0);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *reason = NULL;
+      g_autofree char *json = calsync_outlook_recurrence_json (cases[i].rule, first, "W. Europe Standard Time",
+                                                               &reason);
+
+      g_test_message ("%s", cases[i].rule);
+      g_assert_cmpstr (json, ==, cases[i].json);
+      if (cases[i].reason != NULL)
+        g_assert_nonnull (strstr (reason, cases[i].reason));
+      else
+        g_assert_null (reason);
+    }
+}
+
 #define ADD(path, func) \
   g_test_add ("/outlook-write/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
 
@@ -808,6 +890,7 @@ main (int    argc,
   g_test_add_func ("/outlook-write/direct/create", test_direct_create);
   g_test_add_func ("/outlook-write/direct/stale-etag", test_direct_stale_etag);
   g_test_add_func ("/outlook-write/direct/refusals", test_direct_refusals);
+  g_test_add_func ("/outlook-write/recurrence-mapping", test_recurrence_mapping);
   ADD ("create-edit-delete", test_create_edit_delete);
   ADD ("occurrences", test_occurrences);
   ADD ("conflict/server-newer", test_conflict_server_newer);
