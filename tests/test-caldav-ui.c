@@ -528,7 +528,7 @@ test_read_only_editor (void)
   gtk_window_present (GTK_WINDOW (editor));
   g_assert_true (calsync_test_wait_until (mapped, editor, 5000));
   g_assert_cmpstr (calsync_event_editor_get_read_only_text (editor), ==,
-                   "This calendar is read-only: the server does not let you change it");
+                   "This calendar is read-only.");
   g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (editor),
                                                        CALSYNC_TYPE_EVENT_EDITOR, "save_button"))));
   g_assert_false (calsync_event_editor_save (editor, &error));

@@ -547,6 +547,176 @@ test_import_series (Fixture       *f,
   g_assert_cmpint (calsync_store_count_outbox (f->store, 0, NULL), ==, 1);
 }
 
+/* Undo (Ctrl+Z) and the pending mark --------------------------------------------- */
+
+static CalsyncEvent *
+get_ok (Fixture *f,
+        gint64   id)
+{
+  g_autoptr(GError) error = NULL;
+  CalsyncEvent *event = calsync_store_get_event (f->store, id, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (event);
+  return event;
+}
+
+/* Edits @id's title as the window does, handing back the stored copy */
+static CalsyncEvent *
+edit_returning (Fixture    *f,
+                gint64      id,
+                const char *title)
+{
+  g_autoptr(GError) error = NULL;
+  CalsyncEvent *event = get_ok (f, id);
+
+  calsync_event_set_title (event, title);
+  g_assert_true (calsync_store_edit_local_event (f->store, event, &error));
+  g_assert_no_error (error);
+  return event;
+}
+
+static gboolean
+range_pending (Fixture    *f,
+               const char *external_id)
+{
+  g_autoptr(GPtrArray) events = calsync_store_query_range (f->store, local_time (2026, 11, 30, 0, 0),
+                                                           local_time (2026, 12, 5, 0, 0), NULL);
+
+  g_assert_nonnull (events);
+  return calsync_event_get_pending (calsync_test_get_event (events, external_id));
+}
+
+static void
+test_undo_edit_back_to_server (Fixture       *f,
+                               gconstpointer  data)
+{
+  gint64 id = server_event (f, f->work_id, "srv-u1", "Standup", "\"e1\"");
+  g_autoptr(CalsyncEvent) before = get_ok (f, id);
+  g_autoptr(CalsyncEvent) after = NULL;
+  g_autoptr(CalsyncEvent) restored = NULL;
+  g_autoptr(CalsyncEvent) stored = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (calsync_event_get_pending (before));
+  g_assert_false (range_pending (f, "srv-u1"));
+  after = edit_returning (f, id, "Standup (moved)");
+  g_assert_true (range_pending (f, "srv-u1"));
+  stored = get_ok (f, id);
+  g_assert_true (calsync_event_get_pending (stored));
+  g_clear_object (&stored);
+
+  restored = calsync_store_undo_local_change (f->store, before, after, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (restored);
+  g_assert_cmpstr (calsync_event_get_title (restored), ==, "Standup");
+  g_assert_cmpstr (calsync_event_get_etag (restored), ==, "\"e1\"");
+  g_assert_false (calsync_event_get_locally_modified (restored));
+  g_assert_false (calsync_event_get_pending (restored));
+  g_assert_cmpint (calsync_store_count_outbox (f->store, 0, NULL), ==, 0);
+  g_assert_false (range_pending (f, "srv-u1"));
+}
+
+static void
+test_undo_create_and_delete (Fixture       *f,
+                             gconstpointer  data)
+{
+  gint64 id = create_in (f, f->work_id, "new-u", "Lunch");
+  gint64 srv = server_event (f, f->work_id, "srv-u2", "Review", "\"e2\"");
+  g_autoptr(CalsyncEvent) created = get_ok (f, id);
+  g_autoptr(CalsyncEvent) deleted = get_ok (f, srv);
+  g_autoptr(CalsyncEvent) back = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* A create taken back: gone, nothing to send */
+  g_assert_null (calsync_store_undo_local_change (f->store, NULL, created, &error));
+  g_assert_no_error (error);
+  g_assert_null (calsync_store_lookup_event (f->store, f->work_id, "new-u", NULL));
+  g_assert_cmpint (calsync_store_count_outbox (f->store, 0, NULL), ==, 0);
+
+  /* A delete taken back: the server's copy again, nothing to send */
+  delete_ok (f, srv);
+  g_assert_cmpint (calsync_store_count_outbox (f->store, 0, NULL), ==, 1);
+  back = calsync_store_undo_local_change (f->store, deleted, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (back);
+  g_assert_cmpstr (calsync_event_get_external_id (back), ==, "srv-u2");
+  g_assert_cmpstr (calsync_event_get_etag (back), ==, "\"e2\"");
+  g_assert_false (calsync_event_get_locally_modified (back));
+  g_assert_cmpint (calsync_store_count_outbox (f->store, 0, NULL), ==, 0);
+}
+
+/* Back to an earlier edit that still waits: that edit still goes */
+static void
+test_undo_to_pending_edit (Fixture       *f,
+                           gconstpointer  data)
+{
+  gint64 id = server_event (f, f->work_id, "srv-u3", "Standup", "\"e3\"");
+  g_autoptr(CalsyncEvent) first = edit_returning (f, id, "First");
+  g_autoptr(CalsyncEvent) before = get_ok (f, id);
+  g_autoptr(CalsyncEvent) second = NULL;
+  g_autoptr(CalsyncEvent) restored = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (calsync_event_get_pending (before));
+  g_usleep (2000);
+  second = edit_returning (f, id, "Second");
+  restored = calsync_store_undo_local_change (f->store, before, second, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (calsync_event_get_title (restored), ==, "First");
+  g_assert_true (calsync_event_get_pending (restored));
+
+  entries = outbox (f, f->work_id);
+  g_assert_cmpuint (entries->len, ==, 1);
+  g_assert_cmpint (ENTRY (entries, 0)->kind, ==, CALSYNC_OUTBOX_UPDATE);
+  g_assert_cmpstr (ENTRY (entries, 0)->etag, ==, "\"e3\"");
+  g_assert_cmpstr (calsync_event_get_title (ENTRY (entries, 0)->event), ==, "First");
+}
+
+/* Once a sync sent it, or after another edit, an undo is refused and changes nothing */
+static void
+test_undo_refused_once_sent (Fixture       *f,
+                             gconstpointer  data)
+{
+  gint64 id = server_event (f, f->work_id, "srv-u4", "Standup", "\"e4\"");
+  g_autoptr(CalsyncEvent) before = get_ok (f, id);
+  g_autoptr(CalsyncEvent) after = edit_returning (f, id, "Moved");
+  g_autoptr(CalsyncEvent) stored = NULL;
+  g_autoptr(GPtrArray) entries = outbox (f, f->work_id);
+  g_autoptr(GError) error = NULL;
+  CalsyncPushDone done = { .outcome = CALSYNC_PUSH_WRITTEN, .etag = "\"e5\"" };
+
+  finish_ok (f, ENTRY (entries, 0), &done);
+  g_assert_false (range_pending (f, "srv-u4"));
+  g_assert_null (calsync_store_undo_local_change (f->store, before, after, &error));
+  g_assert_error (error, CALSYNC_STORE_ERROR, CALSYNC_STORE_ERROR_NOT_FOUND);
+  stored = get_ok (f, id);
+  g_assert_cmpstr (calsync_event_get_title (stored), ==, "Moved");
+  g_assert_cmpstr (calsync_event_get_etag (stored), ==, "\"e5\"");
+  g_assert_cmpint (calsync_store_count_outbox (f->store, 0, NULL), ==, 0);
+}
+
+/* The window's way: on the thread of local writes */
+static void
+test_undo_async (Fixture       *f,
+                 gconstpointer  data)
+{
+  gint64 id = server_event (f, f->work_id, "srv-u5", "Standup", "\"e6\"");
+  g_autoptr(CalsyncEvent) before = get_ok (f, id);
+  g_autoptr(CalsyncEvent) after = edit_returning (f, id, "Moved");
+  g_autoptr(CalsyncEvent) restored = NULL;
+  g_autoptr(GError) error = NULL;
+  GAsyncResult *result = NULL;
+
+  calsync_store_undo_local_change_async (f->store, before, after, calsync_test_result_cb, &result);
+  g_assert_true (calsync_store_undo_local_change_finish (f->store, calsync_test_spin (&result), &restored, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (calsync_event_get_title (restored), ==, "Standup");
+  g_assert_cmpint (calsync_store_count_outbox (f->store, 0, NULL), ==, 0);
+  g_clear_object (&result);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -569,6 +739,11 @@ main (int    argc,
   ADD ("/outbox/push/lost", test_lost_restores_server_copy);
   ADD ("/outbox/push/refused", test_refused_forgets_cursor);
   ADD ("/outbox/import-series", test_import_series);
+  ADD ("/outbox/undo/edit-back-to-server", test_undo_edit_back_to_server);
+  ADD ("/outbox/undo/create-and-delete", test_undo_create_and_delete);
+  ADD ("/outbox/undo/to-pending-edit", test_undo_to_pending_edit);
+  ADD ("/outbox/undo/refused-once-sent", test_undo_refused_once_sent);
+  ADD ("/outbox/undo/async", test_undo_async);
 #undef ADD
 
   return g_test_run ();

@@ -542,16 +542,21 @@ test_calendar_list (Fixture       *fx,
   g_assert_true (calsync_calendar_get_is_primary (calendar));
   g_assert_true (calsync_calendar_get_is_active (calendar));
   g_assert_cmpstr (calsync_calendar_get_color (calendar), ==, "#0078d4");   /* hexColor "", color auto */
+  g_assert_false (calsync_calendar_get_read_only (calendar));
+  /* local changes go back to Graph */
+  g_assert_true (calsync_provider_can_write (fx->provider));
 
   calendar = g_ptr_array_index (calendars, 1);
   g_assert_cmpstr (calsync_calendar_get_name (calendar), ==, "Birthdays");
   g_assert_false (calsync_calendar_get_is_primary (calendar));
   g_assert_cmpstr (calsync_calendar_get_color (calendar), ==, "#f09cc8");   /* hexColor "", lightPink */
+  g_assert_true (calsync_calendar_get_read_only (calendar));                /* canEdit false */
 
   calendar = g_ptr_array_index (calendars, 2);
   g_assert_cmpstr (calsync_calendar_get_remote_id (calendar), ==, TEAM_ID);
   g_assert_cmpstr (calsync_calendar_get_name (calendar), ==, "Team – Planung ✓");
   g_assert_cmpstr (calsync_calendar_get_color (calendar), ==, "#e3a1fc");   /* hexColor wins */
+  g_assert_false (calsync_calendar_get_read_only (calendar));
 }
 
 static char *
@@ -701,7 +706,8 @@ test_mapping_timed (Fixture       *fx,
   g_assert_cmpstr (calsync_event_get_time_zone (event), ==, "America/Los_Angeles");
   g_assert_cmpstr (calsync_event_get_location (event), ==, "Home");
   g_assert_cmpstr (calsync_event_get_etag (event), ==, "W/\"EZ9r3czxY0m2jz8c45czkwAAFXcvIQ==\"");
-  g_assert_cmpint (calsync_event_get_remote_updated (event), ==, utc ("2026-11-30T08:15:30Z") * G_USEC_PER_SEC);
+  /* To the microsecond: a conflict is settled on it */
+  g_assert_cmpint (calsync_event_get_remote_updated (event), ==, utc ("2026-11-30T08:15:30Z") * G_USEC_PER_SEC + 123456);
   g_assert_cmpint (calsync_event_get_status (event), ==, CALSYNC_EVENT_STATUS_CONFIRMED);
   g_assert_cmpstr (calsync_event_get_description (event), ==, "");
   g_assert_null (calsync_event_get_attendees_json (event));
@@ -796,7 +802,7 @@ test_mapping_meeting (Fixture       *fx,
                    "https://teams.microsoft.com/l/meetup-join/19%3ameeting_N2QzYjE%40thread.v2/0?context=%7b%22Tid%22%3a%2272f988bf%22%7d");
   g_assert_cmpint (calsync_event_get_event_type (event), ==, CALSYNC_EVENT_TYPE_MEETING);
   g_assert_cmpstr (calsync_event_get_location (event), ==, "Microsoft Teams Meeting");
-  g_assert_cmpint (calsync_event_get_remote_updated (event), ==, utc ("2026-11-21T07:45:00Z") * G_USEC_PER_SEC);
+  g_assert_cmpint (calsync_event_get_remote_updated (event), ==, utc ("2026-11-21T07:45:00Z") * G_USEC_PER_SEC + 500000);
 
   /* each response in the agenda's words; the organizer flagged */
   attendees = attendees_of (event, &root);

@@ -3,7 +3,10 @@
  * account: both added from Preferences → Add Account through their fakes (the
  * browser is a SoupSession following the sign-in address), side by side in
  * Preferences, then synced with the Sync button; the report and the month view
- * show Outlook calendars like Google's.
+ * show Outlook calendars like Google's. Two-way: an event created in the
+ * editor in the Google calendar and one in the Outlook calendar are on the
+ * fakes after pressing Sync (the toast counts them as sent), and later
+ * changes made on the servers come back to the window.
  *
  * With CALSYNC_TEST_SCREENSHOTS=DIR set, screenshots of the root window are
  * written there with ImageMagick's `import`. */
@@ -16,6 +19,8 @@
 #include "calsync-add-account-dialog.h"
 #include "calsync-application-private.h"
 #include "calsync-application.h"
+#include "calsync-event-editor-private.h"
+#include "calsync-event-editor.h"
 #include "calsync-fake-google.h"
 #include "calsync-fake-graph.h"
 #include "calsync-month-view-private.h"
@@ -267,6 +272,160 @@ test_sync_button (void)
   calsync_test_screenshot ("CALSYNC_TEST_SCREENSHOTS", "month-google-and-outlook.png");
 }
 
+/* Two-way ------------------------------------------------------------------------- */
+
+static CalsyncEventEditor *
+find_editor (void)
+{
+  return (CalsyncEventEditor *) calsync_test_find_toplevel (CALSYNC_TYPE_EVENT_EDITOR, TRUE);
+}
+
+static gboolean
+editor_open (gpointer data)
+{
+  return find_editor () != NULL;
+}
+
+static gboolean
+editor_closed (gpointer data)
+{
+  return calsync_test_find_toplevel (CALSYNC_TYPE_EVENT_EDITOR, FALSE) == NULL;
+}
+
+static GtkWidget *
+editor_child (CalsyncEventEditor *editor,
+              const char         *id)
+{
+  GObject *object = gtk_widget_get_template_child (GTK_WIDGET (editor), CALSYNC_TYPE_EVENT_EDITOR, id);
+
+  g_assert_true (GTK_IS_WIDGET (object));
+  return GTK_WIDGET (object);
+}
+
+/* A new event made in the editor, in the calendar the editor names @calendar */
+static void
+create_in_editor (const char *title,
+                  const char *calendar)
+{
+  CalsyncEventEditor *editor;
+  g_autoptr(GPtrArray) names = NULL;
+  guint index = G_MAXUINT;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (calsync_test_get_window (app)), "win.new-event", NULL));
+  g_assert_true (calsync_test_wait_until (editor_open, NULL, 5000));
+  editor = find_editor ();
+  names = calsync_event_editor_list_calendar_names (editor);
+  for (guint i = 0; i < names->len; i++)
+    if (g_strcmp0 (g_ptr_array_index (names, i), calendar) == 0)
+      index = i;
+  if (index == G_MAXUINT)
+    {
+      g_autofree char *offered = NULL;
+
+      g_ptr_array_add (names, NULL);
+      offered = g_strjoinv (", ", (char **) names->pdata);
+      g_error ("The editor does not offer the calendar “%s” for a new event; it offers: %s", calendar, offered);
+    }
+  adw_combo_row_set_selected (ADW_COMBO_ROW (editor_child (editor, "calendar_row")), index);
+  gtk_editable_set_text (GTK_EDITABLE (editor_child (editor, "title_row")), title);
+  g_assert_null (calsync_event_editor_get_read_only_text (editor));
+  g_assert_true (gtk_widget_get_sensitive (editor_child (editor, "save_button")));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.save", NULL));
+  g_assert_true (calsync_test_wait_until (editor_closed, NULL, 5000));
+}
+
+static char *
+google_event_titled (const char *title)
+{
+  g_autoptr(GPtrArray) ids = calsync_fake_google_list_event_ids (google, ALEX);
+
+  for (guint i = 0; i < ids->len; i++)
+    {
+      g_autofree char *json = calsync_fake_google_dup_event (google, ALEX, g_ptr_array_index (ids, i));
+      g_autoptr(JsonNode) node = json ? json_from_string (json, NULL) : NULL;
+
+      if (node != NULL && g_strcmp0 (json_object_get_string_member_with_default (json_node_get_object (node),
+                                                                                 "summary", NULL), title) == 0)
+        return g_strdup (g_ptr_array_index (ids, i));
+    }
+  return NULL;
+}
+
+/* Whether the window's store holds an event titled @title */
+static gboolean
+stored_titled (gpointer title)
+{
+  CalsyncStore *store = calsync_application_get_store (app);
+  g_autoptr(GPtrArray) events = calsync_store_query_range (store, 1767225600 /* 2026-01-01 */, 1830297600 /* 2028-01-01 */, NULL);
+
+  for (guint i = 0; events != NULL && i < events->len; i++)
+    if (g_strcmp0 (calsync_event_get_title (g_ptr_array_index (events, i)), title) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static void
+press_sync (void)
+{
+  GtkWidget *inner = gtk_widget_get_first_child (GTK_WIDGET (get_sync_button ()));
+  guint target = n_finished + 1;
+
+  gtk_widget_activate (inner);
+  g_assert_true (calsync_test_wait_until (sync_count_reached, GUINT_TO_POINTER (target), 30000));
+}
+
+static void
+test_two_way (void)
+{
+  CalsyncSyncReport *report;
+  AdwToast *toast;
+  g_autofree char *google_id = NULL;
+  g_autofree char *graph_id = NULL;
+  g_autofree char *changed = NULL;
+  g_autoptr(JsonObject) on_graph = NULL;
+  guint pushed = 0;
+
+  create_in_editor ("Retro from the window", ALEX);
+  create_in_editor ("Budget from the window", "Calendar");
+  g_assert_true (calsync_test_wait_until (stored_titled, (gpointer) "Budget from the window", 5000));
+  calsync_test_screenshot ("CALSYNC_TEST_SCREENSHOTS", "two-way-before-sync.png");
+
+  press_sync ();
+  report = calsync_application_get_last_report (app);
+  g_assert_true (calsync_sync_report_get_success (report));
+  for (guint i = 0; i < calsync_sync_report_get_n_results (report); i++)
+    pushed += calsync_sync_report_get_result (report, i)->pushed;
+  g_assert_cmpuint (pushed, ==, 2);
+  g_assert_true (calsync_test_wait_until (toast_is_shown, NULL, 5000));
+  toast = calsync_window_get_sync_toast (calsync_test_get_window (app));
+  g_test_message ("toast: %s", adw_toast_get_title (toast));
+  g_assert_nonnull (strstr (adw_toast_get_title (toast), "2 sent"));
+
+  google_id = google_event_titled ("Retro from the window");
+  g_assert_nonnull (google_id);
+  graph_id = calsync_fake_graph_find_event_id (graph, ANN_DEFAULT, "Budget from the window");
+  g_assert_nonnull (graph_id);
+  calsync_test_screenshot ("CALSYNC_TEST_SCREENSHOTS", "two-way-after-sync.png");
+
+  /* Changed on the servers (a phone): the next Sync brings both back */
+  changed = g_strdup_printf ("{\"id\":\"%s\",\"status\":\"confirmed\",\"summary\":\"Retro (moved by phone)\","
+                             "\"start\":{\"dateTime\":\"2026-11-26T15:00:00+01:00\",\"timeZone\":\"Europe/Berlin\"},"
+                             "\"end\":{\"dateTime\":\"2026-11-26T16:00:00+01:00\",\"timeZone\":\"Europe/Berlin\"}}",
+                             google_id);
+  calsync_fake_google_put_event (google, ALEX, changed);
+  on_graph = calsync_fake_graph_dup_event (graph, ANN_DEFAULT, graph_id);
+  g_assert_nonnull (on_graph);
+  json_object_set_string_member (on_graph, "subject", "Budget (renamed in Outlook)");
+  calsync_fake_graph_put_event (graph, ANN_DEFAULT, on_graph);
+
+  press_sync ();
+  g_assert_true (calsync_sync_report_get_success (calsync_application_get_last_report (app)));
+  g_assert_true (calsync_test_wait_until (stored_titled, (gpointer) "Retro (moved by phone)", 5000));
+  g_assert_true (calsync_test_wait_until (stored_titled, (gpointer) "Budget (renamed in Outlook)", 5000));
+  g_assert_false (stored_titled ((gpointer) "Retro from the window"));
+  g_assert_false (stored_titled ((gpointer) "Budget from the window"));
+}
+
 /* Main ---------------------------------------------------------------------------- */
 
 static void
@@ -302,6 +461,7 @@ main (int    argc,
   calsync_test_require_keyring ();
   g_test_add_func ("/outlook-ui/add-both", test_add_both);
   g_test_add_func ("/outlook-ui/sync-button", test_sync_button);
+  g_test_add_func ("/outlook-ui/two-way", test_two_way);
 
   google = calsync_fake_google_new ();
   calsync_fake_google_export_env (google);

@@ -493,6 +493,71 @@ three_accounts (gpointer data)
          calsync_test_find_toplevel (CALSYNC_TYPE_ADD_ACCOUNT_DIALOG, TRUE) == NULL;
 }
 
+static gboolean
+allow_changes_shown (gpointer data)
+{
+  return gtk_widget_get_visible (calsync_account_group_get_allow_changes_button (data));
+}
+
+static gboolean
+allow_changes_hidden (gpointer data)
+{
+  return !allow_changes_shown (data);
+}
+
+static gboolean
+writable_again (gpointer data)
+{
+  CalsyncStore *store = calsync_application_get_store (app);
+  g_autoptr(CalsyncAccount) account = calsync_store_get_account (store, sam_id, NULL);
+  g_autoptr(CalsyncCalendar) calendar = calsync_store_get_calendar (store, sam_primary_id, NULL);
+
+  return account != NULL && !calsync_account_get_read_only (account) &&
+         calendar != NULL && !calsync_calendar_get_read_only (calendar) &&
+         calsync_test_find_toplevel (CALSYNC_TYPE_ADD_ACCOUNT_DIALOG, TRUE) == NULL;
+}
+
+/* An account signed in before two-way sync (read-only scope): "Reconnect to
+ * allow changes" signs in again with the write scope and keeps the account,
+ * its calendars and its events */
+static void
+test_read_only_reconnect (void)
+{
+  CalsyncStore *store = calsync_application_get_store (app);
+  g_autoptr(CalsyncAccount) account = calsync_store_get_account (store, sam_id, NULL);
+  g_autoptr(CalsyncCalendar) calendar = calsync_store_get_calendar (store, sam_primary_id, NULL);
+  g_autoptr(GError) error = NULL;
+  CalsyncPreferencesWindow *prefs;
+  CalsyncAccountGroup *sam;
+  gint64 n_events = calsync_store_count_events (store, sam_primary_id, NULL);
+
+  calsync_account_set_read_only (account, TRUE);
+  g_assert_true (calsync_store_update_account (store, account, &error));
+  calsync_calendar_set_read_only (calendar, TRUE);
+  g_assert_true (calsync_store_update_calendar (store, calendar, &error));
+  g_assert_no_error (error);
+
+  prefs = open_preferences ();
+  sam = calsync_preferences_window_get_account_group (prefs, sam_id);
+  g_assert_true (calsync_test_wait_until (allow_changes_shown, sam, 5000));
+  g_assert_cmpstr (calsync_account_group_get_status_subtitle (sam), ==, "Read-only access");
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (calsync_account_group_get_allow_changes_button (sam))), ==,
+                   "Reconnect to _allow changes");
+  g_assert_false (gtk_widget_get_visible (calsync_account_group_get_reconnect_button (sam)));
+  calsync_test_screenshot ("CALSYNC_TEST_SCREENSHOTS", "preferences-read-only.png");
+
+  calsync_preferences_window_set_uri_opener (soup_opener);
+  calsync_fake_oauth_set_user (calsync_fake_google_get_oauth (fake), SAM);
+  g_signal_emit_by_name (calsync_account_group_get_allow_changes_button (sam), "clicked");
+  g_assert_true (calsync_test_wait_until (writable_again, NULL, 10000));
+  g_assert_true (calsync_test_wait_until (allow_changes_hidden, sam, 5000));
+  g_assert_cmpstr (calsync_account_group_get_status_subtitle (sam), !=, "Read-only access");
+  /* The same account, its calendar and its events */
+  g_assert_true (calsync_preferences_window_get_account_group (prefs, sam_id) == sam);
+  g_assert_cmpint (calsync_store_count_events (store, sam_primary_id, NULL), ==, n_events);
+  calsync_preferences_window_set_uri_opener (NULL);
+}
+
 static void
 test_add_account (void)
 {
@@ -686,6 +751,7 @@ main (int    argc,
   g_test_add_func ("/preferences/switch-hides-and-excludes", test_switch_hides_and_excludes);
   g_test_add_func ("/preferences/failing-calendar", test_failing_calendar);
   g_test_add_func ("/preferences/reconnect", test_reconnect);
+  g_test_add_func ("/preferences/read-only-reconnect", test_read_only_reconnect);
   g_test_add_func ("/preferences/add-account", test_add_account);
   g_test_add_func ("/preferences/remove-account", test_remove_account);
   g_test_add_func ("/preferences/dark-narrow", test_dark_narrow);

@@ -3,6 +3,8 @@
  * tokens in the real keyring (run in the D-Bus session of the sync suite). */
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gstdio.h>
 
 #include "calsync-fake-google.h"
@@ -578,6 +580,7 @@ test_local_newer_kept (Fixture       *fx,
   g_autoptr(CalsyncEvent) event = NULL;
   g_autoptr(CalsyncEvent) kept = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *on_server = NULL;
   gint64 primary;
 
   connect_account (fx, ALEX, &primary);
@@ -592,10 +595,15 @@ test_local_newer_kept (Fixture       *fx,
   g_assert_no_error (error);
 
   second = sync_now (fx);
-  assert_counts (find_result (second, primary), 0, 0, 1, 0);
+  /* Two-way: the local edit is newer, so it is written over the server's
+   * (a conflict the server's edit lost), and the pull brings it back */
+  g_assert_cmpuint (find_result (second, primary)->pushed, ==, 1);
+  g_assert_cmpuint (find_result (second, primary)->conflicts, ==, 1);
   kept = get_event (fx, primary, "ev0");
   g_assert_cmpstr (calsync_event_get_title (kept), ==, "Local title");
-  g_assert_true (calsync_event_get_locally_modified (kept));
+  g_assert_false (calsync_event_get_locally_modified (kept));
+  on_server = calsync_fake_google_dup_event (fx->fake, ALEX, "ev0");
+  g_assert_nonnull (strstr (on_server, "\"Local title\""));
 }
 
 static void

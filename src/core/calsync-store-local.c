@@ -60,8 +60,8 @@ event_home (StoreConn   *conn,
   return TRUE;
 }
 
-static gboolean
-create_locked (StoreConn     *conn,
+gboolean
+store_local_create (StoreConn     *conn,
                CalsyncEvent  *row,
                GError       **error)
 {
@@ -117,7 +117,7 @@ calsync_store_create_local_event (CalsyncStore  *self,
   if (!(writer = store_writer_acquire (self, error)) || !store_begin (writer, error))
     return 0;
 
-  if (!create_locked (writer, row, error) || !store_commit (writer, error))
+  if (!store_local_create (writer, row, error) || !store_commit (writer, error))
     return store_rollback (writer);
 
   copy_local_state (event, row);
@@ -127,8 +127,8 @@ calsync_store_create_local_event (CalsyncStore  *self,
 }
 
 /* An edit, or a move: a delete where it was and a create where it goes */
-static gboolean
-edit_locked (StoreConn     *conn,
+gboolean
+store_local_edit (StoreConn     *conn,
              CalsyncEvent  *row,
              GError       **error)
 {
@@ -185,7 +185,7 @@ calsync_store_edit_local_event (CalsyncStore  *self,
   if (!(writer = store_writer_acquire (self, error)) || !store_begin (writer, error))
     return FALSE;
 
-  if (!edit_locked (writer, row, error) || !store_commit (writer, error))
+  if (!store_local_edit (writer, row, error) || !store_commit (writer, error))
     return store_rollback (writer);
 
   copy_local_state (event, row);
@@ -193,8 +193,8 @@ calsync_store_edit_local_event (CalsyncStore  *self,
   return TRUE;
 }
 
-static gboolean
-delete_locked (StoreConn  *conn,
+gboolean
+store_local_delete (StoreConn  *conn,
                gint64      event_id,
                GError    **error)
 {
@@ -227,7 +227,7 @@ calsync_store_delete_local_event (CalsyncStore  *self,
   if (!(writer = store_writer_acquire (self, error)) || !store_begin (writer, error))
     return FALSE;
 
-  if (!delete_locked (writer, event_id, error) || !store_commit (writer, error))
+  if (!store_local_delete (writer, event_id, error) || !store_commit (writer, error))
     return store_rollback (writer);
 
   store_schedule_changed (self);

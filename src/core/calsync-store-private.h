@@ -218,6 +218,17 @@ G_GNUC_INTERNAL gboolean      store_outbox_record  (StoreConn     *conn,
                                                     gboolean       notify,
                                                     GError       **error);
 
+/* Edits made here, inside the caller's transaction (calsync-store-local.c) */
+G_GNUC_INTERNAL gboolean      store_local_create   (StoreConn     *conn,
+                                                    CalsyncEvent  *row,
+                                                    GError       **error);
+G_GNUC_INTERNAL gboolean      store_local_edit     (StoreConn     *conn,
+                                                    CalsyncEvent  *row,
+                                                    GError       **error);
+G_GNUC_INTERNAL gboolean      store_local_delete   (StoreConn     *conn,
+                                                    gint64         event_id,
+                                                    GError       **error);
+
 /* Sorting (calsync-store.c) */
 G_GNUC_INTERNAL void          store_sort_events    (CalsyncStore  *self,
                                                     GPtrArray     *events);

@@ -42,6 +42,63 @@ static const char sql_lookup_event[] =
   "SELECT " EVENT_COLUMNS " " EVENT_FROM
   "WHERE e.calendar_id = ?1 AND e.external_event_id = ?2";
 static const char sql_delete_event[] = "DELETE FROM events WHERE id = ?1";
+/* What waits to be sent: few rows, read whole (UNIQUE (calendar_id, external_id)) */
+static const char sql_outbox_keys[] =
+  "SELECT calendar_id, external_id FROM outbox";
+
+/* Pending marks ------------------------------------------------------------- */
+
+static char *
+outbox_key (gint64      calendar_id,
+            const char *key)
+{
+  return g_strdup_printf ("%" G_GINT64_FORMAT ":%s", calendar_id, key);
+}
+
+static gboolean
+is_pending (GHashTable   *keys,
+            CalsyncEvent *event)
+{
+  const char *ids[] = { calsync_event_get_external_id (event), calsync_event_get_recurring_event_id (event) };
+
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    {
+      g_autofree char *key = NULL;
+
+      if (ids[i] == NULL)
+        continue;
+      key = outbox_key (calsync_event_get_calendar_id (event), ids[i]);
+      if (g_hash_table_contains (keys, key))
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+/* Marks the events whose change waits in the outbox, under their own id or
+ * their series' (an imported series waits under its UID) */
+static gboolean
+mark_pending (StoreConn  *conn,
+              GPtrArray  *events,
+              GError    **error)
+{
+  g_autoptr(CachedStmt) stmt = store_stmt (conn, sql_outbox_keys, error);
+  g_autoptr(GHashTable) keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_hash_table_add (keys, outbox_key (sqlite3_column_int64 (stmt, 0), store_column_text (stmt, 1)));
+  if (rc != SQLITE_DONE)
+    return store_set_error (conn, rc, error);
+
+  for (guint i = 0; g_hash_table_size (keys) > 0 && i < events->len; i++)
+    calsync_event_set_pending (g_ptr_array_index (events, i), is_pending (keys, g_ptr_array_index (events, i)));
+
+  return TRUE;
+}
 
 /* "YYYY-MM-DD" of @utc in @zone, plus @add_days (clamped to years 1–9999) */
 static char *
@@ -137,6 +194,8 @@ query_range (StoreConn     *conn,
 
   events = store_collect_rows (conn, stmt, (StoreRowFunc) store_event_from_row, error);
   g_clear_pointer (&stmt, store_cached_stmt_release);
+  if (events != NULL && !mark_pending (conn, events, error))
+    g_clear_pointer (&events, g_ptr_array_unref);
   store_exec_script (conn, "COMMIT", NULL);
 
   if (events != NULL)
@@ -186,7 +245,8 @@ calsync_store_query_range_in_zone (CalsyncStore  *self,
  * @to_utc: end of the range (exclusive)
  *
  * The events of active calendars that overlap [@from_utc, @to_utc), cancelled
- * ones left out, with their calendar's name and colour, sorted with
+ * ones left out, with their calendar's name and colour and whether a change
+ * of theirs waits in the outbox (calsync_event_get_pending()), sorted with
  * calsync_event_compare(). All-day events are matched by their dates against
  * the local dates the range covers, so they never shift with the time zone.
  *
@@ -282,8 +342,9 @@ calsync_store_query_range_finish (CalsyncStore  *self,
 /**
  * calsync_store_get_event:
  *
- * Returns: (transfer full): the event with its calendar's name and colour, or
- *   %NULL with @error set (%CALSYNC_STORE_ERROR_NOT_FOUND if there is none)
+ * Returns: (transfer full): the event with its calendar's name and colour and
+ *   its pending mark, or %NULL with @error set (%CALSYNC_STORE_ERROR_NOT_FOUND
+ *   if there is none)
  */
 CalsyncEvent *
 calsync_store_get_event (CalsyncStore  *self,
@@ -292,6 +353,8 @@ calsync_store_get_event (CalsyncStore  *self,
 {
   g_autoptr(StoreReader) reader = NULL;
   g_autoptr(CachedStmt) stmt = NULL;
+  g_autoptr(CalsyncEvent) event = NULL;
+  g_autoptr(GPtrArray) one = NULL;
 
   g_return_val_if_fail (CALSYNC_IS_STORE (self), NULL);
 
@@ -300,8 +363,17 @@ calsync_store_get_event (CalsyncStore  *self,
     return NULL;
 
   sqlite3_bind_int64 (stmt, 1, event_id);
-  return store_collect_one (reader, stmt, (StoreRowFunc) store_event_from_row,
-                            _("Event not found"), error);
+  if (!(event = store_collect_one (reader, stmt, (StoreRowFunc) store_event_from_row,
+                                   _("Event not found"), error)))
+    return NULL;
+  g_clear_pointer (&stmt, store_cached_stmt_release);
+
+  one = g_ptr_array_new ();
+  g_ptr_array_add (one, event);
+  if (!mark_pending (reader, one, error))
+    return NULL;
+
+  return g_steal_pointer (&event);
 }
 
 /**

@@ -247,6 +247,21 @@ gboolean      calsync_store_delete_local_event_finish (CalsyncStore *self,
                                                   GAsyncResult      *result,
                                                   GError           **error);
 
+/* Undoing the last edit made here before a sync sent it (calsync-store-undo.c) */
+CalsyncEvent *calsync_store_undo_local_change    (CalsyncStore      *self,
+                                                  CalsyncEvent      *before,
+                                                  CalsyncEvent      *after,
+                                                  GError           **error);
+void          calsync_store_undo_local_change_async  (CalsyncStore  *self,
+                                                  CalsyncEvent      *before,
+                                                  CalsyncEvent      *after,
+                                                  GAsyncReadyCallback callback,
+                                                  gpointer           user_data);
+gboolean      calsync_store_undo_local_change_finish (CalsyncStore  *self,
+                                                  GAsyncResult      *result,
+                                                  CalsyncEvent     **restored,
+                                                  GError           **error);
+
 /* Two-way sync: the outbox (calsync-store-outbox.c) ----------------------------- */
 
 /**

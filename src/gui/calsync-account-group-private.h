@@ -17,5 +17,7 @@ GtkWidget   *calsync_account_group_get_calendar_switch (CalsyncAccountGroup *sel
                                                         gint64               calendar_id);
 GtkWidget   *calsync_account_group_get_reconnect_button (CalsyncAccountGroup *self);
 GtkWidget   *calsync_account_group_get_remove_button    (CalsyncAccountGroup *self);
+/* "Reconnect to allow changes", shown for an account signed in read-only */
+GtkWidget   *calsync_account_group_get_allow_changes_button (CalsyncAccountGroup *self);
 
 G_END_DECLS

@@ -34,6 +34,7 @@ struct _CalsyncAccountGroup
   GtkImage *provider_image;
   GtkSpinner *spinner;
   GtkButton *reconnect_button;
+  GtkButton *allow_changes_button;
 
   /* Owned references */
   GHashTable *rows;      /* calendar id → CalendarRow */
@@ -49,6 +50,7 @@ struct _CalsyncAccountGroup
   guint n_done;          /* of n_active, during a long sync */
   guint n_active;        /* 0: no progress shown */
   gboolean needs_reconnect;
+  gboolean read_only;    /* signed in with a scope that only reads */
   gboolean syncing;
 };
 
@@ -369,13 +371,21 @@ show_status (CalsyncAccountGroup *self)
   self->status_text = status_text (self);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->status_row), self->status_text);
   g_free (self->status_subtitle);
-  self->status_subtitle = self->error_text != NULL && !self->needs_reconnect ? error_subtitle (self)
-                          : g_strdup (self->error_text ? self->error_text : "");
+  if (self->error_text != NULL)
+    self->status_subtitle = !self->needs_reconnect ? error_subtitle (self) : g_strdup (self->error_text);
+  else if (self->read_only)
+    /* Translators: an account CalSync was allowed to read but not to change */
+    self->status_subtitle = g_strdup (_("Read-only access"));
+  else
+    self->status_subtitle = g_strdup ("");
   adw_action_row_set_subtitle (self->status_row, self->status_subtitle);
 
   gtk_widget_set_visible (GTK_WIDGET (self->spinner), self->syncing);
   gtk_spinner_set_spinning (self->spinner, self->syncing);
   gtk_widget_set_visible (GTK_WIDGET (self->reconnect_button), self->needs_reconnect && !self->syncing);
+  /* One sign-in button at a time: Reconnect also asks for the write scope */
+  gtk_widget_set_visible (GTK_WIDGET (self->allow_changes_button),
+                          self->read_only && !self->needs_reconnect && !self->syncing);
 
   if (self->error_text != NULL || self->needs_reconnect)
     gtk_widget_add_css_class (GTK_WIDGET (self->status_row), "calsync-failed");
@@ -425,6 +435,7 @@ calsync_account_group_update (CalsyncAccountGroup *self,
 
   update_calendars (self, calendars, report);
   self->needs_reconnect = calsync_account_get_needs_reconnect (account);
+  self->read_only = calsync_account_get_read_only (account);
   /* Only accounts the sync includes say "Syncing…" */
   self->syncing = syncing && any_active (calendars);
   g_free (self->error_text);
@@ -533,6 +544,7 @@ calsync_account_group_class_init (CalsyncAccountGroupClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CalsyncAccountGroup, provider_image);
   gtk_widget_class_bind_template_child (widget_class, CalsyncAccountGroup, spinner);
   gtk_widget_class_bind_template_child (widget_class, CalsyncAccountGroup, reconnect_button);
+  gtk_widget_class_bind_template_child (widget_class, CalsyncAccountGroup, allow_changes_button);
   gtk_widget_class_bind_template_callback (widget_class, reconnect_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, remove_clicked_cb);
 }
@@ -650,6 +662,13 @@ calsync_account_group_get_reconnect_button (CalsyncAccountGroup *self)
 {
   g_return_val_if_fail (CALSYNC_IS_ACCOUNT_GROUP (self), NULL);
   return GTK_WIDGET (self->reconnect_button);
+}
+
+GtkWidget *
+calsync_account_group_get_allow_changes_button (CalsyncAccountGroup *self)
+{
+  g_return_val_if_fail (CALSYNC_IS_ACCOUNT_GROUP (self), NULL);
+  return GTK_WIDGET (self->allow_changes_button);
 }
 
 GtkWidget *

@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <json-glib/json-glib.h>
 
 #include "calsync-classifier.h"
 #include "calsync-date-utils.h"
@@ -36,6 +37,9 @@ struct _CalsyncEventEditor
   GtkWidget *delete_button;
   GtkWidget *read_only_box;
   GtkLabel *read_only_label;
+  GtkWidget *preferences_button;
+  GtkWidget *notify_group;
+  GtkSwitch *notify_switch;
 
   /* Owned references */
   CalsyncStore *store;
@@ -483,19 +487,80 @@ fill_all_day (CalsyncEventEditor *self)
   gtk_switch_set_active (self->all_day_switch, TRUE);
 }
 
-/* An event of a read-only calendar is shown, with why it cannot be changed */
+/* An event of a read-only calendar is shown, with why it cannot be changed:
+ * its account was signed in only to read (Reconnect in Preferences fixes
+ * that), or the server does not let this account change the calendar */
 static void
 show_read_only (CalsyncEventEditor *self,
                 gint64              calendar_id)
 {
   g_autoptr(CalsyncCalendar) calendar = calsync_store_get_calendar (self->store, calendar_id, NULL);
+  g_autoptr(CalsyncAccount) account = NULL;
+  gboolean account_read_only;
 
   self->read_only = calendar != NULL && calsync_calendar_get_read_only (calendar);
+  if (self->read_only)
+    account = calsync_store_get_account (self->store, calsync_calendar_get_account_id (calendar), NULL);
+  account_read_only = account != NULL && calsync_account_get_read_only (account);
+
+  gtk_label_set_text (self->read_only_label,
+                      account_read_only
+                        ? _("CalSync may only read this account. Reconnect it in Preferences to allow changes.")
+                        : _("This calendar is read-only."));
+  gtk_widget_set_visible (self->preferences_button, account_read_only);
   gtk_widget_set_visible (self->read_only_box, self->read_only);
   gtk_widget_set_sensitive (GTK_WIDGET (self->calendar_row), !self->read_only);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.delete", !self->read_only);
   if (self->read_only)
     gtk_widget_set_tooltip_text (self->save_button, gtk_label_get_text (self->read_only_label));
+}
+
+static void
+open_preferences_cb (CalsyncEventEditor *self)
+{
+  /* The application's Preferences, from the main window this editor is modal
+   * to (the editor itself is no application window: no "app" actions) */
+  GtkWindow *parent = gtk_window_get_transient_for (GTK_WINDOW (self));
+
+  gtk_window_close (GTK_WINDOW (self));
+  if (parent != NULL)
+    gtk_widget_activate_action (GTK_WIDGET (parent), "app.preferences", NULL);
+}
+
+/* Google tells guests of a change only when asked (sendUpdates); other
+ * providers send their own notices, and an event without guests has no one
+ * to tell */
+static gboolean
+has_attendees (CalsyncEvent *event)
+{
+  const char *json = calsync_event_get_attendees_json (event);
+  g_autoptr(JsonParser) parser = NULL;
+  JsonNode *root;
+
+  if (json == NULL || *json == '\0')
+    return FALSE;
+
+  parser = json_parser_new ();
+  if (!json_parser_load_from_data (parser, json, -1, NULL))
+    return FALSE;
+  root = json_parser_get_root (parser);
+  return root != NULL && JSON_NODE_HOLDS_ARRAY (root) && json_array_get_length (json_node_get_array (root)) > 0;
+}
+
+static void
+show_notify (CalsyncEventEditor *self)
+{
+  g_autoptr(CalsyncCalendar) calendar = NULL;
+  gboolean shown = FALSE;
+
+  if (self->event != NULL && !self->read_only && has_attendees (self->event))
+    {
+      calendar = calsync_store_get_calendar (self->store, calsync_event_get_calendar_id (self->event), NULL);
+      shown = calendar != NULL && g_strcmp0 (calsync_calendar_get_provider (calendar), "google") == 0;
+    }
+
+  gtk_switch_set_active (self->notify_switch, FALSE);
+  gtk_widget_set_visible (self->notify_group, shown);
 }
 
 static void
@@ -525,6 +590,7 @@ fill_existing (CalsyncEventEditor *self)
                             description ? description : "", -1);
   fill_calendars (self, calsync_event_get_calendar_id (event));
   show_read_only (self, calsync_event_get_calendar_id (event));
+  show_notify (self);
   gtk_widget_set_visible (self->delete_button, !self->read_only);
   adw_window_title_set_title (self->window_title, _("Edit Event"));
   gtk_window_set_title (GTK_WINDOW (self), _("Edit Event"));
@@ -587,6 +653,8 @@ build_event (CalsyncEventEditor *self)
   calsync_event_set_location (event, gtk_editable_get_text (GTK_EDITABLE (self->location_row)));
   calsync_event_set_description (event, description);
   calsync_event_set_calendar_id (event, selected_calendar_id (self));
+  calsync_event_set_notify_guests (event, gtk_widget_get_visible (self->notify_group) &&
+                                          gtk_switch_get_active (self->notify_switch));
   apply_when (self, event);
 
   if (self->event == NULL)
@@ -809,6 +877,10 @@ bind_template (GtkWidgetClass *widget_class)
   gtk_widget_class_bind_template_child (widget_class, CalsyncEventEditor, delete_button);
   gtk_widget_class_bind_template_child (widget_class, CalsyncEventEditor, read_only_box);
   gtk_widget_class_bind_template_child (widget_class, CalsyncEventEditor, read_only_label);
+  gtk_widget_class_bind_template_child (widget_class, CalsyncEventEditor, preferences_button);
+  gtk_widget_class_bind_template_child (widget_class, CalsyncEventEditor, notify_group);
+  gtk_widget_class_bind_template_child (widget_class, CalsyncEventEditor, notify_switch);
+  gtk_widget_class_bind_template_callback (widget_class, open_preferences_cb);
   gtk_widget_class_bind_template_callback (widget_class, title_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, time_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, entry_activated_cb);

@@ -22,6 +22,7 @@ struct _CalsyncEventPopover
   GtkDrawingArea *color_dot;
   GtkLabel *calendar_label;
   GtkLabel *modified_label;
+  GtkWidget *pending_box;
   GtkButton *join_button;
   GtkWidget *location_box;
   GtkLabel *location_label;
@@ -208,8 +209,11 @@ calsync_event_popover_fill (CalsyncEventPopover *self)
   if (color == NULL || !gdk_rgba_parse (&self->color, color))
     gdk_rgba_parse (&self->color, "#3584e4");
   gtk_drawing_area_set_draw_func (self->color_dot, draw_color_dot, self, NULL);
+  /* Waiting to be sent says more than "changed here" */
+  gtk_widget_set_visible (self->pending_box, calsync_event_get_pending (self->event));
   gtk_widget_set_visible (GTK_WIDGET (self->modified_label),
-                          calsync_event_get_locally_modified (self->event));
+                          calsync_event_get_locally_modified (self->event) &&
+                          !calsync_event_get_pending (self->event));
   /* Only an https link is offered to be opened */
   gtk_widget_set_visible (GTK_WIDGET (self->join_button), url != NULL && g_str_has_prefix (url, "https://"));
   if (url != NULL)
@@ -285,6 +289,7 @@ calsync_event_popover_class_init (CalsyncEventPopoverClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CalsyncEventPopover, color_dot);
   gtk_widget_class_bind_template_child (widget_class, CalsyncEventPopover, calendar_label);
   gtk_widget_class_bind_template_child (widget_class, CalsyncEventPopover, modified_label);
+  gtk_widget_class_bind_template_child (widget_class, CalsyncEventPopover, pending_box);
   gtk_widget_class_bind_template_child (widget_class, CalsyncEventPopover, join_button);
   gtk_widget_class_bind_template_child (widget_class, CalsyncEventPopover, location_box);
   gtk_widget_class_bind_template_child (widget_class, CalsyncEventPopover, location_label);

@@ -19,6 +19,12 @@
 #define LINE_PAD_X     6
 #define LINE_PAD_Y     2
 #define LINE_TIME_GAP  6
+/* The "not yet synced" mark: a small icon at the end of the line, or in the
+ * top end corner of a block */
+#define PENDING_ICON   "emblem-synchronizing-symbolic"
+#define PENDING_SIZE   12
+#define PENDING_GAP    4
+#define BLOCK_PAD      3
 
 struct _CalsyncEventWidget
 {
@@ -42,6 +48,7 @@ struct _CalsyncEventWidget
   gboolean continues_before;
   gboolean continues_after;
   gboolean past;
+  gboolean pending;            /* a change waits in the outbox */
 };
 
 /* Chips and bars of past events are drawn with this alpha: an opacity node per
@@ -182,6 +189,13 @@ drop_line_layouts (CalsyncEventWidget *self)
   g_clear_pointer (&self->layout_font, pango_font_description_free);
 }
 
+/* Room the pending mark takes at the end of a line */
+static int
+pending_space (CalsyncEventWidget *self)
+{
+  return self->pending ? PENDING_SIZE + PENDING_GAP : 0;
+}
+
 static int
 line_text_start (CalsyncEventWidget *self)
 {
@@ -211,7 +225,7 @@ measure_line (CalsyncEventWidget *self,
   /* Narrow cells: the title ellipsizes down to nothing. */
   *minimum = 8;
   *natural = line_text_start (self) + title_width + LINE_PAD_X +
-             (time_width > 0 ? LINE_TIME_GAP + time_width : 0);
+             (time_width > 0 ? LINE_TIME_GAP + time_width : 0) + pending_space (self);
 }
 
 static void
@@ -224,7 +238,7 @@ allocate_line (CalsyncEventWidget *self,
   if (self->time_layout != NULL)
     pango_layout_get_pixel_size (self->time_layout, &time_width, NULL);
 
-  available = width - line_text_start (self) - LINE_PAD_X;
+  available = width - line_text_start (self) - LINE_PAD_X - pending_space (self);
   /* In a narrow cell the title matters more than the time. */
   self->show_time = time_width > 0 && available - time_width - LINE_TIME_GAP >= 3 * time_width / 2;
   if (self->show_time)
@@ -288,8 +302,42 @@ snapshot_line (CalsyncEventWidget *self,
   dim.alpha *= 0.7f;
   pango_layout_get_pixel_size (self->time_layout, &time_width, &time_height);
   append_layout_at (snapshot, self->time_layout,
-                    rtl ? LINE_PAD_X : width - LINE_PAD_X - time_width,
+                    rtl ? LINE_PAD_X + pending_space (self) : width - LINE_PAD_X - pending_space (self) - time_width,
                     (height - time_height) / 2.0f, &dim);
+}
+
+/* Drawn, not a GtkImage: chips draw their own line (see the struct) */
+static void
+snapshot_pending (CalsyncEventWidget *self,
+                  GtkSnapshot        *snapshot)
+{
+  GtkWidget *widget = GTK_WIDGET (self);
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+  gboolean rtl = gtk_widget_get_direction (widget) == GTK_TEXT_DIR_RTL;
+  gboolean block = self->style == CALSYNC_EVENT_WIDGET_BLOCK;
+  int pad = block ? BLOCK_PAD : LINE_PAD_X;
+  g_autoptr(GtkIconPaintable) icon = NULL;
+  GdkRGBA color;
+  float x, y;
+
+  if (!self->pending || width < PENDING_SIZE + 2 * pad || height < PENDING_SIZE)
+    return;
+
+  icon = gtk_icon_theme_lookup_icon (gtk_icon_theme_get_for_display (gtk_widget_get_display (widget)),
+                                     PENDING_ICON, NULL, PENDING_SIZE, gtk_widget_get_scale_factor (widget),
+                                     gtk_widget_get_direction (widget), 0);
+  text_color (widget, &color);
+  if (self->past)
+    color.alpha *= PAST_ALPHA;
+  x = rtl ? pad : width - pad - PENDING_SIZE;
+  y = block ? BLOCK_PAD : (height - PENDING_SIZE) / 2.0f;
+
+  gtk_snapshot_save (snapshot);
+  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (x, y));
+  gtk_symbolic_paintable_snapshot_symbolic (GTK_SYMBOLIC_PAINTABLE (icon), snapshot,
+                                            PENDING_SIZE, PENDING_SIZE, &color, 1);
+  gtk_snapshot_restore (snapshot);
 }
 
 /* Events of half an hour or less: "Standup · 10:00" on one line, as GNOME Calendar does. */
@@ -300,6 +348,8 @@ build_short_block (CalsyncEventWidget *self,
   g_autofree char *time_text = chip_time_text (self->event);
   GtkWidget *title_label = make_label (title, "title", TRUE);
 
+  if (self->pending)
+    gtk_widget_set_margin_end (self->box, PENDING_SIZE + BLOCK_PAD);
   gtk_widget_set_valign (self->box, GTK_ALIGN_START);
   gtk_box_append (GTK_BOX (self->box), title_label);
   gtk_box_append (GTK_BOX (self->box), make_label (time_text, "time", FALSE));
@@ -321,6 +371,8 @@ build_block (CalsyncEventWidget *self,
 
   time_text = block_time_text (self->event);
   title_label = make_label (title, "title", TRUE);
+  if (self->pending)
+    gtk_widget_set_margin_end (title_label, PENDING_SIZE + BLOCK_PAD);
   gtk_orientable_set_orientation (GTK_ORIENTABLE (self->box), GTK_ORIENTATION_VERTICAL);
   gtk_label_set_wrap (GTK_LABEL (title_label), TRUE);
   gtk_label_set_wrap_mode (GTK_LABEL (title_label), PANGO_WRAP_WORD);
@@ -344,6 +396,10 @@ calsync_event_widget_build (CalsyncEventWidget *self)
 
   if (color == NULL || !gdk_rgba_parse (&self->color, color))
     gdk_rgba_parse (&self->color, DEFAULT_COLOR);
+
+  self->pending = calsync_event_get_pending (self->event);
+  if (self->pending)
+    gtk_widget_add_css_class (GTK_WIDGET (self), "pending");
 
   switch (self->style)
     {
@@ -375,6 +431,10 @@ calsync_event_widget_build (CalsyncEventWidget *self)
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, title,
                                   -1);
+  if (self->pending)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                    GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, calsync_event_pending_text (),
+                                    -1);
 }
 
 /* A filled rounded rectangle, as a border node whose borders meet in the middle:
@@ -459,6 +519,7 @@ calsync_event_widget_snapshot (GtkWidget   *widget,
     GTK_WIDGET_CLASS (calsync_event_widget_parent_class)->snapshot (widget, snapshot);
   else
     snapshot_line (self, snapshot);
+  snapshot_pending (self, snapshot);
 }
 
 /**
@@ -483,6 +544,7 @@ calsync_event_widget_shows (CalsyncEventWidget      *self,
   if (self->style != style || self->continues_before != from_before || self->continues_after != after ||
       calsync_event_get_id (self->event) != calsync_event_get_id (event) ||
       calsync_event_get_locally_modified (self->event) != calsync_event_get_locally_modified (event) ||
+      calsync_event_get_pending (self->event) != calsync_event_get_pending (event) ||
       g_strcmp0 (calsync_event_get_calendar_color (self->event), calsync_event_get_calendar_color (event)) != 0 ||
       g_strcmp0 (calsync_event_get_calendar_name (self->event), calsync_event_get_calendar_name (event)) != 0 ||
       !calsync_event_equal_content (self->event, event))
@@ -733,6 +795,28 @@ calsync_event_widget_query_tooltip (GtkWidget  *container,
     return FALSE;
 
   title = calsync_event_get_title (CALSYNC_EVENT_WIDGET (picked)->event);
-  gtk_tooltip_set_text (tooltip, title != NULL && *title != '\0' ? title : _("Untitled event"));
+  if (title == NULL || *title == '\0')
+    title = _("Untitled event");
+  if (CALSYNC_EVENT_WIDGET (picked)->pending)
+    {
+      g_autofree char *text = g_strdup_printf ("%s\n%s", title, calsync_event_pending_text ());
+
+      gtk_tooltip_set_text (tooltip, text);
+    }
+  else
+    gtk_tooltip_set_text (tooltip, title);
   return TRUE;
+}
+
+/**
+ * calsync_event_pending_text:
+ *
+ * Returns: what the "not yet synced" mark says: its tooltip and accessible
+ *   description, in the views and the event popover
+ */
+const char *
+calsync_event_pending_text (void)
+{
+  /* Translators: a change made here that the next sync will send to the server */
+  return _("Not yet synced");
 }

@@ -33,6 +33,9 @@ gboolean      calsync_event_widget_shows          (CalsyncEventWidget     *self,
                                                    gboolean                after,
                                                    GDateTime              *now);
 
+/* "Not yet synced": the pending mark's tooltip and accessible description */
+const char   *calsync_event_pending_text          (void);
+
 gboolean      calsync_event_widget_query_tooltip  (GtkWidget              *container,
                                                    int                     x,
                                                    int                     y,

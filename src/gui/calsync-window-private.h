@@ -2,6 +2,7 @@
 /* calsync-window-private.h: what only tests and benchmarks call. */
 #pragma once
 
+#include "calsync-edit-undo.h"
 #include "calsync-window.h"
 
 G_BEGIN_DECLS
@@ -16,5 +17,7 @@ GtkWidget     *calsync_window_get_month_view   (CalsyncWindow  *self);
 GtkWidget     *calsync_window_get_week_view    (CalsyncWindow  *self);
 /* The toast announcing the last sync while it shows, or NULL */
 AdwToast      *calsync_window_get_sync_toast   (CalsyncWindow  *self);
+/* The last edit made here, which Ctrl+Z takes back until a sync sends it */
+CalsyncEditUndo *calsync_window_get_edit_undo  (CalsyncWindow  *self);
 
 G_END_DECLS

@@ -9,6 +9,8 @@
 #include "calsync-application.h"
 #include "calsync-clock.h"
 #include "calsync-date-utils.h"
+#include "calsync-edit-undo.h"
+#include "calsync-event-editor-private.h"
 #include "calsync-event-editor.h"
 #include "calsync-gui.h"
 #include "calsync-month-view.h"
@@ -35,6 +37,7 @@ struct _CalsyncWindow
   /* Owned references */
   CalsyncStore *store;
   GSettings *settings;
+  CalsyncEditUndo *undo;           /* the last edit made here, until sent */
   GDateTime *date;
   char *view;
 
@@ -307,40 +310,45 @@ show_shortcuts_action (GtkWidget  *widget,
   gtk_window_present (shortcuts);
 }
 
-/* Event editor: new, edit, delete with undo */
+/* Event editor: new, edit, delete, each with undo */
 
 static void
-restored_cb (GObject      *object,
-             GAsyncResult *result,
-             gpointer      user_data)
+undo_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
 {
-  g_autoptr(CalsyncWindow) self = calsync_gui_weak_ref_take (user_data);
-  g_autoptr(CalsyncEvent) restored = NULL;
-  g_autoptr(GError) error = NULL;
+  CalsyncWindow *self = CALSYNC_WINDOW (widget);
 
-  restored = calsync_store_save_local_event_finish (CALSYNC_STORE (object), result, &error);
-  if (restored != NULL)
-    return;
-
-  g_warning ("Could not restore the event: %s", error->message);
-  if (self != NULL && self->store != NULL)
-    calsync_window_add_toast (self, adw_toast_new (_("Could not restore the event")));
+  if (self->undo != NULL)
+    calsync_edit_undo_run (self->undo);
 }
 
 static void
-undo_delete_cb (AdwToast      *toast,
-                CalsyncWindow *self)
+can_undo_changed_cb (CalsyncWindow *self)
 {
-  CalsyncEvent *deleted = g_object_get_data (G_OBJECT (toast), "calsync-deleted-event");
-  g_autoptr(CalsyncEvent) event = NULL;
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.undo",
+                                 self->undo != NULL && calsync_edit_undo_get_can_undo (self->undo));
+}
 
-  if (deleted == NULL || self->store == NULL)
-    return;
+static void
+undo_message_cb (CalsyncEditUndo *undo,
+                 const char      *message,
+                 CalsyncWindow   *self)
+{
+  if (self->store != NULL)
+    calsync_window_add_toast (self, adw_toast_new (message));
+}
 
-  /* A new row with the same calendar and external id: the same event to a later sync. */
-  event = calsync_event_copy (deleted);
-  calsync_event_set_id (event, 0);
-  calsync_store_save_local_event_async (self->store, event, restored_cb, calsync_gui_weak_ref_new (self));
+static void
+editor_saved_cb (CalsyncEventEditor *editor,
+                 CalsyncEvent       *stored,
+                 CalsyncWindow      *self)
+{
+  /* The event as the editor opened it (NULL: a new one) */
+  CalsyncEvent *before = calsync_event_editor_get_event (editor);
+
+  if (self->undo != NULL)
+    calsync_window_add_toast (self, calsync_edit_undo_record (self->undo, before, stored));
 }
 
 static void
@@ -348,14 +356,8 @@ editor_deleted_cb (CalsyncEventEditor *editor,
                    CalsyncEvent       *deleted,
                    CalsyncWindow      *self)
 {
-  AdwToast *toast = adw_toast_new (_("Event deleted"));
-
-  adw_toast_set_button_label (toast, _("_Undo"));
-  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
-  g_object_set_data_full (G_OBJECT (toast), "calsync-deleted-event",
-                          calsync_event_copy (deleted), g_object_unref);
-  g_signal_connect_object (toast, "button-clicked", G_CALLBACK (undo_delete_cb), self, G_CONNECT_DEFAULT);
-  calsync_window_add_toast (self, toast);
+  if (self->undo != NULL)
+    calsync_window_add_toast (self, calsync_edit_undo_record (self->undo, deleted, NULL));
 }
 
 static void
@@ -369,6 +371,7 @@ open_event_editor (CalsyncWindow *self,
     return;
 
   editor = calsync_event_editor_new (GTK_WINDOW (self), self->store, event, start);
+  g_signal_connect_object (editor, "saved", G_CALLBACK (editor_saved_cb), self, G_CONNECT_DEFAULT);
   g_signal_connect_object (editor, "deleted", G_CALLBACK (editor_deleted_cb), self, G_CONNECT_DEFAULT);
   gtk_window_present (GTK_WINDOW (editor));
 }
@@ -540,6 +543,7 @@ calsync_window_dispose (GObject *object)
   g_clear_handle_id (&self->hold_timeout_id, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), CALSYNC_TYPE_WINDOW);
   g_clear_weak_pointer (&self->sync_toast);
+  g_clear_object (&self->undo);
   g_clear_object (&self->store);
   g_clear_object (&self->settings);
 
@@ -568,6 +572,7 @@ install_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.new-event", NULL, new_event_action);
   gtk_widget_class_install_action (widget_class, "win.new-event-at", "x", new_event_at_action);
   gtk_widget_class_install_action (widget_class, "win.edit-event", "x", edit_event_action);
+  gtk_widget_class_install_action (widget_class, "win.undo", NULL, undo_action);
   gtk_widget_class_install_action (widget_class, "win.close", NULL, close_action);
   gtk_widget_class_install_action (widget_class, "win.show-help-overlay", NULL, show_shortcuts_action);
   gtk_widget_class_install_property_action (widget_class, "win.view", "view");
@@ -581,6 +586,7 @@ install_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1, GDK_ALT_MASK, "win.view-month", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_2, GDK_ALT_MASK, "win.view-week", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.new-event", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK, "win.undo", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK, "win.close", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_question, GDK_CONTROL_MASK,
                                        "win.show-help-overlay", NULL);
@@ -630,6 +636,8 @@ calsync_window_init (CalsyncWindow *self)
   /* Before the template: its toggle buttons read the state of win.view. */
   self->view = g_strdup ("month");
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* Nothing to undo until an edit is saved */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.undo", FALSE);
 
   self->date = calsync_date_start_of_day (now);
 }
@@ -677,6 +685,7 @@ sync_started_cb (CalsyncSyncEngine *engine,
 {
   self->syncing = TRUE;
   hold_views (self, TRUE);
+  calsync_edit_undo_set_syncing (self->undo, TRUE);
   g_clear_handle_id (&self->hold_timeout_id, g_source_remove);
   self->hold_timeout_id = g_timeout_add_seconds (SYNC_RELOAD_INTERVAL_S, hold_timeout_cb, self);
 }
@@ -691,6 +700,8 @@ sync_finished_cb (CalsyncSyncEngine *engine,
   self->syncing = FALSE;
   g_clear_handle_id (&self->hold_timeout_id, g_source_remove);
   hold_views (self, FALSE);
+  /* Undo is offered only for a change the sync did not send */
+  calsync_edit_undo_set_syncing (self->undo, FALSE);
 
   if (!(toast = calsync_report_dialog_new_toast (report)))
     return;
@@ -733,6 +744,19 @@ setup_sync_feedback (CalsyncWindow  *self,
 }
 
 /**
+ * calsync_window_get_edit_undo:
+ *
+ * Returns: (transfer none): what Ctrl+Z takes back
+ */
+CalsyncEditUndo *
+calsync_window_get_edit_undo (CalsyncWindow *self)
+{
+  g_return_val_if_fail (CALSYNC_IS_WINDOW (self), NULL);
+
+  return self->undo;
+}
+
+/**
  * calsync_window_get_sync_toast:
  *
  * Returns: (transfer none) (nullable): the toast of the last sync while it shows
@@ -763,6 +787,10 @@ calsync_window_new (GtkApplication *application,
   self = g_object_new (CALSYNC_TYPE_WINDOW, "application", application, NULL);
   self->store = g_object_ref (store);
   self->settings = settings ? g_object_ref (settings) : NULL;
+  self->undo = calsync_edit_undo_new (store);
+  g_signal_connect_object (self->undo, "notify::can-undo", G_CALLBACK (can_undo_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->undo, "message", G_CALLBACK (undo_message_cb), self, G_CONNECT_DEFAULT);
 
   if (self->settings != NULL)
     restore_window_state (self);

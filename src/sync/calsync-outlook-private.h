@@ -30,6 +30,27 @@ char               *calsync_outlook_event_body   (CalsyncEvent        *event,
 /* The transactionId of a create: a GUID made from @idempotency_key's SHA-256 */
 char               *calsync_outlook_transaction_id (const char        *idempotency_key);
 
+/* calsync-outlook-recurrence.c: a series from a file as Graph stores one */
+typedef struct
+{
+  char *recurrence_json;   /* the patternedRecurrence; NULL: no rule (overrides only) */
+  GDateTime *start;        /* DTSTART in the event's zone (all-day: its date, UTC midnight) */
+  GPtrArray *excluded;     /* "YYYY-MM-DD" in that zone: EXDATEs and cancelled overrides */
+  guint n_overrides;       /* overrides (RECURRENCE-ID) that are not cancellations */
+} CalsyncOutlookSeries;
+
+void                  calsync_outlook_series_free     (CalsyncOutlookSeries *series);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CalsyncOutlookSeries, calsync_outlook_series_free)
+CalsyncOutlookSeries *calsync_outlook_series_from_ics (const char           *ics,
+                                                       CalsyncEvent         *first,
+                                                       GTimeZone            *zone,
+                                                       const char           *zone_name,
+                                                       char                **reason);
+char                 *calsync_outlook_recurrence_json (const char           *rule,
+                                                       GDateTime            *first,
+                                                       const char           *zone_name,
+                                                       char                **reason);
+
 /* calsync-outlook-errors.c */
 GError   *calsync_outlook_error_from_response (GError              *error,
                                                CalsyncHttpResponse *response);

@@ -122,6 +122,8 @@ struct _CalsyncFakeGraph
   guint n_replayed_creates;
   CalsyncFakeGraphFault write_fault;
   GPtrArray *stalled;         /* SoupServerMessage, answers held by a stall */
+  guint port;
+  gboolean offline;
 };
 
 /* calsync-fake-graph.c */

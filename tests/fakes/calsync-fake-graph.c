@@ -377,7 +377,8 @@ calsync_fake_graph_new (void)
     g_error ("Fake Graph cannot listen: %s", error->message);
 
   uris = soup_server_get_uris (self->server);
-  base = g_strdup_printf ("http://127.0.0.1:%d", g_uri_get_port (uris->data));
+  self->port = g_uri_get_port (uris->data);
+  base = g_strdup_printf ("http://127.0.0.1:%u", self->port);
   self->api_url = g_strconcat (base, FAKE_GRAPH_API_PREFIX, NULL);
   self->auth_url = g_strconcat (base, FAKE_MSID_PREFIX "/authorize", NULL);
   self->token_url = g_strconcat (base, FAKE_MSID_PREFIX "/token", NULL);
@@ -822,4 +823,22 @@ calsync_fake_graph_find_event_id (CalsyncFakeGraph *self,
       }
 
   return g_strdup (found);
+}
+
+void
+calsync_fake_graph_set_offline (CalsyncFakeGraph *self,
+                                gboolean          offline)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_return_if_fail (CALSYNC_IS_FAKE_GRAPH (self));
+
+  if (offline == self->offline)
+    return;
+
+  self->offline = offline;
+  if (offline)
+    soup_server_disconnect (self->server);
+  else if (!soup_server_listen_local (self->server, self->port, SOUP_SERVER_LISTEN_IPV4_ONLY, &error))
+    g_error ("Fake Graph cannot listen again on %u: %s", self->port, error->message);
 }

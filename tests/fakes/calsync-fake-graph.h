@@ -170,6 +170,11 @@ void              calsync_fake_graph_set_write_fault  (CalsyncFakeGraph      *se
 guint             calsync_fake_graph_get_n_stalled    (CalsyncFakeGraph *self);
 void              calsync_fake_graph_release_stalled  (CalsyncFakeGraph *self);
 
+/* While offline nothing listens on the fake's port (connections are refused);
+ * back online it listens on the same port again, with everything it held */
+void              calsync_fake_graph_set_offline      (CalsyncFakeGraph *self,
+                                                       gboolean          offline);
+
 /* A copy of the event as stored (start/end in UTC), or NULL when there is none
  * (or it was deleted) */
 JsonObject       *calsync_fake_graph_dup_event        (CalsyncFakeGraph *self,
