@@ -591,6 +591,41 @@ test_crash_after_accept (Fixture       *fx,
   g_assert_cmpint (calsync_test_agenda_count (calsync_test_june_agenda (fx->google.dir), "Dentist"), ==, 1);
 }
 
+/* The same for an edit: Google took the PATCH, the answer was lost; the retry
+ * meets a new etag (412), reads the event back, finds the change there and
+ * counts it as sent, not as a conflict */
+static void
+test_crash_after_patch (Fixture       *fx,
+                        gconstpointer  data)
+{
+  const char *args[] = { "--sync", "--json", NULL };
+  g_autoptr(JsonObject) first = sync_ok (fx, "(first sync)");
+  g_autoptr(JsonObject) second = NULL;
+  g_autoptr(CalsyncTestRun) killed = NULL;
+  g_autoptr(CalsyncEvent) local = NULL;
+  g_autoptr(JsonObject) on_server = NULL;
+  CalsyncTestChild *child;
+
+  edit_title (fx, "standup", "Standup (room 4)");
+  calsync_fake_google_set_stall_writes (fx->google.fake, TRUE);
+  child = calsync_test_child_spawn (fx->google.dir, args, NULL);
+  CALSYNC_CHECK (calsync_test_wait_until (write_stalled, fx->google.fake, TIMEOUT_MS),
+                 "`calsync --sync` never sent the edit");
+  calsync_test_child_kill (child);
+  killed = calsync_test_child_finish (child, TIMEOUT_MS);
+  g_assert_nonnull (killed);
+  calsync_fake_google_set_stall_writes (fx->google.fake, FALSE);
+
+  second = sync_ok (fx, "after a crash between Google's acceptance of an edit and the local commit");
+  g_assert_cmpint (member_int (second, "pushed"), ==, 1);
+  g_assert_cmpint (member_int (second, "conflicts"), ==, 0);
+  on_server = server_event (fx, ALEX, "standup");
+  g_assert_cmpstr (server_title (on_server), ==, "Standup (room 4)");
+  local = stored (fx, "standup");
+  g_assert_cmpstr (calsync_event_get_etag (local), ==, json_object_get_string_member (on_server, "etag"));
+  g_assert_cmpint (outbox (fx), ==, 0);
+}
+
 /* Guests ----------------------------------------------------------------------- */
 
 static void
@@ -746,6 +781,7 @@ main (int    argc,
   ADD ("forbidden-write", test_forbidden_write);
   ADD ("offline-then-online", test_offline_then_online);
   ADD ("crash-after-accept", test_crash_after_accept);
+  ADD ("crash-after-patch", test_crash_after_patch);
   ADD ("guests-told-only-when-asked", test_guests_told_only_when_asked);
   ADD ("read-only-account-reconnect", test_read_only_account_reconnect);
 
