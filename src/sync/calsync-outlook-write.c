@@ -866,7 +866,8 @@ list_instances (GTask *task)
 }
 
 /* The series' master is on the server as the file has it (or was made by an
- * earlier import: updated first); the occurrences the file leaves out go */
+ * earlier import: updated first); the occurrences the file leaves out go.
+ * @task is borrowed, as by take_answer() */
 static void
 series_written (GTask               *task,
                 CalsyncHttpResponse *response)
@@ -885,7 +886,7 @@ series_written (GTask               *task,
           g_free (data->etag);
           data->etag = g_strdup (data->result->etag);
           g_clear_pointer (&data->transaction_id, g_free);
-          write_event (task);
+          write_event (g_object_ref (task));
           return;
         }
     }
@@ -895,7 +896,7 @@ series_written (GTask               *task,
   if (data->recurrence != NULL && data->excluded->len > 0)
     {
       data->doomed = g_ptr_array_new_with_free_func (g_free);
-      list_instances (task);
+      list_instances (g_object_ref (task));
     }
   else
     return_result (task);
