@@ -184,7 +184,8 @@ JsonObject       *calsync_fake_graph_dup_event        (CalsyncFakeGraph *self,
 guint             calsync_fake_graph_count_events     (CalsyncFakeGraph *self,
                                                        const char       *calendar_id);
 /* The id of the (one) event of @calendar_id with @subject, or NULL; fails the
- * test when two have it */
+ * test when two have it. Occurrences of a series (type occurrence) are not
+ * looked at: a series is found as its seriesMaster. */
 char             *calsync_fake_graph_find_event_id    (CalsyncFakeGraph *self,
                                                        const char       *calendar_id,
                                                        const char       *subject);
