@@ -13,6 +13,16 @@
  * name; all-day events as midnights with isAllDay. Attendees are never sent:
  * nobody is invited, or told, by surprise.
  *
+ * A series imported from a file (CalsyncWrite's `whole`) goes as a
+ * seriesMaster: its first instance's fields from DTSTART, a patternedRecurrence
+ * from its RRULE (calsync-outlook-recurrence.c; a rule Graph cannot hold is
+ * refused with the reason), and a transactionId from its UID and calendar: the
+ * file imported again meets the series made the first time, whose answer is
+ * then not what was sent, so it is updated (PATCH with If-Match). The
+ * occurrences the file leaves out (EXDATE, cancelled overrides) are then
+ * deleted through GET …/events/{id}/instances; its other overrides are not sent.
+ * The result says `replaced`: the pull brings the server's occurrences.
+ *
  * A 412 means the server's copy changed: it is fetched, and the newer side wins
  * by the server's lastModifiedDateTime against the local edit time (DESIGN.md,
  * Two-way sync) — ours by writing again on the fresh etag, a bounded number of

@@ -34,6 +34,9 @@
  *   deleted id 404 ErrorItemNotFound; a token without Calendars.ReadWrite 403
  *   (calsync-fake-graph-serve.c).
  *
+ * - A `recurrence` makes a seriesMaster with its occurrences
+ *   (calsync-fake-graph-series.c); an occurrence or exception cannot get one.
+ *
  * Writes show up in the next delta round, as any change does. */
 #define G_LOG_DOMAIN "calsync-fake-graph"
 
@@ -445,9 +448,8 @@ update_event (CalsyncFakeGraph  *self,
 
   for (guint i = 0; stamped_members[i] != NULL; i++)
     json_object_remove_member (object, stamped_members[i]);
-  /* The zones the event was made in are the ones of the new times */
-  if (json_object_has_member (body, "start"))
-    json_object_remove_member (object, "originalStartTimeZone");
+  /* The zones the event was made in are the ones of the new times (the
+   * start's is gone already) */
   if (json_object_has_member (body, "end"))
     json_object_remove_member (object, "originalEndTimeZone");
   type = json_object_get_string_member_with_default (object, "type", NULL);
