@@ -1213,6 +1213,218 @@ test_generate (Fixture       *fx,
   g_assert_cmpfloat ((double) graph / google_size, <, 2.7);
 }
 
+/* Recurring events ----------------------------------------------------------------- */
+
+/* @method @path (relative to the API) with a JSON @body */
+static Answer *
+send_json (Fixture    *fx,
+           const char *method,
+           const char *path,
+           const char *body)
+{
+  g_autofree char *uri = g_strconcat (calsync_fake_graph_get_api_url (fx->fake), path, NULL);
+  g_autofree char *authorization = g_strconcat ("Bearer ", fx->bearer, NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new (method, uri);
+  g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
+
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", authorization);
+  soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
+  return send (fx, msg);
+}
+
+#define SERIES_EVENT(recurrence) \
+  "{\"subject\":\"Standup\",\"start\":{\"dateTime\":\"2026-12-01T09:30:00\",\"timeZone\":\"W. Europe Standard Time\"}," \
+  "\"end\":{\"dateTime\":\"2026-12-01T09:45:00\",\"timeZone\":\"W. Europe Standard Time\"},\"recurrence\":" \
+  recurrence "}"
+#define RANGE_FROM_DEC_1 "\"startDate\":\"2026-12-01\",\"recurrenceTimeZone\":\"W. Europe Standard Time\""
+
+static int
+compare_strings (gconstpointer a,
+                 gconstpointer b)
+{
+  return g_strcmp0 (*(const char * const *) a, *(const char * const *) b);
+}
+
+/* The occurrences of @master_id a delta round over WINDOW lists, by start */
+static GPtrArray *
+occurrences_of (Fixture    *fx,
+                const char *master_id)
+{
+  g_autofree char *path = delta_path (WORK_ID, WINDOW);
+  g_autofree char *delta_link = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  GPtrArray *found = g_ptr_array_new_with_free_func (g_free);
+  guint pages;
+
+  entries = fetch_round (fx, path, NULL, &delta_link, &pages);
+  for (guint i = 0; i < entries->len; i++)
+    {
+      JsonObject *entry = g_ptr_array_index (entries, i);
+
+      if (g_strcmp0 (json_object_get_string_member_with_default (entry, "seriesMasterId", NULL), master_id) == 0)
+        {
+          g_assert_cmpstr (json_object_get_string_member (entry, "type"), ==, "occurrence");
+          g_ptr_array_add (found, g_strdup (json_object_get_string_member (json_object_get_object_member (entry,
+                                                                                                          "start"),
+                                                                           "dateTime")));
+        }
+    }
+  g_ptr_array_sort (found, compare_strings);
+  return found;
+}
+
+static void
+test_series (Fixture       *fx,
+             gconstpointer  data)
+{
+  static const struct
+  {
+    const char *recurrence;
+    guint n_in_window;          /* WINDOW: Nov 2026 and Dec 2026 */
+    const char *first;          /* UTC */
+    const char *last;
+  } cases[] = {
+    { "{\"pattern\":{\"type\":\"weekly\",\"interval\":1,\"daysOfWeek\":[\"tuesday\"]},"
+      "\"range\":{\"type\":\"numbered\",\"numberOfOccurrences\":3," RANGE_FROM_DEC_1 "}}",
+      3, "2026-12-01T08:30:00.0000000", "2026-12-15T08:30:00.0000000" },
+    { "{\"pattern\":{\"type\":\"daily\",\"interval\":2},"
+      "\"range\":{\"type\":\"endDate\",\"endDate\":\"2026-12-07\"," RANGE_FROM_DEC_1 "}}",
+      4, "2026-12-01T08:30:00.0000000", "2026-12-07T08:30:00.0000000" },
+    { "{\"pattern\":{\"type\":\"absoluteMonthly\",\"interval\":1,\"dayOfMonth\":1},"
+      "\"range\":{\"type\":\"noEnd\"," RANGE_FROM_DEC_1 "}}",
+      1, "2026-12-01T08:30:00.0000000", "2026-12-01T08:30:00.0000000" },
+    { "{\"pattern\":{\"type\":\"relativeMonthly\",\"interval\":1,\"index\":\"last\",\"daysOfWeek\":[\"thursday\"]},"
+      "\"range\":{\"type\":\"noEnd\"," RANGE_FROM_DEC_1 "}}",
+      1, "2026-12-31T08:30:00.0000000", "2026-12-31T08:30:00.0000000" },
+  };
+
+  calsync_fake_graph_add_calendar (fx->fake, WORK_ID, "Work", NULL, "auto", TRUE, FALSE);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *body = g_strdup_printf (SERIES_EVENT ("%s"), cases[i].recurrence);
+      g_autofree char *path = g_strdup_printf ("/me/calendars/%s/events", WORK_ID);
+      g_autofree char *escaped = NULL;
+      g_autoptr(Answer) made = NULL;
+      g_autoptr(Answer) deleted = NULL;
+      g_autoptr(GPtrArray) starts = NULL;
+      JsonObject *pattern;
+      const char *master_id;
+
+      g_test_message ("%s", cases[i].recurrence);
+      made = send_json (fx, "POST", path, body);
+      g_assert_cmpuint (made->status, ==, 201);
+      g_assert_cmpstr (json_object_get_string_member (object_of (made), "type"), ==, "seriesMaster");
+      /* Graph's defaults filled in */
+      pattern = json_object_get_object_member (json_object_get_object_member (object_of (made), "recurrence"),
+                                               "pattern");
+      g_assert_true (json_object_has_member (pattern, "firstDayOfWeek"));
+      master_id = json_object_get_string_member (object_of (made), "id");
+
+      starts = occurrences_of (fx, master_id);
+      g_assert_cmpuint (starts->len, ==, cases[i].n_in_window);
+      g_assert_cmpstr (g_ptr_array_index (starts, 0), ==, cases[i].first);
+      g_assert_cmpstr (g_ptr_array_index (starts, starts->len - 1), ==, cases[i].last);
+
+      /* The series goes with its occurrences */
+      escaped = g_uri_escape_string (master_id, NULL, FALSE);
+      g_free (path);
+      path = g_strdup_printf ("/me/events/%s", escaped);
+      deleted = send_json (fx, "DELETE", path, "{}");
+      g_assert_cmpuint (deleted->status, ==, 204);
+      g_clear_pointer (&starts, g_ptr_array_unref);
+      starts = occurrences_of (fx, master_id);
+      g_assert_cmpuint (starts->len, ==, 0);
+    }
+}
+
+static void
+test_series_refusals (Fixture       *fx,
+                      gconstpointer  data)
+{
+  static const char * const invalid[] = {
+    /* no range */
+    "{\"pattern\":{\"type\":\"weekly\",\"interval\":1,\"daysOfWeek\":[\"tuesday\"]}}",
+    /* no startDate */
+    "{\"pattern\":{\"type\":\"daily\",\"interval\":1},\"range\":{\"type\":\"noEnd\"}}",
+    /* startDate not the start's date */
+    "{\"pattern\":{\"type\":\"daily\",\"interval\":1},\"range\":{\"type\":\"noEnd\",\"startDate\":\"2026-12-02\"}}",
+    /* weekly without daysOfWeek */
+    "{\"pattern\":{\"type\":\"weekly\",\"interval\":1},\"range\":{\"type\":\"noEnd\"," RANGE_FROM_DEC_1 "}}",
+    /* interval a text */
+    "{\"pattern\":{\"type\":\"daily\",\"interval\":\"1\"},\"range\":{\"type\":\"noEnd\"," RANGE_FROM_DEC_1 "}}",
+    /* absoluteMonthly without dayOfMonth */
+    "{\"pattern\":{\"type\":\"absoluteMonthly\",\"interval\":1},\"range\":{\"type\":\"noEnd\"," RANGE_FROM_DEC_1 "}}",
+    /* numbered without numberOfOccurrences */
+    "{\"pattern\":{\"type\":\"daily\",\"interval\":1},\"range\":{\"type\":\"numbered\"," RANGE_FROM_DEC_1 "}}",
+    /* endDate before startDate */
+    "{\"pattern\":{\"type\":\"daily\",\"interval\":1},\"range\":{\"type\":\"endDate\",\"endDate\":\"2026-11-30\","
+    RANGE_FROM_DEC_1 "}}",
+    /* an unknown type, an unknown member */
+    "{\"pattern\":{\"type\":\"hourly\",\"interval\":1},\"range\":{\"type\":\"noEnd\"," RANGE_FROM_DEC_1 "}}",
+    "{\"pattern\":{\"type\":\"daily\",\"interval\":1,\"byHour\":9},\"range\":{\"type\":\"noEnd\"," RANGE_FROM_DEC_1 "}}",
+  };
+  g_autofree char *path = g_strdup_printf ("/me/calendars/%s/events", WORK_ID);
+
+  calsync_fake_graph_add_calendar (fx->fake, WORK_ID, "Work", NULL, "auto", TRUE, FALSE);
+  for (guint i = 0; i < G_N_ELEMENTS (invalid); i++)
+    {
+      g_autofree char *body = g_strdup_printf (SERIES_EVENT ("%s"), invalid[i]);
+      g_autoptr(Answer) refused = send_json (fx, "POST", path, body);
+
+      g_test_message ("%s", invalid[i]);
+      g_assert_cmpuint (refused->status, ==, 400);
+      g_assert_cmpstr (error_code_of (refused), ==, "ErrorInvalidRequest");
+    }
+  g_assert_cmpuint (calsync_fake_graph_get_n_writes (fx->fake), ==, 0);
+}
+
+static void
+test_instances (Fixture       *fx,
+                gconstpointer  data)
+{
+  g_autofree char *path = g_strdup_printf ("/me/calendars/%s/events", WORK_ID);
+  g_autofree char *body = g_strdup_printf (SERIES_EVENT ("%s"),
+                                           "{\"pattern\":{\"type\":\"weekly\",\"interval\":1,\"daysOfWeek\":"
+                                           "[\"tuesday\"]},\"range\":{\"type\":\"numbered\",\"numberOfOccurrences\":"
+                                           "5," RANGE_FROM_DEC_1 "}}");
+  g_autoptr(Answer) made = NULL;
+  g_autoptr(Answer) listed = NULL;
+  g_autoptr(Answer) no_window = NULL;
+  g_autoptr(Answer) single = NULL;
+  g_autofree char *escaped = NULL;
+  g_autofree char *instances = NULL;
+  g_autofree char *bare = NULL;
+  JsonArray *value;
+
+  calsync_fake_graph_add_calendar (fx->fake, WORK_ID, "Work", NULL, "auto", TRUE, FALSE);
+  made = send_json (fx, "POST", path, body);
+  g_assert_cmpuint (made->status, ==, 201);
+  escaped = g_uri_escape_string (json_object_get_string_member (object_of (made), "id"), NULL, FALSE);
+
+  instances = g_strdup_printf ("/me/events/%s/instances?startDateTime=2026-12-07T00:00:00Z"
+                               "&endDateTime=2026-12-23T00:00:00Z", escaped);
+  listed = get (fx, instances, NULL);
+  g_assert_cmpuint (listed->status, ==, 200);
+  value = value_of (listed);
+  g_assert_cmpuint (json_array_get_length (value), ==, 3);
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (json_array_get_object_element (value,
+                                                                                                                 0),
+                                                                                 "start"), "dateTime"), ==,
+                   "2026-12-08T08:30:00.0000000");
+
+  bare = g_strdup_printf ("/me/events/%s/instances", escaped);
+  no_window = get (fx, bare, NULL);
+  g_assert_cmpuint (no_window->status, ==, 400);
+  g_assert_cmpstr (error_code_of (no_window), ==, "ErrorInvalidParameter");
+
+  /* An occurrence has no instances */
+  g_free (bare);
+  bare = g_strdup_printf ("/me/events/%s/instances?startDateTime=2026-12-07T00:00:00Z&endDateTime=2026-12-23T00:00:00Z",
+                          json_object_get_string_member (json_array_get_object_element (value, 0), "id"));
+  single = get (fx, bare, NULL);
+  g_assert_cmpuint (single->status, ==, 400);
+}
+
 #define ADD(path, func) \
   g_test_add ("/fake-graph/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
 
@@ -1243,6 +1455,9 @@ main (int    argc,
   ADD ("throttle", test_throttle);
   ADD ("gzip", test_gzip);
   ADD ("generate", test_generate);
+  ADD ("series", test_series);
+  ADD ("series-refusals", test_series_refusals);
+  ADD ("instances", test_instances);
 
   return g_test_run ();
 }

@@ -773,13 +773,17 @@ test_direct_refusals (void)
   g_assert_no_error (error);
   g_assert_true (gone->deleted);
 
-  /* A whole imported series: not sent, said so */
+  /* A whole imported series Graph has no pattern for: not sent, said why */
   write.kind = CALSYNC_WRITE_CREATE;
   write.whole = TRUE;
   write.event = shared;
+  write.idempotency_key = "shared/1";
+  write.resource_text = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:shared\r\n"
+                        "DTSTART:20260618T090000Z\r\nRRULE:FREQ=HOURLY;COUNT=3\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
   assert_refused (&d, DEFAULT, &write,
-                  "“Shared plan” is a recurring event from a file: CalSync cannot send whole series to Outlook "
-                  "yet. Import the file in Outlook instead.");
+                  "“Shared plan” repeats several times a day: Outlook cannot store such a series, so it was not "
+                  "sent. Import the file in Outlook instead.");
+  write.resource_text = NULL;
   g_assert_cmpuint (calsync_fake_graph_get_n_writes (d.graph), ==, 0);
   direct_tear_down (&d);
 
@@ -877,6 +881,247 @@ test_recurrence_mapping (void)
     }
 }
 
+/* Whole series from a file ---------------------------------------------------------- */
+
+#define FIXTURES SRCDIR "/tests/fixtures/ical"
+#define SERIES_UID "5f1c0d4e-3b2a-4c19-9e8f-7a6b5c4d3e2f"
+
+static char *
+read_fixture (const char *name)
+{
+  g_autofree char *path = g_build_filename (FIXTURES, name, NULL);
+  g_autoptr(GError) error = NULL;
+  char *text = NULL;
+
+  g_assert_true (g_file_get_contents (path, &text, NULL, &error));
+  g_assert_no_error (error);
+  return text;
+}
+
+/* `calsync --import=FILE --calendar=ID`: its standard output */
+static char *
+import_file (Fixture    *fx,
+             gint64      calendar_id,
+             const char *path)
+{
+  g_autoptr(GSubprocessLauncher) launcher =
+    calsync_test_new_launcher (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, fx->dir);
+  g_autofree char *import = g_strconcat ("--import=", path, NULL);
+  g_autofree char *calendar = g_strdup_printf ("--calendar=%" G_GINT64_FORMAT, calendar_id);
+  const char *args[] = { import, calendar, NULL };
+  g_autofree char *err = NULL;
+  char *out = NULL;
+
+  g_assert_cmpint (calsync_test_run_calsync (launcher, args, &out, &err), ==, 0);
+  return out;
+}
+
+/* The ids of the events of @calendar_id whose series is @master_id, and their starts */
+static GPtrArray *
+stored_instances (Fixture    *fx,
+                  const char *master_id)
+{
+  g_autoptr(CalsyncStore) store = open_store (fx);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) events = calsync_store_query_range (store, 1796083200 /* 2026-11-30 */,
+                                                           1801440000 /* 2027-02-01 */, &error);
+  GPtrArray *found = g_ptr_array_new_with_free_func (g_object_unref);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < events->len; i++)
+    if (g_strcmp0 (calsync_event_get_recurring_event_id (g_ptr_array_index (events, i)), master_id) == 0)
+      g_ptr_array_add (found, g_object_ref (g_ptr_array_index (events, i)));
+  return found;
+}
+
+static void
+test_import_series (Fixture       *fx,
+                    gconstpointer  data)
+{
+  g_autofree char *changed_path = g_build_filename (fx->dir, "changed.ics", NULL);
+  g_autofree char *text = read_fixture ("weekly-series.ics");
+  g_autofree char *changed = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *master_id = NULL;
+  g_autofree char *board_id = NULL;
+  g_autoptr(JsonObject) report = NULL;
+  g_autoptr(JsonObject) master = NULL;
+  g_autoptr(GPtrArray) instances = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonObject *pattern, *range;
+  JsonArray *days;
+  guint writes;
+
+  out = import_file (fx, fx->calendar_id, FIXTURES "/weekly-series.ics");
+  g_assert_nonnull (strstr (out, "(2 new, 0 updated, 0 unchanged)"));
+  report = sync_json (fx, 0, "the sync after the import");
+  g_assert_cmpint (pushed (report, "Calendar"), ==, 2);
+  g_assert_cmpint (outbox_count (fx), ==, 0);
+
+  /* One seriesMaster, as the rule says */
+  master_id = calsync_fake_graph_find_event_id (fx->graph, DEFAULT, "Team sync");
+  g_assert_nonnull (master_id);
+  master = calsync_fake_graph_dup_event (fx->graph, DEFAULT, master_id);
+  g_assert_cmpstr (json_object_get_string_member (master, "type"), ==, "seriesMaster");
+  g_assert_cmpstr (json_object_get_string_member (master, "originalStartTimeZone"), ==, "W. Europe Standard Time");
+  pattern = json_object_get_object_member (json_object_get_object_member (master, "recurrence"), "pattern");
+  range = json_object_get_object_member (json_object_get_object_member (master, "recurrence"), "range");
+  g_assert_cmpstr (json_object_get_string_member (pattern, "type"), ==, "weekly");
+  g_assert_cmpint (json_object_get_int_member (pattern, "interval"), ==, 1);
+  days = json_object_get_array_member (pattern, "daysOfWeek");
+  g_assert_cmpuint (json_array_get_length (days), ==, 1);
+  g_assert_cmpstr (json_array_get_string_element (days, 0), ==, "tuesday");
+  g_assert_cmpstr (json_object_get_string_member (range, "type"), ==, "numbered");
+  g_assert_cmpint (json_object_get_int_member (range, "numberOfOccurrences"), ==, 8);
+  g_assert_cmpstr (json_object_get_string_member (range, "startDate"), ==, "2026-12-01");
+  g_assert_cmpstr (json_object_get_string_member (range, "recurrenceTimeZone"), ==, "W. Europe Standard Time");
+  /* The override without its series went as an event of its own */
+  board_id = calsync_fake_graph_find_event_id (fx->graph, DEFAULT, "Board review (rescheduled)");
+  g_assert_nonnull (board_id);
+
+  /* Eight occurrences, less the EXDATE (Dec 29) and the cancelled one (Dec 22),
+   * in the agenda with the server's ids */
+  instances = stored_instances (fx, master_id);
+  g_assert_cmpuint (instances->len, ==, 6);
+  for (guint i = 0; i < instances->len; i++)
+    {
+      CalsyncEvent *instance = g_ptr_array_index (instances, i);
+      g_autoptr(JsonObject) server = calsync_fake_graph_dup_event (fx->graph, DEFAULT,
+                                                                   calsync_event_get_external_id (instance));
+      g_autoptr(GDateTime) start = g_date_time_new_from_unix_utc (calsync_event_get_start (instance));
+      g_autofree char *day = g_date_time_format (start, "%Y-%m-%d");
+
+      g_assert_nonnull (server);
+      g_assert_cmpstr (json_object_get_string_member (server, "type"), ==, "occurrence");
+      g_assert_cmpstr (day, !=, "2026-12-22");
+      g_assert_cmpstr (day, !=, "2026-12-29");
+      g_assert_false (calsync_event_get_pending (instance));
+    }
+  g_clear_pointer (&instances, g_ptr_array_unref);
+  g_clear_pointer (&report, json_object_unref);
+
+  /* The same file again: the series is met, not made twice */
+  g_clear_pointer (&out, g_free);
+  out = import_file (fx, fx->calendar_id, FIXTURES "/weekly-series.ics");
+  report = sync_json (fx, 0, "the sync after the same import");
+  g_assert_cmpint (outbox_count (fx), ==, 0);
+  g_clear_pointer (&master_id, g_free);
+  master_id = calsync_fake_graph_find_event_id (fx->graph, DEFAULT, "Team sync");
+  g_assert_nonnull (master_id);
+  g_assert_cmpuint (calsync_fake_graph_count_events (fx->graph, DEFAULT), ==, 5 + 6 + 1);
+  g_clear_pointer (&report, json_object_unref);
+
+  /* Changed in the file (its title, two more weeks): updated in place */
+  writes = calsync_fake_graph_get_n_writes (fx->graph);
+  g_assert_nonnull (strstr (text, "SUMMARY:Team sync\nRRULE:FREQ=WEEKLY;COUNT=8\n"));
+  {
+    g_auto(GStrv) parts = g_strsplit (text, "SUMMARY:Team sync\nRRULE:FREQ=WEEKLY;COUNT=8\n", 2);
+
+    changed = g_strjoinv ("SUMMARY:Team sync (new room)\nRRULE:FREQ=WEEKLY;COUNT=10\n", parts);
+  }
+  g_assert_true (g_file_set_contents (changed_path, changed, -1, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&out, g_free);
+  out = import_file (fx, fx->calendar_id, changed_path);
+  report = sync_json (fx, 0, "the sync after the changed import");
+  g_assert_cmpint (outbox_count (fx), ==, 0);
+  g_assert_cmpuint (calsync_fake_graph_get_n_writes (fx->graph), >, writes);
+  g_assert_null (calsync_fake_graph_find_event_id (fx->graph, DEFAULT, "Team sync"));
+  g_clear_pointer (&master, json_object_unref);
+  master = calsync_fake_graph_dup_event (fx->graph, DEFAULT, master_id);
+  g_assert_cmpstr (server_subject (master), ==, "Team sync (new room)");
+  range = json_object_get_object_member (json_object_get_object_member (master, "recurrence"), "range");
+  g_assert_cmpint (json_object_get_int_member (range, "numberOfOccurrences"), ==, 10);
+  instances = stored_instances (fx, master_id);
+  g_assert_cmpuint (instances->len, ==, 7);   /* to Jan 26th, the window of stored_instances */
+  for (guint i = 0; i < instances->len; i++)
+    g_assert_cmpstr (calsync_event_get_title (g_ptr_array_index (instances, i)), ==, "Team sync (new room)");
+  g_assert_cmpuint (calsync_fake_graph_count_events (fx->graph, DEFAULT), ==, 5 + 8 + 1);
+}
+
+/* A rule Graph has no pattern for: refused, said why, nothing left behind */
+static void
+test_import_series_refused (Fixture       *fx,
+                            gconstpointer  data)
+{
+  g_autoptr(JsonObject) report = NULL;
+  g_autoptr(CalsyncStore) store = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *text = NULL;
+
+  out = import_file (fx, fx->calendar_id, FIXTURES "/monthly-twice.ics");
+  g_assert_nonnull (strstr (out, "(1 new, 0 updated, 0 unchanged)"));
+  report = sync_json (fx, 0, "the sync after the import");
+  g_assert_cmpint (pushed (report, "Calendar"), ==, 0);
+  text = messages (report, "Calendar");
+  g_assert_nonnull (strstr (text, "“Payroll check” repeats on several days of the month: Outlook cannot store "
+                                  "such a series, so it was not sent."));
+  g_assert_cmpint (outbox_count (fx), ==, 0);
+  g_assert_cmpuint (calsync_fake_graph_count_events (fx->graph, DEFAULT), ==, 5);
+
+  store = open_store (fx);
+  events = calsync_store_query_range (store, 1796083200, 1799971200, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < events->len; i++)
+    g_assert_cmpstr (calsync_event_get_title (g_ptr_array_index (events, i)), !=, "Payroll check");
+}
+
+/* Directly: what goes on the wire for a series, and a retry */
+static void
+test_direct_series (void)
+{
+  Direct d = { 0 };
+  g_autofree char *ics = read_fixture ("weekly-series.ics");
+  g_autoptr(CalsyncEvent) first = NULL;
+  g_autoptr(CalsyncWriteResult) made = NULL;
+  g_autoptr(CalsyncWriteResult) again = NULL;
+  g_autoptr(JsonObject) master = NULL;
+  g_autoptr(GError) error = NULL;
+  CalsyncWrite write = { CALSYNC_WRITE_CREATE };
+  guint writes, before;
+
+  direct_set_up (&d, NULL);
+  before = calsync_fake_graph_count_events (d.graph, DEFAULT);
+  /* The first instance in the window, as the import stored it */
+  first = calsync_test_timed_event (SERIES_UID "_20261201", "Team sync",
+                                    calsync_test_instant ("2026-12-01T09:30:00+01:00"),
+                                    calsync_test_instant ("2026-12-01T10:00:00+01:00"), "Europe/Berlin");
+  calsync_event_set_recurring_event_id (first, SERIES_UID);
+  calsync_event_set_location (first, "Room 4.12");
+  calsync_event_set_description (first, "Weekly sync of the app team.");
+  write.event = first;
+  write.whole = TRUE;
+  write.resource_text = ics;
+  write.local_updated = g_get_real_time ();
+  write.idempotency_key = SERIES_UID "/1";
+
+  made = direct_write (&d, DEFAULT, &write, &error);
+  g_assert_no_error (error);
+  g_assert_true (made->replaced);
+  g_assert_cmpint (made->outcome, ==, CALSYNC_WRITE_OUTCOME_WRITTEN);
+  master = calsync_fake_graph_dup_event (d.graph, DEFAULT, made->remote_id);
+  g_assert_cmpstr (json_object_get_string_member (master, "type"), ==, "seriesMaster");
+  g_assert_nonnull (json_object_get_string_member (master, "transactionId"));
+  /* 8 made, 2 deleted: the EXDATE and the cancelled instance */
+  g_assert_cmpuint (calsync_fake_graph_count_events (d.graph, DEFAULT), ==, before + 6);
+  writes = calsync_fake_graph_get_n_writes (d.graph);
+  g_assert_cmpuint (writes, ==, 3);
+
+  /* A retry (another key: the file imported again) meets it and changes nothing */
+  write.idempotency_key = SERIES_UID "/2";
+  again = direct_write (&d, DEFAULT, &write, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (again->remote_id, ==, made->remote_id);
+  g_assert_cmpuint (calsync_fake_graph_get_n_writes (d.graph), ==, writes);
+  g_assert_cmpuint (calsync_fake_graph_get_n_replayed_creates (d.graph), ==, 1);
+  g_assert_cmpuint (calsync_fake_graph_count_events (d.graph, DEFAULT), ==, before + 6);
+
+  direct_tear_down (&d);
+}
+
+
 #define ADD(path, func) \
   g_test_add ("/outlook-write/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
 
@@ -891,6 +1136,7 @@ main (int    argc,
   g_test_add_func ("/outlook-write/direct/stale-etag", test_direct_stale_etag);
   g_test_add_func ("/outlook-write/direct/refusals", test_direct_refusals);
   g_test_add_func ("/outlook-write/recurrence-mapping", test_recurrence_mapping);
+  g_test_add_func ("/outlook-write/direct/series", test_direct_series);
   ADD ("create-edit-delete", test_create_edit_delete);
   ADD ("occurrences", test_occurrences);
   ADD ("conflict/server-newer", test_conflict_server_newer);
@@ -899,6 +1145,8 @@ main (int    argc,
   ADD ("gone-on-server", test_gone_on_server);
   ADD ("offline-then-online", test_offline_then_online);
   ADD ("crash-after-create", test_crash_after_create);
+  ADD ("import-series", test_import_series);
+  ADD ("import-series-refused", test_import_series_refused);
 
   return g_test_run ();
 }

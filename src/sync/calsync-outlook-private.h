@@ -27,6 +27,9 @@ CalsyncWriteResult *calsync_outlook_write_finish (GAsyncResult        *result,
 /* Graph's body of an event as it goes to the server (for tests) */
 char               *calsync_outlook_event_body   (CalsyncEvent        *event,
                                                   const char          *transaction_id);
+char               *calsync_outlook_series_body  (CalsyncEvent        *event,
+                                                  const char          *transaction_id,
+                                                  const char          *recurrence);
 /* The transactionId of a create: a GUID made from @idempotency_key's SHA-256 */
 char               *calsync_outlook_transaction_id (const char        *idempotency_key);
 

@@ -433,6 +433,24 @@ local_date (icalproperty        *prop,
   return g_date_time_format (dt, "%Y-%m-%d");
 }
 
+/* Whether @time (an RDATE) is the series' start */
+static gboolean
+is_start (icalproperty        *prop,
+          struct icaltimetype  time,
+          GDateTime           *start,
+          gboolean             all_day,
+          GTimeZone           *zone)
+{
+  g_autoptr(GDateTime) dt = NULL;
+
+  if (start == NULL)
+    return FALSE;
+  if (time.is_date || all_day)
+    return time.year == g_date_time_get_year (start) && time.month == g_date_time_get_month (start) &&
+           time.day == g_date_time_get_day_of_month (start);
+  return (dt = time_in_zone (prop, time, zone)) != NULL && g_date_time_equal (dt, start);
+}
+
 static gboolean
 is_cancelled (icalcomponent *vevent)
 {
@@ -465,7 +483,7 @@ calsync_outlook_series_from_ics (const char    *ics,
   g_autoptr(CalsyncOutlookSeries) series = g_new0 (CalsyncOutlookSeries, 1);
   icalcomponent *root, *vevent, *master = NULL;
   icalproperty *prop;
-  guint n_rules = 0;
+  guint n_rules = 0, n_rdates = 0;
   g_autofree char *rule = NULL;
   gboolean all_day = calsync_event_get_all_day (first);
 
@@ -513,8 +531,8 @@ calsync_outlook_series_from_ics (const char    *ics,
               rule = g_strdup (icalproperty_get_value_as_string (prop));
               break;
             case ICAL_RDATE_PROPERTY:
-              if (*reason == NULL)
-                *reason = g_strdup (_("on extra dates (RDATE)"));
+              /* Judged once DTSTART is known */
+              n_rdates++;
               break;
             case ICAL_EXRULE_PROPERTY:
               if (*reason == NULL)
@@ -544,6 +562,12 @@ calsync_outlook_series_from_ics (const char    *ics,
         }
       if (n_rules > 1 && *reason == NULL)
         *reason = g_strdup (_("by several rules"));
+      /* A date besides DTSTART: no pattern holds it. (An RDATE of DTSTART
+       * itself is how a series of one instance is written.) */
+      for (prop = icalcomponent_get_first_property (master, ICAL_RDATE_PROPERTY); n_rdates > 0 && prop != NULL;
+           prop = icalcomponent_get_next_property (master, ICAL_RDATE_PROPERTY))
+        if (!is_start (prop, icalproperty_get_rdate (prop).time, series->start, all_day, zone) && *reason == NULL)
+          *reason = g_strdup (_("on extra dates (RDATE)"));
     }
   icalcomponent_free (root);
 

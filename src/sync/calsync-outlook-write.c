@@ -13,6 +13,16 @@
  * name; all-day events as midnights with isAllDay. Attendees are never sent:
  * nobody is invited, or told, by surprise.
  *
+ * A series imported from a file (CalsyncWrite's `whole`) goes as a
+ * seriesMaster: its first instance's fields from DTSTART, a patternedRecurrence
+ * from its RRULE (calsync-outlook-recurrence.c; a rule Graph cannot hold is
+ * refused with the reason), and a transactionId from its UID and calendar: the
+ * file imported again meets the series made the first time, whose answer is
+ * then not what was sent, so it is updated (PATCH with If-Match). The
+ * occurrences the file leaves out (EXDATE, cancelled overrides) are then
+ * deleted through GET …/events/{id}/instances; its other overrides are not sent.
+ * The result says `replaced`: the pull brings the server's occurrences.
+ *
  * A 412 means the server's copy changed: it is fetched, and the newer side wins
  * by the server's lastModifiedDateTime against the local edit time (DESIGN.md,
  * Two-way sync) — ours by writing again on the fresh etag, a bounded number of
@@ -26,6 +36,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <glib/gi18n.h>
+#include <json-glib/json-glib.h>
 
 #include "calsync-outlook-private.h"
 #include "calsync-text.h"
@@ -54,6 +65,15 @@ typedef struct
   guint conflicts;
   gboolean blind;           /* the etag was not known: fetched first */
   gboolean won;
+
+  /* A whole series (an imported file's) */
+  gboolean whole;
+  char *recurrence;         /* its patternedRecurrence (NULL: overrides only, one event) */
+  GTimeZone *zone;          /* the zone its dates are in */
+  GPtrArray *excluded;      /* "YYYY-MM-DD": occurrences deleted once it is made */
+  GPtrArray *doomed;        /* ids of those occurrences */
+  char *instances_uri;      /* the next page of the master's instances */
+  gboolean checked;         /* a create's answer compared with what was sent */
 } WriteData;
 
 static void
@@ -68,6 +88,11 @@ write_data_free (WriteData *data)
   g_free (data->event_id);
   g_free (data->etag);
   g_free (data->transaction_id);
+  g_free (data->recurrence);
+  g_clear_pointer (&data->zone, g_time_zone_unref);
+  g_clear_pointer (&data->excluded, g_ptr_array_unref);
+  g_clear_pointer (&data->doomed, g_ptr_array_unref);
+  g_free (data->instances_uri);
   g_free (data);
 }
 
@@ -270,6 +295,20 @@ char *
 calsync_outlook_event_body (CalsyncEvent *event,
                             const char   *transaction_id)
 {
+  return calsync_outlook_series_body (event, transaction_id, NULL);
+}
+
+/**
+ * calsync_outlook_series_body:
+ * @recurrence: (nullable): a patternedRecurrence (JSON), sent as `recurrence`
+ *
+ * Returns: (transfer full): calsync_outlook_event_body() with @recurrence
+ */
+char *
+calsync_outlook_series_body (CalsyncEvent *event,
+                             const char   *transaction_id,
+                             const char   *recurrence)
+{
   GString *out = g_string_new ("{\"subject\":");
 
   g_return_val_if_fail (CALSYNC_IS_EVENT (event), NULL);
@@ -288,6 +327,8 @@ calsync_outlook_event_body (CalsyncEvent *event,
 
   if (calsync_event_get_status (event) == CALSYNC_EVENT_STATUS_TENTATIVE)
     g_string_append (out, ",\"showAs\":\"tentative\"");
+  if (recurrence != NULL)
+    g_string_append_printf (out, ",\"recurrence\":%s", recurrence);
   if (transaction_id != NULL)
     {
       g_string_append (out, ",\"transactionId\":");
@@ -422,6 +463,9 @@ answer_event (CalsyncHttpResponse  *response,
   return calsync_outlook_parse_event (body, size, error);
 }
 
+/* Defined with the series below */
+static void series_written (GTask *task, CalsyncHttpResponse *response);
+
 /* The server took it: its copy, id and etag */
 static void
 take_answer (GTask               *task,
@@ -437,10 +481,16 @@ take_answer (GTask               *task,
       return;
     }
 
+  g_free (data->result->remote_id);
   data->result->remote_id = g_strdup (calsync_event_get_external_id (event));
+  g_free (data->result->etag);
   data->result->etag = g_strdup (calsync_event_get_etag (event));
+  g_clear_object (&data->result->server_event);
   data->result->server_event = g_steal_pointer (&event);
-  return_result (task);
+  if (data->whole)
+    series_written (task, response);
+  else
+    return_result (task);
 }
 
 static void fetch (GTask *task);
@@ -474,7 +524,7 @@ create (GTask *task)
   g_autofree char *uri = g_strconcat (data->api_url, "/me/calendars/", escaped, "/events", NULL);
   g_autoptr(CalsyncHttpRequest) request = new_request ("POST", uri, CALSYNC_HTTP_BODY_JSON_BYTES);
 
-  set_json_body (request, calsync_outlook_event_body (data->event, data->transaction_id));
+  set_json_body (request, calsync_outlook_series_body (data->event, data->transaction_id, data->recurrence));
   g_debug ("POST an event into a calendar");
   send (task, request, on_created);
 }
@@ -528,10 +578,338 @@ write_event (GTask *task)
   if (data->etag != NULL)
     calsync_http_request_add_header (request, "If-Match", data->etag);
   if (!delete)
-    set_json_body (request, calsync_outlook_event_body (data->event, NULL));
+    set_json_body (request, calsync_outlook_series_body (data->event, NULL, data->recurrence));
 
   g_debug ("%s an event", delete ? "DELETE" : "PATCH");
   send (task, request, on_written);
+}
+
+/* A whole series ----------------------------------------------------------------------- */
+
+static void write_event (GTask *task);
+
+/* Whether @have holds what @want says: every member of an object (Graph adds
+ * its defaults), arrays as sets, texts without regard to case */
+static gboolean
+json_holds (JsonNode *have,
+            JsonNode *want)
+{
+  if (have == NULL || JSON_NODE_TYPE (have) != JSON_NODE_TYPE (want))
+    return FALSE;
+
+  switch (JSON_NODE_TYPE (want))
+    {
+    case JSON_NODE_OBJECT:
+      {
+        JsonObject *have_object = json_node_get_object (have);
+        JsonObjectIter iter;
+        const char *name;
+        JsonNode *value;
+
+        json_object_iter_init (&iter, json_node_get_object (want));
+        while (json_object_iter_next (&iter, &name, &value))
+          if (!json_holds (json_object_get_member (have_object, name), value))
+            return FALSE;
+        return TRUE;
+      }
+    case JSON_NODE_ARRAY:
+      {
+        JsonArray *have_array = json_node_get_array (have);
+        JsonArray *want_array = json_node_get_array (want);
+
+        if (json_array_get_length (have_array) != json_array_get_length (want_array))
+          return FALSE;
+        for (guint i = 0; i < json_array_get_length (want_array); i++)
+          {
+            gboolean found = FALSE;
+
+            for (guint j = 0; j < json_array_get_length (have_array) && !found; j++)
+              found = json_holds (json_array_get_element (have_array, j), json_array_get_element (want_array, i));
+            if (!found)
+              return FALSE;
+          }
+        return TRUE;
+      }
+    case JSON_NODE_VALUE:
+      if (json_node_get_value_type (want) == G_TYPE_STRING)
+        return json_node_get_value_type (have) == G_TYPE_STRING &&
+               g_ascii_strcasecmp (json_node_get_string (have), json_node_get_string (want)) == 0;
+      if (json_node_get_value_type (want) == G_TYPE_INT64)
+        return json_node_get_value_type (have) == G_TYPE_INT64 && json_node_get_int (have) == json_node_get_int (want);
+      return json_node_equal (have, want);
+    case JSON_NODE_NULL:
+    default:
+      return TRUE;
+    }
+}
+
+static gboolean
+same_text (const char *a,
+           const char *b)
+{
+  return g_strcmp0 (a != NULL ? a : "", b != NULL ? b : "") == 0;
+}
+
+/* Whether the event a create was answered with is the one sent: a create whose
+ * transactionId met the series an earlier import made is answered with that
+ * one, as it is */
+static gboolean
+answer_is_sent (WriteData           *data,
+                CalsyncHttpResponse *response)
+{
+  CalsyncEvent *sent = data->event;
+  CalsyncEvent *got = data->result->server_event;
+  gsize size = 0;
+  const char *body = g_bytes_get_data (response->body, &size);
+  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(JsonNode) want = NULL;
+  g_autofree char *text = NULL;
+  JsonNode *have;
+
+  if (!same_text (calsync_event_get_title (sent), calsync_event_get_title (got)) ||
+      !same_text (calsync_event_get_description (sent), calsync_event_get_description (got)) ||
+      !same_text (calsync_event_get_location (sent), calsync_event_get_location (got)) ||
+      calsync_event_get_all_day (sent) != calsync_event_get_all_day (got))
+    return FALSE;
+  if (calsync_event_get_all_day (sent)
+      ? g_strcmp0 (calsync_event_get_start_date (sent), calsync_event_get_start_date (got)) != 0 ||
+        g_strcmp0 (calsync_event_get_end_date (sent), calsync_event_get_end_date (got)) != 0
+      : calsync_event_get_start (sent) != calsync_event_get_start (got) ||
+        calsync_event_get_end (sent) != calsync_event_get_end (got))
+    return FALSE;
+
+  text = body != NULL ? g_strndup (body, size) : NULL;
+  if (text == NULL || (answer = json_from_string (text, NULL)) == NULL)
+    return FALSE;
+  have = JSON_NODE_HOLDS_OBJECT (answer) ? json_object_get_member (json_node_get_object (answer), "recurrence")
+                                         : NULL;
+  if (data->recurrence == NULL)
+    return have == NULL || JSON_NODE_HOLDS_NULL (have);
+  want = json_from_string (data->recurrence, NULL);
+  return want != NULL && json_holds (have, want);
+}
+
+static void delete_next (GTask *task);
+static void list_instances (GTask *task);
+
+static void
+on_occurrence_deleted (GObject      *source_object,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  WriteData *data = g_task_get_task_data (task);
+  g_autoptr(CalsyncHttpResponse) response = NULL;
+  g_autoptr(GError) error = NULL;
+  GError *refusal;
+
+  if ((response = send_finish (task, result, &error)) != NULL || is_gone (error))
+    delete_next (g_steal_pointer (&task));
+  else if ((refusal = refusal_for (data, error)) != NULL)
+    g_task_return_error (task, refusal);
+  else
+    g_task_return_error (task, g_steal_pointer (&error));
+}
+
+/* DELETE the occurrences the file leaves out, one by one */
+static void
+delete_next (GTask *task)
+{
+  WriteData *data = g_task_get_task_data (task);
+  g_autofree char *id = NULL;
+  g_autofree char *escaped = NULL;
+  g_autofree char *uri = NULL;
+  g_autoptr(CalsyncHttpRequest) request = NULL;
+
+  if (data->doomed == NULL || data->doomed->len == 0)
+    {
+      return_result (task);
+      return;
+    }
+
+  id = g_ptr_array_steal_index (data->doomed, data->doomed->len - 1);
+  escaped = g_uri_escape_string (id, NULL, FALSE);
+  uri = g_strconcat (data->api_url, "/me/events/", escaped, NULL);
+  request = new_request ("DELETE", uri, CALSYNC_HTTP_BODY_ANY);
+  g_debug ("DELETE an occurrence the file leaves out");
+  send (task, request, on_occurrence_deleted);
+}
+
+/* The date of an instance of the master's list, in the series' zone */
+static char *
+instance_date (WriteData  *data,
+               JsonObject *instance)
+{
+  JsonObject *start = json_object_get_object_member (instance, "start");
+  const char *text = start != NULL ? json_object_get_string_member_with_default (start, "dateTime", NULL) : NULL;
+  g_autoptr(GTimeZone) utc = g_time_zone_new_utc ();
+  g_autoptr(GDateTime) dt = NULL;
+  g_autoptr(GDateTime) local = NULL;
+
+  if (text == NULL || strlen (text) < 10)
+    return NULL;
+  if (json_object_get_boolean_member_with_default (instance, "isAllDay", FALSE))
+    return g_strndup (text, 10);
+  if ((dt = g_date_time_new_from_iso8601 (text, utc)) == NULL)
+    return NULL;
+  local = g_date_time_to_timezone (dt, data->zone);
+  return g_date_time_format (local, "%Y-%m-%d");
+}
+
+static gboolean
+is_excluded (WriteData  *data,
+             const char *date)
+{
+  for (guint i = 0; date != NULL && i < data->excluded->len; i++)
+    if (g_str_equal (g_ptr_array_index (data->excluded, i), date))
+      return TRUE;
+  return FALSE;
+}
+
+static void
+on_instances (GObject      *source_object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  WriteData *data = g_task_get_task_data (task);
+  g_autoptr(CalsyncHttpResponse) response = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *text = NULL;
+  JsonObject *page;
+  JsonArray *value;
+  GError *refusal;
+  gsize size = 0;
+  const char *body;
+
+  if ((response = send_finish (task, result, &error)) == NULL)
+    {
+      if ((refusal = refusal_for (data, error)) != NULL)
+        g_task_return_error (task, refusal);
+      else
+        g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  body = response->body != NULL ? g_bytes_get_data (response->body, &size) : NULL;
+  text = body != NULL ? g_strndup (body, size) : NULL;
+  if (text == NULL || (root = json_from_string (text, NULL)) == NULL || !JSON_NODE_HOLDS_OBJECT (root) ||
+      (value = json_object_get_array_member (page = json_node_get_object (root), "value")) == NULL)
+    {
+      g_task_return_error (task, calsync_outlook_malformed_error ());
+      return;
+    }
+
+  for (guint i = 0; i < json_array_get_length (value); i++)
+    {
+      JsonNode *node = json_array_get_element (value, i);
+      JsonObject *instance = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+      const char *id = instance ? json_object_get_string_member_with_default (instance, "id", NULL) : NULL;
+      g_autofree char *date = instance ? instance_date (data, instance) : NULL;
+
+      if (id != NULL && is_excluded (data, date))
+        g_ptr_array_add (data->doomed, g_strdup (id));
+    }
+
+  g_clear_pointer (&data->instances_uri, g_free);
+  data->instances_uri = g_strdup (json_object_get_string_member_with_default (page, "@odata.nextLink", NULL));
+  if (data->instances_uri != NULL && g_str_has_prefix (data->instances_uri, data->api_url))
+    list_instances (g_steal_pointer (&task));
+  else
+    delete_next (g_steal_pointer (&task));
+}
+
+/* GET the master's instances around the dates the file leaves out */
+static void
+list_instances (GTask *task)
+{
+  WriteData *data = g_task_get_task_data (task);
+  g_autoptr(CalsyncHttpRequest) request = NULL;
+
+  if (data->instances_uri == NULL)
+    {
+      const char *first = NULL, *last = NULL;
+      g_autoptr(GDateTime) from = NULL;
+      g_autoptr(GDateTime) to = NULL;
+      g_autofree char *escaped = g_uri_escape_string (data->result->remote_id, NULL, FALSE);
+      g_autofree char *from_text = NULL;
+      g_autofree char *to_text = NULL;
+      int y, m, d;
+
+      for (guint i = 0; i < data->excluded->len; i++)
+        {
+          const char *date = g_ptr_array_index (data->excluded, i);
+
+          if (first == NULL || strcmp (date, first) < 0)
+            first = date;
+          if (last == NULL || strcmp (date, last) > 0)
+            last = date;
+        }
+      /* A day more on each side: the dates are the zone's, the window UTC */
+      if (sscanf (first, "%4d-%2d-%2d", &y, &m, &d) == 3 && (from = g_date_time_new_utc (y, m, d, 0, 0, 0)))
+        from_text = g_date_time_format (from, "%Y-%m-%dT00:00:00Z");
+      if (sscanf (last, "%4d-%2d-%2d", &y, &m, &d) == 3 && (to = g_date_time_new_utc (y, m, d, 0, 0, 0)))
+        {
+          g_autoptr(GDateTime) after = g_date_time_add_days (to, 2);
+
+          to_text = g_date_time_format (after, "%Y-%m-%dT00:00:00Z");
+        }
+      if (from_text == NULL || to_text == NULL)
+        {
+          return_result (task);
+          return;
+        }
+      {
+        g_autoptr(GDateTime) before = g_date_time_add_days (from, -1);
+
+        g_free (from_text);
+        from_text = g_date_time_format (before, "%Y-%m-%dT00:00:00Z");
+      }
+      data->instances_uri = g_strdup_printf ("%s/me/events/%s/instances?startDateTime=%s&endDateTime=%s",
+                                             data->api_url, escaped, from_text, to_text);
+    }
+
+  request = new_request ("GET", data->instances_uri, CALSYNC_HTTP_BODY_JSON_BYTES);
+  g_debug ("GET the instances of a series");
+  send (task, request, on_instances);
+}
+
+/* The series' master is on the server as the file has it (or was made by an
+ * earlier import: updated first); the occurrences the file leaves out go.
+ * @task is borrowed, as by take_answer() */
+static void
+series_written (GTask               *task,
+                CalsyncHttpResponse *response)
+{
+  WriteData *data = g_task_get_task_data (task);
+
+  if (data->kind == CALSYNC_WRITE_CREATE && !data->checked)
+    {
+      data->checked = TRUE;
+      if (!answer_is_sent (data, response))
+        {
+          g_debug ("The series was made by an earlier import: updated");
+          data->kind = CALSYNC_WRITE_UPDATE;
+          g_free (data->event_id);
+          data->event_id = g_strdup (data->result->remote_id);
+          g_free (data->etag);
+          data->etag = g_strdup (data->result->etag);
+          g_clear_pointer (&data->transaction_id, g_free);
+          write_event (g_object_ref (task));
+          return;
+        }
+    }
+
+  /* The rows stored for it go; the pull brings the server's instances */
+  data->result->replaced = TRUE;
+  if (data->recurrence != NULL && data->excluded->len > 0)
+    {
+      data->doomed = g_ptr_array_new_with_free_func (g_free);
+      list_instances (g_object_ref (task));
+    }
+  else
+    return_result (task);
 }
 
 /* Conflicts ------------------------------------------------------------------------------- */
@@ -633,15 +1011,115 @@ write_data_new (CalsyncHttp        *http,
   return data;
 }
 
+/* A whole series: what goes of it (the master from DTSTART, its
+ * patternedRecurrence, the dates it leaves out), or a refusal */
+static GError *
+prepare_series (WriteData          *data,
+                const CalsyncWrite *write)
+{
+  CalsyncEvent *first = write->event;
+  const char *uid = calsync_event_get_recurring_event_id (first);
+  g_autoptr(CalsyncOutlookSeries) series = NULL;
+  g_autoptr(GTimeZone) local = NULL;
+  g_autofree char *reason = NULL;
+  g_autofree char *title = NULL;
+  g_autofree char *key = NULL;
+  const char *zone_name;
+
+  if (uid == NULL)
+    uid = calsync_event_get_external_id (first);
+  if (calsync_event_get_all_day (first))
+    {
+      local = g_time_zone_new_local ();
+      zone_name = graph_zone (g_time_zone_get_identifier (local), &data->zone);
+    }
+  else
+    zone_name = graph_zone (calsync_event_get_time_zone (first), &data->zone);
+
+  series = calsync_outlook_series_from_ics (write->resource_text, first, data->zone, zone_name, &reason);
+  if (series == NULL)
+    {
+      title = shown_title (first);
+      /* Translators: the first %s is the title of an event, the second why Outlook
+       * cannot hold its recurrence ("several times a day", "on several days of the
+       * month", "on extra dates (RDATE)") */
+      return refused_error (_("“%s” repeats %s: Outlook cannot store such a series, so it was not sent. "
+                              "Import the file in Outlook instead."), title, reason);
+    }
+
+  data->whole = TRUE;
+  data->recurrence = g_steal_pointer (&series->recurrence_json);
+  data->excluded = g_steal_pointer (&series->excluded);
+  if (series->n_overrides > 0)
+    g_debug ("%u changed instances of the series are sent as the rule makes them", series->n_overrides);
+
+  if (data->recurrence != NULL && series->start != NULL)
+    {
+      /* The master starts where the series does, as long as its first instance */
+      g_autoptr(CalsyncEvent) master = calsync_event_copy (first);
+
+      if (calsync_event_get_all_day (first))
+        {
+          g_autoptr(GDate) start = g_date_new ();
+          g_autoptr(GDate) end = g_date_new ();
+          g_autoptr(GDateTime) last = NULL;
+          g_autofree char *start_date = g_date_time_format (series->start, "%Y-%m-%d");
+          g_autofree char *end_date = NULL;
+          int days = 1;
+
+          g_date_set_parse (start, calsync_event_get_start_date (first));
+          g_date_set_parse (end, calsync_event_get_end_date (first) ? calsync_event_get_end_date (first) : "");
+          if (g_date_valid (start) && g_date_valid (end))
+            days = MAX (1, g_date_days_between (start, end));
+          last = g_date_time_add_days (series->start, days);
+          end_date = g_date_time_format (last, "%Y-%m-%d");
+          calsync_event_set_dates (master, start_date, end_date);
+        }
+      else
+        {
+          gint64 start = g_date_time_to_unix (series->start);
+
+          calsync_event_set_times (master, start,
+                                   start + MAX (0, calsync_event_get_end (first) - calsync_event_get_start (first)),
+                                   calsync_event_get_time_zone (first));
+        }
+      g_set_object (&data->event, master);
+    }
+
+  if (write->kind == CALSYNC_WRITE_CREATE)
+    {
+      /* From the UID (and the calendar): a retry, or the file imported again,
+       * meets the series the first attempt made */
+      key = g_strdup_printf ("uid:%s/%s", data->calendar_id ? data->calendar_id : "", uid ? uid : "");
+      g_free (data->transaction_id);
+      data->transaction_id = calsync_outlook_transaction_id (key);
+    }
+  else
+    {
+      /* Imported again over the server's instances: their master, fetched
+       * first (an instance's etag is not the master's) */
+      const char *master_id = calsync_event_get_recurring_event_id (first);
+
+      g_free (data->event_id);
+      data->event_id = g_strdup (master_id != NULL ? master_id : calsync_event_get_external_id (first));
+      g_clear_pointer (&data->etag, g_free);
+    }
+  return NULL;
+}
+
 /**
  * calsync_outlook_write_async:
  * @api_url: Graph's address ("https://graph.microsoft.com/v1.0")
  * @calendar_id: the Graph id of the calendar (a create goes there)
  *
  * Sends @write (see calsync_provider_write_event_async()). A whole series
- * (@write's `whole`: an imported file's recurring event) is refused with
- * %CALSYNC_SYNC_ERROR_WRITE_REFUSED: CalSync does not write Graph's
- * patternedRecurrence yet.
+ * (@write's `whole`: an imported file's recurring event) is created as a
+ * seriesMaster with its patternedRecurrence (a rule Graph cannot hold is
+ * refused with %CALSYNC_SYNC_ERROR_WRITE_REFUSED and the reason), with a
+ * transactionId from its UID: imported again, the create meets the series made
+ * the first time, which is then updated. The occurrences the file leaves out
+ * (EXDATE, cancelled overrides) are deleted; its other overrides are not sent
+ * (the instances are as the rule makes them). The result says `replaced`.
  */
 void
 calsync_outlook_write_async (CalsyncHttp          *http,
@@ -655,6 +1133,7 @@ calsync_outlook_write_async (CalsyncHttp          *http,
 {
   g_autoptr(GTask) task = NULL;
   g_autofree char *title = NULL;
+  GError *refusal = NULL;
   WriteData *data;
 
   g_return_if_fail (CALSYNC_IS_HTTP (http));
@@ -668,11 +1147,8 @@ calsync_outlook_write_async (CalsyncHttp          *http,
   g_task_set_task_data (task, data, (GDestroyNotify) write_data_free);
   title = shown_title (write->event);
 
-  if (write->whole)
-    /* Translators: %s is the title of an event */
-    g_task_return_error (task, refused_error (_("“%s” is a recurring event from a file: CalSync cannot send "
-                                                "whole series to Outlook yet. Import the file in Outlook "
-                                                "instead."), title));
+  if (write->whole && (refusal = prepare_series (data, write)) != NULL)
+    g_task_return_error (task, refusal);
   else if (write->kind == CALSYNC_WRITE_CREATE && (calendar_id == NULL || *calendar_id == '\0'))
     g_task_return_new_error (task, CALSYNC_SYNC_ERROR, CALSYNC_SYNC_ERROR_FAILED,
                              _("This calendar is not linked to an Outlook calendar."));

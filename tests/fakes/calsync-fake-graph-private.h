@@ -187,6 +187,19 @@ void          calsync_fake_graph_serve_event     (CalsyncFakeGraph  *self,
                                                  GHashTable        *params);
 void          calsync_fake_graph_stalled_clear   (CalsyncFakeGraph  *self);
 
+/* calsync-fake-graph-series.c: recurring events */
+gboolean      calsync_fake_graph_check_recurrence (CalsyncFakeGraph  *self,
+                                                  SoupServerMessage *msg,
+                                                  JsonObject        *event);
+void          calsync_fake_graph_fill_recurrence  (JsonObject        *event);
+void          calsync_fake_graph_expand_series    (CalsyncFakeGraph  *self,
+                                                  FakeCalendar      *calendar,
+                                                  FakeEvent         *master);
+void          calsync_fake_graph_serve_instances  (CalsyncFakeGraph  *self,
+                                                  SoupServerMessage *msg,
+                                                  const char        *event_id,
+                                                  GHashTable        *params);
+
 /* calsync-fake-graph-delta.c */
 /* The zone of Prefer: outlook.timezone, or NULL (UTC) */
 char         *calsync_fake_graph_preferred_zone  (SoupServerMessage *msg);

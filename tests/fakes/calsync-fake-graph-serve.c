@@ -51,6 +51,7 @@ typedef enum
   ROUTE_EVENTS,          /* /me/events: POST into the default calendar */
   ROUTE_CALENDAR_EVENTS, /* /me/calendars/{id}/events */
   ROUTE_EVENT,           /* /me/events/{id}, /me/calendars/{id}/events/{id} */
+  ROUTE_INSTANCES,       /* /me/events/{id}/instances */
   ROUTE_UNKNOWN,
 } Route;
 
@@ -88,6 +89,7 @@ route_kind (Route route)
     case ROUTE_EVENTS:
     case ROUTE_CALENDAR_EVENTS:
     case ROUTE_EVENT:
+    case ROUTE_INSTANCES:
       return "events";
     case ROUTE_UNKNOWN:
     default:
@@ -143,6 +145,12 @@ parse_route (const char *path,
     {
       request->route = ROUTE_EVENT;
       request->event_id = g_strdup (segments[2]);
+    }
+  else if (is_segment (segments[1], "events") && (rest = g_strdup (segments[2])) != NULL &&
+           cut_suffix (rest, "instances") && *rest != '\0' && strchr (rest, '/') == NULL)
+    {
+      request->route = ROUTE_INSTANCES;
+      request->event_id = g_steal_pointer (&rest);
     }
   else if (is_segment (segments[1], "events"))
     request->bad_segment = g_strdup (segments[2]);
@@ -517,6 +525,9 @@ serve_route (CalsyncFakeGraph  *self,
       break;
     case ROUTE_EVENT:
       calsync_fake_graph_serve_event (self, msg, NULL, request->event_id, params);
+      break;
+    case ROUTE_INSTANCES:
+      calsync_fake_graph_serve_instances (self, msg, request->event_id, params);
       break;
     case ROUTE_UNKNOWN:
     default:

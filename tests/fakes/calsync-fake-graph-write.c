@@ -34,6 +34,9 @@
  *   deleted id 404 ErrorItemNotFound; a token without Calendars.ReadWrite 403
  *   (calsync-fake-graph-serve.c).
  *
+ * - A `recurrence` makes a seriesMaster with its occurrences
+ *   (calsync-fake-graph-series.c); an occurrence or exception cannot get one.
+ *
  * Writes show up in the next delta round, as any change does. */
 #define G_LOG_DOMAIN "calsync-fake-graph"
 
@@ -297,6 +300,14 @@ check_times (CalsyncFakeGraph  *self,
   return TRUE;
 }
 
+static gboolean
+is_series (JsonObject *object)
+{
+  JsonNode *node = json_object_get_member (object, "recurrence");
+
+  return node != NULL && JSON_NODE_HOLDS_OBJECT (node);
+}
+
 /* Create ------------------------------------------------------------------------------- */
 
 /* Ids like Exchange's: "AAMkAD" and base64 (with its "=" padding) */
@@ -342,7 +353,8 @@ create_event (CalsyncFakeGraph  *self,
   const char *transaction_id;
   FakeEvent *existing;
 
-  if (object == NULL || !check_read_only (self, msg, object, FALSE) || !check_times (self, msg, object))
+  if (object == NULL || !check_read_only (self, msg, object, FALSE) || !check_times (self, msg, object) ||
+      !calsync_fake_graph_check_recurrence (self, msg, object))
     return;
 
   transaction_id = json_object_get_string_member_with_default (object, "transactionId", NULL);
@@ -359,9 +371,12 @@ create_event (CalsyncFakeGraph  *self,
   uid = g_strdup_printf ("040000008200E00074C5B7101A82E008%s", id + 6);
   json_object_set_string_member (object, "id", id);
   json_object_set_string_member (object, "iCalUId", uid);
-  json_object_set_string_member (object, "type", "singleInstance");
+  json_object_set_string_member (object, "type", is_series (object) ? "seriesMaster" : "singleInstance");
+  calsync_fake_graph_fill_recurrence (object);
   if (!calsync_fake_graph_store_event (self, calendar, json_object_ref (object)))
     g_error ("Fake Graph: a checked event was not stored");
+  if (is_series (object))
+    calsync_fake_graph_expand_series (self, calendar, g_hash_table_lookup (calendar->events, id));
 
   written (self, msg);
   respond_event (self, msg, SOUP_STATUS_CREATED, g_hash_table_lookup (calendar->events, id));
@@ -414,25 +429,42 @@ update_event (CalsyncFakeGraph  *self,
   if (body == NULL || !check_read_only (self, msg, body, TRUE) || !check_if_match (self, msg, event))
     return;
 
+  type = json_object_get_string_member_with_default (event->version->object, "type", NULL);
+  if (is_series (body) && (g_strcmp0 (type, "occurrence") == 0 || g_strcmp0 (type, "exception") == 0))
+    {
+      respond_invalid (self, msg, "ErrorInvalidRequest", "An occurrence of a series cannot have a recurrence.");
+      return;
+    }
+
   object = json_object_new ();
   merge_members (object, event->version->object);
   merge_members (object, body);
-  if (!check_times (self, msg, object) || fail_write (self, msg))
+  /* The start's zone is the one sent (its date is the range's startDate) */
+  if (json_object_has_member (body, "start"))
+    json_object_remove_member (object, "originalStartTimeZone");
+  if (!check_times (self, msg, object) || !calsync_fake_graph_check_recurrence (self, msg, object) ||
+      fail_write (self, msg))
     return;
 
   for (guint i = 0; stamped_members[i] != NULL; i++)
     json_object_remove_member (object, stamped_members[i]);
-  /* The zones the event was made in are the ones of the new times */
-  if (json_object_has_member (body, "start"))
-    json_object_remove_member (object, "originalStartTimeZone");
+  /* The zones the event was made in are the ones of the new times (the
+   * start's is gone already) */
   if (json_object_has_member (body, "end"))
     json_object_remove_member (object, "originalEndTimeZone");
   type = json_object_get_string_member_with_default (object, "type", NULL);
   if (g_strcmp0 (type, "occurrence") == 0)
     json_object_set_string_member (object, "type", "exception");
+  if (is_series (object))
+    {
+      json_object_set_string_member (object, "type", "seriesMaster");
+      calsync_fake_graph_fill_recurrence (object);
+    }
 
   if (!calsync_fake_graph_store_event (self, calendar, json_object_ref (object)))
     g_error ("Fake Graph: a checked event was not stored");
+  if (is_series (object))
+    calsync_fake_graph_expand_series (self, calendar, event);
   written (self, msg);
   respond_event (self, msg, SOUP_STATUS_OK, event);
 }

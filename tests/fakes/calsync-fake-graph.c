@@ -814,6 +814,8 @@ calsync_fake_graph_find_event_id (CalsyncFakeGraph *self,
   g_hash_table_iter_init (&iter, calendar->events);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &event))
     if (!event->deleted &&
+        g_strcmp0 (json_object_get_string_member_with_default (event->version->object, "type", NULL),
+                   "occurrence") != 0 &&
         g_strcmp0 (json_object_get_string_member_with_default (event->version->object, "subject", NULL),
                    subject) == 0)
       {

@@ -7,7 +7,8 @@
  * changes-only rounds with @removed, 410 syncStateNotFound, throttling with
  * Retry-After, gzip; and event writes (POST …/calendars/{id}/events, GET, PATCH
  * and DELETE /me/events/{id}) with If-Match on @odata.etag (412), transactionId,
- * canEdit and the write scope (403). See calsync-fake-graph-serve.c and
+ * canEdit and the write scope (403); recurring events (patternedRecurrence,
+ * their occurrences, GET /me/events/{id}/instances). See calsync-fake-graph-serve.c and
  * calsync-fake-graph-write.c for what each request checks and the sources
  * followed. */
 #pragma once
@@ -70,9 +71,11 @@ void              calsync_fake_graph_rename_calendar  (CalsyncFakeGraph *self,
  * originalEndTimeZone, type and isCancelled when absent, and renders start/end
  * in the zone the request's Prefer: outlook.timezone asks for (UTC by default)
  * with seven fractional digits. All-day events are listed as their dates at
- * midnight whatever the zone asked for (what Graph does). The fake expands no
+ * midnight whatever the zone asked for (what Graph does). A put expands no
  * recurrence: put the instances (type occurrence/exception, seriesMasterId);
  * a seriesMaster is kept but never listed, as calendarView lists instances.
+ * (A client's POST or PATCH with a recurrence is expanded: see
+ * calsync-fake-graph-series.c.)
  * Putting an event again is a change the next delta round reports. */
 void              calsync_fake_graph_put_event        (CalsyncFakeGraph *self,
                                                        const char       *calendar_id,
@@ -184,7 +187,8 @@ JsonObject       *calsync_fake_graph_dup_event        (CalsyncFakeGraph *self,
 guint             calsync_fake_graph_count_events     (CalsyncFakeGraph *self,
                                                        const char       *calendar_id);
 /* The id of the (one) event of @calendar_id with @subject, or NULL; fails the
- * test when two have it */
+ * test when two have it. Occurrences of a series (type occurrence) are not
+ * looked at: a series is found as its seriesMaster. */
 char             *calsync_fake_graph_find_event_id    (CalsyncFakeGraph *self,
                                                        const char       *calendar_id,
                                                        const char       *subject);
