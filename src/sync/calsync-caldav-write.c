@@ -20,7 +20,6 @@
 
 #include "calsync-caldav-write.h"
 #include "calsync-ical.h"
-#include "calsync-text.h"
 
 /* Conflicts met in one write before it gives up (the change waits) */
 #define MAX_CONFLICTS 3
@@ -92,59 +91,24 @@ edit_job_free (EditJob *job)
 
 /* Texts for people -------------------------------------------------------------- */
 
-static char *
-shown_title (CalsyncEvent *event)
-{
-  const char *title = calsync_event_get_title (event);
-
-  return calsync_text_for_terminal (title != NULL && *title != '\0' ? title : _("Untitled event"), FALSE);
-}
-
-static GError *refused_error (const char *format, ...) G_GNUC_PRINTF (1, 2);
-
-static GError *
-refused_error (const char *format,
-               ...)
-{
-  g_autofree char *message = NULL;
-  va_list args;
-
-  va_start (args, format);
-  message = g_strdup_vprintf (format, args);
-  va_end (args);
-
-  return g_error_new_literal (CALSYNC_SYNC_ERROR, CALSYNC_SYNC_ERROR_WRITE_REFUSED, message);
-}
-
 /* What a refusal of the server means for this change, or NULL when the change
  * is to wait (network, server errors, the password) */
 static GError *
 refusal_for (WriteData    *data,
              const GError *error)
 {
-  g_autofree char *title = shown_title (data->event);
+  const CalsyncRefusalTexts texts = {
+    /* Translators: %s is the title of an event */
+    .forbidden = _("The server does not let you change “%s”."),
+    /* Translators: %s is the title of an event */
+    .calendar_gone = _("The calendar of “%s” is no longer on the server."),
+    /* Translators: %s is the title of an event */
+    .event_gone = _("“%s” is no longer on the server."),
+    /* Translators: %s is the title of an event */
+    .bad_request = _("The server did not accept the change to “%s”."),
+  };
 
-  if (error->domain != CALSYNC_HTTP_ERROR)
-    return NULL;
-
-  switch (error->code)
-    {
-    case CALSYNC_HTTP_ERROR_FORBIDDEN:
-      /* Translators: %s is the title of an event */
-      return refused_error (_("The server does not let you change “%s”."), title);
-    case CALSYNC_HTTP_ERROR_NOT_FOUND:
-    case CALSYNC_HTTP_ERROR_GONE:
-      if (data->kind == CALSYNC_WRITE_CREATE)
-        /* Translators: %s is the title of an event */
-        return refused_error (_("The calendar of “%s” is no longer on the server."), title);
-      /* Translators: %s is the title of an event */
-      return refused_error (_("“%s” is no longer on the server."), title);
-    case CALSYNC_HTTP_ERROR_BAD_REQUEST:
-      /* Translators: %s is the title of an event */
-      return refused_error (_("The server did not accept the change to “%s”."), title);
-    default:
-      return NULL;
-    }
+  return calsync_write_refusal (error, data->kind, data->event, &texts);
 }
 
 /* An edit that cannot be made on the server's text */
@@ -152,13 +116,13 @@ static GError *
 edit_refusal (WriteData    *data,
               const GError *error)
 {
-  g_autofree char *title = shown_title (data->event);
+  g_autofree char *title = calsync_write_shown_title (data->event);
 
   if (error->domain == CALSYNC_ICAL_ERROR && error->code == CALSYNC_ICAL_ERROR_INVALID)
     return g_error_new_literal (CALSYNC_SYNC_ERROR, CALSYNC_SYNC_ERROR_WRITE_REFUSED, error->message);
 
   /* Translators: %s is the title of an event */
-  return refused_error (_("The server’s copy of “%s” cannot be read, so it was not changed."), title);
+  return calsync_write_refused_error (_("The server’s copy of “%s” cannot be read, so it was not changed."), title);
 }
 
 /* Names and addresses ----------------------------------------------------------- */

@@ -23,7 +23,6 @@
 
 #include "calsync-google-provider.h"
 #include "calsync-google-write.h"
-#include "calsync-text.h"
 
 /* Conflicts met in one write before it gives up (the change waits) */
 #define MAX_CONFLICTS 3
@@ -153,59 +152,24 @@ calsync_google_recurrence_from_ics (const char *ics)
 
 /* Errors -------------------------------------------------------------------------- */
 
-static char *
-shown_title (CalsyncEvent *event)
-{
-  const char *title = calsync_event_get_title (event);
-
-  return calsync_text_for_terminal (title != NULL && *title != '\0' ? title : _("Untitled event"), FALSE);
-}
-
-static GError *refused_error (const char *format, ...) G_GNUC_PRINTF (1, 2);
-
-static GError *
-refused_error (const char *format,
-               ...)
-{
-  g_autofree char *message = NULL;
-  va_list args;
-
-  va_start (args, format);
-  message = g_strdup_vprintf (format, args);
-  va_end (args);
-
-  return g_error_new_literal (CALSYNC_SYNC_ERROR, CALSYNC_SYNC_ERROR_WRITE_REFUSED, message);
-}
-
 /* What a refusal of Google means for this change, or NULL when the change is
  * to wait (network, server errors, the sign-in) */
 static GError *
 refusal_for (WriteData    *data,
              const GError *error)
 {
-  g_autofree char *title = shown_title (data->event);
+  const CalsyncRefusalTexts texts = {
+    /* Translators: %s is the title of an event */
+    .forbidden = _("Google does not let you change “%s”: you may only read its calendar."),
+    /* Translators: %s is the title of an event */
+    .calendar_gone = _("The calendar of “%s” is no longer on Google."),
+    /* Translators: %s is the title of an event */
+    .event_gone = _("“%s” is no longer on Google."),
+    /* Translators: %s is the title of an event */
+    .bad_request = _("Google did not accept the change to “%s”."),
+  };
 
-  if (error->domain != CALSYNC_HTTP_ERROR)
-    return NULL;
-
-  switch (error->code)
-    {
-    case CALSYNC_HTTP_ERROR_FORBIDDEN:
-      /* Translators: %s is the title of an event */
-      return refused_error (_("Google does not let you change “%s”: you may only read its calendar."), title);
-    case CALSYNC_HTTP_ERROR_NOT_FOUND:
-    case CALSYNC_HTTP_ERROR_GONE:
-      if (data->kind == CALSYNC_WRITE_CREATE)
-        /* Translators: %s is the title of an event */
-        return refused_error (_("The calendar of “%s” is no longer on Google."), title);
-      /* Translators: %s is the title of an event */
-      return refused_error (_("“%s” is no longer on Google."), title);
-    case CALSYNC_HTTP_ERROR_BAD_REQUEST:
-      /* Translators: %s is the title of an event */
-      return refused_error (_("Google did not accept the change to “%s”."), title);
-    default:
-      return NULL;
-    }
+  return calsync_write_refusal (error, data->kind, data->event, &texts);
 }
 
 /* Bodies -------------------------------------------------------------------------- */

@@ -39,7 +39,6 @@
 #include <json-glib/json-glib.h>
 
 #include "calsync-outlook-private.h"
-#include "calsync-text.h"
 #include "calsync-windows-zones.h"
 
 /* Conflicts met in one write before it gives up (the change waits) */
@@ -98,59 +97,24 @@ write_data_free (WriteData *data)
 
 /* Texts for people ------------------------------------------------------------------ */
 
-static char *
-shown_title (CalsyncEvent *event)
-{
-  const char *title = calsync_event_get_title (event);
-
-  return calsync_text_for_terminal (title != NULL && *title != '\0' ? title : _("Untitled event"), FALSE);
-}
-
-static GError *refused_error (const char *format, ...) G_GNUC_PRINTF (1, 2);
-
-static GError *
-refused_error (const char *format,
-               ...)
-{
-  g_autofree char *message = NULL;
-  va_list args;
-
-  va_start (args, format);
-  message = g_strdup_vprintf (format, args);
-  va_end (args);
-
-  return g_error_new_literal (CALSYNC_SYNC_ERROR, CALSYNC_SYNC_ERROR_WRITE_REFUSED, message);
-}
-
 /* What a refusal of Graph means for this change, or NULL when the change is to
  * wait (network, server errors, throttling, the sign-in) */
 static GError *
 refusal_for (WriteData    *data,
              const GError *error)
 {
-  g_autofree char *title = shown_title (data->event);
+  const CalsyncRefusalTexts texts = {
+    /* Translators: %s is the title of an event */
+    .forbidden = _("Outlook does not let you change “%s”."),
+    /* Translators: %s is the title of an event */
+    .calendar_gone = _("The Outlook calendar of “%s” no longer exists."),
+    /* Translators: %s is the title of an event */
+    .event_gone = _("“%s” is no longer in Outlook."),
+    /* Translators: %s is the title of an event */
+    .bad_request = _("Outlook did not accept the change to “%s”."),
+  };
 
-  if (error->domain != CALSYNC_HTTP_ERROR)
-    return NULL;
-
-  switch (error->code)
-    {
-    case CALSYNC_HTTP_ERROR_FORBIDDEN:
-      /* Translators: %s is the title of an event */
-      return refused_error (_("Outlook does not let you change “%s”."), title);
-    case CALSYNC_HTTP_ERROR_NOT_FOUND:
-    case CALSYNC_HTTP_ERROR_GONE:
-      if (data->kind == CALSYNC_WRITE_CREATE)
-        /* Translators: %s is the title of an event */
-        return refused_error (_("The Outlook calendar of “%s” no longer exists."), title);
-      /* Translators: %s is the title of an event */
-      return refused_error (_("“%s” is no longer in Outlook."), title);
-    case CALSYNC_HTTP_ERROR_BAD_REQUEST:
-      /* Translators: %s is the title of an event */
-      return refused_error (_("Outlook did not accept the change to “%s”."), title);
-    default:
-      return NULL;
-    }
+  return calsync_write_refusal (error, data->kind, data->event, &texts);
 }
 
 static gboolean
@@ -1039,11 +1003,11 @@ prepare_series (WriteData          *data,
   series = calsync_outlook_series_from_ics (write->resource_text, first, data->zone, zone_name, &reason);
   if (series == NULL)
     {
-      title = shown_title (first);
+      title = calsync_write_shown_title (first);
       /* Translators: the first %s is the title of an event, the second why Outlook
        * cannot hold its recurrence ("several times a day", "on several days of the
        * month", "on extra dates (RDATE)") */
-      return refused_error (_("“%s” repeats %s: Outlook cannot store such a series, so it was not sent. "
+      return calsync_write_refused_error (_("“%s” repeats %s: Outlook cannot store such a series, so it was not sent. "
                               "Import the file in Outlook instead."), title, reason);
     }
 
@@ -1145,7 +1109,7 @@ calsync_outlook_write_async (CalsyncHttp          *http,
   g_task_set_source_tag (task, calsync_outlook_write_async);
   data = write_data_new (http, credentials, api_url, calendar_id, write);
   g_task_set_task_data (task, data, (GDestroyNotify) write_data_free);
-  title = shown_title (write->event);
+  title = calsync_write_shown_title (write->event);
 
   if (write->whole && (refusal = prepare_series (data, write)) != NULL)
     g_task_return_error (task, refusal);
@@ -1156,7 +1120,7 @@ calsync_outlook_write_async (CalsyncHttp          *http,
     create (g_steal_pointer (&task));
   else if (data->event_id == NULL)
     /* Translators: %s is the title of an event */
-    g_task_return_error (task, refused_error (_("“%s” is no longer in Outlook."), title));
+    g_task_return_error (task, calsync_write_refused_error (_("“%s” is no longer in Outlook."), title));
   else if (data->etag == NULL)
     {
       /* Without the etag the write would not be conditional: fetched first */

@@ -6,12 +6,14 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "calsync-caldav-provider.h"
 #include "calsync-google-provider.h"
 #include "calsync-outlook-provider.h"
 #include "calsync-provider.h"
 #include "calsync-secrets.h"
+#include "calsync-text.h"
 
 G_DEFINE_QUARK (calsync-sync-error-quark, calsync_sync_error)
 
@@ -189,6 +191,70 @@ CalsyncWriteResult *
 calsync_write_result_new (void)
 {
   return g_new0 (CalsyncWriteResult, 1);
+}
+
+char *
+calsync_write_shown_title (CalsyncEvent *event)
+{
+  const char *title;
+
+  g_return_val_if_fail (CALSYNC_IS_EVENT (event), NULL);
+
+  title = calsync_event_get_title (event);
+  return calsync_text_for_terminal (title != NULL && *title != '\0' ? title : _("Untitled event"), FALSE);
+}
+
+GError *
+calsync_write_refused_error (const char *format,
+                             ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  return g_error_new_literal (CALSYNC_SYNC_ERROR, CALSYNC_SYNC_ERROR_WRITE_REFUSED, message);
+}
+
+GError *
+calsync_write_refusal (const GError              *error,
+                       CalsyncWriteKind           kind,
+                       CalsyncEvent              *event,
+                       const CalsyncRefusalTexts *texts)
+{
+  g_autofree char *title = NULL;
+  const char *text;
+  const char *mark;
+
+  g_return_val_if_fail (error != NULL && texts != NULL, NULL);
+
+  if (error->domain != CALSYNC_HTTP_ERROR)
+    return NULL;
+
+  switch (error->code)
+    {
+    case CALSYNC_HTTP_ERROR_FORBIDDEN:
+      text = texts->forbidden;
+      break;
+    case CALSYNC_HTTP_ERROR_NOT_FOUND:
+    case CALSYNC_HTTP_ERROR_GONE:
+      text = kind == CALSYNC_WRITE_CREATE ? texts->calendar_gone : texts->event_gone;
+      break;
+    case CALSYNC_HTTP_ERROR_BAD_REQUEST:
+      text = texts->bad_request;
+      break;
+    default:
+      return NULL;
+    }
+
+  /* The title in place of the one "%s" (a translated text is no format) */
+  title = calsync_write_shown_title (event);
+  if ((mark = strstr (text, "%s")) == NULL)
+    return g_error_new_literal (CALSYNC_SYNC_ERROR, CALSYNC_SYNC_ERROR_WRITE_REFUSED, text);
+  return g_error_new (CALSYNC_SYNC_ERROR, CALSYNC_SYNC_ERROR_WRITE_REFUSED, "%.*s%s%s",
+                      (int) (mark - text), text, title, mark + 2);
 }
 
 void

@@ -162,6 +162,38 @@ typedef struct
   gboolean replaced;
 } CalsyncWriteResult;
 
+/**
+ * CalsyncRefusalTexts:
+ * @forbidden: 403: the server does not let this account change the event
+ * @calendar_gone: 404/410 of a create: the calendar is no longer there
+ * @event_gone: 404/410 of an update or delete: the event is no longer there
+ * @bad_request: 400 (and CalDAV's 409/415): the server does not take the change
+ *
+ * A service's words for a change it refused for good, translated, each with
+ * one "%s" that stands for the event's title.
+ */
+typedef struct
+{
+  const char *forbidden;
+  const char *calendar_gone;
+  const char *event_gone;
+  const char *bad_request;
+} CalsyncRefusalTexts;
+
+/* The title of @event for a message: "Untitled event" when it has none, no
+ * control characters */
+char               *calsync_write_shown_title (CalsyncEvent              *event);
+/* A %CALSYNC_SYNC_ERROR_WRITE_REFUSED with the message @format makes */
+GError             *calsync_write_refused_error (const char            *format,
+                                                 ...) G_GNUC_PRINTF (1, 2);
+/* What @error (met writing @kind of @event) means: a
+ * %CALSYNC_SYNC_ERROR_WRITE_REFUSED in @texts' words, or %NULL when the
+ * change is to wait (the network, the server's errors, the sign-in) */
+GError             *calsync_write_refusal     (const GError              *error,
+                                               CalsyncWriteKind           kind,
+                                               CalsyncEvent              *event,
+                                               const CalsyncRefusalTexts *texts);
+
 CalsyncWriteResult *calsync_write_result_new  (void);
 void                calsync_write_result_free (CalsyncWriteResult *result);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CalsyncWriteResult, calsync_write_result_free)
