@@ -39,6 +39,7 @@
 #include <json-glib/json-glib.h>
 
 #include "calsync-outlook-private.h"
+#include "calsync-text.h"
 #include "calsync-windows-zones.h"
 
 /* Conflicts met in one write before it gives up (the change waits) */
