@@ -58,6 +58,8 @@ typedef struct
   gint64 now;
   /* Out */
   gint64 modified;
+  gboolean untouched;       /* a conflict elsewhere in the resource: the event
+                             * edited here is as it was when the edit was made */
   char *body;
   gboolean left_empty;
 } EditJob;
@@ -446,6 +448,25 @@ is_instance (CalsyncEvent *event)
   return calsync_event_get_recurring_event_id (event) != NULL && calsync_event_get_original_start (event) != NULL;
 }
 
+/* Whether another client left the event as it was: what people see of it, its
+ * series' rule aside (an EXDATE for another instance changes that) */
+static gboolean
+same_event (CalsyncEvent *a,
+            CalsyncEvent *b)
+{
+  return g_strcmp0 (calsync_event_get_title (a), calsync_event_get_title (b)) == 0 &&
+         g_strcmp0 (calsync_event_get_description (a), calsync_event_get_description (b)) == 0 &&
+         g_strcmp0 (calsync_event_get_location (a), calsync_event_get_location (b)) == 0 &&
+         calsync_event_get_all_day (a) == calsync_event_get_all_day (b) &&
+         calsync_event_get_start (a) == calsync_event_get_start (b) &&
+         calsync_event_get_end (a) == calsync_event_get_end (b) &&
+         g_strcmp0 (calsync_event_get_start_date (a), calsync_event_get_start_date (b)) == 0 &&
+         g_strcmp0 (calsync_event_get_end_date (a), calsync_event_get_end_date (b)) == 0 &&
+         g_strcmp0 (calsync_event_get_time_zone (a), calsync_event_get_time_zone (b)) == 0 &&
+         calsync_event_get_status (a) == calsync_event_get_status (b) &&
+         g_strcmp0 (calsync_event_get_attendees_json (a), calsync_event_get_attendees_json (b)) == 0;
+}
+
 static void
 edit_in_thread (GTask        *task,
                 gpointer      source_object,
@@ -457,6 +478,13 @@ edit_in_thread (GTask        *task,
 
   if (job->text != NULL)
     job->modified = calsync_ical_resource_modified (job->text);
+  if (job->text != NULL && job->base_text != NULL && job->kind != CALSYNC_WRITE_CREATE)
+    {
+      g_autoptr(CalsyncEvent) before = calsync_ical_resource_find_event (job->base_text, job->event);
+      g_autoptr(CalsyncEvent) now = calsync_ical_resource_find_event (job->text, job->event);
+
+      job->untouched = before != NULL && now != NULL && same_event (before, now);
+    }
 
   switch (job->kind)
     {
@@ -495,6 +523,14 @@ settle (GTask   *task,
 
   if (data->conflicts == 0)
     return TRUE;
+
+  /* Another client changed other events of the series' resource: both
+   * changes stand, made on the server's text; nobody's edit is lost */
+  if (job->untouched)
+    {
+      g_debug ("Conflict on %s: elsewhere in the resource, the edit is made on the server's copy", data->url);
+      return TRUE;
+    }
 
   if (job->modified >= data->local_updated)
     {
