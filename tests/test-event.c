@@ -270,6 +270,18 @@ test_lists_equal (void)
   g_assert_false (calsync_event_lists_equal (a, b));   /* calendar colour */
 }
 
+/* Moving an event in its own zone: the zone passed is the event's own string */
+static void
+test_set_times_own_zone (void)
+{
+  g_autoptr(CalsyncEvent) event = calsync_event_new ();
+
+  calsync_event_set_times (event, 1000, 2000, "Europe/Berlin");
+  calsync_event_set_times (event, 4600, 5600, calsync_event_get_time_zone (event));
+  g_assert_cmpstr (calsync_event_get_time_zone (event), ==, "Europe/Berlin");
+  g_assert_cmpint (calsync_event_get_start (event), ==, 4600);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -292,6 +304,7 @@ main (int   argc,
   g_test_add_func ("/event/local-start/all-day", test_local_start_all_day);
   g_test_add_func ("/event/local-start/timed", test_local_start_timed);
   g_test_add_func ("/event/lists-equal", test_lists_equal);
+  g_test_add_func ("/event/set-times-own-zone", test_set_times_own_zone);
 
   return g_test_run ();
 }

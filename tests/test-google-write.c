@@ -200,6 +200,7 @@ test_create (Fixture       *fx,
   g_autoptr(JsonObject) first = sync_ok (fx, "(first sync)");
   g_autoptr(JsonObject) second = NULL;
   g_autoptr(JsonObject) created = NULL;
+  g_autoptr(JsonArray) agenda = NULL;
   g_autoptr(CalsyncEvent) local = NULL;
   g_autofree char *id = NULL;
   JsonObject *result;
@@ -235,7 +236,8 @@ test_create (Fixture       *fx,
   second = sync_ok (fx, "after the create was sent");
   g_assert_cmpint (member_int (second, "pushed"), ==, 0);
   g_assert_cmpuint (count_on_server (fx, ALEX, "Dentist", NULL), ==, 1);
-  g_assert_cmpint (calsync_test_agenda_count (calsync_test_june_agenda (fx->google.dir), "Dentist"), ==, 1);
+  agenda = calsync_test_june_agenda (fx->google.dir);
+  g_assert_cmpint (calsync_test_agenda_count (agenda, "Dentist"), ==, 1);
 }
 
 static void
@@ -565,6 +567,7 @@ test_crash_after_accept (Fixture       *fx,
   g_autoptr(JsonObject) second = NULL;
   g_autoptr(CalsyncTestRun) killed = NULL;
   g_autoptr(CalsyncEvent) local = NULL;
+  g_autoptr(JsonArray) agenda = NULL;
   g_autofree char *id = NULL;
   CalsyncTestChild *child;
 
@@ -588,7 +591,8 @@ test_crash_after_accept (Fixture       *fx,
   local = stored (fx, id);
   CALSYNC_CHECK (local != NULL, "The event here did not take Google's id");
   g_assert_cmpint (outbox (fx), ==, 0);
-  g_assert_cmpint (calsync_test_agenda_count (calsync_test_june_agenda (fx->google.dir), "Dentist"), ==, 1);
+  agenda = calsync_test_june_agenda (fx->google.dir);
+  g_assert_cmpint (calsync_test_agenda_count (agenda, "Dentist"), ==, 1);
 }
 
 /* The same for an edit: Google took the PATCH, the answer was lost; the retry

@@ -385,8 +385,12 @@ calsync_event_set_times (CalsyncEvent *self,
   self->end = MAX (start_utc, end_utc);
   g_clear_pointer (&self->start_date, g_free);
   g_clear_pointer (&self->end_date, g_free);
-  g_free (self->time_zone);
-  self->time_zone = g_strdup (time_zone);
+  /* @time_zone may be the event's own (set_times (e, …, get_time_zone (e))) */
+  if (self->time_zone != time_zone)
+    {
+      g_free (self->time_zone);
+      self->time_zone = g_strdup (time_zone);
+    }
 }
 
 /* "YYYY-MM-DD" of a day number; NULL when it has no such date */

@@ -136,6 +136,15 @@ toast_undo_cb (AdwToast        *toast,
     calsync_edit_undo_run (self);
 }
 
+/* Gone from the screen: the next change gets a toast of its own */
+static void
+toast_dismissed_cb (AdwToast        *toast,
+                    CalsyncEditUndo *self)
+{
+  if (self->toast == toast)
+    g_clear_weak_pointer (&self->toast);
+}
+
 /* After a sync: still waiting to be sent? ----------------------------------- */
 
 /* The change made here lives in the outbox until sent: an edit or a create
@@ -247,19 +256,40 @@ calsync_edit_undo_record (CalsyncEditUndo *self,
 {
   AdwToast *toast;
 
+  g_autoptr(AdwToast) shown = NULL;
+
   g_return_val_if_fail (CALSYNC_IS_EDIT_UNDO (self), NULL);
   g_return_val_if_fail (before != NULL || after != NULL, NULL);
+
+  /* A toast still on screen takes the newer change: a second toast of high
+   * priority would put it back in the queue while it hides, which
+   * libadwaita 1.2 does not survive (show_toast: !info->widget) */
+  if (self->toast != NULL)
+    {
+      shown = g_object_ref (self->toast);
+      g_clear_weak_pointer (&self->toast);
+    }
 
   forget (self);
   self->before = before != NULL ? calsync_event_copy (before) : NULL;
   self->after = after != NULL ? calsync_event_copy (after) : NULL;
   self->serial++;
 
+  if (shown != NULL)
+    {
+      adw_toast_set_title (shown, toast_title (before, after));
+      g_object_set_data (G_OBJECT (shown), "calsync-undo-serial", GUINT_TO_POINTER (self->serial));
+      g_set_weak_pointer (&self->toast, shown);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAN_UNDO]);
+      return NULL;
+    }
+
   toast = adw_toast_new (toast_title (before, after));
   adw_toast_set_button_label (toast, _("_Undo"));
   adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
   g_object_set_data (G_OBJECT (toast), "calsync-undo-serial", GUINT_TO_POINTER (self->serial));
   g_signal_connect_object (toast, "button-clicked", G_CALLBACK (toast_undo_cb), self, G_CONNECT_DEFAULT);
+  g_signal_connect_object (toast, "dismissed", G_CALLBACK (toast_dismissed_cb), self, G_CONNECT_DEFAULT);
   g_set_weak_pointer (&self->toast, toast);
   self->toast_added_at = g_get_monotonic_time ();
 

@@ -14,8 +14,9 @@ G_DECLARE_FINAL_TYPE (CalsyncEditUndo, calsync_edit_undo, CALSYNC, EDIT_UNDO, GO
 
 CalsyncEditUndo *calsync_edit_undo_new          (CalsyncStore    *store);
 /* @before: the event when the editor opened (NULL: created); @after: as saved
- * (NULL: deleted). Returns (transfer full) the toast that announces it, with
- * its Undo button. */
+ * (NULL: deleted). Returns (transfer full) (nullable) the toast that
+ * announces it, with its Undo button; NULL when the toast of the change before
+ * is still shown and now announces this one. */
 AdwToast        *calsync_edit_undo_record       (CalsyncEditUndo *self,
                                                  CalsyncEvent    *before,
                                                  CalsyncEvent    *after);

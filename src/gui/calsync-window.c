@@ -346,9 +346,10 @@ editor_saved_cb (CalsyncEventEditor *editor,
 {
   /* The event as the editor opened it (NULL: a new one) */
   CalsyncEvent *before = calsync_event_editor_get_event (editor);
+  AdwToast *toast;
 
-  if (self->undo != NULL)
-    calsync_window_add_toast (self, calsync_edit_undo_record (self->undo, before, stored));
+  if (self->undo != NULL && (toast = calsync_edit_undo_record (self->undo, before, stored)) != NULL)
+    calsync_window_add_toast (self, toast);
 }
 
 static void
@@ -356,8 +357,10 @@ editor_deleted_cb (CalsyncEventEditor *editor,
                    CalsyncEvent       *deleted,
                    CalsyncWindow      *self)
 {
-  if (self->undo != NULL)
-    calsync_window_add_toast (self, calsync_edit_undo_record (self->undo, deleted, NULL));
+  AdwToast *toast;
+
+  if (self->undo != NULL && (toast = calsync_edit_undo_record (self->undo, deleted, NULL)) != NULL)
+    calsync_window_add_toast (self, toast);
 }
 
 static void

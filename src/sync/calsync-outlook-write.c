@@ -676,7 +676,7 @@ on_occurrence_deleted (GObject      *source_object,
     g_task_return_error (task, g_steal_pointer (&error));
 }
 
-/* DELETE the occurrences the file leaves out, one by one */
+/* DELETE the occurrences the file leaves out, one by one (takes @task) */
 static void
 delete_next (GTask *task)
 {
@@ -689,6 +689,7 @@ delete_next (GTask *task)
   if (data->doomed == NULL || data->doomed->len == 0)
     {
       return_result (task);
+      g_object_unref (task);
       return;
     }
 
@@ -785,7 +786,7 @@ on_instances (GObject      *source_object,
     delete_next (g_steal_pointer (&task));
 }
 
-/* GET the master's instances around the dates the file leaves out */
+/* GET the master's instances around the dates the file leaves out (takes @task) */
 static void
 list_instances (GTask *task)
 {
@@ -823,6 +824,7 @@ list_instances (GTask *task)
       if (from_text == NULL || to_text == NULL)
         {
           return_result (task);
+          g_object_unref (task);
           return;
         }
       {
@@ -879,7 +881,8 @@ series_written (GTask               *task,
 
 /* Conflicts ------------------------------------------------------------------------------- */
 
-/* A conflict is settled by the times: an older server copy is written over */
+/* A conflict is settled by the times: an older server copy is written over
+ * (takes @task) */
 static void
 settle (GTask        *task,
         CalsyncEvent *server_event)
@@ -890,6 +893,7 @@ settle (GTask        *task,
     {
       g_debug ("Conflict: the server's copy is newer");
       return_lost (task, server_event);
+      g_object_unref (task);
       return;
     }
 
