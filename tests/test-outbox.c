@@ -659,6 +659,7 @@ test_undo_to_pending_edit (Fixture       *f,
   g_autoptr(GPtrArray) entries = NULL;
   g_autoptr(GError) error = NULL;
 
+  g_assert_cmpstr (calsync_event_get_title (first), ==, "First");
   g_assert_true (calsync_event_get_pending (before));
   g_usleep (2000);
   second = edit_returning (f, id, "Second");
