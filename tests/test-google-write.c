@@ -64,6 +64,15 @@ member_int (JsonObject *object,
   return json_object_get_int_member_with_default (object, name, -1);
 }
 
+/* The sync that brings the server's events here first: nothing to send yet */
+static void
+first_sync (Fixture *fx)
+{
+  g_autoptr(JsonObject) report = sync_ok (fx, "(first sync)");
+
+  g_assert_cmpint (member_int (report, "pushed"), ==, 0);
+}
+
 /* The messages of a result joined by "\n" ("" when none) */
 static char *
 result_messages (JsonObject *result)
@@ -197,7 +206,6 @@ static void
 test_create (Fixture       *fx,
              gconstpointer  data)
 {
-  g_autoptr(JsonObject) first = sync_ok (fx, "(first sync)");
   g_autoptr(JsonObject) second = NULL;
   g_autoptr(JsonObject) created = NULL;
   g_autoptr(JsonArray) agenda = NULL;
@@ -205,6 +213,7 @@ test_create (Fixture       *fx,
   g_autofree char *id = NULL;
   JsonObject *result;
 
+  first_sync (fx);
   create_here (fx, "Dentist", 18);
   g_assert_cmpint (outbox (fx), ==, 1);
 
@@ -244,15 +253,17 @@ static void
 test_all_day_and_move (Fixture       *fx,
                        gconstpointer  data)
 {
-  g_autoptr(JsonObject) first = sync_ok (fx, "(first sync)");
   g_autoptr(JsonObject) second = NULL;
   g_autoptr(JsonObject) after = NULL;
-  g_autoptr(CalsyncEvent) review = stored (fx, "review");
+  g_autoptr(CalsyncEvent) review = NULL;
+  g_autoptr(JsonObject) before = NULL;
   g_autoptr(GError) error = NULL;
   JsonObject *start;
   const char *etag_before;
 
-  g_autoptr(JsonObject) before = server_event (fx, ALEX, "review");
+  first_sync (fx);
+  review = stored (fx, "review");
+  before = server_event (fx, ALEX, "review");
   etag_before = json_object_get_string_member (before, "etag");
 
   /* A timed event made an all-day one: date only, dateTime cleared */
@@ -279,12 +290,13 @@ static void
 test_edit_and_delete (Fixture       *fx,
                       gconstpointer  data)
 {
-  g_autoptr(JsonObject) first = sync_ok (fx, "(first sync)");
   g_autoptr(JsonObject) second = NULL;
   g_autoptr(JsonObject) standup = NULL;
-  g_autoptr(CalsyncEvent) review = stored (fx, "review");
+  g_autoptr(CalsyncEvent) review = NULL;
   g_autoptr(GError) error = NULL;
 
+  first_sync (fx);
+  review = stored (fx, "review");
   edit_title (fx, "standup", "Standup (room 4)");
   g_assert_true (calsync_store_delete_local_event (fx->google.store, calsync_event_get_id (review), &error));
   g_assert_no_error (error);
@@ -362,12 +374,12 @@ static void
 test_conflict_server_newer (Fixture       *fx,
                             gconstpointer  data)
 {
-  g_autoptr(JsonObject) first = sync_ok (fx, "(first sync)");
   g_autoptr(JsonObject) second = NULL;
   g_autoptr(JsonObject) on_server = NULL;
   g_autoptr(CalsyncEvent) local = NULL;
   g_autofree char *messages = NULL;
 
+  first_sync (fx);
   edit_title (fx, "standup", "Standup (mine)");
   /* Google's "updated" has millisecond resolution: the phone's edit is later */
   g_usleep (2000);
@@ -395,11 +407,11 @@ static void
 test_conflict_local_newer (Fixture       *fx,
                            gconstpointer  data)
 {
-  g_autoptr(JsonObject) first = sync_ok (fx, "(first sync)");
   g_autoptr(JsonObject) second = NULL;
   g_autoptr(JsonObject) on_server = NULL;
   g_autofree char *messages = NULL;
 
+  first_sync (fx);
   edit_on_server (fx, "standup", "Standup (phone)");
   /* Google's "updated" has millisecond resolution: the edit here is later */
   g_usleep (2000);
@@ -421,11 +433,11 @@ static void
 test_deleted_on_server (Fixture       *fx,
                         gconstpointer  data)
 {
-  g_autoptr(JsonObject) first = sync_ok (fx, "(first sync)");
   g_autoptr(JsonObject) second = NULL;
   g_autoptr(CalsyncEvent) local = NULL;
   g_autofree char *messages = NULL;
 
+  first_sync (fx);
   edit_title (fx, "review", "Review (moved)");
   calsync_fake_google_delete_event (fx->google.fake, ALEX, "review");
 
@@ -531,10 +543,10 @@ static void
 test_offline_then_online (Fixture       *fx,
                           gconstpointer  data)
 {
-  g_autoptr(JsonObject) first = sync_ok (fx, "(first sync)");
   g_autoptr(JsonObject) failed = NULL;
   g_autoptr(JsonObject) second = NULL;
 
+  first_sync (fx);
   create_here (fx, "Dentist", 18);
   edit_title (fx, "standup", "Standup (room 4)");
   calsync_fake_google_set_fault (fx->google.fake, ALEX, CALSYNC_FAKE_FAULT_SERVER_ERROR);
@@ -563,7 +575,6 @@ test_crash_after_accept (Fixture       *fx,
                          gconstpointer  data)
 {
   const char *args[] = { "--sync", "--json", NULL };
-  g_autoptr(JsonObject) first = sync_ok (fx, "(first sync)");
   g_autoptr(JsonObject) second = NULL;
   g_autoptr(CalsyncTestRun) killed = NULL;
   g_autoptr(CalsyncEvent) local = NULL;
@@ -571,6 +582,7 @@ test_crash_after_accept (Fixture       *fx,
   g_autofree char *id = NULL;
   CalsyncTestChild *child;
 
+  first_sync (fx);
   create_here (fx, "Dentist", 18);
   calsync_fake_google_set_stall_writes (fx->google.fake, TRUE);
   child = calsync_test_child_spawn (fx->google.dir, args, NULL);
@@ -603,13 +615,13 @@ test_crash_after_patch (Fixture       *fx,
                         gconstpointer  data)
 {
   const char *args[] = { "--sync", "--json", NULL };
-  g_autoptr(JsonObject) first = sync_ok (fx, "(first sync)");
   g_autoptr(JsonObject) second = NULL;
   g_autoptr(CalsyncTestRun) killed = NULL;
   g_autoptr(CalsyncEvent) local = NULL;
   g_autoptr(JsonObject) on_server = NULL;
   CalsyncTestChild *child;
 
+  first_sync (fx);
   edit_title (fx, "standup", "Standup (room 4)");
   calsync_fake_google_set_stall_writes (fx->google.fake, TRUE);
   child = calsync_test_child_spawn (fx->google.dir, args, NULL);
