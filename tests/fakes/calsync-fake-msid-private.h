@@ -67,6 +67,7 @@ struct _CalsyncFakeMsid
   GHashTable *access_tokens;    /* token → FakeAccess */
   GHashTable *refresh_tokens;   /* token → FakeRefresh */
   GPtrArray *issued;
+  GPtrArray *received;          /* code verifiers sent to the token endpoint */
   GPtrArray *held;              /* HeldRefresh */
 
   int expires_in;

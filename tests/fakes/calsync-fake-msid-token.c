@@ -107,6 +107,9 @@ grant_authorization_code (CalsyncFakeMsid   *self,
   g_autofree char *scope = NULL;
   FakeCode *code;
 
+  if (verifier != NULL && *verifier != '\0' && !g_ptr_array_find_with_equal_func (self->received, verifier,
+                                                                                g_str_equal, NULL))
+    g_ptr_array_add (self->received, g_strdup (verifier));
   if (!check_code_params (message, form))
     return;
 

@@ -97,6 +97,7 @@ calsync_fake_msid_finalize (GObject *object)
   g_hash_table_unref (self->access_tokens);
   g_hash_table_unref (self->refresh_tokens);
   g_ptr_array_unref (self->issued);
+  g_ptr_array_unref (self->received);
 
   G_OBJECT_CLASS (calsync_fake_msid_parent_class)->finalize (object);
 }
@@ -118,6 +119,7 @@ calsync_fake_msid_init (CalsyncFakeMsid *self)
   self->refresh_tokens = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                                 (GDestroyNotify) fake_refresh_free);
   self->issued = g_ptr_array_new_with_free_func (g_free);
+  self->received = g_ptr_array_new_with_free_func (g_free);
   self->held = g_ptr_array_new_with_free_func ((GDestroyNotify) held_refresh_free);
 }
 
@@ -836,5 +838,25 @@ calsync_fake_msid_dup_issued_tokens (CalsyncFakeMsid *self)
   copy = g_ptr_array_new_with_free_func (g_free);
   for (guint i = 0; i < self->issued->len; i++)
     g_ptr_array_add (copy, g_strdup (g_ptr_array_index (self->issued, i)));
+  return copy;
+}
+
+/**
+ * calsync_fake_msid_dup_received_secrets:
+ *
+ * Returns: (transfer container): every PKCE code verifier the token endpoint
+ *   received (each once)
+ */
+GPtrArray *
+calsync_fake_msid_dup_received_secrets (CalsyncFakeMsid *self)
+{
+  GPtrArray *copy;
+
+  g_return_val_if_fail (CALSYNC_IS_FAKE_MSID (self), NULL);
+
+  copy = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < self->received->len; i++)
+    g_ptr_array_add (copy, g_strdup (g_ptr_array_index (self->received, i)));
+
   return copy;
 }

@@ -75,5 +75,7 @@ guint            calsync_fake_msid_get_n_refreshes      (CalsyncFakeMsid  *self)
 guint            calsync_fake_msid_get_n_exchanges      (CalsyncFakeMsid  *self);
 /* Every code and token handed out (to assert that none leaks) */
 GPtrArray       *calsync_fake_msid_dup_issued_tokens    (CalsyncFakeMsid  *self);
+/* Every PKCE code verifier the token endpoint received */
+GPtrArray       *calsync_fake_msid_dup_received_secrets (CalsyncFakeMsid  *self);
 
 G_END_DECLS

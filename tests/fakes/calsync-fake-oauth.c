@@ -62,6 +62,7 @@ struct _CalsyncFakeOAuth
   GHashTable *access_tokens;    /* token → FakeAccess */
   GHashTable *refresh_tokens;   /* token → FakeRefresh */
   GPtrArray *issued;
+  GPtrArray *received;          /* code verifiers and client secrets sent to the token endpoint */
 
   guint redirect_status;
   char *redirect_location;
@@ -142,6 +143,7 @@ calsync_fake_oauth_finalize (GObject *object)
   g_hash_table_unref (self->access_tokens);
   g_hash_table_unref (self->refresh_tokens);
   g_ptr_array_unref (self->issued);
+  g_ptr_array_unref (self->received);
 
   G_OBJECT_CLASS (calsync_fake_oauth_parent_class)->finalize (object);
 }
@@ -163,6 +165,7 @@ calsync_fake_oauth_init (CalsyncFakeOAuth *self)
   self->refresh_tokens = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                                 (GDestroyNotify) fake_refresh_free);
   self->issued = g_ptr_array_new_with_free_func (g_free);
+  self->received = g_ptr_array_new_with_free_func (g_free);
   self->held = g_ptr_array_new_with_free_func ((GDestroyNotify) held_refresh_free);
 }
 
@@ -177,6 +180,19 @@ new_secret (CalsyncFakeOAuth *self,
 
   g_ptr_array_add (self->issued, g_strdup (secret));
   return secret;
+}
+
+/* A secret the client sent (once each) */
+static void
+remember_received (CalsyncFakeOAuth *self,
+                   const char       *secret)
+{
+  if (secret == NULL || *secret == '\0')
+    return;
+  for (guint i = 0; i < self->received->len; i++)
+    if (g_str_equal (g_ptr_array_index (self->received, i), secret))
+      return;
+  g_ptr_array_add (self->received, g_strdup (secret));
 }
 
 /* RFC 7636 §4.1: 43–128 characters of [A-Z] / [a-z] / [0-9] / "-" / "." / "_" / "~" */
@@ -497,6 +513,7 @@ grant_authorization_code (CalsyncFakeOAuth  *self,
   g_autofree char *challenge = NULL;
   FakeCode *code;
 
+  remember_received (self, verifier);
   if (value == NULL || redirect_uri == NULL || verifier == NULL)
     {
       respond_token_error (message, SOUP_STATUS_BAD_REQUEST, "invalid_request",
@@ -599,6 +616,7 @@ authenticate_client (CalsyncFakeOAuth  *self,
         }
     }
 
+  remember_received (self, secret);
   if (g_strcmp0 (id, self->client_id) != 0 ||
       (self->client_secret != NULL && g_strcmp0 (secret, self->client_secret) != 0))
     return FALSE;
@@ -944,6 +962,26 @@ calsync_fake_oauth_dup_issued_tokens (CalsyncFakeOAuth *self)
   copy = g_ptr_array_new_with_free_func (g_free);
   for (guint i = 0; i < self->issued->len; i++)
     g_ptr_array_add (copy, g_strdup (g_ptr_array_index (self->issued, i)));
+
+  return copy;
+}
+
+/**
+ * calsync_fake_oauth_dup_received_secrets:
+ *
+ * Returns: (transfer container): every PKCE code verifier and client secret
+ *   the token endpoint received (each once)
+ */
+GPtrArray *
+calsync_fake_oauth_dup_received_secrets (CalsyncFakeOAuth *self)
+{
+  GPtrArray *copy;
+
+  g_return_val_if_fail (CALSYNC_IS_FAKE_OAUTH (self), NULL);
+
+  copy = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < self->received->len; i++)
+    g_ptr_array_add (copy, g_strdup (g_ptr_array_index (self->received, i)));
 
   return copy;
 }

@@ -69,5 +69,7 @@ guint             calsync_fake_oauth_get_n_refreshes  (CalsyncFakeOAuth *self);
 guint             calsync_fake_oauth_get_n_exchanges  (CalsyncFakeOAuth *self);
 /* Every token string handed out (to assert that none leaks into output or files) */
 GPtrArray        *calsync_fake_oauth_dup_issued_tokens (CalsyncFakeOAuth *self);
+/* Every PKCE code verifier and client secret the token endpoint received */
+GPtrArray        *calsync_fake_oauth_dup_received_secrets (CalsyncFakeOAuth *self);
 
 G_END_DECLS
