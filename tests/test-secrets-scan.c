@@ -173,7 +173,9 @@ new_launcher (Fixture         *fx,
 static char *
 bytes_to_text (GBytes *bytes)
 {
-  return bytes ? g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes)) : g_strdup ("");
+  gsize size = bytes ? g_bytes_get_size (bytes) : 0;
+
+  return size > 0 ? g_strndup (g_bytes_get_data (bytes, NULL), size) : g_strdup ("");
 }
 
 /* Runs calsync with @input (nullable) on stdin; keeps its output as sources */
@@ -190,7 +192,7 @@ run_full (Fixture            *fx,
   g_autoptr(GPtrArray) argv = calsync_test_argv (args);
   g_autoptr(GSubprocess) process = NULL;
   g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GBytes) stdin_bytes = input ? g_bytes_new (input, strlen (input)) : NULL;
+  g_autoptr(GBytes) stdin_bytes = g_bytes_new (input ? input : "", input ? strlen (input) : 0);
   g_autoptr(GBytes) out_bytes = NULL;
   g_autoptr(GBytes) err_bytes = NULL;
   g_autoptr(GError) error = NULL;
@@ -905,13 +907,10 @@ test_scan (Fixture       *fx,
   g_autofree char *google_calendar = NULL;
   g_autofree char *outlook_calendar = NULL;
   g_autofree char *dav_calendar = NULL;
-  g_autofree char *export_path = g_build_filename (fx->work, "export.ics", NULL);
-  g_autofree char *export_arg = g_strconcat ("--export=", export_path, NULL);
+  g_autofree char *export_arg = NULL;
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
   g_autofree char *delete_arg = NULL;
-  g_autofree char *exported = NULL;
-  gsize exported_size = 0;
   guint live_hits = 0, env_hits = 0, total_hits = 0;
   Scanner scanner;
   CalsyncFakeOAuth *oauth = calsync_fake_google_get_oauth (fx->google);
@@ -977,13 +976,29 @@ test_scan (Fixture       *fx,
   g_assert_cmpint (RUN (fx, NULL, NULL, NULL, "--agenda", "--from=2026-06-01", "--to=2026-07-01", "--json"), ==, 0);
   g_assert_cmpint (RUN (fx, NULL, NULL, NULL, "--next"), ==, 0);
   g_assert_cmpint (RUN (fx, NULL, NULL, NULL, "--next", "--json"), ==, 0);
-  g_assert_cmpint (RUN (fx, NULL, NULL, NULL, export_arg), ==, 0);
-  g_assert_cmpint (RUN (fx, NULL, &out, NULL, "--export=-"), ==, 0);
-  g_assert_nonnull (strstr (out, "Pushed to Outlook"));
-  g_assert_true (g_file_get_contents (export_path, &exported, &exported_size, NULL));
-  g_assert_nonnull (strstr (exported, "CalDAV lunch"));
-  add_text_source (fx, "export", export_path, exported);
-  add_text_source (fx, "export", "--export=-", out);
+  {
+    /* each synced calendar to a file, and one to stdout */
+    const char *calendars[] = { google_calendar, outlook_calendar, dav_calendar };
+    const char *titles[] = { "Google review", "Pushed to Outlook", "CalDAV lunch" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (calendars); i++)
+      {
+        g_autofree char *calendar = g_strconcat ("--calendar=", calendars[i], NULL);
+        g_autofree char *path = g_strdup_printf ("%s/export-%u.ics", fx->work, i);
+        g_autofree char *arg = g_strconcat ("--export=", path, NULL);
+        g_autofree char *text = NULL;
+
+        g_assert_cmpint (RUN (fx, NULL, NULL, NULL, arg, calendar, "--from=2026-06-01", "--to=2026-07-01"), ==, 0);
+        g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+        CALSYNC_CHECK (strstr (text, titles[i]) != NULL, "“%s” not exported:\n%s", titles[i], text);
+        add_text_source (fx, "export", path, text);
+      }
+    export_arg = g_strconcat ("--calendar=", outlook_calendar, NULL);
+    g_assert_cmpint (RUN (fx, NULL, &out, NULL, "--export=-", export_arg, "--from=2026-06-01", "--to=2026-07-01"),
+                     ==, 0);
+    g_assert_nonnull (strstr (out, "Pushed to Outlook"));
+    add_text_source (fx, "export", "--export=-", out);
+  }
 
   /* A sync that refreshed, crashed mid-push */
   crash_a_sync (fx, outlook_calendar);
