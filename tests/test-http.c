@@ -7,7 +7,9 @@
 
 #include <string.h>
 
+#include "calsync-secret.h"
 #include "calsync-http.h"
+#include "calsync-http-private.h"
 
 #define SECRET_TOKEN "ya29.secret-token-must-not-leak"
 #define SERVER_DETAIL "internal-server-detail-must-not-leak"
@@ -971,6 +973,49 @@ test_retry_after_parse (void)
   g_assert_cmpint (calsync_http_parse_retry_after (NULL, now), ==, -1);
 }
 
+/* The form as soup_form_decode() reads it back; a NULL name ends the list */
+static void
+test_form_encoding (void)
+{
+  g_autoptr(CalsyncHttpRequest) request = calsync_http_request_new ("POST", "https://example.com/token");
+  g_autoptr(GHashTable) decoded = NULL;
+  g_autofree char *text = NULL;
+  const char *secret = NULL;
+
+  calsync_http_request_set_form (request, "grant_type", "refresh_token", "refresh_token", "1//a+b/c=d é&x",
+                                 "client_id", "id.apps", secret ? "client_secret" : NULL, secret, NULL);
+  text = g_strndup (g_bytes_get_data (request->body, NULL), g_bytes_get_size (request->body));
+  g_assert_cmpstr (text, ==, "grant_type=refresh_token&refresh_token=1%2F%2Fa%2Bb%2Fc%3Dd+%C3%A9%26x"
+                   "&client_id=id.apps");
+  g_assert_cmpstr (request->content_type, ==, "application/x-www-form-urlencoded");
+  decoded = soup_form_decode (text);
+  g_assert_cmpuint (g_hash_table_size (decoded), ==, 3);
+  g_assert_cmpstr (g_hash_table_lookup (decoded, "refresh_token"), ==, "1//a+b/c=d é&x");
+}
+
+/* calsync_secret_wipe() zeroes; the frees take NULL */
+static void
+test_secret_wipe (void)
+{
+  char buffer[] = "ya29.secret-token";
+  GString *string = g_string_new ("refresh_token=1//long-secret-value");
+
+  calsync_secret_wipe (buffer, sizeof buffer);
+  for (gsize i = 0; i < sizeof buffer; i++)
+    g_assert_cmpint (buffer[i], ==, 0);
+  calsync_secret_wipe (NULL, 10);
+  calsync_secret_free (NULL);
+  calsync_secret_string_free (NULL);
+  calsync_secret_free (g_strdup ("password"));
+  /* a string made shorter still holds its old bytes beyond len: all are wiped */
+  g_string_truncate (string, 5);
+  calsync_secret_wipe (string->str, string->allocated_len);
+  for (gsize i = 0; i < string->allocated_len; i++)
+    g_assert_cmpint (string->str[i], ==, 0);
+  g_string_free (string, TRUE);
+  calsync_secret_string_free (g_string_new ("client_secret=x"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1007,6 +1052,8 @@ main (int   argc,
   ADD ("/http/headers", test_headers);
 #undef ADD
   g_test_add_func ("/http/check-url", test_check_url);
+  g_test_add_func ("/http/form-encoding", test_form_encoding);
+  g_test_add_func ("/http/secret-wipe", test_secret_wipe);
   g_test_add_func ("/http/retry-after-parse", test_retry_after_parse);
 
   return g_test_run ();

@@ -17,6 +17,7 @@
 #include <glib-unix.h>
 #include <glib/gi18n.h>
 
+#include "calsync-secret.h"
 #include "calsync-account-removal.h"
 #include "calsync-account-setup.h"
 #include "calsync-credentials.h"
@@ -458,6 +459,8 @@ read_password_line (void)
 
   if (isatty (STDIN_FILENO))
     g_printerr (_("Password: "));
+  /* Unbuffered: no copy of the password stays in stdio's buffer */
+  setvbuf (stdin, NULL, _IONBF, 0);
 
   if (fgets (line, sizeof line, stdin) != NULL)
     {
@@ -466,18 +469,8 @@ read_password_line (void)
         password = g_strndup (line, length);
     }
 
-  explicit_bzero (line, sizeof line);
+  calsync_secret_wipe (line, sizeof line);
   return password;
-}
-
-static void
-wipe_free (char *secret)
-{
-  if (secret != NULL)
-    {
-      explicit_bzero (secret, strlen (secret));
-      g_free (secret);
-    }
 }
 
 /* --add-account=caldav --server=URL --username=NAME, the password on stdin */
@@ -508,14 +501,14 @@ connect_caldav (CalsyncCommand *command)
   password = read_password_line ();
   if (password == NULL || *password == '\0')
     {
-      wipe_free (password);
+      calsync_secret_free (password);
       g_printerr (_("calsync: No password was given; write it as one line on stdin. Nothing was added.\n"));
       return CALSYNC_EXIT_FAILED;
     }
 
   if (!(store = calsync_cli_open_store ()))
     {
-      wipe_free (password);
+      calsync_secret_free (password);
       return CALSYNC_EXIT_FAILED;
     }
 
@@ -524,7 +517,7 @@ connect_caldav (CalsyncCommand *command)
   wait.loop = g_main_loop_new (NULL, FALSE);
   calsync_account_setup_caldav_async (store, http, command->server, command->username, password,
                                       command->allow_insecure, cancellable, wait_cb, &wait);
-  wipe_free (password);
+  calsync_secret_free (password);
   result = wait_run (&wait);
   g_source_remove (sigint_id);
 

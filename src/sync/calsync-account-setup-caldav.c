@@ -10,6 +10,7 @@
 #include <string.h>
 #include <glib/gi18n.h>
 
+#include "calsync-secret.h"
 #include "calsync-account-setup.h"
 #include "calsync-account-setup-private.h"
 #include "calsync-caldav-provider.h"
@@ -29,23 +30,13 @@ typedef struct
 } CaldavSetup;
 
 static void
-wipe_free (char *secret)
-{
-  if (secret != NULL)
-    {
-      explicit_bzero (secret, strlen (secret));
-      g_free (secret);
-    }
-}
-
-static void
 caldav_setup_free (CaldavSetup *data)
 {
   g_clear_object (&data->store);
   g_clear_object (&data->provider);
   g_clear_pointer (&data->server_url, g_free);
   g_clear_pointer (&data->username, g_free);
-  g_clear_pointer (&data->password, wipe_free);
+  g_clear_pointer (&data->password, calsync_secret_free);
   g_clear_pointer (&data->calendars, g_ptr_array_unref);
   g_clear_object (&data->account);
   g_free (data);

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <glib/gi18n.h>
 
+#include "calsync-secret.h"
 #include "calsync-credentials.h"
 #include "calsync-secrets.h"
 
@@ -45,16 +46,6 @@ struct _CalsyncCredentials
 G_DEFINE_FINAL_TYPE (CalsyncCredentials, calsync_credentials, G_TYPE_OBJECT)
 
 static void
-wipe_free (char *secret)
-{
-  if (secret != NULL)
-    {
-      explicit_bzero (secret, strlen (secret));
-      g_free (secret);
-    }
-}
-
-static void
 calsync_credentials_dispose (GObject *object)
 {
   CalsyncCredentials *self = (CalsyncCredentials *)object;
@@ -76,7 +67,7 @@ calsync_credentials_finalize (GObject *object)
   g_clear_pointer (&self->config, calsync_oauth_config_free);
   g_clear_pointer (&self->tokens, calsync_tokens_free);
   g_clear_pointer (&self->username, g_free);
-  g_clear_pointer (&self->password, wipe_free);
+  g_clear_pointer (&self->password, calsync_secret_free);
   g_weak_ref_clear (&self->store);
 
   G_OBJECT_CLASS (calsync_credentials_parent_class)->finalize (object);
@@ -161,7 +152,7 @@ calsync_credentials_set_password (CalsyncCredentials *self,
   g_return_if_fail (self->config == NULL);
   g_return_if_fail (password != NULL);
 
-  g_clear_pointer (&self->password, wipe_free);
+  g_clear_pointer (&self->password, calsync_secret_free);
   self->password = g_strdup (password);
 }
 
@@ -220,7 +211,7 @@ store_tokens_async (CalsyncCredentials  *self,
   char *json = calsync_tokens_to_json (self->tokens);
 
   calsync_secrets_store_async (self->account_id, label, json, cancellable, callback, user_data);
-  wipe_free (json);
+  calsync_secret_free (json);
 }
 
 /* Finishing --------------------------------------------------------------- */
@@ -402,13 +393,13 @@ on_looked_up (GObject      *source_object,
   secret = calsync_secrets_lookup_finish (result, &error);
   if (self->revoked)
     {
-      wipe_free (secret);
+      calsync_secret_free (secret);
       finish_removed (self);
       return;
     }
 
   taken = secret != NULL && take_secret (self, secret, &error);
-  wipe_free (secret);
+  calsync_secret_free (secret);
 
   if (!taken)
     finish_all (self, error);

@@ -22,7 +22,6 @@ struct _CalsyncHttpRequest
   gboolean allow_insecure;
 };
 
-G_GNUC_INTERNAL void         http_free_secret     (char               *secret);
 G_GNUC_INTERNAL SoupMessage *http_request_build   (CalsyncHttpRequest *request,
                                                    const char         *method,
                                                    const char         *uri,

@@ -8,19 +8,10 @@
 #include <string.h>
 #include <glib/gi18n.h>
 
+#include "calsync-secret.h"
 #include "calsync-http-private.h"
 
 G_DEFINE_QUARK (calsync-http-error-quark, calsync_http_error)
-
-void
-http_free_secret (char *secret)
-{
-  if (secret != NULL)
-    {
-      explicit_bzero (secret, strlen (secret));
-      g_free (secret);
-    }
-}
 
 /* Requests ---------------------------------------------------------------- */
 
@@ -68,8 +59,8 @@ calsync_http_request_unref (CalsyncHttpRequest *request)
     return;
 
   g_free (request->method);
-  http_free_secret (request->uri);
-  http_free_secret (request->authorization);
+  calsync_secret_free (request->uri);
+  calsync_secret_free (request->authorization);
   g_ptr_array_unref (request->headers);
   g_free (request->content_type);
   g_clear_pointer (&request->body, g_bytes_unref);
@@ -83,7 +74,7 @@ calsync_http_request_set_bearer (CalsyncHttpRequest *request,
   g_return_if_fail (request != NULL);
   g_return_if_fail (access_token != NULL);
 
-  http_free_secret (request->authorization);
+  calsync_secret_free (request->authorization);
   request->authorization = g_strconcat ("Bearer ", access_token, NULL);
 }
 
@@ -99,13 +90,13 @@ calsync_http_request_set_basic (CalsyncHttpRequest *request,
   g_return_if_fail (password != NULL);
 
   pair = g_strconcat (username, ":", password, NULL);
-  http_free_secret (request->authorization);
+  calsync_secret_free (request->authorization);
   request->authorization = g_base64_encode ((const guchar *) pair, strlen (pair));
-  http_free_secret (pair);
+  calsync_secret_free (pair);
 
   pair = request->authorization;
   request->authorization = g_strconcat ("Basic ", pair, NULL);
-  http_free_secret (pair);
+  calsync_secret_free (pair);
 }
 
 void
@@ -121,27 +112,80 @@ calsync_http_request_add_header (CalsyncHttpRequest *request,
   g_ptr_array_add (request->headers, g_strdup (value));
 }
 
+/* application/x-www-form-urlencoded (WHATWG URL §5.2): unreserved bytes as
+ * they are, space as +, the others %XX, into @form (sized so that it never grows: a
+ * realloc would leave a copy behind that nobody wipes) */
+static void
+append_form_encoded (GString    *form,
+                     const char *text)
+{
+  static const char hex[] = "0123456789ABCDEF";
+
+  for (const guchar *p = (const guchar *) text; *p; p++)
+    if (g_ascii_isalnum (*p) || *p == '-' || *p == '.' || *p == '_' || *p == '~')
+      g_string_append_c (form, *p);
+    else if (*p == ' ')
+      g_string_append_c (form, '+');
+    else
+      {
+        g_string_append_c (form, '%');
+        g_string_append_c (form, hex[*p >> 4]);
+        g_string_append_c (form, hex[*p & 0xf]);
+      }
+}
+
+static void
+free_form (gpointer data)
+{
+  calsync_secret_string_free (data);
+}
+
 void
 calsync_http_request_set_form (CalsyncHttpRequest *request,
                                const char         *first_name,
                                ...)
 {
   va_list args;
-  char *encoded;
+  GString *form;
+  gsize size = 1;
+  const char *name;
 
   g_return_if_fail (request != NULL);
   g_return_if_fail (first_name != NULL);
 
+  /* Pairs up to the first NULL name (a caller ends the list early that way) */
   va_start (args, first_name);
-  encoded = soup_form_encode_valist (first_name, args);
+  for (name = first_name; name != NULL; name = va_arg (args, const char *))
+    {
+      const char *value = va_arg (args, const char *);
+
+      size += 3 * strlen (name) + 3 * (value ? strlen (value) : 0) + 2;
+    }
   va_end (args);
+
+  form = g_string_sized_new (size);
+  va_start (args, first_name);
+  for (name = first_name; name != NULL; name = va_arg (args, const char *))
+    {
+      const char *value = va_arg (args, const char *);
+
+      if (value == NULL)
+        continue;
+      if (form->len > 0)
+        g_string_append_c (form, '&');
+      append_form_encoded (form, name);
+      g_string_append_c (form, '=');
+      append_form_encoded (form, value);
+    }
+  va_end (args);
+  g_assert (form->allocated_len >= size);
 
   g_free (request->content_type);
   request->content_type = g_strdup ("application/x-www-form-urlencoded");
   g_clear_pointer (&request->body, g_bytes_unref);
-  /* The form may hold a refresh token or a code: wipe it when the bytes go */
-  request->body = g_bytes_new_with_free_func (encoded, strlen (encoded),
-                                              (GDestroyNotify) http_free_secret, encoded);
+  /* The form may hold a refresh token, a code or a client secret: wiped
+   * (all of its allocation) when the bytes go */
+  request->body = g_bytes_new_with_free_func (form->str, form->len, free_form, form);
 }
 
 /* A body as is (an iCalendar resource, a WebDAV request) */
@@ -242,7 +286,7 @@ calsync_http_response_free (CalsyncHttpResponse *response)
   g_clear_pointer (&response->headers, soup_message_headers_unref);
   g_clear_pointer (&response->body, g_bytes_unref);
   g_clear_pointer (&response->json, json_node_unref);
-  http_free_secret (response->uri);
+  calsync_secret_free (response->uri);
   g_free (response);
 }
 

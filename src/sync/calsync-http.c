@@ -9,6 +9,7 @@
 #include <string.h>
 #include <glib/gi18n.h>
 
+#include "calsync-secret.h"
 #include "calsync-http-private.h"
 
 #define DEFAULT_MAX_TRIES     5
@@ -285,7 +286,7 @@ send_data_free (SendData *data)
   g_clear_pointer (&data->request, calsync_http_request_unref);
   g_clear_pointer (&data->response, calsync_http_response_free);
   g_free (data->method);
-  http_free_secret (data->uri);
+  calsync_secret_free (data->uri);
   g_free (data);
 }
 
@@ -765,7 +766,7 @@ follow_redirect (GTask *task,
       return;
     }
 
-  http_free_secret (data->uri);
+  calsync_secret_free (data->uri);
   data->uri = g_uri_to_string (next);
   if (!calsync_http_check_url (data->uri, data->request->allow_insecure, &error))
     {

@@ -10,17 +10,8 @@
 #include <string.h>
 #include <glib/gi18n.h>
 
+#include "calsync-secret.h"
 #include "calsync-oauth.h"
-
-static void
-wipe_free (char *secret)
-{
-  if (secret != NULL)
-    {
-      explicit_bzero (secret, strlen (secret));
-      g_free (secret);
-    }
-}
 
 struct _CalsyncOAuthFlow
 {
@@ -78,10 +69,10 @@ calsync_oauth_flow_finalize (GObject *object)
 
   g_clear_object (&self->http);
   g_clear_pointer (&self->config, calsync_oauth_config_free);
-  g_clear_pointer (&self->verifier, wipe_free);
+  g_clear_pointer (&self->verifier, calsync_secret_free);
   g_clear_pointer (&self->state, g_free);
   g_clear_pointer (&self->redirect_uri, g_free);
-  g_clear_pointer (&self->code, wipe_free);
+  g_clear_pointer (&self->code, calsync_secret_free);
   g_clear_error (&self->redirect_error);
 
   G_OBJECT_CLASS (calsync_oauth_flow_parent_class)->finalize (object);
@@ -326,7 +317,7 @@ calsync_oauth_flow_exchange (CalsyncOAuthFlow *self,
 {
   calsync_oauth_exchange_code_async (self->http, self->config, self->code, self->redirect_uri,
                                      self->verifier, g_task_get_cancellable (task), on_exchanged, task);
-  g_clear_pointer (&self->code, wipe_free);
+  g_clear_pointer (&self->code, calsync_secret_free);
 }
 
 /* Once both the redirect came and someone waits for it */

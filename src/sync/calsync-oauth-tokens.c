@@ -11,6 +11,7 @@
 #include <sys/random.h>
 #include <glib/gi18n.h>
 
+#include "calsync-secret.h"
 #include "calsync-oauth.h"
 
 #define GOOGLE_AUTH_URL   "https://accounts.google.com/o/oauth2/v2/auth"
@@ -33,16 +34,6 @@
 #define MAX_EXPIRES_IN    (24 * 3600)
 
 G_DEFINE_QUARK (calsync-oauth-error-quark, calsync_oauth_error)
-
-static void
-wipe_free (char *secret)
-{
-  if (secret != NULL)
-    {
-      explicit_bzero (secret, strlen (secret));
-      g_free (secret);
-    }
-}
 
 /* Configuration ----------------------------------------------------------- */
 
@@ -165,7 +156,7 @@ calsync_oauth_config_free (CalsyncOAuthConfig *config)
   g_free (config->auth_url);
   g_free (config->token_url);
   g_free (config->client_id);
-  wipe_free (config->client_secret);
+  calsync_secret_free (config->client_secret);
   g_free (config->scope);
   g_free (config->extra_auth_params);
   g_free (config);
@@ -195,8 +186,8 @@ calsync_tokens_free (CalsyncTokens *tokens)
   if (tokens == NULL)
     return;
 
-  wipe_free (tokens->access_token);
-  wipe_free (tokens->refresh_token);
+  calsync_secret_free (tokens->access_token);
+  calsync_secret_free (tokens->refresh_token);
   g_free (tokens->scope);
   g_free (tokens);
 }
@@ -379,7 +370,7 @@ random_base64url (gsize n_bytes)
 
   fill_random (buffer, n_bytes);
   text = base64url_encode (buffer, n_bytes);
-  explicit_bzero (buffer, sizeof buffer);
+  calsync_secret_wipe (buffer, sizeof buffer);
 
   return text;
 }
@@ -639,7 +630,7 @@ calsync_oauth_refresh_async (CalsyncHttp               *http,
       return;
     }
 
-  g_task_set_task_data (task, g_strdup (tokens->refresh_token), (GDestroyNotify) wipe_free);
+  g_task_set_task_data (task, g_strdup (tokens->refresh_token), (GDestroyNotify) calsync_secret_free);
 
   request = new_token_request (config);
   calsync_http_request_set_form (request,

@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 #include <libsecret/secret.h>
 
+#include "calsync-secret.h"
 #include "calsync-secrets.h"
 
 G_DEFINE_QUARK (calsync-secrets-error-quark, calsync_secrets_error)
@@ -121,7 +122,7 @@ on_looked_up (GObject      *source_object,
                              _("The sign-in of this account is missing from the keyring. "
                                "Reconnect the account in Preferences."));
   else
-    g_task_return_pointer (task, g_strdup (secret), g_free);
+    g_task_return_pointer (task, g_strdup (secret), (GDestroyNotify) calsync_secret_free);
 
   /* libsecret may hand out secure (locked) memory that only it can free */
   secret_password_free (secret);
