@@ -494,6 +494,13 @@ edit_in_thread (GTask        *task,
 
       job->holds = now != NULL && calsync_write_holds_change (now, job->event);
     }
+  /* An instance deleted already: no longer in the series' text */
+  else if (job->conflict && job->text != NULL && is_instance (job->event))
+    {
+      g_autoptr(CalsyncEvent) now = calsync_ical_resource_find_event (job->text, job->event);
+
+      job->holds = now == NULL;
+    }
 
   switch (job->kind)
     {
