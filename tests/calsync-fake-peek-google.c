@@ -35,3 +35,9 @@ calsync_fake_google_peek_events (CalsyncFakeGoogle *self,
 
   return events;
 }
+
+SoupServer *
+calsync_fake_google_peek_server (CalsyncFakeGoogle *self)
+{
+  return self->server;
+}

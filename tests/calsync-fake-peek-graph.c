@@ -34,3 +34,9 @@ calsync_fake_graph_peek_events (CalsyncFakeGraph *self,
 
   return events;
 }
+
+SoupServer *
+calsync_fake_graph_peek_server (CalsyncFakeGraph *self)
+{
+  return self->server;
+}

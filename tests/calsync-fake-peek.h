@@ -7,6 +7,8 @@
 #include "calsync-fake-google.h"
 #include "calsync-fake-graph.h"
 
+#include <libsoup/soup.h>
+
 G_BEGIN_DECLS
 
 /* The events of @calendar_id that a full listing shows (not deleted, not
@@ -17,5 +19,9 @@ GPtrArray *calsync_fake_google_peek_events (CalsyncFakeGoogle *self,
  * masters, not cancelled), as copies. (element-type JsonObject) */
 GPtrArray *calsync_fake_graph_peek_events  (CalsyncFakeGraph  *self,
                                             const char        *calendar_id);
+
+/* The fakes' HTTP servers (to watch their "request-finished" signal) */
+SoupServer *calsync_fake_google_peek_server (CalsyncFakeGoogle *self);
+SoupServer *calsync_fake_graph_peek_server  (CalsyncFakeGraph  *self);
 
 G_END_DECLS

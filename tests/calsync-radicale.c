@@ -346,3 +346,97 @@ calsync_radicale_put (CalsyncRadicale *self,
   g_assert_true (status == 201 || status == 204);
   return g_strdup (soup_message_headers_get_one (headers, "ETag"));
 }
+
+/* The multistatus of a calendar-query: href → calendar-data ------------------ */
+
+typedef struct
+{
+  GString *text;
+  char *href;
+  char *data;
+  GHashTable *found;
+} MultistatusParse;
+
+static const char *
+local_name (const char *element)
+{
+  const char *colon = strrchr (element, ':');
+
+  return colon != NULL ? colon + 1 : element;
+}
+
+static void
+multistatus_start (GMarkupParseContext *context,
+                   const char          *element,
+                   const char         **names,
+                   const char         **values,
+                   gpointer             user_data,
+                   GError             **error)
+{
+  MultistatusParse *parse = user_data;
+
+  g_string_truncate (parse->text, 0);
+  if (g_str_equal (local_name (element), "response"))
+    {
+      g_clear_pointer (&parse->href, g_free);
+      g_clear_pointer (&parse->data, g_free);
+    }
+}
+
+static void
+multistatus_end (GMarkupParseContext *context,
+                 const char          *element,
+                 gpointer             user_data,
+                 GError             **error)
+{
+  MultistatusParse *parse = user_data;
+  const char *name = local_name (element);
+
+  if (g_str_equal (name, "href") && parse->href == NULL)
+    parse->href = g_strdup (parse->text->str);
+  else if (g_str_equal (name, "calendar-data"))
+    parse->data = g_strdup (parse->text->str);
+  else if (g_str_equal (name, "response") && parse->href != NULL && parse->data != NULL)
+    g_hash_table_insert (parse->found, g_steal_pointer (&parse->href), g_steal_pointer (&parse->data));
+}
+
+static void
+multistatus_text (GMarkupParseContext *context,
+                  const char          *text,
+                  gsize                length,
+                  gpointer             user_data,
+                  GError             **error)
+{
+  MultistatusParse *parse = user_data;
+
+  g_string_append_len (parse->text, text, length);
+}
+
+GHashTable *
+calsync_radicale_list_resources (CalsyncRadicale *self,
+                                 const char      *collection)
+{
+  static const GMarkupParser parser = { multistatus_start, multistatus_end, multistatus_text, NULL, NULL };
+  static const char * const depth[] = { "Depth", "1", NULL };
+  static const char body[] =
+    "<?xml version=\"1.0\" encoding=\"utf-8\"?>"
+    "<C:calendar-query xmlns:D=\"DAV:\" xmlns:C=\"urn:ietf:params:xml:ns:caldav\">"
+    "<D:prop><D:getetag/><C:calendar-data/></D:prop>"
+    "<C:filter><C:comp-filter name=\"VCALENDAR\"><C:comp-filter name=\"VEVENT\"/></C:comp-filter></C:filter>"
+    "</C:calendar-query>";
+  g_autofree char *path = g_strdup_printf ("/" CALSYNC_RADICALE_USER "/%s/", collection);
+  MultistatusParse parse = { g_string_new (NULL), NULL, NULL,
+                             g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free) };
+  g_autoptr(GMarkupParseContext) context = g_markup_parse_context_new (&parser, 0, &parse, NULL);
+  g_autofree char *answer = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpuint (calsync_radicale_request (self, "REPORT", path, "application/xml; charset=utf-8", body, depth,
+                                              &answer, NULL), ==, 207);
+  g_markup_parse_context_parse (context, answer, -1, &error);
+  g_assert_no_error (error);
+  g_string_free (parse.text, TRUE);
+  g_free (parse.href);
+  g_free (parse.data);
+  return parse.found;
+}

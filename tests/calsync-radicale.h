@@ -67,6 +67,10 @@ char            *calsync_radicale_put         (CalsyncRadicale  *self,
                                                const char       *resource,
                                                const char       *ics);
 void             calsync_radicale_dump_log    (CalsyncRadicale  *self);
+/* What another client would read: every resource of alice's collection
+ * @collection, from one calendar-query REPORT (href → iCalendar text) */
+GHashTable      *calsync_radicale_list_resources (CalsyncRadicale *self,
+                                                  const char      *collection);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CalsyncRadicale, calsync_radicale_free)
 

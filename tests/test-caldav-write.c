@@ -556,6 +556,49 @@ test_conflict_server_newer (Fixture       *f,
   g_assert_cmpstr (stored, ==, result->resource_text);
 }
 
+/* A crash between the server's acceptance and the local commit: the same
+ * write is made again on what this computer still holds (no etag for the
+ * create, the old etag for the update). The server's copy, stamped later than
+ * the edit by the first attempt, holds the change: written, not a conflict
+ * lost (nor one won over "a change made on the server") */
+static void
+test_conflict_already_written (Fixture       *f,
+                               gconstpointer  data)
+{
+  g_autoptr(CalsyncEvent) created = calsync_test_timed_event ("created-2@calsync", "Dentist", 1796907600,
+                                                              1796907600 + 2700, "Europe/Berlin");
+  CalsyncWrite create = { CALSYNC_WRITE_CREATE, created, NULL, NULL, NULL, EDITED_AFTER };
+  g_autofree char *etag = put (f, "planning.ics", single);
+  g_autofree char *path = resource_path (f, "planning.ics");
+  g_autoptr(CalsyncEvent) event = read_event (single, "planning-1@example.com");
+  CalsyncWrite update = { CALSYNC_WRITE_UPDATE, event, etag, path, single, EDITED_BEFORE };
+  g_autoptr(CalsyncWriteResult) first = NULL;
+  g_autoptr(CalsyncWriteResult) again = NULL;
+  g_autoptr(CalsyncWriteResult) first_create = NULL;
+  g_autoptr(CalsyncWriteResult) again_create = NULL;
+  g_autofree char *stored = NULL;
+  g_autofree char *stored_etag = NULL;
+
+  calsync_event_set_title (event, "Planning (our title)");
+  first = write_ok (f, &update);
+  g_assert_cmpint (first->outcome, ==, CALSYNC_WRITE_OUTCOME_WRITTEN);
+  again = write_ok (f, &update);
+  g_assert_cmpint (again->outcome, ==, CALSYNC_WRITE_OUTCOME_WRITTEN);
+  g_assert_false (again->deleted);
+  stored = get (f, path, &stored_etag);
+  g_assert_cmpstr (again->etag, ==, stored_etag);
+  g_assert_cmpstr (again->etag, ==, first->etag);
+  assert_contains (stored, "SUMMARY:Planning (our title)\r\n");
+
+  first_create = write_ok (f, &create);
+  g_assert_cmpint (first_create->outcome, ==, CALSYNC_WRITE_OUTCOME_WRITTEN);
+  /* Answered 412 (If-None-Match: *): the resource there is this create's */
+  again_create = write_ok (f, &create);
+  g_assert_cmpint (again_create->outcome, ==, CALSYNC_WRITE_OUTCOME_WRITTEN);
+  g_assert_cmpstr (again_create->etag, ==, first_create->etag);
+  g_assert_cmpstr (again_create->resource_id, ==, first_create->resource_id);
+}
+
 /* They cancelled the 5th instance; we renamed the 2nd: both stay */
 static void
 test_conflict_instances (Fixture       *f,
@@ -741,6 +784,7 @@ main (int    argc,
   calsync_radicale_add_user (radicale, "bob", "hunter2");
 
   ADD ("/caldav-write/create", test_create);
+  ADD ("/caldav-write/conflict/already-written", test_conflict_already_written);
   ADD ("/caldav-write/create/unsafe-uid", test_create_unsafe_uid);
   ADD ("/caldav-write/create/own-text", test_create_own_text);
   ADD ("/caldav-write/update/keeps-the-rest", test_update_keeps_the_rest);

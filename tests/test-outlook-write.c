@@ -533,6 +533,41 @@ test_crash_after_create (Fixture       *fx,
   g_assert_cmpint (outbox_count (fx), ==, 0);
 }
 
+/* The same for an edit: Graph applied the PATCH, the answer was lost; the
+ * retry meets a new etag (412), reads the event back, finds the change there
+ * and counts it as sent, not as a conflict (its lastModifiedDateTime, later
+ * than the edit here, must not make it "a newer change from Outlook") */
+static void
+test_crash_after_patch (Fixture       *fx,
+                        gconstpointer  data)
+{
+  const char *args[] = { "--sync", "--json", NULL };
+  g_autoptr(JsonObject) retry = NULL;
+  g_autoptr(JsonObject) review = NULL;
+  g_autoptr(CalsyncEvent) stored = NULL;
+  CalsyncTestRun *killed;
+  CalsyncTestChild *child;
+
+  edit_title (fx, fx->calendar_id, "AAMkReview", "Review (room 4)");
+  calsync_fake_graph_set_write_fault (fx->graph, CALSYNC_FAKE_GRAPH_FAULT_STALL);
+  child = calsync_test_child_spawn (fx->dir, args, NULL);
+  g_assert_true (calsync_test_wait_until (create_stalled, fx, SYNC_TIMEOUT_MS));
+  killed = calsync_test_child_finish (child, 1);
+  g_assert_null (killed);
+  calsync_fake_graph_release_stalled (fx->graph);
+  g_assert_cmpint (outbox_count (fx), ==, 1);
+
+  retry = sync_json (fx, 0, "the sync after the crash");
+  g_assert_cmpint (pushed (retry, "Calendar"), ==, 1);
+  g_assert_cmpint (conflicts (retry, "Calendar"), ==, 0);
+  review = calsync_fake_graph_dup_event (fx->graph, DEFAULT, "AAMkReview");
+  g_assert_cmpstr (server_subject (review), ==, "Review (room 4)");
+  stored = lookup (fx, fx->calendar_id, "AAMkReview");
+  g_assert_cmpstr (calsync_event_get_title (stored), ==, "Review (room 4)");
+  g_assert_cmpstr (calsync_event_get_etag (stored), ==, json_object_get_string_member (review, "@odata.etag"));
+  g_assert_cmpint (outbox_count (fx), ==, 0);
+}
+
 /* Directly through the write slot ---------------------------------------------------------------- */
 
 typedef struct
@@ -1147,6 +1182,7 @@ main (int    argc,
   ADD ("gone-on-server", test_gone_on_server);
   ADD ("offline-then-online", test_offline_then_online);
   ADD ("crash-after-create", test_crash_after_create);
+  ADD ("crash-after-patch", test_crash_after_patch);
   ADD ("import-series", test_import_series);
   ADD ("import-series-refused", test_import_series_refused);
 

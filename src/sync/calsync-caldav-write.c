@@ -55,11 +55,14 @@ typedef struct
   CalsyncEvent *event;
   char *text;
   char *base_text;          /* a conflict: what the edit was made on */
+  gboolean conflict;        /* the text is the server's after a 412 */
   gint64 now;
   /* Out */
   gint64 modified;
   gboolean untouched;       /* a conflict elsewhere in the resource: the event
                              * edited here is as it was when the edit was made */
+  gboolean holds;           /* a conflict: the server's copy holds the change
+                             * already (an earlier attempt's answer was lost) */
   char *body;
   gboolean left_empty;
 } EditJob;
@@ -485,6 +488,19 @@ edit_in_thread (GTask        *task,
 
       job->untouched = before != NULL && now != NULL && same_event (before, now);
     }
+  if (job->conflict && job->text != NULL && job->kind != CALSYNC_WRITE_DELETE)
+    {
+      g_autoptr(CalsyncEvent) now = calsync_ical_resource_find_event (job->text, job->event);
+
+      job->holds = now != NULL && calsync_write_holds_change (now, job->event);
+    }
+  /* An instance deleted already: no longer in the series' text */
+  else if (job->conflict && job->text != NULL && is_instance (job->event))
+    {
+      g_autoptr(CalsyncEvent) now = calsync_ical_resource_find_event (job->text, job->event);
+
+      job->holds = now == NULL;
+    }
 
   switch (job->kind)
     {
@@ -523,6 +539,17 @@ settle (GTask   *task,
 
   if (data->conflicts == 0)
     return TRUE;
+
+  /* A crash between the server's acceptance and the local commit: what it
+   * has is this change; written, nobody's edit lost */
+  if (job->holds)
+    {
+      g_debug ("Conflict on %s: the server's copy holds the change already", data->url);
+      data->result->etag = g_strdup (data->etag);
+      data->result->resource_text = g_strdup (job->text);
+      return_result (task);
+      return FALSE;
+    }
 
   /* Another client changed other events of the series' resource: both
    * changes stand, made on the server's text; nobody's edit is lost */
@@ -593,6 +620,7 @@ edit (GTask *task)
   /* A create's text is the server's only when settling a conflict */
   job->text = data->kind == CALSYNC_WRITE_CREATE && data->conflicts == 0 ? NULL : g_strdup (data->text);
   job->base_text = data->conflicts > 0 ? g_strdup (data->base_text) : NULL;
+  job->conflict = data->conflicts > 0;
   job->now = g_get_real_time () / G_USEC_PER_SEC;
 
   job_task = g_task_new (NULL, g_task_get_cancellable (task), on_edited, task);

@@ -419,33 +419,6 @@ is_gone_status (guint status)
   return status == SOUP_STATUS_NOT_FOUND || status == SOUP_STATUS_GONE;
 }
 
-static gboolean
-same_text (const char *a,
-           const char *b)
-{
-  return g_strcmp0 (a != NULL ? a : "", b != NULL ? b : "") == 0;
-}
-
-/* Whether the server's copy already holds what this write sends: an earlier
- * attempt whose answer was lost wrote it (the etag then changed under us) */
-static gboolean
-holds_change (CalsyncEvent *server_event,
-              CalsyncEvent *event)
-{
-  if (!same_text (calsync_event_get_title (server_event), calsync_event_get_title (event)) ||
-      !same_text (calsync_event_get_description (server_event), calsync_event_get_description (event)) ||
-      !same_text (calsync_event_get_location (server_event), calsync_event_get_location (event)) ||
-      calsync_event_get_all_day (server_event) != calsync_event_get_all_day (event))
-    return FALSE;
-
-  if (calsync_event_get_all_day (event))
-    return g_strcmp0 (calsync_event_get_start_date (server_event), calsync_event_get_start_date (event)) == 0 &&
-           g_strcmp0 (calsync_event_get_end_date (server_event), calsync_event_get_end_date (event)) == 0;
-
-  return calsync_event_get_start (server_event) == calsync_event_get_start (event) &&
-         calsync_event_get_end (server_event) == calsync_event_get_end (event);
-}
-
 /* After a 412: the server's copy decides (DESIGN.md, Two-way sync) */
 static void
 on_conflict_fetched (GObject      *source_object,
@@ -477,7 +450,7 @@ on_conflict_fetched (GObject      *source_object,
   if (calsync_event_get_status (server_event) == CALSYNC_EVENT_STATUS_CANCELLED)
     return_deleted (task, data->kind != CALSYNC_WRITE_DELETE);
   else if (data->kind == CALSYNC_WRITE_UPDATE && data->recurrence == NULL &&
-           holds_change (server_event, data->event))
+           calsync_write_holds_change (server_event, data->event))
     return_event (task, server_event);
   else if (calsync_event_get_remote_updated (server_event) >= data->local_updated)
     return_lost (task, server_event);

@@ -889,6 +889,21 @@ settle (GTask        *task,
 {
   WriteData *data = g_task_get_task_data (task);
 
+  /* An earlier attempt whose answer was lost (a crash between Graph's
+   * acceptance and the local commit) wrote it: done, no conflict */
+  if (data->kind == CALSYNC_WRITE_UPDATE && !data->whole && data->recurrence == NULL &&
+      calsync_write_holds_change (server_event, data->event))
+    {
+      g_debug ("Conflict: the server's copy holds the change already");
+      g_clear_object (&data->result->server_event);
+      data->result->server_event = g_object_ref (server_event);
+      g_free (data->result->etag);
+      data->result->etag = g_strdup (calsync_event_get_etag (server_event));
+      return_result (task);
+      g_object_unref (task);
+      return;
+    }
+
   if (calsync_event_get_remote_updated (server_event) >= data->local_updated)
     {
       g_debug ("Conflict: the server's copy is newer");

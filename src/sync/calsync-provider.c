@@ -193,6 +193,31 @@ calsync_write_result_new (void)
   return g_new0 (CalsyncWriteResult, 1);
 }
 
+static gboolean
+same_text (const char *a,
+           const char *b)
+{
+  return g_strcmp0 (a != NULL ? a : "", b != NULL ? b : "") == 0;
+}
+
+gboolean
+calsync_write_holds_change (CalsyncEvent *server_event,
+                            CalsyncEvent *event)
+{
+  if (!same_text (calsync_event_get_title (server_event), calsync_event_get_title (event)) ||
+      !same_text (calsync_event_get_description (server_event), calsync_event_get_description (event)) ||
+      !same_text (calsync_event_get_location (server_event), calsync_event_get_location (event)) ||
+      calsync_event_get_all_day (server_event) != calsync_event_get_all_day (event))
+    return FALSE;
+
+  if (calsync_event_get_all_day (event))
+    return g_strcmp0 (calsync_event_get_start_date (server_event), calsync_event_get_start_date (event)) == 0 &&
+           g_strcmp0 (calsync_event_get_end_date (server_event), calsync_event_get_end_date (event)) == 0;
+
+  return calsync_event_get_start (server_event) == calsync_event_get_start (event) &&
+         calsync_event_get_end (server_event) == calsync_event_get_end (event);
+}
+
 char *
 calsync_write_shown_title (CalsyncEvent *event)
 {

@@ -194,6 +194,14 @@ GError             *calsync_write_refusal     (const GError              *error,
                                                CalsyncEvent              *event,
                                                const CalsyncRefusalTexts *texts);
 
+/* Whether @server_event (the server's copy, read after a 412) already holds
+ * what writing @event sends — its title, description, location and times: an
+ * earlier attempt whose answer was lost (a crash between the server's
+ * acceptance and the local commit) wrote it. Such a write is done: neither a
+ * conflict won nor one lost. */
+gboolean            calsync_write_holds_change (CalsyncEvent             *server_event,
+                                                CalsyncEvent             *event);
+
 CalsyncWriteResult *calsync_write_result_new  (void);
 void                calsync_write_result_free (CalsyncWriteResult *result);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CalsyncWriteResult, calsync_write_result_free)
