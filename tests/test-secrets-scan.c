@@ -36,6 +36,20 @@
 #include "calsync-test-sync.h"
 #include "calsync-test-utils.h"
 
+/* AddressSanitizer turns a SIGSEGV into an abort and writes no core (its
+ * shadow memory would make one terabytes): the core is scanned in the plain
+ * builds */
+#if defined(__SANITIZE_ADDRESS__)
+#define UNDER_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define UNDER_ASAN 1
+#endif
+#endif
+#ifndef UNDER_ASAN
+#define UNDER_ASAN 0
+#endif
+
 #define GOOGLE_EMAIL "ann.secret@example.com"
 #define MS_USER      "ben.secret@contoso.example"
 #define MS_CALENDAR  "AAMkSecretsCal="
@@ -997,6 +1011,7 @@ test_scan (Fixture       *fx,
         add_text_source (fx, "export", path, text);
       }
     export_arg = g_strconcat ("--calendar=", outlook_calendar, NULL);
+    g_clear_pointer (&out, g_free);
     g_assert_cmpint (RUN (fx, NULL, &out, NULL, "--export=-", export_arg, "--from=2026-06-01", "--to=2026-07-01"),
                      ==, 0);
     g_assert_nonnull (strstr (out, "Pushed to Outlook"));
@@ -1004,7 +1019,10 @@ test_scan (Fixture       *fx,
   }
 
   /* A sync that refreshed, crashed mid-push */
-  crash_a_sync (fx, outlook_calendar);
+  if (UNDER_ASAN)
+    g_test_message ("no core dump under AddressSanitizer: the crash is scanned in the plain builds");
+  else
+    crash_a_sync (fx, outlook_calendar);
   {
     /* the tokens current at the crash (mark_live below) are the last issued so far */
     g_autoptr(GPtrArray) at_crash = g_ptr_array_new_with_free_func ((GDestroyNotify) secret_free);
@@ -1027,6 +1045,7 @@ test_scan (Fixture       *fx,
   calsync_fake_oauth_expire_access_tokens (oauth);
   calsync_fake_msid_revoke (msid, MS_USER);
   set_dav_password (fx, fx->dav_new_password);
+  g_clear_pointer (&out, g_free);
   g_assert_cmpint (RUN (fx, NULL, &out, NULL, "--sync", "--json"), !=, 0);
   g_clear_pointer (&accounts, json_array_unref);
   accounts = list_accounts (fx);
@@ -1102,7 +1121,8 @@ test_scan (Fixture       *fx,
         gsize bytes = GPOINTER_TO_SIZE (g_hash_table_lookup (bytes_per_kind, kinds[i]));
 
         g_test_message ("scanned %-8s %12" G_GSIZE_FORMAT " bytes", kinds[i], bytes);
-        CALSYNC_CHECK (bytes > 0, "nothing of kind %s was scanned", kinds[i]);
+        CALSYNC_CHECK (bytes > 0 || (UNDER_ASAN && g_str_equal (kinds[i], "core")),
+                       "nothing of kind %s was scanned", kinds[i]);
       }
     g_test_message ("hits: %u; in the core, secrets the crashed sync still used: %u, the test's environment: %u "
                     "(%.1f s)", total_hits, live_hits, env_hits, (g_get_monotonic_time () - start) / 1e6);
