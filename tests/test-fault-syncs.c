@@ -45,7 +45,7 @@ typedef struct
 {
   Run run;
   CalsyncFaultProxy *proxies[N_PROVIDERS];
-  const char *env[5];
+  const char *env[7];
   guint n_syncs;
   guint crashes;
   guint hangs;
@@ -146,7 +146,15 @@ fault_sync (FaultRun *fr,
       return FALSE;
     }
   if (status == 1)
-    fr->failed_syncs++;
+    {
+      g_auto(GStrv) lines = g_strsplit (err != NULL ? err : "", "\n", -1);
+
+      fr->failed_syncs++;
+      /* What the requests met, for the log */
+      for (guint i = 0; lines[i] != NULL; i++)
+        if (strstr (lines[i], "calsync-http") != NULL || strstr (lines[i], "calsync-sync") != NULL)
+          g_test_message ("  %s", lines[i]);
+    }
   g_test_message ("sync %u: exit %d in %.2f s", fr->n_syncs, status, elapsed / 1e6);
   report_read (run, client, status, out, report);
   return TRUE;
@@ -213,7 +221,10 @@ fault_run_start (FaultRun *fr,
   fr->env[1] = calsync_fault_proxy_get_url (fr->proxies[P_GOOGLE]);
   fr->env[2] = "CALSYNC_GRAPH_API_URL";
   fr->env[3] = calsync_fault_proxy_get_url (fr->proxies[P_OUTLOOK]);
-  fr->env[4] = NULL;
+  /* What the requests met, on stderr: shown for the syncs that fail */
+  fr->env[4] = "G_MESSAGES_DEBUG";
+  fr->env[5] = "calsync-http calsync-sync calsync-google calsync-outlook calsync-caldav";
+  fr->env[6] = NULL;
 
   /* A behind the proxies, B straight to the servers */
   run->a.name = "A";

@@ -289,7 +289,9 @@ drop_connection (Forward *forward)
       soup_message_headers_iter_init (&iter, forward->headers);
       while (soup_message_headers_iter_next (&iter, &name, &value))
         g_string_append_printf (head, "%s: %s\r\n", name, value);
-      g_string_append_printf (head, "Content-Length: %" G_GSIZE_FORMAT "\r\nConnection: close\r\n\r\n", size);
+      /* With and without "Connection: close": libsoup reads them differently */
+      g_string_append_printf (head, "Content-Length: %" G_GSIZE_FORMAT "\r\n%s\r\n", size,
+                              g_rand_boolean (forward->self->rand) ? "Connection: close\r\n" : "");
       g_string_append_len (head, g_bytes_get_data (forward->body, NULL), size / 2);
       /* Errors ignored: the client may have gone */
       g_output_stream_write_all (out, head->str, head->len, NULL, NULL, NULL);
@@ -392,7 +394,11 @@ on_forwarded (GObject      *source,
   if (forward->fault == CALSYNC_FAULT_TRUNCATED && g_bytes_get_size (forward->body) < 2)
     forward->fault = CALSYNC_FAULT_DROPPED;
   if (forward->fault >= 0)
-    self->counts[forward->fault]++;
+    {
+      self->counts[forward->fault]++;
+      g_debug ("Fault %s: %s %s", fault_names[forward->fault], soup_server_message_get_method (forward->msg),
+               g_uri_get_path (soup_server_message_get_uri (forward->msg)));
+    }
 
   if (forward->fault == CALSYNC_FAULT_SLOW)
     {
@@ -501,6 +507,7 @@ on_request (SoupServer        *server,
     case CALSYNC_FAULT_REDIRECT:
     case CALSYNC_FAULT_REDIRECT_AWAY:
       self->counts[fault]++;
+      g_debug ("Fault %s: %s %s", fault_names[fault], soup_server_message_get_method (msg), path);
       answer_fault (self, msg, fault);
       return;
     default:
