@@ -409,6 +409,32 @@ test_written_create_takes_server_id (Fixture       *f,
   g_assert_false (calsync_event_get_locally_modified (stored));
 }
 
+/* The create's first answer was lost after the server made the event; a pull
+ * stored the server's copy; the retried create (Graph: same transactionId)
+ * answers with that event's id: the local event takes it, no duplicate and no
+ * UNIQUE error (found by test-fault-syncs: the calendar failed every sync) */
+static void
+test_written_create_meets_pulled_copy (Fixture       *f,
+                                       gconstpointer  data)
+{
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(CalsyncEvent) stored = NULL;
+  g_autoptr(CalsyncEvent) pulled = make_timed ("server-43", "Lunch", local_time (2026, 12, 1, 10, 0), 30);
+  CalsyncPushDone done = { .outcome = CALSYNC_PUSH_WRITTEN, .remote_id = "server-43", .etag = "\"s2\"" };
+
+  create_in (f, f->work_id, "local-uuid", "Lunch");
+  entries = outbox (f, f->work_id);
+  apply_new (f->store, f->work_id, g_object_ref (pulled));
+  finish_ok (f, ENTRY (entries, 0), &done);
+
+  g_assert_cmpint (calsync_store_count_outbox (f->store, 0, NULL), ==, 0);
+  g_assert_null (calsync_store_lookup_event (f->store, f->work_id, "local-uuid", NULL));
+  stored = calsync_store_lookup_event (f->store, f->work_id, "server-43", NULL);
+  g_assert_nonnull (stored);
+  g_assert_cmpstr (calsync_event_get_etag (stored), ==, "\"s2\"");
+  g_assert_cmpint (raw_int_at (f->path, "SELECT COUNT(*) FROM events WHERE title = 'Lunch'"), ==, 1);
+}
+
 static void
 test_written_caldav_keeps_resource (Fixture       *f,
                                     gconstpointer  data)
@@ -735,6 +761,7 @@ main (int    argc,
   ADD ("/outbox/resources/kept-removed", test_resources_kept_removed);
   ADD ("/outbox/resources/swept-edits-kept", test_resources_swept_and_edits_kept);
   ADD ("/outbox/push/written-create", test_written_create_takes_server_id);
+  ADD ("/outbox/push/written-create-meets-pulled-copy", test_written_create_meets_pulled_copy);
   ADD ("/outbox/push/written-caldav", test_written_caldav_keeps_resource);
   ADD ("/outbox/push/edited-in-flight", test_edited_while_in_flight_waits);
   ADD ("/outbox/push/lost", test_lost_restores_server_copy);

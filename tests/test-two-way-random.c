@@ -15,7 +15,10 @@
  *
  * CALSYNC_RANDOM_SEED overrides the seed (printed with g_test_message);
  * CALSYNC_RANDOM_STEPS the number of A's edits (100); CALSYNC_RANDOM_PROVIDERS
- * which calendars take part ("google,outlook,caldav"). */
+ * which calendars take part ("google,outlook,caldav").
+ *
+ * test-fault-syncs.c includes this file with TWO_WAY_RANDOM_HELPERS_ONLY
+ * defined: its helpers without its tests. */
 #include "config.h"
 
 #include <sqlite3.h>
@@ -70,6 +73,8 @@ typedef struct
   const char *name;
   char *dir;                      /* XDG_DATA_HOME */
   gint64 calendar_ids[N_PROVIDERS];
+  const char *const *env;         /* NAME, VALUE, … NULL: set for the client's processes (or NULL) */
+  const char *caldav_url;         /* the server its CalDAV account is added with (NULL: Radicale's) */
 } Client;
 
 typedef struct
@@ -200,6 +205,14 @@ fail (Run        *run,
 
 /* Running calsync -------------------------------------------------------------------- */
 
+static void
+client_setenv (Client              *client,
+               GSubprocessLauncher *launcher)
+{
+  for (guint i = 0; client->env != NULL && client->env[i] != NULL; i += 2)
+    g_subprocess_launcher_setenv (launcher, client->env[i], client->env[i + 1], TRUE);
+}
+
 static int
 run_client (Client             *client,
             const char         *input,
@@ -223,6 +236,7 @@ run_client (Client             *client,
   if (err == NULL)
     err = &own_err;
 
+  client_setenv (client, launcher);
   process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
   g_assert_no_error (error);
   /* The fakes answer from this main context: spin it while calsync runs */
@@ -264,7 +278,10 @@ add_oauth_account (Run        *run,
   g_autofree char *url = NULL;
   g_autofree char *rest = NULL;
   g_autofree char *err = NULL;
-  int status = calsync_test_cli_add_account (launcher, provider, run->stderr_path, &url, &rest, &err);
+  int status;
+
+  client_setenv (client, launcher);
+  status = calsync_test_cli_add_account (launcher, provider, run->stderr_path, &url, &rest, &err);
 
   if (status != 0)
     g_test_message ("%s: --add-account=%s: %s", client->name, provider, err);
@@ -275,7 +292,8 @@ static void
 add_caldav_account (Run    *run,
                     Client *client)
 {
-  g_autofree char *server = g_strdup_printf ("--server=%s", calsync_radicale_get_url (run->radicale));
+  g_autofree char *server = g_strdup_printf ("--server=%s", client->caldav_url != NULL ? client->caldav_url
+                                                                                     : calsync_radicale_get_url (run->radicale));
   const char *args[] = { "--add-account=caldav", server, "--username=" CALSYNC_RADICALE_USER, NULL };
 
   g_assert_cmpint (run_client (client, CALSYNC_RADICALE_PASSWORD "\n", NULL, NULL, args), ==, 0);
@@ -354,20 +372,17 @@ report_clear (Report *report)
   report->messages = NULL;
 }
 
+/* The report of a `--sync --json` that exited with @status and printed @out */
 static void
-sync_client (Run    *run,
-             Client *client,
-             Report *report)
+report_read (Run        *run,
+             Client     *client,
+             int         status,
+             const char *out,
+             Report     *report)
 {
-  const char *args[] = { "--sync", "--json", NULL };
-  g_autofree char *out = NULL;
-  g_autofree char *err = NULL;
   JsonObject *object;
   JsonArray *results;
-  int status;
 
-  status = run_client (client, NULL, &out, &err, args);
-  g_assert_cmpint (status, <=, 1);
   report->root = calsync_test_parse_json (out);
   g_assert_true (JSON_NODE_HOLDS_OBJECT (report->root));
   object = json_node_get_object (report->root);
@@ -397,6 +412,21 @@ sync_client (Run    *run,
   g_test_message ("%s sync #%u: success %d, pushed %" G_GINT64_FORMAT ", conflicts %" G_GINT64_FORMAT
                   ", changed %" G_GINT64_FORMAT "%s%s", client->name, run->syncs, report->success, report->pushed,
                   report->conflicts, report->changed, report->messages->len ? "\n" : "", report->messages->str);
+}
+
+static void
+sync_client (Run    *run,
+             Client *client,
+             Report *report)
+{
+  const char *args[] = { "--sync", "--json", NULL };
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  int status;
+
+  status = run_client (client, NULL, &out, &err, args);
+  g_assert_cmpint (status, <=, 1);
+  report_read (run, client, status, out, report);
 }
 
 /* The servers' events ------------------------------------------------------------------- */
@@ -1841,6 +1871,7 @@ run_finish (Run *run)
     g_rand_free (run->rand);
 }
 
+#ifndef TWO_WAY_RANDOM_HELPERS_ONLY
 static void
 test_random (void)
 {
@@ -1994,3 +2025,4 @@ main (int    argc,
 
   return g_test_run ();
 }
+#endif /* TWO_WAY_RANDOM_HELPERS_ONLY */

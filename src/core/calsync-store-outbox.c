@@ -86,6 +86,11 @@ static const char sql_written_rows[] =
   "remote_updated = MAX (remote_updated, ?6), "
   "locally_modified = CASE WHEN local_updated <= ?7 THEN 0 ELSE locally_modified END "
   "WHERE " ENTRY_ROWS;
+/* The server's copy of our own create, stored by a pull while the create's
+ * answer was lost (its retry met the event the first try made): the local
+ * event takes its place */
+static const char sql_drop_pulled_copy[] =
+  "DELETE FROM events WHERE calendar_id = ?1 AND external_event_id = ?3 AND ?2 IS NOT ?3";
 static const char sql_rename_event[] =
   "UPDATE events SET external_event_id = ?3 WHERE calendar_id = ?1 AND external_event_id = ?2";
 /* An edit made while the create was in flight waits under the new id */
@@ -643,7 +648,7 @@ rename_event (StoreConn                 *conn,
               const char                *remote_id,
               GError                   **error)
 {
-  const char * const statements[] = { sql_rename_event, sql_rename_entry };
+  const char * const statements[] = { sql_drop_pulled_copy, sql_rename_event, sql_rename_entry };
 
   if (remote_id == NULL || g_strcmp0 (remote_id, entry->key) == 0 || entry->whole)
     return TRUE;

@@ -662,6 +662,26 @@ on_total_deadline (gpointer user_data)
 
 static void read_next (GTask *task);
 
+/* libsoup 3.2 takes a connection closed before the end of a body announced
+ * with Content-Length for the end of the body when the answer said
+ * "Connection: close": a body shorter than announced (and not compressed,
+ * whose Content-Length counts other bytes) is a broken connection. */
+static gboolean
+body_cut_short (SendData *data)
+{
+  SoupMessageHeaders *headers = data->response->headers;
+  const char *coding = soup_message_headers_get_one (headers, "Content-Encoding");
+
+  if (g_str_equal (data->method, "HEAD") || data->response->status == SOUP_STATUS_NO_CONTENT ||
+      data->response->status == SOUP_STATUS_NOT_MODIFIED)
+    return FALSE;
+  if (coding != NULL && g_ascii_strcasecmp (coding, "identity") != 0)
+    return FALSE;
+  if (soup_message_headers_get_encoding (headers) != SOUP_ENCODING_CONTENT_LENGTH)
+    return FALSE;
+  return (goffset) data->received < soup_message_headers_get_content_length (headers);
+}
+
 static void
 on_chunk (GObject      *source_object,
           GAsyncResult *result,
@@ -682,6 +702,14 @@ on_chunk (GObject      *source_object,
   if (g_bytes_get_size (chunk) == 0)
     {
       destroy_source (&data->idle_source);
+      if (body_cut_short (data))
+        {
+          g_autoptr(GError) cut = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT,
+                                                       "The connection closed before the end of the body");
+
+          handle_transport_error (task, cut);
+          return;
+        }
       body_complete (task);
       return;
     }
