@@ -11,7 +11,7 @@
 #include <sys/random.h>
 #include <glib/gi18n.h>
 
-#include "calsync-oauth.h"
+#include "calsync-oauth-private.h"
 
 #define GOOGLE_AUTH_URL   "https://accounts.google.com/o/oauth2/v2/auth"
 #define GOOGLE_TOKEN_URL  "https://oauth2.googleapis.com/token"
@@ -470,10 +470,10 @@ new_unreadable_error (void)
 
 /* The answer of the token endpoint (RFC 6749 §5.1); @old_refresh_token is kept
  * when no new one is handed out. */
-static CalsyncTokens *
-tokens_from_response (JsonNode    *json,
-                      const char  *old_refresh_token,
-                      GError     **error)
+CalsyncTokens *
+calsync_oauth_tokens_from_response (JsonNode    *json,
+                                    const char  *old_refresh_token,
+                                    GError     **error)
 {
   CalsyncTokens *tokens;
   JsonObject *object;
@@ -593,7 +593,7 @@ on_refreshed (GObject      *source_object,
       return;
     }
 
-  tokens = tokens_from_response (response->json, old_refresh_token, &error);
+  tokens = calsync_oauth_tokens_from_response (response->json, old_refresh_token, &error);
   if (tokens == NULL)
     g_task_return_error (task, error);
   else
@@ -688,7 +688,7 @@ on_exchanged (GObject      *source_object,
       return;
     }
 
-  tokens = tokens_from_response (response->json, NULL, &error);
+  tokens = calsync_oauth_tokens_from_response (response->json, NULL, &error);
   if (tokens == NULL)
     g_task_return_error (task, error);
   else if (tokens->refresh_token == NULL)
