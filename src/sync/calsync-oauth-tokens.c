@@ -299,7 +299,8 @@ calsync_tokens_from_json (const char  *json,
 
   g_return_val_if_fail (json != NULL, NULL);
 
-  if (!json_parser_load_from_data (parser, json, -1, NULL) ||
+  if (!calsync_http_json_depth_ok (json, strlen (json), CALSYNC_HTTP_MAX_JSON_DEPTH) ||
+      !json_parser_load_from_data (parser, json, -1, NULL) ||
       (root = json_parser_get_root (parser)) == NULL ||
       !JSON_NODE_HOLDS_OBJECT (root) ||
       get_string_member ((object = json_node_get_object (root)), "refresh_token") == NULL)
