@@ -442,7 +442,13 @@ read_expires_in (JsonObject *object)
     {
       double seconds = json_node_get_double (node);
 
-      return seconds > (double) MAX_EXPIRES_IN ? MAX_EXPIRES_IN : (gint64) seconds;
+      /* bounded before the conversion: a double out of gint64's range (-1e300)
+       * has no integer value */
+      if (seconds > (double) MAX_EXPIRES_IN)
+        return MAX_EXPIRES_IN;
+      if (seconds < (double) MIN_EXPIRES_IN)
+        return MIN_EXPIRES_IN;
+      return (gint64) seconds;
     }
 
   if (json_node_get_value_type (node) == G_TYPE_STRING)
