@@ -325,7 +325,10 @@ calsync_tokens_expire_soon (const CalsyncTokens *tokens,
 {
   g_return_val_if_fail (tokens != NULL, TRUE);
 
-  return tokens->access_token == NULL || tokens->expires_at - now <= margin_seconds;
+  /* expires_at is what the keyring held, maybe G_MININT64: compared, not
+   * subtracted from, when it is past */
+  return tokens->access_token == NULL || tokens->expires_at <= now ||
+         tokens->expires_at - now <= margin_seconds;
 }
 
 /* PKCE and state ---------------------------------------------------------- */

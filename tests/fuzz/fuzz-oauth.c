@@ -28,6 +28,18 @@ round_trip (const CalsyncTokens *tokens)
   g_assert (back->expires_at == tokens->expires_at);
 }
 
+/* What the credentials do with tokens read: is a refresh due? */
+static void
+check_expiry (const CalsyncTokens *tokens)
+{
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+  if (tokens->access_token == NULL)
+    g_assert (calsync_tokens_expire_soon (tokens, now, 300));
+  else
+    g_assert (calsync_tokens_expire_soon (tokens, now, 300) == (tokens->expires_at <= now + 300));
+}
+
 int
 LLVMFuzzerTestOneInput (const uint8_t *data,
                         size_t         size)
@@ -51,6 +63,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
       if (answer != NULL)
         {
           g_assert (answer->access_token != NULL && answer->refresh_token != NULL);
+          check_expiry (answer);
           round_trip (answer);
         }
     }
@@ -59,7 +72,10 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   stored = calsync_tokens_from_json (text, &error);
   g_assert ((stored == NULL) == (error != NULL));
   if (stored != NULL)
-    round_trip (stored);
+    {
+      check_expiry (stored);
+      round_trip (stored);
+    }
 
   return 0;
 }
