@@ -282,6 +282,20 @@ get_string_member (JsonObject *object,
   return json_node_get_string (node);
 }
 
+/* 0 unless @name is an integer: json-glib's own getter is critical about
+ * objects and arrays, and converts a double out of range */
+static gint64
+get_int_member (JsonObject *object,
+                const char *name)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
+    return 0;
+
+  return json_node_get_int (node);
+}
+
 /**
  * calsync_tokens_from_json:
  *
@@ -313,7 +327,7 @@ calsync_tokens_from_json (const char  *json,
   tokens = g_new0 (CalsyncTokens, 1);
   tokens->access_token = g_strdup (get_string_member (object, "access_token"));
   tokens->refresh_token = g_strdup (get_string_member (object, "refresh_token"));
-  tokens->expires_at = json_object_get_int_member_with_default (object, "expires_at", 0);
+  tokens->expires_at = get_int_member (object, "expires_at");
 
   return tokens;
 }
