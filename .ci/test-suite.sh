@@ -58,7 +58,7 @@ run_suite build-clang || status=1
 
 # libFuzzer: each target (tests/fuzz) for 30 s on a copy of its seed corpus,
 # two at a time (suite 'fuzz'); only the targets and what they link are built
-CC=clang bash .ci/setup-build.sh build-fuzz --buildtype=debugoptimized \
+CC=clang bash .ci/setup-build.sh build-fuzz --werror --buildtype=debugoptimized \
   -Db_sanitize=address,undefined -Db_lundef=false -Dfuzzing=true
 meson compile -C build-fuzz fuzz-google fuzz-outlook fuzz-caldav fuzz-ical fuzz-oauth
 meson test -C build-fuzz --suite fuzz --print-errorlogs --num-processes 2 || status=1

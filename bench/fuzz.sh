@@ -19,7 +19,7 @@ targets=("$@")
 build=${CALSYNC_FUZZ_BUILD:-build-fuzz}
 declare -A max_len=([google]=65536 [outlook]=65536 [caldav]=65536 [ical]=65536 [oauth]=4096)
 
-CC=clang bash .ci/setup-build.sh "$build" --buildtype=debugoptimized \
+CC=clang bash .ci/setup-build.sh "$build" --werror --buildtype=debugoptimized \
   -Db_sanitize=address,undefined -Db_lundef=false -Dfuzzing=true >/dev/null || exit 1
 meson compile -C "$build" "${targets[@]/#/fuzz-}" >/dev/null || exit 1
 mkdir -p "$build/fuzz-logs"
