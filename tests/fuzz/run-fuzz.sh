@@ -27,8 +27,9 @@ fi
 # to see a leak's whole stack, run the target on the artifact with
 # ASAN_OPTIONS=fast_unwind_on_malloc=0.
 export G_SLICE=always-malloc G_DEBUG=gc-friendly
-export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:print_summary=1}
-export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
+# Options of the environment (meson test sets some) come after ours and win.
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:print_summary=1${ASAN_OPTIONS:+:$ASAN_OPTIONS}
+export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}
 
 "$target" "${bound[@]}" -rss_limit_mb=2048 -timeout=10 -max_len="$max_len" \
   -print_final_stats=1 -artifact_prefix="$builddir/fuzz-artifacts/$name-" \
