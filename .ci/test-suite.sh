@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds with --werror (gcc) and runs the whole test suite
 # under Xvfb; then builds and runs it again with AddressSanitizer + UBSan, and with
-# clang (--werror). Tests that use the keyring start their own private D-Bus
+# clang (--werror); then runs the libFuzzer targets for 30 s each (clang, ASan +
+# UBSan, suite 'fuzz'). Tests that use the keyring start their own private D-Bus
 # session with an unlocked gnome-keyring (tests/run-with-keyring.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,7 +24,7 @@ run_suite () {
   return $status
 }
 
-# The last line is the three builds' totals: "N passed, N failed"
+# The last line is the four builds' totals: "N passed, N failed"
 totals () {
   python3 - "$@" <<'PY'
 import json, os, sys
@@ -55,5 +56,12 @@ CC=clang bash .ci/setup-build.sh build-clang --werror --buildtype=debugoptimized
 meson compile -C build-clang
 run_suite build-clang || status=1
 
-totals build-ci build-asan build-clang
+# libFuzzer: each target (tests/fuzz) for 30 s on a copy of its seed corpus,
+# two at a time (suite 'fuzz'); only the targets and what they link are built
+CC=clang bash .ci/setup-build.sh build-fuzz --werror --buildtype=debugoptimized \
+  -Db_sanitize=address,undefined -Db_lundef=false -Dfuzzing=true
+meson compile -C build-fuzz fuzz-google fuzz-outlook fuzz-caldav fuzz-ical fuzz-oauth
+meson test -C build-fuzz --suite fuzz --print-errorlogs --num-processes 2 || status=1
+
+totals build-ci build-asan build-clang build-fuzz
 exit $status

@@ -887,6 +887,21 @@ test_json_too_deep (Fixture       *fixture,
   g_assert_false (calsync_http_json_depth_ok (nested, strlen (nested), 5));
 }
 
+/* One value at the top: json-glib 1.6 takes "{…}{…}" as its last value and
+ * leaks the others (found by fuzz-oauth) */
+static void
+test_json_one_value (void)
+{
+  static const char *one[] = { " {\"a\":\"}{\"} \n", "[1,{}]", "\"s\"", "42", "true", "{}", NULL };
+  static const char *several[] = { "{\"a\":1}{\"b\":2}", "[1] [2]", "\"s{e\"{\"refresh_token\":\"r\"}",
+                                   "1{\"a\":1}", "true [1]", "{} x", "\"a\" \"b\"", NULL };
+
+  for (guint i = 0; one[i] != NULL; i++)
+    g_assert_true (calsync_http_json_depth_ok (one[i], strlen (one[i]), 6));
+  for (guint i = 0; several[i] != NULL; i++)
+    g_assert_false (calsync_http_json_depth_ok (several[i], strlen (several[i]), 6));
+}
+
 static void
 test_headers (Fixture       *fixture,
               gconstpointer  data)
@@ -1089,6 +1104,7 @@ main (int   argc,
   g_test_add_func ("/http/form-encoding", test_form_encoding);
   g_test_add_func ("/http/secret-wipe", test_secret_wipe);
   g_test_add_func ("/http/retry-after-parse", test_retry_after_parse);
+  g_test_add_func ("/http/json-one-value", test_json_one_value);
 
   return g_test_run ();
 }

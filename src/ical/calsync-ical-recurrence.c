@@ -234,7 +234,7 @@ move_occurrence (const Future   *future,
       occurrence->local.is_date = 1;
       occurrence->local.hour = occurrence->local.minute = occurrence->local.second = 0;
       occurrence->start = calsync_ical_date_key (occurrence->local) * 86400;
-      occurrence->end = occurrence->start + times->days * 86400;
+      occurrence->end = occurrence->start + (gint64) times->days * 86400;
       return TRUE;
     }
 
@@ -269,7 +269,7 @@ make_occurrence (Expansion      *expansion,
   occurrence->local = original->local;
   occurrence->start = times->all_day ? original_key (original) * 86400 : original->utc;
   if (times->all_day)
-    occurrence->end = occurrence->start + times->days * 86400;
+    occurrence->end = occurrence->start + (gint64) times->days * 86400;
   else
     occurrence->end = period_end ? *period_end : calsync_ical_occurrence_end (times, original->local, original->utc);
   return TRUE;
@@ -738,7 +738,7 @@ override_range (const EventTimes *times,
                 gint64           *end)
 {
   *start = times->all_day ? calsync_ical_date_key (times->start) * 86400 : times->start_utc;
-  *end = times->all_day ? *start + times->days * 86400 : times->end_utc;
+  *end = times->all_day ? *start + (gint64) times->days * 86400 : times->end_utc;
 }
 
 /* An override in the window at its own time, or at its original one (so that a

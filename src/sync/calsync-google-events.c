@@ -137,6 +137,16 @@ dup_small (CalsyncJsonScanner *scanner)
   return calsync_json_scanner_dup_string (scanner, MAX_SMALL);
 }
 
+/* A member sent twice: the last one counts (as json-glib reads it), the
+ * first is freed */
+static void
+replace (char **field,
+         char  *value)
+{
+  g_free (*field);
+  *field = value;
+}
+
 /* {"date", "dateTime", "timeZone"} */
 static gboolean
 read_when (CalsyncJsonScanner *scanner,
@@ -173,6 +183,8 @@ read_recurrence (CalsyncJsonScanner *scanner,
   if (!calsync_json_scanner_enter_array_or_skip (scanner))
     return;
 
+  /* a member sent twice: the last one counts, as in json-glib */
+  g_clear_pointer (&item->recurrence, g_ptr_array_unref);
   item->recurrence = g_ptr_array_new_with_free_func (g_free);
   while (calsync_json_scanner_next_element (scanner))
     {
@@ -196,7 +208,7 @@ read_organizer (CalsyncJsonScanner *scanner,
 
   while (calsync_json_scanner_next_member (scanner, &key, &length))
     if (calsync_json_key_is (key, length, "email"))
-      item->organizer_email = dup_small (scanner);
+      replace (&item->organizer_email, dup_small (scanner));
     else
       calsync_json_scanner_skip (scanner);
 }
@@ -212,11 +224,11 @@ read_attendee (CalsyncJsonScanner *scanner,
   while (calsync_json_scanner_next_member (scanner, &key, &length))
     {
       if (calsync_json_key_is (key, length, "email"))
-        attendee->email = dup_small (scanner);
+        replace (&attendee->email, dup_small (scanner));
       else if (calsync_json_key_is (key, length, "displayName"))
-        attendee->name = dup_small (scanner);
+        replace (&attendee->name, dup_small (scanner));
       else if (calsync_json_key_is (key, length, "responseStatus"))
-        attendee->response = dup_small (scanner);
+        replace (&attendee->response, dup_small (scanner));
       else if (calsync_json_key_is (key, length, "organizer"))
         attendee->organizer = calsync_json_scanner_read_boolean (scanner);
       else if (calsync_json_key_is (key, length, "self"))
@@ -233,6 +245,7 @@ read_attendees (CalsyncJsonScanner *scanner,
   if (!calsync_json_scanner_enter_array_or_skip (scanner))
     return;
 
+  g_clear_pointer (&item->attendees, g_array_unref);
   item->attendees = g_array_new (FALSE, TRUE, sizeof (Attendee));
   g_array_set_clear_func (item->attendees, (GDestroyNotify) attendee_clear);
   while (calsync_json_scanner_next_element (scanner))
@@ -268,9 +281,9 @@ read_entry_point (CalsyncJsonScanner *scanner,
 
   while (calsync_json_scanner_next_member (scanner, &key, &length))
     if (calsync_json_key_is (key, length, "entryPointType"))
-      type = dup_small (scanner);
+      replace (&type, dup_small (scanner));
     else if (calsync_json_key_is (key, length, "uri"))
-      uri = calsync_json_scanner_dup_string (scanner, CALSYNC_EVENT_MAX_URL);
+      replace (&uri, calsync_json_scanner_dup_string (scanner, CALSYNC_EVENT_MAX_URL));
     else
       calsync_json_scanner_skip (scanner);
 
@@ -586,11 +599,11 @@ read_envelope (CalsyncJsonScanner *scanner,
           calsync_json_scanner_skip (scanner);
         }
       else if (calsync_json_key_is (key, length, "nextPageToken"))
-        page->next_page_token = calsync_json_scanner_dup_string (scanner, 4096);
+        replace (&page->next_page_token, calsync_json_scanner_dup_string (scanner, 4096));
       else if (calsync_json_key_is (key, length, "nextSyncToken"))
-        page->next_cursor = calsync_json_scanner_dup_string (scanner, 4096);
+        replace (&page->next_cursor, calsync_json_scanner_dup_string (scanner, 4096));
       else if (calsync_json_key_is (key, length, "timeZone"))
-        *time_zone = calsync_json_scanner_dup_string (scanner, MAX_SMALL);
+        replace (time_zone, calsync_json_scanner_dup_string (scanner, MAX_SMALL));
       else
         calsync_json_scanner_skip (scanner);
     }

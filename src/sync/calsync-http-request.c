@@ -401,7 +401,9 @@ calsync_http_parse_retry_after (const char *value,
  *
  * json-glib's parser recurses once per level: 200 KB of `[` would overflow
  * the stack. This scan (strings and their escapes skipped) refuses such a body
- * before any parser sees it.
+ * before any parser sees it. It also refuses a second value after the first
+ * (`{…}{…}`, `"a"{…}`, `1[…]`): json-glib 1.6 takes such a text as its last
+ * value, and leaks the ones before.
  */
 gboolean
 calsync_http_json_depth_ok (const char *data,
@@ -410,6 +412,8 @@ calsync_http_json_depth_ok (const char *data,
 {
   guint depth = 0;
   gboolean in_string = FALSE;
+  gboolean started = FALSE;    /* the top-level value has begun */
+  gboolean done = FALSE;       /* … and ended (an object, an array or a string) */
 
   for (gsize i = 0; i < length; i++)
     {
@@ -420,17 +424,28 @@ calsync_http_json_depth_ok (const char *data,
           if (c == '\\')
             i++;
           else if (c == '"')
-            in_string = FALSE;
+            {
+              in_string = FALSE;
+              done = depth == 0;
+            }
         }
-      else if (c == '"')
-        in_string = TRUE;
-      else if (c == '[' || c == '{')
+      else if (depth == 0 && g_ascii_isspace (c))
+        continue;
+      else if (depth == 0 && (done || (started && (c == '"' || c == '[' || c == '{'))))
+        return FALSE;
+      else
         {
-          if (++depth > max_depth)
-            return FALSE;
+          started = TRUE;
+          if (c == '"')
+            in_string = TRUE;
+          else if (c == '[' || c == '{')
+            {
+              if (++depth > max_depth)
+                return FALSE;
+            }
+          else if ((c == ']' || c == '}') && depth > 0)
+            done = --depth == 0;
         }
-      else if ((c == ']' || c == '}') && depth > 0)
-        depth--;
     }
 
   return TRUE;

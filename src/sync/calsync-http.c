@@ -499,7 +499,7 @@ parse_in_thread (GTask        *task,
   const char *text = g_bytes_get_data (body, &size);
 
   if (!calsync_http_json_depth_ok (text, size, CALSYNC_HTTP_MAX_JSON_DEPTH))
-    g_task_return_new_error (task, JSON_PARSER_ERROR, JSON_PARSER_ERROR_PARSE, "nested too deep");
+    g_task_return_new_error (task, JSON_PARSER_ERROR, JSON_PARSER_ERROR_PARSE, "nested too deep, or more than one value");
   else if (!json_parser_load_from_data (parser, text, (gssize) size, &error))
     g_task_return_error (task, error);
   else if (json_parser_get_root (parser) == NULL)

@@ -178,8 +178,8 @@ gboolean             calsync_http_check_url           (const char   *url,
 gint64               calsync_http_parse_retry_after   (const char   *value,
                                                        GDateTime    *now);
 
-/* Whether @data is JSON nested no deeper than @max_depth (strings skipped);
- * checked before a JSON parser recurses into it */
+/* Whether @data is JSON nested no deeper than @max_depth (strings skipped),
+ * with one value at the top; checked before a JSON parser recurses into it */
 gboolean             calsync_http_json_depth_ok       (const char   *data,
                                                        gsize         length,
                                                        guint         max_depth);

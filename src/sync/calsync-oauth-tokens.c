@@ -11,8 +11,8 @@
 #include <sys/random.h>
 #include <glib/gi18n.h>
 
+#include "calsync-oauth-private.h"
 #include "calsync-secret.h"
-#include "calsync-oauth.h"
 
 #define GOOGLE_AUTH_URL   "https://accounts.google.com/o/oauth2/v2/auth"
 #define GOOGLE_TOKEN_URL  "https://oauth2.googleapis.com/token"
@@ -273,6 +273,20 @@ get_string_member (JsonObject *object,
   return json_node_get_string (node);
 }
 
+/* 0 unless @name is an integer: json-glib's own getter is critical about
+ * objects and arrays, and converts a double out of range */
+static gint64
+get_int_member (JsonObject *object,
+                const char *name)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
+    return 0;
+
+  return json_node_get_int (node);
+}
+
 /**
  * calsync_tokens_from_json:
  *
@@ -290,7 +304,8 @@ calsync_tokens_from_json (const char  *json,
 
   g_return_val_if_fail (json != NULL, NULL);
 
-  if (!json_parser_load_from_data (parser, json, -1, NULL) ||
+  if (!calsync_http_json_depth_ok (json, strlen (json), CALSYNC_HTTP_MAX_JSON_DEPTH) ||
+      !json_parser_load_from_data (parser, json, -1, NULL) ||
       (root = json_parser_get_root (parser)) == NULL ||
       !JSON_NODE_HOLDS_OBJECT (root) ||
       get_string_member ((object = json_node_get_object (root)), "refresh_token") == NULL)
@@ -303,7 +318,7 @@ calsync_tokens_from_json (const char  *json,
   tokens = g_new0 (CalsyncTokens, 1);
   tokens->access_token = g_strdup (get_string_member (object, "access_token"));
   tokens->refresh_token = g_strdup (get_string_member (object, "refresh_token"));
-  tokens->expires_at = json_object_get_int_member_with_default (object, "expires_at", 0);
+  tokens->expires_at = get_int_member (object, "expires_at");
 
   return tokens;
 }
@@ -315,7 +330,10 @@ calsync_tokens_expire_soon (const CalsyncTokens *tokens,
 {
   g_return_val_if_fail (tokens != NULL, TRUE);
 
-  return tokens->access_token == NULL || tokens->expires_at - now <= margin_seconds;
+  /* expires_at is what the keyring held, maybe G_MININT64: compared, not
+   * subtracted from, when it is past */
+  return tokens->access_token == NULL || tokens->expires_at <= now ||
+         tokens->expires_at - now <= margin_seconds;
 }
 
 /* PKCE and state ---------------------------------------------------------- */
@@ -432,7 +450,13 @@ read_expires_in (JsonObject *object)
     {
       double seconds = json_node_get_double (node);
 
-      return seconds > (double) MAX_EXPIRES_IN ? MAX_EXPIRES_IN : (gint64) seconds;
+      /* bounded before the conversion: a double out of gint64's range (-1e300)
+       * has no integer value */
+      if (seconds > (double) MAX_EXPIRES_IN)
+        return MAX_EXPIRES_IN;
+      if (seconds < (double) MIN_EXPIRES_IN)
+        return MIN_EXPIRES_IN;
+      return (gint64) seconds;
     }
 
   if (json_node_get_value_type (node) == G_TYPE_STRING)
@@ -461,10 +485,10 @@ new_unreadable_error (void)
 
 /* The answer of the token endpoint (RFC 6749 §5.1); @old_refresh_token is kept
  * when no new one is handed out. */
-static CalsyncTokens *
-tokens_from_response (JsonNode    *json,
-                      const char  *old_refresh_token,
-                      GError     **error)
+CalsyncTokens *
+calsync_oauth_tokens_from_response (JsonNode    *json,
+                                    const char  *old_refresh_token,
+                                    GError     **error)
 {
   CalsyncTokens *tokens;
   JsonObject *object;
@@ -584,7 +608,7 @@ on_refreshed (GObject      *source_object,
       return;
     }
 
-  tokens = tokens_from_response (response->json, old_refresh_token, &error);
+  tokens = calsync_oauth_tokens_from_response (response->json, old_refresh_token, &error);
   if (tokens == NULL)
     g_task_return_error (task, error);
   else
@@ -679,7 +703,7 @@ on_exchanged (GObject      *source_object,
       return;
     }
 
-  tokens = tokens_from_response (response->json, NULL, &error);
+  tokens = calsync_oauth_tokens_from_response (response->json, NULL, &error);
   if (tokens == NULL)
     g_task_return_error (task, error);
   else if (tokens->refresh_token == NULL)
