@@ -1121,7 +1121,10 @@ test_scan (Fixture       *fx,
         gsize bytes = GPOINTER_TO_SIZE (g_hash_table_lookup (bytes_per_kind, kinds[i]));
 
         g_test_message ("scanned %-8s %12" G_GSIZE_FORMAT " bytes", kinds[i], bytes);
-        CALSYNC_CHECK (bytes > 0 || (UNDER_ASAN && g_str_equal (kinds[i], "core")),
+        /* The WAL and its index may have been checkpointed to nothing at
+         * every snapshot (a slow run): scanned when there, not required */
+        CALSYNC_CHECK (bytes > 0 || (UNDER_ASAN && g_str_equal (kinds[i], "core")) ||
+                       g_str_equal (kinds[i], "wal") || g_str_equal (kinds[i], "shm"),
                        "nothing of kind %s was scanned", kinds[i]);
       }
     g_test_message ("hits: %u; in the core, secrets the crashed sync still used: %u, the test's environment: %u "
