@@ -31,7 +31,8 @@ export G_SLICE=always-malloc G_DEBUG=gc-friendly
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:print_summary=1${ASAN_OPTIONS:+:$ASAN_OPTIONS}
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}
 
-"$target" "${bound[@]}" -rss_limit_mb=2048 -timeout=10 -max_len="$max_len" \
+# A finding fails the test: libFuzzer's own exit code (77) is meson's "skipped"
+"$target" "${bound[@]}" -error_exitcode=1 -timeout_exitcode=1 -rss_limit_mb=2048 -timeout=10 -max_len="$max_len" \
   -print_final_stats=1 -artifact_prefix="$builddir/fuzz-artifacts/$name-" \
   "$corpus"
 echo "$name: corpus $(find "$corpus" -type f | wc -l) files"
