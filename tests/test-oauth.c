@@ -296,6 +296,18 @@ test_tokens_json (void)
   g_assert_null (calsync_tokens_from_json ("not json", &error));
   g_assert_nonnull (error);
   g_assert_null (strstr (error->message, "not json"));
+  g_clear_error (&error);
+
+  /* Tokens are printable ASCII (RFC 6749 Appendix A): json-glib reads the
+   * octal escape "\313" as a byte no token holds (found by fuzz-oauth) */
+  g_assert_null (calsync_tokens_from_json ("{\"refresh_token\": \"r\\313\"}", &error));
+  g_assert_error (error, CALSYNC_OAUTH_ERROR, CALSYNC_OAUTH_ERROR_INVALID_GRANT);
+  g_clear_error (&error);
+  g_clear_pointer (&back, calsync_tokens_free);
+  back = calsync_tokens_from_json ("{\"access_token\": \"a\\313\", \"refresh_token\": \"r\"}", &error);
+  g_assert_no_error (error);
+  g_assert_null (back->access_token);
+  g_assert_true (calsync_tokens_expire_soon (back, 0, 300));
 }
 
 static void

@@ -273,6 +273,24 @@ get_string_member (JsonObject *object,
   return json_node_get_string (node);
 }
 
+/* A token member as RFC 6749 Appendix A defines tokens (1*VSCHAR: printable
+ * ASCII), or %NULL: json-glib's scanner also accepts octal escapes ("\313")
+ * that yield bytes no server sends and no header may carry */
+static const char *
+get_token_member (JsonObject *object,
+                  const char *name)
+{
+  const char *token = get_string_member (object, name);
+
+  if (token == NULL || *token == '\0')
+    return NULL;
+  for (const char *c = token; *c != '\0'; c++)
+    if ((guchar) *c < 0x20 || (guchar) *c > 0x7e)
+      return NULL;
+
+  return token;
+}
+
 /* 0 unless @name is an integer: json-glib's own getter is critical about
  * objects and arrays, and converts a double out of range */
 static gint64
@@ -308,7 +326,7 @@ calsync_tokens_from_json (const char  *json,
       !json_parser_load_from_data (parser, json, -1, NULL) ||
       (root = json_parser_get_root (parser)) == NULL ||
       !JSON_NODE_HOLDS_OBJECT (root) ||
-      get_string_member ((object = json_node_get_object (root)), "refresh_token") == NULL)
+      get_token_member ((object = json_node_get_object (root)), "refresh_token") == NULL)
     {
       g_set_error_literal (error, CALSYNC_OAUTH_ERROR, CALSYNC_OAUTH_ERROR_INVALID_GRANT,
                            _("The stored sign-in is damaged. Reconnect the account in Preferences."));
@@ -316,8 +334,8 @@ calsync_tokens_from_json (const char  *json,
     }
 
   tokens = g_new0 (CalsyncTokens, 1);
-  tokens->access_token = g_strdup (get_string_member (object, "access_token"));
-  tokens->refresh_token = g_strdup (get_string_member (object, "refresh_token"));
+  tokens->access_token = g_strdup (get_token_member (object, "access_token"));
+  tokens->refresh_token = g_strdup (get_token_member (object, "refresh_token"));
   tokens->expires_at = get_int_member (object, "expires_at");
 
   return tokens;
@@ -495,7 +513,9 @@ calsync_oauth_tokens_from_response (JsonNode    *json,
   const char *token_type;
 
   if (json == NULL || !JSON_NODE_HOLDS_OBJECT (json) ||
-      get_string_member ((object = json_node_get_object (json)), "access_token") == NULL)
+      get_token_member ((object = json_node_get_object (json)), "access_token") == NULL ||
+      (get_string_member (object, "refresh_token") != NULL &&
+       get_token_member (object, "refresh_token") == NULL))
     {
       g_propagate_error (error, new_unreadable_error ());
       return NULL;
@@ -509,8 +529,8 @@ calsync_oauth_tokens_from_response (JsonNode    *json,
     }
 
   tokens = g_new0 (CalsyncTokens, 1);
-  tokens->access_token = g_strdup (get_string_member (object, "access_token"));
-  tokens->refresh_token = g_strdup (get_string_member (object, "refresh_token"));
+  tokens->access_token = g_strdup (get_token_member (object, "access_token"));
+  tokens->refresh_token = g_strdup (get_token_member (object, "refresh_token"));
   if (tokens->refresh_token == NULL)
     tokens->refresh_token = g_strdup (old_refresh_token);
   tokens->expires_at = g_get_real_time () / G_USEC_PER_SEC + get_expires_in (object);
