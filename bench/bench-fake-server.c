@@ -67,6 +67,8 @@ bench_fake_server_start (const char *self_path,
                              self_path, serve_flag, NULL);
   g_assert_no_error (error);
   lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server));
+  /* The pipe stays open for what the server prints later (bench-memory's replies) */
+  g_filter_input_stream_set_close_base_stream (G_FILTER_INPUT_STREAM (lines), FALSE);
 
   while ((line = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error)) != NULL &&
          !g_str_equal (line, "READY"))
