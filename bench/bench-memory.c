@@ -29,6 +29,7 @@
 #include "calsync-application.h"
 #include "bench-fake-server.h"
 #include "bench-utils.h"
+#include "bench-window-utils.h"
 #include "calsync-fake-google.h"
 #include "calsync-oauth.h"
 #include "calsync-window.h"
@@ -256,28 +257,6 @@ server_command (const char *command)
   g_assert_cmpstr (reply, ==, "DONE");
 }
 
-static void
-seed_store (void)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(CalsyncStore) store = calsync_store_open (NULL, &error);
-  g_autoptr(CalsyncAccount) account = calsync_account_new ();
-  g_autoptr(CalsyncCalendar) calendar = calsync_calendar_new ();
-
-  g_assert_no_error (error);
-  calsync_account_set_provider (account, "google");
-  calsync_account_set_email (account, USER);
-  bench.account_id = calsync_store_add_account (store, account, NULL);
-  g_assert (bench.account_id > 0);
-
-  calsync_calendar_set_account_id (calendar, bench.account_id);
-  calsync_calendar_set_remote_id (calendar, BIG);
-  calsync_calendar_set_name (calendar, "Big");
-  calsync_calendar_set_color (calendar, "#3584e4");
-  calsync_calendar_set_is_active (calendar, TRUE);
-  g_assert (calsync_store_add_calendar (store, calendar, NULL) > 0);
-  calsync_store_close (store);
-}
 
 static gboolean
 start_sync_cb (gpointer user_data)
@@ -334,17 +313,6 @@ sync_finished_cb (CalsyncSyncEngine *engine,
   g_idle_add (start_sync_cb, NULL);
 }
 
-static void
-give_tokens (void)
-{
-  g_autoptr(CalsyncOAuthConfig) config = calsync_oauth_config_new_google ();
-  g_autoptr(CalsyncCredentials) credentials = calsync_credentials_new_oauth (calsync_application_get_http (bench.app),
-                                                                            config, bench.account_id);
-
-  calsync_credentials_set_tokens (credentials, bench.tokens);
-  calsync_sync_engine_set_account_credentials (calsync_application_get_engine (bench.app), bench.account_id,
-                                               credentials);
-}
 
 static void
 syncs_activate_cb (GApplication *app)
@@ -355,7 +323,7 @@ syncs_activate_cb (GApplication *app)
   if (started)
     return;
   started = TRUE;
-  give_tokens ();
+  bench_give_tokens (bench.app, bench.account_id, bench.tokens);
   calsync_window_set_view (CALSYNC_WINDOW (window), "month");
   gtk_window_set_default_size (GTK_WINDOW (window), 1100, 760);
   gtk_window_present (GTK_WINDOW (window));
@@ -425,7 +393,7 @@ main (int    argc,
 
     bench.tokens = bench_sign_in (http);
   }
-  seed_store ();
+  bench.account_id = bench_seed_google_calendar (USER, BIG, "Big");
 
   bench.app = calsync_application_new ();
   g_application_set_flags (G_APPLICATION (bench.app), G_APPLICATION_NON_UNIQUE);

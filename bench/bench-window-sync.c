@@ -22,6 +22,7 @@
 #include "calsync-application.h"
 #include "bench-fake-server.h"
 #include "bench-utils.h"
+#include "bench-window-utils.h"
 #include "calsync-fake-google.h"
 #include "calsync-month-view-private.h"
 #include "calsync-month-view.h"
@@ -271,31 +272,6 @@ serve (gint64 now)
   return bench_fake_server_run (fake);
 }
 
-/* Sign-in and the store, before the application starts ------------------- */
-
-static void
-seed_store (void)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(CalsyncStore) store = calsync_store_open (NULL, &error);
-  g_autoptr(CalsyncAccount) account = calsync_account_new ();
-  g_autoptr(CalsyncCalendar) calendar = calsync_calendar_new ();
-
-  g_assert_no_error (error);
-  calsync_account_set_provider (account, "google");
-  calsync_account_set_email (account, USER);
-  bench.account_id = calsync_store_add_account (store, account, NULL);
-  g_assert (bench.account_id > 0);
-
-  calsync_calendar_set_account_id (calendar, bench.account_id);
-  calsync_calendar_set_remote_id (calendar, BIG);
-  calsync_calendar_set_name (calendar, "Big");
-  calsync_calendar_set_color (calendar, "#3584e4");
-  calsync_calendar_set_is_active (calendar, TRUE);
-  g_assert (calsync_store_add_calendar (store, calendar, NULL) > 0);
-  calsync_store_close (store);
-}
-
 /* Measuring --------------------------------------------------------------- */
 
 static gboolean
@@ -388,17 +364,6 @@ sync_finished_cb (CalsyncSyncEngine *engine,
   g_timeout_add (1500, quit_cb, NULL);
 }
 
-static void
-give_tokens (void)
-{
-  g_autoptr(CalsyncOAuthConfig) config = calsync_oauth_config_new_google ();
-  g_autoptr(CalsyncCredentials) credentials = calsync_credentials_new_oauth (calsync_application_get_http (bench.app),
-                                                                            config, bench.account_id);
-
-  calsync_credentials_set_tokens (credentials, bench.tokens);
-  calsync_sync_engine_set_account_credentials (calsync_application_get_engine (bench.app), bench.account_id,
-                                               credentials);
-}
 
 static gboolean
 start_sync_cb (gpointer user_data)
@@ -416,7 +381,7 @@ activate_cb (GApplication *app)
   if (bench.window != NULL)
     return;
 
-  give_tokens ();
+  bench_give_tokens (bench.app, bench.account_id, bench.tokens);
   bench.window = GTK_WIDGET (gtk_application_get_active_window (GTK_APPLICATION (app)));
   g_assert (CALSYNC_IS_WINDOW (bench.window));
   calsync_window_set_view (CALSYNC_WINDOW (bench.window), "month");
@@ -493,7 +458,7 @@ main (int    argc,
 
     bench.tokens = bench_sign_in (http);
   }
-  seed_store ();
+  bench.account_id = bench_seed_google_calendar (USER, BIG, "Big");
 
   if (bench.trace)
     {
