@@ -263,6 +263,20 @@ clear_chunks (SendData *data)
   data->received = 0;
 }
 
+/* libsoup keeps its own copy of the Authorization value (soup_message_headers_get_one
+ * returns it, not a copy) and frees it unwiped with the message: wiped here, once the
+ * try is over, so that a superseded token or a password does not linger in freed
+ * memory. libsoup's serialized request head is out of reach. */
+static void
+wipe_request_credentials (SoupMessage *message)
+{
+  char *value = (char *) soup_message_headers_get_one (soup_message_get_request_headers (message),
+                                                       "Authorization");
+
+  if (value != NULL)
+    calsync_secret_wipe (value, strlen (value));
+}
+
 static void
 end_try (SendData *data)
 {
@@ -272,6 +286,8 @@ end_try (SendData *data)
   data->caller_cancel_id = 0;
   g_clear_object (&data->try_cancellable);
   g_clear_object (&data->stream);
+  if (data->message != NULL)
+    wipe_request_credentials (data->message);
   g_clear_object (&data->message);
   clear_chunks (data);
 }
