@@ -729,18 +729,22 @@ hide_button_content (GtkWidget *button)
 {
   GtkWidget *content;
 
-  /* A menu button is a box around a toggle button */
+  /* A menu button is a box around a toggle button: the focus goes to the
+   * inner one, which is named like the outer one */
   if (GTK_IS_MENU_BUTTON (button))
     {
       GtkWidget *inner = gtk_widget_get_first_child (button);
-      const char *name = gtk_widget_get_tooltip_text (button);
 
       if (inner == NULL)
         return;
-      gtk_accessible_update_property (GTK_ACCESSIBLE (inner), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+      /* Its tooltip is its name ("Main Menu") */
+      gtk_accessible_update_property (GTK_ACCESSIBLE (inner), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      gtk_widget_get_tooltip_text (button), -1);
       button = inner;
     }
 
+  /* GTK 4.8 reads the label and then what labels it (the label child): "Today Today" */
+  gtk_accessible_reset_relation (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_RELATION_LABELLED_BY);
   content = GTK_IS_BUTTON (button) ? gtk_button_get_child (GTK_BUTTON (button)) : NULL;
   if (content != NULL)
     gtk_accessible_update_state (GTK_ACCESSIBLE (content), GTK_ACCESSIBLE_STATE_HIDDEN, TRUE, -1);
@@ -1124,7 +1128,9 @@ name_toasts (CalsyncWindow *self)
        child != NULL;
        child = gtk_widget_get_next_sibling (child))
     if (child != content)
-      name_close_buttons (child);
+      {
+        name_close_buttons (child);
+      }
 }
 
 static gboolean
