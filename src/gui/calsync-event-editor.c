@@ -172,6 +172,9 @@ date_from_string (GDate      *date,
 
 /* Date buttons */
 
+static void name_date_button (GtkMenuButton *button,
+                              const char    *name);
+
 static void
 show_date (GtkMenuButton *button,
            GtkCalendar   *calendar,
@@ -193,6 +196,8 @@ show_date (GtkMenuButton *button,
                                     GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, full, -1);
 
   gtk_menu_button_set_label (button, text);
+  /* The label made the inner button labelled by "25 Nov 2026" again */
+  name_date_button (button, g_object_get_data (G_OBJECT (button), "calsync-a11y-name"));
   gtk_calendar_select_day (calendar, dt);
 }
 
@@ -441,6 +446,8 @@ calendar_selected_cb (CalsyncEventEditor *self)
 
   if (model != NULL && GTK_IS_STRING_LIST (model) && selected < g_list_model_get_n_items (model))
     name = gtk_string_list_get_string (GTK_STRING_LIST (model), selected);
+  /* Not "Calendar Calendar" (its label, then its title label) */
+  gtk_accessible_reset_relation (GTK_ACCESSIBLE (self->calendar_row), GTK_ACCESSIBLE_RELATION_LABELLED_BY);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->calendar_row),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Calendar"),
                                   GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, name != NULL ? name : "",
@@ -455,7 +462,7 @@ name_date_button (GtkMenuButton *button,
 {
   GtkWidget *inner = gtk_widget_get_first_child (GTK_WIDGET (button));
 
-  if (inner == NULL)
+  if (inner == NULL || name == NULL)
     return;
   gtk_accessible_reset_relation (GTK_ACCESSIBLE (inner), GTK_ACCESSIBLE_RELATION_LABELLED_BY);
   gtk_accessible_update_property (GTK_ACCESSIBLE (inner), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
@@ -983,6 +990,9 @@ calsync_event_editor_init (CalsyncEventEditor *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   normalize_on_focus_leave (self, self->start_time_entry);
   normalize_on_focus_leave (self, self->end_time_entry);
+  /* show_date() names them again after each new label */
+  g_object_set_data (G_OBJECT (self->start_date_button), "calsync-a11y-name", (gpointer) _("Start date"));
+  g_object_set_data (G_OBJECT (self->end_date_button), "calsync-a11y-name", (gpointer) _("End date"));
   name_date_button (self->start_date_button, _("Start date"));
   name_date_button (self->end_date_button, _("End date"));
   g_signal_connect_object (self->calendar_row, "notify::selected", G_CALLBACK (calendar_selected_cb),

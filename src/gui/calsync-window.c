@@ -1035,6 +1035,8 @@ calsync_window_announce (CalsyncWindow *self,
   if (text == NULL || *text == '\0')
     return;
 
+  g_debug ("Announcing: %s", text);
+
 #if GTK_CHECK_VERSION (4, 14, 0)
   gtk_accessible_announce (GTK_ACCESSIBLE (self), text, GTK_ACCESSIBLE_ANNOUNCEMENT_PRIORITY_MEDIUM);
 #else
