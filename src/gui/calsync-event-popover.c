@@ -260,7 +260,9 @@ calsync_event_popover_closed (GtkPopover *popover)
 
   if (focus == NULL || gtk_widget_is_ancestor (focus, GTK_WIDGET (popover)))
     {
-      if ((opener == NULL || !gtk_widget_get_focusable (opener) || !gtk_widget_grab_focus (opener)) &&
+      /* Not to a chip going away with its popover (a view rebuilt) */
+      if ((opener == NULL || !gtk_widget_get_mapped (opener) || !gtk_widget_get_focusable (opener) ||
+           !gtk_widget_grab_focus (opener)) &&
           root != NULL)
         gtk_root_set_focus (root, NULL);
     }

@@ -861,7 +861,15 @@ sync_finished_cb (CalsyncSyncEngine *engine,
   calsync_edit_undo_set_syncing (self->undo, FALSE);
 
   if (!(toast = calsync_report_dialog_new_toast (report)))
-    return;
+    {
+      GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+
+      /* No toast (nothing was due): a sync started from the keyboard still
+       * says that it ended */
+      if (focus != NULL && gtk_widget_is_ancestor (focus, GTK_WIDGET (self->sync_button)))
+        calsync_window_announce (self, _("Sync finished"));
+      return;
+    }
 
   /* A toast still sliding in takes the newer title: libadwaita 1.2 reads freed
    * memory when a toast is dismissed during its first ~200 ms (syncs that fail
