@@ -35,6 +35,7 @@ struct _CalsyncEventPopover
   /* Owned references */
   CalsyncEvent *event;
   GdkRGBA color;
+  gboolean editing;          /* closed by Edit: the editor takes the focus */
 };
 
 G_DEFINE_FINAL_TYPE (CalsyncEventPopover, calsync_event_popover, GTK_TYPE_POPOVER)
@@ -242,6 +243,8 @@ join_clicked_cb (CalsyncEventPopover *self)
 static void
 edit_clicked_cb (CalsyncEventPopover *self)
 {
+  /* The chip may be rebuilt by the edit: it does not take the focus back */
+  self->editing = TRUE;
   gtk_popover_popdown (GTK_POPOVER (self));
 }
 
@@ -261,7 +264,7 @@ calsync_event_popover_closed (GtkPopover *popover)
   if (focus == NULL || gtk_widget_is_ancestor (focus, GTK_WIDGET (popover)))
     {
       /* Not to a chip going away with its popover (a view rebuilt) */
-      if ((opener == NULL || !gtk_widget_get_mapped (opener) || !gtk_widget_get_focusable (opener) ||
+      if ((CALSYNC_EVENT_POPOVER (popover)->editing || opener == NULL || !gtk_widget_get_mapped (opener) || !gtk_widget_get_focusable (opener) ||
            !gtk_widget_grab_focus (opener)) &&
           root != NULL)
         gtk_root_set_focus (root, NULL);
