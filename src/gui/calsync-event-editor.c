@@ -172,6 +172,9 @@ date_from_string (GDate      *date,
 
 /* Date buttons */
 
+static void name_date_button (GtkMenuButton *button,
+                              const char    *name);
+
 static void
 show_date (GtkMenuButton *button,
            GtkCalendar   *calendar,
@@ -186,8 +189,15 @@ show_date (GtkMenuButton *button,
   g_autofree char *full = g_date_time_format (dt, _("%A, %-d %B %Y"));
 
   gtk_widget_set_tooltip_text (GTK_WIDGET (button), full);
+  /* Read as "Start date", then the date */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, full, -1);
+  if (gtk_widget_get_first_child (GTK_WIDGET (button)) != NULL)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (gtk_widget_get_first_child (GTK_WIDGET (button))),
+                                    GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, full, -1);
 
   gtk_menu_button_set_label (button, text);
+  /* The label made the inner button labelled by "25 Nov 2026" again */
+  name_date_button (button, g_object_get_data (G_OBJECT (button), "calsync-a11y-name"));
   gtk_calendar_select_day (calendar, dt);
 }
 
@@ -424,6 +434,49 @@ fill_calendars (CalsyncEventEditor *self,
 
   adw_combo_row_set_model (self->calendar_row, G_LIST_MODEL (names));
   adw_combo_row_set_selected (self->calendar_row, selected);
+}
+
+/* The calendar drop-down is read as "Calendar", then the chosen calendar */
+static void
+calendar_selected_cb (CalsyncEventEditor *self)
+{
+  GListModel *model = adw_combo_row_get_model (self->calendar_row);
+  guint selected = adw_combo_row_get_selected (self->calendar_row);
+  const char *name = NULL;
+
+  if (model != NULL && GTK_IS_STRING_LIST (model) && selected < g_list_model_get_n_items (model))
+    name = gtk_string_list_get_string (GTK_STRING_LIST (model), selected);
+  /* Not "Calendar Calendar" (its label, then its title label) */
+  gtk_accessible_reset_relation (GTK_ACCESSIBLE (self->calendar_row), GTK_ACCESSIBLE_RELATION_LABELLED_BY);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->calendar_row),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Calendar"),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, name != NULL ? name : "",
+                                  -1);
+}
+
+/* The menu buttons' inner toggle buttons take the focus: they are named
+ * like the menu buttons, not by their label ("25 Nov 2026") */
+static void
+name_date_button (GtkMenuButton *button,
+                  const char    *name)
+{
+  GtkWidget *inner = gtk_widget_get_first_child (GTK_WIDGET (button));
+
+  if (inner == NULL || name == NULL)
+    return;
+  gtk_accessible_reset_relation (GTK_ACCESSIBLE (inner), GTK_ACCESSIBLE_RELATION_LABELLED_BY);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (inner), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+}
+
+/* Focus is given once the window is shown: grabbed before, it stayed in the
+ * main window for screen readers */
+static void
+calsync_event_editor_map (GtkWidget *widget)
+{
+  CalsyncEventEditor *self = CALSYNC_EVENT_EDITOR (widget);
+
+  GTK_WIDGET_CLASS (calsync_event_editor_parent_class)->map (widget);
+  gtk_widget_grab_focus (GTK_WIDGET (self->title_row));
 }
 
 static void
@@ -897,6 +950,7 @@ calsync_event_editor_class_init (CalsyncEventEditorClass *klass)
 
   object_class->dispose = calsync_event_editor_dispose;
   object_class->finalize = calsync_event_editor_finalize;
+  widget_class->map = calsync_event_editor_map;
 
   /**
    * CalsyncEventEditor::saved:
@@ -916,6 +970,8 @@ calsync_event_editor_class_init (CalsyncEventEditorClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PREFIX "/calsync-event-editor.ui");
   bind_template (widget_class);
+  /* A dialog, named by its title */
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_DIALOG);
 
   gtk_widget_class_install_action (widget_class, "editor.save", NULL, save_action);
   gtk_widget_class_install_action (widget_class, "editor.delete", NULL, delete_action);
@@ -934,6 +990,14 @@ calsync_event_editor_init (CalsyncEventEditor *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   normalize_on_focus_leave (self, self->start_time_entry);
   normalize_on_focus_leave (self, self->end_time_entry);
+  /* show_date() names them again after each new label */
+  g_object_set_data (G_OBJECT (self->start_date_button), "calsync-a11y-name", (gpointer) _("Start date"));
+  g_object_set_data (G_OBJECT (self->end_date_button), "calsync-a11y-name", (gpointer) _("End date"));
+  name_date_button (self->start_date_button, _("Start date"));
+  name_date_button (self->end_date_button, _("End date"));
+  g_signal_connect_object (self->calendar_row, "notify::selected", G_CALLBACK (calendar_selected_cb),
+                           self, G_CONNECT_SWAPPED);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_MODAL, TRUE, -1);
 }
 
 /**
@@ -969,7 +1033,7 @@ calsync_event_editor_new (GtkWindow    *parent,
   show_dates (self);
   self->filling = FALSE;
   all_day_toggled_cb (self);
-  gtk_widget_grab_focus (GTK_WIDGET (self->title_row));
+  calendar_selected_cb (self);
 
   return self;
 }

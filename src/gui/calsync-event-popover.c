@@ -35,6 +35,7 @@ struct _CalsyncEventPopover
   /* Owned references */
   CalsyncEvent *event;
   GdkRGBA color;
+  gboolean editing;          /* closed by Edit: the editor takes the focus */
 };
 
 G_DEFINE_FINAL_TYPE (CalsyncEventPopover, calsync_event_popover, GTK_TYPE_POPOVER)
@@ -242,20 +243,32 @@ join_clicked_cb (CalsyncEventPopover *self)
 static void
 edit_clicked_cb (CalsyncEventPopover *self)
 {
+  /* The chip may be rebuilt by the edit: it does not take the focus back */
+  self->editing = TRUE;
   gtk_popover_popdown (GTK_POPOVER (self));
 }
 
 /* The window keeps pointing at the focused label or button of a closed popover;
  * once the popover is gone, showing the next one trips over that stale focus
- * (GTK 4.8). Give the focus back to the event the popover belongs to. */
+ * (GTK 4.8). Give the focus back to the event the popover belongs to: its
+ * parent, the chip or block that opened it (Esc, a click outside, Edit).
+ * Unsetting the focus, as this did before, sent the next Tab to the
+ * window's first button. */
 static void
 calsync_event_popover_closed (GtkPopover *popover)
 {
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (popover));
   GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+  GtkWidget *opener = gtk_widget_get_parent (GTK_WIDGET (popover));
 
-  if (focus != NULL && gtk_widget_is_ancestor (focus, GTK_WIDGET (popover)))
-    gtk_root_set_focus (root, NULL);
+  if (focus == NULL || gtk_widget_is_ancestor (focus, GTK_WIDGET (popover)))
+    {
+      /* Not to a chip going away with its popover (a view rebuilt) */
+      if ((CALSYNC_EVENT_POPOVER (popover)->editing || opener == NULL || !gtk_widget_get_mapped (opener) || !gtk_widget_get_focusable (opener) ||
+           !gtk_widget_grab_focus (opener)) &&
+          root != NULL)
+        gtk_root_set_focus (root, NULL);
+    }
 
   if (GTK_POPOVER_CLASS (calsync_event_popover_parent_class)->closed != NULL)
     GTK_POPOVER_CLASS (calsync_event_popover_parent_class)->closed (popover);

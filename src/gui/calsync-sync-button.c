@@ -122,7 +122,11 @@ update_state (CalsyncSyncButton *self)
   gtk_widget_set_visible (self->label_squeezer, self->syncing);
   gtk_spinner_set_spinning (self->spinner, self->syncing);
   gtk_accessible_update_state (GTK_ACCESSIBLE (self->button), GTK_ACCESSIBLE_STATE_BUSY, self->syncing, -1);
-  gtk_widget_set_sensitive (GTK_WIDGET (self), connected && !self->syncing);
+  /* Busy is shown (spinner, busy state), not made insensitive: an insensitive
+   * button would drop the keyboard focus, and the next Tab would start over
+   * at the window's first button. A press while busy joins the running sync
+   * (app.sync). */
+  gtk_widget_set_sensitive (GTK_WIDGET (self), connected || self->syncing);
   update_tooltip (self);
 }
 
@@ -259,6 +263,10 @@ static void
 calsync_sync_button_init (CalsyncSyncButton *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* The button is read by its name and busy state; its icon, spinner and
+   * "Syncing…" stay out of the accessibility tree */
+  gtk_accessible_update_state (GTK_ACCESSIBLE (gtk_button_get_child (self->button)),
+                               GTK_ACCESSIBLE_STATE_HIDDEN, TRUE, -1);
   update_state (self);
   self->tooltip_timeout_id = g_timeout_add_seconds (TOOLTIP_REFRESH_SECONDS, tooltip_timeout_cb, self);
 }

@@ -19,5 +19,9 @@ GtkWidget     *calsync_window_get_week_view    (CalsyncWindow  *self);
 AdwToast      *calsync_window_get_sync_toast   (CalsyncWindow  *self);
 /* The last edit made here, which Ctrl+Z takes back until a sync sends it */
 CalsyncEditUndo *calsync_window_get_edit_undo  (CalsyncWindow  *self);
+/* The text the live region announces while it shows (GTK < 4.14), or NULL */
+const char    *calsync_window_get_announcement (CalsyncWindow  *self);
+/* The short title shown in a narrow window, "Nov 2026" */
+const char    *calsync_window_get_short_title_text (CalsyncWindow *self);
 
 G_END_DECLS

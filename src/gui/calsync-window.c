@@ -29,6 +29,17 @@ struct _CalsyncWindow
   GtkWidget *navigation_box;
   GtkWidget *view_switch;
   GtkLabel *title_label;
+  GtkLabel *short_title_label;
+  GtkWidget *title_squeezer;
+  GtkOverlay *announce_overlay;
+  GtkWidget *today_button;
+  GtkWidget *previous_button;
+  GtkWidget *next_button;
+  GtkWidget *new_event_button;
+  GtkWidget *menu_button;
+  GtkWidget *month_button;
+  GtkWidget *week_button;
+  GtkWidget *empty_page;
   GtkStack *main_stack;
   GtkStack *view_stack;
   CalsyncMonthView *month_view;
@@ -49,6 +60,12 @@ struct _CalsyncWindow
   gint64 sync_toast_added_at;      /* monotonic µs */
   gboolean syncing;
   guint hold_timeout_id;
+
+  /* Announcements on GTK < 4.14: a live region (role alert, AT-SPI
+   * "notification") shown anew for each text; hidden again after a while */
+  GtkWidget *live_region;
+  guint live_region_timeout_id;
+  guint name_toasts_idle_id;
 };
 
 /* During a long sync the views still show progress this often */
@@ -64,16 +81,28 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+static void announce_toast (CalsyncWindow *self,
+                            AdwToast      *toast);
+
 static char *
-format_month_title (GDateTime *date)
+format_month_title (GDateTime *date,
+                    gboolean   short_form)
 {
+  if (short_form)
+    /* Translators: title of the month view in a narrow window, strftime(3) format: "Nov 2026" */
+    return g_date_time_format (date, _("%b %Y"));
+
   /* Translators: title of the month view, strftime(3) format: "November 2026" */
   return g_date_time_format (date, _("%B %Y"));
 }
 
+/* "23–29 November 2026", "30 November – 6 December 2026",
+ * "28 December 2026 – 3 January 2027"; the short forms drop the year and
+ * abbreviate the month: "23–29 Nov", "30 Nov – 6 Dec" */
 static char *
 format_week_title (GDateTime *start,
-                   GDateTime *end)
+                   GDateTime *end,
+                   gboolean   short_form)
 {
   g_autoptr(GDateTime) last = g_date_time_add_days (end, -1);
   g_autofree char *first_text = NULL;
@@ -81,32 +110,58 @@ format_week_title (GDateTime *start,
 
   if (g_date_time_get_year (start) != g_date_time_get_year (last))
     {
-      /* Translators: a week across two years: "Dec 28, 2026 – Jan 3, 2027" */
-      first_text = g_date_time_format (start, _("%b %-d, %Y"));
-      last_text = g_date_time_format (last, _("%b %-d, %Y"));
+      if (short_form)
+        {
+          /* Translators: a week across two years in a narrow window, either end: "28 Dec" */
+          first_text = g_date_time_format (start, C_("short week title", "%-d %b"));
+          last_text = g_date_time_format (last, C_("short week title", "%-d %b"));
+        }
+      else
+        {
+          /* Translators: a week across two years, either end: "28 December 2026" */
+          first_text = g_date_time_format (start, C_("week title", "%-d %B %Y"));
+          last_text = g_date_time_format (last, C_("week title", "%-d %B %Y"));
+        }
     }
   else if (g_date_time_get_month (start) != g_date_time_get_month (last))
     {
-      /* Translators: first day of a week across two months: "Nov 30" */
-      first_text = g_date_time_format (start, _("%b %-d"));
-      last_text = g_date_time_format (last, _("%b %-d, %Y"));
+      if (short_form)
+        {
+          first_text = g_date_time_format (start, C_("short week title", "%-d %b"));
+          last_text = g_date_time_format (last, C_("short week title", "%-d %b"));
+        }
+      else
+        {
+          /* Translators: first day of a week across two months: "30 November" */
+          first_text = g_date_time_format (start, C_("week title", "%-d %B"));
+          last_text = g_date_time_format (last, C_("week title", "%-d %B %Y"));
+        }
     }
   else
     {
-      /* Translators: first day of a week inside one month: "Nov 23" (German: "23.") */
-      first_text = g_date_time_format (start, C_("week title, same month", "%b %-d"));
-      /* Translators: last day of a week in the same month: "29, 2026" (German: "29. Nov. 2026") */
-      last_text = g_date_time_format (last, _("%-d, %Y"));
+      /* Translators: first day of a week inside one month: "23" (German: "23.") */
+      first_text = g_date_time_format (start, C_("week title, same month", "%-d"));
+      if (short_form)
+        /* Translators: last day of a week in the same month, narrow window: "29 Nov" */
+        last_text = g_date_time_format (last, C_("short week title, same month", "%-d %b"));
+      else
+        /* Translators: last day of a week in the same month: "29 November 2026" */
+        last_text = g_date_time_format (last, C_("week title, same month", "%-d %B %Y"));
+
+      /* Translators: a week inside one month: "23–29 November 2026" (an en dash, no spaces) */
+      return g_strdup_printf (C_("week title, same month", "%s–%s"), g_strstrip (first_text),
+                              g_strstrip (last_text));
     }
 
-  /* Translators: "Nov 23 – 29, 2026" */
-  return g_strdup_printf (_("%s – %s"), g_strstrip (first_text), g_strstrip (last_text));
+  /* Translators: a week across two months or years: "30 November – 6 December 2026" */
+  return g_strdup_printf (C_("week title", "%s – %s"), g_strstrip (first_text), g_strstrip (last_text));
 }
 
 static void
 update_title (CalsyncWindow *self)
 {
   g_autofree char *title = NULL;
+  g_autofree char *short_title = NULL;
 
   if (g_strcmp0 (self->view, "week") == 0)
     {
@@ -115,12 +170,29 @@ update_title (CalsyncWindow *self)
 
       start = calsync_date_start_of_week (self->date);
       end = g_date_time_add_weeks (start, 1);
-      title = format_week_title (start, end);
+      title = format_week_title (start, end, FALSE);
+      short_title = format_week_title (start, end, TRUE);
     }
   else
-    title = format_month_title (self->date);
+    {
+      title = format_month_title (self->date, FALSE);
+      short_title = format_month_title (self->date, TRUE);
+    }
 
   gtk_label_set_text (self->title_label, title);
+  gtk_label_set_text (self->short_title_label, short_title);
+}
+
+/* Only the form the squeezer shows is in the accessibility tree */
+static void
+title_form_changed_cb (CalsyncWindow *self)
+{
+  GtkWidget *shown = adw_squeezer_get_visible_child (ADW_SQUEEZER (self->title_squeezer));
+
+  gtk_accessible_update_state (GTK_ACCESSIBLE (self->title_label), GTK_ACCESSIBLE_STATE_HIDDEN,
+                               shown != NULL && shown != GTK_WIDGET (self->title_label), -1);
+  gtk_accessible_update_state (GTK_ACCESSIBLE (self->short_title_label), GTK_ACCESSIBLE_STATE_HIDDEN,
+                               shown != GTK_WIDGET (self->short_title_label), -1);
 }
 
 static void
@@ -147,10 +219,15 @@ update_page (CalsyncWindow *self)
     }
 
   gtk_stack_set_visible_child_name (self->main_stack, has_calendar ? "calendar" : "empty");
+  /* A stack page out of sight is still "visible": keep it out of the accessibility tree */
+  gtk_accessible_update_state (GTK_ACCESSIBLE (self->empty_page), GTK_ACCESSIBLE_STATE_HIDDEN,
+                               has_calendar, -1);
+  gtk_accessible_update_state (GTK_ACCESSIBLE (self->view_stack), GTK_ACCESSIBLE_STATE_HIDDEN,
+                               !has_calendar, -1);
   /* Nothing to navigate on the empty page: only the menu stays. */
   gtk_widget_set_visible (self->navigation_box, has_calendar);
   gtk_widget_set_visible (self->view_switch, has_calendar);
-  gtk_widget_set_visible (GTK_WIDGET (self->title_label), has_calendar);
+  gtk_widget_set_visible (self->title_squeezer, has_calendar);
 }
 
 /* Made on first use: most sessions never leave the month view, and its ~150 widgets
@@ -544,6 +621,8 @@ calsync_window_dispose (GObject *object)
   CalsyncWindow *self = (CalsyncWindow *)object;
 
   g_clear_handle_id (&self->hold_timeout_id, g_source_remove);
+  g_clear_handle_id (&self->live_region_timeout_id, g_source_remove);
+  g_clear_handle_id (&self->name_toasts_idle_id, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), CALSYNC_TYPE_WINDOW);
   g_clear_weak_pointer (&self->sync_toast);
   g_clear_object (&self->undo);
@@ -623,12 +702,86 @@ calsync_window_class_init (CalsyncWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CalsyncWindow, navigation_box);
   gtk_widget_class_bind_template_child (widget_class, CalsyncWindow, view_switch);
   gtk_widget_class_bind_template_child (widget_class, CalsyncWindow, title_label);
+  gtk_widget_class_bind_template_child (widget_class, CalsyncWindow, short_title_label);
+  gtk_widget_class_bind_template_child (widget_class, CalsyncWindow, title_squeezer);
+  gtk_widget_class_bind_template_child (widget_class, CalsyncWindow, announce_overlay);
+  gtk_widget_class_bind_template_child (widget_class, CalsyncWindow, today_button);
+  gtk_widget_class_bind_template_child (widget_class, CalsyncWindow, previous_button);
+  gtk_widget_class_bind_template_child (widget_class, CalsyncWindow, next_button);
+  gtk_widget_class_bind_template_child (widget_class, CalsyncWindow, new_event_button);
+  gtk_widget_class_bind_template_child (widget_class, CalsyncWindow, menu_button);
+  gtk_widget_class_bind_template_child (widget_class, CalsyncWindow, month_button);
+  gtk_widget_class_bind_template_child (widget_class, CalsyncWindow, week_button);
+  gtk_widget_class_bind_template_child (widget_class, CalsyncWindow, empty_page);
   gtk_widget_class_bind_template_child (widget_class, CalsyncWindow, main_stack);
   gtk_widget_class_bind_template_child (widget_class, CalsyncWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, CalsyncWindow, month_view);
   gtk_widget_class_bind_template_child (widget_class, CalsyncWindow, sync_button);
 
   install_actions (widget_class);
+}
+
+/* Buttons are read by their accessible labels (set in the template): what is
+ * inside them, a mnemonic label ("Today" twice) or an icon ("GtkImage"),
+ * stays out of the accessibility tree. */
+static void
+hide_button_content (GtkWidget *button)
+{
+  GtkWidget *content;
+
+  /* A menu button is a box around a toggle button: the focus goes to the
+   * inner one, which is named like the outer one */
+  if (GTK_IS_MENU_BUTTON (button))
+    {
+      GtkWidget *inner = gtk_widget_get_first_child (button);
+
+      if (inner == NULL)
+        return;
+      /* Its tooltip is its name ("Main Menu") */
+      gtk_accessible_update_property (GTK_ACCESSIBLE (inner), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      gtk_widget_get_tooltip_text (button), -1);
+      button = inner;
+    }
+
+  /* GTK 4.8 reads the label and then what labels it (the label child): "Today Today" */
+  gtk_accessible_reset_relation (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_RELATION_LABELLED_BY);
+  content = GTK_IS_BUTTON (button) ? gtk_button_get_child (GTK_BUTTON (button)) : NULL;
+  if (content != NULL)
+    gtk_accessible_update_state (GTK_ACCESSIBLE (content), GTK_ACCESSIBLE_STATE_HIDDEN, TRUE, -1);
+}
+
+static void
+setup_accessibility (CalsyncWindow *self)
+{
+  GtkWidget *buttons[] = {
+    self->today_button, self->previous_button, self->next_button, self->new_event_button,
+    self->menu_button, self->month_button, self->week_button,
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (buttons); i++)
+    hide_button_content (buttons[i]);
+
+  g_signal_connect_object (self->title_squeezer, "notify::visible-child",
+                           G_CALLBACK (title_form_changed_cb), self, G_CONNECT_SWAPPED);
+  title_form_changed_cb (self);
+
+#if !GTK_CHECK_VERSION (4, 14, 0)
+  /* Role alert is AT-SPI's "notification": Orca speaks one when it is shown.
+   * Out of sight (transparent, not a target) but mapped, hidden until used. */
+  self->live_region = g_object_new (GTK_TYPE_LABEL,
+                                    "accessible-role", GTK_ACCESSIBLE_ROLE_ALERT,
+                                    "visible", FALSE,
+                                    "can-target", FALSE,
+                                    "can-focus", FALSE,
+                                    "opacity", 0.0,
+                                    "halign", GTK_ALIGN_START,
+                                    "valign", GTK_ALIGN_START,
+                                    "max-width-chars", 1,
+                                    "ellipsize", PANGO_ELLIPSIZE_END,
+                                    NULL);
+  gtk_widget_add_css_class (self->live_region, "live-region");
+  gtk_overlay_add_overlay (self->announce_overlay, self->live_region);
+#endif
 }
 
 static void
@@ -641,6 +794,7 @@ calsync_window_init (CalsyncWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   /* Nothing to undo until an edit is saved */
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.undo", FALSE);
+  setup_accessibility (self);
 
   self->date = calsync_date_start_of_day (now);
 }
@@ -707,7 +861,15 @@ sync_finished_cb (CalsyncSyncEngine *engine,
   calsync_edit_undo_set_syncing (self->undo, FALSE);
 
   if (!(toast = calsync_report_dialog_new_toast (report)))
-    return;
+    {
+      GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+
+      /* No toast (nothing was due): a sync started from the keyboard still
+       * says that it ended */
+      if (focus != NULL && gtk_widget_is_ancestor (focus, GTK_WIDGET (self->sync_button)))
+        calsync_window_announce (self, _("Sync finished"));
+      return;
+    }
 
   /* A toast still sliding in takes the newer title: libadwaita 1.2 reads freed
    * memory when a toast is dismissed during its first ~200 ms (syncs that fail
@@ -716,6 +878,7 @@ sync_finished_cb (CalsyncSyncEngine *engine,
       g_get_monotonic_time () - self->sync_toast_added_at < SYNC_TOAST_SETTLE_US)
     {
       adw_toast_set_title (self->sync_toast, adw_toast_get_title (toast));
+      announce_toast (self, self->sync_toast);
       g_object_unref (toast);
       return;
     }
@@ -816,6 +979,14 @@ calsync_window_get_title_text (CalsyncWindow *self)
 }
 
 const char *
+calsync_window_get_short_title_text (CalsyncWindow *self)
+{
+  g_return_val_if_fail (CALSYNC_IS_WINDOW (self), NULL);
+
+  return gtk_label_get_text (self->short_title_label);
+}
+
+const char *
 calsync_window_get_page (CalsyncWindow *self)
 {
   g_return_val_if_fail (CALSYNC_IS_WINDOW (self), NULL);
@@ -839,11 +1010,166 @@ calsync_window_get_week_view (CalsyncWindow *self)
   return ensure_week_view (self);
 }
 
+/* Announcements ------------------------------------------------------------ */
+
+/* How long the live region stays in the tree after an announcement */
+#define LIVE_REGION_SECONDS 10
+
+#if !GTK_CHECK_VERSION (4, 14, 0)
+static gboolean
+live_region_timeout_cb (gpointer user_data)
+{
+  CalsyncWindow *self = user_data;
+
+  self->live_region_timeout_id = 0;
+  gtk_widget_set_visible (self->live_region, FALSE);
+  return G_SOURCE_REMOVE;
+}
+#endif
+
+/**
+ * calsync_window_announce:
+ * @text: plain text, spoken as it is
+ *
+ * Has a screen reader speak @text once, politely: gtk_accessible_announce()
+ * where GTK has it (4.14), otherwise a live region that is shown anew.
+ */
+void
+calsync_window_announce (CalsyncWindow *self,
+                         const char    *text)
+{
+  g_return_if_fail (CALSYNC_IS_WINDOW (self));
+
+  if (text == NULL || *text == '\0')
+    return;
+
+  g_debug ("Announcing: %s", text);
+
+#if GTK_CHECK_VERSION (4, 14, 0)
+  gtk_accessible_announce (GTK_ACCESSIBLE (self), text, GTK_ACCESSIBLE_ANNOUNCEMENT_PRIORITY_MEDIUM);
+#else
+  /* Hidden, relabelled, shown: AT-SPI says children-changed and
+   * state-changed:showing for a "notification" with the new text */
+  gtk_widget_set_visible (self->live_region, FALSE);
+  gtk_label_set_text (GTK_LABEL (self->live_region), text);
+  gtk_widget_set_visible (self->live_region, TRUE);
+  g_clear_handle_id (&self->live_region_timeout_id, g_source_remove);
+  self->live_region_timeout_id = g_timeout_add_seconds (LIVE_REGION_SECONDS, live_region_timeout_cb, self);
+#endif
+}
+
+/* The text last announced by the live region, or NULL (GTK < 4.14; for tests) */
+const char *
+calsync_window_get_announcement (CalsyncWindow *self)
+{
+  g_return_val_if_fail (CALSYNC_IS_WINDOW (self), NULL);
+
+  if (self->live_region == NULL || !gtk_widget_get_visible (self->live_region))
+    return NULL;
+  return gtk_label_get_text (GTK_LABEL (self->live_region));
+}
+
+/* Whether libadwaita speaks its toasts itself. The newest toast widget found
+ * (GNOME/libadwaita src/adw-toast-widget.c, role GTK_ACCESSIBLE_ROLE_ALERT)
+ * does not call gtk_accessible_announce(), and a toast added to the overlay
+ * is not shown anew, so no screen reader event says it appeared. Raise this
+ * version when a libadwaita that announces toasts is known. */
+#define ADW_ANNOUNCES_TOASTS ADW_CHECK_VERSION (99, 0, 0)
+
+static char *
+toast_text (AdwToast *toast)
+{
+  const char *title = adw_toast_get_title (toast);
+  g_autofree char *plain = NULL;
+
+  if (title == NULL)
+    return NULL;
+  /* Toast titles are Pango markup */
+  if (pango_parse_markup (title, -1, 0, NULL, &plain, NULL, NULL))
+    return g_steal_pointer (&plain);
+  return g_strdup (title);
+}
+
+static void
+announce_toast (CalsyncWindow *self,
+                AdwToast      *toast)
+{
+#if !ADW_ANNOUNCES_TOASTS
+  g_autofree char *text = toast_text (toast);
+
+  calsync_window_announce (self, text);
+#else
+  (void) self;
+  (void) toast;
+#endif
+}
+
+/* libadwaita 1.2's toast widget is internal; its close button (an icon,
+ * read as "GtkImage") gets a name here, and its icon leaves the tree. */
+static void
+name_close_buttons (GtkWidget *widget)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (GTK_IS_BUTTON (child) &&
+          g_strcmp0 (gtk_button_get_icon_name (GTK_BUTTON (child)), "window-close-symbolic") == 0)
+        {
+          GtkWidget *icon = gtk_button_get_child (GTK_BUTTON (child));
+
+          gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                          C_("toast", "Close"), -1);
+          if (icon != NULL)
+            gtk_accessible_update_state (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_STATE_HIDDEN, TRUE, -1);
+        }
+      else if (!GTK_IS_BUTTON (child))
+        name_close_buttons (child);
+    }
+}
+
+/* The overlay's children: its own child, then one widget per toast */
+static void
+name_toasts (CalsyncWindow *self)
+{
+  GtkWidget *content = adw_toast_overlay_get_child (self->toast_overlay);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->toast_overlay));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (child != content)
+      {
+        name_close_buttons (child);
+      }
+}
+
+static gboolean
+name_toasts_idle_cb (gpointer user_data)
+{
+  CalsyncWindow *self = user_data;
+
+  self->name_toasts_idle_id = 0;
+  name_toasts (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* A queued toast gets its widget when the one before it goes */
+static void
+toast_dismissed_cb (AdwToast      *toast,
+                    CalsyncWindow *self)
+{
+  if (self->name_toasts_idle_id == 0)
+    self->name_toasts_idle_id = g_idle_add (name_toasts_idle_cb, self);
+}
+
 void
 calsync_window_add_toast (CalsyncWindow *self,
                           AdwToast      *toast)
 {
   g_return_if_fail (CALSYNC_IS_WINDOW (self));
 
+  g_signal_connect_object (toast, "dismissed", G_CALLBACK (toast_dismissed_cb), self, 0);
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  name_toasts (self);
+  announce_toast (self, toast);
 }

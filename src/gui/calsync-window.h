@@ -20,5 +20,7 @@ void           calsync_window_set_date         (CalsyncWindow  *self,
                                                 GDateTime      *date);
 void           calsync_window_add_toast        (CalsyncWindow  *self,
                                                 AdwToast       *toast);
+void           calsync_window_announce         (CalsyncWindow  *self,
+                                                const char     *text);
 
 G_END_DECLS
