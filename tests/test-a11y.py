@@ -1095,7 +1095,7 @@ def main():
     if len(sys.argv) != 3:
         log("usage: test-a11y.py CALSYNC_BINARY CALSYNC_SEED_BINARY")
         return 99
-    calsync, seeder = sys.argv[1], sys.argv[2]
+    calsync, seeder = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
 
     try:
         import gi
