@@ -139,6 +139,9 @@ G_GNUC_INTERNAL void          store_bind_text      (sqlite3_stmt  *stmt,
                                                     const char    *text);
 G_GNUC_INTERNAL const char   *store_column_text    (sqlite3_stmt  *stmt,
                                                     int            col);
+/* A column read through CALENDAR_NAME_SQL: NULL gives the Personal name */
+G_GNUC_INTERNAL const char   *store_column_name    (sqlite3_stmt  *stmt,
+                                                    int            col);
 
 /* Rows to objects */
 typedef gpointer (*StoreRowFunc) (sqlite3_stmt *stmt);

@@ -402,7 +402,7 @@ store_column_text (sqlite3_stmt *stmt,
 
 /* A calendar name read through CALENDAR_NAME_SQL: NULL is the Personal
  * calendar, shown in the current language (a stored name is never NULL) */
-static const char *
+const char *
 store_column_name (sqlite3_stmt *stmt,
                    int           column)
 {

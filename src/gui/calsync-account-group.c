@@ -9,6 +9,7 @@
 
 #include "calsync-account-group-private.h"
 #include "calsync-account-group.h"
+#include "calsync-date-utils.h"
 #include "calsync-gui.h"
 
 /* The widgets of one calendar, kept across updates so a switch in use survives */
@@ -87,7 +88,8 @@ calsync_format_time_ago (gint64 usec,
 
   when = g_date_time_new_from_unix_local (usec / G_USEC_PER_SEC);
   /* Translators: strftime(3) format of a date long ago, shown after "Synced " */
-  return g_date_time_format (when, _("on %-d %b %Y"));
+  /* %b: the locale's abbreviated month, marked as the language marks one */
+  return calsync_date_format_abbreviated (when, _("on %-d %b %Y"));
 }
 
 static char *
