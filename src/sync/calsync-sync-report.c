@@ -368,18 +368,18 @@ static void
 append_counts (GString                     *text,
                const CalsyncCalendarResult *counts)
 {
-  /* Translators: the first counter of a sync's "%u new, %u updated, %u skipped,
-   * %u deleted" (events) */
   g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, "%u new", "%u new", counts->synced),
                           counts->synced);
-  /* Translators: appended to the counters of a sync: events changed */
-  g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, ", %u updated", ", %u updated", counts->updated),
+  /* Translators: separates the counts of "15 new, 3 updated, 1 removed" */
+  g_string_append (text, _(", "));
+  g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, "%u updated", "%u updated", counts->updated),
                           counts->updated);
-  /* Translators: appended to the counters of a sync: events received, not applied */
-  g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, ", %u skipped", ", %u skipped", counts->skipped),
+  g_string_append (text, _(", "));
+  g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, "%u skipped", "%u skipped", counts->skipped),
                           counts->skipped);
-  /* Translators: appended to the counters of a sync: events removed */
-  g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, ", %u deleted", ", %u deleted", counts->deleted),
+  g_string_append (text, _(", "));
+  /* Translators: events deleted by a sync (calsync --sync) */
+  g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, "%u deleted", "%u deleted", counts->deleted),
                           counts->deleted);
   if (counts->pushed > 0)
     /* Translators: appended to the counters: changes made here that the server took */
