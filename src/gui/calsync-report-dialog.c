@@ -230,26 +230,6 @@ calsync_report_dialog_format_finished (gint64 usec)
   return g_strdup_printf (_("Finished on %s at %s"), date, clock);
 }
 
-/* The window is as wide as its heading needs in this language (German's are
- * long), between MIN_WIDTH and MAX_CONTENT_WIDTH (the clamp's maximum) plus
- * the margins; narrower screens wrap the heading. Its height is the
- * content's, up to the scrolled part's maximum (see the .ui). */
-#define MIN_WIDTH 460
-#define MAX_CONTENT_WIDTH 720
-#define CONTENT_MARGINS (2 * 12)
-
-static void
-fit_heading (CalsyncReportDialog *self)
-{
-  int natural = 0;
-
-  gtk_widget_measure (GTK_WIDGET (self->headline_label), GTK_ORIENTATION_HORIZONTAL, -1,
-                      NULL, &natural, NULL, NULL);
-  gtk_window_set_default_size (GTK_WINDOW (self),
-                               CLAMP (natural + CONTENT_MARGINS, MIN_WIDTH, MAX_CONTENT_WIDTH + CONTENT_MARGINS),
-                               -1);
-}
-
 static void
 fill (CalsyncReportDialog *self)
 {
@@ -268,8 +248,6 @@ fill (CalsyncReportDialog *self)
     gtk_list_box_append (self->results_list, result_row (calsync_sync_report_get_result (self->report, i)));
   gtk_widget_set_visible (GTK_WIDGET (self->results_list),
                           calsync_sync_report_get_n_results (self->report) > 0);
-
-  fit_heading (self);
 }
 
 static void
