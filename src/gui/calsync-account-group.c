@@ -183,7 +183,8 @@ calendar_row_show_subtitle (CalsyncAccountGroup *self,
     text = last_synced_text (row->last_sync_at);
 
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row->row), text);
-  if (row->error != NULL)
+  /* In the error colour only when it shows its error (not "Last synced …") */
+  if (row->error != NULL && !self->account_error)
     gtk_widget_add_css_class (row->row, "calsync-failed");
   else
     gtk_widget_remove_css_class (row->row, "calsync-failed");
