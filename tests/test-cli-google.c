@@ -238,7 +238,7 @@ check_sync_text (Fixture *fx)
   g_autofree char *err = NULL;
 
   g_assert_cmpint (run_calsync (fx, args, &out, &err), ==, 0);
-  g_assert_true (g_str_has_prefix (out, "Synced 2 of 2 calendar(s)\n"));
+  g_assert_true (g_str_has_prefix (out, "Synced 2 of 2 calendars\n"));
   g_assert_nonnull (strstr (out, "✓ Team (" ALEX "): 0 new, 0 updated, 0 skipped, 0 deleted"));
   g_assert_cmpstr (err, ==, "");   /* stderr is not a terminal: no progress lines */
 }

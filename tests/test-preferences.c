@@ -359,6 +359,21 @@ test_switch_hides_and_excludes (void)
   g_assert_true (calsync_test_wait_until (status_hidden, prefs, 8000));
 }
 
+/* How many labels of @widget's tree show @text (a sync error is shown, and
+ * read by a screen reader, once) */
+static guint
+count_labels_with (GtkWidget  *widget,
+                   const char *text)
+{
+  guint n = GTK_IS_LABEL (widget) && gtk_widget_get_visible (widget) &&
+            strstr (gtk_label_get_text (GTK_LABEL (widget)), text) != NULL ? 1 : 0;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    n += count_labels_with (child, text);
+  return n;
+}
+
 static void
 test_failing_calendar (void)
 {
@@ -366,6 +381,9 @@ test_failing_calendar (void)
   CalsyncAccountGroup *sam = calsync_preferences_window_get_account_group (prefs, sam_id);
   CalsyncAccountGroup *alex = calsync_preferences_window_get_account_group (prefs, alex_id);
   g_autofree char *text = NULL;
+  g_autofree char *sam_error = NULL;
+  g_autofree char *team_error = NULL;
+  CalsyncSyncReport *report;
 
   put_events (ALEX, "Extra", 2);
   calsync_fake_google_put_event (fake, TEAM_ID,
@@ -373,30 +391,54 @@ test_failing_calendar (void)
     "\"start\":{\"dateTime\":\"2026-11-03T10:00:00+01:00\",\"timeZone\":\"Europe/Berlin\"},"
     "\"end\":{\"dateTime\":\"2026-11-03T11:00:00+01:00\",\"timeZone\":\"Europe/Berlin\"}}");
   calsync_fake_google_set_fault (fake, SAM, CALSYNC_FAKE_FAULT_MALFORMED);
-  sync_and_wait ();
+  report = sync_and_wait ();
+  g_assert_false (find_result (report, sam_primary_id)->success);
+  sam_error = g_strdup (find_result (report, sam_primary_id)->error);
+  g_assert_nonnull (sam_error);
 
   g_assert_cmpstr (calsync_preferences_window_get_status_headline (prefs), ==, "Some calendars could not be synced");
   text = calsync_preferences_window_dup_status_text (prefs);
   g_test_message ("status: %s", text);
-  g_assert_nonnull (strstr (text, "✗ " SAM ": "));
+  g_assert_nonnull (strstr (text, "✗ " SAM ": not synced"));
+  /* The error itself is not in the status card: it is said once, below */
+  g_assert_null (strstr (text, sam_error));
   g_assert_nonnull (strstr (text, "✓ Team: 1 updated"));
   g_assert_nonnull (strstr (text, "✓ " ALEX ": 2 new"));
   g_assert_nonnull (calsync_account_group_get_error_text (sam));
-  g_assert_true (g_str_has_prefix (calsync_account_group_get_error_text (sam), SAM ": "));
+  /* Sam's only calendar failed: the account's status row says why, its calendar row does not repeat it */
+  g_assert_cmpstr (calsync_account_group_get_error_text (sam), ==, sam_error);
+  g_assert_cmpuint (count_labels_with (GTK_WIDGET (prefs), sam_error), ==, 1);
+  g_assert_cmpuint (count_labels_with (calsync_account_group_get_calendar_row (sam, sam_primary_id), sam_error), ==, 0);
   g_assert_null (calsync_account_group_get_error_text (alex));
   /* Sam synced well a moment ago, but not now: the status says so, and when it last succeeded */
   g_assert_cmpstr (calsync_account_group_get_status_text (sam), ==, "Last sync failed");
   g_test_message ("Sam: %s", calsync_account_group_get_status_subtitle (sam));
-  g_assert_true (g_str_has_prefix (calsync_account_group_get_status_subtitle (sam), SAM ": "));
+  g_assert_true (g_str_has_prefix (calsync_account_group_get_status_subtitle (sam), sam_error));
   g_assert_nonnull (strstr (calsync_account_group_get_status_subtitle (sam), "\nLast successful sync "));
   g_assert_cmpstr (calsync_account_group_get_status_text (alex), ==, "Synced just now");
-  g_assert_true (gtk_widget_has_css_class (calsync_account_group_get_calendar_row (sam, sam_primary_id), "calsync-failed"));
+  /* Its calendar row says when it last synced, not in the error colour */
+  g_assert_false (gtk_widget_has_css_class (calsync_account_group_get_calendar_row (sam, sam_primary_id), "calsync-failed"));
   gtk_window_set_default_size (GTK_WINDOW (prefs), 600, 780);
   calsync_test_screenshot ("CALSYNC_TEST_SCREENSHOTS", "preferences-error.png");
 
   /* Errors stay: longer than a success does (five seconds; no hook to shorten it) */
   g_assert_true (calsync_test_holds_for (status_shown, prefs, 5500));
   calsync_fake_google_set_fault (fake, SAM, CALSYNC_FAKE_FAULT_NONE);
+
+  /* One calendar of two fails: its row says why, once; the account counts it */
+  calsync_fake_google_set_fault (fake, TEAM_ID, CALSYNC_FAKE_FAULT_MALFORMED);
+  report = sync_and_wait ();
+  g_assert_false (find_result (report, team_id)->success);
+  g_assert_true (find_result (report, alex_primary_id)->success);
+  team_error = g_strdup (find_result (report, team_id)->error);
+  g_assert_cmpstr (calsync_account_group_get_error_text (alex), ==, "1 calendar could not be synced");
+  g_assert_cmpstr (calsync_account_group_get_status_text (alex), ==, "Last sync failed");
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (calsync_account_group_get_calendar_row (alex, team_id))),
+                   ==, team_error);
+  g_assert_cmpuint (count_labels_with (GTK_WIDGET (prefs), team_error), ==, 1);
+  g_assert_true (gtk_widget_has_css_class (calsync_account_group_get_calendar_row (alex, team_id), "calsync-failed"));
+  g_assert_null (calsync_account_group_get_error_text (sam));
+  calsync_fake_google_set_fault (fake, TEAM_ID, CALSYNC_FAKE_FAULT_NONE);
 }
 
 static gboolean

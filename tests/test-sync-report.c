@@ -160,8 +160,14 @@ test_messages (void)
   calsync_sync_report_add (all, make_result ("2", "B", NULL, 0, 1, 0, 0));
   g_clear_pointer (&message, g_free);
   message = calsync_sync_report_get_message (all);
-  g_assert_cmpstr (message, ==, "Synced 2 of 2 calendar(s)");
+  /* Translated with plural forms; the JSON keeps the contract's "calendar(s)" */
+  g_assert_cmpstr (message, ==, "Synced 2 of 2 calendars");
   g_assert_true (calsync_sync_report_get_success (all));
+  g_clear_pointer (&json, g_free);
+  g_clear_pointer (&root, json_node_unref);
+  json = calsync_sync_report_to_json (all);
+  object = parse_object (json, &root);
+  g_assert_cmpstr (json_object_get_string_member (object, "message"), ==, "Synced 2 of 2 calendar(s)");
 }
 
 static void
@@ -218,7 +224,7 @@ test_text (void)
   calsync_sync_report_add (report, make_result ("2", "Team", "You're offline.", 0, 0, 0, 0));
   text = calsync_sync_report_to_text (report);
 
-  g_assert_true (g_str_has_prefix (text, "Synced 1 of 2 calendar(s)\n"));
+  g_assert_true (g_str_has_prefix (text, "Synced 1 of 2 calendars\n"));
   g_assert_nonnull (strstr (text, "✓ Work (user@example.com): 3 new, 1 updated, 2 skipped, 1 deleted\n"));
   g_assert_nonnull (strstr (text, "✗ Team (user@example.com): You're offline.\n"));
   g_assert_nonnull (strstr (text, "Total: 3 new, 1 updated, 2 skipped, 1 deleted (7 events received)\n"));

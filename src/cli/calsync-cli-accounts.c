@@ -47,7 +47,10 @@ add_calendar_json (JsonBuilder     *builder,
 
   json_builder_begin_object (builder);
   add_nullable_string (builder, "id", id);
-  add_nullable_string (builder, "name", calsync_calendar_get_name (calendar));
+  /* Machine-readable: the local calendar's key, not its name in today's language */
+  add_nullable_string (builder, "name", g_strcmp0 (provider, "local") == 0
+                                        ? CALSYNC_PERSONAL_CALENDAR_KEY
+                                        : calsync_calendar_get_name (calendar));
   add_nullable_string (builder, "provider", provider);
   json_builder_set_member_name (builder, "active");
   json_builder_add_boolean_value (builder, calsync_calendar_get_is_active (calendar));

@@ -292,12 +292,16 @@ append_event_json (CalsyncEventJson *self,
                    CalsyncEvent     *event)
 {
   gint64 calendar_id = calsync_event_get_calendar_id (event);
+  const char *provider = g_hash_table_lookup (self->providers, &calendar_id);
 
   g_string_append_c (out, '{');
   append_id_member (out, "id", calsync_event_get_id (event));
   append_id_member (out, "calendarId", calendar_id);
-  append_string_member (out, "calendarName", or_empty (calsync_event_get_calendar_name (event)));
-  append_string_member (out, "provider", g_hash_table_lookup (self->providers, &calendar_id));
+  /* The local calendar's key, not its name in today's language */
+  append_string_member (out, "calendarName", g_strcmp0 (provider, "local") == 0
+                                             ? CALSYNC_PERSONAL_CALENDAR_KEY
+                                             : or_empty (calsync_event_get_calendar_name (event)));
+  append_string_member (out, "provider", provider);
   append_string_member (out, "externalId", or_empty (calsync_event_get_external_id (event)));
   append_string_member (out, "title", or_empty (calsync_event_get_title (event)));
   append_bool_member (out, "allDay", calsync_event_get_all_day (event));

@@ -198,7 +198,7 @@ format_clock (GDateTime *time,
     /* Translators: strftime-style format of a time on another day of the coming week, "Tue 10:00" */
     return g_date_time_format (time, _("%a %H:%M"));
   /* Translators: strftime-style format of a time on a day further away, "27 Nov 10:00" */
-  return g_date_time_format (time, _("%-d %b %H:%M"));
+  return calsync_date_format_abbreviated (time, _("%-d %b %H:%M"));
 }
 
 /* "All day", "10:00 – 10:15", "23:00 – Tue 01:00" or "until 01:00" */

@@ -4,6 +4,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include "calsync-calendar-private.h"
 #include "calsync-calendar.h"
 
@@ -179,4 +181,16 @@ calsync_calendar_set_account_info (CalsyncCalendar *self,
   g_free (self->account_email);
   self->provider = g_strdup (provider);
   self->account_email = g_strdup (email);
+}
+
+/**
+ * calsync_calendar_personal_name:
+ *
+ * Returns: the name of the local calendar in the current language
+ */
+const char *
+calsync_calendar_personal_name (void)
+{
+  /* Translators: the name of the calendar kept on this computer only */
+  return _("Personal");
 }

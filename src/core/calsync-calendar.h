@@ -44,4 +44,11 @@ void             calsync_calendar_set_account_info   (CalsyncCalendar *self,
                                                       const char      *provider,
                                                       const char      *email);
 
+/* The local calendar of this computer is stored under a language-neutral key
+ * (CALSYNC_PERSONAL_CALENDAR_KEY, whatever the language it was created in) and
+ * read by the store as calsync_calendar_personal_name(): "Personal" in the
+ * current language. Machine-readable output (JSON) prints the key. */
+#define CALSYNC_PERSONAL_CALENDAR_KEY "Personal"
+const char      *calsync_calendar_personal_name      (void);
+
 G_END_DECLS

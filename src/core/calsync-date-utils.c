@@ -256,6 +256,66 @@ calsync_date_format_time (GDateTime *dt)
   return g_strdup (g_strstrip (text));
 }
 
+/* The locale's abbreviation of the month of @dt (%b) marked as the language
+ * marks abbreviations; a name as long as the full one (German "Mai") is no
+ * abbreviation and stays as it is */
+static char *
+abbreviated_month (GDateTime *dt)
+{
+  g_autofree char *abbreviation = g_date_time_format (dt, "%b");
+  g_autofree char *full = g_date_time_format (dt, "%B");
+
+  if (abbreviation == NULL || full == NULL || g_strcmp0 (abbreviation, full) == 0)
+    return g_steal_pointer (&abbreviation);
+
+  /* Translators: an abbreviated month name from the system's locale ("Nov");
+   * languages that write abbreviations with a full stop translate this as
+   * "%s." (German "Nov."). Month names that are not shortened ("Mai") are
+   * shown without it. */
+  return g_strdup_printf (C_("abbreviated month name", "%s"), abbreviation);
+}
+
+char *
+calsync_date_format_abbreviated (GDateTime  *dt,
+                                 const char *format)
+{
+  g_autoptr(GString) expanded = NULL;
+  g_autofree char *month = NULL;
+
+  g_return_val_if_fail (dt != NULL, NULL);
+  g_return_val_if_fail (format != NULL, NULL);
+
+  if (strstr (format, "%b") == NULL)
+    return g_date_time_format (dt, format);
+
+  /* %b is replaced by the marked name, its own '%' escaped; every other
+   * conversion (and "%%b", a literal "%b") is left to g_date_time_format() */
+  month = abbreviated_month (dt);
+  expanded = g_string_sized_new (strlen (format) + 16);
+  for (const char *p = format; *p != '\0'; p++)
+    {
+      if (p[0] == '%' && p[1] == 'b')
+        {
+          for (const char *m = month != NULL ? month : ""; *m != '\0'; m++)
+            {
+              if (*m == '%')
+                g_string_append_c (expanded, '%');
+              g_string_append_c (expanded, *m);
+            }
+          p++;
+        }
+      else if (p[0] == '%' && p[1] != '\0')
+        {
+          g_string_append_len (expanded, p, 2);
+          p++;
+        }
+      else
+        g_string_append_c (expanded, *p);
+    }
+
+  return g_date_time_format (dt, expanded->str);
+}
+
 static gboolean
 digits (const char *text,
         int         n,

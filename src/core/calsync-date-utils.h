@@ -51,5 +51,12 @@ gboolean   calsync_date_parse_rfc3339      (const char *text,
 
 /* "10:00" or "10:00 AM" following the GNOME clock-format setting / locale. */
 char      *calsync_date_format_time        (GDateTime *dt);
+/* g_date_time_format() of @format (a translatable strftime-style format, its
+ * translation chosen by the translator) where %b, the locale's abbreviated
+ * month name, is marked as an abbreviation the way the language writes one
+ * (German: "Nov." but "Mai", which is not abbreviated), e.g.
+ * "%-d %b %Y" → "25 Nov 2026", German "%-d. %b %Y" → "25. Nov. 2026". */
+char      *calsync_date_format_abbreviated (GDateTime  *dt,
+                                            const char *format);
 
 G_END_DECLS

@@ -14,7 +14,7 @@
   "id, provider, email, server_url, needs_reconnect, last_error, allow_insecure, read_only"
 
 #define CALENDAR_COLUMNS                                                      \
-  "c.id, c.account_id, c.remote_id, c.name, c.color, c.is_active, "           \
+  "c.id, c.account_id, c.remote_id, " CALENDAR_NAME_SQL ", c.color, c.is_active, "           \
   "c.is_primary, c.last_sync_at, c.sync_token, a.provider, a.email, c.read_only"
 
 #define CALENDAR_FROM "FROM calendars AS c JOIN accounts AS a ON a.id = c.account_id "
@@ -45,7 +45,10 @@ static const char sql_insert_calendar[] =
   "INSERT INTO calendars (account_id, remote_id, name, color, is_active, is_primary, "
   "last_sync_at, sync_token, read_only) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?10)";
 static const char sql_update_calendar[] =
-  "UPDATE calendars SET account_id = ?1, remote_id = ?2, name = ?3, color = ?4, "
+  "UPDATE calendars SET account_id = ?1, remote_id = ?2, "
+  /* The Personal calendar keeps its key, never a name as read (translated) */
+  "name = CASE WHEN account_id IN (SELECT id FROM accounts WHERE provider = 'local') "
+  "THEN name ELSE ?3 END, color = ?4, "
   "is_active = ?5, is_primary = ?6, last_sync_at = ?7, sync_token = ?8, read_only = ?10 WHERE id = ?9";
 static const char sql_list_calendars[] =
   "SELECT " CALENDAR_COLUMNS " " CALENDAR_FROM
@@ -169,7 +172,9 @@ create_personal_calendar (StoreConn  *conn,
     }
 
   calsync_calendar_set_account_id (calendar, account_id);
-  calsync_calendar_set_name (calendar, _("Personal"));
+  /* A key, not the word in today's language: read back, it is shown in the
+   * language of the moment (calsync_calendar_personal_name()) */
+  calsync_calendar_set_name (calendar, CALSYNC_PERSONAL_CALENDAR_KEY);
   calsync_calendar_set_color (calendar, PERSONAL_COLOR);
   calsync_calendar_set_is_primary (calendar, TRUE);
 

@@ -33,7 +33,15 @@ G_BEGIN_DECLS
   "e.attendees, e.conference_url, e.event_type, e.remote_updated, "           \
   "e.local_updated, e.locally_modified, e.resource_id"
 
-#define EVENT_COLUMNS EVENT_OWN_COLUMNS ", c.name, c.color"
+/* A calendar's name as read: NULL for the local account's (Personal) calendar,
+ * whose stored name is a key (or, in a database from before, "Personal" in the
+ * language it was created in); store_calendar_from_row() and
+ * store_event_from_row() show it in the current language. */
+#define CALENDAR_NAME_SQL                                                     \
+  "CASE WHEN c.account_id IN (SELECT id FROM accounts WHERE provider = 'local') " \
+  "THEN NULL ELSE c.name END"
+
+#define EVENT_COLUMNS EVENT_OWN_COLUMNS ", " CALENDAR_NAME_SQL ", c.color"
 
 /* Positions of the event fields in every statement that writes events
  * (store_bind_event() binds them). */
@@ -130,6 +138,9 @@ G_GNUC_INTERNAL void          store_bind_text      (sqlite3_stmt  *stmt,
                                                     int            pos,
                                                     const char    *text);
 G_GNUC_INTERNAL const char   *store_column_text    (sqlite3_stmt  *stmt,
+                                                    int            col);
+/* A column read through CALENDAR_NAME_SQL: NULL gives the Personal name */
+G_GNUC_INTERNAL const char   *store_column_name    (sqlite3_stmt  *stmt,
                                                     int            col);
 
 /* Rows to objects */

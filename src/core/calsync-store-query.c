@@ -29,7 +29,7 @@ static const char sql_query_range[] =
   " UNION ALL "
   RANGE_BRANCH ("e.start_utc >= ?1 - " LONG_SPAN_SQL " AND e.start_utc < ?2");
 static const char sql_active_calendars[] =
-  "SELECT id, name, color FROM calendars WHERE is_active = 1";
+  "SELECT c.id, " CALENDAR_NAME_SQL ", c.color FROM calendars AS c WHERE c.is_active = 1";
 static const char sql_get_event[] =
   "SELECT " EVENT_COLUMNS " " EVENT_FROM "WHERE e.id = ?1";
 /* Every stored event of one calendar (cancelled ones too) overlapping
@@ -134,7 +134,7 @@ load_active_calendars (StoreConn  *conn,
       char **info = g_new0 (char *, 3);
 
       *id = sqlite3_column_int64 (stmt, 0);
-      info[0] = g_strdup (store_column_text (stmt, 1));
+      info[0] = g_strdup (store_column_name (stmt, 1));
       info[1] = g_strdup (store_column_text (stmt, 2));
       g_hash_table_insert (calendars, id, info);
     }

@@ -400,6 +400,17 @@ store_column_text (sqlite3_stmt *stmt,
 
 /* Rows to objects --------------------------------------------------------- */
 
+/* A calendar name read through CALENDAR_NAME_SQL: NULL is the Personal
+ * calendar, shown in the current language (a stored name is never NULL) */
+const char *
+store_column_name (sqlite3_stmt *stmt,
+                   int           column)
+{
+  const char *name = store_column_text (stmt, column);
+
+  return name != NULL ? name : calsync_calendar_personal_name ();
+}
+
 CalsyncAccount *
 store_account_from_row (sqlite3_stmt *stmt)
 {
@@ -425,7 +436,7 @@ store_calendar_from_row (sqlite3_stmt *stmt)
   calsync_calendar_set_id (calendar, sqlite3_column_int64 (stmt, 0));
   calsync_calendar_set_account_id (calendar, sqlite3_column_int64 (stmt, 1));
   calsync_calendar_set_remote_id (calendar, store_column_text (stmt, 2));
-  calsync_calendar_set_name (calendar, store_column_text (stmt, 3));
+  calsync_calendar_set_name (calendar, store_column_name (stmt, 3));
   calsync_calendar_set_color (calendar, store_column_text (stmt, 4));
   calsync_calendar_set_is_active (calendar, sqlite3_column_int (stmt, 5));
   calsync_calendar_set_is_primary (calendar, sqlite3_column_int (stmt, 6));
@@ -466,7 +477,7 @@ store_event_from_row (sqlite3_stmt *stmt)
   calsync_event_set_locally_modified (event, sqlite3_column_int (stmt, 22));
   calsync_event_set_resource_id (event, store_column_text (stmt, 23));
   if (sqlite3_column_count (stmt) > 24)
-    calsync_event_set_calendar_info (event, store_column_text (stmt, 24), store_column_text (stmt, 25));
+    calsync_event_set_calendar_info (event, store_column_name (stmt, 24), store_column_text (stmt, 25));
 
   return event;
 }

@@ -9,6 +9,7 @@
 
 #include "calsync-account-group-private.h"
 #include "calsync-account-group.h"
+#include "calsync-date-utils.h"
 #include "calsync-gui.h"
 
 /* The widgets of one calendar, kept across updates so a switch in use survives */
@@ -42,7 +43,7 @@ struct _CalsyncAccountGroup
   char *email;
   char *provider;
   char *status_text;
-  char *error_text;
+  char *error_text;      /* what the status row says went wrong, or NULL */
   char *status_subtitle;
 
   gint64 account_id;
@@ -52,6 +53,7 @@ struct _CalsyncAccountGroup
   gboolean needs_reconnect;
   gboolean read_only;    /* signed in with a scope that only reads */
   gboolean syncing;
+  gboolean account_error; /* error_text is the calendars' own error: they do not repeat it */
 };
 
 G_DEFINE_FINAL_TYPE (CalsyncAccountGroup, calsync_account_group, ADW_TYPE_PREFERENCES_GROUP)
@@ -87,7 +89,8 @@ calsync_format_time_ago (gint64 usec,
 
   when = g_date_time_new_from_unix_local (usec / G_USEC_PER_SEC);
   /* Translators: strftime(3) format of a date long ago, shown after "Synced " */
-  return g_date_time_format (when, _("on %-d %b %Y"));
+  /* %b: the locale's abbreviated month, marked as the language marks one */
+  return calsync_date_format_abbreviated (when, _("on %-d %b %Y"));
 }
 
 static char *
@@ -141,7 +144,8 @@ calendar_row_new (CalsyncAccountGroup *self,
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row->row), FALSE);
   gtk_widget_add_css_class (row->row, "calsync-calendar-row");
 
-  row->swatch = gtk_drawing_area_new ();
+  /* The colour is decoration: not in the accessibility tree ("GtkDrawingArea") */
+  row->swatch = g_object_new (GTK_TYPE_DRAWING_AREA, "accessible-role", GTK_ACCESSIBLE_ROLE_PRESENTATION, NULL);
   gtk_widget_add_css_class (row->swatch, "calsync-calendar-swatch");
   gtk_drawing_area_set_content_width (GTK_DRAWING_AREA (row->swatch), 14);
   gtk_drawing_area_set_content_height (GTK_DRAWING_AREA (row->swatch), 14);
@@ -154,24 +158,33 @@ calendar_row_new (CalsyncAccountGroup *self,
   g_object_set_data (G_OBJECT (row->toggle), "calendar-row", row);
   g_signal_connect_object (row->toggle, "notify::active", G_CALLBACK (toggle_active_cb), self, 0);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row->row), row->toggle);
+  /* The row names its switch: libadwaita relates the activatable widget to the
+   * row's title (LABELLED_BY), so the switch has no name of its own ("Team,
+   * switch, on", not "Team Team"), and it is not described by the subtitle
+   * too: the row reads the subtitle (an error) once */
   adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row->row), row->toggle);
+  gtk_accessible_reset_relation (GTK_ACCESSIBLE (row->toggle), GTK_ACCESSIBLE_RELATION_DESCRIBED_BY);
 
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (self), row->row);
   return row;
 }
 
+/* A calendar's error is shown (and read) in one place: its row, or the account's
+ * status row when the whole account failed with it */
 static void
-calendar_row_show_subtitle (CalendarRow *row)
+calendar_row_show_subtitle (CalsyncAccountGroup *self,
+                            CalendarRow         *row)
 {
   g_autofree char *text = NULL;
 
-  if (row->error != NULL)
+  if (row->error != NULL && !self->account_error)
     text = g_strdup (row->error);
   else
     text = last_synced_text (row->last_sync_at);
 
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row->row), text);
-  if (row->error != NULL)
+  /* In the error colour only when it shows its error (not "Last synced …") */
+  if (row->error != NULL && !self->account_error)
     gtk_widget_add_css_class (row->row, "calsync-failed");
   else
     gtk_widget_remove_css_class (row->row, "calsync-failed");
@@ -188,7 +201,6 @@ calendar_row_update (CalsyncAccountGroup *self,
 
   if (g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row->row)), name) != 0)
     adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row->row), name);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (row->toggle), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
 
   if (!gdk_rgba_parse (&row->color, calsync_calendar_get_color (calendar) ? calsync_calendar_get_color (calendar) : ""))
     gdk_rgba_parse (&row->color, "#3584e4");
@@ -204,7 +216,6 @@ calendar_row_update (CalsyncAccountGroup *self,
   row->last_sync_at = calsync_calendar_get_last_sync_at (calendar);
   g_free (row->error);
   row->error = g_strdup (error);
-  calendar_row_show_subtitle (row);
 }
 
 /* The error of @calendar_id in @report, or NULL when it synced (or was not in it) */
@@ -270,33 +281,53 @@ update_calendars (CalsyncAccountGroup *self,
 
 /* Account status ------------------------------------------------------------ */
 
-/* The account's own error, else "Team: …" for each calendar that failed */
+/* What went wrong, said once: the account's own error, or the error every
+ * synced calendar of the account failed with (sets account_error: the
+ * calendar rows do not repeat it); else how many calendars failed, each
+ * calendar's error being in its own row. NULL when nothing failed. */
 static char *
 collect_errors (CalsyncAccountGroup *self,
                 CalsyncAccount      *account)
 {
   const char *own = calsync_account_get_last_error (account);
-  g_autoptr(GString) text = NULL;
+  const char *shared = NULL;
+  guint n_failed = 0, n_synced = 0;
+  gboolean same = TRUE;
 
+  self->account_error = FALSE;
   if (own != NULL && *own != '\0')
-    return g_strdup (own);
+    {
+      self->account_error = TRUE;
+      return g_strdup (own);
+    }
 
   for (guint i = 0; i < self->order->len; i++)
     {
       CalendarRow *row = g_ptr_array_index (self->order, i);
 
+      if (gtk_switch_get_active (GTK_SWITCH (row->toggle)) || row->error != NULL)
+        n_synced++;
       if (row->error == NULL)
         continue;
-      if (text == NULL)
-        text = g_string_new (NULL);
-      else
-        g_string_append_c (text, '\n');
-      /* Translators: a calendar that could not be synced: "Team: You're offline" */
-      g_string_append_printf (text, _("%s: %s"),
-                              adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row->row)), row->error);
+      n_failed++;
+      if (shared == NULL)
+        shared = row->error;
+      else if (g_strcmp0 (shared, row->error) != 0)
+        same = FALSE;
     }
 
-  return text != NULL ? g_string_free (g_steal_pointer (&text), FALSE) : NULL;
+  if (n_failed == 0)
+    return NULL;
+  if (same && n_failed == n_synced)
+    {
+      self->account_error = TRUE;
+      return g_strdup (shared);
+    }
+
+  /* Translators: below "Last sync failed"; each calendar's error is in its row */
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u calendar could not be synced",
+                                       "%u calendars could not be synced", n_failed),
+                          n_failed);
 }
 
 /* When what failed last synced well: the oldest success of the failing
@@ -440,6 +471,8 @@ calsync_account_group_update (CalsyncAccountGroup *self,
   self->syncing = syncing && any_active (calendars);
   g_free (self->error_text);
   self->error_text = collect_errors (self, account);
+  for (guint i = 0; i < self->order->len; i++)
+    calendar_row_show_subtitle (self, g_ptr_array_index (self->order, i));
   show_status (self);
 }
 
@@ -474,7 +507,7 @@ calsync_account_group_refresh_times (CalsyncAccountGroup *self)
   g_return_if_fail (CALSYNC_IS_ACCOUNT_GROUP (self));
 
   for (guint i = 0; i < self->order->len; i++)
-    calendar_row_show_subtitle (g_ptr_array_index (self->order, i));
+    calendar_row_show_subtitle (self, g_ptr_array_index (self->order, i));
   show_status (self);
 }
 

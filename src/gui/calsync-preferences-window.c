@@ -180,7 +180,7 @@ add_stat (CalsyncPreferencesWindow *self,
   gtk_box_append (GTK_BOX (self->stats_box), box);
 }
 
-/* "Primary: 10 new, 2 updated" / "Team: Sign-in expired. …" */
+/* "Primary: 10 new, 2 updated" / "Team: not synced" (its error is in its account's group) */
 static char *
 breakdown_line (const CalsyncCalendarResult *result)
 {
@@ -188,8 +188,9 @@ breakdown_line (const CalsyncCalendarResult *result)
   g_autofree char *joined = NULL;
 
   if (!result->success)
-    /* Translators: ✗ marks a calendar that failed; %s: calendar name, %s: error */
-    return g_strdup_printf (_("✗ %s: %s"), result->calendar_name, result->error ? result->error : "");
+    /* Translators: ✗ marks a calendar that failed; %s: calendar name. Its error
+     * is shown once, with the calendar's account below, not repeated here */
+    return g_strdup_printf (_("✗ %s: not synced"), result->calendar_name);
 
   if (result->synced > 0)
     g_ptr_array_add (parts, g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u new", "%u new", result->synced), result->synced));

@@ -481,7 +481,10 @@ too_many_occurrences (guint    line,
 {
   return calsync_ical_set_line_error (error, CALSYNC_ICAL_ERROR_INVALID, line,
                                       /* Translators: %u is a number (500000) */
-                                      _("the repeating events of this file have more than %u occurrences"),
+                                      g_dngettext (GETTEXT_PACKAGE,
+                                                   "the repeating events of this file have more than %u occurrence",
+                                                   "the repeating events of this file have more than %u occurrences",
+                                                   MAX_OCCURRENCES),
                                       MAX_OCCURRENCES);
 }
 

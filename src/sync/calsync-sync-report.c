@@ -182,9 +182,13 @@ format_message (CalsyncSyncReport *self,
     return g_strdup (translate ? _("No calendars connected") : "No calendars connected");
 
   if (translate)
-    return g_strdup_printf (_("Synced %u of %u calendar(s)"),
+    /* Translators: the summary of a sync: calendars that synced, of all the
+     * calendars (the plural follows the second number) */
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Synced %u of %u calendar",
+                                         "Synced %u of %u calendars", self->results->len),
                             count_succeeded (self), self->results->len);
 
+  /* The --sync --json "message" (DESIGN.md): the same in every language */
   return g_strdup_printf ("Synced %u of %u calendar(s)", count_succeeded (self), self->results->len);
 }
 
@@ -364,9 +368,19 @@ static void
 append_counts (GString                     *text,
                const CalsyncCalendarResult *counts)
 {
-  /* Translators: the counters of a sync: new, updated, skipped and deleted events */
-  g_string_append_printf (text, _("%u new, %u updated, %u skipped, %u deleted"),
-                          counts->synced, counts->updated, counts->skipped, counts->deleted);
+  g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, "%u new", "%u new", counts->synced),
+                          counts->synced);
+  /* Translators: separates the counts of "15 new, 3 updated, 1 removed" */
+  g_string_append (text, _(", "));
+  g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, "%u updated", "%u updated", counts->updated),
+                          counts->updated);
+  g_string_append (text, _(", "));
+  g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, "%u skipped", "%u skipped", counts->skipped),
+                          counts->skipped);
+  g_string_append (text, _(", "));
+  /* Translators: events deleted by a sync (calsync --sync) */
+  g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, "%u deleted", "%u deleted", counts->deleted),
+                          counts->deleted);
   if (counts->pushed > 0)
     /* Translators: appended to the counters: changes made here that the server took */
     g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, ", %u sent", ", %u sent", counts->pushed),
@@ -441,7 +455,9 @@ calsync_sync_report_to_text (CalsyncSyncReport *self)
   g_string_append (text, _("Total: "));
   append_counts (text, &totals);
   /* Translators: the number of events received from the server */
-  g_string_append_printf (text, _(" (%u events received)\n"), totals.total);
+  g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, " (%u event received)\n",
+                                             " (%u events received)\n", totals.total),
+                          totals.total);
 
   return g_string_free (g_steal_pointer (&text), FALSE);
 }
