@@ -428,9 +428,13 @@ calsync_event_widget_build (CalsyncEventWidget *self)
   if (self->past)
     gtk_widget_add_css_class (GTK_WIDGET (self), "past");
 
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, title,
-                                  -1);
+  {
+    g_autofree char *label = calsync_event_widget_build_accessible_label (self->event);
+
+    gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                    GTK_ACCESSIBLE_PROPERTY_LABEL, label,
+                                    -1);
+  }
   if (self->pending)
     gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                     GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, calsync_event_pending_text (),
@@ -806,6 +810,130 @@ calsync_event_widget_query_tooltip (GtkWidget  *container,
   else
     gtk_tooltip_set_text (tooltip, title);
   return TRUE;
+}
+
+/* A day as accessible names say it: "Wednesday 25 November" */
+static char *
+format_day (GDateTime *day)
+{
+  /* Translators: a day in accessible names of events and day cells,
+   * "Wednesday 25 November"; strftime(3) format (GLib's g_date_time_format;
+   * "%-d" is the day without padding). German: "%A, %-d. %B" */
+  g_autofree char *text = g_date_time_format (day, _("%A %-d %B"));
+
+  return g_strdup (text != NULL ? g_strstrip (text) : "");
+}
+
+/* A date followed by a time: "Wednesday 25 November 22:00" */
+static char *
+format_day_time (GDateTime *when)
+{
+  g_autofree char *day = format_day (when);
+  g_autofree char *time = calsync_date_format_time (when);
+
+  /* Translators: a day and a time in an event's accessible name,
+   * "Wednesday 25 November 22:00" */
+  return g_strdup_printf (C_("day and time", "%s %s"), day, time);
+}
+
+/* "from to" in an event's accessible name */
+static char *
+format_range (const char *from,
+              const char *to)
+{
+  /* Translators: a range in an event's accessible name: "10:00 to 10:15",
+   * "Monday 23 November to Wednesday 25 November" */
+  return g_strdup_printf (_("%s to %s"), from, to);
+}
+
+/**
+ * calsync_event_widget_build_accessible_label:
+ * @event: an event, with its calendar info filled (range queries do)
+ *
+ * The accessible name of the widgets that show @event: title, day, time range
+ * ("all day" for all-day events) and calendar, e.g. "Standup, Wednesday 25
+ * November, 10:00 to 10:15, Work calendar". An all-day event over several days
+ * says its first and last day ("Conference, Monday 23 November to Wednesday 25
+ * November, all day, Work calendar"), a timed event that ends on a later day
+ * says both days with their times ("Night train, Wednesday 25 November 22:00 to
+ * Thursday 26 November 06:30, Work calendar").
+ *
+ * Returns: (transfer full): the label
+ */
+char *
+calsync_event_widget_build_accessible_label (CalsyncEvent *event)
+{
+  g_autoptr(GDateTime) start = NULL;
+  g_autoptr(GDateTime) end = NULL;
+  g_autoptr(GDateTime) last_day = NULL;
+  g_autofree char *when = NULL;
+  g_autofree char *calendar = NULL;
+  const char *title;
+  const char *calendar_name;
+
+  g_return_val_if_fail (CALSYNC_IS_EVENT (event), NULL);
+
+  title = calsync_event_get_title (event);
+  if (title == NULL || *title == '\0')
+    title = _("Untitled event");
+  start = calsync_event_dup_local_start (event);
+  end = calsync_event_dup_local_end (event);
+
+  if (start == NULL || end == NULL)
+    when = g_strdup ("");
+  else if (calsync_event_get_all_day (event))
+    {
+      g_autofree char *first = format_day (start);
+
+      /* The end date is exclusive */
+      last_day = g_date_time_add_days (end, -1);
+      if (g_date_time_compare (last_day, start) <= 0 || calsync_date_same_day (last_day, start))
+        /* Translators: in an event's accessible name: "Standup, Wednesday
+         * 25 November, all day, Work calendar" */
+        when = g_strdup_printf (_("%s, all day"), first);
+      else
+        {
+          g_autofree char *last = format_day (last_day);
+          g_autofree char *range = format_range (first, last);
+
+          when = g_strdup_printf (_("%s, all day"), range);
+        }
+    }
+  else
+    {
+      /* An event that ends at midnight does not reach into that day */
+      last_day = g_date_time_compare (end, start) > 0 ? g_date_time_add_seconds (end, -1)
+                                                      : g_date_time_ref (start);
+      if (calsync_date_same_day (start, last_day))
+        {
+          g_autofree char *day = format_day (start);
+          g_autofree char *from = calsync_date_format_time (start);
+          g_autofree char *to = calsync_date_format_time (end);
+          g_autofree char *range = format_range (from, to);
+
+          /* Translators: a day and a time range in an event's accessible name,
+           * "Wednesday 25 November, 10:00 to 10:15" */
+          when = g_strdup_printf (C_("day and time range", "%s, %s"), day, range);
+        }
+      else
+        {
+          g_autofree char *from = format_day_time (start);
+          g_autofree char *to = format_day_time (end);
+
+          when = format_range (from, to);
+        }
+    }
+
+  calendar_name = calsync_event_get_calendar_name (event);
+  if (calendar_name == NULL || *calendar_name == '\0')
+    /* Translators: an event's accessible name without a title, day and calendar */
+    return g_strdup_printf (C_("accessible name without calendar", "%s, %s"), title, when);
+
+  /* Translators: the calendar in an event's accessible name, "Work calendar" */
+  calendar = g_strdup_printf (_("%s calendar"), calendar_name);
+  /* Translators: an event's accessible name: title, day and time ("Wednesday
+   * 25 November, 10:00 to 10:15"), calendar ("Work calendar") */
+  return g_strdup_printf (C_("accessible name", "%s, %s, %s"), title, when, calendar);
 }
 
 /**
