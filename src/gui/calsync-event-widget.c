@@ -812,9 +812,13 @@ calsync_event_widget_query_tooltip (GtkWidget  *container,
   return TRUE;
 }
 
-/* A day as accessible names say it: "Wednesday 25 November" */
-static char *
-format_day (GDateTime *day)
+/**
+ * calsync_event_widget_format_day:
+ *
+ * Returns: (transfer full): @day as accessible names say it, "Wednesday 25 November"
+ */
+char *
+calsync_event_widget_format_day (GDateTime *day)
 {
   /* Translators: a day in accessible names of events and day cells,
    * "Wednesday 25 November"; strftime(3) format (GLib's g_date_time_format;
@@ -828,7 +832,7 @@ format_day (GDateTime *day)
 static char *
 format_day_time (GDateTime *when)
 {
-  g_autofree char *day = format_day (when);
+  g_autofree char *day = calsync_event_widget_format_day (when);
   g_autofree char *time = calsync_date_format_time (when);
 
   /* Translators: a day and a time in an event's accessible name,
@@ -883,7 +887,7 @@ calsync_event_widget_build_accessible_label (CalsyncEvent *event)
     when = g_strdup ("");
   else if (calsync_event_get_all_day (event))
     {
-      g_autofree char *first = format_day (start);
+      g_autofree char *first = calsync_event_widget_format_day (start);
 
       /* The end date is exclusive */
       last_day = g_date_time_add_days (end, -1);
@@ -893,7 +897,7 @@ calsync_event_widget_build_accessible_label (CalsyncEvent *event)
         when = g_strdup_printf (_("%s, all day"), first);
       else
         {
-          g_autofree char *last = format_day (last_day);
+          g_autofree char *last = calsync_event_widget_format_day (last_day);
           g_autofree char *range = format_range (first, last);
 
           when = g_strdup_printf (_("%s, all day"), range);
@@ -906,7 +910,7 @@ calsync_event_widget_build_accessible_label (CalsyncEvent *event)
                                                       : g_date_time_ref (start);
       if (calsync_date_same_day (start, last_day))
         {
-          g_autofree char *day = format_day (start);
+          g_autofree char *day = calsync_event_widget_format_day (start);
           g_autofree char *from = calsync_date_format_time (start);
           g_autofree char *to = calsync_date_format_time (end);
           g_autofree char *range = format_range (from, to);
