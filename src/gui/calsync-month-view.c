@@ -78,6 +78,49 @@ struct _CalsyncMonthView
 
 G_DEFINE_FINAL_TYPE (CalsyncMonthView, calsync_month_view, GTK_TYPE_WIDGET)
 
+/* A day cell: a vertical box that takes the keyboard focus itself (a focusable
+ * GtkBox only passes it on to its children), a cell of the accessible grid. */
+#define CALSYNC_TYPE_MONTH_CELL (calsync_month_cell_get_type ())
+G_DECLARE_FINAL_TYPE (CalsyncMonthCell, calsync_month_cell, CALSYNC, MONTH_CELL, GtkWidget)
+
+struct _CalsyncMonthCell
+{
+  GtkWidget parent_instance;
+};
+
+G_DEFINE_FINAL_TYPE (CalsyncMonthCell, calsync_month_cell, GTK_TYPE_WIDGET)
+
+static void
+calsync_month_cell_dispose (GObject *object)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL)
+    gtk_widget_unparent (child);
+
+  G_OBJECT_CLASS (calsync_month_cell_parent_class)->dispose (object);
+}
+
+static void
+calsync_month_cell_class_init (CalsyncMonthCellClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  G_OBJECT_CLASS (klass)->dispose = calsync_month_cell_dispose;
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BOX_LAYOUT);
+  /* Styled as the box it was: calsync-month-view box.day */
+  gtk_widget_class_set_css_name (widget_class, "box");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GRID_CELL);
+}
+
+static void
+calsync_month_cell_init (CalsyncMonthCell *self)
+{
+  gtk_orientable_set_orientation (GTK_ORIENTABLE (gtk_widget_get_layout_manager (GTK_WIDGET (self))),
+                                  GTK_ORIENTATION_VERTICAL);
+  gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
+}
+
 static void     calsync_month_view_reload (CalsyncMonthView *self);
 static void     more_clicked_cb           (GtkButton        *button,
                                            CalsyncMonthView *self);
@@ -1029,11 +1072,7 @@ create_children (CalsyncMonthView *self)
 
   for (int i = 0; i < N_CELLS; i++)
     {
-      self->cells[i] = g_object_new (GTK_TYPE_BOX,
-                                     "accessible-role", GTK_ACCESSIBLE_ROLE_GRID_CELL,
-                                     "orientation", GTK_ORIENTATION_VERTICAL,
-                                     "focusable", TRUE,
-                                     NULL);
+      self->cells[i] = g_object_new (CALSYNC_TYPE_MONTH_CELL, NULL);
       gtk_widget_add_css_class (self->cells[i], "day");
       gtk_accessible_update_property (GTK_ACCESSIBLE (self->cells[i]),
                                       GTK_ACCESSIBLE_PROPERTY_LABEL, "", -1);
@@ -1042,7 +1081,7 @@ create_children (CalsyncMonthView *self)
       gtk_widget_add_css_class (self->day_labels[i], "day-number");
       /* The cell's name says the day: the number would be read twice */
       gtk_accessible_update_state (GTK_ACCESSIBLE (self->day_labels[i]), GTK_ACCESSIBLE_STATE_HIDDEN, TRUE, -1);
-      gtk_box_append (GTK_BOX (self->cells[i]), self->day_labels[i]);
+      gtk_widget_set_parent (self->day_labels[i], self->cells[i]);
       gtk_widget_set_parent (self->cells[i], self->rows[i / N_COLS]);
       self->more_named[i] = -1;
     }
