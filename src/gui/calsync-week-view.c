@@ -972,6 +972,75 @@ calsync_week_view_finalize (GObject *object)
   G_OBJECT_CLASS (calsync_week_view_parent_class)->finalize (object);
 }
 
+/* Keyboard: Tab goes day by day, and within a day by start time: the day's
+ * all-day bars, then its events from the morning on. (GTK's own order goes by
+ * position on screen: row by row across the days.) */
+static GPtrArray *
+focus_chain (CalsyncWeekView *self)
+{
+  GPtrArray *chain = g_ptr_array_sized_new (self->bar_items->len + self->timed_items->len);
+  guint next_bar = 0, next_timed = 0;
+
+  /* Both lists are sorted by day, bars by their first day (calsync-week-layout.c) */
+  for (int d = 0; d < N_DAYS; d++)
+    {
+      for (; next_bar < self->bar_items->len; next_bar++)
+        {
+          const BarItem *bar = &g_array_index (self->bar_items, BarItem, next_bar);
+
+          if (bar->first_day > d)
+            break;
+          g_ptr_array_add (chain, bar->widget);
+        }
+      for (; next_timed < self->timed_items->len; next_timed++)
+        {
+          const TimedItem *item = &g_array_index (self->timed_items, TimedItem, next_timed);
+
+          if (item->day > d)
+            break;
+          g_ptr_array_add (chain, item->widget);
+        }
+    }
+  return chain;
+}
+
+static gboolean
+calsync_week_view_focus (GtkWidget        *widget,
+                         GtkDirectionType  direction)
+{
+  CalsyncWeekView *self = CALSYNC_WEEK_VIEW (widget);
+  g_autoptr(GPtrArray) chain = NULL;
+  GtkRoot *root = gtk_widget_get_root (widget);
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+  gboolean forward = direction == GTK_DIR_TAB_FORWARD;
+  int current = -1;
+
+  if (direction != GTK_DIR_TAB_FORWARD && direction != GTK_DIR_TAB_BACKWARD)
+    return GTK_WIDGET_CLASS (calsync_week_view_parent_class)->focus (widget, direction);
+
+  chain = focus_chain (self);
+  if (focus != NULL && gtk_widget_is_ancestor (focus, widget))
+    {
+      for (guint i = 0; i < chain->len && current < 0; i++)
+        if (g_ptr_array_index (chain, i) == focus)
+          current = (int) i;
+      /* Somewhere else inside (an event's popover): as GTK would */
+      if (current < 0)
+        return GTK_WIDGET_CLASS (calsync_week_view_parent_class)->focus (widget, direction);
+    }
+
+  for (int i = current < 0 ? (forward ? 0 : (int) chain->len - 1) : current + (forward ? 1 : -1);
+       i >= 0 && i < (int) chain->len;
+       i += forward ? 1 : -1)
+    {
+      GtkWidget *candidate = g_ptr_array_index (chain, i);
+
+      if (gtk_widget_get_mapped (candidate) && gtk_widget_child_focus (candidate, direction))
+        return TRUE;
+    }
+  return FALSE;
+}
+
 /* Like GtkBox: the view expands when its time grid does. */
 static void
 calsync_week_view_compute_expand (GtkWidget *widget,
@@ -1011,6 +1080,7 @@ calsync_week_view_class_init (CalsyncWeekViewClass *klass)
   object_class->finalize = calsync_week_view_finalize;
   widget_class->compute_expand = calsync_week_view_compute_expand;
   widget_class->map = calsync_week_view_map;
+  widget_class->focus = calsync_week_view_focus;
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BOX_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "calsync-week-view");
@@ -1025,6 +1095,8 @@ calsync_week_view_init (CalsyncWeekView *self)
   gtk_orientable_set_orientation (GTK_ORIENTABLE (gtk_widget_get_layout_manager (GTK_WIDGET (self))),
                                   GTK_ORIENTATION_VERTICAL);
   gtk_widget_add_css_class (GTK_WIDGET (self), "view");
+  /* Translators: accessible name of the week view */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Week"), -1);
 
   self->timed_items = g_array_new (FALSE, TRUE, sizeof (TimedItem));
   self->bar_items = g_array_new (FALSE, TRUE, sizeof (BarItem));
