@@ -49,6 +49,8 @@ struct _CalsyncEventWidget
   gboolean continues_after;
   gboolean past;
   gboolean pending;            /* a change waits in the outbox */
+  gboolean time_fits;          /* short blocks: whether the time label fits beside the title */
+  guint time_tick_id;          /* applies time_fits after the allocation */
 };
 
 /* Chips and bars of past events are drawn with this alpha: an opacity node per
@@ -600,25 +602,49 @@ hide_cut_lines (CalsyncEventWidget *self,
     }
 }
 
+static GtkWidget *
+short_block_time (CalsyncEventWidget *self)
+{
+  GtkWidget *title = self->box != NULL ? gtk_widget_get_first_child (self->box) : NULL;
+
+  return title != NULL ? gtk_widget_get_next_sibling (title) : NULL;
+}
+
+static gboolean
+apply_time_fits_cb (GtkWidget     *widget,
+                    GdkFrameClock *clock,
+                    gpointer       user_data)
+{
+  CalsyncEventWidget *self = CALSYNC_EVENT_WIDGET (widget);
+  GtkWidget *time = short_block_time (self);
+
+  self->time_tick_id = 0;
+  if (time != NULL && gtk_widget_get_visible (time) != self->time_fits)
+    gtk_widget_set_visible (time, self->time_fits);
+  return G_SOURCE_REMOVE;
+}
+
 /* One-line short blocks: in a narrow column the title matters more than the time. */
 static void
 drop_time_if_narrow (CalsyncEventWidget *self,
                      int                 width)
 {
+  GtkWidget *time = short_block_time (self);
   GtkWidget *title = gtk_widget_get_first_child (self->box);
-  GtkWidget *time = title ? gtk_widget_get_next_sibling (title) : NULL;
   int title_width, time_width;
-  gboolean fits;
 
   if (time == NULL)
     return;
 
   gtk_widget_measure (title, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &title_width, NULL, NULL);
   gtk_widget_measure (time, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &time_width, NULL, NULL);
-  fits = title_width + time_width + 24 <= width;
-  /* Only on change: toggling visibility queues a resize. */
-  if (gtk_widget_get_visible (time) != fits)
-    gtk_widget_set_visible (time, fits);
+  self->time_fits = title_width + time_width + 24 <= width;
+  /* Only on change, and after this allocation: toggling visibility queues a
+   * resize, which in the middle of an allocation left the views' stack without
+   * an allocation, not drawn until something else (a pointer motion) asked for
+   * a new layout (a blank week view after a resize). */
+  if (gtk_widget_get_visible (time) != self->time_fits && self->time_tick_id == 0)
+    self->time_tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), apply_time_fits_cb, NULL, NULL);
 }
 
 static void
@@ -685,6 +711,9 @@ calsync_event_widget_dispose (GObject *object)
 {
   CalsyncEventWidget *self = (CalsyncEventWidget *)object;
 
+  if (self->time_tick_id != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->time_tick_id);
+  self->time_tick_id = 0;
   g_clear_pointer (&self->popover, gtk_widget_unparent);
   g_clear_pointer (&self->box, gtk_widget_unparent);
   g_clear_object (&self->event);
