@@ -771,20 +771,6 @@ allocate_more_button (CalsyncMonthView *self,
   if (n_hidden == 0)
     return;
 
-  if (self->more_named[index] != n_hidden)
-    {
-      g_autoptr(GDateTime) day = cell_date (self, index);
-      g_autofree char *day_name = calsync_event_widget_format_day (day);
-      /* Translators: accessible name of the "+4 more" button of a month cell,
-       * "4 more events on Wednesday 25 November" */
-      g_autofree char *name = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u more event on %s",
-                                                            "%u more events on %s", n_hidden),
-                                               (guint) n_hidden, day_name);
-
-      gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
-      self->more_named[index] = n_hidden;
-    }
-
   {
     /* Translators: shown in a month cell when not every event fits; the short form
      * is for narrow windows */
@@ -800,8 +786,24 @@ allocate_more_button (CalsyncMonthView *self,
         gtk_accessible_reset_relation (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_RELATION_LABELLED_BY);
         gtk_accessible_update_state (GTK_ACCESSIBLE (gtk_button_get_child (GTK_BUTTON (button))),
                                      GTK_ACCESSIBLE_STATE_HIDDEN, TRUE, -1);
+        /* gtk_button_set_label() sets the accessible label too: name it again */
+        self->more_named[index] = -1;
       }
   }
+
+  if (self->more_named[index] != n_hidden)
+    {
+      g_autoptr(GDateTime) day = cell_date (self, index);
+      g_autofree char *day_name = calsync_event_widget_format_day (day);
+      /* Translators: accessible name of the "+4 more" button of a month cell,
+       * "4 more events on Wednesday 25 November" */
+      g_autofree char *name = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u more event on %s",
+                                                            "%u more events on %s", n_hidden),
+                                               (guint) n_hidden, day_name);
+
+      gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+      self->more_named[index] = n_hidden;
+    }
 
   y = geo->header_height + row * geo->cell_height + geo->day_label_height
       + visible_lanes (geo, self->lanes_used[index]) * geo->lane_height;
