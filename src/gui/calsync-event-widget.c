@@ -418,6 +418,8 @@ calsync_event_widget_build (CalsyncEventWidget *self)
     default:
       gtk_widget_add_css_class (GTK_WIDGET (self), "block");
       self->box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+      /* The block's accessible label says it all (see below) */
+      gtk_accessible_update_state (GTK_ACCESSIBLE (self->box), GTK_ACCESSIBLE_STATE_HIDDEN, TRUE, -1);
       gtk_widget_set_parent (self->box, GTK_WIDGET (self));
       build_block (self, title);
       break;

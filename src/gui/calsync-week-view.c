@@ -653,6 +653,7 @@ show_events (CalsyncWeekView *self,
              GPtrArray       *events)
 {
   g_autoptr(GArray) events_of_items = g_array_new (FALSE, FALSE, sizeof (guint));
+  gboolean scrolls;
 
   clear_items (self);
   collect_items (self, events, events_of_items);
@@ -665,9 +666,11 @@ show_events (CalsyncWeekView *self,
 
   /* A scrollbar has a minimum height of its own: only ask for one when the lanes
    * do not fit, so one or two all-day events get a row of their own height. */
+  scrolls = self->n_lanes * lane_height (self) > MAX_ALL_DAY_HEIGHT;
   gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (self->all_day_scroller), GTK_POLICY_NEVER,
-                                  self->n_lanes * lane_height (self) > MAX_ALL_DAY_HEIGHT
-                                    ? GTK_POLICY_AUTOMATIC : GTK_POLICY_NEVER);
+                                  scrolls ? GTK_POLICY_AUTOMATIC : GTK_POLICY_NEVER);
+  gtk_accessible_update_state (GTK_ACCESSIBLE (gtk_scrolled_window_get_vscrollbar (GTK_SCROLLED_WINDOW (self->all_day_scroller))),
+                               GTK_ACCESSIBLE_STATE_HIDDEN, !scrolls, -1);
 
   gtk_widget_queue_resize (self->all_day_row);
   gtk_widget_queue_allocate (self->grid);
@@ -786,6 +789,29 @@ vadjustment_changed_cb (GtkAdjustment   *adjustment,
 
 /* Construction */
 
+/* A scroll bar that never shows (policy NEVER) stays out of the accessibility tree */
+static void
+hide_scrollbar (GtkWidget *scrollbar)
+{
+  if (scrollbar != NULL)
+    gtk_accessible_update_state (GTK_ACCESSIBLE (scrollbar), GTK_ACCESSIBLE_STATE_HIDDEN, TRUE, -1);
+}
+
+/* A scroll bar named for what it scrolls, not "GtkScrollbar" (its inner range
+ * would read "GtkRange") */
+static void
+name_scrollbar (GtkWidget  *scrollbar,
+                const char *name)
+{
+  GtkWidget *range;
+
+  if (scrollbar == NULL)
+    return;
+  gtk_accessible_update_property (GTK_ACCESSIBLE (scrollbar), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+  for (range = gtk_widget_get_first_child (scrollbar); range != NULL; range = gtk_widget_get_next_sibling (range))
+    gtk_accessible_update_state (GTK_ACCESSIBLE (range), GTK_ACCESSIBLE_STATE_HIDDEN, TRUE, -1);
+}
+
 static void
 build_day_header (CalsyncWeekView *self,
                   int              d)
@@ -799,6 +825,9 @@ build_day_header (CalsyncWeekView *self,
   gtk_label_set_ellipsize (GTK_LABEL (self->weekday_labels[d]), PANGO_ELLIPSIZE_END);
   gtk_widget_add_css_class (self->weekday_labels[d], "weekday");
   gtk_widget_add_css_class (self->day_number_labels[d], "day-number");
+  /* The header's accessible name says the whole day: the labels would repeat it */
+  gtk_accessible_update_state (GTK_ACCESSIBLE (self->weekday_labels[d]), GTK_ACCESSIBLE_STATE_HIDDEN, TRUE, -1);
+  gtk_accessible_update_state (GTK_ACCESSIBLE (self->day_number_labels[d]), GTK_ACCESSIBLE_STATE_HIDDEN, TRUE, -1);
   gtk_box_append (GTK_BOX (box), self->weekday_labels[d]);
   gtk_box_append (GTK_BOX (box), self->day_number_labels[d]);
   gtk_widget_add_css_class (box, "day-header");
@@ -840,6 +869,11 @@ build_all_day_row (CalsyncWeekView *self)
   gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (self->all_day_scroller),
                                               MAX_ALL_DAY_HEIGHT);
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (self->all_day_scroller), self->all_day_row);
+  hide_scrollbar (gtk_scrolled_window_get_hscrollbar (GTK_SCROLLED_WINDOW (self->all_day_scroller)));
+  hide_scrollbar (gtk_scrolled_window_get_vscrollbar (GTK_SCROLLED_WINDOW (self->all_day_scroller)));
+  name_scrollbar (gtk_scrolled_window_get_vscrollbar (GTK_SCROLLED_WINDOW (self->all_day_scroller)),
+                  /* Translators: accessible name of the scroll bar of the week view's all-day events */
+                  _("All-day events"));
   gtk_widget_set_parent (self->all_day_scroller, GTK_WIDGET (self));
 
   self->separator = new_line (GTK_WIDGET (self), GTK_ORIENTATION_HORIZONTAL, NULL);
@@ -926,6 +960,10 @@ build_grid (CalsyncWeekView *self)
   gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (self->scroller),
                                   GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (self->scroller), self->grid);
+  hide_scrollbar (gtk_scrolled_window_get_hscrollbar (GTK_SCROLLED_WINDOW (self->scroller)));
+  name_scrollbar (gtk_scrolled_window_get_vscrollbar (GTK_SCROLLED_WINDOW (self->scroller)),
+                  /* Translators: accessible name of the week view's vertical scroll bar */
+                  _("Hours"));
   gtk_widget_set_hexpand (self->scroller, TRUE);
   gtk_widget_set_vexpand (self->scroller, TRUE);
   gtk_widget_set_parent (self->scroller, GTK_WIDGET (self));
