@@ -674,8 +674,9 @@ test_double_click_and_keys (void)
   graphene_point_t in, out;
   int index = 0;
 
-  /* Month view: the cells are the "day" boxes, in order; Friday 27 November is empty. */
-  for (GtkWidget *child = gtk_widget_get_first_child (month); child; child = gtk_widget_get_next_sibling (child))
+  /* Month view: the cells are the "day" boxes, in order, in the week rows; Friday 27 November is empty. */
+  for (GtkWidget *row = gtk_widget_get_first_child (month); row; row = gtk_widget_get_next_sibling (row))
+   for (GtkWidget *child = gtk_widget_get_first_child (row); child; child = gtk_widget_get_next_sibling (child))
     if (gtk_widget_has_css_class (child, "day"))
       {
         g_autoptr(GDateTime) start = NULL, end = NULL, day = NULL;

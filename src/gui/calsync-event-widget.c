@@ -49,6 +49,8 @@ struct _CalsyncEventWidget
   gboolean continues_after;
   gboolean past;
   gboolean pending;            /* a change waits in the outbox */
+  gboolean time_fits;          /* short blocks: whether the time label fits beside the title */
+  guint time_tick_id;          /* applies time_fits after the allocation */
 };
 
 /* Chips and bars of past events are drawn with this alpha: an opacity node per
@@ -416,6 +418,8 @@ calsync_event_widget_build (CalsyncEventWidget *self)
     default:
       gtk_widget_add_css_class (GTK_WIDGET (self), "block");
       self->box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+      /* The block's accessible label says it all (see below) */
+      gtk_accessible_update_state (GTK_ACCESSIBLE (self->box), GTK_ACCESSIBLE_STATE_HIDDEN, TRUE, -1);
       gtk_widget_set_parent (self->box, GTK_WIDGET (self));
       build_block (self, title);
       break;
@@ -428,9 +432,13 @@ calsync_event_widget_build (CalsyncEventWidget *self)
   if (self->past)
     gtk_widget_add_css_class (GTK_WIDGET (self), "past");
 
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, title,
-                                  -1);
+  {
+    g_autofree char *label = calsync_event_widget_build_accessible_label (self->event);
+
+    gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                    GTK_ACCESSIBLE_PROPERTY_LABEL, label,
+                                    -1);
+  }
   if (self->pending)
     gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                     GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, calsync_event_pending_text (),
@@ -596,25 +604,49 @@ hide_cut_lines (CalsyncEventWidget *self,
     }
 }
 
+static GtkWidget *
+short_block_time (CalsyncEventWidget *self)
+{
+  GtkWidget *title = self->box != NULL ? gtk_widget_get_first_child (self->box) : NULL;
+
+  return title != NULL ? gtk_widget_get_next_sibling (title) : NULL;
+}
+
+static gboolean
+apply_time_fits_cb (GtkWidget     *widget,
+                    GdkFrameClock *clock,
+                    gpointer       user_data)
+{
+  CalsyncEventWidget *self = CALSYNC_EVENT_WIDGET (widget);
+  GtkWidget *time = short_block_time (self);
+
+  self->time_tick_id = 0;
+  if (time != NULL && gtk_widget_get_visible (time) != self->time_fits)
+    gtk_widget_set_visible (time, self->time_fits);
+  return G_SOURCE_REMOVE;
+}
+
 /* One-line short blocks: in a narrow column the title matters more than the time. */
 static void
 drop_time_if_narrow (CalsyncEventWidget *self,
                      int                 width)
 {
+  GtkWidget *time = short_block_time (self);
   GtkWidget *title = gtk_widget_get_first_child (self->box);
-  GtkWidget *time = title ? gtk_widget_get_next_sibling (title) : NULL;
   int title_width, time_width;
-  gboolean fits;
 
   if (time == NULL)
     return;
 
   gtk_widget_measure (title, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &title_width, NULL, NULL);
   gtk_widget_measure (time, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &time_width, NULL, NULL);
-  fits = title_width + time_width + 24 <= width;
-  /* Only on change: toggling visibility queues a resize. */
-  if (gtk_widget_get_visible (time) != fits)
-    gtk_widget_set_visible (time, fits);
+  self->time_fits = title_width + time_width + 24 <= width;
+  /* Only on change, and after this allocation: toggling visibility queues a
+   * resize, which in the middle of an allocation left the views' stack without
+   * an allocation, not drawn until something else (a pointer motion) asked for
+   * a new layout (a blank week view after a resize). */
+  if (gtk_widget_get_visible (time) != self->time_fits && self->time_tick_id == 0)
+    self->time_tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), apply_time_fits_cb, NULL, NULL);
 }
 
 static void
@@ -681,6 +713,9 @@ calsync_event_widget_dispose (GObject *object)
 {
   CalsyncEventWidget *self = (CalsyncEventWidget *)object;
 
+  if (self->time_tick_id != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->time_tick_id);
+  self->time_tick_id = 0;
   g_clear_pointer (&self->popover, gtk_widget_unparent);
   g_clear_pointer (&self->box, gtk_widget_unparent);
   g_clear_object (&self->event);
@@ -806,6 +841,134 @@ calsync_event_widget_query_tooltip (GtkWidget  *container,
   else
     gtk_tooltip_set_text (tooltip, title);
   return TRUE;
+}
+
+/**
+ * calsync_event_widget_format_day:
+ *
+ * Returns: (transfer full): @day as accessible names say it, "Wednesday 25 November"
+ */
+char *
+calsync_event_widget_format_day (GDateTime *day)
+{
+  /* Translators: a day in accessible names of events and day cells,
+   * "Wednesday 25 November"; strftime(3) format (GLib's g_date_time_format;
+   * "%-d" is the day without padding). German: "%A, %-d. %B" */
+  g_autofree char *text = g_date_time_format (day, _("%A %-d %B"));
+
+  return g_strdup (text != NULL ? g_strstrip (text) : "");
+}
+
+/* A date followed by a time: "Wednesday 25 November 22:00" */
+static char *
+format_day_time (GDateTime *when)
+{
+  g_autofree char *day = calsync_event_widget_format_day (when);
+  g_autofree char *time = calsync_date_format_time (when);
+
+  /* Translators: a day and a time in an event's accessible name,
+   * "Wednesday 25 November 22:00" */
+  return g_strdup_printf (C_("day and time", "%s %s"), day, time);
+}
+
+/* "from to" in an event's accessible name */
+static char *
+format_range (const char *from,
+              const char *to)
+{
+  /* Translators: a range in an event's accessible name: "10:00 to 10:15",
+   * "Monday 23 November to Wednesday 25 November" */
+  return g_strdup_printf (_("%s to %s"), from, to);
+}
+
+/**
+ * calsync_event_widget_build_accessible_label:
+ * @event: an event, with its calendar info filled (range queries do)
+ *
+ * The accessible name of the widgets that show @event: title, day, time range
+ * ("all day" for all-day events) and calendar, e.g. "Standup, Wednesday 25
+ * November, 10:00 to 10:15, Work calendar". An all-day event over several days
+ * says its first and last day ("Conference, Monday 23 November to Wednesday 25
+ * November, all day, Work calendar"), a timed event that ends on a later day
+ * says both days with their times ("Night train, Wednesday 25 November 22:00 to
+ * Thursday 26 November 06:30, Work calendar").
+ *
+ * Returns: (transfer full): the label
+ */
+char *
+calsync_event_widget_build_accessible_label (CalsyncEvent *event)
+{
+  g_autoptr(GDateTime) start = NULL;
+  g_autoptr(GDateTime) end = NULL;
+  g_autoptr(GDateTime) last_day = NULL;
+  g_autofree char *when = NULL;
+  g_autofree char *calendar = NULL;
+  const char *title;
+  const char *calendar_name;
+
+  g_return_val_if_fail (CALSYNC_IS_EVENT (event), NULL);
+
+  title = calsync_event_get_title (event);
+  if (title == NULL || *title == '\0')
+    title = _("Untitled event");
+  start = calsync_event_dup_local_start (event);
+  end = calsync_event_dup_local_end (event);
+
+  if (start == NULL || end == NULL)
+    when = g_strdup ("");
+  else if (calsync_event_get_all_day (event))
+    {
+      g_autofree char *first = calsync_event_widget_format_day (start);
+
+      /* The end date is exclusive */
+      last_day = g_date_time_add_days (end, -1);
+      if (g_date_time_compare (last_day, start) <= 0 || calsync_date_same_day (last_day, start))
+        /* Translators: in an event's accessible name: "Standup, Wednesday
+         * 25 November, all day, Work calendar" */
+        when = g_strdup_printf (_("%s, all day"), first);
+      else
+        {
+          g_autofree char *last = calsync_event_widget_format_day (last_day);
+          g_autofree char *range = format_range (first, last);
+
+          when = g_strdup_printf (_("%s, all day"), range);
+        }
+    }
+  else
+    {
+      /* An event that ends at midnight does not reach into that day */
+      last_day = g_date_time_compare (end, start) > 0 ? g_date_time_add_seconds (end, -1)
+                                                      : g_date_time_ref (start);
+      if (calsync_date_same_day (start, last_day))
+        {
+          g_autofree char *day = calsync_event_widget_format_day (start);
+          g_autofree char *from = calsync_date_format_time (start);
+          g_autofree char *to = calsync_date_format_time (end);
+          g_autofree char *range = format_range (from, to);
+
+          /* Translators: a day and a time range in an event's accessible name,
+           * "Wednesday 25 November, 10:00 to 10:15" */
+          when = g_strdup_printf (C_("day and time range", "%s, %s"), day, range);
+        }
+      else
+        {
+          g_autofree char *from = format_day_time (start);
+          g_autofree char *to = format_day_time (end);
+
+          when = format_range (from, to);
+        }
+    }
+
+  calendar_name = calsync_event_get_calendar_name (event);
+  if (calendar_name == NULL || *calendar_name == '\0')
+    /* Translators: an event's accessible name without a title, day and calendar */
+    return g_strdup_printf (C_("accessible name without calendar", "%s, %s"), title, when);
+
+  /* Translators: the calendar in an event's accessible name, "Work calendar" */
+  calendar = g_strdup_printf (_("%s calendar"), calendar_name);
+  /* Translators: an event's accessible name: title, day and time ("Wednesday
+   * 25 November, 10:00 to 10:15"), calendar ("Work calendar") */
+  return g_strdup_printf (C_("accessible name", "%s, %s, %s"), title, when, calendar);
 }
 
 /**

@@ -33,6 +33,12 @@ gboolean      calsync_event_widget_shows          (CalsyncEventWidget     *self,
                                                    gboolean                after,
                                                    GDateTime              *now);
 
+/* What a screen reader says for @event: "Standup, Wednesday 25 November, 10:00
+ * to 10:15, Work calendar" (all-day: "…, all day, …"). Views and tests reuse it. */
+char         *calsync_event_widget_build_accessible_label (CalsyncEvent *event);
+/* A day as accessible names say it: "Wednesday 25 November" (day cells too) */
+char         *calsync_event_widget_format_day     (GDateTime              *day);
+
 /* "Not yet synced": the pending mark's tooltip and accessible description */
 const char   *calsync_event_pending_text          (void);
 

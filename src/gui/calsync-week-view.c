@@ -653,6 +653,7 @@ show_events (CalsyncWeekView *self,
              GPtrArray       *events)
 {
   g_autoptr(GArray) events_of_items = g_array_new (FALSE, FALSE, sizeof (guint));
+  gboolean scrolls;
 
   clear_items (self);
   collect_items (self, events, events_of_items);
@@ -665,9 +666,11 @@ show_events (CalsyncWeekView *self,
 
   /* A scrollbar has a minimum height of its own: only ask for one when the lanes
    * do not fit, so one or two all-day events get a row of their own height. */
+  scrolls = self->n_lanes * lane_height (self) > MAX_ALL_DAY_HEIGHT;
   gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (self->all_day_scroller), GTK_POLICY_NEVER,
-                                  self->n_lanes * lane_height (self) > MAX_ALL_DAY_HEIGHT
-                                    ? GTK_POLICY_AUTOMATIC : GTK_POLICY_NEVER);
+                                  scrolls ? GTK_POLICY_AUTOMATIC : GTK_POLICY_NEVER);
+  gtk_accessible_update_state (GTK_ACCESSIBLE (gtk_scrolled_window_get_vscrollbar (GTK_SCROLLED_WINDOW (self->all_day_scroller))),
+                               GTK_ACCESSIBLE_STATE_HIDDEN, !scrolls, -1);
 
   gtk_widget_queue_resize (self->all_day_row);
   gtk_widget_queue_allocate (self->grid);
@@ -786,6 +789,29 @@ vadjustment_changed_cb (GtkAdjustment   *adjustment,
 
 /* Construction */
 
+/* A scroll bar that never shows (policy NEVER) stays out of the accessibility tree */
+static void
+hide_scrollbar (GtkWidget *scrollbar)
+{
+  if (scrollbar != NULL)
+    gtk_accessible_update_state (GTK_ACCESSIBLE (scrollbar), GTK_ACCESSIBLE_STATE_HIDDEN, TRUE, -1);
+}
+
+/* A scroll bar named for what it scrolls, not "GtkScrollbar" (its inner range
+ * would read "GtkRange") */
+static void
+name_scrollbar (GtkWidget  *scrollbar,
+                const char *name)
+{
+  GtkWidget *range;
+
+  if (scrollbar == NULL)
+    return;
+  gtk_accessible_update_property (GTK_ACCESSIBLE (scrollbar), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+  for (range = gtk_widget_get_first_child (scrollbar); range != NULL; range = gtk_widget_get_next_sibling (range))
+    gtk_accessible_update_state (GTK_ACCESSIBLE (range), GTK_ACCESSIBLE_STATE_HIDDEN, TRUE, -1);
+}
+
 static void
 build_day_header (CalsyncWeekView *self,
                   int              d)
@@ -799,6 +825,9 @@ build_day_header (CalsyncWeekView *self,
   gtk_label_set_ellipsize (GTK_LABEL (self->weekday_labels[d]), PANGO_ELLIPSIZE_END);
   gtk_widget_add_css_class (self->weekday_labels[d], "weekday");
   gtk_widget_add_css_class (self->day_number_labels[d], "day-number");
+  /* The header's accessible name says the whole day: the labels would repeat it */
+  gtk_accessible_update_state (GTK_ACCESSIBLE (self->weekday_labels[d]), GTK_ACCESSIBLE_STATE_HIDDEN, TRUE, -1);
+  gtk_accessible_update_state (GTK_ACCESSIBLE (self->day_number_labels[d]), GTK_ACCESSIBLE_STATE_HIDDEN, TRUE, -1);
   gtk_box_append (GTK_BOX (box), self->weekday_labels[d]);
   gtk_box_append (GTK_BOX (box), self->day_number_labels[d]);
   gtk_widget_add_css_class (box, "day-header");
@@ -840,6 +869,11 @@ build_all_day_row (CalsyncWeekView *self)
   gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (self->all_day_scroller),
                                               MAX_ALL_DAY_HEIGHT);
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (self->all_day_scroller), self->all_day_row);
+  hide_scrollbar (gtk_scrolled_window_get_hscrollbar (GTK_SCROLLED_WINDOW (self->all_day_scroller)));
+  hide_scrollbar (gtk_scrolled_window_get_vscrollbar (GTK_SCROLLED_WINDOW (self->all_day_scroller)));
+  name_scrollbar (gtk_scrolled_window_get_vscrollbar (GTK_SCROLLED_WINDOW (self->all_day_scroller)),
+                  /* Translators: accessible name of the scroll bar of the week view's all-day events */
+                  _("All-day events"));
   gtk_widget_set_parent (self->all_day_scroller, GTK_WIDGET (self));
 
   self->separator = new_line (GTK_WIDGET (self), GTK_ORIENTATION_HORIZONTAL, NULL);
@@ -926,6 +960,10 @@ build_grid (CalsyncWeekView *self)
   gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (self->scroller),
                                   GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (self->scroller), self->grid);
+  hide_scrollbar (gtk_scrolled_window_get_hscrollbar (GTK_SCROLLED_WINDOW (self->scroller)));
+  name_scrollbar (gtk_scrolled_window_get_vscrollbar (GTK_SCROLLED_WINDOW (self->scroller)),
+                  /* Translators: accessible name of the week view's vertical scroll bar */
+                  _("Hours"));
   gtk_widget_set_hexpand (self->scroller, TRUE);
   gtk_widget_set_vexpand (self->scroller, TRUE);
   gtk_widget_set_parent (self->scroller, GTK_WIDGET (self));
@@ -972,6 +1010,75 @@ calsync_week_view_finalize (GObject *object)
   G_OBJECT_CLASS (calsync_week_view_parent_class)->finalize (object);
 }
 
+/* Keyboard: Tab goes day by day, and within a day by start time: the day's
+ * all-day bars, then its events from the morning on. (GTK's own order goes by
+ * position on screen: row by row across the days.) */
+static GPtrArray *
+focus_chain (CalsyncWeekView *self)
+{
+  GPtrArray *chain = g_ptr_array_sized_new (self->bar_items->len + self->timed_items->len);
+  guint next_bar = 0, next_timed = 0;
+
+  /* Both lists are sorted by day, bars by their first day (calsync-week-layout.c) */
+  for (int d = 0; d < N_DAYS; d++)
+    {
+      for (; next_bar < self->bar_items->len; next_bar++)
+        {
+          const BarItem *bar = &g_array_index (self->bar_items, BarItem, next_bar);
+
+          if (bar->first_day > d)
+            break;
+          g_ptr_array_add (chain, bar->widget);
+        }
+      for (; next_timed < self->timed_items->len; next_timed++)
+        {
+          const TimedItem *item = &g_array_index (self->timed_items, TimedItem, next_timed);
+
+          if (item->day > d)
+            break;
+          g_ptr_array_add (chain, item->widget);
+        }
+    }
+  return chain;
+}
+
+static gboolean
+calsync_week_view_focus (GtkWidget        *widget,
+                         GtkDirectionType  direction)
+{
+  CalsyncWeekView *self = CALSYNC_WEEK_VIEW (widget);
+  g_autoptr(GPtrArray) chain = NULL;
+  GtkRoot *root = gtk_widget_get_root (widget);
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+  gboolean forward = direction == GTK_DIR_TAB_FORWARD;
+  int current = -1;
+
+  if (direction != GTK_DIR_TAB_FORWARD && direction != GTK_DIR_TAB_BACKWARD)
+    return GTK_WIDGET_CLASS (calsync_week_view_parent_class)->focus (widget, direction);
+
+  chain = focus_chain (self);
+  if (focus != NULL && gtk_widget_is_ancestor (focus, widget))
+    {
+      for (guint i = 0; i < chain->len && current < 0; i++)
+        if (g_ptr_array_index (chain, i) == focus)
+          current = (int) i;
+      /* Somewhere else inside (an event's popover): as GTK would */
+      if (current < 0)
+        return GTK_WIDGET_CLASS (calsync_week_view_parent_class)->focus (widget, direction);
+    }
+
+  for (int i = current < 0 ? (forward ? 0 : (int) chain->len - 1) : current + (forward ? 1 : -1);
+       i >= 0 && i < (int) chain->len;
+       i += forward ? 1 : -1)
+    {
+      GtkWidget *candidate = g_ptr_array_index (chain, i);
+
+      if (gtk_widget_get_mapped (candidate) && gtk_widget_child_focus (candidate, direction))
+        return TRUE;
+    }
+  return FALSE;
+}
+
 /* Like GtkBox: the view expands when its time grid does. */
 static void
 calsync_week_view_compute_expand (GtkWidget *widget,
@@ -1011,6 +1118,7 @@ calsync_week_view_class_init (CalsyncWeekViewClass *klass)
   object_class->finalize = calsync_week_view_finalize;
   widget_class->compute_expand = calsync_week_view_compute_expand;
   widget_class->map = calsync_week_view_map;
+  widget_class->focus = calsync_week_view_focus;
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BOX_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "calsync-week-view");
@@ -1025,6 +1133,8 @@ calsync_week_view_init (CalsyncWeekView *self)
   gtk_orientable_set_orientation (GTK_ORIENTABLE (gtk_widget_get_layout_manager (GTK_WIDGET (self))),
                                   GTK_ORIENTATION_VERTICAL);
   gtk_widget_add_css_class (GTK_WIDGET (self), "view");
+  /* Translators: accessible name of the week view */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Week"), -1);
 
   self->timed_items = g_array_new (FALSE, TRUE, sizeof (TimedItem));
   self->bar_items = g_array_new (FALSE, TRUE, sizeof (BarItem));
