@@ -789,10 +789,27 @@ calsync_preferences_window_class_init (CalsyncPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, sync_clicked_cb);
 }
 
+/* Search is off (two short pages), but libadwaita 1.2 keeps its search entry
+ * in the accessibility tree as an entry named "GtkSearchEntry" */
+static void
+hide_unused_search_entry (GtkWidget *widget)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (GTK_IS_SEARCH_ENTRY (child))
+        gtk_accessible_update_state (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_STATE_HIDDEN, TRUE, -1);
+      else
+        hide_unused_search_entry (child);
+    }
+}
+
 static void
 calsync_preferences_window_init (CalsyncPreferencesWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  if (!adw_preferences_window_get_search_enabled (ADW_PREFERENCES_WINDOW (self)))
+    hide_unused_search_entry (GTK_WIDGET (self));
   self->groups = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   self->toggles = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   self->synced = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);

@@ -257,6 +257,8 @@ calsync_sync_button_class_init (CalsyncSyncButtonClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CalsyncSyncButton, label_squeezer);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "calsync-sync-button");
+  /* A wrapper: the button inside is the control ("Sync Calendars") */
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
 }
 
 static void
