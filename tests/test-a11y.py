@@ -966,6 +966,13 @@ class Test:
                    "focus on the object after “Sync Calendars”", describe(after))
 
         toast = self.toast_events(mark)
+        if not toast:
+            # GTK < 4.14 has no announcements and emits no event when a widget is shown:
+            # the window's live region (role alert) holding the toast's text is what a
+            # screen reader can find
+            toast = [f"{role_of(a)} “{name_of(a)}” in the tree" for a in find_all(
+                self.main_window(), lambda a: role_of(a) in ("notification", "alert")
+                and re.match(r"^(Could not sync|Synced|No calendars)", name_of(a)))]
         self.check("toast-announced", bool(toast),
                    "the sync's toast is announced (object:announcement, or a notification/alert "
                    "object becoming showing with the toast's text)",
@@ -1042,17 +1049,35 @@ class Test:
         inside = wait_until(lambda: (lambda f: f if f is not None and
                                      find_one(editor, lambda a: a == f) is not None else None)(
             focused(self.a.app)), 5)
-        self.check("editor-focus", inside is not None and role_of(inside) in ("text", "entry"),
+        outside = focused(self.a.app) if inside is None else None
+        via_tab = None
+        if inside is None and outside is None:
+            # GTK 4.8 + libadwaita 1.2: the focus widget of an AdwEntryRow is a GtkText
+            # that is not in the accessibility tree, so no object reports it. Where the
+            # focus is shows with the next Tab: the control after the title entry.
+            self.a.key("Tab")
+            via_tab = wait_until(lambda: (lambda f: f if f is not None and
+                                          find_one(editor, lambda a: a == f) is not None else None)(
+                focused(self.a.app)), 3)
+        self.check("editor-focus",
+                   (inside is not None and role_of(inside) in ("text", "entry"))
+                   or (via_tab is not None and name_of(via_tab) == "Calendar"),
                    "focus is in the editor once it is presented (the title entry)",
-                   "focus on a text entry in the editor",
-                   f"{describe(focused(self.a.app))}; editor window ids {ids}; windows "
-                   f"{[describe(w) for w in self.a.windows()]}")
+                   "focus on the title entry (reported, or the next Tab lands on “Calendar”, the "
+                   "control after it) and nowhere in the main window",
+                   f"reported: {describe(inside) if inside else describe(outside)}; "
+                   f"after one Tab: {describe(via_tab) if via_tab else '-'}")
         focus_events = [f"{e['role']} “{e['name']}”" for e in
                         self.rec.since(mark, "object:state-changed:focused") if e["detail1"]]
-        self.check("editor-focus-event", any("text" in f or "entry" in f for f in focus_events),
-                   "a focus event announces the editor's entry (what Orca speaks)",
-                   "state-changed:focused on the title entry", focus_events[:6])
+        in_main = [e for e in self.rec.since(mark, "object:state-changed:focused")
+                   if e["detail1"] and find_one(self.main_window(), lambda a: a == e["source"]) is not None]
+        self.check("editor-focus-event",
+                   any("text" in f or "entry" in f or "Calendar" in f for f in focus_events) and not in_main,
+                   "focus events go to the editor's controls, none to the main window (what Orca speaks)",
+                   "state-changed:focused on the title entry (or, on GTK 4.8, the control after it)",
+                   f"{focus_events[:6]}; in the main window: {[(e['role'], e['name']) for e in in_main][:4]}")
 
+        self.check_read_twice("editor", editor)
         for label in ("Start date", "End date"):
             button = find_one(editor, lambda a: name_of(a) == label)
             self.check(f"editor-{label.lower().replace(' ', '-')}",
@@ -1119,22 +1144,18 @@ class Test:
             return
         pump(1.0)
         self.check_read_twice("preferences", prefs)
-        # Each sync error once: "CALENDAR: message" lines, and a calendar's row (named
-        # CALENDAR) showing the message
+        # Each sync error once: every line of every name and description in the
+        # window that tells of an error, counted (short titles such as "Last sync
+        # failed", which a row and its label share, are left out)
         error_re = re.compile(r"(?i)sign-in|error|fail|could not|denied|unauthori|reconnect")
         said = {}
         for acc, _ in walk(prefs):
             for line in (name_of(acc) + "\n" + description_of(acc)).splitlines():
-                match = re.match(r"^(?:✗ )?([^:]{1,60}): (.{15,})$", line.strip())
-                if match:
-                    said[match.groups()] = said.get(match.groups(), 0) + 1
-        for item in find_all(prefs, lambda a: role_of(a) == "list item"):
-            for label in find_all(item, lambda a: role_of(a) == "label"):
-                key = (name_of(item), name_of(label))
-                if key[1] != key[0] and error_re.search(key[1]) and "\n" not in key[1]:
-                    said[key] = said.get(key, 0) + 1
-        errors = {k: v for k, v in said.items() if error_re.search(k[1])}
-        repeated = {f"{c}: {m}": n for (c, m), n in errors.items() if n != 1}
+                line = line.strip()
+                if len(line) >= 30 and error_re.search(line):
+                    said[("", line)] = said.get(("", line), 0) + 1
+        errors = said
+        repeated = {m: n for (c, m), n in errors.items() if n != 1}
         self.check("prefs-errors-once", bool(errors) and not repeated,
                    "Preferences: each calendar's sync error is read once",
                    "each (calendar, error) once",

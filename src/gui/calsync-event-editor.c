@@ -20,6 +20,7 @@ struct _CalsyncEventEditor
   /* Template widgets */
   AdwWindowTitle *window_title;
   GtkWidget *save_button;
+  GtkWidget *cancel_button;
   AdwEntryRow *title_row;
   GtkWidget *title_error;
   AdwComboRow *calendar_row;
@@ -913,6 +914,7 @@ bind_template (GtkWidgetClass *widget_class)
 {
   gtk_widget_class_bind_template_child (widget_class, CalsyncEventEditor, window_title);
   gtk_widget_class_bind_template_child (widget_class, CalsyncEventEditor, save_button);
+  gtk_widget_class_bind_template_child (widget_class, CalsyncEventEditor, cancel_button);
   gtk_widget_class_bind_template_child (widget_class, CalsyncEventEditor, title_row);
   gtk_widget_class_bind_template_child (widget_class, CalsyncEventEditor, title_error);
   gtk_widget_class_bind_template_child (widget_class, CalsyncEventEditor, calendar_row);
@@ -988,6 +990,9 @@ calsync_event_editor_init (CalsyncEventEditor *self)
   self->calendar_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   self->filling = TRUE;
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* "Cancel", "Save" read once (not "_Cancel Cancel") */
+  calsync_gui_name_button_once (self->cancel_button, TRUE);
+  calsync_gui_name_button_once (self->save_button, TRUE);
   normalize_on_focus_leave (self, self->start_time_entry);
   normalize_on_focus_leave (self, self->end_time_entry);
   /* show_date() names them again after each new label */

@@ -64,3 +64,46 @@ calsync_gui_weak_ref_take (GWeakRef *ref)
   g_free (ref);
   return object;
 }
+
+void
+calsync_gui_name_button_once (GtkWidget *button,
+                              gboolean   name_from_label)
+{
+  GtkWidget *content;
+  const char *label;
+
+  g_return_if_fail (GTK_IS_WIDGET (button));
+
+  /* A menu button is a box around a toggle button: the focus goes to the
+   * inner one, which is named like the outer one */
+  if (GTK_IS_MENU_BUTTON (button))
+    {
+      GtkWidget *inner = gtk_widget_get_first_child (button);
+
+      if (inner == NULL)
+        return;
+      /* Its tooltip is its name ("Main Menu") */
+      gtk_accessible_update_property (GTK_ACCESSIBLE (inner), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      gtk_widget_get_tooltip_text (button), -1);
+      button = inner;
+    }
+
+  if (name_from_label && GTK_IS_BUTTON (button) && (label = gtk_button_get_label (GTK_BUTTON (button))) != NULL &&
+      gtk_button_get_use_underline (GTK_BUTTON (button)))
+    {
+      g_autofree char *plain = NULL;
+      g_autoptr(GString) text = g_string_new (label);
+
+      g_string_replace (text, "__", "\x01", 0);
+      g_string_replace (text, "_", "", 0);
+      g_string_replace (text, "\x01", "_", 0);
+      plain = g_string_free (g_steal_pointer (&text), FALSE);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, plain, -1);
+    }
+
+  /* GTK 4.8 reads the label and then what labels it (the label child): "Today Today" */
+  gtk_accessible_reset_relation (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_RELATION_LABELLED_BY);
+  content = GTK_IS_BUTTON (button) ? gtk_button_get_child (GTK_BUTTON (button)) : NULL;
+  if (content != NULL)
+    gtk_accessible_update_state (GTK_ACCESSIBLE (content), GTK_ACCESSIBLE_STATE_HIDDEN, TRUE, -1);
+}

@@ -19,4 +19,12 @@ void calsync_gui_unparent_later   (GtkWidget *popover);
 GWeakRef *calsync_gui_weak_ref_new  (gpointer   object);
 gpointer  calsync_gui_weak_ref_take (GWeakRef  *ref);
 
+/* A button read once by screen readers: by its accessible label (set in the
+ * template, or with @name_from_label its own text without the mnemonic underscore),
+ * with what is inside it, a mnemonic label ("Today Today" on GTK 4.8) or an
+ * icon ("GtkImage"), out of the accessibility tree. A menu button's inner
+ * toggle button, which takes the focus, is named by the tooltip. */
+void calsync_gui_name_button_once (GtkWidget *button,
+                                   gboolean   name_from_label);
+
 G_END_DECLS

@@ -721,35 +721,6 @@ calsync_window_class_init (CalsyncWindowClass *klass)
   install_actions (widget_class);
 }
 
-/* Buttons are read by their accessible labels (set in the template): what is
- * inside them, a mnemonic label ("Today" twice) or an icon ("GtkImage"),
- * stays out of the accessibility tree. */
-static void
-hide_button_content (GtkWidget *button)
-{
-  GtkWidget *content;
-
-  /* A menu button is a box around a toggle button: the focus goes to the
-   * inner one, which is named like the outer one */
-  if (GTK_IS_MENU_BUTTON (button))
-    {
-      GtkWidget *inner = gtk_widget_get_first_child (button);
-
-      if (inner == NULL)
-        return;
-      /* Its tooltip is its name ("Main Menu") */
-      gtk_accessible_update_property (GTK_ACCESSIBLE (inner), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                      gtk_widget_get_tooltip_text (button), -1);
-      button = inner;
-    }
-
-  /* GTK 4.8 reads the label and then what labels it (the label child): "Today Today" */
-  gtk_accessible_reset_relation (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_RELATION_LABELLED_BY);
-  content = GTK_IS_BUTTON (button) ? gtk_button_get_child (GTK_BUTTON (button)) : NULL;
-  if (content != NULL)
-    gtk_accessible_update_state (GTK_ACCESSIBLE (content), GTK_ACCESSIBLE_STATE_HIDDEN, TRUE, -1);
-}
-
 static void
 setup_accessibility (CalsyncWindow *self)
 {
@@ -759,7 +730,7 @@ setup_accessibility (CalsyncWindow *self)
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (buttons); i++)
-    hide_button_content (buttons[i]);
+    calsync_gui_name_button_once (buttons[i], FALSE);
 
   g_signal_connect_object (self->title_squeezer, "notify::visible-child",
                            G_CALLBACK (title_form_changed_cb), self, G_CONNECT_SWAPPED);
