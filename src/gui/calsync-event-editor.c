@@ -185,7 +185,7 @@ show_date (GtkMenuButton *button,
                                                  g_date_get_day (date), 12, 0, 0);
   /* Translators: a date on the editor's date buttons, strftime(3): "25 Nov 2026"; short,
    * to fit next to the time on a phone */
-  g_autofree char *text = g_date_time_format (dt, _("%-d %b %Y"));
+  g_autofree char *text = calsync_date_format_abbreviated (dt, _("%-d %b %Y"));
   /* Translators: the full date, as the date buttons' tooltip: "Wednesday, 25 November 2026" */
   g_autofree char *full = g_date_time_format (dt, _("%A, %-d %B %Y"));
 

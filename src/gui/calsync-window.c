@@ -90,7 +90,7 @@ format_month_title (GDateTime *date,
 {
   if (short_form)
     /* Translators: title of the month view in a narrow window, strftime(3) format: "Nov 2026" */
-    return g_date_time_format (date, _("%b %Y"));
+    return calsync_date_format_abbreviated (date, _("%b %Y"));
 
   /* Translators: title of the month view, strftime(3) format: "November 2026" */
   return g_date_time_format (date, _("%B %Y"));
@@ -113,8 +113,8 @@ format_week_title (GDateTime *start,
       if (short_form)
         {
           /* Translators: a week across two years in a narrow window, either end: "28 Dec" */
-          first_text = g_date_time_format (start, C_("short week title", "%-d %b"));
-          last_text = g_date_time_format (last, C_("short week title", "%-d %b"));
+          first_text = calsync_date_format_abbreviated (start, C_("short week title", "%-d %b"));
+          last_text = calsync_date_format_abbreviated (last, C_("short week title", "%-d %b"));
         }
       else
         {
@@ -127,8 +127,8 @@ format_week_title (GDateTime *start,
     {
       if (short_form)
         {
-          first_text = g_date_time_format (start, C_("short week title", "%-d %b"));
-          last_text = g_date_time_format (last, C_("short week title", "%-d %b"));
+          first_text = calsync_date_format_abbreviated (start, C_("short week title", "%-d %b"));
+          last_text = calsync_date_format_abbreviated (last, C_("short week title", "%-d %b"));
         }
       else
         {
@@ -143,7 +143,7 @@ format_week_title (GDateTime *start,
       first_text = g_date_time_format (start, C_("week title, same month", "%-d"));
       if (short_form)
         /* Translators: last day of a week in the same month, narrow window: "29 Nov" */
-        last_text = g_date_time_format (last, C_("short week title, same month", "%-d %b"));
+        last_text = calsync_date_format_abbreviated (last, C_("short week title, same month", "%-d %b"));
       else
         /* Translators: last day of a week in the same month: "29 November 2026" */
         last_text = g_date_time_format (last, C_("week title, same month", "%-d %B %Y"));
