@@ -229,8 +229,6 @@ test_abbreviated_dates (void)
   g_autofree char *escaped = NULL;
   g_autofree char *german = NULL;
   g_autofree char *german_may = NULL;
-  g_autofree char *expected = NULL;
-  const char *mark;
 
   use_english ();
   english = calsync_date_format_abbreviated (november, "%-d %b %Y");
@@ -243,11 +241,10 @@ test_abbreviated_dates (void)
     return;
 
   /* The German translation of the date format adds the day's full stop; the
-   * month's abbreviation comes from the locale, with the language's mark */
-  mark = g_dpgettext2 (GETTEXT_PACKAGE, "abbreviated month name", "%s");
+   * month's abbreviation comes from the locale (glibc: "Nov"), with the mark
+   * de.po gives abbreviated month names ("%s.") */
   german = calsync_date_format_abbreviated (november, "%-d. %b %Y");
-  expected = g_strdup_printf ("25. %s 2026", g_strcmp0 (mark, "%s") == 0 ? "Nov" : "Nov.");
-  g_assert_cmpstr (german, ==, expected);
+  g_assert_cmpstr (german, ==, "25. Nov. 2026");
   /* "Mai" is not shortened: never "Mai." */
   german_may = calsync_date_format_abbreviated (may, "%-d. %b %Y");
   g_assert_cmpstr (german_may, ==, "5. Mai 2026");
