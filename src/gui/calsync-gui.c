@@ -107,3 +107,36 @@ calsync_gui_name_button_once (GtkWidget *button,
   if (content != NULL)
     gtk_accessible_update_state (GTK_ACCESSIBLE (content), GTK_ACCESSIBLE_STATE_HIDDEN, TRUE, -1);
 }
+
+gboolean
+calsync_gui_focus_in_order (GtkWidget        *widget,
+                            GtkWidgetClass   *parent_class,
+                            GPtrArray        *chain,
+                            GtkDirectionType  direction)
+{
+  GtkRoot *root = gtk_widget_get_root (widget);
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+  gboolean forward = direction == GTK_DIR_TAB_FORWARD;
+  int current = -1;
+
+  if (focus != NULL && gtk_widget_is_ancestor (focus, widget))
+    {
+      for (guint i = 0; i < chain->len && current < 0; i++)
+        if (g_ptr_array_index (chain, i) == focus)
+          current = (int) i;
+      /* Somewhere else inside (an event's popover): as GTK would */
+      if (current < 0)
+        return parent_class->focus (widget, direction);
+    }
+
+  for (int i = current < 0 ? (forward ? 0 : (int) chain->len - 1) : current + (forward ? 1 : -1);
+       i >= 0 && i < (int) chain->len;
+       i += forward ? 1 : -1)
+    {
+      GtkWidget *candidate = g_ptr_array_index (chain, i);
+
+      if (gtk_widget_get_mapped (candidate) && gtk_widget_child_focus (candidate, direction))
+        return TRUE;
+    }
+  return FALSE;
+}

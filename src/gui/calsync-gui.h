@@ -27,4 +27,12 @@ gpointer  calsync_gui_weak_ref_take (GWeakRef  *ref);
 void calsync_gui_name_button_once (GtkWidget *button,
                                    gboolean   name_from_label);
 
+/* GtkWidget::focus for Tab and Shift+Tab through @chain (the widget's
+ * focusable children in reading order, not GTK's on-screen order); focus
+ * somewhere else inside @widget (an event's popover) is left to @parent_class */
+gboolean calsync_gui_focus_in_order (GtkWidget        *widget,
+                                     GtkWidgetClass   *parent_class,
+                                     GPtrArray        *chain,
+                                     GtkDirectionType  direction);
+
 G_END_DECLS

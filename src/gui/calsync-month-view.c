@@ -1142,37 +1142,13 @@ static gboolean
 calsync_month_view_focus (GtkWidget        *widget,
                           GtkDirectionType  direction)
 {
-  CalsyncMonthView *self = CALSYNC_MONTH_VIEW (widget);
   g_autoptr(GPtrArray) chain = NULL;
-  GtkRoot *root = gtk_widget_get_root (widget);
-  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
-  gboolean forward = direction == GTK_DIR_TAB_FORWARD;
-  int current = -1;
 
   if (direction != GTK_DIR_TAB_FORWARD && direction != GTK_DIR_TAB_BACKWARD)
     return GTK_WIDGET_CLASS (calsync_month_view_parent_class)->focus (widget, direction);
 
-  chain = focus_chain (self);
-  if (focus != NULL && gtk_widget_is_ancestor (focus, widget))
-    {
-      for (guint i = 0; i < chain->len && current < 0; i++)
-        if (g_ptr_array_index (chain, i) == focus)
-          current = (int) i;
-      /* Somewhere else inside (an event's popover): as GTK would */
-      if (current < 0)
-        return GTK_WIDGET_CLASS (calsync_month_view_parent_class)->focus (widget, direction);
-    }
-
-  for (int i = current < 0 ? (forward ? 0 : (int) chain->len - 1) : current + (forward ? 1 : -1);
-       i >= 0 && i < (int) chain->len;
-       i += forward ? 1 : -1)
-    {
-      GtkWidget *candidate = g_ptr_array_index (chain, i);
-
-      if (gtk_widget_get_mapped (candidate) && gtk_widget_child_focus (candidate, direction))
-        return TRUE;
-    }
-  return FALSE;
+  chain = focus_chain (CALSYNC_MONTH_VIEW (widget));
+  return calsync_gui_focus_in_order (widget, GTK_WIDGET_CLASS (calsync_month_view_parent_class), chain, direction);
 }
 
 static int
