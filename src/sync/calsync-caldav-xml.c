@@ -183,17 +183,28 @@ resolve (Reader     *r,
          const char *href)
 {
   g_autofree char *trimmed = g_strstrip (g_strdup (href));
-
-  const char *authority;
+  const char *rest = trimmed;
+  const char *c = trimmed;
 
   if (*trimmed == '\0')
     return NULL;
 
-  /* "//" outside an absolute URL's authority ("/..//x", "//host/x") is no
-   * href of this server's: GLib's resolver asserts on some of them
+  /* An absolute href (RFC 3986 scheme ":") must have an authority ("//host");
+   * "//" anywhere else ("/..//x", "//host/x", "https:o/..//x") is no href of
+   * this server's: GLib's resolver asserts on some of them
    * (g_uri_join_internal), so such an entry is skipped (found by fuzz-caldav) */
-  authority = strstr (trimmed, "://");
-  if (strstr (authority != NULL ? authority + 3 : trimmed, "//") != NULL)
+  if (g_ascii_isalpha (*c))
+    {
+      while (g_ascii_isalnum (*c) || *c == '+' || *c == '-' || *c == '.')
+        c++;
+      if (*c == ':')
+        {
+          if (!g_str_has_prefix (c + 1, "//"))
+            return NULL;
+          rest = c + 3;
+        }
+    }
+  if (strstr (rest, "//") != NULL)
     return NULL;
 
   return g_uri_resolve_relative (r->base_uri, trimmed, G_URI_FLAGS_ENCODED, NULL);
