@@ -1094,6 +1094,9 @@ name_close_buttons (GtkWidget *widget)
           if (icon != NULL)
             gtk_accessible_update_state (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_STATE_HIDDEN, TRUE, -1);
         }
+      else if (GTK_IS_BUTTON (child) && gtk_button_get_label (GTK_BUTTON (child)) != NULL)
+        /* The toast's action ("_Details"), read "Details Details" otherwise */
+        calsync_gui_name_button_once (child, TRUE);
       else if (!GTK_IS_BUTTON (child))
         name_close_buttons (child);
     }
