@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* calsync-month-view.c: a 6×7 grid of days with event chips and multi-day bars. */
+/* calsync-month-view.c: a 6×7 grid of days with event chips and multi-day bars
+ * (its day cells and keyboard: calsync-month-view-grid.c). */
 #define G_LOG_DOMAIN "calsync-month-view"
 
 #include "config.h"
@@ -13,113 +14,7 @@
 #include "calsync-month-view-private.h"
 #include "calsync-month-view.h"
 
-#define N_ROWS 6
-#define N_COLS 7
-#define N_CELLS (N_ROWS * N_COLS)
-#define CELL_PADDING 4
-#define LANE_SPACING 2
-/* New chips are made in slices, one per frame (a tick callback), week row by
- * week row, so that a month filling up paints in several short frames, not one
- * long one. A slice stays under GSK's limit of 30 damaged rectangles per frame:
- * above it, the whole view is repainted. */
-#define CREATE_BUDGET_US 3000
-#define CREATE_MAX_PER_SLICE 12
-
-/* One piece of an event inside one week row. */
-typedef struct
-{
-  GtkWidget *widget;   /* owned by the view (parented) */
-  CalsyncEvent *event; /* owned: the list it came from may be replaced first */
-  int row;
-  int first_col;
-  int last_col;
-  int lane;
-  gboolean multi_day;
-  gboolean continues_before;
-  gboolean continues_after;
-  gboolean pending;    /* gets a widget in a later slice */
-} Segment;
-
-struct _CalsyncMonthView
-{
-  GtkWidget parent_instance;
-
-  /* Owned references */
-  CalsyncStore *store;
-  GDateTime *date;          /* any day of the shown month */
-  GDateTime *grid_start;    /* local midnight of the first cell */
-  GCancellable *cancellable;
-  GPtrArray *events;        /* CalsyncEvent of the visible range */
-  GArray *segments;         /* Segment */
-
-  /* Children */
-  GtkWidget *weekday_labels[N_COLS];
-  GtkWidget *rows[N_ROWS];         /* accessible rows of the grid: the week's cells */
-  GtkWidget *cells[N_CELLS];
-  GtkWidget *day_labels[N_CELLS];
-  GtkWidget *more_buttons[N_CELLS];
-  GtkWidget *day_popover;
-
-  int lanes_used[N_CELLS];
-  int more_named[N_CELLS];   /* the count a "+N more" button's accessible name says, -1 none */
-  int today;
-  int created_lanes;       /* lanes that have widgets; grows with the window */
-  int known_capacity;      /* lanes a cell showed at the last allocation */
-  guint rebuild_id;
-  guint create_id;         /* tick callback */
-  GArray *pending;         /* guint indexes of segments waiting for a widget, by row */
-  guint next_pending;      /* first of them the create idle looks at */
-  int pending_in_row[N_ROWS];
-  guint timeout_id;
-  gboolean needs_reload;
-  gboolean holding;        /* during a sync: store changes wait for its end */
-  gboolean held_change;
-};
-
 G_DEFINE_FINAL_TYPE (CalsyncMonthView, calsync_month_view, GTK_TYPE_WIDGET)
-
-/* A day cell: a vertical box that takes the keyboard focus itself (a focusable
- * GtkBox only passes it on to its children), a cell of the accessible grid. */
-#define CALSYNC_TYPE_MONTH_CELL (calsync_month_cell_get_type ())
-G_DECLARE_FINAL_TYPE (CalsyncMonthCell, calsync_month_cell, CALSYNC, MONTH_CELL, GtkWidget)
-
-struct _CalsyncMonthCell
-{
-  GtkWidget parent_instance;
-};
-
-G_DEFINE_FINAL_TYPE (CalsyncMonthCell, calsync_month_cell, GTK_TYPE_WIDGET)
-
-static void
-calsync_month_cell_dispose (GObject *object)
-{
-  GtkWidget *child;
-
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL)
-    gtk_widget_unparent (child);
-
-  G_OBJECT_CLASS (calsync_month_cell_parent_class)->dispose (object);
-}
-
-static void
-calsync_month_cell_class_init (CalsyncMonthCellClass *klass)
-{
-  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
-
-  G_OBJECT_CLASS (klass)->dispose = calsync_month_cell_dispose;
-  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BOX_LAYOUT);
-  /* Styled as the box it was: calsync-month-view box.day */
-  gtk_widget_class_set_css_name (widget_class, "box");
-  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GRID_CELL);
-}
-
-static void
-calsync_month_cell_init (CalsyncMonthCell *self)
-{
-  gtk_orientable_set_orientation (GTK_ORIENTABLE (gtk_widget_get_layout_manager (GTK_WIDGET (self))),
-                                  GTK_ORIENTATION_VERTICAL);
-  gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
-}
 
 static void     calsync_month_view_reload (CalsyncMonthView *self);
 static void     more_clicked_cb           (GtkButton        *button,
@@ -147,9 +42,9 @@ stop_creating (CalsyncMonthView *self)
   self->create_id = 0;
 }
 
-static GDateTime *
-cell_date (CalsyncMonthView *self,
-           int               index)
+GDateTime *
+calsync_month_view_cell_date (CalsyncMonthView *self,
+                              int               index)
 {
   g_autoptr(GDateTime) shifted = g_date_time_add_days (self->grid_start, index);
 
@@ -165,7 +60,7 @@ update_cells (CalsyncMonthView *self)
   for (int r = 0; r < N_ROWS; r++)
     {
       /* The middle of the week names the ISO week, whichever day the week starts on */
-      g_autoptr(GDateTime) middle = cell_date (self, r * N_COLS + 3);
+      g_autoptr(GDateTime) middle = calsync_month_view_cell_date (self, r * N_COLS + 3);
       /* Translators: accessible name of a row of the month grid, "Week 48" */
       g_autofree char *name = g_strdup_printf (_("Week %d"), g_date_time_get_week_of_year (middle));
 
@@ -174,7 +69,7 @@ update_cells (CalsyncMonthView *self)
 
   for (int i = 0; i < N_CELLS; i++)
     {
-      g_autoptr(GDateTime) day = cell_date (self, i);
+      g_autoptr(GDateTime) day = calsync_month_view_cell_date (self, i);
       g_autofree char *number = g_strdup_printf ("%d", g_date_time_get_day_of_month (day));
       g_autofree char *name = calsync_event_widget_format_day (day);
       g_autofree char *today_name = NULL;
@@ -793,7 +688,7 @@ allocate_more_button (CalsyncMonthView *self,
 
   if (self->more_named[index] != n_hidden)
     {
-      g_autoptr(GDateTime) day = cell_date (self, index);
+      g_autoptr(GDateTime) day = calsync_month_view_cell_date (self, index);
       g_autofree char *day_name = calsync_event_widget_format_day (day);
       /* Translators: accessible name of the "+4 more" button of a month cell,
        * "4 more events on Wednesday 25 November" */
@@ -953,7 +848,7 @@ static GtkWidget *
 build_day_list (CalsyncMonthView *self,
                 int               index)
 {
-  g_autoptr(GDateTime) day = cell_date (self, index);
+  g_autoptr(GDateTime) day = calsync_month_view_cell_date (self, index);
   /* Translators: heading of the list of a day's events, strftime(3) format */
   g_autofree char *title = g_date_time_format (day, _("%A, %-d %B"));
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
@@ -1009,48 +904,6 @@ more_clicked_cb (GtkButton        *button,
 /* Construction */
 
 static void
-row_measure (GtkWidget      *row,
-             GtkOrientation  orientation,
-             int             for_size,
-             int            *minimum,
-             int            *natural,
-             int            *minimum_baseline,
-             int            *natural_baseline)
-{
-  /* The view gives each row its size */
-  *minimum = *natural = 0;
-}
-
-/* A week row: its seven cells side by side, as the view's geometry has them
- * (the view allocates the chips, which are its own children). */
-static void
-row_allocate (GtkWidget *row,
-              int        width,
-              int        height,
-              int        baseline)
-{
-  gboolean rtl = gtk_widget_get_direction (row) == GTK_TEXT_DIR_RTL;
-  double cell_width = width / (double) N_COLS;
-  int col = 0;
-
-  for (GtkWidget *cell = gtk_widget_get_first_child (row);
-       cell != NULL;
-       cell = gtk_widget_get_next_sibling (cell), col++)
-    {
-      double x = col * cell_width;
-      GtkAllocation alloc;
-
-      if (rtl)
-        x = width - x - cell_width;
-      alloc.x = (int) x;
-      alloc.y = 0;
-      alloc.width = MAX (1, (int) (x + cell_width) - alloc.x);
-      alloc.height = MAX (1, height);
-      gtk_widget_size_allocate (cell, &alloc, -1);
-    }
-}
-
-static void
 create_children (CalsyncMonthView *self)
 {
   GtkWidget *widget = GTK_WIDGET (self);
@@ -1062,80 +915,7 @@ create_children (CalsyncMonthView *self)
       gtk_widget_set_parent (self->weekday_labels[i], widget);
     }
 
-  /* The accessible structure of a grid: rows of cells. A GtkBox only for its
-   * plain container behaviour (it unparents its children on dispose). */
-  for (int r = 0; r < N_ROWS; r++)
-    {
-      self->rows[r] = g_object_new (GTK_TYPE_BOX, "accessible-role", GTK_ACCESSIBLE_ROLE_ROW, NULL);
-      gtk_widget_set_layout_manager (self->rows[r], gtk_custom_layout_new (NULL, row_measure, row_allocate));
-      gtk_widget_add_css_class (self->rows[r], "week");
-      gtk_widget_set_parent (self->rows[r], widget);
-    }
-
-  for (int i = 0; i < N_CELLS; i++)
-    {
-      self->cells[i] = g_object_new (CALSYNC_TYPE_MONTH_CELL, NULL);
-      gtk_widget_add_css_class (self->cells[i], "day");
-      gtk_accessible_update_property (GTK_ACCESSIBLE (self->cells[i]),
-                                      GTK_ACCESSIBLE_PROPERTY_LABEL, "", -1);
-      self->day_labels[i] = gtk_label_new (NULL);
-      gtk_widget_set_halign (self->day_labels[i], GTK_ALIGN_START);
-      gtk_widget_add_css_class (self->day_labels[i], "day-number");
-      /* The cell's name says the day: the number would be read twice */
-      gtk_accessible_update_state (GTK_ACCESSIBLE (self->day_labels[i]), GTK_ACCESSIBLE_STATE_HIDDEN, TRUE, -1);
-      gtk_widget_set_parent (self->day_labels[i], self->cells[i]);
-      gtk_widget_set_parent (self->cells[i], self->rows[i / N_COLS]);
-      self->more_named[i] = -1;
-    }
-}
-
-/* Keyboard: Tab goes day by day, each day's cell followed by its chips and its
- * "+N more"; arrow keys move between the days' cells. */
-
-static int
-compare_segments_by_day (gconstpointer a,
-                         gconstpointer b,
-                         gpointer      user_data)
-{
-  GArray *segments = user_data;
-  const Segment *sa = &g_array_index (segments, Segment, *(const guint *) a);
-  const Segment *sb = &g_array_index (segments, Segment, *(const guint *) b);
-  int day_a = sa->row * N_COLS + sa->first_col;
-  int day_b = sb->row * N_COLS + sb->first_col;
-
-  if (day_a != day_b)
-    return day_a - day_b;
-  return sa->lane - sb->lane;
-}
-
-/* The widgets Tab visits, in order (shown or not) */
-static GPtrArray *
-focus_chain (CalsyncMonthView *self)
-{
-  GPtrArray *chain = g_ptr_array_sized_new (2 * N_CELLS + self->segments->len);
-  g_autoptr(GArray) order = g_array_sized_new (FALSE, FALSE, sizeof (guint), self->segments->len);
-  guint next = 0;
-
-  for (guint i = 0; i < self->segments->len; i++)
-    if (g_array_index (self->segments, Segment, i).widget != NULL)
-      g_array_append_val (order, i);
-  g_array_sort_with_data (order, compare_segments_by_day, self->segments);
-
-  for (int day = 0; day < N_CELLS; day++)
-    {
-      g_ptr_array_add (chain, self->cells[day]);
-      for (; next < order->len; next++)
-        {
-          const Segment *segment = &g_array_index (self->segments, Segment, g_array_index (order, guint, next));
-
-          if (segment->row * N_COLS + segment->first_col != day)
-            break;
-          g_ptr_array_add (chain, segment->widget);
-        }
-      if (self->more_buttons[day] != NULL)
-        g_ptr_array_add (chain, self->more_buttons[day]);
-    }
-  return chain;
+  calsync_month_view_create_grid (self);
 }
 
 static gboolean
@@ -1147,138 +927,8 @@ calsync_month_view_focus (GtkWidget        *widget,
   if (direction != GTK_DIR_TAB_FORWARD && direction != GTK_DIR_TAB_BACKWARD)
     return GTK_WIDGET_CLASS (calsync_month_view_parent_class)->focus (widget, direction);
 
-  chain = focus_chain (CALSYNC_MONTH_VIEW (widget));
+  chain = calsync_month_view_focus_chain (CALSYNC_MONTH_VIEW (widget));
   return calsync_gui_focus_in_order (widget, GTK_WIDGET_CLASS (calsync_month_view_parent_class), chain, direction);
-}
-
-static int
-focused_cell (CalsyncMonthView *self)
-{
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
-
-  for (int i = 0; focus != NULL && i < N_CELLS; i++)
-    if (self->cells[i] == focus)
-      return i;
-  return -1;
-}
-
-/* A new one-hour event at 09:00 on the day of @cell */
-static void
-request_new_event (CalsyncMonthView *self,
-                   int               cell)
-{
-  g_autoptr(GDateTime) day = cell_date (self, cell);
-  g_autoptr(GDateTime) start = g_date_time_new_local (g_date_time_get_year (day), g_date_time_get_month (day),
-                                                      g_date_time_get_day_of_month (day), 9, 0, 0);
-
-  gtk_widget_activate_action (GTK_WIDGET (self), "win.new-event-at", "x", g_date_time_to_unix (start));
-}
-
-/* Moves the focus from the cell at @index by @days; a day of another month shows
- * that month (through the window's navigation, so its title follows). */
-static void
-move_by_days (CalsyncMonthView *self,
-              int               index,
-              int               days)
-{
-  g_autoptr(GDateTime) day = cell_date (self, index);
-  g_autoptr(GDateTime) shifted = g_date_time_add_days (day, days);
-  g_autoptr(GDateTime) target = calsync_date_start_of_day (shifted);
-  int months = (g_date_time_get_year (target) - g_date_time_get_year (self->date)) * 12 +
-               g_date_time_get_month (target) - g_date_time_get_month (self->date);
-  int target_index;
-
-  if (months != 0)
-    {
-      const char *action = months > 0 ? "win.next" : "win.previous";
-      gboolean moved = TRUE;
-
-      for (int i = 0; i < ABS (months) && moved; i++)
-        moved = gtk_widget_activate_action (GTK_WIDGET (self), action, NULL);
-      /* No window around (or it shows another month): show it ourselves */
-      if (!moved || g_date_time_get_month (self->date) != g_date_time_get_month (target) ||
-          g_date_time_get_year (self->date) != g_date_time_get_year (target))
-        calsync_month_view_set_date (self, target);
-    }
-
-  target_index = calsync_date_days_between (self->grid_start, target);
-  if (target_index >= 0 && target_index < N_CELLS)
-    gtk_widget_grab_focus (self->cells[target_index]);
-}
-
-/* Enter on a day: its first event, or a new event there when it has none */
-static void
-activate_cell (CalsyncMonthView *self,
-               int               index)
-{
-  g_autoptr(GPtrArray) chain = NULL;
-  guint position;
-
-  if (self->lanes_used[index] == 0)
-    {
-      request_new_event (self, index);
-      return;
-    }
-
-  chain = focus_chain (self);
-  if (!g_ptr_array_find (chain, self->cells[index], &position))
-    return;
-  for (guint i = position + 1; i < chain->len; i++)
-    {
-      GtkWidget *candidate = g_ptr_array_index (chain, i);
-
-      if (candidate == self->cells[MIN (index + 1, N_CELLS - 1)] && index + 1 < N_CELLS)
-        break;
-      if (gtk_widget_get_mapped (candidate) && gtk_widget_grab_focus (candidate))
-        return;
-    }
-  /* Its events are not shown yet (still being made): a new one instead */
-  request_new_event (self, index);
-}
-
-static gboolean
-key_pressed_cb (GtkEventControllerKey *controller,
-                guint                  keyval,
-                guint                  keycode,
-                GdkModifierType        state,
-                CalsyncMonthView      *self)
-{
-  gboolean rtl = gtk_widget_get_direction (GTK_WIDGET (self)) == GTK_TEXT_DIR_RTL;
-  int index = focused_cell (self);
-
-  if (index < 0 || self->grid_start == NULL ||
-      (state & (GDK_CONTROL_MASK | GDK_ALT_MASK | GDK_SHIFT_MASK | GDK_SUPER_MASK)) != 0)
-    return FALSE;
-
-  switch (keyval)
-    {
-    case GDK_KEY_Left:
-    case GDK_KEY_KP_Left:
-      move_by_days (self, index, rtl ? 1 : -1);
-      return TRUE;
-    case GDK_KEY_Right:
-    case GDK_KEY_KP_Right:
-      move_by_days (self, index, rtl ? -1 : 1);
-      return TRUE;
-    case GDK_KEY_Up:
-    case GDK_KEY_KP_Up:
-      move_by_days (self, index, -N_COLS);
-      return TRUE;
-    case GDK_KEY_Down:
-    case GDK_KEY_KP_Down:
-      move_by_days (self, index, N_COLS);
-      return TRUE;
-    case GDK_KEY_Return:
-    case GDK_KEY_KP_Enter:
-    case GDK_KEY_ISO_Enter:
-    case GDK_KEY_space:
-    case GDK_KEY_KP_Space:
-      activate_cell (self, index);
-      return TRUE;
-    default:
-      return FALSE;
-    }
 }
 
 static gboolean
@@ -1321,7 +971,7 @@ pressed_cb (GtkGestureClick  *gesture,
   if (n_press != 2 || self->grid_start == NULL || (cell = free_cell_at (self, x, y)) < 0)
     return;
 
-  request_new_event (self, cell);
+  calsync_month_view_request_new_event (self, cell);
 }
 
 static gboolean
@@ -1413,7 +1063,6 @@ static void
 calsync_month_view_init (CalsyncMonthView *self)
 {
   GtkEventController *scroll;
-  GtkEventController *keys;
   GtkGesture *click;
 
   self->segments = g_array_new (FALSE, TRUE, sizeof (Segment));
@@ -1426,10 +1075,6 @@ calsync_month_view_init (CalsyncMonthView *self)
   create_children (self);
   /* Translators: accessible name of the month grid */
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Month"), -1);
-
-  keys = gtk_event_controller_key_new ();
-  g_signal_connect (keys, "key-pressed", G_CALLBACK (key_pressed_cb), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), keys);
 
   scroll = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_VERTICAL |
                                             GTK_EVENT_CONTROLLER_SCROLL_DISCRETE);
@@ -1531,7 +1176,7 @@ calsync_month_view_get_range (CalsyncMonthView  *self,
   g_return_if_fail (self->grid_start != NULL);
 
   *start = g_date_time_ref (self->grid_start);
-  *end = cell_date (self, N_CELLS);
+  *end = calsync_month_view_cell_date (self, N_CELLS);
 }
 
 guint
