@@ -726,10 +726,17 @@ fixture_tear_down (Fixture       *fx,
 
 /* The crash --------------------------------------------------------------------- */
 
+/* The crash comes when the push is held and the Google side has taken up its
+ * refreshed token: a request still carrying the token before it (its refresh
+ * on the way) would hold a token the client has not yet replaced, which the
+ * scan could not tell from one left behind */
 static gboolean
-graph_stalled (gpointer data)
+ready_to_crash (gpointer data)
 {
-  return calsync_fake_graph_get_n_stalled (data) > 0;
+  Fixture *fx = data;
+
+  return calsync_fake_graph_get_n_stalled (fx->graph) > 0 &&
+         calsync_fake_oauth_newest_access_in_use (calsync_fake_google_get_oauth (fx->google));
 }
 
 /* Whether the kernel writes cores as files in the crashed process's folder */
@@ -788,8 +795,8 @@ crash_a_sync (Fixture    *fx,
   g_assert_no_error (error);
   g_subprocess_communicate_async (process, NULL, NULL, calsync_test_result_cb, &result);
 
-  CALSYNC_CHECK (calsync_test_wait_until (graph_stalled, fx->graph, RUN_TIMEOUT_MS),
-                 "the crash run never pushed to the fake Graph");
+  CALSYNC_CHECK (calsync_test_wait_until (ready_to_crash, fx, RUN_TIMEOUT_MS),
+                 "the crash run never pushed to the fake Graph with Google's refreshed token in use");
   if (!by_kernel)
     {
       /* gcore from gdb on the live process, held mid-sync */

@@ -69,6 +69,9 @@ struct _CalsyncFakeOAuth
   gboolean hold_refreshes;
   GPtrArray *held;              /* HeldRefresh */
 
+  char *newest_access;          /* the last access token handed out */
+  char *last_accepted;          /* the access token of the last request let through */
+
   guint serial;
   guint n_refreshes;
   guint n_exchanges;
@@ -127,6 +130,8 @@ calsync_fake_oauth_finalize (GObject *object)
 
   g_ptr_array_unref (self->held);
   g_free (self->redirect_location);
+  g_free (self->newest_access);
+  g_free (self->last_accepted);
 
   if (self->server != NULL)
     {
@@ -452,6 +457,8 @@ new_access_token (CalsyncFakeOAuth *self,
   access->expires_at = g_get_real_time () / G_USEC_PER_SEC + self->expires_in;
   access->valid = TRUE;
   g_hash_table_insert (self->access_tokens, access_token, access);
+  g_free (self->newest_access);
+  self->newest_access = g_strdup (access_token);
 
   return access_token;
 }
@@ -809,7 +816,23 @@ lookup_bearer (CalsyncFakeOAuth *self,
   if (access == NULL || !access->valid || access->expires_at <= g_get_real_time () / G_USEC_PER_SEC)
     return NULL;
 
+  g_free (self->last_accepted);
+  self->last_accepted = g_strdup (authorization_header + 7);
   return access;
+}
+
+/**
+ * calsync_fake_oauth_newest_access_in_use:
+ *
+ * Returns: whether the last request let through carried the newest access
+ * token handed out: the client took up its last refresh (none is on its way)
+ */
+gboolean
+calsync_fake_oauth_newest_access_in_use (CalsyncFakeOAuth *self)
+{
+  g_return_val_if_fail (CALSYNC_IS_FAKE_OAUTH (self), FALSE);
+
+  return self->newest_access != NULL && g_strcmp0 (self->newest_access, self->last_accepted) == 0;
 }
 
 const char *

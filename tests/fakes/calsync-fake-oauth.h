@@ -64,6 +64,8 @@ void              calsync_fake_oauth_set_hold_refreshes (CalsyncFakeOAuth *self,
 /* Refresh requests held right now (whose client is still connected) */
 guint             calsync_fake_oauth_get_n_held_refreshes (CalsyncFakeOAuth *self);
 void              calsync_fake_oauth_release_refreshes (CalsyncFakeOAuth *self);
+/* Whether the last request let through carried the newest access token */
+gboolean          calsync_fake_oauth_newest_access_in_use (CalsyncFakeOAuth *self);
 /* Counters for assertions */
 guint             calsync_fake_oauth_get_n_refreshes  (CalsyncFakeOAuth *self);
 guint             calsync_fake_oauth_get_n_exchanges  (CalsyncFakeOAuth *self);
