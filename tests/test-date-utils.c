@@ -14,7 +14,11 @@ test_parse_day (void)
     { "2026-11-25", 20782 },
     { "1600-03-01", -135080 },
   };
-  static const char *bad[] = { "2026-02-29", "2026-13-01", "2026-11-25T10:00", "", "tomorrow" };
+  /* a sign or a space sscanf's %u would take (a fuzzed Graph page sent
+   * "-026-12-24": its year wrapped into one GDate held), short fields */
+  static const char *bad[] = { "2026-02-29", "2026-13-01", "2026-11-25T10:00", "", "tomorrow",
+                               "-026-12-24", "+026-12-24", " 026-12-24", "2026-+1-05", "2026-1-05",
+                               "2026-01-5", "0000-01-01", "2026-00-10", "2026-01-00", "2026/01/05" };
   gint64 day;
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)

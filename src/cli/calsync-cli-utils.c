@@ -54,9 +54,7 @@ calsync_cli_parse_date (const char  *option,
   g_autoptr(GDateTime) date = NULL;
   gint64 day;
 
-  /* Exactly YYYY-MM-DD: sscanf alone would take "2026-1-5" */
-  if (strlen (text) == 10 && text[4] == '-' && text[7] == '-' &&
-      calsync_date_parse_day (text, &day))
+  if (calsync_date_parse_day (text, &day))
     date = calsync_date_local_midnight (day);
 
   if (date == NULL)

@@ -164,15 +164,56 @@ calsync_date_local_day (GTimeZone *zone,
   return floor_div (unix_time + offset, 86400);
 }
 
+static int
+read_digits (const char *text,
+             guint       n)
+{
+  int value = 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      if (!g_ascii_isdigit (text[i]))
+        return -1;
+      value = value * 10 + (text[i] - '0');
+    }
+  return value;
+}
+
+/**
+ * calsync_date_parse_ymd:
+ *
+ * Exactly "YYYY-MM-DD", digits only, a date GDate holds (sscanf's %u would
+ * take "-026", " 2026" or "2026-1-5", and GDate's 16-bit year would wrap).
+ */
+gboolean
+calsync_date_parse_ymd (const char *text,
+                        int        *year,
+                        int        *month,
+                        int        *day)
+{
+  int y, m, d;
+
+  if (text == NULL || strlen (text) != 10 || text[4] != '-' || text[7] != '-')
+    return FALSE;
+  y = read_digits (text, 4);
+  m = read_digits (text + 5, 2);
+  d = read_digits (text + 8, 2);
+  if (y < 1 || m < 1 || m > 12 || d < 1 || !g_date_valid_dmy ((GDateDay) d, (GDateMonth) m, (GDateYear) y))
+    return FALSE;
+
+  *year = y;
+  *month = m;
+  *day = d;
+  return TRUE;
+}
+
 gboolean
 calsync_date_parse_day (const char *text,
                         gint64     *day)
 {
-  unsigned int y, m, d;
-  char tail;
+  int y, m, d;
 
-  if (text == NULL || sscanf (text, "%4u-%2u-%2u%c", &y, &m, &d, &tail) != 3 ||
-      !g_date_valid_dmy (d, m, y))
+  if (!calsync_date_parse_ymd (text, &y, &m, &d))
     return FALSE;
 
   *day = calsync_date_day_from_ymd (y, m, d);

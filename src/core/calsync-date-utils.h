@@ -33,6 +33,11 @@ gint64     calsync_date_day_of             (GDateTime  *dt);
  * integer arithmetic for layouts of thousands of events. */
 gint64     calsync_date_local_day          (GTimeZone  *zone,
                                             gint64      unix_time);
+/* Year, month and day of exactly "YYYY-MM-DD" (digits only); FALSE when it is not one */
+gboolean   calsync_date_parse_ymd          (const char *text,
+                                            int        *year,
+                                            int        *month,
+                                            int        *day);
 /* Day number of a "YYYY-MM-DD" date; FALSE when it is not one */
 gboolean   calsync_date_parse_day          (const char *text,
                                             gint64     *day);

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "calsync-date-utils.h"
 #include "calsync-ical.h"
 #include "calsync-ical-private.h"
 
@@ -472,18 +473,15 @@ gboolean
 calsync_ical_parse_date (const char          *text,
                          struct icaltimetype *date)
 {
-  guint year, month, day;
-  char extra;
+  int year, month, day;
 
-  if (text == NULL || strlen (text) != 10 ||
-      sscanf (text, "%4u-%2u-%2u%c", &year, &month, &day, &extra) != 3 ||
-      !g_date_valid_dmy ((GDateDay) day, (GDateMonth) month, (GDateYear) year))
+  if (!calsync_date_parse_ymd (text, &year, &month, &day))
     return FALSE;
 
   *date = icaltime_null_date ();
-  date->year = (int) year;
-  date->month = (int) month;
-  date->day = (int) day;
+  date->year = year;
+  date->month = month;
+  date->day = day;
   return TRUE;
 }
 

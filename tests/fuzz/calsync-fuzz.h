@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* calsync-fuzz.h: what the libFuzzer targets share — a one-time set-up that
- * makes GLib's criticals abort (a g_return_if_fail() the input reaches is a
- * bug the fuzzer must report, with the input that reached it: GLib's own
- * fatal criticals end in a SIGTRAP libFuzzer does not catch) and keeps debug
- * messages quiet. */
+ * makes GLib's warnings and criticals abort (a g_return_if_fail() the input
+ * reaches, or a warning it causes, is a bug the fuzzer must report, with the
+ * input that reached it: a server's bytes are never a reason for a warning;
+ * GLib's own fatal criticals end in a SIGTRAP libFuzzer does not catch) and
+ * keeps debug messages quiet. */
 #pragma once
 
 #include <stddef.h>
@@ -22,7 +23,7 @@ calsync_fuzz_log_writer (GLogLevelFlags   log_level,
 {
   GLogWriterOutput output = g_log_writer_default (log_level, fields, n_fields, user_data);
 
-  if (log_level & (G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_ERROR))
+  if (log_level & (G_LOG_LEVEL_WARNING | G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_ERROR))
     abort ();
   return output;
 }
