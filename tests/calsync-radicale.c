@@ -347,13 +347,14 @@ calsync_radicale_put (CalsyncRadicale *self,
   return g_strdup (soup_message_headers_get_one (headers, "ETag"));
 }
 
-/* The multistatus of a calendar-query: href → calendar-data ------------------ */
+/* A multistatus: href → the text of one property of each member ------------------ */
 
 typedef struct
 {
   GString *text;
+  const char *property;   /* the element whose text is kept */
   char *href;
-  char *data;
+  char *value;
   GHashTable *found;
 } MultistatusParse;
 
@@ -379,7 +380,7 @@ multistatus_start (GMarkupParseContext *context,
   if (g_str_equal (local_name (element), "response"))
     {
       g_clear_pointer (&parse->href, g_free);
-      g_clear_pointer (&parse->data, g_free);
+      g_clear_pointer (&parse->value, g_free);
     }
 }
 
@@ -394,10 +395,12 @@ multistatus_end (GMarkupParseContext *context,
 
   if (g_str_equal (name, "href") && parse->href == NULL)
     parse->href = g_strdup (parse->text->str);
-  else if (g_str_equal (name, "calendar-data"))
-    parse->data = g_strdup (parse->text->str);
-  else if (g_str_equal (name, "response") && parse->href != NULL && parse->data != NULL)
-    g_hash_table_insert (parse->found, g_steal_pointer (&parse->href), g_steal_pointer (&parse->data));
+  else if (g_str_equal (name, parse->property))
+    parse->value = g_strdup (parse->text->str);
+  /* Members only, not the collection itself */
+  else if (g_str_equal (name, "response") && parse->href != NULL && parse->value != NULL &&
+           !g_str_has_suffix (parse->href, "/"))
+    g_hash_table_insert (parse->found, g_steal_pointer (&parse->href), g_steal_pointer (&parse->value));
 }
 
 static void
@@ -412,31 +415,55 @@ multistatus_text (GMarkupParseContext *context,
   g_string_append_len (parse->text, text, length);
 }
 
+/* @method (Depth 1) on alice's collection @collection with @body (asserts a
+ * 207); href → the text of @property of each member */
+static GHashTable *
+multistatus (CalsyncRadicale *self,
+             const char      *method,
+             const char      *collection,
+             const char      *body,
+             const char      *property)
+{
+  static const GMarkupParser parser = { multistatus_start, multistatus_end, multistatus_text, NULL, NULL };
+  static const char * const depth[] = { "Depth", "1", NULL };
+  g_autofree char *path = g_strdup_printf ("/" CALSYNC_RADICALE_USER "/%s/", collection);
+  MultistatusParse parse = { g_string_new (NULL), property, NULL, NULL,
+                             g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free) };
+  g_autoptr(GMarkupParseContext) context = g_markup_parse_context_new (&parser, 0, &parse, NULL);
+  g_autofree char *answer = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpuint (calsync_radicale_request (self, method, path, "application/xml; charset=utf-8", body, depth,
+                                              &answer, NULL), ==, 207);
+  g_markup_parse_context_parse (context, answer, -1, &error);
+  g_assert_no_error (error);
+  g_string_free (parse.text, TRUE);
+  g_free (parse.href);
+  g_free (parse.value);
+  return parse.found;
+}
+
 GHashTable *
 calsync_radicale_list_resources (CalsyncRadicale *self,
                                  const char      *collection)
 {
-  static const GMarkupParser parser = { multistatus_start, multistatus_end, multistatus_text, NULL, NULL };
-  static const char * const depth[] = { "Depth", "1", NULL };
   static const char body[] =
     "<?xml version=\"1.0\" encoding=\"utf-8\"?>"
     "<C:calendar-query xmlns:D=\"DAV:\" xmlns:C=\"urn:ietf:params:xml:ns:caldav\">"
     "<D:prop><D:getetag/><C:calendar-data/></D:prop>"
     "<C:filter><C:comp-filter name=\"VCALENDAR\"><C:comp-filter name=\"VEVENT\"/></C:comp-filter></C:filter>"
     "</C:calendar-query>";
-  g_autofree char *path = g_strdup_printf ("/" CALSYNC_RADICALE_USER "/%s/", collection);
-  MultistatusParse parse = { g_string_new (NULL), NULL, NULL,
-                             g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free) };
-  g_autoptr(GMarkupParseContext) context = g_markup_parse_context_new (&parser, 0, &parse, NULL);
-  g_autofree char *answer = NULL;
-  g_autoptr(GError) error = NULL;
 
-  g_assert_cmpuint (calsync_radicale_request (self, "REPORT", path, "application/xml; charset=utf-8", body, depth,
-                                              &answer, NULL), ==, 207);
-  g_markup_parse_context_parse (context, answer, -1, &error);
-  g_assert_no_error (error);
-  g_string_free (parse.text, TRUE);
-  g_free (parse.href);
-  g_free (parse.data);
-  return parse.found;
+  return multistatus (self, "REPORT", collection, body, "calendar-data");
+}
+
+GHashTable *
+calsync_radicale_list_etags (CalsyncRadicale *self,
+                             const char      *collection)
+{
+  static const char body[] =
+    "<?xml version=\"1.0\" encoding=\"utf-8\"?>"
+    "<D:propfind xmlns:D=\"DAV:\"><D:prop><D:getetag/></D:prop></D:propfind>";
+
+  return multistatus (self, "PROPFIND", collection, body, "getetag");
 }

@@ -71,6 +71,10 @@ void             calsync_radicale_dump_log    (CalsyncRadicale  *self);
  * @collection, from one calendar-query REPORT (href → iCalendar text) */
 GHashTable      *calsync_radicale_list_resources (CalsyncRadicale *self,
                                                   const char      *collection);
+/* The ETag of every resource of alice's collection @collection, from one
+ * Depth 1 PROPFIND (href → ETag) */
+GHashTable      *calsync_radicale_list_etags  (CalsyncRadicale *self,
+                                               const char      *collection);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CalsyncRadicale, calsync_radicale_free)
 

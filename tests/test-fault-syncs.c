@@ -9,7 +9,7 @@
  * a slow answer, a redirect on the same origin and one to another origin
  * (which must never receive a credential). Before each sync A makes random
  * local edits, and the servers change under it (client B, as in
- * test-two-way-random.c, whose helpers this test shares).
+ * test-two-way-random.c: calsync-test-two-way.h).
  *
  * For every sync: no crash (exit status 0 or 1, never a signal, no sanitizer
  * report, no critical warning), no hang (it ends within HANG_BUDGET_S, the
@@ -21,16 +21,12 @@
  * CALSYNC_FAULT_SYNCS: the number of faulted syncs (50); CALSYNC_RANDOM_SEED:
  * the seed. bench/faults.sh runs 1,000 and prints the figures (the lines
  * "# figures: …" of this test). */
-#define TWO_WAY_RANDOM_HELPERS_ONLY
-/* Not every helper of that test is used here */
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wunused-function"
-#include "test-two-way-random.c"
-#pragma GCC diagnostic pop
+#include "config.h"
 
-#include <signal.h>
+#include <string.h>
 
 #include "calsync-fault-proxy.h"
+#include "calsync-test-two-way.h"
 
 #define DEFAULT_FAULT_SYNCS 50
 #define DEFAULT_FAULT_SEED 20261126
@@ -43,8 +39,8 @@
 
 typedef struct
 {
-  Run run;
-  CalsyncFaultProxy *proxies[N_PROVIDERS];
+  CalsyncTwoWay run;
+  CalsyncFaultProxy *proxies[CALSYNC_TEST_N_PROVIDERS];
   const char *env[7];
   guint n_syncs;
   guint crashes;
@@ -81,99 +77,150 @@ stderr_reports_crash (const char *err)
                          strstr (err, "CRITICAL") != NULL || strstr (err, "ERROR:") != NULL);
 }
 
-/* A's sync: FALSE when it crashed, hung or printed no report (counted) */
-static gboolean
-fault_sync (FaultRun *fr,
-            Report   *report)
+/* A finished `calsync --sync --json` of A */
+typedef struct
 {
-  Run *run = &fr->run;
-  Client *client = &run->a;
+  GSubprocess *process;
+  char *out;
+  char *err;
+  gboolean hung;
+  gint64 elapsed;
+} FaultSync;
+
+static void
+fault_sync_clear (FaultSync *sync)
+{
+  g_clear_object (&sync->process);
+  g_clear_pointer (&sync->out, g_free);
+  g_clear_pointer (&sync->err, g_free);
+}
+
+/* Runs A's sync to its end, or until it ran HANG_BUDGET_S */
+static void
+fault_sync_run (FaultRun  *fr,
+                FaultSync *sync)
+{
   const char *args[] = { "--sync", "--json", NULL };
   g_autoptr(GSubprocessLauncher) launcher =
-    calsync_test_new_launcher (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, client->dir);
+    calsync_test_client_new_launcher (&fr->run.a, G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
   g_autoptr(GPtrArray) argv = calsync_test_argv (args);
-  g_autoptr(GSubprocess) process = NULL;
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autofree char *out = NULL;
-  g_autofree char *err = NULL;
   HangWatch watch = { NULL, FALSE };
   guint watch_id;
-  gint64 started, elapsed;
-  int status;
+  gint64 started;
 
-  client_setenv (client, launcher);
-  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  sync->process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
   g_assert_no_error (error);
-  watch.process = process;
+  watch.process = sync->process;
   started = g_get_monotonic_time ();
   watch_id = g_timeout_add_seconds (HANG_BUDGET_S, on_hang, &watch);
-  g_subprocess_communicate_utf8_async (process, NULL, NULL, calsync_test_result_cb, &result);
-  g_assert_true (g_subprocess_communicate_utf8_finish (process, calsync_test_spin (&result), &out, &err, &error));
+  g_subprocess_communicate_utf8_async (sync->process, NULL, NULL, calsync_test_result_cb, &result);
+  g_assert_true (g_subprocess_communicate_utf8_finish (sync->process, calsync_test_spin (&result), &sync->out,
+                                                       &sync->err, &error));
   g_assert_no_error (error);
-  elapsed = g_get_monotonic_time () - started;
+  sync->elapsed = g_get_monotonic_time () - started;
+  sync->hung = watch.hung;
   if (!watch.hung)
     g_source_remove (watch_id);
   fr->n_syncs++;
-  fr->total_sync_us += elapsed;
-  fr->max_sync_us = MAX (fr->max_sync_us, elapsed);
+  fr->total_sync_us += sync->elapsed;
+  fr->max_sync_us = MAX (fr->max_sync_us, sync->elapsed);
+}
 
-  if (watch.hung)
+/* Counts and fails a sync that hung, crashed or printed no report */
+static gboolean
+fault_sync_broken (FaultRun  *fr,
+                   FaultSync *sync)
+{
+  GPtrArray *failures = fr->run.failures;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  int sig;
+  int status;
+
+  if (sync->hung)
     {
       fr->hangs++;
-      fail (run, "sync %u hung: still running after %d s\nstderr: %s", fr->n_syncs, HANG_BUDGET_S, err);
-      return FALSE;
+      calsync_test_fail (failures, "sync %u hung: still running after %d s\nstderr: %s", fr->n_syncs, HANG_BUDGET_S,
+                         sync->err);
+      return TRUE;
     }
-  if (!g_subprocess_get_if_exited (process))
+  if (!g_subprocess_get_if_exited (sync->process))
     {
       fr->crashes++;
-      fail (run, "sync %u ended by signal %d (%s)\nstderr: %s", fr->n_syncs, g_subprocess_get_term_sig (process),
-            g_strsignal (g_subprocess_get_term_sig (process)), err);
-      return FALSE;
+      sig = g_subprocess_get_term_sig (sync->process);
+      calsync_test_fail (failures, "sync %u ended by signal %d (%s)\nstderr: %s", fr->n_syncs, sig, g_strsignal (sig),
+                         sync->err);
+      return TRUE;
     }
-  status = g_subprocess_get_exit_status (process);
-  if (status > 1 || stderr_reports_crash (err))
+  status = g_subprocess_get_exit_status (sync->process);
+  if (status > 1 || stderr_reports_crash (sync->err))
     {
       fr->crashes++;
-      fail (run, "sync %u exited with %d\nstderr: %s", fr->n_syncs, status, err);
-      return FALSE;
+      calsync_test_fail (failures, "sync %u exited with %d\nstderr: %s", fr->n_syncs, status, sync->err);
+      return TRUE;
     }
-  if (!json_parser_load_from_data (parser, out, -1, NULL) || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+  if (!json_parser_load_from_data (parser, sync->out, -1, NULL) ||
+      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     {
       fr->bad_output++;
-      fail (run, "sync %u printed no JSON object: %s\nstderr: %s", fr->n_syncs, out, err);
+      calsync_test_fail (failures, "sync %u printed no JSON object: %s\nstderr: %s", fr->n_syncs, sync->out, sync->err);
+      return TRUE;
+    }
+  return FALSE;
+}
+
+/* What the requests of a sync that failed met, for the log */
+static void
+log_requests (const char *err)
+{
+  g_auto(GStrv) lines = g_strsplit (err != NULL ? err : "", "\n", -1);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (strstr (lines[i], "calsync-http") != NULL || strstr (lines[i], "calsync-sync") != NULL)
+      g_test_message ("  %s", lines[i]);
+}
+
+/* A's sync: FALSE when it crashed, hung or printed no report (counted) */
+static gboolean
+fault_sync (FaultRun          *fr,
+            CalsyncTestReport *report)
+{
+  FaultSync sync = { 0 };
+  int status;
+
+  fault_sync_run (fr, &sync);
+  if (fault_sync_broken (fr, &sync))
+    {
+      fault_sync_clear (&sync);
       return FALSE;
     }
+  status = g_subprocess_get_exit_status (sync.process);
   if (status == 1)
     {
-      g_auto(GStrv) lines = g_strsplit (err != NULL ? err : "", "\n", -1);
-
       fr->failed_syncs++;
-      /* What the requests met, for the log */
-      for (guint i = 0; lines[i] != NULL; i++)
-        if (strstr (lines[i], "calsync-http") != NULL || strstr (lines[i], "calsync-sync") != NULL)
-          g_test_message ("  %s", lines[i]);
+      log_requests (sync.err);
     }
-  g_test_message ("sync %u: exit %d in %.2f s", fr->n_syncs, status, elapsed / 1e6);
-  report_read (run, client, status, out, report);
+  g_test_message ("sync %u: exit %d in %.2f s", fr->n_syncs, status, sync.elapsed / 1e6);
+  calsync_two_way_read_report (&fr->run, &fr->run.a, status, sync.out, report);
+  fault_sync_clear (&sync);
   return TRUE;
 }
 
-/* A's sync, its outbox checked as checked_sync() does */
+/* A's sync, its outbox checked as calsync_two_way_checked_sync() does */
 static gboolean
-fault_checked_sync (FaultRun *fr,
-                    Report   *report)
+fault_checked_sync (FaultRun          *fr,
+                    CalsyncTestReport *report)
 {
-  Run *run = &fr->run;
-  g_autoptr(GHashTable) before = outbox_changes (run, &run->a);
+  CalsyncTwoWay *run = &fr->run;
+  g_autoptr(GHashTable) before = calsync_test_client_outbox (&run->a);
   guint failures = run->failures->len;
 
   if (!fault_sync (fr, report))
     return FALSE;
   run->pushed += report->pushed;
   run->conflicts += report->conflicts;
-  check_left (run, &run->a, before, report);
+  calsync_two_way_check_left (run, &run->a, before, report);
   fr->lost += run->failures->len - failures;
   return TRUE;
 }
@@ -184,7 +231,7 @@ static void
 set_rate (FaultRun *fr,
           double    rate)
 {
-  for (guint p = 0; p < N_PROVIDERS; p++)
+  for (guint p = 0; p < CALSYNC_TEST_N_PROVIDERS; p++)
     calsync_fault_proxy_set_rate (fr->proxies[p], rate);
 }
 
@@ -192,79 +239,92 @@ static void
 fault_run_start (FaultRun *fr,
                  guint     n_syncs)
 {
-  Run *run = &fr->run;
+  CalsyncTwoWay *run = &fr->run;
+  CalsyncTestServers *servers = &run->servers;
 
-  for (guint p = 0; p < N_PROVIDERS; p++)
-    run->enabled[p] = TRUE;
-  run->failures = g_ptr_array_new_with_free_func (g_free);
-  run->dir = calsync_test_setup_env ("fault-syncs");
-  window_start = calsync_test_instant (AGENDA_FROM "T00:00:00+02:00");
-  window_end = calsync_test_instant (AGENDA_TO "T00:00:00+01:00");
-  run->stderr_path = g_build_filename (run->dir, "add-account-stderr", NULL);
-  run->google = calsync_fake_google_new ();
-  calsync_fake_google_export_env (run->google);
-  run->graph = calsync_fake_graph_new ();
-  calsync_fake_graph_export_env (run->graph);
   /* Radicale's lifetime bounds it should the test die: room for every sync */
-  run->radicale = calsync_radicale_start (run->dir, 120 + n_syncs * 15);
-  seed_google (run);
-  seed_graph (run);
-  seed_caldav (run);
-
-  fr->proxies[P_GOOGLE] = calsync_fault_proxy_new (calsync_fake_google_get_api_url (run->google),
-                                                   CALSYNC_FAULT_FLAVOUR_GOOGLE, run->seed + 1);
-  fr->proxies[P_OUTLOOK] = calsync_fault_proxy_new (calsync_fake_graph_get_api_url (run->graph),
-                                                    CALSYNC_FAULT_FLAVOUR_GRAPH, run->seed + 2);
-  fr->proxies[P_CALDAV] = calsync_fault_proxy_new (calsync_radicale_get_url (run->radicale),
-                                                   CALSYNC_FAULT_FLAVOUR_CALDAV, run->seed + 3);
+  calsync_two_way_start (run, "fault-syncs", NULL, 120 + n_syncs * 15);
+  fr->proxies[CALSYNC_TEST_GOOGLE] = calsync_fault_proxy_new (calsync_fake_google_get_api_url (servers->google),
+                                                              CALSYNC_FAULT_FLAVOUR_GOOGLE, run->seed + 1);
+  fr->proxies[CALSYNC_TEST_OUTLOOK] = calsync_fault_proxy_new (calsync_fake_graph_get_api_url (servers->graph),
+                                                               CALSYNC_FAULT_FLAVOUR_GRAPH, run->seed + 2);
+  fr->proxies[CALSYNC_TEST_CALDAV] = calsync_fault_proxy_new (calsync_radicale_get_url (servers->radicale),
+                                                              CALSYNC_FAULT_FLAVOUR_CALDAV, run->seed + 3);
   fr->env[0] = "CALSYNC_GOOGLE_API_URL";
-  fr->env[1] = calsync_fault_proxy_get_url (fr->proxies[P_GOOGLE]);
+  fr->env[1] = calsync_fault_proxy_get_url (fr->proxies[CALSYNC_TEST_GOOGLE]);
   fr->env[2] = "CALSYNC_GRAPH_API_URL";
-  fr->env[3] = calsync_fault_proxy_get_url (fr->proxies[P_OUTLOOK]);
+  fr->env[3] = calsync_fault_proxy_get_url (fr->proxies[CALSYNC_TEST_OUTLOOK]);
   /* What the requests met, on stderr: shown for the syncs that fail */
   fr->env[4] = "G_MESSAGES_DEBUG";
   fr->env[5] = "calsync-http calsync-sync calsync-google calsync-outlook calsync-caldav";
   fr->env[6] = NULL;
 
   /* A behind the proxies, B straight to the servers */
-  run->a.name = "A";
   run->a.env = fr->env;
-  run->a.caldav_url = calsync_fault_proxy_get_url (fr->proxies[P_CALDAV]);
-  run->b.name = "B";
-  sign_in (run, &run->a, 1);
-  sign_in (run, &run->b, 2);
-  {
-    Report first_a = { 0 };
-    Report first_b = { 0 };
+  run->a.caldav_url = calsync_fault_proxy_get_url (fr->proxies[CALSYNC_TEST_CALDAV]);
+  calsync_two_way_sign_in (run);
+}
 
-    checked_sync (run, &run->a, &first_a);
-    g_assert_true (first_a.success);
-    checked_sync (run, &run->b, &first_b);
-    g_assert_true (first_b.success);
-    report_clear (&first_a);
-    report_clear (&first_b);
-  }
+/* The figures ---------------------------------------------------------------------- */
+
+/* "401 2, 403 rateLimitExceeded 2, …": the faults of all proxies by kind */
+static char *
+faults_by_kind (FaultRun *fr,
+                guint    *n_faults)
+{
+  GString *kinds = g_string_new (NULL);
+
+  *n_faults = 0;
+  for (guint f = 0; f < CALSYNC_N_FAULTS; f++)
+    {
+      guint n = 0;
+
+      for (guint p = 0; p < CALSYNC_TEST_N_PROVIDERS; p++)
+        n += calsync_fault_proxy_get_count (fr->proxies[p], f);
+      *n_faults += n;
+      g_string_append_printf (kinds, "%s%s %u", kinds->len ? ", " : "", calsync_fault_name (f), n);
+    }
+  return g_string_free (kinds, FALSE);
+}
+
+/* A's local edits of @kind in all calendars */
+static guint
+edits_of (CalsyncTwoWay   *run,
+          CalsyncTestEdit  kind)
+{
+  guint n = 0;
+
+  for (guint p = 0; p < CALSYNC_TEST_N_PROVIDERS; p++)
+    n += run->edits[kind][p];
+  return n;
+}
+
+static void
+print_edit_figures (CalsyncTwoWay *run)
+{
+  guint n_edits = 0;
+
+  for (guint k = 0; k < CALSYNC_TEST_N_EDITS; k++)
+    n_edits += edits_of (run, k);
+  g_test_message ("figures: local edits %u (create %u, edit %u, delete %u, instance edit %u, instance delete %u), "
+                  "server edits %u, pushed %u, conflicts %u, lost and reported %u", n_edits,
+                  edits_of (run, CALSYNC_TEST_CREATE), edits_of (run, CALSYNC_TEST_EDIT),
+                  edits_of (run, CALSYNC_TEST_DELETE), edits_of (run, CALSYNC_TEST_INSTANCE_EDIT),
+                  edits_of (run, CALSYNC_TEST_INSTANCE_DELETE),
+                  run->server_edits[0] + run->server_edits[1] + run->server_edits[2], run->pushed, run->conflicts,
+                  run->lost_reported);
 }
 
 static void
 print_figures (FaultRun *fr,
                gint64    started)
 {
-  Run *run = &fr->run;
+  CalsyncTwoWay *run = &fr->run;
   double minutes = (g_get_monotonic_time () - started) / 6e7;
-  g_autoptr(GString) kinds = g_string_new (NULL);
   guint n_faults = 0, n_requests = 0, n_leaks = 0;
+  g_autofree char *kinds = faults_by_kind (fr, &n_faults);
 
-  for (guint f = 0; f < CALSYNC_N_FAULTS; f++)
-    {
-      guint n = 0;
-
-      for (guint p = 0; p < N_PROVIDERS; p++)
-        n += calsync_fault_proxy_get_count (fr->proxies[p], f);
-      n_faults += n;
-      g_string_append_printf (kinds, "%s%s %u", kinds->len ? ", " : "", calsync_fault_name (f), n);
-    }
-  for (guint p = 0; p < N_PROVIDERS; p++)
+  for (guint p = 0; p < CALSYNC_TEST_N_PROVIDERS; p++)
     {
       n_requests += calsync_fault_proxy_get_n_requests (fr->proxies[p]);
       n_leaks += calsync_fault_proxy_get_n_leaks (fr->proxies[p]);
@@ -273,39 +333,70 @@ print_figures (FaultRun *fr,
   g_test_message ("figures: seed %u, %u faulted syncs (%u exited 1), %u crashes, %u hangs, %u lost local edits, "
                   "%u without a report, %u credentials sent to another origin",
                   run->seed, fr->n_syncs, fr->failed_syncs, fr->crashes, fr->hangs, fr->lost, fr->bad_output, n_leaks);
-  g_test_message ("figures: %u requests, %u faults: %s", n_requests, n_faults, kinds->str);
-  g_test_message ("figures: local edits %u (create %u, edit %u, delete %u, instance edit %u, instance delete %u), "
-                  "server edits %u, pushed %u, conflicts %u, lost and reported %u",
-                  run->edits[K_CREATE][0] + run->edits[K_CREATE][1] + run->edits[K_CREATE][2] +
-                  run->edits[K_EDIT][0] + run->edits[K_EDIT][1] + run->edits[K_EDIT][2] +
-                  run->edits[K_DELETE][0] + run->edits[K_DELETE][1] + run->edits[K_DELETE][2] +
-                  run->edits[K_INSTANCE_EDIT][0] + run->edits[K_INSTANCE_EDIT][1] + run->edits[K_INSTANCE_EDIT][2] +
-                  run->edits[K_INSTANCE_DELETE][0] + run->edits[K_INSTANCE_DELETE][1] +
-                  run->edits[K_INSTANCE_DELETE][2],
-                  run->edits[K_CREATE][0] + run->edits[K_CREATE][1] + run->edits[K_CREATE][2],
-                  run->edits[K_EDIT][0] + run->edits[K_EDIT][1] + run->edits[K_EDIT][2],
-                  run->edits[K_DELETE][0] + run->edits[K_DELETE][1] + run->edits[K_DELETE][2],
-                  run->edits[K_INSTANCE_EDIT][0] + run->edits[K_INSTANCE_EDIT][1] + run->edits[K_INSTANCE_EDIT][2],
-                  run->edits[K_INSTANCE_DELETE][0] + run->edits[K_INSTANCE_DELETE][1] +
-                  run->edits[K_INSTANCE_DELETE][2],
-                  run->server_edits[0] + run->server_edits[1] + run->server_edits[2], run->pushed, run->conflicts,
-                  run->lost_reported);
+  g_test_message ("figures: %u requests, %u faults: %s", n_requests, n_faults, kinds);
+  print_edit_figures (run);
   g_test_message ("figures: sync time mean %.2f s, max %.2f s; %.1f syncs/min (edits and checks included)",
                   fr->n_syncs ? fr->total_sync_us / 1e6 / fr->n_syncs : 0.0, fr->max_sync_us / 1e6,
                   minutes > 0 ? fr->n_syncs / minutes : 0.0);
   if (n_leaks > 0)
-    fail (run, "%u requests carried credentials or a body to another origin", n_leaks);
+    calsync_test_fail (run->failures, "%u requests carried credentials or a body to another origin", n_leaks);
+}
+
+/* The test -------------------------------------------------------------------------- */
+
+/* Sync @i: random edits by A, now and then one on a server, then A's sync
+ * under faults */
+static void
+faulted_step (FaultRun *fr,
+              guint     i)
+{
+  CalsyncTwoWay *run = &fr->run;
+  guint n_edits = g_rand_int_range (run->rand, 0, MAX_EDITS_PER_SYNC + 1);
+  double rate = g_rand_double_range (run->rand, MIN_RATE, MAX_RATE);
+  g_autofree char *when = g_strdup_printf ("sync %u", i);
+  CalsyncTestReport report = { 0 };
+
+  for (guint e = 0; e < n_edits; e++)
+    calsync_two_way_edit_a (run, when);
+  if (g_rand_int_range (run->rand, 0, 3) == 0)
+    calsync_two_way_server_edit (run);
+
+  g_test_message ("sync %u: fault rate %.2f", i, rate);
+  set_rate (fr, rate);
+  fault_checked_sync (fr, &report);
+  set_rate (fr, 0);
+  calsync_test_report_clear (&report);
+}
+
+/* The faults stopped: one sync converges */
+static void
+check_converges (FaultRun *fr)
+{
+  CalsyncTwoWay *run = &fr->run;
+  CalsyncTestReport last = { 0 };
+  g_autoptr(JsonNode) agenda_a = NULL;
+  guint outbox;
+
+  if (fault_checked_sync (fr, &last))
+    {
+      if (!last.success)
+        calsync_test_fail (run->failures, "the first sync without faults failed:\n%s", last.messages->str);
+      if ((outbox = calsync_test_client_outbox_size (&run->a)) > 0)
+        calsync_test_fail (run->failures, "the first sync without faults left %u changes in the outbox", outbox);
+    }
+  calsync_test_report_clear (&last);
+  agenda_a = calsync_two_way_agenda (&run->a);
+  calsync_two_way_compare_servers (run, agenda_a);
 }
 
 static void
 test_fault_syncs (void)
 {
   FaultRun fr = { 0 };
-  Run *run = &fr.run;
+  CalsyncTwoWay *run = &fr.run;
   const char *seed_text = g_getenv ("CALSYNC_RANDOM_SEED");
   const char *syncs_text = g_getenv ("CALSYNC_FAULT_SYNCS");
   guint n_syncs = syncs_text != NULL ? (guint) g_ascii_strtoull (syncs_text, NULL, 10) : DEFAULT_FAULT_SYNCS;
-  g_autoptr(JsonNode) agenda_a = NULL;
   gint64 started;
 
   run->seed = seed_text != NULL ? (guint32) g_ascii_strtoull (seed_text, NULL, 10) : DEFAULT_FAULT_SEED;
@@ -315,54 +406,16 @@ test_fault_syncs (void)
 
   started = g_get_monotonic_time ();
   for (guint i = 1; i <= n_syncs; i++)
-    {
-      guint n_edits = g_rand_int_range (run->rand, 0, MAX_EDITS_PER_SYNC + 1);
-      double rate = g_rand_double_range (run->rand, MIN_RATE, MAX_RATE);
-      Report report = { 0 };
-
-      for (guint e = 0; e < n_edits; e++)
-        {
-          Provider provider = random_provider (run);
-          Kind kind = random_kind (run);
-
-          g_test_message ("sync %u: A %s %s", i, kind_names[kind], provider_names[provider]);
-          if (client_edit (run, &run->a, provider, kind))
-            run->edits[kind][provider]++;
-          else
-            run->edits_failed++;
-        }
-      if (g_rand_int_range (run->rand, 0, 3) == 0)
-        server_edit (run);
-
-      g_test_message ("sync %u: fault rate %.2f", i, rate);
-      set_rate (&fr, rate);
-      fault_checked_sync (&fr, &report);
-      set_rate (&fr, 0);
-      report_clear (&report);
-    }
+    faulted_step (&fr, i);
   print_figures (&fr, started);
 
-  /* The faults stopped: one sync converges */
-  {
-    Report last = { 0 };
-
-    if (fault_checked_sync (&fr, &last))
-      {
-        if (!last.success)
-          fail (run, "the first sync without faults failed:\n%s", last.messages->str);
-        if (outbox_size (run, &run->a) > 0)
-          fail (run, "the first sync without faults left %u changes in the outbox", outbox_size (run, &run->a));
-      }
-    report_clear (&last);
-  }
-  agenda_a = agenda (&run->a);
-  compare_servers (run, agenda_a);
+  check_converges (&fr);
   if (run->edits_failed > 0)
-    fail (run, "%u local edits were refused", run->edits_failed);
+    calsync_test_fail (run->failures, "%u local edits were refused", run->edits_failed);
 
-  for (guint p = 0; p < N_PROVIDERS; p++)
+  for (guint p = 0; p < CALSYNC_TEST_N_PROVIDERS; p++)
     g_clear_object (&fr.proxies[p]);
-  run_finish (run);
+  calsync_two_way_finish (run);
 }
 
 int
