@@ -20,6 +20,7 @@
 #include "calsync-preferences-window-private.h"
 #include "calsync-preferences-window.h"
 #include "calsync-test-utils.h"
+#include "calsync-test-window.h"
 #include "calsync-window-private.h"
 #include "calsync-window.h"
 

@@ -27,6 +27,7 @@
 #include "calsync-sync-button.h"
 #include "calsync-sync-progress.h"
 #include "calsync-test-utils.h"
+#include "calsync-test-window.h"
 #include "calsync-window-private.h"
 #include "calsync-window.h"
 

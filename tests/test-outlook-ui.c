@@ -29,6 +29,7 @@
 #include "calsync-preferences-window.h"
 #include "calsync-sync-button.h"
 #include "calsync-test-utils.h"
+#include "calsync-test-window.h"
 #include "calsync-window-private.h"
 #include "calsync-window.h"
 

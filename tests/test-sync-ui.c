@@ -16,6 +16,7 @@
 #include "calsync-sync-button-private.h"
 #include "calsync-sync-button.h"
 #include "calsync-test-utils.h"
+#include "calsync-test-window.h"
 #include "calsync-window-private.h"
 #include "calsync-window.h"
 

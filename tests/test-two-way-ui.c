@@ -21,6 +21,7 @@
 #include "calsync-sync-engine.h"
 #include "calsync-sync-report.h"
 #include "calsync-test-utils.h"
+#include "calsync-test-window.h"
 #include "calsync-week-view.h"
 #include "calsync-window-private.h"
 #include "calsync-window.h"

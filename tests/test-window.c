@@ -14,6 +14,7 @@
 #include "calsync-month-view-private.h"
 #include "calsync-month-view.h"
 #include "calsync-test-utils.h"
+#include "calsync-test-window.h"
 #include "calsync-week-view-private.h"
 #include "calsync-week-view.h"
 #include "calsync-window-private.h"
