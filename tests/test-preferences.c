@@ -42,59 +42,10 @@ static guint n_finished;
 
 /* Widgets ------------------------------------------------------------------- */
 
-static gboolean
-mapped (gpointer widget)
-{
-  return gtk_widget_get_mapped (widget);
-}
-
-static gboolean
-preferences_gone (gpointer data)
-{
-  return calsync_test_find_toplevel (CALSYNC_TYPE_PREFERENCES_WINDOW, FALSE) == NULL;
-}
-
-static gboolean
-add_account_dialog_gone (gpointer data)
-{
-  return calsync_test_find_toplevel (CALSYNC_TYPE_ADD_ACCOUNT_DIALOG, TRUE) == NULL;
-}
-
-static CalsyncPreferencesWindow *
-open_preferences (void)
-{
-  GtkWindow *window = calsync_test_find_toplevel (CALSYNC_TYPE_PREFERENCES_WINDOW, TRUE);
-
-  if (window == NULL)
-    {
-      g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
-      window = calsync_test_find_toplevel (CALSYNC_TYPE_PREFERENCES_WINDOW, TRUE);
-    }
-  g_assert_nonnull (window);
-  g_assert_true (calsync_test_wait_until (mapped, window, 5000));
-  return CALSYNC_PREFERENCES_WINDOW (window);
-}
-
-static void
-close_preferences (void)
-{
-  GtkWindow *window = calsync_test_find_toplevel (CALSYNC_TYPE_PREFERENCES_WINDOW, TRUE);
-
-  if (window != NULL)
-    gtk_window_destroy (window);
-  g_assert_true (calsync_test_wait_until (preferences_gone, NULL, 5000));
-}
-
-static CalsyncWindow *
-main_window (void)
-{
-  return calsync_test_get_window (app);
-}
-
 static guint
 month_events (void)
 {
-  return calsync_month_view_get_n_events (CALSYNC_MONTH_VIEW (calsync_window_get_month_view (main_window ())));
+  return calsync_month_view_get_n_events (CALSYNC_MONTH_VIEW (calsync_window_get_month_view (calsync_test_window ())));
 }
 
 static gboolean
@@ -115,19 +66,6 @@ sync_count_reached (gpointer data)
   return n_finished >= GPOINTER_TO_UINT (data);
 }
 
-/* Waits for the window's toast of the last sync (shown from ::sync-finished)
- * to be on screen before the next sync replaces it (see
- * calsync_test_wait_toast_shown()) */
-static gboolean
-wait_sync_toast (void)
-{
-  AdwToast *toast = calsync_window_get_sync_toast (main_window ());
-  GObject *overlay = gtk_widget_get_template_child (GTK_WIDGET (main_window ()), CALSYNC_TYPE_WINDOW,
-                                                    "toast_overlay");
-
-  return toast != NULL && calsync_test_wait_toast_shown (GTK_WIDGET (overlay), toast, adw_toast_get_title (toast));
-}
-
 /* Runs app.sync as F5 would and waits for ::sync-finished (the application,
  * the window and Preferences take the report in their handlers of it) */
 static CalsyncSyncReport *
@@ -137,7 +75,7 @@ sync_and_wait (void)
 
   g_action_group_activate_action (G_ACTION_GROUP (app), "sync", NULL);
   g_assert_true (calsync_test_wait_until (sync_count_reached, GUINT_TO_POINTER (target), 30000));
-  g_assert_true (wait_sync_toast ());
+  g_assert_true (calsync_test_wait_sync_toast ());
   return calsync_application_get_last_report (app);
 }
 
@@ -158,14 +96,8 @@ find_result (CalsyncSyncReport *report,
 static gint64
 add_account (const char *email)
 {
-  g_autoptr(CalsyncAccount) account = calsync_account_new ();
-  g_autoptr(GError) error = NULL;
-  gint64 id;
+  gint64 id = calsync_test_store_add_account (calsync_test_app_store (), "google", email);
 
-  calsync_account_set_provider (account, "google");
-  calsync_account_set_email (account, email);
-  id = calsync_store_add_account (calsync_application_get_store (app), account, &error);
-  g_assert_no_error (error);
   calsync_test_store_tokens (fake, email, id);
   return id;
 }
@@ -215,13 +147,13 @@ reserve_account_ids (void)
 static void
 test_no_accounts (void)
 {
-  CalsyncPreferencesWindow *prefs = open_preferences ();
+  CalsyncPreferencesWindow *prefs = calsync_test_open_preferences ();
 
   g_assert_cmpuint (calsync_preferences_window_get_n_accounts (prefs), ==, 0);
   g_assert_false (gtk_widget_get_sensitive (calsync_preferences_window_get_sync_button (prefs)));
   g_assert_null (calsync_preferences_window_get_status_headline (prefs));
   calsync_test_screenshot ("CALSYNC_TEST_SCREENSHOTS", "preferences-empty.png");
-  close_preferences ();
+  calsync_test_close_preferences ();
 }
 
 static void
@@ -242,7 +174,7 @@ test_two_accounts (void)
   put_events (TEAM_ID, "Planning", 4);
   put_events (SAM, "Review", 3);
 
-  prefs = open_preferences ();
+  prefs = calsync_test_open_preferences ();
   g_assert_cmpuint (calsync_preferences_window_get_n_accounts (prefs), ==, 2);
   alex = calsync_preferences_window_get_account_group (prefs, alex_id);
   sam = calsync_preferences_window_get_account_group (prefs, sam_id);
@@ -260,7 +192,7 @@ test_two_accounts (void)
 static void
 test_sync_now (void)
 {
-  CalsyncPreferencesWindow *prefs = open_preferences ();
+  CalsyncPreferencesWindow *prefs = calsync_test_open_preferences ();
   GtkWidget *button = calsync_preferences_window_get_sync_button (prefs);
   CalsyncAccountGroup *alex = calsync_preferences_window_get_account_group (prefs, alex_id);
   g_autofree char *text = NULL;
@@ -271,7 +203,7 @@ test_sync_now (void)
   g_assert_false (gtk_widget_get_sensitive (button));
   g_assert_cmpstr (calsync_account_group_get_status_text (alex), ==, "Syncing…");
   g_assert_true (calsync_test_wait_until (sync_count_reached, GUINT_TO_POINTER (target), 30000));
-  g_assert_true (wait_sync_toast ());
+  g_assert_true (calsync_test_wait_sync_toast ());
 
   g_assert_true (gtk_widget_get_sensitive (button));
   g_assert_cmpstr (calsync_preferences_window_get_status_headline (prefs), ==, "Calendar sync completed");
@@ -293,7 +225,7 @@ test_sync_now (void)
 static void
 test_success_clears (void)
 {
-  CalsyncPreferencesWindow *prefs = open_preferences ();
+  CalsyncPreferencesWindow *prefs = calsync_test_open_preferences ();
   gint64 start = g_get_monotonic_time ();
 
   g_assert_nonnull (calsync_preferences_window_get_status_headline (prefs));
@@ -324,7 +256,7 @@ counted (gpointer data)
 static void
 test_switch_hides_and_excludes (void)
 {
-  CalsyncPreferencesWindow *prefs = open_preferences ();
+  CalsyncPreferencesWindow *prefs = calsync_test_open_preferences ();
   CalsyncAccountGroup *alex = calsync_preferences_window_get_account_group (prefs, alex_id);
   GtkWidget *toggle = calsync_account_group_get_calendar_switch (alex, team_id);
   g_autoptr(CalsyncCalendar) calendar = NULL;
@@ -378,7 +310,7 @@ count_labels_with (GtkWidget  *widget,
 static void
 test_failing_calendar (void)
 {
-  CalsyncPreferencesWindow *prefs = open_preferences ();
+  CalsyncPreferencesWindow *prefs = calsync_test_open_preferences ();
   CalsyncAccountGroup *sam = calsync_preferences_window_get_account_group (prefs, sam_id);
   CalsyncAccountGroup *alex = calsync_preferences_window_get_account_group (prefs, alex_id);
   g_autofree char *text = NULL;
@@ -454,28 +386,6 @@ needs_reconnect_hidden (gpointer data)
   return !needs_reconnect_shown (data);
 }
 
-/* Follows the sign-in address like a browser would: the fake consents and
- * redirects to the loopback server of the flow, in this process. */
-static void
-followed_cb (GObject      *object,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  GBytes *body = soup_session_send_and_read_finish (SOUP_SESSION (object), result, NULL);
-
-  g_clear_pointer (&body, g_bytes_unref);
-}
-
-static void
-soup_opener (GtkWindow  *parent,
-             const char *uri)
-{
-  g_autoptr(SoupSession) session = soup_session_new ();
-  g_autoptr(SoupMessage) message = soup_message_new ("GET", uri);
-
-  soup_session_send_and_read_async (session, message, G_PRIORITY_DEFAULT, NULL, followed_cb, NULL);
-}
-
 static void
 nowhere_opener (GtkWindow  *parent,
                 const char *uri)
@@ -494,7 +404,7 @@ reconnected (gpointer data)
 static void
 test_reconnect (void)
 {
-  CalsyncPreferencesWindow *prefs = open_preferences ();
+  CalsyncPreferencesWindow *prefs = calsync_test_open_preferences ();
   CalsyncAccountGroup *sam = calsync_preferences_window_get_account_group (prefs, sam_id);
   CalsyncSyncReport *report;
 
@@ -510,7 +420,7 @@ test_reconnect (void)
   gtk_widget_grab_focus (calsync_account_group_get_reconnect_button (sam));
   calsync_test_screenshot ("CALSYNC_TEST_SCREENSHOTS", "preferences-reconnect.png");
 
-  calsync_preferences_window_set_uri_opener (soup_opener);
+  calsync_preferences_window_set_uri_opener (calsync_test_soup_opener);
   calsync_fake_oauth_set_user (calsync_fake_google_get_oauth (fake), SAM);
   g_signal_emit_by_name (calsync_account_group_get_reconnect_button (sam), "clicked");
   g_assert_true (calsync_test_wait_until (reconnected, NULL, 10000));
@@ -580,7 +490,7 @@ test_read_only_reconnect (void)
   g_assert_true (calsync_store_update_calendar (store, calendar, &error));
   g_assert_no_error (error);
 
-  prefs = open_preferences ();
+  prefs = calsync_test_open_preferences ();
   sam = calsync_preferences_window_get_account_group (prefs, sam_id);
   g_assert_true (calsync_test_wait_until (allow_changes_shown, sam, 5000));
   g_assert_cmpstr (calsync_account_group_get_status_subtitle (sam), ==, "Read-only access");
@@ -589,7 +499,7 @@ test_read_only_reconnect (void)
   g_assert_false (gtk_widget_get_visible (calsync_account_group_get_reconnect_button (sam)));
   calsync_test_screenshot ("CALSYNC_TEST_SCREENSHOTS", "preferences-read-only.png");
 
-  calsync_preferences_window_set_uri_opener (soup_opener);
+  calsync_preferences_window_set_uri_opener (calsync_test_soup_opener);
   calsync_fake_oauth_set_user (calsync_fake_google_get_oauth (fake), SAM);
   g_signal_emit_by_name (calsync_account_group_get_allow_changes_button (sam), "clicked");
   g_assert_true (calsync_test_wait_until (writable_again, NULL, 10000));
@@ -604,7 +514,7 @@ test_read_only_reconnect (void)
 static void
 test_add_account (void)
 {
-  CalsyncPreferencesWindow *prefs = open_preferences ();
+  CalsyncPreferencesWindow *prefs = calsync_test_open_preferences ();
   GtkWindow *dialog;
   g_autoptr(GPtrArray) accounts = NULL;
   gint64 new_id = 0;
@@ -617,19 +527,19 @@ test_add_account (void)
   g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), ==, "Continue in Your Browser");
   calsync_test_screenshot ("CALSYNC_TEST_SCREENSHOTS", "preferences-add-account.png");
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  g_assert_true (calsync_test_wait_until (add_account_dialog_gone, NULL, 5000));
+  g_assert_true (calsync_test_wait_until (calsync_test_add_account_dialog_gone, NULL, 5000));
   g_assert_cmpuint (calsync_preferences_window_get_n_accounts (prefs), ==, 2);
 
   /* Consent refused: the dialog says so and stays until closed */
   calsync_fake_oauth_set_deny (calsync_fake_google_get_oauth (fake), TRUE);
-  calsync_preferences_window_set_uri_opener (soup_opener);
+  calsync_preferences_window_set_uri_opener (calsync_test_soup_opener);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (prefs), "prefs.add-google", NULL));
   dialog = calsync_test_find_toplevel (CALSYNC_TYPE_ADD_ACCOUNT_DIALOG, TRUE);
   g_assert_true (calsync_test_wait_until (dialog_failed, dialog, 10000));
   g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), ==, "Could Not Connect");
   g_test_message ("denied: %s", calsync_add_account_dialog_get_error_text (CALSYNC_ADD_ACCOUNT_DIALOG (dialog)));
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  g_assert_true (calsync_test_wait_until (add_account_dialog_gone, NULL, 5000));
+  g_assert_true (calsync_test_wait_until (calsync_test_add_account_dialog_gone, NULL, 5000));
   g_assert_cmpuint (calsync_preferences_window_get_n_accounts (prefs), ==, 2);
   calsync_fake_oauth_set_deny (calsync_fake_google_get_oauth (fake), FALSE);
 
@@ -645,7 +555,7 @@ test_add_account (void)
   calsync_fake_google_add_calendar (fake, NEW, NEW, NEW, TRUE);
   calsync_fake_google_add_calendar (fake, NEW, "holidays@group.v.calendar.google.com", "Holidays", FALSE);
   calsync_fake_oauth_set_user (calsync_fake_google_get_oauth (fake), NEW);
-  calsync_preferences_window_set_uri_opener (soup_opener);
+  calsync_preferences_window_set_uri_opener (calsync_test_soup_opener);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (prefs), "prefs.add-google", NULL));
   g_assert_true (calsync_test_wait_until (three_accounts, prefs, 10000));
 
@@ -687,7 +597,7 @@ secret_gone (gpointer data)
 static void
 test_remove_account (void)
 {
-  CalsyncPreferencesWindow *prefs = open_preferences ();
+  CalsyncPreferencesWindow *prefs = calsync_test_open_preferences ();
   CalsyncAccountGroup *sam = calsync_preferences_window_get_account_group (prefs, sam_id);
   GtkWindow *dialog;
 
@@ -728,8 +638,8 @@ test_dark_narrow (void)
   CalsyncPreferencesWindow *prefs;
 
   /* A fresh window: without a window manager no toast of the last one times out */
-  close_preferences ();
-  prefs = open_preferences ();
+  calsync_test_close_preferences ();
+  prefs = calsync_test_open_preferences ();
 
   calsync_fake_google_set_fault (fake, TEAM_ID, CALSYNC_FAKE_FAULT_MALFORMED);
   adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_DARK);
@@ -742,7 +652,7 @@ test_dark_narrow (void)
   g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (prefs)), <=, 400);
   adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
   calsync_fake_google_set_fault (fake, TEAM_ID, CALSYNC_FAKE_FAULT_NONE);
-  close_preferences ();
+  calsync_test_close_preferences ();
 }
 
 /* Main ---------------------------------------------------------------------- */
@@ -751,15 +661,6 @@ static void
 sync_finished_cb (void)
 {
   n_finished++;
-}
-
-static void
-cleanup_secrets (void)
-{
-  g_autoptr(GPtrArray) accounts = calsync_store_list_accounts (calsync_application_get_store (app), NULL);
-
-  for (guint i = 0; accounts != NULL && i < accounts->len; i++)
-    calsync_test_delete_secret (calsync_account_get_id (g_ptr_array_index (accounts, i)));
 }
 
 static void
@@ -775,8 +676,8 @@ before_tests (void)
 static void
 after_tests (void)
 {
-  cleanup_secrets ();
-  close_preferences ();
+  calsync_test_delete_all_secrets ();
+  calsync_test_close_preferences ();
 }
 
 int
