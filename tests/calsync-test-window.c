@@ -88,6 +88,14 @@ calsync_test_is_button_labelled (GtkWidget     *widget,
          g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), text) == 0;
 }
 
+/* Whether @widget or a widget under it is a mapped label showing @text */
+gboolean
+calsync_test_shows_label (GtkWidget  *widget,
+                          const char *text)
+{
+  return calsync_test_find_descendant (widget, calsync_test_is_label_with_text, text) != NULL;
+}
+
 static gboolean
 shortcut_is (GtkShortcut        *shortcut,
              GtkShortcutTrigger *trigger,

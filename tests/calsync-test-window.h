@@ -31,6 +31,8 @@ gboolean   calsync_test_is_label_with_text (GtkWidget             *widget,
                                             gconstpointer          text);
 gboolean   calsync_test_is_button_labelled (GtkWidget             *widget,
                                             gconstpointer          text);
+gboolean   calsync_test_shows_label        (GtkWidget             *widget,
+                                            const char            *text);
 gboolean   calsync_test_has_binding        (GtkWidget             *widget,
                                             const char            *accelerator,
                                             const char            *action);
