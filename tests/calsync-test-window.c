@@ -253,6 +253,40 @@ calsync_test_wait_sync_toast (void)
                                                          adw_toast_get_title (toast));
 }
 
+/* Syncs ------------------------------------------------------------------------ */
+
+static guint n_syncs;
+
+static void
+sync_finished_cb (CalsyncSyncEngine *engine,
+                  CalsyncSyncReport *report,
+                  gpointer           data)
+{
+  n_syncs++;
+}
+
+/* Counts the syncs that finish (::sync-finished, which the application, the
+ * window and Preferences handle too) from now on */
+void
+calsync_test_count_syncs (void)
+{
+  g_signal_connect (calsync_application_get_engine (calsync_test_app ()), "sync-finished",
+                    G_CALLBACK (sync_finished_cb), NULL);
+}
+
+guint
+calsync_test_n_syncs (void)
+{
+  return n_syncs;
+}
+
+/* Whether @n (GUINT_TO_POINTER) syncs have finished */
+gboolean
+calsync_test_syncs_reached (gpointer n)
+{
+  return n_syncs >= GPOINTER_TO_UINT (n);
+}
+
 /* The event editor ----------------------------------------------------------- */
 
 CalsyncEventEditor *
@@ -399,32 +433,6 @@ calsync_test_soup_opener (GtkWindow  *parent,
 }
 
 /* Calendars and events in a store -------------------------------------------- */
-
-/* Adds an active calendar of @account_id to @store (no server); returns its id. */
-gint64
-calsync_test_store_add_active_calendar (CalsyncStore             *store,
-                                        gint64                    account_id,
-                                        const char               *remote_id,
-                                        const char               *name,
-                                        const char               *color,
-                                        CalsyncTestCalendarFlags  flags)
-{
-  g_autoptr(CalsyncCalendar) calendar = calsync_calendar_new ();
-  g_autoptr(GError) error = NULL;
-  gint64 id;
-
-  calsync_calendar_set_account_id (calendar, account_id);
-  calsync_calendar_set_remote_id (calendar, remote_id);
-  calsync_calendar_set_name (calendar, name);
-  calsync_calendar_set_color (calendar, color);
-  calsync_calendar_set_is_active (calendar, TRUE);
-  calsync_calendar_set_is_primary (calendar, (flags & CALSYNC_TEST_CALENDAR_PRIMARY) != 0);
-  calsync_calendar_set_read_only (calendar, (flags & CALSYNC_TEST_CALENDAR_READ_ONLY) != 0);
-  id = calsync_store_add_calendar (store, calendar, &error);
-  g_assert_no_error (error);
-  g_assert_cmpint (id, >, 0);
-  return id;
-}
 
 /* A new event @minutes long from @start_iso (ISO 8601 with offset), in @zone */
 CalsyncEvent *

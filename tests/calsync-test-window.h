@@ -56,6 +56,11 @@ GtkWidget         *calsync_test_toast_overlay  (void);
 CalsyncSyncButton *calsync_test_sync_button    (void);
 gboolean           calsync_test_wait_sync_toast (void);
 
+/* Syncs */
+void               calsync_test_count_syncs    (void);
+guint              calsync_test_n_syncs        (void);
+gboolean           calsync_test_syncs_reached  (gpointer n);
+
 /* The event editor */
 CalsyncEventEditor *calsync_test_find_editor   (void);
 gboolean            calsync_test_editor_open   (gpointer           data);
@@ -77,19 +82,7 @@ void                      calsync_test_delete_all_secrets (void);
 void                      calsync_test_soup_opener       (GtkWindow  *parent,
                                                           const char *uri);
 
-/* Calendars and events in a store */
-typedef enum
-{
-  CALSYNC_TEST_CALENDAR_PRIMARY   = 1 << 0,
-  CALSYNC_TEST_CALENDAR_READ_ONLY = 1 << 1,
-} CalsyncTestCalendarFlags;
-
-gint64              calsync_test_store_add_active_calendar (CalsyncStore            *store,
-                                                            gint64                   account_id,
-                                                            const char              *remote_id,
-                                                            const char              *name,
-                                                            const char              *color,
-                                                            CalsyncTestCalendarFlags flags);
+/* Events in a store (calendars: calsync_test_store_add_calendar_full()) */
 CalsyncEvent       *calsync_test_event_at     (const char        *external_id,
                                                const char        *title,
                                                const char        *start_iso,

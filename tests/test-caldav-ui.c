@@ -36,7 +36,6 @@
 static CalsyncApplication *app;
 static CalsyncRadicale *radicale;
 static char *tmp;
-static guint n_finished;
 static GPtrArray *progress_seen;   /* "tooltip | label" while the sync ran */
 
 /* Widgets -------------------------------------------------------------------- */
@@ -282,12 +281,6 @@ progress_cb (CalsyncSyncProgress *progress)
 }
 
 static gboolean
-sync_count_reached (gpointer data)
-{
-  return n_finished >= GPOINTER_TO_UINT (data);
-}
-
-static gboolean
 seen (const char *text)
 {
   for (guint i = 0; i < progress_seen->len; i++)
@@ -303,7 +296,7 @@ test_progress (void)
   GtkWidget *button = gtk_widget_get_first_child (GTK_WIDGET (calsync_test_sync_button ()));
   CalsyncSyncReport *report;
   const char *tooltip = NULL;
-  guint target = n_finished + 1;
+  guint target = calsync_test_n_syncs () + 1;
 
   calsync_test_open_preferences ();
   progress_seen = g_ptr_array_new_with_free_func (g_free);
@@ -312,7 +305,7 @@ test_progress (void)
   g_signal_connect (progress, "notify::text", G_CALLBACK (progress_cb), NULL);
 
   gtk_widget_activate (button);
-  g_assert_true (calsync_test_wait_until (sync_count_reached, GUINT_TO_POINTER (target), 60000));
+  g_assert_true (calsync_test_wait_until (calsync_test_syncs_reached, GUINT_TO_POINTER (target), 60000));
   g_signal_handlers_disconnect_by_func (progress, progress_cb, NULL);
   calsync_sync_progress_set_delay (progress, 1000);
 
@@ -421,8 +414,8 @@ test_three_providers (void)
 static gint64
 add_read_only_calendar (gint64 account_id)
 {
-  return calsync_test_store_add_active_calendar (calsync_test_app_store (), account_id, "holidays", "Public Holidays",
-                                                 "#9141ac", CALSYNC_TEST_CALENDAR_READ_ONLY);
+  return calsync_test_store_add_calendar_full (calsync_test_app_store (), account_id, "holidays", "Public Holidays",
+                                               "#9141ac", CALSYNC_TEST_CALENDAR_READ_ONLY);
 }
 
 static CalsyncEvent *
@@ -481,18 +474,12 @@ test_read_only_editor (void)
 /* Main ----------------------------------------------------------------------- */
 
 static void
-sync_finished_cb (void)
-{
-  n_finished++;
-}
-
-static void
 before_tests (void)
 {
   /* Screenshots show the rows at rest, not halfway through their animations */
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
   calsync_http_set_retry_policy (calsync_application_get_http (app), 2, 1, 500);
-  g_signal_connect (calsync_application_get_engine (app), "sync-finished", G_CALLBACK (sync_finished_cb), NULL);
+  calsync_test_count_syncs ();
 }
 
 static void

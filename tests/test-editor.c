@@ -84,8 +84,8 @@ seed_google_calendar (void)
   CalsyncStore *store = calsync_test_app_store ();
   gint64 account_id = calsync_test_store_add_account (store, "google", "alex@example.com");
 
-  return calsync_test_store_add_active_calendar (store, account_id, "alex@example.com", "alex@example.com",
-                                                 "#e66100", CALSYNC_TEST_CALENDAR_PRIMARY);
+  return calsync_test_store_add_calendar_full (store, account_id, "alex@example.com", "alex@example.com",
+                                               "#e66100", CALSYNC_TEST_CALENDAR_PRIMARY);
 }
 
 /* The standup as Google sends it: 10:00 in New York on 25 November 2026. */

@@ -42,7 +42,6 @@ static CalsyncApplication *app;
 static CalsyncFakeGoogle *google;
 static CalsyncFakeGraph *graph;
 static int test_status;
-static guint n_finished;
 
 /* Widgets -------------------------------------------------------------------------- */
 
@@ -66,12 +65,6 @@ n_accounts_reached (gpointer data)
 
   return prefs != NULL && calsync_preferences_window_get_n_accounts (prefs) >= GPOINTER_TO_UINT (data) &&
          calsync_test_add_account_dialog_gone (NULL);
-}
-
-static gboolean
-sync_count_reached (gpointer data)
-{
-  return n_finished >= GPOINTER_TO_UINT (data);
 }
 
 static gboolean
@@ -167,10 +160,10 @@ test_sync_button (void)
   CalsyncSyncReport *report;
   AdwToast *toast;
   guint n_outlook = 0;
-  guint target = n_finished + 1;
+  guint target = calsync_test_n_syncs () + 1;
 
   gtk_widget_activate (inner);
-  g_assert_true (calsync_test_wait_until (sync_count_reached, GUINT_TO_POINTER (target), 30000));
+  g_assert_true (calsync_test_wait_until (calsync_test_syncs_reached, GUINT_TO_POINTER (target), 30000));
   report = calsync_application_get_last_report (app);
   g_assert_nonnull (report);
   g_assert_true (calsync_sync_report_get_success (report));
@@ -261,10 +254,10 @@ static void
 press_sync (void)
 {
   GtkWidget *inner = gtk_widget_get_first_child (GTK_WIDGET (calsync_test_sync_button ()));
-  guint target = n_finished + 1;
+  guint target = calsync_test_n_syncs () + 1;
 
   gtk_widget_activate (inner);
-  g_assert_true (calsync_test_wait_until (sync_count_reached, GUINT_TO_POINTER (target), 30000));
+  g_assert_true (calsync_test_wait_until (calsync_test_syncs_reached, GUINT_TO_POINTER (target), 30000));
 }
 
 static void
@@ -322,16 +315,10 @@ test_two_way (void)
 /* Main ---------------------------------------------------------------------------- */
 
 static void
-sync_finished_cb (void)
-{
-  n_finished++;
-}
-
-static void
 before_tests (void)
 {
   calsync_http_set_retry_policy (calsync_application_get_http (app), 2, 1, 500);
-  g_signal_connect (calsync_application_get_engine (app), "sync-finished", G_CALLBACK (sync_finished_cb), NULL);
+  calsync_test_count_syncs ();
 }
 
 static void

@@ -38,7 +38,6 @@ static CalsyncApplication *app;
 static CalsyncFakeGoogle *fake;
 static int test_status;
 static gint64 alex_id, sam_id, alex_primary_id, team_id, sam_primary_id;
-static guint n_finished;
 
 /* Widgets ------------------------------------------------------------------- */
 
@@ -60,21 +59,15 @@ status_hidden (gpointer data)
   return calsync_preferences_window_get_status_headline (data) == NULL;
 }
 
-static gboolean
-sync_count_reached (gpointer data)
-{
-  return n_finished >= GPOINTER_TO_UINT (data);
-}
-
 /* Runs app.sync as F5 would and waits for ::sync-finished (the application,
  * the window and Preferences take the report in their handlers of it) */
 static CalsyncSyncReport *
 sync_and_wait (void)
 {
-  guint target = n_finished + 1;
+  guint target = calsync_test_n_syncs () + 1;
 
   g_action_group_activate_action (G_ACTION_GROUP (app), "sync", NULL);
-  g_assert_true (calsync_test_wait_until (sync_count_reached, GUINT_TO_POINTER (target), 30000));
+  g_assert_true (calsync_test_wait_until (calsync_test_syncs_reached, GUINT_TO_POINTER (target), 30000));
   g_assert_true (calsync_test_wait_sync_toast ());
   return calsync_application_get_last_report (app);
 }
@@ -196,13 +189,13 @@ test_sync_now (void)
   GtkWidget *button = calsync_preferences_window_get_sync_button (prefs);
   CalsyncAccountGroup *alex = calsync_preferences_window_get_account_group (prefs, alex_id);
   g_autofree char *text = NULL;
-  guint target = n_finished + 1;
+  guint target = calsync_test_n_syncs () + 1;
 
   g_signal_emit_by_name (button, "clicked");
   /* ::sync-started arrives before the first request goes out */
   g_assert_false (gtk_widget_get_sensitive (button));
   g_assert_cmpstr (calsync_account_group_get_status_text (alex), ==, "Syncing…");
-  g_assert_true (calsync_test_wait_until (sync_count_reached, GUINT_TO_POINTER (target), 30000));
+  g_assert_true (calsync_test_wait_until (calsync_test_syncs_reached, GUINT_TO_POINTER (target), 30000));
   g_assert_true (calsync_test_wait_sync_toast ());
 
   g_assert_true (gtk_widget_get_sensitive (button));
@@ -658,19 +651,11 @@ test_dark_narrow (void)
 /* Main ---------------------------------------------------------------------- */
 
 static void
-sync_finished_cb (void)
-{
-  n_finished++;
-}
-
-static void
 before_tests (void)
 {
-  CalsyncSyncEngine *engine = calsync_application_get_engine (app);
-
   /* Faults answer at once; no test waits for retries */
   calsync_http_set_retry_policy (calsync_application_get_http (app), 2, 1, 500);
-  g_signal_connect (engine, "sync-finished", G_CALLBACK (sync_finished_cb), NULL);
+  calsync_test_count_syncs ();
 }
 
 static void

@@ -94,9 +94,9 @@ seed_calendar (const char *provider,
   g_assert_no_error (error);
 
   /* As sign-in stores them: the calendars of a read-only account are read-only */
-  return calsync_test_store_add_active_calendar (calsync_test_app_store (), account_id, name, name, color,
-                                                 account_read_only || calendar_read_only
-                                                 ? CALSYNC_TEST_CALENDAR_READ_ONLY : 0);
+  return calsync_test_store_add_calendar_full (calsync_test_app_store (), account_id, name, name, color,
+                                               account_read_only || calendar_read_only
+                                               ? CALSYNC_TEST_CALENDAR_READ_ONLY : 0);
 }
 
 /* A server event at @hour on 25 or 26 November 2026, Berlin time */

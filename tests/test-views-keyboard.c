@@ -30,7 +30,7 @@ seed (void)
   CalsyncStore *store = calsync_test_app_store ();
   g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func (g_object_unref);
   gint64 account_id = calsync_test_store_add_account (store, "google", "alex@example.com");
-  gint64 calendar_id = calsync_test_store_add_active_calendar (store, account_id, "work", "Work", "#3584e4", 0);
+  gint64 calendar_id = calsync_test_store_add_calendar (store, account_id, "work", "Work", "#3584e4");
 
   g_ptr_array_add (events, calsync_test_event_at ("review", "Design review", "2026-11-25T14:00:00+01:00", 60, "Europe/Berlin"));
   g_ptr_array_add (events, calsync_test_event_at ("standup", "Standup", "2026-11-25T10:00:00+01:00", 15, "Europe/Berlin"));

@@ -40,8 +40,7 @@ seed_calendar (CalsyncStore *store)
 {
   gint64 account_id = calsync_test_store_add_account (store, "google", "alex@example.com");
 
-  return calsync_test_store_add_active_calendar (store, account_id, "alex@example.com", "alex@example.com",
-                                                 "#3584e4", 0);
+  return calsync_test_store_add_calendar (store, account_id, "alex@example.com", "alex@example.com", "#3584e4");
 }
 
 static void
