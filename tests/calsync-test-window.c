@@ -40,6 +40,21 @@ calsync_test_app_store (void)
   return calsync_application_get_store (calsync_test_app ());
 }
 
+int
+calsync_test_run_window_tests (CalsyncApplication **app,
+                               CalsyncTestHook      before,
+                               CalsyncTestHook      after)
+{
+  int status;
+
+  *app = calsync_application_new ();
+  g_application_set_flags (G_APPLICATION (*app),
+                           G_APPLICATION_HANDLES_COMMAND_LINE | G_APPLICATION_NON_UNIQUE);
+  status = calsync_test_run_in_app (*app, before, after);
+  g_clear_object (app);
+  return status;
+}
+
 /* The widget tree ------------------------------------------------------------ */
 
 /* @root or the first of its descendants (depth first) that @match accepts */

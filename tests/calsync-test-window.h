@@ -18,6 +18,12 @@ CalsyncApplication *calsync_test_app        (void);
 CalsyncWindow      *calsync_test_window     (void);
 CalsyncStore       *calsync_test_app_store  (void);
 
+/* Runs the test cases in a new non-unique application held in *@app
+ * (calsync_test_run_in_app()), then drops it; returns their status */
+int                 calsync_test_run_window_tests (CalsyncApplication **app,
+                                                   CalsyncTestHook      before,
+                                                   CalsyncTestHook      after);
+
 /* The widget tree */
 typedef gboolean (*CalsyncTestMatch) (GtkWidget     *widget,
                                       gconstpointer  data);

@@ -622,11 +622,7 @@ main (int    argc,
   g_test_add_func ("/busy-database/locked", test_locked_database);
   g_test_add_func ("/busy-database/failed-writes", test_failed_writes);
 
-  app = calsync_application_new ();
-  g_application_set_flags (G_APPLICATION (app),
-                           G_APPLICATION_HANDLES_COMMAND_LINE | G_APPLICATION_NON_UNIQUE);
-  status = calsync_test_run_in_app (app, warm_up, NULL);
-  g_clear_object (&app);
+  status = calsync_test_run_window_tests (&app, warm_up, NULL);
   g_clear_pointer (&db_path, g_free);
   calsync_test_remove_tree (tmp);
 

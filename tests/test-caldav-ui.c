@@ -537,11 +537,7 @@ main (int    argc,
   radicale = calsync_radicale_start (radicale_dir, 170);
   seed ();
 
-  app = calsync_application_new ();
-  g_application_set_flags (G_APPLICATION (app),
-                           G_APPLICATION_HANDLES_COMMAND_LINE | G_APPLICATION_NON_UNIQUE);
-  status = calsync_test_run_in_app (app, before_tests, after_tests);
-  g_clear_object (&app);
+  status = calsync_test_run_window_tests (&app, before_tests, after_tests);
   g_clear_pointer (&radicale, calsync_radicale_free);
   calsync_test_remove_tree (tmp);
   g_clear_pointer (&tmp, g_free);

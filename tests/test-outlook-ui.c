@@ -345,11 +345,7 @@ main (int    argc,
   graph = calsync_fake_graph_new ();
   calsync_fake_graph_export_env (graph);
   seed ();
-  app = calsync_application_new ();
-  g_application_set_flags (G_APPLICATION (app),
-                           G_APPLICATION_HANDLES_COMMAND_LINE | G_APPLICATION_NON_UNIQUE);
-  test_status = calsync_test_run_in_app (app, before_tests, after_tests);
-  g_clear_object (&app);
+  test_status = calsync_test_run_window_tests (&app, before_tests, after_tests);
   g_clear_object (&graph);
   g_clear_object (&google);
   g_clear_pointer (&last_opened, g_free);

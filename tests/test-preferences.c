@@ -689,11 +689,7 @@ main (int    argc,
   calsync_fake_google_export_env (fake);
   reserve_account_ids ();
 
-  app = calsync_application_new ();
-  g_application_set_flags (G_APPLICATION (app),
-                           G_APPLICATION_HANDLES_COMMAND_LINE | G_APPLICATION_NON_UNIQUE);
-  test_status = calsync_test_run_in_app (app, before_tests, after_tests);
-  g_clear_object (&app);
+  test_status = calsync_test_run_window_tests (&app, before_tests, after_tests);
   g_clear_object (&fake);
   g_rmdir (tmp);
 

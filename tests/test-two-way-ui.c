@@ -455,11 +455,7 @@ main (int    argc,
   g_test_add_func ("/two-way-ui/read-only-reasons", test_read_only_reasons);
   g_test_add_func ("/two-way-ui/notify-guests", test_notify_guests);
 
-  app = calsync_application_new ();
-  g_application_set_flags (G_APPLICATION (app),
-                           G_APPLICATION_HANDLES_COMMAND_LINE | G_APPLICATION_NON_UNIQUE);
-  test_status = calsync_test_run_in_app (app, before_tests, NULL);
-  g_clear_object (&app);
+  test_status = calsync_test_run_window_tests (&app, before_tests, NULL);
   calsync_test_remove_tree (tmp);
 
   return test_status;

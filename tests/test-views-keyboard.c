@@ -315,11 +315,7 @@ main (int    argc,
   g_test_add_func ("/views-keyboard/month-enter", test_month_enter);
   g_test_add_func ("/views-keyboard/week-tab-order", test_week_tab_order);
 
-  app = calsync_application_new ();
-  g_application_set_flags (G_APPLICATION (app),
-                           G_APPLICATION_HANDLES_COMMAND_LINE | G_APPLICATION_NON_UNIQUE);
-  status = calsync_test_run_in_app (app, NULL, NULL);
-  g_clear_object (&app);
+  status = calsync_test_run_window_tests (&app, NULL, NULL);
   calsync_test_remove_tree (tmp);
 
   return status;

@@ -352,11 +352,7 @@ main (int    argc,
   g_test_add_func ("/window/narrow", test_narrow_window);
   g_test_add_func ("/window/preferences", test_preferences);
 
-  app = calsync_application_new ();
-  g_application_set_flags (G_APPLICATION (app),
-                           G_APPLICATION_HANDLES_COMMAND_LINE | G_APPLICATION_NON_UNIQUE);
-  test_status = calsync_test_run_in_app (app, NULL, NULL);
-  g_clear_object (&app);
+  test_status = calsync_test_run_window_tests (&app, NULL, NULL);
   calsync_test_remove_tree (tmp);
 
   return test_status;
