@@ -407,6 +407,18 @@ calsync_test_store_add_calendar (CalsyncStore *store,
                                  const char   *name,
                                  const char   *color)
 {
+  return calsync_test_store_add_calendar_full (store, account_id, remote_id, name, color, 0);
+}
+
+/* The same, primary or read-only as @flags say (an active calendar either way) */
+gint64
+calsync_test_store_add_calendar_full (CalsyncStore             *store,
+                                      gint64                    account_id,
+                                      const char               *remote_id,
+                                      const char               *name,
+                                      const char               *color,
+                                      CalsyncTestCalendarFlags  flags)
+{
   g_autoptr(CalsyncCalendar) calendar = calsync_calendar_new ();
   g_autoptr(GError) error = NULL;
   gint64 id;
@@ -415,6 +427,8 @@ calsync_test_store_add_calendar (CalsyncStore *store,
   calsync_calendar_set_remote_id (calendar, remote_id);
   calsync_calendar_set_name (calendar, name);
   calsync_calendar_set_color (calendar, color);
+  calsync_calendar_set_is_primary (calendar, (flags & CALSYNC_TEST_CALENDAR_PRIMARY) != 0);
+  calsync_calendar_set_read_only (calendar, (flags & CALSYNC_TEST_CALENDAR_READ_ONLY) != 0);
   id = calsync_store_add_calendar (store, calendar, &error);
   g_assert_no_error (error);
   g_assert_cmpint (id, >, 0);

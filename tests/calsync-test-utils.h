@@ -85,6 +85,17 @@ gint64        calsync_test_store_add_calendar (CalsyncStore      *store,
                                                const char        *remote_id,
                                                const char        *name,
                                                const char        *color);
+typedef enum
+{
+  CALSYNC_TEST_CALENDAR_PRIMARY   = 1 << 0,
+  CALSYNC_TEST_CALENDAR_READ_ONLY = 1 << 1,
+} CalsyncTestCalendarFlags;
+gint64        calsync_test_store_add_calendar_full (CalsyncStore            *store,
+                                                    gint64                   account_id,
+                                                    const char              *remote_id,
+                                                    const char              *name,
+                                                    const char              *color,
+                                                    CalsyncTestCalendarFlags flags);
 
 /* Accounts and the keyring */
 gboolean      calsync_test_secret_service_available (void);

@@ -20,6 +20,7 @@
 #include "calsync-preferences-window-private.h"
 #include "calsync-preferences-window.h"
 #include "calsync-test-utils.h"
+#include "calsync-test-window.h"
 #include "calsync-window-private.h"
 #include "calsync-window.h"
 
@@ -199,46 +200,13 @@ holder_clear (Holder *holder)
 
 /* Widgets --------------------------------------------------------------------- */
 
-static CalsyncWindow *
-get_window (void)
-{
-  return calsync_test_get_window (app);
-}
-
-static CalsyncStore *
-store (void)
-{
-  return calsync_application_get_store (app);
-}
-
-static gboolean
-has_chip_titled (GtkWidget  *widget,
-                 const char *title)
-{
-  if (CALSYNC_IS_EVENT_WIDGET (widget) && gtk_widget_get_child_visible (widget) &&
-      g_strcmp0 (calsync_event_get_title (calsync_event_widget_get_event (CALSYNC_EVENT_WIDGET (widget))),
-                 title) == 0)
-    return TRUE;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    if (has_chip_titled (child, title))
-      return TRUE;
-  return FALSE;
-}
-
 /* The month of @data ("2026-12") is shown: its mid-month marker event is */
 static gboolean
 month_shown (gpointer data)
 {
   g_autofree char *title = g_strdup_printf ("Mid %s", (const char *) data);
 
-  return has_chip_titled (calsync_window_get_month_view (get_window ()), title);
-}
-
-static gboolean
-chip_shown (gpointer title)
-{
-  return has_chip_titled (calsync_window_get_month_view (get_window ()), title);
+  return calsync_test_find_chip (title) != NULL;
 }
 
 static CalsyncPreferencesWindow *
@@ -288,7 +256,7 @@ editor_mapped (gpointer data)
 static CalsyncEventEditor *
 open_editor (void)
 {
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (get_window ()), "win.new-event", NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (calsync_test_window ()), "win.new-event", NULL));
   g_assert_true (calsync_test_wait_until (editor_mapped, NULL, 5000));
   return find_editor (TRUE);
 }
@@ -311,7 +279,7 @@ save_in_editor (CalsyncEventEditor *editor,
 static gboolean
 calendar_active (gint64 calendar_id)
 {
-  g_autoptr(CalsyncCalendar) calendar = calsync_store_get_calendar (store (), calendar_id, NULL);
+  g_autoptr(CalsyncCalendar) calendar = calsync_store_get_calendar (calsync_test_app_store (), calendar_id, NULL);
 
   g_assert_nonnull (calendar);
   return calsync_calendar_get_is_active (calendar);
@@ -320,8 +288,8 @@ calendar_active (gint64 calendar_id)
 static gboolean
 stored_titled (const char *title)
 {
-  g_autoptr(GPtrArray) events = calsync_store_list_calendar_events (store (),
-                                                                    calsync_store_get_personal_calendar_id (store ()),
+  g_autoptr(GPtrArray) events = calsync_store_list_calendar_events (calsync_test_app_store (),
+                                                                    calsync_store_get_personal_calendar_id (calsync_test_app_store ()),
                                                                     0, G_MAXINT64, NULL);
 
   for (guint i = 0; events != NULL && i < events->len; i++)
@@ -363,7 +331,7 @@ write_async (const char *title,
   gint64 start = calsync_test_local_time ("Europe/Berlin", 2026, 11, 26, 16, 0);
   g_autoptr(CalsyncEvent) event = calsync_test_timed_event (NULL, title, start, start + 1800, "Europe/Berlin");
 
-  calsync_store_save_local_event_async (store (), event, written_cb, write);
+  calsync_store_save_local_event_async (calsync_test_app_store (), event, written_cb, write);
 }
 
 /* The run ----------------------------------------------------------------------- */
@@ -405,7 +373,7 @@ change_months (BusyRun *run)
     {
       const char *month = months[run->n_months % 2];
 
-      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (get_window ()),
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (calsync_test_window ()),
                                                  run->n_months % 2 ? "win.previous" : "win.next", NULL));
       g_assert_true (calsync_test_wait_until (month_shown, (gpointer) month, 10000));
       run->n_months += run->over ? 0 : 1;
@@ -423,7 +391,7 @@ run_busy (BusyRun *run)
   CalsyncEventEditor *editor;
   GapMeter meter;
 
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (get_window ()), "win.today", NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (calsync_test_window ()), "win.today", NULL));
   g_assert_true (calsync_test_wait_until (month_shown, (gpointer) "2026-11", 10000));
   editor = open_editor ();
 
@@ -440,11 +408,11 @@ run_busy (BusyRun *run)
   g_assert_true (gtk_switch_get_active (team_switch (prefs)) == run->team_active);
 
   /* The window shows the writes: November again, with both new events */
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (get_window ()), "win.today", NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (calsync_test_window ()), "win.today", NULL));
   g_assert_true (calsync_test_wait_until (write_done, &run->write, 10000));
   g_assert_true (calsync_test_wait_until (editor_gone, NULL, 10000));
-  g_assert_true (calsync_test_wait_until (chip_shown, written, 10000));
-  g_assert_true (calsync_test_wait_until (chip_shown, saved, 10000));
+  g_assert_true (calsync_test_wait_until (calsync_test_chip_shown, written, 10000));
+  g_assert_true (calsync_test_wait_until (calsync_test_chip_shown, saved, 10000));
   gap_meter_stop (&meter);
   run->max_gap = meter.max_gap;
   run->max_own_gap = meter.max_own_gap;
@@ -636,7 +604,7 @@ static void
 warm_up (void)
 {
   g_assert_true (calsync_test_wait_until (month_shown, (gpointer) "2026-11", 10000));
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (get_window ()), "win.new-event", NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (calsync_test_window ()), "win.new-event", NULL));
   gtk_window_destroy (GTK_WINDOW (find_editor (TRUE)));
   open_preferences ();
 }
@@ -654,11 +622,7 @@ main (int    argc,
   g_test_add_func ("/busy-database/locked", test_locked_database);
   g_test_add_func ("/busy-database/failed-writes", test_failed_writes);
 
-  app = calsync_application_new ();
-  g_application_set_flags (G_APPLICATION (app),
-                           G_APPLICATION_HANDLES_COMMAND_LINE | G_APPLICATION_NON_UNIQUE);
-  status = calsync_test_run_in_app (app, warm_up, NULL);
-  g_clear_object (&app);
+  status = calsync_test_run_window_tests (&app, warm_up, NULL);
   g_clear_pointer (&db_path, g_free);
   calsync_test_remove_tree (tmp);
 

@@ -27,6 +27,7 @@
 #include "calsync-sync-button.h"
 #include "calsync-sync-progress.h"
 #include "calsync-test-utils.h"
+#include "calsync-test-window.h"
 #include "calsync-window-private.h"
 #include "calsync-window.h"
 
@@ -35,46 +36,14 @@
 static CalsyncApplication *app;
 static CalsyncRadicale *radicale;
 static char *tmp;
-static guint n_finished;
 static GPtrArray *progress_seen;   /* "tooltip | label" while the sync ran */
 
 /* Widgets -------------------------------------------------------------------- */
 
 static gboolean
-mapped (gpointer widget)
-{
-  return gtk_widget_get_mapped (widget);
-}
-
-static CalsyncPreferencesWindow *
-open_preferences (void)
-{
-  GtkWindow *window = calsync_test_find_toplevel (CALSYNC_TYPE_PREFERENCES_WINDOW, TRUE);
-
-  if (window == NULL)
-    {
-      g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
-      window = calsync_test_find_toplevel (CALSYNC_TYPE_PREFERENCES_WINDOW, TRUE);
-    }
-  g_assert_nonnull (window);
-  g_assert_true (calsync_test_wait_until (mapped, window, 5000));
-  return CALSYNC_PREFERENCES_WINDOW (window);
-}
-
-static gboolean
 toplevel_gone (gpointer type)
 {
   return calsync_test_find_toplevel (GPOINTER_TO_SIZE (type), FALSE) == NULL;
-}
-
-static void
-close_preferences (void)
-{
-  GtkWindow *window = calsync_test_find_toplevel (CALSYNC_TYPE_PREFERENCES_WINDOW, TRUE);
-
-  if (window != NULL)
-    gtk_window_destroy (window);
-  g_assert_true (calsync_test_wait_until (toplevel_gone, GSIZE_TO_POINTER (CALSYNC_TYPE_PREFERENCES_WINDOW), 5000));
 }
 
 static GtkWidget *
@@ -114,7 +83,7 @@ open_caldav_dialog (CalsyncPreferencesWindow *prefs)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (prefs), "prefs.add-caldav", NULL));
   dialog = calsync_test_find_toplevel (CALSYNC_TYPE_CALDAV_DIALOG, TRUE);
   g_assert_nonnull (dialog);
-  g_assert_true (calsync_test_wait_until (mapped, dialog, 5000));
+  g_assert_true (calsync_test_wait_until (calsync_test_mapped, dialog, 5000));
   g_assert_true (gtk_window_get_transient_for (dialog) == GTK_WINDOW (prefs));
   return CALSYNC_CALDAV_DIALOG (dialog);
 }
@@ -166,33 +135,12 @@ count_accounts (const char *provider)
   return n;
 }
 
-static gint64
-account_id_of (const char *provider)
-{
-  g_autoptr(GPtrArray) accounts = calsync_store_list_accounts (calsync_application_get_store (app), NULL);
-
-  for (guint i = 0; accounts != NULL && i < accounts->len; i++)
-    if (g_strcmp0 (calsync_account_get_provider (g_ptr_array_index (accounts, i)), provider) == 0)
-      return calsync_account_get_id (g_ptr_array_index (accounts, i));
-  return 0;
-}
-
-static CalsyncSyncButton *
-get_sync_button (void)
-{
-  GObject *button = gtk_widget_get_template_child (GTK_WIDGET (calsync_test_get_window (app)),
-                                                   CALSYNC_TYPE_WINDOW, "sync_button");
-
-  g_assert_true (CALSYNC_IS_SYNC_BUTTON (button));
-  return CALSYNC_SYNC_BUTTON (button);
-}
-
 /* Tests ---------------------------------------------------------------------- */
 
 static void
 test_dialog_form (void)
 {
-  CalsyncPreferencesWindow *prefs = open_preferences ();
+  CalsyncPreferencesWindow *prefs = calsync_test_open_preferences ();
   CalsyncCaldavDialog *dialog = open_caldav_dialog (prefs);
   GtkWidget *connect = child (dialog, "connect_button");
   g_autofree char *url = NULL;
@@ -244,7 +192,7 @@ test_dialog_form (void)
 static void
 test_wrong_password (void)
 {
-  CalsyncPreferencesWindow *prefs = open_preferences ();
+  CalsyncPreferencesWindow *prefs = calsync_test_open_preferences ();
   CalsyncCaldavDialog *dialog = open_caldav_dialog (prefs);
 
   fill (dialog, calsync_radicale_get_url (radicale), CALSYNC_RADICALE_USER, "not-the-password");
@@ -280,7 +228,7 @@ static gboolean
 group_has_calendars (gpointer data)
 {
   CalsyncPreferencesWindow *prefs = data;
-  CalsyncAccountGroup *group = calsync_preferences_window_get_account_group (prefs, account_id_of ("caldav"));
+  CalsyncAccountGroup *group = calsync_preferences_window_get_account_group (prefs, calsync_test_account_id_of ("caldav"));
 
   return group != NULL && calsync_account_group_get_n_calendars (group) == 3;
 }
@@ -288,7 +236,7 @@ group_has_calendars (gpointer data)
 static void
 test_add_account (void)
 {
-  CalsyncPreferencesWindow *prefs = open_preferences ();
+  CalsyncPreferencesWindow *prefs = calsync_test_open_preferences ();
   CalsyncCaldavDialog *dialog = open_caldav_dialog (prefs);
   CalsyncAccountGroup *group;
 
@@ -305,7 +253,7 @@ test_add_account (void)
   /* The account and its calendars are in Preferences, behind the dialog */
   g_assert_cmpuint (count_accounts ("caldav"), ==, 1);
   g_assert_true (calsync_test_wait_until (group_has_calendars, prefs, 5000));
-  group = calsync_preferences_window_get_account_group (prefs, account_id_of ("caldav"));
+  group = calsync_preferences_window_get_account_group (prefs, calsync_test_account_id_of ("caldav"));
   g_assert_cmpstr (adw_preferences_group_get_description (ADW_PREFERENCES_GROUP (group)), ==, "CalDAV");
   calsync_test_screenshot ("CALSYNC_TEST_SCREENSHOTS", "caldav-dialog-found.png");
 
@@ -320,22 +268,16 @@ progress_cb (CalsyncSyncProgress *progress)
 {
   CalsyncPreferencesWindow *prefs = CALSYNC_PREFERENCES_WINDOW (
     calsync_test_find_toplevel (CALSYNC_TYPE_PREFERENCES_WINDOW, TRUE));
-  GtkWidget *button = gtk_widget_get_first_child (GTK_WIDGET (get_sync_button ()));
+  GtkWidget *button = gtk_widget_get_first_child (GTK_WIDGET (calsync_test_sync_button ()));
   GtkWidget *prefs_button = calsync_preferences_window_get_sync_button (prefs);
   const char *tooltip = gtk_widget_get_tooltip_text (button);
   GtkWidget *label = gtk_widget_get_last_child (gtk_button_get_child (GTK_BUTTON (prefs_button)));
-  CalsyncAccountGroup *group = calsync_preferences_window_get_account_group (prefs, account_id_of ("caldav"));
+  CalsyncAccountGroup *group = calsync_preferences_window_get_account_group (prefs, calsync_test_account_id_of ("caldav"));
 
   if (calsync_sync_progress_get_text (progress) == NULL)
     return;
   g_ptr_array_add (progress_seen, g_strdup_printf ("%s | %s | %s", tooltip, gtk_label_get_text (GTK_LABEL (label)),
                                                    calsync_account_group_get_status_text (group)));
-}
-
-static gboolean
-sync_count_reached (gpointer data)
-{
-  return n_finished >= GPOINTER_TO_UINT (data);
 }
 
 static gboolean
@@ -351,19 +293,19 @@ static void
 test_progress (void)
 {
   CalsyncSyncProgress *progress = calsync_sync_progress_get_for_engine (calsync_application_get_engine (app));
-  GtkWidget *button = gtk_widget_get_first_child (GTK_WIDGET (get_sync_button ()));
+  GtkWidget *button = gtk_widget_get_first_child (GTK_WIDGET (calsync_test_sync_button ()));
   CalsyncSyncReport *report;
   const char *tooltip = NULL;
-  guint target = n_finished + 1;
+  guint target = calsync_test_n_syncs () + 1;
 
-  open_preferences ();
+  calsync_test_open_preferences ();
   progress_seen = g_ptr_array_new_with_free_func (g_free);
   /* Radicale answers fast: show the count from the start instead of after a second */
   calsync_sync_progress_set_delay (progress, 0);
   g_signal_connect (progress, "notify::text", G_CALLBACK (progress_cb), NULL);
 
   gtk_widget_activate (button);
-  g_assert_true (calsync_test_wait_until (sync_count_reached, GUINT_TO_POINTER (target), 60000));
+  g_assert_true (calsync_test_wait_until (calsync_test_syncs_reached, GUINT_TO_POINTER (target), 60000));
   g_signal_handlers_disconnect_by_func (progress, progress_cb, NULL);
   calsync_sync_progress_set_delay (progress, 1000);
 
@@ -382,13 +324,13 @@ test_progress (void)
   g_assert_null (calsync_sync_progress_get_text (progress));
   tooltip = gtk_widget_get_tooltip_text (button);
   g_assert_true (g_str_has_prefix (tooltip, "Sync calendars (F5)\nLast synced"));
-  close_preferences ();
+  calsync_test_close_preferences ();
 }
 
 static gboolean
 reconnect_shown (gpointer data)
 {
-  CalsyncAccountGroup *group = calsync_preferences_window_get_account_group (data, account_id_of ("caldav"));
+  CalsyncAccountGroup *group = calsync_preferences_window_get_account_group (data, calsync_test_account_id_of ("caldav"));
 
   return group != NULL && gtk_widget_get_visible (calsync_account_group_get_reconnect_button (group));
 }
@@ -397,7 +339,7 @@ static void
 test_reconnect (void)
 {
   CalsyncStore *store = calsync_application_get_store (app);
-  g_autoptr(CalsyncAccount) account = calsync_store_get_account (store, account_id_of ("caldav"), NULL);
+  g_autoptr(CalsyncAccount) account = calsync_store_get_account (store, calsync_test_account_id_of ("caldav"), NULL);
   g_autoptr(CalsyncAccount) after = NULL;
   g_autoptr(GError) error = NULL;
   CalsyncPreferencesWindow *prefs;
@@ -408,9 +350,9 @@ test_reconnect (void)
   calsync_account_set_needs_reconnect (account, TRUE);
   g_assert_true (calsync_store_update_account (store, account, &error));
   g_assert_no_error (error);
-  prefs = open_preferences ();
+  prefs = calsync_test_open_preferences ();
   g_assert_true (calsync_test_wait_until (reconnect_shown, prefs, 5000));
-  group = calsync_preferences_window_get_account_group (prefs, account_id_of ("caldav"));
+  group = calsync_preferences_window_get_account_group (prefs, calsync_test_account_id_of ("caldav"));
   g_signal_emit_by_name (calsync_account_group_get_reconnect_button (group), "clicked");
   dialog = calsync_test_find_toplevel (CALSYNC_TYPE_CALDAV_DIALOG, TRUE);
   g_assert_nonnull (dialog);
@@ -428,10 +370,10 @@ test_reconnect (void)
 
   /* The same account again, not a second one */
   g_assert_cmpuint (count_accounts ("caldav"), ==, 1);
-  after = calsync_store_get_account (store, account_id_of ("caldav"), NULL);
+  after = calsync_store_get_account (store, calsync_test_account_id_of ("caldav"), NULL);
   g_assert_cmpint (calsync_account_get_id (after), ==, calsync_account_get_id (account));
   g_assert_false (calsync_account_get_needs_reconnect (after));
-  close_preferences ();
+  calsync_test_close_preferences ();
 }
 
 static gboolean
@@ -453,66 +395,42 @@ test_three_providers (void)
   outlook = calsync_test_store_add_account (store, "outlook", "ann@contoso.example");
   calsync_test_store_add_calendar (store, outlook, "AAMkDefault", "Calendar", "#e66100");
 
-  prefs = open_preferences ();
+  prefs = calsync_test_open_preferences ();
   g_assert_cmpuint (calsync_preferences_window_get_n_accounts (prefs), ==, 3);
   g_assert_cmpstr (adw_preferences_group_get_description (
                      ADW_PREFERENCES_GROUP (calsync_preferences_window_get_account_group (prefs, google))), ==, "Google");
   g_assert_cmpstr (adw_preferences_group_get_description (
                      ADW_PREFERENCES_GROUP (calsync_preferences_window_get_account_group (prefs, outlook))), ==, "Outlook");
   g_assert_cmpstr (adw_preferences_group_get_description (
-                     ADW_PREFERENCES_GROUP (calsync_preferences_window_get_account_group (prefs, account_id_of ("caldav")))),
+                     ADW_PREFERENCES_GROUP (calsync_preferences_window_get_account_group (prefs, calsync_test_account_id_of ("caldav")))),
                    ==, "CalDAV");
   /* Tall enough for the three accounts */
   gtk_window_set_default_size (GTK_WINDOW (prefs), 600, 790);
   g_assert_true (calsync_test_wait_until (tall_enough, prefs, 5000));
   calsync_test_screenshot ("CALSYNC_TEST_SCREENSHOTS", "preferences-google-outlook-caldav.png");
-  close_preferences ();
+  calsync_test_close_preferences ();
 }
 
 static gint64
 add_read_only_calendar (gint64 account_id)
 {
-  g_autoptr(CalsyncCalendar) calendar = calsync_calendar_new ();
-  g_autoptr(GError) error = NULL;
-  gint64 id;
-
-  calsync_calendar_set_account_id (calendar, account_id);
-  calsync_calendar_set_remote_id (calendar, "holidays");
-  calsync_calendar_set_name (calendar, "Public Holidays");
-  calsync_calendar_set_color (calendar, "#9141ac");
-  calsync_calendar_set_is_active (calendar, TRUE);
-  calsync_calendar_set_read_only (calendar, TRUE);
-  id = calsync_store_add_calendar (calsync_application_get_store (app), calendar, &error);
-  g_assert_no_error (error);
-  return id;
+  return calsync_test_store_add_calendar_full (calsync_test_app_store (), account_id, "holidays", "Public Holidays",
+                                               "#9141ac", CALSYNC_TEST_CALENDAR_READ_ONLY);
 }
 
 static CalsyncEvent *
 add_holiday (gint64 calendar_id)
 {
-  g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autoptr(GArray) outcomes = g_array_new (FALSE, FALSE, sizeof (CalsyncApplyOutcome));
-  g_autoptr(GError) error = NULL;
-  CalsyncApplyStats stats = { 0 };
-
-  g_ptr_array_add (events, calsync_test_all_day_event ("st-andrew", "St Andrew's Day", "2026-11-30", "2026-12-01"));
-  g_assert_true (calsync_store_apply_remote_events (calsync_application_get_store (app), calendar_id, events,
-                                                    outcomes, &stats, &error));
-  g_assert_no_error (error);
+  calsync_test_store_apply_one (calsync_test_app_store (), calendar_id,
+                                calsync_test_all_day_event ("st-andrew", "St Andrew's Day", "2026-11-30", "2026-12-01"));
   return calsync_store_lookup_event (calsync_application_get_store (app), calendar_id, "st-andrew", NULL);
-}
-
-static gboolean
-editor_gone (gpointer data)
-{
-  return calsync_test_find_toplevel (CALSYNC_TYPE_EVENT_EDITOR, FALSE) == NULL;
 }
 
 static void
 test_read_only_editor (void)
 {
   GtkWindow *window = GTK_WINDOW (calsync_test_get_window (app));
-  gint64 account_id = account_id_of ("caldav");
+  gint64 account_id = calsync_test_account_id_of ("caldav");
   gint64 calendar_id = add_read_only_calendar (account_id > 0 ? account_id
                                                : calsync_test_store_add_account (calsync_application_get_store (app),
                                                                                  "caldav", CALSYNC_RADICALE_USER));
@@ -526,7 +444,7 @@ test_read_only_editor (void)
   g_assert_nonnull (holiday);
   editor = calsync_event_editor_new (window, calsync_application_get_store (app), holiday, NULL);
   gtk_window_present (GTK_WINDOW (editor));
-  g_assert_true (calsync_test_wait_until (mapped, editor, 5000));
+  g_assert_true (calsync_test_wait_until (calsync_test_mapped, editor, 5000));
   g_assert_cmpstr (calsync_event_editor_get_read_only_text (editor), ==,
                    "This calendar is read-only.");
   g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (editor),
@@ -537,7 +455,7 @@ test_read_only_editor (void)
                                                       CALSYNC_TYPE_EVENT_EDITOR, "delete_button"))));
   calsync_test_screenshot ("CALSYNC_TEST_SCREENSHOTS", "editor-read-only.png");
   gtk_window_destroy (GTK_WINDOW (editor));
-  g_assert_true (calsync_test_wait_until (editor_gone, NULL, 5000));
+  g_assert_true (calsync_test_wait_until (calsync_test_editor_closed, NULL, 5000));
 
   /* A new event is not offered the read-only calendar */
   editor = calsync_event_editor_new (window, calsync_application_get_store (app), NULL, start);
@@ -550,16 +468,10 @@ test_read_only_editor (void)
     }
   g_assert_cmpuint (names->len, >=, 4);   /* Personal and the three Radicale calendars at least */
   gtk_window_destroy (GTK_WINDOW (editor));
-  g_assert_true (calsync_test_wait_until (editor_gone, NULL, 5000));
+  g_assert_true (calsync_test_wait_until (calsync_test_editor_closed, NULL, 5000));
 }
 
 /* Main ----------------------------------------------------------------------- */
-
-static void
-sync_finished_cb (void)
-{
-  n_finished++;
-}
 
 static void
 before_tests (void)
@@ -567,17 +479,14 @@ before_tests (void)
   /* Screenshots show the rows at rest, not halfway through their animations */
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
   calsync_http_set_retry_policy (calsync_application_get_http (app), 2, 1, 500);
-  g_signal_connect (calsync_application_get_engine (app), "sync-finished", G_CALLBACK (sync_finished_cb), NULL);
+  calsync_test_count_syncs ();
 }
 
 static void
 after_tests (void)
 {
-  g_autoptr(GPtrArray) accounts = calsync_store_list_accounts (calsync_application_get_store (app), NULL);
-
-  for (guint i = 0; accounts != NULL && i < accounts->len; i++)
-    calsync_test_delete_secret (calsync_account_get_id (g_ptr_array_index (accounts, i)));
-  close_preferences ();
+  calsync_test_delete_all_secrets ();
+  calsync_test_close_preferences ();
 }
 
 static void
@@ -628,11 +537,7 @@ main (int    argc,
   radicale = calsync_radicale_start (radicale_dir, 170);
   seed ();
 
-  app = calsync_application_new ();
-  g_application_set_flags (G_APPLICATION (app),
-                           G_APPLICATION_HANDLES_COMMAND_LINE | G_APPLICATION_NON_UNIQUE);
-  status = calsync_test_run_in_app (app, before_tests, after_tests);
-  g_clear_object (&app);
+  status = calsync_test_run_window_tests (&app, before_tests, after_tests);
   g_clear_pointer (&radicale, calsync_radicale_free);
   calsync_test_remove_tree (tmp);
   g_clear_pointer (&tmp, g_free);

@@ -14,6 +14,7 @@
 #include "calsync-month-view-private.h"
 #include "calsync-month-view.h"
 #include "calsync-test-utils.h"
+#include "calsync-test-window.h"
 #include "calsync-week-view.h"
 #include "calsync-window-private.h"
 #include "calsync-window.h"
@@ -24,55 +25,19 @@ static gint64 google_calendar_id;
 
 /* Helpers: widgets */
 
-static CalsyncWindow *
-get_window (void)
-{
-  /* The editor is a toplevel of its own: this is the main window among them. */
-  return calsync_test_get_window (app);
-}
-
-static CalsyncEventEditor *
-find_editor (void)
-{
-  return (CalsyncEventEditor *) calsync_test_find_toplevel (CALSYNC_TYPE_EVENT_EDITOR, TRUE);
-}
-
-static gboolean
-editor_open (gpointer data)
-{
-  return find_editor () != NULL;
-}
-
-/* Closed and done: the editor hides at once and goes when the store has the write */
-static gboolean
-editor_closed (gpointer data)
-{
-  return calsync_test_find_toplevel (CALSYNC_TYPE_EVENT_EDITOR, FALSE) == NULL;
-}
-
-static GtkWidget *
-editor_child (CalsyncEventEditor *editor,
-              const char         *id)
-{
-  GObject *object = gtk_widget_get_template_child (GTK_WIDGET (editor), CALSYNC_TYPE_EVENT_EDITOR, id);
-
-  g_assert_true (GTK_IS_WIDGET (object));
-  return GTK_WIDGET (object);
-}
-
 static void
 set_text (CalsyncEventEditor *editor,
           const char         *id,
           const char         *text)
 {
-  gtk_editable_set_text (GTK_EDITABLE (editor_child (editor, id)), text);
+  gtk_editable_set_text (GTK_EDITABLE (calsync_test_editor_child (editor, id)), text);
 }
 
 static const char *
 get_text (CalsyncEventEditor *editor,
           const char         *id)
 {
-  return gtk_editable_get_text (GTK_EDITABLE (editor_child (editor, id)));
+  return gtk_editable_get_text (GTK_EDITABLE (calsync_test_editor_child (editor, id)));
 }
 
 static void
@@ -82,119 +47,11 @@ select_day (CalsyncEventEditor *editor,
             int                 month,
             int                 day)
 {
-  GtkCalendar *calendar = GTK_CALENDAR (editor_child (editor, calendar_id));
+  GtkCalendar *calendar = GTK_CALENDAR (calsync_test_editor_child (editor, calendar_id));
   g_autoptr(GDateTime) date = g_date_time_new_local (year, month, day, 0, 0, 0);
 
   gtk_calendar_select_day (calendar, date);
   g_signal_emit_by_name (calendar, "day-selected");
-}
-
-static GtkWidget *
-find_descendant (GtkWidget *root,
-                 gboolean (*match) (GtkWidget *, gconstpointer),
-                 gconstpointer data)
-{
-  if (match (root, data))
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_descendant (child, match, data);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static gboolean
-is_chip_titled (GtkWidget     *widget,
-                gconstpointer  title)
-{
-  return CALSYNC_IS_EVENT_WIDGET (widget) && gtk_widget_get_child_visible (widget) &&
-         g_strcmp0 (calsync_event_get_title (calsync_event_widget_get_event (CALSYNC_EVENT_WIDGET (widget))),
-                    title) == 0;
-}
-
-static GtkWidget *
-find_chip (const char *title)
-{
-  return find_descendant (calsync_window_get_month_view (get_window ()), is_chip_titled, title);
-}
-
-static gboolean
-chip_shown (gpointer title)
-{
-  return find_chip (title) != NULL;
-}
-
-static gboolean
-chip_gone (gpointer title)
-{
-  return find_chip (title) == NULL;
-}
-
-static gboolean
-is_label_with_text (GtkWidget     *widget,
-                    gconstpointer  text)
-{
-  return GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget) &&
-         g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0;
-}
-
-static gboolean
-is_button_labelled (GtkWidget     *widget,
-                    gconstpointer  text)
-{
-  return GTK_IS_BUTTON (widget) && gtk_widget_get_mapped (widget) &&
-         g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), text) == 0;
-}
-
-static GtkWidget *
-toast_overlay (void)
-{
-  GObject *overlay = gtk_widget_get_template_child (GTK_WIDGET (get_window ()), CALSYNC_TYPE_WINDOW,
-                                                    "toast_overlay");
-
-  g_assert_true (ADW_IS_TOAST_OVERLAY (overlay));
-  return GTK_WIDGET (overlay);
-}
-
-static gboolean
-mapped (gpointer widget)
-{
-  return gtk_widget_get_mapped (widget);
-}
-
-static gboolean
-unmapped (gpointer widget)
-{
-  return !gtk_widget_get_mapped (widget);
-}
-
-/* Opens the chip's details popover; the caller pops it down. */
-static GtkWidget *
-open_popover (const char *title)
-{
-  GtkWidget *chip = find_chip (title);
-  GtkWidget *popover;
-
-  g_assert_nonnull (chip);
-  g_assert_true (gtk_widget_activate_action (chip, "event.show-details", NULL));
-  popover = gtk_widget_get_first_child (chip);
-  while (popover != NULL && !CALSYNC_IS_EVENT_POPOVER (popover))
-    popover = gtk_widget_get_next_sibling (popover);
-  g_assert_nonnull (popover);
-  g_assert_true (calsync_test_wait_until (mapped, popover, 5000));
-  return popover;
-}
-
-static GtkWidget *
-popover_child (GtkWidget  *popover,
-               const char *id)
-{
-  return GTK_WIDGET (gtk_widget_get_template_child (popover, CALSYNC_TYPE_EVENT_POPOVER, id));
 }
 
 static void
@@ -221,31 +78,14 @@ screenshot (const char *name)
 
 /* Helpers: store */
 
-static CalsyncStore *
-store (void)
-{
-  return calsync_application_get_store (app);
-}
-
 static gint64
 seed_google_calendar (void)
 {
-  g_autoptr(CalsyncAccount) account = calsync_account_new ();
-  g_autoptr(CalsyncCalendar) calendar = calsync_calendar_new ();
-  gint64 account_id;
+  CalsyncStore *store = calsync_test_app_store ();
+  gint64 account_id = calsync_test_store_add_account (store, "google", "alex@example.com");
 
-  calsync_account_set_provider (account, "google");
-  calsync_account_set_email (account, "alex@example.com");
-  account_id = calsync_store_add_account (store (), account, NULL);
-  g_assert_cmpint (account_id, >, 0);
-
-  calsync_calendar_set_account_id (calendar, account_id);
-  calsync_calendar_set_remote_id (calendar, "alex@example.com");
-  calsync_calendar_set_name (calendar, "alex@example.com");
-  calsync_calendar_set_color (calendar, "#e66100");
-  calsync_calendar_set_is_active (calendar, TRUE);
-  calsync_calendar_set_is_primary (calendar, TRUE);
-  return calsync_store_add_calendar (store (), calendar, NULL);
+  return calsync_test_store_add_calendar_full (store, account_id, "alex@example.com", "alex@example.com",
+                                               "#e66100", CALSYNC_TEST_CALENDAR_PRIMARY);
 }
 
 /* The standup as Google sends it: 10:00 in New York on 25 November 2026. */
@@ -253,13 +93,9 @@ static CalsyncEvent *
 remote_standup (const char *title,
                 gint64      updated_usec)
 {
-  g_autoptr(GDateTime) start = g_date_time_new_from_iso8601 ("2026-11-25T10:00:00-05:00", NULL);
-  CalsyncEvent *event = calsync_event_new ();
+  CalsyncEvent *event = calsync_test_event_at ("standup", title, "2026-11-25T10:00:00-05:00", 15,
+                                               "America/New_York");
 
-  calsync_event_set_external_id (event, "standup");
-  calsync_event_set_title (event, title);
-  calsync_event_set_times (event, g_date_time_to_unix (start), g_date_time_to_unix (start) + 15 * 60,
-                           "America/New_York");
   calsync_event_set_remote_updated (event, updated_usec);
   return event;
 }
@@ -267,32 +103,13 @@ remote_standup (const char *title,
 static CalsyncApplyOutcome
 apply_remote (CalsyncEvent *event)
 {
-  g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autoptr(GArray) outcomes = g_array_new (FALSE, FALSE, sizeof (CalsyncApplyOutcome));
-  g_autoptr(GError) error = NULL;
-  CalsyncApplyStats stats = { 0 };
-
-  g_ptr_array_add (events, event);
-  g_assert_true (calsync_store_apply_remote_events (store (), google_calendar_id, events, outcomes,
-                                                    &stats, &error));
-  g_assert_no_error (error);
-  g_assert_cmpuint (outcomes->len, ==, 1);
-  return g_array_index (outcomes, CalsyncApplyOutcome, 0);
+  return calsync_test_store_apply_one (calsync_test_app_store (), google_calendar_id, event);
 }
 
 static CalsyncEvent *
 stored_standup (void)
 {
-  return calsync_store_lookup_event (store (), google_calendar_id, "standup", NULL);
-}
-
-static gint64
-unix_of (const char *iso)
-{
-  g_autoptr(GDateTime) dt = g_date_time_new_from_iso8601 (iso, NULL);
-
-  g_assert_nonnull (dt);
-  return g_date_time_to_unix (dt);
+  return calsync_store_lookup_event (calsync_test_app_store (), google_calendar_id, "standup", NULL);
 }
 
 /* Tests */
@@ -302,61 +119,59 @@ test_new_event_shortcut (void)
 {
   CalsyncEventEditor *editor;
 
-  g_assert_null (find_editor ());
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (get_window ()), "win.new-event", NULL));
-  g_assert_true (calsync_test_wait_until (editor_open, NULL, 2000));
-  editor = find_editor ();
+  g_assert_null (calsync_test_find_editor ());
+  editor = calsync_test_new_event_editor (2000);
 
-  g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (editor)) == GTK_WINDOW (get_window ()));
+  g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (editor)) == GTK_WINDOW (calsync_test_window ()));
   g_assert_true (gtk_window_get_modal (GTK_WINDOW (editor)));
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (editor)), ==, "New Event");
   g_assert_null (calsync_event_editor_get_event (editor));
   /* CALSYNC_NOW is 12:00 on 25 November: the next full hour, one hour long. */
   g_assert_cmpstr (get_text (editor, "start_time_entry"), ==, "13:00");
   g_assert_cmpstr (get_text (editor, "end_time_entry"), ==, "14:00");
-  g_assert_cmpstr (gtk_menu_button_get_label (GTK_MENU_BUTTON (editor_child (editor, "start_date_button"))),
+  g_assert_cmpstr (gtk_menu_button_get_label (GTK_MENU_BUTTON (calsync_test_editor_child (editor, "start_date_button"))),
                    ==, "25 Nov 2026");
-  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (editor_child (editor, "zone_row"))),
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (calsync_test_editor_child (editor, "zone_row"))),
                    ==, "Europe/Berlin");
-  g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (editor_child (editor, "calendar_row"))), ==, 0);
-  g_assert_false (gtk_widget_get_visible (editor_child (editor, "delete_button")));
+  g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (calsync_test_editor_child (editor, "calendar_row"))), ==, 0);
+  g_assert_false (gtk_widget_get_visible (calsync_test_editor_child (editor, "delete_button")));
   /* No title yet: nothing to save, but no scolding before anything was typed. */
-  g_assert_false (gtk_widget_get_sensitive (editor_child (editor, "save_button")));
-  g_assert_false (gtk_widget_get_visible (editor_child (editor, "title_error")));
+  g_assert_false (gtk_widget_get_sensitive (calsync_test_editor_child (editor, "save_button")));
+  g_assert_false (gtk_widget_get_visible (calsync_test_editor_child (editor, "title_error")));
 
   set_text (editor, "title_row", "Lunch with Sam");
-  g_assert_true (gtk_widget_get_sensitive (editor_child (editor, "save_button")));
+  g_assert_true (gtk_widget_get_sensitive (calsync_test_editor_child (editor, "save_button")));
   set_text (editor, "title_row", "  ");
-  g_assert_false (gtk_widget_get_sensitive (editor_child (editor, "save_button")));
-  g_assert_true (gtk_widget_get_visible (editor_child (editor, "title_error")));
+  g_assert_false (gtk_widget_get_sensitive (calsync_test_editor_child (editor, "save_button")));
+  g_assert_true (gtk_widget_get_visible (calsync_test_editor_child (editor, "title_error")));
 }
 
 static void
 test_invalid_end (void)
 {
-  CalsyncEventEditor *editor = find_editor ();
+  CalsyncEventEditor *editor = calsync_test_find_editor ();
   GtkWidget *message;
 
   g_assert_nonnull (editor);
   set_text (editor, "title_row", "Lunch with Sam");
   set_text (editor, "end_time_entry", "12:30");
-  message = editor_child (editor, "time_error");
-  g_assert_false (gtk_widget_get_sensitive (editor_child (editor, "save_button")));
+  message = calsync_test_editor_child (editor, "time_error");
+  g_assert_false (gtk_widget_get_sensitive (calsync_test_editor_child (editor, "save_button")));
   g_assert_true (gtk_widget_get_visible (message));
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (message)), ==, "The event must end after it starts");
   /* Ctrl+Return does nothing while invalid. */
   gtk_widget_activate_action (GTK_WIDGET (editor), "editor.save", NULL);
-  g_assert_true (find_editor () == editor);
+  g_assert_true (calsync_test_find_editor () == editor);
   screenshot ("editor-invalid.png");
 
   set_text (editor, "end_time_entry", "noon");
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (message)), ==, "Enter times like 10:30");
-  g_assert_true (gtk_widget_has_css_class (editor_child (editor, "end_time_entry"), "error"));
+  g_assert_true (gtk_widget_has_css_class (calsync_test_editor_child (editor, "end_time_entry"), "error"));
 
   /* Times people type: "2:30 pm", "1430". */
   set_text (editor, "end_time_entry", "2:30 pm");
   g_assert_false (gtk_widget_get_visible (message));
-  g_assert_true (gtk_widget_get_sensitive (editor_child (editor, "save_button")));
+  g_assert_true (gtk_widget_get_sensitive (calsync_test_editor_child (editor, "save_button")));
   set_text (editor, "end_time_entry", "1430");
   g_assert_false (gtk_widget_get_visible (message));
   set_text (editor, "end_time_entry", "14:30");
@@ -365,33 +180,32 @@ test_invalid_end (void)
 static void
 test_save_new (void)
 {
-  CalsyncEventEditor *editor = find_editor ();
+  CalsyncEventEditor *editor = calsync_test_find_editor ();
   g_autoptr(GPtrArray) events = NULL;
   CalsyncEvent *saved = NULL;
 
   g_assert_nonnull (editor);
   set_text (editor, "location_row", "Café Luitpold");
-  gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (editor_child (editor, "description_view"))),
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (calsync_test_editor_child (editor, "description_view"))),
                             "Join: https://meet.google.com/abc-defg-hij", -1);
 
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.save", NULL));
-  g_assert_true (calsync_test_wait_until (editor_closed, NULL, 2000));
+  calsync_test_save_editor (editor, 2000);
 
-  events = calsync_store_query_range (store (), unix_of ("2026-11-25T00:00:00+01:00"),
-                                      unix_of ("2026-11-26T00:00:00+01:00"), NULL);
+  events = calsync_store_query_range (calsync_test_app_store (), calsync_test_instant ("2026-11-25T00:00:00+01:00"),
+                                      calsync_test_instant ("2026-11-26T00:00:00+01:00"), NULL);
   for (guint i = 0; events != NULL && i < events->len; i++)
     if (g_strcmp0 (calsync_event_get_title (g_ptr_array_index (events, i)), "Lunch with Sam") == 0)
       saved = g_ptr_array_index (events, i);
   g_assert_nonnull (saved);
-  g_assert_cmpint (calsync_event_get_calendar_id (saved), ==, calsync_store_get_personal_calendar_id (store ()));
-  g_assert_cmpint (calsync_event_get_start (saved), ==, unix_of ("2026-11-25T13:00:00+01:00"));
-  g_assert_cmpint (calsync_event_get_end (saved), ==, unix_of ("2026-11-25T14:30:00+01:00"));
+  g_assert_cmpint (calsync_event_get_calendar_id (saved), ==, calsync_store_get_personal_calendar_id (calsync_test_app_store ()));
+  g_assert_cmpint (calsync_event_get_start (saved), ==, calsync_test_instant ("2026-11-25T13:00:00+01:00"));
+  g_assert_cmpint (calsync_event_get_end (saved), ==, calsync_test_instant ("2026-11-25T14:30:00+01:00"));
   g_assert_cmpstr (calsync_event_get_time_zone (saved), ==, "Europe/Berlin");
   g_assert_cmpstr (calsync_event_get_location (saved), ==, "Café Luitpold");
   g_assert_cmpstr (calsync_event_get_conference_url (saved), ==, "https://meet.google.com/abc-defg-hij");
   g_assert_true (calsync_event_get_locally_modified (saved));
 
-  g_assert_true (calsync_test_wait_until (chip_shown, "Lunch with Sam", 5000));
+  g_assert_true (calsync_test_wait_until (calsync_test_chip_shown, "Lunch with Sam", 5000));
 }
 
 static void
@@ -404,54 +218,53 @@ test_edit_synced_event (void)
   google_calendar_id = seed_google_calendar ();
   g_assert_cmpint (apply_remote (remote_standup ("Standup", g_get_real_time () - (gint64) G_USEC_PER_SEC * 3600)),
                    ==, CALSYNC_APPLY_INSERTED);
-  g_assert_true (calsync_test_wait_until (chip_shown, "Standup", 5000));
+  g_assert_true (calsync_test_wait_until (calsync_test_chip_shown, "Standup", 5000));
 
-  popover = open_popover ("Standup");
-  g_assert_false (gtk_widget_get_visible (popover_child (popover, "modified_label")));
-  g_assert_true (gtk_widget_get_visible (popover_child (popover, "edit_button")));
-  gtk_widget_activate (popover_child (popover, "edit_button"));
-  g_assert_true (calsync_test_wait_until (editor_open, NULL, 2000));
-  editor = find_editor ();
+  popover = calsync_test_open_popover ("Standup");
+  g_assert_false (gtk_widget_get_visible (calsync_test_popover_child (popover, "modified_label")));
+  g_assert_true (gtk_widget_get_visible (calsync_test_popover_child (popover, "edit_button")));
+  gtk_widget_activate (calsync_test_popover_child (popover, "edit_button"));
+  g_assert_true (calsync_test_wait_until (calsync_test_editor_open, NULL, 2000));
+  editor = calsync_test_find_editor ();
 
   /* Shown in the event's own zone, which it keeps. */
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (editor)), ==, "Edit Event");
   g_assert_cmpstr (get_text (editor, "title_row"), ==, "Standup");
   g_assert_cmpstr (get_text (editor, "start_time_entry"), ==, "10:00");
   g_assert_cmpstr (get_text (editor, "end_time_entry"), ==, "10:15");
-  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (editor_child (editor, "zone_row"))),
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (calsync_test_editor_child (editor, "zone_row"))),
                    ==, "America/New_York");
-  g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (editor_child (editor, "calendar_row"))), ==, 1);
-  g_assert_true (gtk_widget_get_visible (editor_child (editor, "delete_button")));
+  g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (calsync_test_editor_child (editor, "calendar_row"))), ==, 1);
+  g_assert_true (gtk_widget_get_visible (calsync_test_editor_child (editor, "delete_button")));
 
   set_text (editor, "title_row", "Standup (moved)");
   set_text (editor, "start_time_entry", "11:00");
   set_text (editor, "end_time_entry", "11:15");
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.save", NULL));
-  g_assert_true (calsync_test_wait_until (editor_closed, NULL, 2000));
+  calsync_test_save_editor (editor, 2000);
 
   stored = stored_standup ();
   g_assert_nonnull (stored);
   g_assert_cmpstr (calsync_event_get_title (stored), ==, "Standup (moved)");
   g_assert_true (calsync_event_get_locally_modified (stored));
-  g_assert_cmpint (calsync_event_get_start (stored), ==, unix_of ("2026-11-25T11:00:00-05:00"));
+  g_assert_cmpint (calsync_event_get_start (stored), ==, calsync_test_instant ("2026-11-25T11:00:00-05:00"));
   g_assert_cmpstr (calsync_event_get_time_zone (stored), ==, "America/New_York");
   g_assert_cmpint (calsync_event_get_calendar_id (stored), ==, google_calendar_id);
 
-  g_assert_true (calsync_test_wait_until (chip_shown, "Standup (moved)", 5000));
-  popover = open_popover ("Standup (moved)");
+  g_assert_true (calsync_test_wait_until (calsync_test_chip_shown, "Standup (moved)", 5000));
+  popover = calsync_test_open_popover ("Standup (moved)");
   /* A Google calendar: the change waits to be sent, which says more than "changed here" */
-  g_assert_true (gtk_widget_get_visible (popover_child (popover, "pending_box")));
-  g_assert_cmpstr (gtk_widget_get_tooltip_text (popover_child (popover, "pending_box")), ==, "Not yet synced");
-  g_assert_false (gtk_widget_get_visible (popover_child (popover, "modified_label")));
+  g_assert_true (gtk_widget_get_visible (calsync_test_popover_child (popover, "pending_box")));
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (calsync_test_popover_child (popover, "pending_box")), ==, "Not yet synced");
+  g_assert_false (gtk_widget_get_visible (calsync_test_popover_child (popover, "modified_label")));
   screenshot ("event-popover-changed.png");
   gtk_popover_popdown (GTK_POPOVER (popover));
-  g_assert_true (calsync_test_wait_until (unmapped, popover, 5000));
+  g_assert_true (calsync_test_wait_until (calsync_test_unmapped, popover, 5000));
 }
 
 static gboolean
 edit_shown (gpointer data)
 {
-  return find_chip ("Standup (moved)") != NULL && find_chip ("Standup (server)") == NULL;
+  return calsync_test_find_chip ("Standup (moved)") != NULL && calsync_test_find_chip ("Standup (server)") == NULL;
 }
 
 static void
@@ -469,8 +282,8 @@ test_sync_keeps_newer_edit (void)
   /* Changed on the server after the edit: the server wins. */
   g_assert_cmpint (apply_remote (remote_standup ("Standup (server)", edited + G_USEC_PER_SEC * 60)),
                    ==, CALSYNC_APPLY_UPDATED);
-  g_assert_true (calsync_test_wait_until (chip_shown, "Standup (server)", 5000));
-  g_assert_null (find_chip ("Standup (moved)"));
+  g_assert_true (calsync_test_wait_until (calsync_test_chip_shown, "Standup (server)", 5000));
+  g_assert_null (calsync_test_find_chip ("Standup (moved)"));
   after = stored_standup ();
   g_assert_false (calsync_event_get_locally_modified (after));
 }
@@ -483,23 +296,20 @@ test_delete_and_undo (void)
   CalsyncEventEditor *editor;
   GtkWidget *undo;
 
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (get_window ()), "win.edit-event", "x",
-                                             calsync_event_get_id (stored)));
-  g_assert_true (calsync_test_wait_until (editor_open, NULL, 2000));
-  editor = find_editor ();
+  editor = calsync_test_edit_event_editor (calsync_event_get_id (stored), 2000);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.delete", NULL));
-  g_assert_true (calsync_test_wait_until (editor_closed, NULL, 2000));
+  g_assert_true (calsync_test_wait_until (calsync_test_editor_closed, NULL, 2000));
 
   g_assert_null (stored_standup ());
-  g_assert_true (calsync_test_wait_until (chip_gone, "Standup (server)", 5000));
-  g_assert_true (calsync_test_wait_toast_shown (toast_overlay (), NULL, "Event deleted"));
+  g_assert_true (calsync_test_wait_until (calsync_test_chip_gone, "Standup (server)", 5000));
+  g_assert_true (calsync_test_wait_toast_shown (calsync_test_toast_overlay (), NULL, "Event deleted"));
   screenshot ("event-deleted-toast.png");
-  undo = find_descendant (toast_overlay (), is_button_labelled, "_Undo");
+  undo = calsync_test_find_descendant (calsync_test_toast_overlay (), calsync_test_is_button_labelled, "_Undo");
   g_assert_nonnull (undo);
   g_assert_true (gtk_button_get_use_underline (GTK_BUTTON (undo)));
   gtk_widget_activate (undo);
 
-  g_assert_true (calsync_test_wait_until (chip_shown, "Standup (server)", 5000));
+  g_assert_true (calsync_test_wait_until (calsync_test_chip_shown, "Standup (server)", 5000));
   restored = stored_standup ();
   g_assert_nonnull (restored);
   g_assert_cmpint (calsync_event_get_start (restored), ==, calsync_event_get_start (stored));
@@ -513,24 +323,21 @@ test_all_day (void)
   CalsyncEvent *holidays = NULL;
   CalsyncEventEditor *editor;
 
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (get_window ()), "win.new-event", NULL));
-  g_assert_true (calsync_test_wait_until (editor_open, NULL, 2000));
-  editor = find_editor ();
+  editor = calsync_test_new_event_editor (2000);
   set_text (editor, "title_row", "Holidays");
-  gtk_switch_set_active (GTK_SWITCH (editor_child (editor, "all_day_switch")), TRUE);
-  g_assert_false (gtk_widget_get_visible (editor_child (editor, "start_time_entry")));
+  gtk_switch_set_active (GTK_SWITCH (calsync_test_editor_child (editor, "all_day_switch")), TRUE);
+  g_assert_false (gtk_widget_get_visible (calsync_test_editor_child (editor, "start_time_entry")));
   select_day (editor, "start_calendar", 2026, 12, 24);
   select_day (editor, "end_calendar", 2026, 12, 25);
-  g_assert_true (gtk_widget_get_sensitive (editor_child (editor, "save_button")));
+  g_assert_true (gtk_widget_get_sensitive (calsync_test_editor_child (editor, "save_button")));
   /* The last day before the first: invalid. */
   select_day (editor, "end_calendar", 2026, 12, 23);
-  g_assert_false (gtk_widget_get_sensitive (editor_child (editor, "save_button")));
+  g_assert_false (gtk_widget_get_sensitive (calsync_test_editor_child (editor, "save_button")));
   select_day (editor, "end_calendar", 2026, 12, 25);
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.save", NULL));
-  g_assert_true (calsync_test_wait_until (editor_closed, NULL, 2000));
+  calsync_test_save_editor (editor, 2000);
 
-  events = calsync_store_query_range (store (), unix_of ("2026-12-20T00:00:00+01:00"),
-                                      unix_of ("2026-12-31T00:00:00+01:00"), NULL);
+  events = calsync_store_query_range (calsync_test_app_store (), calsync_test_instant ("2026-12-20T00:00:00+01:00"),
+                                      calsync_test_instant ("2026-12-31T00:00:00+01:00"), NULL);
   for (guint i = 0; events != NULL && i < events->len; i++)
     if (g_strcmp0 (calsync_event_get_title (g_ptr_array_index (events, i)), "Holidays") == 0)
       holidays = g_ptr_array_index (events, i);
@@ -540,20 +347,16 @@ test_all_day (void)
   g_assert_cmpstr (calsync_event_get_end_date (holidays), ==, "2026-12-26");
 
   /* Reopened, it shows the inclusive last day again. */
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (get_window ()), "win.edit-event", "x",
-                                             calsync_event_get_id (holidays)));
-  g_assert_true (calsync_test_wait_until (editor_open, NULL, 2000));
-  editor = find_editor ();
-  g_assert_true (gtk_switch_get_active (GTK_SWITCH (editor_child (editor, "all_day_switch"))));
-  g_assert_cmpstr (gtk_menu_button_get_label (GTK_MENU_BUTTON (editor_child (editor, "start_date_button"))),
+  editor = calsync_test_edit_event_editor (calsync_event_get_id (holidays), 2000);
+  g_assert_true (gtk_switch_get_active (GTK_SWITCH (calsync_test_editor_child (editor, "all_day_switch"))));
+  g_assert_cmpstr (gtk_menu_button_get_label (GTK_MENU_BUTTON (calsync_test_editor_child (editor, "start_date_button"))),
                    ==, "24 Dec 2026");
-  g_assert_cmpstr (gtk_menu_button_get_label (GTK_MENU_BUTTON (editor_child (editor, "end_date_button"))),
+  g_assert_cmpstr (gtk_menu_button_get_label (GTK_MENU_BUTTON (calsync_test_editor_child (editor, "end_date_button"))),
                    ==, "25 Dec 2026");
   /* Saving unchanged keeps the dates. */
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.save", NULL));
-  g_assert_true (calsync_test_wait_until (editor_closed, NULL, 2000));
+  calsync_test_save_editor (editor, 2000);
   {
-    g_autoptr(CalsyncEvent) again = calsync_store_get_event (store (), calsync_event_get_id (holidays), NULL);
+    g_autoptr(CalsyncEvent) again = calsync_store_get_event (calsync_test_app_store (), calsync_event_get_id (holidays), NULL);
 
     g_assert_cmpstr (calsync_event_get_start_date (again), ==, "2026-12-24");
     g_assert_cmpstr (calsync_event_get_end_date (again), ==, "2026-12-26");
@@ -567,14 +370,11 @@ test_cancel_keeps_store (void)
   g_autoptr(CalsyncEvent) before = stored_standup ();
   g_autoptr(CalsyncEvent) after = NULL;
 
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (get_window ()), "win.edit-event", "x",
-                                             calsync_event_get_id (before)));
-  g_assert_true (calsync_test_wait_until (editor_open, NULL, 2000));
-  editor = find_editor ();
+  editor = calsync_test_edit_event_editor (calsync_event_get_id (before), 2000);
   set_text (editor, "title_row", "Not saved");
   /* Escape is bound to window.close. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "window.close", NULL));
-  g_assert_true (calsync_test_wait_until (editor_closed, NULL, 2000));
+  g_assert_true (calsync_test_wait_until (calsync_test_editor_closed, NULL, 2000));
   after = stored_standup ();
   g_assert_cmpstr (calsync_event_get_title (after), ==, calsync_event_get_title (before));
 }
@@ -596,7 +396,7 @@ is_day_header_of (GtkWidget     *widget,
                   gconstpointer  day)
 {
   return gtk_widget_has_css_class (widget, "day-header") &&
-         find_descendant (widget, is_label_with_text, day) != NULL;
+         calsync_test_find_descendant (widget, calsync_test_is_label_with_text, day) != NULL;
 }
 
 static void
@@ -620,37 +420,9 @@ double_click (GtkWidget *widget,
 }
 
 static gboolean
-has_binding (GtkWidget  *widget,
-             const char *accelerator,
-             const char *action)
-{
-  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
-  g_autoptr(GtkShortcutTrigger) wanted = gtk_shortcut_trigger_parse_string (accelerator);
-
-  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
-    {
-      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
-
-      if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
-        continue;
-      for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (controller)); j++)
-        {
-          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), j);
-          GtkShortcutAction *shortcut_action = gtk_shortcut_get_action (shortcut);
-
-          if (gtk_shortcut_trigger_equal (gtk_shortcut_get_trigger (shortcut), wanted) &&
-              GTK_IS_NAMED_ACTION (shortcut_action) &&
-              g_strcmp0 (gtk_named_action_get_action_name (GTK_NAMED_ACTION (shortcut_action)), action) == 0)
-            return TRUE;
-        }
-    }
-  return FALSE;
-}
-
-static gboolean
 chip_laid_out (gpointer title)
 {
-  GtkWidget *chip = find_chip (title);
+  GtkWidget *chip = calsync_test_find_chip (title);
 
   return chip != NULL && gtk_widget_get_mapped (chip) && gtk_widget_get_width (chip) > 0;
 }
@@ -658,16 +430,16 @@ chip_laid_out (gpointer title)
 static gboolean
 day_26_laid_out (gpointer week)
 {
-  GtkWidget *header = find_descendant (week, is_day_header_of, "26");
+  GtkWidget *header = calsync_test_find_descendant (week, is_day_header_of, "26");
 
   return header != NULL && gtk_widget_get_width (header) > 0 &&
-         find_descendant (week, has_css_class, "week-grid") != NULL;
+         calsync_test_find_descendant (week, has_css_class, "week-grid") != NULL;
 }
 
 static void
 test_double_click_and_keys (void)
 {
-  GtkWidget *month = calsync_window_get_month_view (get_window ());
+  GtkWidget *month = calsync_window_get_month_view (calsync_test_window ());
   GtkWidget *week, *header, *grid, *chip;
   GtkWidget *cell = NULL;
   CalsyncEventEditor *editor;
@@ -690,64 +462,64 @@ test_double_click_and_keys (void)
   g_assert_true (calsync_test_wait_until (chip_laid_out, "Lunch with Sam", 5000));
 
   /* On an event: its popover, not the editor. */
-  chip = find_chip ("Lunch with Sam");
+  chip = calsync_test_find_chip ("Lunch with Sam");
   g_assert_nonnull (chip);
   in = GRAPHENE_POINT_INIT (4, 4);
   g_assert_true (gtk_widget_compute_point (chip, month, &in, &out));
   double_click (month, out.x, out.y);
   /* An editor would be presented from within the "pressed" handler */
-  g_assert_null (find_editor ());
+  g_assert_null (calsync_test_find_editor ());
 
   in = GRAPHENE_POINT_INIT (gtk_widget_get_width (cell) / 2.0, gtk_widget_get_height (cell) - 8);
   g_assert_true (gtk_widget_compute_point (cell, month, &in, &out));
   double_click (month, out.x, out.y);
-  g_assert_true (calsync_test_wait_until (editor_open, NULL, 3000));
-  editor = find_editor ();
-  g_assert_cmpstr (gtk_menu_button_get_label (GTK_MENU_BUTTON (editor_child (editor, "start_date_button"))),
+  g_assert_true (calsync_test_wait_until (calsync_test_editor_open, NULL, 3000));
+  editor = calsync_test_find_editor ();
+  g_assert_cmpstr (gtk_menu_button_get_label (GTK_MENU_BUTTON (calsync_test_editor_child (editor, "start_date_button"))),
                    ==, "27 Nov 2026");
   g_assert_cmpstr (get_text (editor, "start_time_entry"), ==, "09:00");
   g_assert_cmpstr (get_text (editor, "end_time_entry"), ==, "10:00");
 
   /* The keys: Escape cancels, Ctrl+Return saves. */
-  g_assert_true (has_binding (GTK_WIDGET (editor), "Escape", "window.close"));
-  g_assert_true (has_binding (GTK_WIDGET (editor), "<Control>Return", "editor.save"));
+  g_assert_true (calsync_test_has_binding (GTK_WIDGET (editor), "Escape", "window.close"));
+  g_assert_true (calsync_test_has_binding (GTK_WIDGET (editor), "<Control>Return", "editor.save"));
   gtk_widget_activate_action (GTK_WIDGET (editor), "window.close", NULL);
-  g_assert_true (calsync_test_wait_until (editor_closed, NULL, 3000));
+  g_assert_true (calsync_test_wait_until (calsync_test_editor_closed, NULL, 3000));
 
   /* Week view: Thursday 26 November, a click at 14:45 gives 14:30. */
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (get_window ()), "win.view-week", NULL));
-  week = calsync_window_get_week_view (get_window ());
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (calsync_test_window ()), "win.view-week", NULL));
+  week = calsync_window_get_week_view (calsync_test_window ());
   g_assert_true (calsync_test_wait_until (day_26_laid_out, week, 5000));
-  header = find_descendant (week, is_day_header_of, "26");
-  grid = find_descendant (week, has_css_class, "week-grid");
+  header = calsync_test_find_descendant (week, is_day_header_of, "26");
+  grid = calsync_test_find_descendant (week, has_css_class, "week-grid");
   g_assert_nonnull (header);
   g_assert_nonnull (grid);
   in = GRAPHENE_POINT_INIT (gtk_widget_get_width (header) / 2.0, 0);
   g_assert_true (gtk_widget_compute_point (header, grid, &in, &out));
   double_click (grid, out.x, 14 * 60 + 45);
-  g_assert_true (calsync_test_wait_until (editor_open, NULL, 3000));
-  editor = find_editor ();
-  g_assert_cmpstr (gtk_menu_button_get_label (GTK_MENU_BUTTON (editor_child (editor, "start_date_button"))),
+  g_assert_true (calsync_test_wait_until (calsync_test_editor_open, NULL, 3000));
+  editor = calsync_test_find_editor ();
+  g_assert_cmpstr (gtk_menu_button_get_label (GTK_MENU_BUTTON (calsync_test_editor_child (editor, "start_date_button"))),
                    ==, "26 Nov 2026");
   g_assert_cmpstr (get_text (editor, "start_time_entry"), ==, "14:30");
 
   /* Enter in the title saves a valid event. */
   set_text (editor, "title_row", "Retro");
-  g_signal_emit_by_name (editor_child (editor, "title_row"), "entry-activated");
-  g_assert_true (calsync_test_wait_until (editor_closed, NULL, 3000));
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (get_window ()), "win.view-month", NULL));
-  g_assert_true (calsync_test_wait_until (chip_shown, "Retro", 5000));
+  g_signal_emit_by_name (calsync_test_editor_child (editor, "title_row"), "entry-activated");
+  g_assert_true (calsync_test_wait_until (calsync_test_editor_closed, NULL, 3000));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (calsync_test_window ()), "win.view-month", NULL));
+  g_assert_true (calsync_test_wait_until (calsync_test_chip_shown, "Retro", 5000));
 }
 
 static void
 set_google_read_only (gboolean read_only)
 {
-  g_autoptr(CalsyncCalendar) calendar = calsync_store_get_calendar (store (), google_calendar_id, NULL);
+  g_autoptr(CalsyncCalendar) calendar = calsync_store_get_calendar (calsync_test_app_store (), google_calendar_id, NULL);
   g_autoptr(GError) error = NULL;
 
   g_assert_nonnull (calendar);
   calsync_calendar_set_read_only (calendar, read_only);
-  g_assert_true (calsync_store_update_calendar (store (), calendar, &error));
+  g_assert_true (calsync_store_update_calendar (calsync_test_app_store (), calendar, &error));
   g_assert_no_error (error);
 }
 
@@ -766,41 +538,36 @@ model_has_string (GListModel *model,
 static void
 test_read_only_calendar (void)
 {
-  g_autoptr(GDateTime) start = g_date_time_new_from_iso8601 ("2026-11-27T15:00:00+01:00", NULL);
-  CalsyncEvent *party = calsync_event_new ();
+  CalsyncEvent *party = calsync_test_event_at ("party", "Holiday party", "2026-11-27T15:00:00+01:00", 120,
+                                               "Europe/Berlin");
   CalsyncEventEditor *editor;
   GtkWidget *popover;
   GtkWidget *notice;
 
   set_google_read_only (TRUE);
-  calsync_event_set_external_id (party, "party");
-  calsync_event_set_title (party, "Holiday party");
-  calsync_event_set_times (party, g_date_time_to_unix (start), g_date_time_to_unix (start) + 7200, "Europe/Berlin");
   g_assert_cmpint (apply_remote (party), ==, CALSYNC_APPLY_INSERTED);
-  g_assert_true (calsync_test_wait_until (chip_shown, "Holiday party", 5000));
+  g_assert_true (calsync_test_wait_until (calsync_test_chip_shown, "Holiday party", 5000));
 
-  popover = open_popover ("Holiday party");
-  gtk_widget_activate (popover_child (popover, "edit_button"));
-  g_assert_true (calsync_test_wait_until (editor_open, NULL, 2000));
-  editor = find_editor ();
+  popover = calsync_test_open_popover ("Holiday party");
+  gtk_widget_activate (calsync_test_popover_child (popover, "edit_button"));
+  g_assert_true (calsync_test_wait_until (calsync_test_editor_open, NULL, 2000));
+  editor = calsync_test_find_editor ();
 
-  notice = editor_child (editor, "read_only_box");
+  notice = calsync_test_editor_child (editor, "read_only_box");
   g_assert_true (gtk_widget_get_visible (notice));
-  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (editor_child (editor, "read_only_label"))), "read-only"));
-  g_assert_false (gtk_widget_get_sensitive (editor_child (editor, "save_button")));
-  g_assert_false (gtk_widget_get_visible (editor_child (editor, "delete_button")));
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (calsync_test_editor_child (editor, "read_only_label"))), "read-only"));
+  g_assert_false (gtk_widget_get_sensitive (calsync_test_editor_child (editor, "save_button")));
+  g_assert_false (gtk_widget_get_visible (calsync_test_editor_child (editor, "delete_button")));
   gtk_window_destroy (GTK_WINDOW (editor));
-  g_assert_true (calsync_test_wait_until (editor_closed, NULL, 2000));
+  g_assert_true (calsync_test_wait_until (calsync_test_editor_closed, NULL, 2000));
 
   /* A new event cannot go there */
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (get_window ()), "win.new-event", NULL));
-  g_assert_true (calsync_test_wait_until (editor_open, NULL, 2000));
-  editor = find_editor ();
-  g_assert_false (model_has_string (adw_combo_row_get_model (ADW_COMBO_ROW (editor_child (editor, "calendar_row"))),
+  editor = calsync_test_new_event_editor (2000);
+  g_assert_false (model_has_string (adw_combo_row_get_model (ADW_COMBO_ROW (calsync_test_editor_child (editor, "calendar_row"))),
                                     "alex@example.com"));
-  g_assert_false (gtk_widget_get_visible (editor_child (editor, "read_only_box")));
+  g_assert_false (gtk_widget_get_visible (calsync_test_editor_child (editor, "read_only_box")));
   gtk_window_destroy (GTK_WINDOW (editor));
-  g_assert_true (calsync_test_wait_until (editor_closed, NULL, 2000));
+  g_assert_true (calsync_test_wait_until (calsync_test_editor_closed, NULL, 2000));
 
   set_google_read_only (FALSE);
 }
@@ -810,12 +577,10 @@ open_sample_editor (void)
 {
   CalsyncEventEditor *editor;
 
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (get_window ()), "win.new-event", NULL));
-  g_assert_true (calsync_test_wait_until (editor_open, NULL, 2000));
-  editor = find_editor ();
+  editor = calsync_test_new_event_editor (2000);
   set_text (editor, "title_row", "Dentist");
   set_text (editor, "location_row", "Marienplatz 1, Munich");
-  gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (editor_child (editor, "description_view"))),
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (calsync_test_editor_child (editor, "description_view"))),
                             "Bring the insurance card.", -1);
   return editor;
 }
@@ -844,13 +609,13 @@ test_screenshots (void)
   adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
 
   /* A phone-sized screen: both windows 360 px wide. */
-  gtk_window_get_default_size (GTK_WINDOW (get_window ()), &width, &height);
-  gtk_window_set_default_size (GTK_WINDOW (get_window ()), 360, 720);
+  gtk_window_get_default_size (GTK_WINDOW (calsync_test_window ()), &width, &height);
+  gtk_window_set_default_size (GTK_WINDOW (calsync_test_window ()), 360, 720);
   editor = open_sample_editor ();
   gtk_window_set_default_size (GTK_WINDOW (editor), 360, 720);
   screenshot ("editor-narrow.png");
   gtk_window_destroy (GTK_WINDOW (editor));
-  gtk_window_set_default_size (GTK_WINDOW (get_window ()), width, height);
+  gtk_window_set_default_size (GTK_WINDOW (calsync_test_window ()), width, height);
 }
 
 int
@@ -872,11 +637,7 @@ main (int    argc,
   g_test_add_func ("/editor/read-only-calendar", test_read_only_calendar);
   g_test_add_func ("/editor/screenshots", test_screenshots);
 
-  app = calsync_application_new ();
-  g_application_set_flags (G_APPLICATION (app),
-                           G_APPLICATION_HANDLES_COMMAND_LINE | G_APPLICATION_NON_UNIQUE);
-  test_status = calsync_test_run_in_app (app, NULL, NULL);
-  g_clear_object (&app);
+  test_status = calsync_test_run_window_tests (&app, NULL, NULL);
   calsync_test_remove_tree (tmp);
 
   return test_status;

@@ -29,6 +29,7 @@
 #include "calsync-preferences-window.h"
 #include "calsync-sync-button.h"
 #include "calsync-test-utils.h"
+#include "calsync-test-window.h"
 #include "calsync-window-private.h"
 #include "calsync-window.h"
 
@@ -41,86 +42,19 @@ static CalsyncApplication *app;
 static CalsyncFakeGoogle *google;
 static CalsyncFakeGraph *graph;
 static int test_status;
-static guint n_finished;
 
 /* Widgets -------------------------------------------------------------------------- */
 
-static gboolean
-mapped (gpointer widget)
-{
-  return gtk_widget_get_mapped (widget);
-}
-
-static gboolean
-add_account_dialog_gone (gpointer data)
-{
-  return calsync_test_find_toplevel (CALSYNC_TYPE_ADD_ACCOUNT_DIALOG, TRUE) == NULL;
-}
-
-static CalsyncPreferencesWindow *
-open_preferences (void)
-{
-  GtkWindow *window = calsync_test_find_toplevel (CALSYNC_TYPE_PREFERENCES_WINDOW, TRUE);
-
-  if (window == NULL)
-    {
-      g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
-      window = calsync_test_find_toplevel (CALSYNC_TYPE_PREFERENCES_WINDOW, TRUE);
-    }
-  g_assert_nonnull (window);
-  g_assert_true (calsync_test_wait_until (mapped, window, 5000));
-  return CALSYNC_PREFERENCES_WINDOW (window);
-}
-
-static gboolean
-preferences_gone (gpointer data)
-{
-  return calsync_test_find_toplevel (CALSYNC_TYPE_PREFERENCES_WINDOW, FALSE) == NULL;
-}
-
-static void
-close_preferences (void)
-{
-  GtkWindow *window = calsync_test_find_toplevel (CALSYNC_TYPE_PREFERENCES_WINDOW, TRUE);
-
-  if (window != NULL)
-    gtk_window_destroy (window);
-  g_assert_true (calsync_test_wait_until (preferences_gone, NULL, 5000));
-}
-
-static CalsyncSyncButton *
-get_sync_button (void)
-{
-  GObject *button = gtk_widget_get_template_child (GTK_WIDGET (calsync_test_get_window (app)),
-                                                   CALSYNC_TYPE_WINDOW, "sync_button");
-
-  g_assert_true (CALSYNC_IS_SYNC_BUTTON (button));
-  return CALSYNC_SYNC_BUTTON (button);
-}
-
-/* The browser: follows the sign-in address, as a person who agrees would */
-static void
-followed_cb (GObject      *object,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  GBytes *body = soup_session_send_and_read_finish (SOUP_SESSION (object), result, NULL);
-
-  g_clear_pointer (&body, g_bytes_unref);
-}
-
 static char *last_opened;
 
+/* The browser, which keeps the address it was given */
 static void
 soup_opener (GtkWindow  *parent,
              const char *uri)
 {
-  g_autoptr(SoupSession) session = soup_session_new ();
-  g_autoptr(SoupMessage) message = soup_message_new ("GET", uri);
-
   g_free (last_opened);
   last_opened = g_strdup (uri);
-  soup_session_send_and_read_async (session, message, G_PRIORITY_DEFAULT, NULL, followed_cb, NULL);
+  calsync_test_soup_opener (parent, uri);
 }
 
 static gboolean
@@ -130,36 +64,19 @@ n_accounts_reached (gpointer data)
     calsync_test_find_toplevel (CALSYNC_TYPE_PREFERENCES_WINDOW, TRUE));
 
   return prefs != NULL && calsync_preferences_window_get_n_accounts (prefs) >= GPOINTER_TO_UINT (data) &&
-         add_account_dialog_gone (NULL);
-}
-
-static gint64
-account_id_of (const char *provider)
-{
-  g_autoptr(GPtrArray) accounts = calsync_store_list_accounts (calsync_application_get_store (app), NULL);
-
-  for (guint i = 0; accounts != NULL && i < accounts->len; i++)
-    if (g_strcmp0 (calsync_account_get_provider (g_ptr_array_index (accounts, i)), provider) == 0)
-      return calsync_account_get_id (g_ptr_array_index (accounts, i));
-  return 0;
-}
-
-static gboolean
-sync_count_reached (gpointer data)
-{
-  return n_finished >= GPOINTER_TO_UINT (data);
+         calsync_test_add_account_dialog_gone (NULL);
 }
 
 static gboolean
 toast_is_shown (gpointer data)
 {
-  return calsync_window_get_sync_toast (calsync_test_get_window (app)) != NULL;
+  return calsync_window_get_sync_toast (calsync_test_window ()) != NULL;
 }
 
 static gboolean
 month_shows (gpointer data)
 {
-  CalsyncMonthView *view = CALSYNC_MONTH_VIEW (calsync_window_get_month_view (calsync_test_get_window (app)));
+  CalsyncMonthView *view = CALSYNC_MONTH_VIEW (calsync_window_get_month_view (calsync_test_window ()));
 
   return calsync_month_view_get_n_events (view) == GPOINTER_TO_UINT (data);
 }
@@ -206,7 +123,7 @@ seed (void)
 static void
 test_add_both (void)
 {
-  CalsyncPreferencesWindow *prefs = open_preferences ();
+  CalsyncPreferencesWindow *prefs = calsync_test_open_preferences ();
   CalsyncAccountGroup *group;
   gint64 outlook_id;
 
@@ -220,33 +137,33 @@ test_add_both (void)
   g_assert_true (g_str_has_prefix (last_opened, calsync_fake_graph_get_auth_url (graph)));
   g_assert_nonnull (strstr (last_opened, "prompt=select_account"));
 
-  outlook_id = account_id_of ("outlook");
+  outlook_id = calsync_test_account_id_of ("outlook");
   g_assert_cmpint (outlook_id, >, 0);
   group = calsync_preferences_window_get_account_group (prefs, outlook_id);
   g_assert_nonnull (group);
   g_assert_cmpstr (adw_preferences_group_get_title (ADW_PREFERENCES_GROUP (group)), ==, ANN);
   g_assert_cmpstr (adw_preferences_group_get_description (ADW_PREFERENCES_GROUP (group)), ==, "Outlook");
   g_assert_cmpuint (calsync_account_group_get_n_calendars (group), ==, 2);
-  group = calsync_preferences_window_get_account_group (prefs, account_id_of ("google"));
+  group = calsync_preferences_window_get_account_group (prefs, calsync_test_account_id_of ("google"));
   g_assert_cmpstr (adw_preferences_group_get_description (ADW_PREFERENCES_GROUP (group)), ==, "Google");
 
   calsync_test_screenshot ("CALSYNC_TEST_SCREENSHOTS", "preferences-google-and-outlook.png");
   calsync_preferences_window_set_uri_opener (NULL);
-  close_preferences ();
+  calsync_test_close_preferences ();
 }
 
 static void
 test_sync_button (void)
 {
-  CalsyncSyncButton *button = get_sync_button ();
+  CalsyncSyncButton *button = calsync_test_sync_button ();
   GtkWidget *inner = gtk_widget_get_first_child (GTK_WIDGET (button));
   CalsyncSyncReport *report;
   AdwToast *toast;
   guint n_outlook = 0;
-  guint target = n_finished + 1;
+  guint target = calsync_test_n_syncs () + 1;
 
   gtk_widget_activate (inner);
-  g_assert_true (calsync_test_wait_until (sync_count_reached, GUINT_TO_POINTER (target), 30000));
+  g_assert_true (calsync_test_wait_until (calsync_test_syncs_reached, GUINT_TO_POINTER (target), 30000));
   report = calsync_application_get_last_report (app);
   g_assert_nonnull (report);
   g_assert_true (calsync_sync_report_get_success (report));
@@ -263,7 +180,7 @@ test_sync_button (void)
   g_assert_cmpuint (n_outlook, ==, 2);
 
   g_assert_true (calsync_test_wait_until (toast_is_shown, NULL, 5000));
-  toast = calsync_window_get_sync_toast (calsync_test_get_window (app));
+  toast = calsync_window_get_sync_toast (calsync_test_window ());
   g_test_message ("toast: %s", adw_toast_get_title (toast));
   g_assert_cmpstr (adw_toast_get_title (toast), ==, "Synced 3 calendars — 4 new");
 
@@ -274,34 +191,6 @@ test_sync_button (void)
 
 /* Two-way ------------------------------------------------------------------------- */
 
-static CalsyncEventEditor *
-find_editor (void)
-{
-  return (CalsyncEventEditor *) calsync_test_find_toplevel (CALSYNC_TYPE_EVENT_EDITOR, TRUE);
-}
-
-static gboolean
-editor_open (gpointer data)
-{
-  return find_editor () != NULL;
-}
-
-static gboolean
-editor_closed (gpointer data)
-{
-  return calsync_test_find_toplevel (CALSYNC_TYPE_EVENT_EDITOR, FALSE) == NULL;
-}
-
-static GtkWidget *
-editor_child (CalsyncEventEditor *editor,
-              const char         *id)
-{
-  GObject *object = gtk_widget_get_template_child (GTK_WIDGET (editor), CALSYNC_TYPE_EVENT_EDITOR, id);
-
-  g_assert_true (GTK_IS_WIDGET (object));
-  return GTK_WIDGET (object);
-}
-
 /* A new event made in the editor, in the calendar the editor names @calendar */
 static void
 create_in_editor (const char *title,
@@ -311,9 +200,7 @@ create_in_editor (const char *title,
   g_autoptr(GPtrArray) names = NULL;
   guint index = G_MAXUINT;
 
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (calsync_test_get_window (app)), "win.new-event", NULL));
-  g_assert_true (calsync_test_wait_until (editor_open, NULL, 5000));
-  editor = find_editor ();
+  editor = calsync_test_new_event_editor (5000);
   names = calsync_event_editor_list_calendar_names (editor);
   for (guint i = 0; i < names->len; i++)
     if (g_strcmp0 (g_ptr_array_index (names, i), calendar) == 0)
@@ -326,12 +213,11 @@ create_in_editor (const char *title,
       offered = g_strjoinv (", ", (char **) names->pdata);
       g_error ("The editor does not offer the calendar “%s” for a new event; it offers: %s", calendar, offered);
     }
-  adw_combo_row_set_selected (ADW_COMBO_ROW (editor_child (editor, "calendar_row")), index);
-  gtk_editable_set_text (GTK_EDITABLE (editor_child (editor, "title_row")), title);
+  adw_combo_row_set_selected (ADW_COMBO_ROW (calsync_test_editor_child (editor, "calendar_row")), index);
+  gtk_editable_set_text (GTK_EDITABLE (calsync_test_editor_child (editor, "title_row")), title);
   g_assert_null (calsync_event_editor_get_read_only_text (editor));
-  g_assert_true (gtk_widget_get_sensitive (editor_child (editor, "save_button")));
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.save", NULL));
-  g_assert_true (calsync_test_wait_until (editor_closed, NULL, 5000));
+  g_assert_true (gtk_widget_get_sensitive (calsync_test_editor_child (editor, "save_button")));
+  calsync_test_save_editor (editor, 5000);
 }
 
 static char *
@@ -367,11 +253,11 @@ stored_titled (gpointer title)
 static void
 press_sync (void)
 {
-  GtkWidget *inner = gtk_widget_get_first_child (GTK_WIDGET (get_sync_button ()));
-  guint target = n_finished + 1;
+  GtkWidget *inner = gtk_widget_get_first_child (GTK_WIDGET (calsync_test_sync_button ()));
+  guint target = calsync_test_n_syncs () + 1;
 
   gtk_widget_activate (inner);
-  g_assert_true (calsync_test_wait_until (sync_count_reached, GUINT_TO_POINTER (target), 30000));
+  g_assert_true (calsync_test_wait_until (calsync_test_syncs_reached, GUINT_TO_POINTER (target), 30000));
 }
 
 static void
@@ -397,7 +283,7 @@ test_two_way (void)
     pushed += calsync_sync_report_get_result (report, i)->pushed;
   g_assert_cmpuint (pushed, ==, 2);
   g_assert_true (calsync_test_wait_until (toast_is_shown, NULL, 5000));
-  toast = calsync_window_get_sync_toast (calsync_test_get_window (app));
+  toast = calsync_window_get_sync_toast (calsync_test_window ());
   g_test_message ("toast: %s", adw_toast_get_title (toast));
   g_assert_nonnull (strstr (adw_toast_get_title (toast), "2 sent"));
 
@@ -429,26 +315,17 @@ test_two_way (void)
 /* Main ---------------------------------------------------------------------------- */
 
 static void
-sync_finished_cb (void)
-{
-  n_finished++;
-}
-
-static void
 before_tests (void)
 {
   calsync_http_set_retry_policy (calsync_application_get_http (app), 2, 1, 500);
-  g_signal_connect (calsync_application_get_engine (app), "sync-finished", G_CALLBACK (sync_finished_cb), NULL);
+  calsync_test_count_syncs ();
 }
 
 static void
 after_tests (void)
 {
-  g_autoptr(GPtrArray) accounts = calsync_store_list_accounts (calsync_application_get_store (app), NULL);
-
-  for (guint i = 0; accounts != NULL && i < accounts->len; i++)
-    calsync_test_delete_secret (calsync_account_get_id (g_ptr_array_index (accounts, i)));
-  close_preferences ();
+  calsync_test_delete_all_secrets ();
+  calsync_test_close_preferences ();
 }
 
 int
@@ -468,11 +345,7 @@ main (int    argc,
   graph = calsync_fake_graph_new ();
   calsync_fake_graph_export_env (graph);
   seed ();
-  app = calsync_application_new ();
-  g_application_set_flags (G_APPLICATION (app),
-                           G_APPLICATION_HANDLES_COMMAND_LINE | G_APPLICATION_NON_UNIQUE);
-  test_status = calsync_test_run_in_app (app, before_tests, after_tests);
-  g_clear_object (&app);
+  test_status = calsync_test_run_window_tests (&app, before_tests, after_tests);
   g_clear_object (&graph);
   g_clear_object (&google);
   g_clear_pointer (&last_opened, g_free);

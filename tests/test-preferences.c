@@ -25,6 +25,7 @@
 #include "calsync-preferences-window.h"
 #include "calsync-secrets.h"
 #include "calsync-test-utils.h"
+#include "calsync-test-window.h"
 #include "calsync-window-private.h"
 #include "calsync-window.h"
 
@@ -37,63 +38,13 @@ static CalsyncApplication *app;
 static CalsyncFakeGoogle *fake;
 static int test_status;
 static gint64 alex_id, sam_id, alex_primary_id, team_id, sam_primary_id;
-static guint n_finished;
 
 /* Widgets ------------------------------------------------------------------- */
-
-static gboolean
-mapped (gpointer widget)
-{
-  return gtk_widget_get_mapped (widget);
-}
-
-static gboolean
-preferences_gone (gpointer data)
-{
-  return calsync_test_find_toplevel (CALSYNC_TYPE_PREFERENCES_WINDOW, FALSE) == NULL;
-}
-
-static gboolean
-add_account_dialog_gone (gpointer data)
-{
-  return calsync_test_find_toplevel (CALSYNC_TYPE_ADD_ACCOUNT_DIALOG, TRUE) == NULL;
-}
-
-static CalsyncPreferencesWindow *
-open_preferences (void)
-{
-  GtkWindow *window = calsync_test_find_toplevel (CALSYNC_TYPE_PREFERENCES_WINDOW, TRUE);
-
-  if (window == NULL)
-    {
-      g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
-      window = calsync_test_find_toplevel (CALSYNC_TYPE_PREFERENCES_WINDOW, TRUE);
-    }
-  g_assert_nonnull (window);
-  g_assert_true (calsync_test_wait_until (mapped, window, 5000));
-  return CALSYNC_PREFERENCES_WINDOW (window);
-}
-
-static void
-close_preferences (void)
-{
-  GtkWindow *window = calsync_test_find_toplevel (CALSYNC_TYPE_PREFERENCES_WINDOW, TRUE);
-
-  if (window != NULL)
-    gtk_window_destroy (window);
-  g_assert_true (calsync_test_wait_until (preferences_gone, NULL, 5000));
-}
-
-static CalsyncWindow *
-main_window (void)
-{
-  return calsync_test_get_window (app);
-}
 
 static guint
 month_events (void)
 {
-  return calsync_month_view_get_n_events (CALSYNC_MONTH_VIEW (calsync_window_get_month_view (main_window ())));
+  return calsync_month_view_get_n_events (CALSYNC_MONTH_VIEW (calsync_window_get_month_view (calsync_test_window ())));
 }
 
 static gboolean
@@ -108,35 +59,16 @@ status_hidden (gpointer data)
   return calsync_preferences_window_get_status_headline (data) == NULL;
 }
 
-static gboolean
-sync_count_reached (gpointer data)
-{
-  return n_finished >= GPOINTER_TO_UINT (data);
-}
-
-/* Waits for the window's toast of the last sync (shown from ::sync-finished)
- * to be on screen before the next sync replaces it (see
- * calsync_test_wait_toast_shown()) */
-static gboolean
-wait_sync_toast (void)
-{
-  AdwToast *toast = calsync_window_get_sync_toast (main_window ());
-  GObject *overlay = gtk_widget_get_template_child (GTK_WIDGET (main_window ()), CALSYNC_TYPE_WINDOW,
-                                                    "toast_overlay");
-
-  return toast != NULL && calsync_test_wait_toast_shown (GTK_WIDGET (overlay), toast, adw_toast_get_title (toast));
-}
-
 /* Runs app.sync as F5 would and waits for ::sync-finished (the application,
  * the window and Preferences take the report in their handlers of it) */
 static CalsyncSyncReport *
 sync_and_wait (void)
 {
-  guint target = n_finished + 1;
+  guint target = calsync_test_n_syncs () + 1;
 
   g_action_group_activate_action (G_ACTION_GROUP (app), "sync", NULL);
-  g_assert_true (calsync_test_wait_until (sync_count_reached, GUINT_TO_POINTER (target), 30000));
-  g_assert_true (wait_sync_toast ());
+  g_assert_true (calsync_test_wait_until (calsync_test_syncs_reached, GUINT_TO_POINTER (target), 30000));
+  g_assert_true (calsync_test_wait_sync_toast ());
   return calsync_application_get_last_report (app);
 }
 
@@ -157,14 +89,8 @@ find_result (CalsyncSyncReport *report,
 static gint64
 add_account (const char *email)
 {
-  g_autoptr(CalsyncAccount) account = calsync_account_new ();
-  g_autoptr(GError) error = NULL;
-  gint64 id;
+  gint64 id = calsync_test_store_add_account (calsync_test_app_store (), "google", email);
 
-  calsync_account_set_provider (account, "google");
-  calsync_account_set_email (account, email);
-  id = calsync_store_add_account (calsync_application_get_store (app), account, &error);
-  g_assert_no_error (error);
   calsync_test_store_tokens (fake, email, id);
   return id;
 }
@@ -214,13 +140,13 @@ reserve_account_ids (void)
 static void
 test_no_accounts (void)
 {
-  CalsyncPreferencesWindow *prefs = open_preferences ();
+  CalsyncPreferencesWindow *prefs = calsync_test_open_preferences ();
 
   g_assert_cmpuint (calsync_preferences_window_get_n_accounts (prefs), ==, 0);
   g_assert_false (gtk_widget_get_sensitive (calsync_preferences_window_get_sync_button (prefs)));
   g_assert_null (calsync_preferences_window_get_status_headline (prefs));
   calsync_test_screenshot ("CALSYNC_TEST_SCREENSHOTS", "preferences-empty.png");
-  close_preferences ();
+  calsync_test_close_preferences ();
 }
 
 static void
@@ -241,7 +167,7 @@ test_two_accounts (void)
   put_events (TEAM_ID, "Planning", 4);
   put_events (SAM, "Review", 3);
 
-  prefs = open_preferences ();
+  prefs = calsync_test_open_preferences ();
   g_assert_cmpuint (calsync_preferences_window_get_n_accounts (prefs), ==, 2);
   alex = calsync_preferences_window_get_account_group (prefs, alex_id);
   sam = calsync_preferences_window_get_account_group (prefs, sam_id);
@@ -259,18 +185,18 @@ test_two_accounts (void)
 static void
 test_sync_now (void)
 {
-  CalsyncPreferencesWindow *prefs = open_preferences ();
+  CalsyncPreferencesWindow *prefs = calsync_test_open_preferences ();
   GtkWidget *button = calsync_preferences_window_get_sync_button (prefs);
   CalsyncAccountGroup *alex = calsync_preferences_window_get_account_group (prefs, alex_id);
   g_autofree char *text = NULL;
-  guint target = n_finished + 1;
+  guint target = calsync_test_n_syncs () + 1;
 
   g_signal_emit_by_name (button, "clicked");
   /* ::sync-started arrives before the first request goes out */
   g_assert_false (gtk_widget_get_sensitive (button));
   g_assert_cmpstr (calsync_account_group_get_status_text (alex), ==, "Syncing…");
-  g_assert_true (calsync_test_wait_until (sync_count_reached, GUINT_TO_POINTER (target), 30000));
-  g_assert_true (wait_sync_toast ());
+  g_assert_true (calsync_test_wait_until (calsync_test_syncs_reached, GUINT_TO_POINTER (target), 30000));
+  g_assert_true (calsync_test_wait_sync_toast ());
 
   g_assert_true (gtk_widget_get_sensitive (button));
   g_assert_cmpstr (calsync_preferences_window_get_status_headline (prefs), ==, "Calendar sync completed");
@@ -292,7 +218,7 @@ test_sync_now (void)
 static void
 test_success_clears (void)
 {
-  CalsyncPreferencesWindow *prefs = open_preferences ();
+  CalsyncPreferencesWindow *prefs = calsync_test_open_preferences ();
   gint64 start = g_get_monotonic_time ();
 
   g_assert_nonnull (calsync_preferences_window_get_status_headline (prefs));
@@ -323,7 +249,7 @@ counted (gpointer data)
 static void
 test_switch_hides_and_excludes (void)
 {
-  CalsyncPreferencesWindow *prefs = open_preferences ();
+  CalsyncPreferencesWindow *prefs = calsync_test_open_preferences ();
   CalsyncAccountGroup *alex = calsync_preferences_window_get_account_group (prefs, alex_id);
   GtkWidget *toggle = calsync_account_group_get_calendar_switch (alex, team_id);
   g_autoptr(CalsyncCalendar) calendar = NULL;
@@ -377,7 +303,7 @@ count_labels_with (GtkWidget  *widget,
 static void
 test_failing_calendar (void)
 {
-  CalsyncPreferencesWindow *prefs = open_preferences ();
+  CalsyncPreferencesWindow *prefs = calsync_test_open_preferences ();
   CalsyncAccountGroup *sam = calsync_preferences_window_get_account_group (prefs, sam_id);
   CalsyncAccountGroup *alex = calsync_preferences_window_get_account_group (prefs, alex_id);
   g_autofree char *text = NULL;
@@ -453,28 +379,6 @@ needs_reconnect_hidden (gpointer data)
   return !needs_reconnect_shown (data);
 }
 
-/* Follows the sign-in address like a browser would: the fake consents and
- * redirects to the loopback server of the flow, in this process. */
-static void
-followed_cb (GObject      *object,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  GBytes *body = soup_session_send_and_read_finish (SOUP_SESSION (object), result, NULL);
-
-  g_clear_pointer (&body, g_bytes_unref);
-}
-
-static void
-soup_opener (GtkWindow  *parent,
-             const char *uri)
-{
-  g_autoptr(SoupSession) session = soup_session_new ();
-  g_autoptr(SoupMessage) message = soup_message_new ("GET", uri);
-
-  soup_session_send_and_read_async (session, message, G_PRIORITY_DEFAULT, NULL, followed_cb, NULL);
-}
-
 static void
 nowhere_opener (GtkWindow  *parent,
                 const char *uri)
@@ -493,7 +397,7 @@ reconnected (gpointer data)
 static void
 test_reconnect (void)
 {
-  CalsyncPreferencesWindow *prefs = open_preferences ();
+  CalsyncPreferencesWindow *prefs = calsync_test_open_preferences ();
   CalsyncAccountGroup *sam = calsync_preferences_window_get_account_group (prefs, sam_id);
   CalsyncSyncReport *report;
 
@@ -509,7 +413,7 @@ test_reconnect (void)
   gtk_widget_grab_focus (calsync_account_group_get_reconnect_button (sam));
   calsync_test_screenshot ("CALSYNC_TEST_SCREENSHOTS", "preferences-reconnect.png");
 
-  calsync_preferences_window_set_uri_opener (soup_opener);
+  calsync_preferences_window_set_uri_opener (calsync_test_soup_opener);
   calsync_fake_oauth_set_user (calsync_fake_google_get_oauth (fake), SAM);
   g_signal_emit_by_name (calsync_account_group_get_reconnect_button (sam), "clicked");
   g_assert_true (calsync_test_wait_until (reconnected, NULL, 10000));
@@ -579,7 +483,7 @@ test_read_only_reconnect (void)
   g_assert_true (calsync_store_update_calendar (store, calendar, &error));
   g_assert_no_error (error);
 
-  prefs = open_preferences ();
+  prefs = calsync_test_open_preferences ();
   sam = calsync_preferences_window_get_account_group (prefs, sam_id);
   g_assert_true (calsync_test_wait_until (allow_changes_shown, sam, 5000));
   g_assert_cmpstr (calsync_account_group_get_status_subtitle (sam), ==, "Read-only access");
@@ -588,7 +492,7 @@ test_read_only_reconnect (void)
   g_assert_false (gtk_widget_get_visible (calsync_account_group_get_reconnect_button (sam)));
   calsync_test_screenshot ("CALSYNC_TEST_SCREENSHOTS", "preferences-read-only.png");
 
-  calsync_preferences_window_set_uri_opener (soup_opener);
+  calsync_preferences_window_set_uri_opener (calsync_test_soup_opener);
   calsync_fake_oauth_set_user (calsync_fake_google_get_oauth (fake), SAM);
   g_signal_emit_by_name (calsync_account_group_get_allow_changes_button (sam), "clicked");
   g_assert_true (calsync_test_wait_until (writable_again, NULL, 10000));
@@ -603,7 +507,7 @@ test_read_only_reconnect (void)
 static void
 test_add_account (void)
 {
-  CalsyncPreferencesWindow *prefs = open_preferences ();
+  CalsyncPreferencesWindow *prefs = calsync_test_open_preferences ();
   GtkWindow *dialog;
   g_autoptr(GPtrArray) accounts = NULL;
   gint64 new_id = 0;
@@ -616,19 +520,19 @@ test_add_account (void)
   g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), ==, "Continue in Your Browser");
   calsync_test_screenshot ("CALSYNC_TEST_SCREENSHOTS", "preferences-add-account.png");
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  g_assert_true (calsync_test_wait_until (add_account_dialog_gone, NULL, 5000));
+  g_assert_true (calsync_test_wait_until (calsync_test_add_account_dialog_gone, NULL, 5000));
   g_assert_cmpuint (calsync_preferences_window_get_n_accounts (prefs), ==, 2);
 
   /* Consent refused: the dialog says so and stays until closed */
   calsync_fake_oauth_set_deny (calsync_fake_google_get_oauth (fake), TRUE);
-  calsync_preferences_window_set_uri_opener (soup_opener);
+  calsync_preferences_window_set_uri_opener (calsync_test_soup_opener);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (prefs), "prefs.add-google", NULL));
   dialog = calsync_test_find_toplevel (CALSYNC_TYPE_ADD_ACCOUNT_DIALOG, TRUE);
   g_assert_true (calsync_test_wait_until (dialog_failed, dialog, 10000));
   g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), ==, "Could Not Connect");
   g_test_message ("denied: %s", calsync_add_account_dialog_get_error_text (CALSYNC_ADD_ACCOUNT_DIALOG (dialog)));
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  g_assert_true (calsync_test_wait_until (add_account_dialog_gone, NULL, 5000));
+  g_assert_true (calsync_test_wait_until (calsync_test_add_account_dialog_gone, NULL, 5000));
   g_assert_cmpuint (calsync_preferences_window_get_n_accounts (prefs), ==, 2);
   calsync_fake_oauth_set_deny (calsync_fake_google_get_oauth (fake), FALSE);
 
@@ -644,7 +548,7 @@ test_add_account (void)
   calsync_fake_google_add_calendar (fake, NEW, NEW, NEW, TRUE);
   calsync_fake_google_add_calendar (fake, NEW, "holidays@group.v.calendar.google.com", "Holidays", FALSE);
   calsync_fake_oauth_set_user (calsync_fake_google_get_oauth (fake), NEW);
-  calsync_preferences_window_set_uri_opener (soup_opener);
+  calsync_preferences_window_set_uri_opener (calsync_test_soup_opener);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (prefs), "prefs.add-google", NULL));
   g_assert_true (calsync_test_wait_until (three_accounts, prefs, 10000));
 
@@ -686,7 +590,7 @@ secret_gone (gpointer data)
 static void
 test_remove_account (void)
 {
-  CalsyncPreferencesWindow *prefs = open_preferences ();
+  CalsyncPreferencesWindow *prefs = calsync_test_open_preferences ();
   CalsyncAccountGroup *sam = calsync_preferences_window_get_account_group (prefs, sam_id);
   GtkWindow *dialog;
 
@@ -727,8 +631,8 @@ test_dark_narrow (void)
   CalsyncPreferencesWindow *prefs;
 
   /* A fresh window: without a window manager no toast of the last one times out */
-  close_preferences ();
-  prefs = open_preferences ();
+  calsync_test_close_preferences ();
+  prefs = calsync_test_open_preferences ();
 
   calsync_fake_google_set_fault (fake, TEAM_ID, CALSYNC_FAKE_FAULT_MALFORMED);
   adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_DARK);
@@ -741,41 +645,24 @@ test_dark_narrow (void)
   g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (prefs)), <=, 400);
   adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
   calsync_fake_google_set_fault (fake, TEAM_ID, CALSYNC_FAKE_FAULT_NONE);
-  close_preferences ();
+  calsync_test_close_preferences ();
 }
 
 /* Main ---------------------------------------------------------------------- */
 
 static void
-sync_finished_cb (void)
-{
-  n_finished++;
-}
-
-static void
-cleanup_secrets (void)
-{
-  g_autoptr(GPtrArray) accounts = calsync_store_list_accounts (calsync_application_get_store (app), NULL);
-
-  for (guint i = 0; accounts != NULL && i < accounts->len; i++)
-    calsync_test_delete_secret (calsync_account_get_id (g_ptr_array_index (accounts, i)));
-}
-
-static void
 before_tests (void)
 {
-  CalsyncSyncEngine *engine = calsync_application_get_engine (app);
-
   /* Faults answer at once; no test waits for retries */
   calsync_http_set_retry_policy (calsync_application_get_http (app), 2, 1, 500);
-  g_signal_connect (engine, "sync-finished", G_CALLBACK (sync_finished_cb), NULL);
+  calsync_test_count_syncs ();
 }
 
 static void
 after_tests (void)
 {
-  cleanup_secrets ();
-  close_preferences ();
+  calsync_test_delete_all_secrets ();
+  calsync_test_close_preferences ();
 }
 
 int
@@ -802,11 +689,7 @@ main (int    argc,
   calsync_fake_google_export_env (fake);
   reserve_account_ids ();
 
-  app = calsync_application_new ();
-  g_application_set_flags (G_APPLICATION (app),
-                           G_APPLICATION_HANDLES_COMMAND_LINE | G_APPLICATION_NON_UNIQUE);
-  test_status = calsync_test_run_in_app (app, before_tests, after_tests);
-  g_clear_object (&app);
+  test_status = calsync_test_run_window_tests (&app, before_tests, after_tests);
   g_clear_object (&fake);
   g_rmdir (tmp);
 

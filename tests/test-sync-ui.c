@@ -16,6 +16,7 @@
 #include "calsync-sync-button-private.h"
 #include "calsync-sync-button.h"
 #include "calsync-test-utils.h"
+#include "calsync-test-window.h"
 #include "calsync-window-private.h"
 #include "calsync-window.h"
 
@@ -77,22 +78,6 @@ seed (void)
 
 /* Window helpers ---------------------------------------------------------- */
 
-static CalsyncWindow *
-get_window (void)
-{
-  return calsync_test_get_window (app);
-}
-
-static CalsyncSyncButton *
-get_sync_button (void)
-{
-  GObject *button = gtk_widget_get_template_child (GTK_WIDGET (get_window ()), CALSYNC_TYPE_WINDOW,
-                                                   "sync_button");
-
-  g_assert_true (CALSYNC_IS_SYNC_BUTTON (button));
-  return CALSYNC_SYNC_BUTTON (button);
-}
-
 static gboolean
 not_syncing (gpointer data)
 {
@@ -102,22 +87,7 @@ not_syncing (gpointer data)
 static gboolean
 toast_gone (gpointer data)
 {
-  return calsync_window_get_sync_toast (get_window ()) == NULL;
-}
-
-static gboolean
-has_label (GtkWidget  *widget,
-           const char *text)
-{
-  if (GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget) &&
-      g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0)
-    return TRUE;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    if (has_label (child, text))
-      return TRUE;
-
-  return FALSE;
+  return calsync_window_get_sync_toast (calsync_test_window ()) == NULL;
 }
 
 /* Runs app.sync (what F5 and Ctrl+R activate) and waits for the end */
@@ -128,28 +98,18 @@ press_f5_and_wait (void)
   g_assert_true (calsync_test_wait_until (not_syncing, NULL, 60000));
 }
 
-static GtkWidget *
-toast_overlay (void)
-{
-  GObject *overlay = gtk_widget_get_template_child (GTK_WIDGET (get_window ()), CALSYNC_TYPE_WINDOW,
-                                                    "toast_overlay");
-
-  g_assert_true (ADW_IS_TOAST_OVERLAY (overlay));
-  return GTK_WIDGET (overlay);
-}
-
 /* Waits for the sync toast @title to be on screen, done sliding in (see
  * calsync_test_wait_toast_shown()) */
 static AdwToast *
 assert_sync_toast (const char *title)
 {
-  AdwToast *toast = calsync_window_get_sync_toast (get_window ());
+  AdwToast *toast = calsync_window_get_sync_toast (calsync_test_window ());
 
   g_assert_nonnull (toast);
   g_assert_cmpstr (adw_toast_get_title (toast), ==, title);
-  g_assert_true (calsync_test_wait_toast_shown (toast_overlay (), toast, title));
+  g_assert_true (calsync_test_wait_toast_shown (calsync_test_toast_overlay (), toast, title));
   /* Really on screen, not only queued */
-  g_assert_true (has_label (GTK_WIDGET (get_window ()), title));
+  g_assert_true (calsync_test_shows_label (GTK_WIDGET (calsync_test_window ()), title));
   return toast;
 }
 
@@ -158,7 +118,7 @@ assert_sync_toast (const char *title)
 static void
 test_button_idle (void)
 {
-  CalsyncSyncButton *button = get_sync_button ();
+  CalsyncSyncButton *button = calsync_test_sync_button ();
   GtkWidget *inner = gtk_widget_get_first_child (GTK_WIDGET (button));
 
   g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (button)));
@@ -260,7 +220,7 @@ test_toast_titles (void)
 static void
 test_f5_first_sync (void)
 {
-  CalsyncSyncButton *button = get_sync_button ();
+  CalsyncSyncButton *button = calsync_test_sync_button ();
   GtkWidget *inner = gtk_widget_get_first_child (GTK_WIDGET (button));
   AdwToast *toast;
   gint64 shown_at;
@@ -273,7 +233,7 @@ test_f5_first_sync (void)
   /* Busy, not insensitive: a focused Sync button keeps the keyboard focus */
   g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (button)));
   g_assert_true (calsync_sync_button_get_spinning (button));
-  g_assert_true (has_label (GTK_WIDGET (button), "Syncing…"));
+  g_assert_true (calsync_test_shows_label (GTK_WIDGET (button), "Syncing…"));
   calsync_test_screenshot ("CALSYNC_SCREENSHOT_DIR", "syncing.png");
 
   g_assert_true (calsync_test_wait_until (not_syncing, NULL, 60000));
@@ -345,7 +305,7 @@ no_frame_with_fewer_chips (gpointer data)
 static void
 up_to_date_sync_without_flicker (void)
 {
-  CalsyncWindow *window = get_window ();
+  CalsyncWindow *window = calsync_test_window ();
   CalsyncStore *store = calsync_application_get_store (app);
   GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
   Repaints repaints = { 0, 0, G_MAXUINT, CALSYNC_MONTH_VIEW (calsync_window_get_month_view (window)), 0 };
@@ -419,8 +379,8 @@ assert_copied_json (CalsyncReportDialog *dialog)
 static gboolean
 toast_stays (gpointer toast)
 {
-  return calsync_window_get_sync_toast (get_window ()) == toast &&
-         has_label (GTK_WIDGET (get_window ()), "Could not sync 1 of 2 calendars");
+  return calsync_window_get_sync_toast (calsync_test_window ()) == toast &&
+         calsync_test_shows_label (GTK_WIDGET (calsync_test_window ()), "Could not sync 1 of 2 calendars");
 }
 
 static gboolean
@@ -463,15 +423,15 @@ test_failure_toast_stays (void)
   g_assert_true (calsync_report_dialog_get_report (dialog) == report);
   g_assert_nonnull (gtk_list_box_get_row_at_index (calsync_report_dialog_get_list (dialog), 1));
   g_assert_null (gtk_list_box_get_row_at_index (calsync_report_dialog_get_list (dialog), 2));
-  g_assert_true (has_label (GTK_WIDGET (dialog), "✗"));
-  g_assert_true (has_label (GTK_WIDGET (dialog), "✓"));
+  g_assert_true (calsync_test_shows_label (GTK_WIDGET (dialog), "✗"));
+  g_assert_true (calsync_test_shows_label (GTK_WIDGET (dialog), "✓"));
   {
     /* When it finished: the desktop's clock, no seconds, the date in words */
     g_autofree char *today = calsync_report_dialog_format_finished (calsync_sync_report_get_timestamp (report));
     g_autoptr(GDateTime) then = g_date_time_new_local (2026, 11, 24, 16, 25, 54);
     g_autofree char *earlier = calsync_report_dialog_format_finished (g_date_time_to_unix (then) * G_USEC_PER_SEC);
 
-    g_assert_true (has_label (GTK_WIDGET (dialog), today));
+    g_assert_true (calsync_test_shows_label (GTK_WIDGET (dialog), today));
     g_assert_true (g_str_has_prefix (today, "Finished today at "));
     g_assert_true (g_regex_match_simple ("^Finished today at [0-9]{2}:[0-9]{2}$", today, 0, 0));
     g_assert_cmpstr (earlier, ==, "Finished on 24 November 2026 at 16:25");
@@ -511,7 +471,7 @@ test_offline (void)
 
   press_f5_and_wait ();
   assert_sync_toast ("You're offline. Check your connection and try again.");
-  g_assert_cmpuint (adw_toast_get_timeout (calsync_window_get_sync_toast (get_window ())), ==, 0);
+  g_assert_cmpuint (adw_toast_get_timeout (calsync_window_get_sync_toast (calsync_test_window ())), ==, 0);
 
   /* F5, F5, F5 while offline: each sync fails at once and its toast takes the
    * place of one still sliding in (libadwaita 1.2 reads freed memory when such
@@ -556,7 +516,7 @@ test_shortcuts_window (void)
   GtkWidget *sync;
   g_autofree char *accelerator = NULL;
 
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (get_window ()), "win.show-help-overlay", NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (calsync_test_window ()), "win.show-help-overlay", NULL));
   shortcuts = calsync_test_find_toplevel (GTK_TYPE_SHORTCUTS_WINDOW, TRUE);
   g_assert_nonnull (shortcuts);
 
@@ -583,8 +543,8 @@ minimum_width (GtkWidget *widget)
 static void
 test_narrow (void)
 {
-  CalsyncWindow *window = get_window ();
-  GtkWidget *button = GTK_WIDGET (get_sync_button ());
+  CalsyncWindow *window = calsync_test_window ();
+  GtkWidget *button = GTK_WIDGET (calsync_test_sync_button ());
   GtkWidget *header = gtk_widget_get_ancestor (button, ADW_TYPE_HEADER_BAR);
   int without, idle, syncing;
 
@@ -633,11 +593,7 @@ main (int    argc,
   calsync_fake_google_export_env (fake);
   seed ();
 
-  app = calsync_application_new ();
-  g_application_set_flags (G_APPLICATION (app),
-                           G_APPLICATION_HANDLES_COMMAND_LINE | G_APPLICATION_NON_UNIQUE);
-  test_status = calsync_test_run_in_app (app, NULL, NULL);
-  g_clear_object (&app);
+  test_status = calsync_test_run_window_tests (&app, NULL, NULL);
   calsync_test_remove_tree (tmp);
 
   calsync_test_delete_secret (ACCOUNT_ID);

@@ -21,6 +21,7 @@
 #include "calsync-sync-engine.h"
 #include "calsync-sync-report.h"
 #include "calsync-test-utils.h"
+#include "calsync-test-window.h"
 #include "calsync-week-view.h"
 #include "calsync-window-private.h"
 #include "calsync-window.h"
@@ -33,89 +34,11 @@ static gint64 google_id, read_only_google_id, outlook_id, outlook_read_only_id;
 
 /* Widgets ------------------------------------------------------------------ */
 
-static CalsyncWindow *
-get_window (void)
-{
-  return calsync_test_get_window (app);
-}
-
-static CalsyncEventEditor *
-find_editor (void)
-{
-  return (CalsyncEventEditor *) calsync_test_find_toplevel (CALSYNC_TYPE_EVENT_EDITOR, TRUE);
-}
-
-static gboolean
-editor_open (gpointer data)
-{
-  return find_editor () != NULL;
-}
-
-static gboolean
-editor_closed (gpointer data)
-{
-  return calsync_test_find_toplevel (CALSYNC_TYPE_EVENT_EDITOR, FALSE) == NULL;
-}
-
-static GtkWidget *
-editor_child (CalsyncEventEditor *editor,
-              const char         *id)
-{
-  GObject *object = gtk_widget_get_template_child (GTK_WIDGET (editor), CALSYNC_TYPE_EVENT_EDITOR, id);
-
-  g_assert_true (GTK_IS_WIDGET (object));
-  return GTK_WIDGET (object);
-}
-
-static GtkWidget *
-find_descendant (GtkWidget *root,
-                 gboolean (*match) (GtkWidget *, gconstpointer),
-                 gconstpointer data)
-{
-  if (match (root, data))
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_descendant (child, match, data);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static gboolean
-is_event_titled (GtkWidget     *widget,
-                 gconstpointer  title)
-{
-  return CALSYNC_IS_EVENT_WIDGET (widget) && gtk_widget_get_child_visible (widget) &&
-         g_strcmp0 (calsync_event_get_title (calsync_event_widget_get_event (CALSYNC_EVENT_WIDGET (widget))),
-                    title) == 0;
-}
-
-static GtkWidget *
-find_chip (const char *title)
-{
-  return find_descendant (calsync_window_get_month_view (get_window ()), is_event_titled, title);
-}
-
-static gboolean
-chip_shown (gpointer title)
-{
-  return find_chip (title) != NULL;
-}
-
-static gboolean
-chip_gone (gpointer title)
-{
-  return find_chip (title) == NULL;
-}
-
 /* Month and week cross-fade: a screenshot waits for the end */
 static gboolean
 views_settled (gpointer data)
 {
-  GObject *stack = gtk_widget_get_template_child (GTK_WIDGET (get_window ()), CALSYNC_TYPE_WINDOW, "view_stack");
+  GObject *stack = gtk_widget_get_template_child (GTK_WIDGET (calsync_test_window ()), CALSYNC_TYPE_WINDOW, "view_stack");
 
   return !gtk_stack_get_transition_running (GTK_STACK (stack));
 }
@@ -123,7 +46,7 @@ views_settled (gpointer data)
 static gboolean
 chip_pending (gpointer title)
 {
-  GtkWidget *chip = find_chip (title);
+  GtkWidget *chip = calsync_test_find_chip (title);
 
   return chip != NULL && gtk_widget_has_css_class (chip, "pending");
 }
@@ -131,7 +54,7 @@ chip_pending (gpointer title)
 static gboolean
 chip_synced (gpointer title)
 {
-  GtkWidget *chip = find_chip (title);
+  GtkWidget *chip = calsync_test_find_chip (title);
 
   return chip != NULL && !gtk_widget_has_css_class (chip, "pending");
 }
@@ -139,90 +62,9 @@ chip_synced (gpointer title)
 static gboolean
 block_pending (gpointer title)
 {
-  GtkWidget *block = find_descendant (calsync_window_get_week_view (get_window ()), is_event_titled, title);
+  GtkWidget *block = calsync_test_find_block (title);
 
   return block != NULL && gtk_widget_get_mapped (block) && gtk_widget_has_css_class (block, "pending");
-}
-
-static gboolean
-is_button_labelled (GtkWidget     *widget,
-                    gconstpointer  text)
-{
-  return GTK_IS_BUTTON (widget) && gtk_widget_get_mapped (widget) &&
-         g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), text) == 0;
-}
-
-static gboolean
-mapped (gpointer widget)
-{
-  return gtk_widget_get_mapped (widget);
-}
-
-static gboolean
-unmapped (gpointer widget)
-{
-  return !gtk_widget_get_mapped (widget);
-}
-
-static GtkWidget *
-toast_overlay (void)
-{
-  GObject *overlay = gtk_widget_get_template_child (GTK_WIDGET (get_window ()), CALSYNC_TYPE_WINDOW,
-                                                    "toast_overlay");
-
-  g_assert_true (ADW_IS_TOAST_OVERLAY (overlay));
-  return GTK_WIDGET (overlay);
-}
-
-static GtkWidget *
-open_popover (const char *title)
-{
-  GtkWidget *chip = find_chip (title);
-  GtkWidget *popover;
-
-  g_assert_nonnull (chip);
-  g_assert_true (gtk_widget_activate_action (chip, "event.show-details", NULL));
-  for (popover = gtk_widget_get_first_child (chip); popover != NULL; popover = gtk_widget_get_next_sibling (popover))
-    if (CALSYNC_IS_EVENT_POPOVER (popover))
-      break;
-  g_assert_nonnull (popover);
-  g_assert_true (calsync_test_wait_until (mapped, popover, 5000));
-  return popover;
-}
-
-static GtkWidget *
-popover_child (GtkWidget  *popover,
-               const char *id)
-{
-  return GTK_WIDGET (gtk_widget_get_template_child (popover, CALSYNC_TYPE_EVENT_POPOVER, id));
-}
-
-static gboolean
-has_binding (GtkWidget  *widget,
-             const char *accelerator,
-             const char *action)
-{
-  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
-  g_autoptr(GtkShortcutTrigger) wanted = gtk_shortcut_trigger_parse_string (accelerator);
-
-  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
-    {
-      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
-
-      if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
-        continue;
-      for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (controller)); j++)
-        {
-          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), j);
-          GtkShortcutAction *shortcut_action = gtk_shortcut_get_action (shortcut);
-
-          if (gtk_shortcut_trigger_equal (gtk_shortcut_get_trigger (shortcut), wanted) &&
-              GTK_IS_NAMED_ACTION (shortcut_action) &&
-              g_strcmp0 (gtk_named_action_get_action_name (GTK_NAMED_ACTION (shortcut_action)), action) == 0)
-            return TRUE;
-        }
-    }
-  return FALSE;
 }
 
 static void
@@ -233,12 +75,6 @@ screenshot (const char *name)
 
 /* Store -------------------------------------------------------------------- */
 
-static CalsyncStore *
-store (void)
-{
-  return calsync_application_get_store (app);
-}
-
 static gint64
 seed_calendar (const char *provider,
                const char *email,
@@ -248,26 +84,19 @@ seed_calendar (const char *provider,
                gboolean    calendar_read_only)
 {
   g_autoptr(CalsyncAccount) account = calsync_account_new ();
-  g_autoptr(CalsyncCalendar) calendar = calsync_calendar_new ();
   g_autoptr(GError) error = NULL;
-  gint64 account_id, calendar_id;
+  gint64 account_id;
 
   calsync_account_set_provider (account, provider);
   calsync_account_set_email (account, email);
   calsync_account_set_read_only (account, account_read_only);
-  account_id = calsync_store_add_account (store (), account, &error);
+  account_id = calsync_store_add_account (calsync_test_app_store (), account, &error);
   g_assert_no_error (error);
 
-  calsync_calendar_set_account_id (calendar, account_id);
-  calsync_calendar_set_remote_id (calendar, name);
-  calsync_calendar_set_name (calendar, name);
-  calsync_calendar_set_color (calendar, color);
-  calsync_calendar_set_is_active (calendar, TRUE);
   /* As sign-in stores them: the calendars of a read-only account are read-only */
-  calsync_calendar_set_read_only (calendar, account_read_only || calendar_read_only);
-  calendar_id = calsync_store_add_calendar (store (), calendar, &error);
-  g_assert_no_error (error);
-  return calendar_id;
+  return calsync_test_store_add_calendar_full (calsync_test_app_store (), account_id, name, name, color,
+                                               account_read_only || calendar_read_only
+                                               ? CALSYNC_TEST_CALENDAR_READ_ONLY : 0);
 }
 
 /* A server event at @hour on 25 or 26 November 2026, Berlin time */
@@ -279,24 +108,16 @@ apply_remote (gint64      calendar_id,
               int         hour,
               const char *attendees)
 {
-  g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(CalsyncEvent) stored = NULL;
-  CalsyncEvent *event = calsync_event_new ();
   gint64 start = calsync_test_local_time ("Europe/Berlin", 2026, 11, day, hour, 0);
-  CalsyncApplyStats stats = { 0 };
+  CalsyncEvent *event = calsync_test_timed_event (external_id, title, start, start + 3600, "Europe/Berlin");
+  g_autoptr(CalsyncEvent) stored = NULL;
 
-  calsync_event_set_external_id (event, external_id);
-  calsync_event_set_title (event, title);
   calsync_event_set_etag (event, "\"v1\"");
-  calsync_event_set_times (event, start, start + 3600, "Europe/Berlin");
   calsync_event_set_attendees_json (event, attendees);
   calsync_event_set_remote_updated (event, g_get_real_time () - G_GINT64_CONSTANT (3600) * G_USEC_PER_SEC);
-  g_ptr_array_add (events, event);
-  g_assert_true (calsync_store_apply_remote_events (store (), calendar_id, events, NULL, &stats, &error));
-  g_assert_no_error (error);
+  calsync_test_store_apply_one (calsync_test_app_store (), calendar_id, event);
 
-  stored = calsync_store_lookup_event (store (), calendar_id, external_id, NULL);
+  stored = calsync_store_lookup_event (calsync_test_app_store (), calendar_id, external_id, NULL);
   g_assert_nonnull (stored);
   return calsync_event_get_id (stored);
 }
@@ -305,14 +126,14 @@ static CalsyncEvent *
 stored (gint64      calendar_id,
         const char *external_id)
 {
-  return calsync_store_lookup_event (store (), calendar_id, external_id, NULL);
+  return calsync_store_lookup_event (calsync_test_app_store (), calendar_id, external_id, NULL);
 }
 
 /* What a sync's push leaves when the server took every waiting change */
 static void
 push_all (gint64 calendar_id)
 {
-  g_autoptr(GPtrArray) entries = calsync_store_list_outbox (store (), calendar_id, NULL);
+  g_autoptr(GPtrArray) entries = calsync_store_list_outbox (calsync_test_app_store (), calendar_id, NULL);
   CalsyncPushDone done = { .outcome = CALSYNC_PUSH_WRITTEN, .etag = "\"pushed\"" };
   g_autoptr(GError) error = NULL;
 
@@ -320,40 +141,25 @@ push_all (gint64 calendar_id)
   g_assert_cmpuint (entries->len, >, 0);
   for (guint i = 0; i < entries->len; i++)
     {
-      g_assert_true (calsync_store_finish_push (store (), g_ptr_array_index (entries, i), &done, &error));
+      g_assert_true (calsync_store_finish_push (calsync_test_app_store (), g_ptr_array_index (entries, i), &done, &error));
       g_assert_no_error (error);
     }
-}
-
-static CalsyncEventEditor *
-edit (gint64 event_id)
-{
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (get_window ()), "win.edit-event", "x", event_id));
-  g_assert_true (calsync_test_wait_until (editor_open, NULL, 5000));
-  return find_editor ();
-}
-
-static void
-save (CalsyncEventEditor *editor)
-{
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.save", NULL));
-  g_assert_true (calsync_test_wait_until (editor_closed, NULL, 5000));
 }
 
 static void
 rename_event (gint64      event_id,
               const char *title)
 {
-  CalsyncEventEditor *editor = edit (event_id);
+  CalsyncEventEditor *editor = calsync_test_edit_event_editor (event_id, 5000);
 
-  gtk_editable_set_text (GTK_EDITABLE (editor_child (editor, "title_row")), title);
-  save (editor);
+  gtk_editable_set_text (GTK_EDITABLE (calsync_test_editor_child (editor, "title_row")), title);
+  calsync_test_save_editor (editor, 5000);
 }
 
 static gboolean
 can_undo (gpointer data)
 {
-  return calsync_edit_undo_get_can_undo (calsync_window_get_edit_undo (get_window ()));
+  return calsync_edit_undo_get_can_undo (calsync_window_get_edit_undo (calsync_test_window ()));
 }
 
 static gboolean
@@ -392,33 +198,33 @@ test_pending_mark (void)
   gint64 id = apply_remote (google_id, "standup", "Standup", 25, 10, NULL);
   GtkWidget *popover;
 
-  g_assert_true (calsync_test_wait_until (chip_shown, "Standup", 5000));
+  g_assert_true (calsync_test_wait_until (calsync_test_chip_shown, "Standup", 5000));
   g_assert_true (chip_synced ("Standup"));
 
   rename_event (id, "Standup (moved)");
   g_assert_true (calsync_test_wait_until (chip_pending, "Standup (moved)", 5000));
-  g_assert_true (calsync_test_wait_toast_shown (toast_overlay (), NULL, "Event changed"));
+  g_assert_true (calsync_test_wait_toast_shown (calsync_test_toast_overlay (), NULL, "Event changed"));
   screenshot ("pending-mark-month.png");
 
-  popover = open_popover ("Standup (moved)");
-  g_assert_true (gtk_widget_get_visible (popover_child (popover, "pending_box")));
-  g_assert_cmpstr (gtk_widget_get_tooltip_text (popover_child (popover, "pending_box")), ==, "Not yet synced");
-  g_assert_cmpstr (gtk_widget_get_tooltip_text (popover_child (popover, "pending_box")), ==,
+  popover = calsync_test_open_popover ("Standup (moved)");
+  g_assert_true (gtk_widget_get_visible (calsync_test_popover_child (popover, "pending_box")));
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (calsync_test_popover_child (popover, "pending_box")), ==, "Not yet synced");
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (calsync_test_popover_child (popover, "pending_box")), ==,
                    calsync_event_pending_text ());
   screenshot ("pending-mark-popover.png");
   gtk_popover_popdown (GTK_POPOVER (popover));
-  g_assert_true (calsync_test_wait_until (unmapped, popover, 5000));
+  g_assert_true (calsync_test_wait_until (calsync_test_unmapped, popover, 5000));
 
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (get_window ()), "win.view-week", NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (calsync_test_window ()), "win.view-week", NULL));
   g_assert_true (calsync_test_wait_until (block_pending, "Standup (moved)", 5000));
   g_assert_true (calsync_test_wait_until (views_settled, NULL, 5000));
   screenshot ("pending-mark-week.png");
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (get_window ()), "win.view-month", NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (calsync_test_window ()), "win.view-month", NULL));
 
   /* The sync sends it: the mark goes, and so does the undo */
   pretend_sync (google_id);
   g_assert_true (calsync_test_wait_until (chip_synced, "Standup (moved)", 5000));
-  g_assert_cmpint (calsync_store_count_outbox (store (), 0, NULL), ==, 0);
+  g_assert_cmpint (calsync_store_count_outbox (calsync_test_app_store (), 0, NULL), ==, 0);
   g_assert_true (calsync_test_wait_until (cannot_undo, NULL, 5000));
 }
 
@@ -427,20 +233,20 @@ test_ctrl_z_after_edit (void)
 {
   g_autoptr(CalsyncEvent) before = stored (google_id, "standup");
 
-  g_assert_true (has_binding (GTK_WIDGET (get_window ()), "<Control>z", "win.undo"));
+  g_assert_true (calsync_test_has_binding (GTK_WIDGET (calsync_test_window ()), "<Control>z", "win.undo"));
   g_assert_true (cannot_undo (NULL));
 
   rename_event (calsync_event_get_id (before), "Standup (typo)");
   g_assert_true (calsync_test_wait_until (chip_pending, "Standup (typo)", 5000));
   g_assert_true (can_undo (NULL));
-  g_assert_cmpint (calsync_store_count_outbox (store (), google_id, NULL), ==, 1);
-  g_assert_true (calsync_test_wait_toast_shown (toast_overlay (), NULL, "Event changed"));
+  g_assert_cmpint (calsync_store_count_outbox (calsync_test_app_store (), google_id, NULL), ==, 1);
+  g_assert_true (calsync_test_wait_toast_shown (calsync_test_toast_overlay (), NULL, "Event changed"));
 
   /* Ctrl+Z: the server's copy again, nothing left to send */
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (get_window ()), "win.undo", NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (calsync_test_window ()), "win.undo", NULL));
   g_assert_true (calsync_test_wait_until (title_is, "Standup (moved)", 5000));
   g_assert_true (calsync_test_wait_until (chip_synced, "Standup (moved)", 5000));
-  g_assert_cmpint (calsync_store_count_outbox (store (), 0, NULL), ==, 0);
+  g_assert_cmpint (calsync_store_count_outbox (calsync_test_app_store (), 0, NULL), ==, 0);
   {
     g_autoptr(CalsyncEvent) after = stored (google_id, "standup");
 
@@ -459,36 +265,36 @@ test_undo_asked_during_sync (void)
 
   rename_event (calsync_event_get_id (event), "Standup (late)");
   g_assert_true (calsync_test_wait_until (can_undo, NULL, 5000));
-  g_assert_true (calsync_test_wait_toast_shown (toast_overlay (), NULL, "Event changed"));
+  g_assert_true (calsync_test_wait_toast_shown (calsync_test_toast_overlay (), NULL, "Event changed"));
 
   /* Asked while the sync pushes it: it waits for the sync, which sent it */
   g_signal_emit_by_name (engine, "sync-started");
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (get_window ()), "win.undo", NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (calsync_test_window ()), "win.undo", NULL));
   push_all (google_id);
   g_signal_emit_by_name (engine, "sync-finished", report);
   g_assert_true (calsync_test_wait_until (cannot_undo, NULL, 5000));
-  g_assert_true (calsync_test_wait_toast_shown (toast_overlay (), NULL,
+  g_assert_true (calsync_test_wait_toast_shown (calsync_test_toast_overlay (), NULL,
                                                 "The change cannot be undone: the sync has sent it"));
   g_assert_true (title_is ("Standup (late)"));
-  g_assert_cmpint (calsync_store_count_outbox (store (), 0, NULL), ==, 0);
+  g_assert_cmpint (calsync_store_count_outbox (calsync_test_app_store (), 0, NULL), ==, 0);
 
   /* Asked during a sync that did not send it (offline): done when it ends */
   rename_event (calsync_event_get_id (event), "Standup (offline)");
   g_assert_true (calsync_test_wait_until (can_undo, NULL, 5000));
-  g_assert_true (calsync_test_wait_toast_shown (toast_overlay (), NULL, "Event changed"));
+  g_assert_true (calsync_test_wait_toast_shown (calsync_test_toast_overlay (), NULL, "Event changed"));
   g_signal_emit_by_name (engine, "sync-started");
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (get_window ()), "win.undo", NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (calsync_test_window ()), "win.undo", NULL));
   g_assert_true (title_is ("Standup (offline)"));
   g_signal_emit_by_name (engine, "sync-finished", report);
   g_assert_true (calsync_test_wait_until (title_is, "Standup (late)", 5000));
   g_assert_true (calsync_test_wait_until (chip_synced, "Standup (late)", 5000));
-  g_assert_cmpint (calsync_store_count_outbox (store (), 0, NULL), ==, 0);
+  g_assert_cmpint (calsync_store_count_outbox (calsync_test_app_store (), 0, NULL), ==, 0);
 }
 
 static gboolean
 created_gone (gpointer data)
 {
-  g_autoptr(GPtrArray) events = calsync_store_list_calendar_events (store (), google_id, G_MININT64, G_MAXINT64, NULL);
+  g_autoptr(GPtrArray) events = calsync_store_list_calendar_events (calsync_test_app_store (), google_id, G_MININT64, G_MAXINT64, NULL);
 
   for (guint i = 0; events != NULL && i < events->len; i++)
     if (g_strcmp0 (calsync_event_get_title (g_ptr_array_index (events, i)), "Coffee") == 0)
@@ -504,29 +310,27 @@ test_undo_create (void)
   guint google_index = G_MAXUINT;
   GtkWidget *undo;
 
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (get_window ()), "win.new-event", NULL));
-  g_assert_true (calsync_test_wait_until (editor_open, NULL, 5000));
-  editor = find_editor ();
+  editor = calsync_test_new_event_editor (5000);
   names = calsync_event_editor_list_calendar_names (editor);
   for (guint i = 0; i < names->len; i++)
     if (g_strcmp0 (g_ptr_array_index (names, i), "Work") == 0)
       google_index = i;
   g_assert_cmpuint (google_index, !=, G_MAXUINT);
-  adw_combo_row_set_selected (ADW_COMBO_ROW (editor_child (editor, "calendar_row")), google_index);
-  gtk_editable_set_text (GTK_EDITABLE (editor_child (editor, "title_row")), "Coffee");
-  save (editor);
+  adw_combo_row_set_selected (ADW_COMBO_ROW (calsync_test_editor_child (editor, "calendar_row")), google_index);
+  gtk_editable_set_text (GTK_EDITABLE (calsync_test_editor_child (editor, "title_row")), "Coffee");
+  calsync_test_save_editor (editor, 5000);
 
   g_assert_true (calsync_test_wait_until (chip_pending, "Coffee", 5000));
-  g_assert_true (calsync_test_wait_toast_shown (toast_overlay (), NULL, "Event created"));
-  g_assert_cmpint (calsync_store_count_outbox (store (), google_id, NULL), ==, 1);
+  g_assert_true (calsync_test_wait_toast_shown (calsync_test_toast_overlay (), NULL, "Event created"));
+  g_assert_cmpint (calsync_store_count_outbox (calsync_test_app_store (), google_id, NULL), ==, 1);
 
   /* The toast's Undo: gone, and nothing to send (a create then a delete) */
-  undo = find_descendant (toast_overlay (), is_button_labelled, "_Undo");
+  undo = calsync_test_find_descendant (calsync_test_toast_overlay (), calsync_test_is_button_labelled, "_Undo");
   g_assert_nonnull (undo);
   gtk_widget_activate (undo);
   g_assert_true (calsync_test_wait_until (created_gone, NULL, 5000));
-  g_assert_true (calsync_test_wait_until (chip_gone, "Coffee", 5000));
-  g_assert_cmpint (calsync_store_count_outbox (store (), 0, NULL), ==, 0);
+  g_assert_true (calsync_test_wait_until (calsync_test_chip_gone, "Coffee", 5000));
+  g_assert_cmpint (calsync_store_count_outbox (calsync_test_app_store (), 0, NULL), ==, 0);
 }
 
 static void
@@ -538,36 +342,34 @@ test_read_only_reasons (void)
   g_autoptr(GPtrArray) names = NULL;
 
   /* The account was signed in only to read: Preferences can fix it */
-  editor = edit (mine);
-  g_assert_true (gtk_widget_get_visible (editor_child (editor, "read_only_box")));
+  editor = calsync_test_edit_event_editor (mine, 5000);
+  g_assert_true (gtk_widget_get_visible (calsync_test_editor_child (editor, "read_only_box")));
   g_assert_cmpstr (calsync_event_editor_get_read_only_text (editor), ==, READ_ONLY_ACCOUNT_TEXT);
-  g_assert_true (gtk_widget_get_visible (editor_child (editor, "preferences_button")));
-  g_assert_false (gtk_widget_get_sensitive (editor_child (editor, "save_button")));
-  g_assert_false (gtk_widget_get_visible (editor_child (editor, "delete_button")));
+  g_assert_true (gtk_widget_get_visible (calsync_test_editor_child (editor, "preferences_button")));
+  g_assert_false (gtk_widget_get_sensitive (calsync_test_editor_child (editor, "save_button")));
+  g_assert_false (gtk_widget_get_visible (calsync_test_editor_child (editor, "delete_button")));
   screenshot ("editor-read-only-account.png");
-  gtk_widget_activate (editor_child (editor, "preferences_button"));
-  g_assert_true (calsync_test_wait_until (editor_closed, NULL, 5000));
+  gtk_widget_activate (calsync_test_editor_child (editor, "preferences_button"));
+  g_assert_true (calsync_test_wait_until (calsync_test_editor_closed, NULL, 5000));
   {
     GtkWindow *prefs = calsync_test_find_toplevel (CALSYNC_TYPE_PREFERENCES_WINDOW, TRUE);
 
     g_assert_nonnull (prefs);
-    g_assert_true (calsync_test_wait_until (mapped, prefs, 5000));
+    g_assert_true (calsync_test_wait_until (calsync_test_mapped, prefs, 5000));
     gtk_window_destroy (prefs);
   }
 
   /* The server does not let this account change the calendar */
-  editor = edit (shared);
+  editor = calsync_test_edit_event_editor (shared, 5000);
   g_assert_cmpstr (calsync_event_editor_get_read_only_text (editor), ==, "This calendar is read-only.");
-  g_assert_false (gtk_widget_get_visible (editor_child (editor, "preferences_button")));
-  g_assert_false (gtk_widget_get_sensitive (editor_child (editor, "save_button")));
+  g_assert_false (gtk_widget_get_visible (calsync_test_editor_child (editor, "preferences_button")));
+  g_assert_false (gtk_widget_get_sensitive (calsync_test_editor_child (editor, "save_button")));
   screenshot ("editor-read-only-calendar.png");
   gtk_window_destroy (GTK_WINDOW (editor));
-  g_assert_true (calsync_test_wait_until (editor_closed, NULL, 5000));
+  g_assert_true (calsync_test_wait_until (calsync_test_editor_closed, NULL, 5000));
 
   /* New events go only where they can be sent: every writable calendar, no read-only one */
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (get_window ()), "win.new-event", NULL));
-  g_assert_true (calsync_test_wait_until (editor_open, NULL, 5000));
-  editor = find_editor ();
+  editor = calsync_test_new_event_editor (5000);
   g_assert_null (calsync_event_editor_get_read_only_text (editor));
   names = calsync_event_editor_list_calendar_names (editor);
   g_assert_cmpuint (names->len, ==, 3);
@@ -575,7 +377,7 @@ test_read_only_reasons (void)
   g_assert_cmpstr (g_ptr_array_index (names, 1), ==, "Work");
   g_assert_cmpstr (g_ptr_array_index (names, 2), ==, "Outlook");
   gtk_window_destroy (GTK_WINDOW (editor));
-  g_assert_true (calsync_test_wait_until (editor_closed, NULL, 5000));
+  g_assert_true (calsync_test_wait_until (calsync_test_editor_closed, NULL, 5000));
 }
 
 #define GUESTS "[{\"email\":\"sam@example.com\",\"name\":\"Sam\",\"response\":\"accepted\",\"organizer\":false}]"
@@ -583,12 +385,12 @@ test_read_only_reasons (void)
 static gboolean
 notify_shown (gint64 event_id)
 {
-  CalsyncEventEditor *editor = edit (event_id);
-  gboolean shown = gtk_widget_get_visible (editor_child (editor, "notify_group"));
+  CalsyncEventEditor *editor = calsync_test_edit_event_editor (event_id, 5000);
+  gboolean shown = gtk_widget_get_visible (calsync_test_editor_child (editor, "notify_group"));
 
-  g_assert_false (gtk_switch_get_active (GTK_SWITCH (editor_child (editor, "notify_switch"))));
+  g_assert_false (gtk_switch_get_active (GTK_SWITCH (calsync_test_editor_child (editor, "notify_switch"))));
   gtk_window_destroy (GTK_WINDOW (editor));
-  g_assert_true (calsync_test_wait_until (editor_closed, NULL, 5000));
+  g_assert_true (calsync_test_wait_until (calsync_test_editor_closed, NULL, 5000));
   return shown;
 }
 
@@ -605,15 +407,15 @@ test_notify_guests (void)
   g_assert_false (notify_shown (alone));
   g_assert_false (notify_shown (sync));
 
-  editor = edit (review);
-  g_assert_true (gtk_widget_get_visible (editor_child (editor, "notify_group")));
-  g_assert_false (gtk_switch_get_active (GTK_SWITCH (editor_child (editor, "notify_switch"))));
-  gtk_switch_set_active (GTK_SWITCH (editor_child (editor, "notify_switch")), TRUE);
-  gtk_editable_set_text (GTK_EDITABLE (editor_child (editor, "title_row")), "Design review (moved)");
+  editor = calsync_test_edit_event_editor (review, 5000);
+  g_assert_true (gtk_widget_get_visible (calsync_test_editor_child (editor, "notify_group")));
+  g_assert_false (gtk_switch_get_active (GTK_SWITCH (calsync_test_editor_child (editor, "notify_switch"))));
+  gtk_switch_set_active (GTK_SWITCH (calsync_test_editor_child (editor, "notify_switch")), TRUE);
+  gtk_editable_set_text (GTK_EDITABLE (calsync_test_editor_child (editor, "title_row")), "Design review (moved)");
   screenshot ("editor-notify-guests.png");
-  save (editor);
+  calsync_test_save_editor (editor, 5000);
 
-  entries = calsync_store_list_outbox (store (), google_id, NULL);
+  entries = calsync_store_list_outbox (calsync_test_app_store (), google_id, NULL);
   g_assert_nonnull (entries);
   g_assert_cmpuint (entries->len, ==, 1);
   g_assert_cmpstr (((CalsyncOutboxEntry *) g_ptr_array_index (entries, 0))->key, ==, "review");
@@ -622,10 +424,10 @@ test_notify_guests (void)
 
   /* Off by default: an edit without it tells no one */
   push_all (google_id);
-  editor = edit (review);
-  gtk_editable_set_text (GTK_EDITABLE (editor_child (editor, "title_row")), "Design review");
-  save (editor);
-  entries = calsync_store_list_outbox (store (), google_id, NULL);
+  editor = calsync_test_edit_event_editor (review, 5000);
+  gtk_editable_set_text (GTK_EDITABLE (calsync_test_editor_child (editor, "title_row")), "Design review");
+  calsync_test_save_editor (editor, 5000);
+  entries = calsync_store_list_outbox (calsync_test_app_store (), google_id, NULL);
   g_assert_cmpuint (entries->len, ==, 1);
   g_assert_false (((CalsyncOutboxEntry *) g_ptr_array_index (entries, 0))->notify);
 }
@@ -653,11 +455,7 @@ main (int    argc,
   g_test_add_func ("/two-way-ui/read-only-reasons", test_read_only_reasons);
   g_test_add_func ("/two-way-ui/notify-guests", test_notify_guests);
 
-  app = calsync_application_new ();
-  g_application_set_flags (G_APPLICATION (app),
-                           G_APPLICATION_HANDLES_COMMAND_LINE | G_APPLICATION_NON_UNIQUE);
-  test_status = calsync_test_run_in_app (app, before_tests, NULL);
-  g_clear_object (&app);
+  test_status = calsync_test_run_window_tests (&app, before_tests, NULL);
   calsync_test_remove_tree (tmp);
 
   return test_status;

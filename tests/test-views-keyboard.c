@@ -13,6 +13,7 @@
 #include "calsync-month-view-private.h"
 #include "calsync-month-view.h"
 #include "calsync-test-utils.h"
+#include "calsync-test-window.h"
 #include "calsync-week-view-private.h"
 #include "calsync-week-view.h"
 #include "calsync-window-private.h"
@@ -20,79 +21,35 @@
 
 static CalsyncApplication *app;
 
-static CalsyncWindow *
-get_window (void)
-{
-  return calsync_test_get_window (app);
-}
-
-static CalsyncEvent *
-timed_event (const char *id,
-             const char *title,
-             const char *start_iso,
-             int         minutes)
-{
-  g_autoptr(GDateTime) start = g_date_time_new_from_iso8601 (start_iso, NULL);
-  CalsyncEvent *event = calsync_event_new ();
-
-  g_assert_nonnull (start);
-  calsync_event_set_external_id (event, id);
-  calsync_event_set_title (event, title);
-  calsync_event_set_times (event, g_date_time_to_unix (start),
-                           g_date_time_to_unix (start) + minutes * 60, "Europe/Berlin");
-  return event;
-}
-
 /* 25 November: three events (the list order is not the time order); 26 November:
  * nine, more than a cell shows; 27–30 November: an all-day conference;
  * 24 November: nothing. */
 static void
 seed (void)
 {
-  CalsyncStore *store = calsync_application_get_store (app);
-  g_autoptr(CalsyncAccount) account = calsync_account_new ();
-  g_autoptr(CalsyncCalendar) calendar = calsync_calendar_new ();
+  CalsyncStore *store = calsync_test_app_store ();
   g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autoptr(GError) error = NULL;
-  CalsyncEvent *conference = calsync_event_new ();
-  CalsyncApplyStats stats = { 0 };
-  gint64 account_id, calendar_id;
+  gint64 account_id = calsync_test_store_add_account (store, "google", "alex@example.com");
+  gint64 calendar_id = calsync_test_store_add_calendar (store, account_id, "work", "Work", "#3584e4");
 
-  calsync_account_set_provider (account, "google");
-  calsync_account_set_email (account, "alex@example.com");
-  account_id = calsync_store_add_account (store, account, NULL);
-  g_assert_cmpint (account_id, >, 0);
-  calsync_calendar_set_account_id (calendar, account_id);
-  calsync_calendar_set_remote_id (calendar, "work");
-  calsync_calendar_set_name (calendar, "Work");
-  calsync_calendar_set_color (calendar, "#3584e4");
-  calsync_calendar_set_is_active (calendar, TRUE);
-  calendar_id = calsync_store_add_calendar (store, calendar, NULL);
-  g_assert_cmpint (calendar_id, >, 0);
-
-  g_ptr_array_add (events, timed_event ("review", "Design review", "2026-11-25T14:00:00+01:00", 60));
-  g_ptr_array_add (events, timed_event ("standup", "Standup", "2026-11-25T10:00:00+01:00", 15));
-  g_ptr_array_add (events, timed_event ("one-on-one", "1:1 with Sam", "2026-11-25T16:30:00+01:00", 30));
+  g_ptr_array_add (events, calsync_test_event_at ("review", "Design review", "2026-11-25T14:00:00+01:00", 60, "Europe/Berlin"));
+  g_ptr_array_add (events, calsync_test_event_at ("standup", "Standup", "2026-11-25T10:00:00+01:00", 15, "Europe/Berlin"));
+  g_ptr_array_add (events, calsync_test_event_at ("one-on-one", "1:1 with Sam", "2026-11-25T16:30:00+01:00", 30, "Europe/Berlin"));
   for (int i = 0; i < 9; i++)
     {
       g_autofree char *id = g_strdup_printf ("busy-%d", i);
       g_autofree char *start = g_strdup_printf ("2026-11-26T%02d:00:00+01:00", 16 - i);
 
-      g_ptr_array_add (events, timed_event (id, "Interview", start, 45));
+      g_ptr_array_add (events, calsync_test_event_at (id, "Interview", start, 45, "Europe/Berlin"));
     }
-  calsync_event_set_external_id (conference, "conference");
-  calsync_event_set_title (conference, "Conference");
-  calsync_event_set_dates (conference, "2026-11-27", "2026-12-01");
-  g_ptr_array_add (events, conference);
-
-  g_assert_true (calsync_store_apply_remote_events (store, calendar_id, events, NULL, &stats, &error));
-  g_assert_no_error (error);
+  g_ptr_array_add (events, calsync_test_all_day_event ("conference", "Conference", "2026-11-27", "2026-12-01"));
+  calsync_test_store_apply (store, calendar_id, events, NULL);
 }
 
 static GtkWidget *
 get_focus (void)
 {
-  return gtk_root_get_focus (GTK_ROOT (get_window ()));
+  return gtk_root_get_focus (GTK_ROOT (calsync_test_window ()));
 }
 
 /* The day cells in grid order: the "day" children of the week rows */
@@ -182,7 +139,7 @@ wait_for_month (GtkWidget *month)
 static void
 test_month_tab_order (void)
 {
-  GtkWidget *month = calsync_window_get_month_view (get_window ());
+  GtkWidget *month = calsync_window_get_month_view (calsync_test_window ());
   GtkWidget *cell25, *cell26, *cell27;
   gboolean more_seen = FALSE;
   int interviews = 0;
@@ -238,7 +195,7 @@ test_month_tab_order (void)
 static void
 test_month_arrows (void)
 {
-  CalsyncWindow *window = get_window ();
+  CalsyncWindow *window = calsync_test_window ();
   GtkWidget *month = calsync_window_get_month_view (window);
 
   wait_for_month (month);
@@ -265,28 +222,10 @@ test_month_arrows (void)
   g_assert_false (press (month, GDK_KEY_a));
 }
 
-static CalsyncEventEditor *
-find_editor (void)
-{
-  return (CalsyncEventEditor *) calsync_test_find_toplevel (CALSYNC_TYPE_EVENT_EDITOR, TRUE);
-}
-
-static gboolean
-editor_open (gpointer data)
-{
-  return find_editor () != NULL;
-}
-
-static gboolean
-editor_closed (gpointer data)
-{
-  return calsync_test_find_toplevel (CALSYNC_TYPE_EVENT_EDITOR, FALSE) == NULL;
-}
-
 static void
 test_month_enter (void)
 {
-  GtkWidget *month = calsync_window_get_month_view (get_window ());
+  GtkWidget *month = calsync_window_get_month_view (calsync_test_window ());
   CalsyncEventEditor *editor;
   GObject *start_button;
 
@@ -296,30 +235,24 @@ test_month_enter (void)
   g_assert_true (gtk_widget_grab_focus (month_cell (month, 2026, 11, 25)));
   g_assert_true (press (month, GDK_KEY_Return));
   g_assert_cmpstr (focused_title (), ==, "Standup");
-  g_assert_null (find_editor ());
+  g_assert_null (calsync_test_find_editor ());
 
   /* An empty day: Enter offers a new event there */
   g_assert_true (gtk_widget_grab_focus (month_cell (month, 2026, 11, 24)));
   g_assert_true (press (month, GDK_KEY_Return));
-  g_assert_true (calsync_test_wait_until (editor_open, NULL, 3000));
-  editor = find_editor ();
+  g_assert_true (calsync_test_wait_until (calsync_test_editor_open, NULL, 3000));
+  editor = calsync_test_find_editor ();
   start_button = gtk_widget_get_template_child (GTK_WIDGET (editor), CALSYNC_TYPE_EVENT_EDITOR, "start_date_button");
   g_assert_true (GTK_IS_MENU_BUTTON (start_button));
   g_assert_cmpstr (gtk_menu_button_get_label (GTK_MENU_BUTTON (start_button)), ==, "24 Nov 2026");
   gtk_widget_activate_action (GTK_WIDGET (editor), "window.close", NULL);
-  g_assert_true (calsync_test_wait_until (editor_closed, NULL, 3000));
-}
-
-static gboolean
-week_has_events (gpointer data)
-{
-  return calsync_week_view_get_n_events (CALSYNC_WEEK_VIEW (data)) > 0;
+  g_assert_true (calsync_test_wait_until (calsync_test_editor_closed, NULL, 3000));
 }
 
 static void
 test_week_tab_order (void)
 {
-  CalsyncWindow *window = get_window ();
+  CalsyncWindow *window = calsync_test_window ();
   GtkWidget *week;
   g_autoptr(GDateTime) week_start = NULL;
   g_autoptr(GPtrArray) visited = g_ptr_array_new ();
@@ -331,7 +264,7 @@ test_week_tab_order (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.today", NULL));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.view-week", NULL));
   week = calsync_window_get_week_view (window);
-  g_assert_true (calsync_test_wait_until (week_has_events, week, 5000));
+  g_assert_true (calsync_test_wait_until (calsync_test_week_has_events, week, 5000));
   calsync_week_view_get_range (CALSYNC_WEEK_VIEW (week), &week_start, NULL);
   gtk_root_set_focus (GTK_ROOT (window), NULL);
 
@@ -382,11 +315,7 @@ main (int    argc,
   g_test_add_func ("/views-keyboard/month-enter", test_month_enter);
   g_test_add_func ("/views-keyboard/week-tab-order", test_week_tab_order);
 
-  app = calsync_application_new ();
-  g_application_set_flags (G_APPLICATION (app),
-                           G_APPLICATION_HANDLES_COMMAND_LINE | G_APPLICATION_NON_UNIQUE);
-  status = calsync_test_run_in_app (app, NULL, NULL);
-  g_clear_object (&app);
+  status = calsync_test_run_window_tests (&app, NULL, NULL);
   calsync_test_remove_tree (tmp);
 
   return status;

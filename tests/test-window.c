@@ -14,6 +14,7 @@
 #include "calsync-month-view-private.h"
 #include "calsync-month-view.h"
 #include "calsync-test-utils.h"
+#include "calsync-test-window.h"
 #include "calsync-week-view-private.h"
 #include "calsync-week-view.h"
 #include "calsync-window-private.h"
@@ -22,65 +23,24 @@
 static CalsyncApplication *app;
 static int test_status;
 
-static CalsyncWindow *
-get_window (void)
-{
-  return calsync_test_get_window (app);
-}
-
 static gboolean
 month_has_events (gpointer data)
 {
   return calsync_month_view_get_n_events (CALSYNC_MONTH_VIEW (data)) > 0;
 }
 
-static gboolean
-week_has_events (gpointer data)
-{
-  return calsync_week_view_get_n_events (CALSYNC_WEEK_VIEW (data)) > 0;
-}
-
 static void
 activate (const char *action)
 {
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (get_window ()), action, NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (calsync_test_window ()), action, NULL));
 }
 
 static gint64
-seed_account (CalsyncStore *store)
+seed_calendar (CalsyncStore *store)
 {
-  g_autoptr(CalsyncAccount) account = calsync_account_new ();
-  g_autoptr(CalsyncCalendar) calendar = calsync_calendar_new ();
-  gint64 account_id;
+  gint64 account_id = calsync_test_store_add_account (store, "google", "alex@example.com");
 
-  calsync_account_set_provider (account, "google");
-  calsync_account_set_email (account, "alex@example.com");
-  account_id = calsync_store_add_account (store, account, NULL);
-  g_assert_cmpint (account_id, >, 0);
-
-  calsync_calendar_set_account_id (calendar, account_id);
-  calsync_calendar_set_remote_id (calendar, "alex@example.com");
-  calsync_calendar_set_name (calendar, "alex@example.com");
-  calsync_calendar_set_color (calendar, "#3584e4");
-  calsync_calendar_set_is_active (calendar, TRUE);
-  return calsync_store_add_calendar (store, calendar, NULL);
-}
-
-static CalsyncEvent *
-timed_event (const char *id,
-             const char *title,
-             const char *start_iso,
-             int         minutes)
-{
-  g_autoptr(GDateTime) start = g_date_time_new_from_iso8601 (start_iso, NULL);
-  CalsyncEvent *event = calsync_event_new ();
-
-  g_assert_nonnull (start);
-  calsync_event_set_external_id (event, id);
-  calsync_event_set_title (event, title);
-  calsync_event_set_times (event, g_date_time_to_unix (start),
-                           g_date_time_to_unix (start) + minutes * 60, "Europe/Berlin");
-  return event;
+  return calsync_test_store_add_calendar (store, account_id, "alex@example.com", "alex@example.com", "#3584e4");
 }
 
 static void
@@ -88,28 +48,20 @@ seed_events (CalsyncStore *store,
              gint64        calendar_id)
 {
   g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autoptr(GError) error = NULL;
-  CalsyncEvent *conference = calsync_event_new ();
   CalsyncApplyStats stats = { 0 };
 
-  g_ptr_array_add (events, timed_event ("standup", "Standup", "2026-11-25T10:00:00+01:00", 15));
-  g_ptr_array_add (events, timed_event ("review", "Design review", "2026-11-25T14:00:00+01:00", 60));
-  g_ptr_array_add (events, timed_event ("one-on-one", "1:1 with Sam", "2026-11-25T14:30:00+01:00", 30));
+  g_ptr_array_add (events, calsync_test_event_at ("standup", "Standup", "2026-11-25T10:00:00+01:00", 15, "Europe/Berlin"));
+  g_ptr_array_add (events, calsync_test_event_at ("review", "Design review", "2026-11-25T14:00:00+01:00", 60, "Europe/Berlin"));
+  g_ptr_array_add (events, calsync_test_event_at ("one-on-one", "1:1 with Sam", "2026-11-25T14:30:00+01:00", 30, "Europe/Berlin"));
   for (int i = 0; i < 9; i++)
     {
       g_autofree char *id = g_strdup_printf ("busy-%d", i);
       g_autofree char *start = g_strdup_printf ("2026-11-26T%02d:00:00+01:00", 8 + i);
 
-      g_ptr_array_add (events, timed_event (id, "Interview", start, 45));
+      g_ptr_array_add (events, calsync_test_event_at (id, "Interview", start, 45, "Europe/Berlin"));
     }
-
-  calsync_event_set_external_id (conference, "conference");
-  calsync_event_set_title (conference, "Conference");
-  calsync_event_set_dates (conference, "2026-11-27", "2026-12-01");
-  g_ptr_array_add (events, conference);
-
-  g_assert_true (calsync_store_apply_remote_events (store, calendar_id, events, NULL, &stats, &error));
-  g_assert_no_error (error);
+  g_ptr_array_add (events, calsync_test_all_day_event ("conference", "Conference", "2026-11-27", "2026-12-01"));
+  calsync_test_store_apply (store, calendar_id, events, &stats);
   g_assert_cmpuint (stats.inserted, ==, events->len);
 }
 
@@ -126,7 +78,7 @@ find_by_buildable_id (CalsyncWindow *window,
 static void
 test_empty_state (void)
 {
-  CalsyncWindow *window = get_window ();
+  CalsyncWindow *window = calsync_test_window ();
 
   g_assert_cmpstr (calsync_window_get_page (window), ==, "empty");
   /* Nothing to navigate: the header keeps only the menu. */
@@ -136,11 +88,11 @@ test_empty_state (void)
 static void
 test_month_view (void)
 {
-  CalsyncWindow *window = get_window ();
+  CalsyncWindow *window = calsync_test_window ();
   CalsyncStore *store = calsync_application_get_store (app);
   GtkWidget *month = calsync_window_get_month_view (window);
 
-  seed_events (store, seed_account (store));
+  seed_events (store, seed_calendar (store));
   g_assert_true (calsync_test_wait_until (month_has_events, month, 5000));
 
   g_assert_cmpstr (calsync_window_get_page (window), ==, "calendar");
@@ -178,7 +130,7 @@ more_shown (gpointer data)
 static void
 test_more_button (void)
 {
-  GtkWidget *month = calsync_window_get_month_view (get_window ());
+  GtkWidget *month = calsync_window_get_month_view (calsync_test_window ());
   GtkWidget *more;
 
   /* Nine interviews on the 26th do not fit in a cell of a 1280×800 window. The
@@ -189,16 +141,10 @@ test_more_button (void)
   g_assert_true (g_str_has_prefix (gtk_button_get_label (GTK_BUTTON (more)), "+"));
 }
 
-static gboolean
-unmapped (gpointer widget)
-{
-  return !gtk_widget_get_mapped (widget);
-}
-
 static void
 test_event_popover (void)
 {
-  GtkWidget *month = calsync_window_get_month_view (get_window ());
+  GtkWidget *month = calsync_window_get_month_view (calsync_test_window ());
   GtkWidget *chip = find_child (month, CALSYNC_TYPE_EVENT_WIDGET, TRUE, NULL);
   GtkWidget *popover;
 
@@ -209,7 +155,7 @@ test_event_popover (void)
   g_assert_true (calsync_event_popover_get_event (CALSYNC_EVENT_POPOVER (popover)) ==
                  calsync_event_widget_get_event (CALSYNC_EVENT_WIDGET (chip)));
   gtk_popover_popdown (GTK_POPOVER (popover));
-  g_assert_true (calsync_test_wait_until (unmapped, popover, 5000));
+  g_assert_true (calsync_test_wait_until (calsync_test_unmapped, popover, 5000));
 }
 
 static GtkWidget *
@@ -228,7 +174,7 @@ find_chip (GtkWidget  *month,
 static gboolean
 chip_shown (gpointer data)
 {
-  return find_chip (calsync_window_get_month_view (get_window ()), data) != NULL;
+  return find_chip (calsync_window_get_month_view (calsync_test_window ()), data) != NULL;
 }
 
 static gboolean
@@ -240,8 +186,7 @@ chip_not_shown (gpointer data)
 static void
 apply_one (CalsyncEvent *event)
 {
-  g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func (g_object_unref);
-  CalsyncStore *store = calsync_application_get_store (app);
+  CalsyncStore *store = calsync_test_app_store ();
   g_autoptr(GPtrArray) calendars = NULL;
   g_autoptr(GError) error = NULL;
   gint64 calendar_id = 0;
@@ -253,10 +198,7 @@ apply_one (CalsyncEvent *event)
     if (g_strcmp0 (calsync_calendar_get_remote_id (g_ptr_array_index (calendars, i)), "alex@example.com") == 0)
       calendar_id = calsync_calendar_get_id (g_ptr_array_index (calendars, i));
   g_assert_cmpint (calendar_id, >, 0);
-
-  g_ptr_array_add (events, event);
-  g_assert_true (calsync_store_apply_remote_events (store, calendar_id, events, NULL, NULL, &error));
-  g_assert_no_error (error);
+  calsync_test_store_apply_one (store, calendar_id, event);
 }
 
 /* A reload keeps the chips of unchanged events (no rebuild, no repaint of the
@@ -264,15 +206,15 @@ apply_one (CalsyncEvent *event)
 static void
 test_reload_keeps_chips (void)
 {
-  GtkWidget *month = calsync_window_get_month_view (get_window ());
+  GtkWidget *month = calsync_window_get_month_view (calsync_test_window ());
   GtkWidget *standup = find_chip (month, "Standup");
   GtkWidget *review = find_chip (month, "Design review");
 
   g_assert_nonnull (standup);
   g_assert_nonnull (review);
 
-  apply_one (timed_event ("review", "Design review (moved)", "2026-11-25T15:00:00+01:00", 60));
-  apply_one (timed_event ("late", "Late meeting", "2026-11-24T18:00:00+01:00", 30));
+  apply_one (calsync_test_event_at ("review", "Design review (moved)", "2026-11-25T15:00:00+01:00", 60, "Europe/Berlin"));
+  apply_one (calsync_test_event_at ("late", "Late meeting", "2026-11-24T18:00:00+01:00", 30, "Europe/Berlin"));
   g_assert_true (calsync_test_wait_until (chip_shown, "Late meeting", 5000));
   g_assert_true (calsync_test_wait_until (chip_shown, "Design review (moved)", 5000));
   g_assert_true (find_chip (month, "Standup") == standup);
@@ -280,7 +222,7 @@ test_reload_keeps_chips (void)
 
   /* Holding (as during a sync): a store change shows only when released */
   calsync_month_view_set_holding (CALSYNC_MONTH_VIEW (month), TRUE);
-  apply_one (timed_event ("held", "Held back", "2026-11-23T09:00:00+01:00", 30));
+  apply_one (calsync_test_event_at ("held", "Held back", "2026-11-23T09:00:00+01:00", 30, "Europe/Berlin"));
   g_assert_true (calsync_test_holds_for (chip_not_shown, "Held back", 300));
   calsync_month_view_set_holding (CALSYNC_MONTH_VIEW (month), FALSE);
   g_assert_true (calsync_test_wait_until (chip_shown, "Held back", 5000));
@@ -290,13 +232,13 @@ test_reload_keeps_chips (void)
 static void
 test_week_view_and_navigation (void)
 {
-  CalsyncWindow *window = get_window ();
+  CalsyncWindow *window = calsync_test_window ();
   GtkWidget *week = calsync_window_get_week_view (window);
   gboolean sunday;
 
   activate ("win.view-week");
   g_assert_cmpstr (calsync_window_get_view (window), ==, "week");
-  g_assert_true (calsync_test_wait_until (week_has_events, week, 5000));
+  g_assert_true (calsync_test_wait_until (calsync_test_week_has_events, week, 5000));
   /* The C locale starts weeks on Sunday, most others on Monday. */
   sunday = calsync_date_first_weekday () == 7;
   g_assert_cmpstr (calsync_window_get_title_text (window), ==,
@@ -352,7 +294,7 @@ test_shortcuts_window (void)
   activate ("win.show-help-overlay");
   shortcuts = calsync_test_find_toplevel (GTK_TYPE_SHORTCUTS_WINDOW, FALSE);
   g_assert_nonnull (shortcuts);
-  g_assert_true (gtk_window_get_transient_for (shortcuts) == GTK_WINDOW (get_window ()));
+  g_assert_true (gtk_window_get_transient_for (shortcuts) == GTK_WINDOW (calsync_test_window ()));
   gtk_window_destroy (shortcuts);
 }
 
@@ -362,7 +304,7 @@ test_narrow_window (void)
   int minimum;
 
   /* Today, the view switch and + give way before the window gets wider than 360 px. */
-  gtk_widget_measure (GTK_WIDGET (get_window ()), GTK_ORIENTATION_HORIZONTAL, -1,
+  gtk_widget_measure (GTK_WIDGET (calsync_test_window ()), GTK_ORIENTATION_HORIZONTAL, -1,
                       &minimum, NULL, NULL, NULL);
   g_assert_cmpint (minimum, <=, 360);
 }
@@ -410,11 +352,7 @@ main (int    argc,
   g_test_add_func ("/window/narrow", test_narrow_window);
   g_test_add_func ("/window/preferences", test_preferences);
 
-  app = calsync_application_new ();
-  g_application_set_flags (G_APPLICATION (app),
-                           G_APPLICATION_HANDLES_COMMAND_LINE | G_APPLICATION_NON_UNIQUE);
-  test_status = calsync_test_run_in_app (app, NULL, NULL);
-  g_clear_object (&app);
+  test_status = calsync_test_run_window_tests (&app, NULL, NULL);
   calsync_test_remove_tree (tmp);
 
   return test_status;
