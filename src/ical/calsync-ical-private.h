@@ -289,7 +289,7 @@ void          calsync_ical_derive_event_info     (EventInfo            *info);
 void          calsync_ical_map_fields            (CalsyncEvent         *event,
                                                   const EventInfo      *info,
                                                   gboolean              cancelled);
-void          calsync_ical_set_occurrence_times  (CalsyncEvent         *event,
+gboolean      calsync_ical_set_occurrence_times  (CalsyncEvent         *event,
                                                   const EventTimes     *times,
                                                   struct icaltimetype   local,
                                                   gint64                start_utc,

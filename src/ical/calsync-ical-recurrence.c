@@ -104,7 +104,9 @@ emit_instance (Parser              *self,
   calsync_event_set_external_id (event, id);
   calsync_event_set_recurring_event_id (event, uid);
   calsync_event_set_original_start (event, original_start);
-  calsync_ical_set_occurrence_times (event, times, local, start_utc, end_utc);
+  /* A date only the Julian calendar has (a series from before 1753): left out */
+  if (!calsync_ical_set_occurrence_times (event, times, local, start_utc, end_utc))
+    return;
   calsync_ical_map_fields (event, source, cancelled);
   g_ptr_array_add (self->results, g_steal_pointer (&event));
 }
@@ -851,7 +853,9 @@ emit_single (Parser           *self,
     return FALSE;
 
   calsync_event_set_external_id (event, info->uid);
-  calsync_ical_set_occurrence_times (event, &times, times.start, times.start_utc, times.end_utc);
+  if (!calsync_ical_set_occurrence_times (event, &times, times.start, times.start_utc, times.end_utc))
+    return calsync_ical_set_line_error (error, CALSYNC_ICAL_ERROR_INVALID, info->dtstart.line,
+                                        _("the event's dates are before 1753, where calendars disagree"));
   calsync_ical_map_fields (event, info, self->calendar_cancelled);
   g_ptr_array_add (self->results, g_steal_pointer (&event));
   return TRUE;

@@ -734,8 +734,11 @@ calsync_ical_map_fields (CalsyncEvent    *event,
   calsync_event_set_event_type (event, info->type);
 }
 
-/* Sets the times of an occurrence: all-day from @local's date, else [start, end) */
-void
+/* Sets the times of an occurrence: all-day from @local's date, else [start, end).
+ * FALSE for an all-day date the Gregorian calendar does not have: libical (and
+ * ICU in its recurrences) counts the years before 1753 (1582) in the Julian
+ * one, where 1500-02-29 exists. */
+gboolean
 calsync_ical_set_occurrence_times (CalsyncEvent        *event,
                                    const EventTimes    *times,
                                    struct icaltimetype  local,
@@ -746,9 +749,13 @@ calsync_ical_set_occurrence_times (CalsyncEvent        *event,
     {
       g_autofree char *start = calsync_ical_format_date (local);
       g_autofree char *end = calsync_ical_format_date (add_days (local, times->days));
+      gint64 day;
 
+      if (!calsync_date_parse_day (start, &day) || !calsync_date_parse_day (end, &day))
+        return FALSE;
       calsync_event_set_dates (event, start, end);
     }
   else
     calsync_event_set_times (event, start_utc, end_utc, times->zone->id);
+  return TRUE;
 }
