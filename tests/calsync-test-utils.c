@@ -183,8 +183,10 @@ calsync_test_argv (const char * const *args)
 }
 
 /**
- * calsync_test_run_calsync:
- * @launcher: made with G_SUBPROCESS_FLAGS_STDOUT_PIPE and _STDERR_PIPE
+ * calsync_test_run_calsync_input:
+ * @launcher: made with G_SUBPROCESS_FLAGS_STDOUT_PIPE and _STDERR_PIPE (and
+ *   _STDIN_PIPE when @input is given)
+ * @input: (nullable): what calsync reads on stdin
  * @out: (out) (optional): what calsync printed on stdout
  * @err: (out) (optional): what calsync printed on stderr
  *
@@ -194,10 +196,11 @@ calsync_test_argv (const char * const *args)
  * Returns: its exit status
  */
 int
-calsync_test_run_calsync (GSubprocessLauncher *launcher,
-                          const char * const  *args,
-                          char               **out,
-                          char               **err)
+calsync_test_run_calsync_input (GSubprocessLauncher *launcher,
+                                const char          *input,
+                                const char * const  *args,
+                                char               **out,
+                                char               **err)
 {
   g_autoptr(GPtrArray) argv = calsync_test_argv (args);
   g_autoptr(GSubprocess) process = NULL;
@@ -213,13 +216,37 @@ calsync_test_run_calsync (GSubprocessLauncher *launcher,
 
   process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
   g_assert_no_error (error);
-  g_subprocess_communicate_utf8_async (process, NULL, NULL, calsync_test_result_cb, &result);
+  g_subprocess_communicate_utf8_async (process, input, NULL, calsync_test_result_cb, &result);
   g_assert_true (g_subprocess_communicate_utf8_finish (process, calsync_test_spin (&result), out, err, &error));
   g_assert_no_error (error);
   g_test_message ("calsync %s → %d\nstdout: %s\nstderr: %s", args[0],
                   g_subprocess_get_if_exited (process) ? g_subprocess_get_exit_status (process) : -1, *out, *err);
   g_assert_true (g_subprocess_get_if_exited (process));
   return g_subprocess_get_exit_status (process);
+}
+
+/* calsync_test_run_calsync_input() with nothing on stdin */
+int
+calsync_test_run_calsync (GSubprocessLauncher *launcher,
+                          const char * const  *args,
+                          char               **out,
+                          char               **err)
+{
+  return calsync_test_run_calsync_input (launcher, NULL, args, out, err);
+}
+
+/* The arguments from @first to the NULL that ends @rest, NULL-terminated
+ * (strings not copied): the args of calsync_test_run_calsync() */
+GPtrArray *
+calsync_test_args_valist (const char *first,
+                          va_list     rest)
+{
+  GPtrArray *args = g_ptr_array_new ();
+
+  for (const char *arg = first; arg != NULL; arg = va_arg (rest, const char *))
+    g_ptr_array_add (args, (gpointer) arg);
+  g_ptr_array_add (args, NULL);
+  return args;
 }
 
 /* Reads @stream to its end; returns the text, NUL-terminated. */

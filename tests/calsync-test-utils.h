@@ -6,6 +6,8 @@
  * application window. */
 #pragma once
 
+#include <stdarg.h>
+
 #include <json-glib/json-glib.h>
 
 #include "calsync-fake-google.h"
@@ -45,6 +47,13 @@ int           calsync_test_run_calsync    (GSubprocessLauncher   *launcher,
                                            const char * const    *args,
                                            char                 **out,
                                            char                 **err);
+int           calsync_test_run_calsync_input (GSubprocessLauncher *launcher,
+                                              const char          *input,
+                                              const char * const  *args,
+                                              char               **out,
+                                              char               **err);
+GPtrArray    *calsync_test_args_valist    (const char            *first,
+                                           va_list                rest);
 char         *calsync_test_read_rest      (GInputStream          *stream);
 JsonNode     *calsync_test_parse_json     (const char            *text);
 int           calsync_test_cli_add_account (GSubprocessLauncher  *launcher,

@@ -85,26 +85,8 @@ run_calsync (Fixture            *f,
   g_autoptr(GSubprocessLauncher) launcher =
     calsync_test_new_launcher (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
                                G_SUBPROCESS_FLAGS_STDERR_PIPE, f->dir);
-  g_autoptr(GPtrArray) argv = calsync_test_argv (args);
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *own_out = NULL;
-  g_autofree char *own_err = NULL;
 
-  if (out == NULL)
-    out = &own_out;
-  if (err == NULL)
-    err = &own_err;
-
-  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_communicate_utf8 (process, input, NULL, out, err, &error));
-  g_assert_no_error (error);
-  g_test_message ("calsync %s → %d\nstdout: %s\nstderr: %s", args[0],
-                  g_subprocess_get_if_exited (process) ? g_subprocess_get_exit_status (process) : -1,
-                  *out, *err);
-  g_assert_true (g_subprocess_get_if_exited (process));
-  return g_subprocess_get_exit_status (process);
+  return calsync_test_run_calsync_input (launcher, input, args, out, err);
 }
 
 static int

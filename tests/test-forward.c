@@ -94,32 +94,20 @@ run_calsync (Run        *run,
              const char *first_arg,
              ...)
 {
+  /* No display at all; the window's main loop keeps running while calsync
+   * runs: it is the one doing the sync */
   g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
                                                                        G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  va_list args;
+  g_autoptr(GPtrArray) args = NULL;
+  va_list rest;
 
-  g_ptr_array_add (argv, (char *) CALSYNC_BINARY);
-  va_start (args, first_arg);
-  for (const char *arg = first_arg; arg != NULL; arg = va_arg (args, const char *))
-    g_ptr_array_add (argv, (char *) arg);
-  va_end (args);
-  g_ptr_array_add (argv, NULL);
+  va_start (rest, first_arg);
+  args = calsync_test_args_valist (first_arg, rest);
+  va_end (rest);
 
   g_subprocess_launcher_unsetenv (launcher, "DISPLAY");
   g_subprocess_launcher_unsetenv (launcher, "WAYLAND_DISPLAY");
-  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
-  g_assert_no_error (error);
-
-  /* The window's main loop keeps running: it is the one doing the sync */
-  g_subprocess_communicate_utf8_async (process, NULL, NULL, calsync_test_result_cb, &result);
-  g_assert_true (g_subprocess_communicate_utf8_finish (process, calsync_test_spin (&result), &run->out, &run->err, &error));
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_if_exited (process));
-  run->status = g_subprocess_get_exit_status (process);
+  run->status = calsync_test_run_calsync (launcher, (const char * const *) args->pdata, &run->out, &run->err);
 }
 
 static JsonObject *

@@ -1750,35 +1750,22 @@ run_calsync (Run        *run,
              ...)
 {
   g_autoptr(GSubprocessLauncher) launcher =
-    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GError) error = NULL;
-  va_list args;
+    calsync_test_new_launcher (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, run->dir);
+  g_autoptr(GPtrArray) args = NULL;
+  va_list rest;
 
   run_clear (run);
-  g_subprocess_launcher_unsetenv (launcher, "DISPLAY");
-  g_subprocess_launcher_unsetenv (launcher, "WAYLAND_DISPLAY");
-  g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", run->dir, TRUE);
   /* GSettings (the sync window) scans GIO's modules, and GLib 2.74 loses a
    * GIOModule doing so, which LeakSanitizer reports. The memory backend of the
    * tests is built in: an empty module folder avoids the scan. */
   g_subprocess_launcher_setenv (launcher, "GIO_MODULE_DIR", run->dir, TRUE);
   if (run->tz != NULL)
     g_subprocess_launcher_setenv (launcher, "TZ", run->tz, TRUE);
-  g_ptr_array_add (argv, (char *) CALSYNC_BINARY);
-  va_start (args, first);
-  for (const char *arg = first; arg != NULL; arg = va_arg (args, const char *))
-    g_ptr_array_add (argv, (char *) arg);
-  va_end (args);
-  g_ptr_array_add (argv, NULL);
+  va_start (rest, first);
+  args = calsync_test_args_valist (first, rest);
+  va_end (rest);
 
-  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (process, NULL, NULL, &run->out, &run->err, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_if_exited (process));
-  return g_subprocess_get_exit_status (process);
+  return calsync_test_run_calsync (launcher, (const char * const *) args->pdata, &run->out, &run->err);
 }
 
 static void
