@@ -2,13 +2,14 @@
 /* test-ical-rfc.c: the RFC 5545 behaviours of calsync_ical_parse that files in
  * the wild rely on, with exact instants: VTIMEZONEs trimmed to a few years,
  * TZIDs without a VTIMEZONE, RDATE periods (3.3.9, 3.8.5.2) and overrides with
- * RANGE=THISANDFUTURE (3.2.13, 3.8.4.4); and `calsync --import` of them twice.
- * No display. */
+ * RANGE=THISANDFUTURE (3.2.13, 3.8.4.4), rules that can never match; and
+ * `calsync --import` of them twice. No display. */
 #include "config.h"
 
 #include <string.h>
 
 #include "calsync-ical.h"
+#include "calsync-ical-private.h"
 #include "calsync-store.h"
 #include "calsync-test-utils.h"
 
@@ -518,6 +519,286 @@ test_fuzz (void)
     }
 }
 
+/* Rules that can never match -------------------------------------------------- */
+
+/* Rules without any occurrence, which libical 3.0 looks for month by month up
+ * to the year 2582 (20000 for the first of a monthly or yearly rule): a second
+ * or more each */
+static const char * const empty_rules[] = {
+  "FREQ=MONTHLY;BYDAY=6MO",
+  "FREQ=MONTHLY;BYDAY=-6MO",
+  "FREQ=MONTHLY;BYDAY=6MO,-7FR;BYMONTHDAY=1",
+  "FREQ=YEARLY;BYMONTH=2;BYDAY=6MO",
+  "FREQ=MONTHLY;BYDAY=MO;BYSETPOS=7",
+  "FREQ=MONTHLY;BYDAY=MO,TU;BYSETPOS=11",
+  "FREQ=MONTHLY;BYDAY=MO,TU;BYSETPOS=-11,12",
+  "FREQ=MONTHLY;BYMONTHDAY=1,15;BYHOUR=9,17;BYSETPOS=5",
+  "FREQ=MONTHLY;BYMONTHDAY=31;BYDAY=1MO",
+  "FREQ=MONTHLY;BYDAY=FR;BYMONTHDAY=13;BYMONTH=2;BYSETPOS=2",
+  "FREQ=MONTHLY;BYMONTH=2;BYMONTHDAY=31",
+  "FREQ=MONTHLY;BYMONTHDAY=30;BYMONTH=2",
+  "FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30",
+  "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30",
+  "FREQ=YEARLY;BYMONTH=4,6,9,11;BYMONTHDAY=31,-31",
+  "FREQ=WEEKLY;BYMONTH=2;BYMONTHDAY=30",
+  "FREQ=MONTHLY;BYDAY=-1SU;BYMONTHDAY=1,2,3,-8",
+  "FREQ=YEARLY;BYMONTH=2;BYDAY=5MO;BYMONTHDAY=1,2,3",
+};
+
+/* Rules that look close to those but have occurrences (as RFC 5545 reads
+ * them: libical decides) */
+static const char * const possible_rules[] = {
+  "FREQ=MONTHLY;BYDAY=5MO",
+  "FREQ=MONTHLY;BYDAY=-5FR",
+  "FREQ=MONTHLY;BYDAY=6MO,5MO",
+  "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29",
+  "FREQ=MONTHLY;BYMONTHDAY=31",
+  "FREQ=MONTHLY;BYDAY=MO,TU;BYSETPOS=10",
+  "FREQ=MONTHLY;BYDAY=MO;BYHOUR=9,17;BYSETPOS=7",
+  "FREQ=MONTHLY;BYMONTHDAY=29,30,31;BYDAY=5MO",
+  "FREQ=YEARLY;BYDAY=20MO",
+  "FREQ=YEARLY;BYDAY=-6MO",
+  "FREQ=YEARLY;BYWEEKNO=53;BYDAY=MO",
+  "FREQ=MONTHLY;BYDAY=-1SU;BYMONTHDAY=-7,-6,-5,-4,-3,-2,-1",
+  "FREQ=MONTHLY;BYDAY=-1SU;BYMONTHDAY=22",
+  "FREQ=DAILY;BYMONTH=2;BYMONTHDAY=29",
+  "FREQ=MONTHLY;BYMONTH=2;BYDAY=5MO",
+  "FREQ=MONTHLY;BYMONTH=4;BYMONTHDAY=-30",
+  "FREQ=WEEKLY;BYDAY=MO;BYSETPOS=1",
+  "FREQ=MONTHLY;BYDAY=1MO;BYMONTHDAY=7",
+  /* libical 3.0 ignores BYSETPOS in weekly and daily rules: every Monday, every day */
+  "FREQ=WEEKLY;BYDAY=MO;BYSETPOS=2",
+  "FREQ=DAILY;BYSETPOS=2",
+};
+
+static struct icaltimetype
+local_time (const char *text)
+{
+  struct icaltimetype t = icaltime_from_string (text);
+
+  g_assert_false (icaltime_is_null_time (t));
+  return t;
+}
+
+static gboolean
+never_matches (const char *rule_text,
+               const char *dtstart)
+{
+  struct icalrecurrencetype rule = icalrecurrencetype_from_string (rule_text);
+  gboolean never;
+
+  g_assert_cmpint (rule.freq, !=, ICAL_NO_RECURRENCE);
+  never = calsync_ical_rule_never_matches (&rule, local_time (dtstart));
+  free (rule.rscale);
+  return never;
+}
+
+/* Which rules are found empty without iterating them: each of those would
+ * cost libical a second or more (which a test on this machine cannot time
+ * reliably), the others are left to it */
+static void
+test_never_matching_rules (void)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (empty_rules); i++)
+    {
+      g_test_message ("%s", empty_rules[i]);
+      g_assert_true (never_matches (empty_rules[i], "20100104T190000"));
+      /* ICU counts the days of October 1582 oddly: not judged before 1583 */
+      g_assert_false (never_matches (empty_rules[i], "15000104T190000"));
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (possible_rules); i++)
+    {
+      g_test_message ("%s", possible_rules[i]);
+      g_assert_false (never_matches (possible_rules[i], "20100104T190000"));
+    }
+
+  /* Rescaled calendars have other months */
+  g_assert_false (never_matches ("RSCALE=GREGORIAN;FREQ=MONTHLY;BYDAY=6MO", "20100104T190000"));
+}
+
+/* Whether libical would still make an iterator of an empty rule: the callers
+ * treat that and a refused one differently, as before. Checked against
+ * libical where it answers at once. */
+static void
+test_empty_rule_iterators (void)
+{
+  static const struct { const char *rule, *dtstart; gboolean iterates; } cases[] = {
+    /* A monthly rule expands DTSTART's month first, whatever BYMONTH says */
+    { "FREQ=MONTHLY;BYMONTH=2;BYMONTHDAY=31", "20100104T190000", TRUE },
+    { "FREQ=MONTHLY;BYMONTH=2;BYMONTHDAY=31", "20100404T190000", FALSE },
+    { "FREQ=MONTHLY;BYMONTH=2;BYMONTHDAY=31", "20100204T190000", FALSE },
+    { "FREQ=MONTHLY;BYMONTH=2;BYDAY=-1MO;BYMONTHDAY=30", "20100104T190000", FALSE },
+    { "FREQ=MONTHLY;BYMONTH=2;BYDAY=-1MO;BYMONTHDAY=30", "20120104T190000", TRUE },
+    { "FREQ=MONTHLY;BYMONTH=2;BYDAY=MO;BYMONTHDAY=30;BYSETPOS=-1", "20120104T190000", TRUE },
+    { "FREQ=MONTHLY;BYMONTH=2;BYDAY=MO;BYMONTHDAY=30;BYSETPOS=2", "20120104T190000", FALSE },
+    { "FREQ=MONTHLY;BYDAY=6MO", "20100104T190000", FALSE },
+    { "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30", "20100104T190000", FALSE },
+    /* Daily rules start at DTSTART; weekly ones cannot have BYMONTHDAY */
+    { "FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30", "20100104T190000", TRUE },
+    { "FREQ=WEEKLY;BYMONTH=2;BYMONTHDAY=30", "20100104T190000", FALSE },
+    /* A DTSTART libical refuses */
+    { "FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30", "26000104T190000", FALSE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      struct icalrecurrencetype rule = icalrecurrencetype_from_string (cases[i].rule);
+      struct icaltimetype dtstart = local_time (cases[i].dtstart);
+
+      g_test_message ("%s from %s", cases[i].rule, cases[i].dtstart);
+      g_assert_true (calsync_ical_rule_never_matches (&rule, dtstart) || dtstart.year > 2582);
+      g_assert_cmpint (calsync_ical_empty_rule_has_iterator (&rule, dtstart), ==, cases[i].iterates);
+      if (cases[i].iterates || rule.freq == ICAL_WEEKLY_RECURRENCE || dtstart.year > 2582)
+        {
+          icalrecur_iterator *iterator = icalrecur_iterator_new (rule, dtstart);
+
+          g_assert_true ((iterator != NULL) == cases[i].iterates);
+          g_clear_pointer (&iterator, icalrecur_iterator_free);
+          icalerror_clear_errno ();
+        }
+    }
+}
+
+#define BERLIN_VTIMEZONE \
+  "BEGIN:VTIMEZONE\r\nTZID:Europe/Berlin\r\n" \
+  "BEGIN:DAYLIGHT\r\nTZOFFSETFROM:+0100\r\nTZOFFSETTO:+0200\r\nTZNAME:CEST\r\nDTSTART:19700329T020000\r\n" \
+  "RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU\r\nEND:DAYLIGHT\r\n" \
+  "BEGIN:STANDARD\r\nTZOFFSETFROM:+0200\r\nTZOFFSETTO:+0100\r\nTZNAME:CET\r\nDTSTART:19701025T030000\r\n" \
+  "RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU\r\nEND:STANDARD\r\nEND:VTIMEZONE\r\n"
+
+/* A zone whose summer time rule never matches: only its DTSTART is a change */
+#define EMPTY_RULE_VTIMEZONE \
+  "BEGIN:VTIMEZONE\r\nTZID:Test/Empty rule\r\n" \
+  "BEGIN:STANDARD\r\nTZOFFSETFROM:+0100\r\nTZOFFSETTO:+0100\r\nDTSTART:19700101T000000\r\nEND:STANDARD\r\n" \
+  "BEGIN:DAYLIGHT\r\nTZOFFSETFROM:+0100\r\nTZOFFSETTO:+0200\r\nDTSTART:20080330T020000\r\n" \
+  "RRULE:FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30;COUNT=2\r\nEND:DAYLIGHT\r\n" \
+  "BEGIN:DAYLIGHT\r\nTZOFFSETFROM:+0100\r\nTZOFFSETTO:+0300\r\nDTSTART:20090329T020000\r\n" \
+  "RRULE:FREQ=YEARLY;BYMONTH=4;BYDAY=6SU\r\nEND:DAYLIGHT\r\nEND:VTIMEZONE\r\n"
+
+static char *
+empty_rules_calendar (void)
+{
+  GString *text = g_string_new ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//CalSync//Tests//EN\r\n"
+                                BERLIN_VTIMEZONE EMPTY_RULE_VTIMEZONE);
+
+  for (guint i = 0; i < G_N_ELEMENTS (empty_rules); i++)
+    g_string_append_printf (text, "BEGIN:VEVENT\r\nUID:empty-%u\r\nDTSTAMP:20100101T000000Z\r\n"
+                            "DTSTART;TZID=Europe/Berlin:20100104T190000\r\n"
+                            "DTEND;TZID=Europe/Berlin:20100104T200000\r\nRRULE:%s\r\nEND:VEVENT\r\n",
+                            i, empty_rules[i]);
+
+  /* UTC, with an RDATE, and in the zone with empty rules */
+  g_string_append (text, "BEGIN:VEVENT\r\nUID:empty-utc\r\nDTSTAMP:20100101T000000Z\r\n"
+                   "DTSTART:20100104T190000Z\r\nDURATION:PT1H\r\nRRULE:FREQ=MONTHLY;BYDAY=6MO\r\n"
+                   "RDATE:20100304T190000Z\r\nEND:VEVENT\r\n"
+                   "BEGIN:VEVENT\r\nUID:empty-zone\r\nDTSTAMP:20100101T000000Z\r\n"
+                   "DTSTART;TZID=Test/Empty rule:20100704T190000\r\nDURATION:PT1H\r\n"
+                   "RRULE:FREQ=MONTHLY;BYMONTH=7;BYMONTHDAY=4;COUNT=3\r\nEND:VEVENT\r\n");
+  /* The control: the first Monday of each month */
+  g_string_append (text, "BEGIN:VEVENT\r\nUID:control\r\nDTSTAMP:20100101T000000Z\r\n"
+                   "DTSTART;TZID=Europe/Berlin:20100104T190000\r\n"
+                   "DTEND;TZID=Europe/Berlin:20100104T200000\r\nRRULE:FREQ=MONTHLY;BYDAY=1MO\r\n"
+                   "END:VEVENT\r\nEND:VCALENDAR\r\n");
+  return g_string_free (text, FALSE);
+}
+
+static guint
+count_instances (GPtrArray  *events,
+                 const char *uid)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < events->len; i++)
+    {
+      const char *id = calsync_event_get_external_id (g_ptr_array_index (events, i));
+
+      n += g_str_has_prefix (id, uid) && id[strlen (uid)] == '_';
+    }
+
+  return n;
+}
+
+/* An event whose rule never matches is its DTSTART (and RDATEs) alone, as it
+ * always was; the rest of the file is read as usual */
+static void
+test_never_matching_events (void)
+{
+  g_autofree char *text = empty_rules_calendar ();
+  g_autoptr(GPtrArray) in_2010 = NULL;
+  g_autoptr(GPtrArray) later = NULL;
+  g_autoptr(GError) error = NULL;
+
+  in_2010 = parse_text_in (text, -1, "2010-01-01T00:00:00Z", "2011-01-01T00:00:00Z", &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < G_N_ELEMENTS (empty_rules); i++)
+    {
+      g_autofree char *uid = g_strdup_printf ("empty-%u", i);
+      g_autofree char *id = g_strdup_printf ("empty-%u_20100104T180000Z", i);
+
+      g_test_message ("%s", empty_rules[i]);
+      g_assert_cmpuint (count_instances (in_2010, uid), ==, 1);
+      assert_timed (calsync_test_get_event (in_2010, id), "2010-01-04T18:00:00Z", "2010-01-04T19:00:00Z",
+                    "Europe/Berlin");
+    }
+  g_assert_cmpuint (count_instances (in_2010, "empty-utc"), ==, 2);
+  assert_instants (calsync_test_get_event (in_2010, "empty-utc_20100104T190000Z"),
+                   "2010-01-04T19:00:00Z", "2010-01-04T20:00:00Z");
+  assert_instants (calsync_test_get_event (in_2010, "empty-utc_20100304T190000Z"),
+                   "2010-03-04T19:00:00Z", "2010-03-04T20:00:00Z");
+  /* The zone's empty summer rules change nothing after their DTSTARTs */
+  g_assert_cmpuint (count_instances (in_2010, "empty-zone"), ==, 1);
+  assert_instants (calsync_test_get_event (in_2010, "empty-zone_20100704T160000Z"),
+                   "2010-07-04T16:00:00Z", "2010-07-04T17:00:00Z");
+  g_assert_cmpuint (count_instances (in_2010, "control"), ==, 12);
+  assert_timed (calsync_test_get_event (in_2010, "control_20100705T170000Z"),
+                "2010-07-05T17:00:00Z", "2010-07-05T18:00:00Z", "Europe/Berlin");
+  g_assert_cmpuint (in_2010->len, ==, G_N_ELEMENTS (empty_rules) + 2 + 1 + 12);
+
+  /* Years later: nothing but the control's instances */
+  later = parse_text_in (text, -1, WINDOW_START, WINDOW_END, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (count_instances (later, "control"), ==, 15);
+  g_assert_cmpuint (later->len, ==, 15);
+}
+
+/* A fuzzed file (807 bytes that took libical 1.2 s): its monthly 6MO series is
+ * outside the window, the two other events are broken, as before */
+static void
+test_never_matching_fuzzed (void)
+{
+  g_autofree char *path = g_build_filename (FIXTURES, "fuzz-never-matching-rule.ics", NULL);
+  g_autoptr(GPtrArray) events = NULL;
+  g_autoptr(GPtrArray) problems = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  gsize length;
+
+  g_assert_true (g_file_get_contents (path, &text, &length, NULL));
+  events = calsync_ical_parse_full (text, (gssize) length, calsync_test_instant (WINDOW_START),
+                                    calsync_test_instant (WINDOW_END), &problems, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (events);
+  g_assert_cmpuint (events->len, ==, 0);
+  g_assert_nonnull (problems);
+  g_assert_cmpuint (problems->len, ==, 2);
+  g_assert_cmpint (((CalsyncIcalProblem *) g_ptr_array_index (problems, 0))->kind, ==, CALSYNC_ICAL_PROBLEM_SKIPPED);
+  g_assert_cmpstr (((CalsyncIcalProblem *) g_ptr_array_index (problems, 0))->message, ==,
+                   "Line 15: “20260115T190715T210000” is not a valid date or time, event skipped");
+  g_assert_cmpstr (((CalsyncIcalProblem *) g_ptr_array_index (problems, 1))->message, ==,
+                   "Line 30: this is not an iCalendar line (NAME:value), event skipped");
+
+  /* In its own years, the series is its DTSTART */
+  g_clear_pointer (&events, g_ptr_array_unref);
+  g_clear_pointer (&problems, g_ptr_array_unref);
+  events = calsync_ical_parse_full (text, (gssize) length, calsync_test_instant ("2010-01-01T00:00:00Z"),
+                                    calsync_test_instant ("2011-01-01T00:00:00Z"), &problems, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (events->len, ==, 1);
+  g_assert_cmpstr (calsync_event_get_external_id (g_ptr_array_index (events, 0)), ==,
+                   "monthly@club.example_20100104T180000Z");
+}
+
 /* Export ------------------------------------------------------------------------- */
 
 /* What these files read as, written and read again, is the same: moved and
@@ -649,6 +930,10 @@ main (int    argc,
   g_test_add_func ("/ical-rfc/this-and-future/apple", test_apple_this_and_future);
   g_test_add_func ("/ical-rfc/bounds/many-futures", test_many_futures);
   g_test_add_func ("/ical-rfc/fuzz", test_fuzz);
+  g_test_add_func ("/ical-rfc/never-matching/rules", test_never_matching_rules);
+  g_test_add_func ("/ical-rfc/never-matching/iterators", test_empty_rule_iterators);
+  g_test_add_func ("/ical-rfc/never-matching/events", test_never_matching_events);
+  g_test_add_func ("/ical-rfc/never-matching/fuzzed", test_never_matching_fuzzed);
   g_test_add_func ("/ical-rfc/export/round-trip", test_round_trip);
   g_test_add_func ("/ical-rfc/cli/import-twice", test_cli_import_twice);
 

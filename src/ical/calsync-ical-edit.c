@@ -715,17 +715,33 @@ local_rule (const EventTimes          *times,
   return rule;
 }
 
+/* A rule that can never match, which libical would look for up to the year
+ * 2582 (a second or more): what iterating it would say, an iterator libical
+ * refuses (@refused) or one that finds nothing */
+static gboolean
+empty_rule_result (const EventTimes                *times,
+                   const struct icalrecurrencetype *rule,
+                   gboolean                         refused,
+                   gboolean                         found_nothing)
+{
+  return calsync_ical_empty_rule_has_iterator (rule, times->start) ? found_nothing : refused;
+}
+
 static gboolean
 rule_keeps_one (const Exclusions *exclusions,
                 const Rule       *rule,
                 guint            *budget)
 {
   const EventTimes *times = exclusions->times;
-  icalrecur_iterator *iterator = icalrecur_iterator_new (local_rule (times, rule->rule), times->start);
+  struct icalrecurrencetype local = local_rule (times, rule->rule);
+  icalrecur_iterator *iterator;
   gboolean kept = FALSE;
   struct icaltimetype next;
 
-  if (iterator == NULL)
+  if (calsync_ical_rule_never_matches (&local, times->start))
+    return empty_rule_result (times, &local, TRUE, *budget == 0);
+
+  if ((iterator = icalrecur_iterator_new (local, times->start)) == NULL)
     return TRUE;
 
   while (!kept && *budget > 0 && !icaltime_is_null_time (next = icalrecur_iterator_next (iterator)))
@@ -783,12 +799,16 @@ rule_reaches (const EventTimes *times,
               gint64            wanted,
               guint            *budget)
 {
-  icalrecur_iterator *iterator = icalrecur_iterator_new (local_rule (times, rule->rule), times->start);
+  struct icalrecurrencetype local = local_rule (times, rule->rule);
+  icalrecur_iterator *iterator;
   gboolean found = FALSE;
   struct icaltimetype next;
   gint64 key = G_MININT64;
 
-  if (iterator == NULL)
+  if (calsync_ical_rule_never_matches (&local, times->start))
+    return empty_rule_result (times, &local, FALSE, wanted == G_MININT64 || *budget == 0);
+
+  if ((iterator = icalrecur_iterator_new (local, times->start)) == NULL)
     return FALSE;
 
   while (key < wanted && *budget > 0 && !icaltime_is_null_time (next = icalrecur_iterator_next (iterator)))

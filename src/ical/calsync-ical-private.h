@@ -261,6 +261,13 @@ icaltimezone  *calsync_ical_builtin_zone         (const char           *tzid);
 icalcomponent *calsync_ical_new_vtimezone        (const char           *tzid,
                                                   icaltimezone         *zone);
 
+/* Rules that can never match (calsync-ical-empty-rules.c) ---------------------- */
+
+gboolean      calsync_ical_rule_never_matches    (const struct icalrecurrencetype *rule,
+                                                  struct icaltimetype   dtstart);
+gboolean      calsync_ical_empty_rule_has_iterator (const struct icalrecurrencetype *rule,
+                                                    struct icaltimetype   dtstart);
+
 /* VEVENTs (calsync-ical-vevent.c) ---------------------------------------------- */
 
 void          calsync_ical_event_info_init       (EventInfo            *info,

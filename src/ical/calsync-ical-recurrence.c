@@ -490,6 +490,19 @@ too_many_occurrences (guint    line,
                                       MAX_OCCURRENCES);
 }
 
+/* One more occurrence asked of libical; FALSE when the file has had too many */
+static gboolean
+count_occurrence (Expansion  *expansion,
+                  guint       line,
+                  GError    **error)
+{
+  if (expansion->self->occurrences_left == 0)
+    return too_many_occurrences (line, error);
+
+  expansion->self->occurrences_left--;
+  return TRUE;
+}
+
 /* A rule CalSync cannot expand leaves the event with its DTSTART and RDATEs,
  * as RFC 5545 has it for a rule without occurrences: one odd rule must not
  * make a whole file or CalDAV calendar unreadable. */
@@ -509,6 +522,14 @@ expand_rrule (Expansion   *expansion,
       return TRUE;
     }
 
+  /* A rule that can never match ("FREQ=MONTHLY;BYDAY=6MO"), which libical
+   * would look for up to the year 2582, a second or more per event: it has
+   * no occurrence. When libical would have made an iterator anyway, its one
+   * empty next() counted against the file's occurrences, and still does. */
+  if (calsync_ical_rule_never_matches (&recurrence, expansion->times.start))
+    return !calsync_ical_empty_rule_has_iterator (&recurrence, expansion->times.start) ||
+           count_occurrence (expansion, rule->line, error);
+
   /* No occurrence from the window on, or a rule libical cannot use */
   if ((iterator = new_iterator (expansion, &recurrence)) == NULL)
     return TRUE;
@@ -517,13 +538,9 @@ expand_rrule (Expansion   *expansion,
     {
       struct icaltimetype next;
 
-      if (expansion->self->occurrences_left == 0)
-        {
-          ok = too_many_occurrences (rule->line, error);
-          break;
-        }
+      if (!(ok = count_occurrence (expansion, rule->line, error)))
+        break;
 
-      expansion->self->occurrences_left--;
       next = icalrecur_iterator_next (iterator);
       /* Past the years events can have: icalrecur_iterator_set_start() derails
        * on some rules that never match */

@@ -291,8 +291,17 @@ last_change (struct icalrecurrencetype rule,
 
   if (!icaltime_is_null_time (rule.until))
     return observance_instant (rule.until, offset_from);
-  if (rule.count <= 0 || rule.count > MAX_ZONE_CHANGES ||
-      (iterator = icalrecur_iterator_new (rule, dtstart)) == NULL)
+  if (rule.count <= 0 || rule.count > MAX_ZONE_CHANGES)
+    return G_MAXINT64;
+
+  /* A rule that can never match: libical would look for it up to the year
+   * 20000 first. No change but DTSTART when libical would iterate it, as if
+   * for ever when it would refuse it, as before. */
+  if (calsync_ical_rule_never_matches (&rule, dtstart))
+    return calsync_ical_empty_rule_has_iterator (&rule, dtstart) ? observance_instant (dtstart, offset_from)
+                                                                  : G_MAXINT64;
+
+  if ((iterator = icalrecur_iterator_new (rule, dtstart)) == NULL)
     return G_MAXINT64;
 
   for (struct icaltimetype next = icalrecur_iterator_next (iterator);
@@ -517,7 +526,9 @@ count_changes_in_a_year (struct icalrecurrencetype rule,
   start.year = 2000, start.month = 1, start.day = 1;
   rule.count = 0;
   rule.until = icaltime_null_time ();
-  if ((iterator = icalrecur_iterator_new (rule, start)) == NULL)
+  /* (Which libical would look for up to the year 20000 first) */
+  if (calsync_ical_rule_never_matches (&rule, start) ||
+      (iterator = icalrecur_iterator_new (rule, start)) == NULL)
     return 0;
 
   for (struct icaltimetype next = icalrecur_iterator_next (iterator);
