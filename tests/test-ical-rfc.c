@@ -905,6 +905,60 @@ test_cli_import_twice (void)
     }
 }
 
+/* Instants after 2582, where libical's zone changes end: the offset of the
+ * zone's last change before 2583 (CET here), found without libical working
+ * every change out again on each call; before, its own rules */
+static void
+test_far_future_zone (void)
+{
+  static const char text[] =
+    "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Test//EN\r\n"
+    "BEGIN:VTIMEZONE\r\nTZID:Europe/Berlin\r\n"
+    "BEGIN:DAYLIGHT\r\nTZOFFSETFROM:+0100\r\nTZOFFSETTO:+0200\r\n"
+    "DTSTART:19810329T020000\r\nRRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU\r\nEND:DAYLIGHT\r\n"
+    "BEGIN:STANDARD\r\nTZOFFSETFROM:+0200\r\nTZOFFSETTO:+0100\r\n"
+    "DTSTART:19961027T030000\r\nRRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU\r\nEND:STANDARD\r\n"
+    "END:VTIMEZONE\r\n"
+    "BEGIN:VEVENT\r\nUID:summer-2582\r\nDTSTAMP:20261101T000000Z\r\n"
+    "DTSTART;TZID=Europe/Berlin:25820701T120000\r\nDURATION:PT1H\r\nSUMMARY:A\r\nEND:VEVENT\r\n"
+    "BEGIN:VEVENT\r\nUID:summer-3000\r\nDTSTAMP:20261101T000000Z\r\n"
+    "DTSTART;TZID=Europe/Berlin:30000701T120000\r\nDURATION:PT1H\r\nSUMMARY:B\r\nEND:VEVENT\r\n"
+    "END:VCALENDAR\r\n";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) events = parse_text_in (text, -1, "2582-01-01T00:00:00Z", "3001-01-01T00:00:00Z", &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (events->len, ==, 2);
+  g_assert_cmpint (calsync_event_get_start (calsync_test_get_event (events, "summer-2582")), ==,
+                   calsync_test_instant ("2582-07-01T10:00:00Z"));
+  g_assert_cmpint (calsync_event_get_start (calsync_test_get_event (events, "summer-3000")), ==,
+                   calsync_test_instant ("3000-07-01T11:00:00Z"));
+}
+
+/* Found by fuzzing (a second per parse): a THISANDFUTURE override whose
+ * RECURRENCE-ID is in 1013 moves every later occurrence of a weekly series
+ * 1,013 years on; each moved instance's zone lookup in 3040 made libical
+ * work out the zone's changes from 1981 again */
+static void
+test_far_moved_series (void)
+{
+  g_autoptr(GPtrArray) events = parse_fixture_in ("fuzz-far-moved-series.ics", WINDOW_START, WINDOW_END);
+  guint moved = 0;
+
+  for (guint i = 0; i < events->len; i++)
+    {
+      CalsyncEvent *event = g_ptr_array_index (events, i);
+      g_autoptr(GDateTime) start = g_date_time_new_from_unix_utc (calsync_event_get_start (event));
+
+      if (g_date_time_get_year (start) >= 3039)
+        moved++;
+      else
+        g_assert_cmpint (calsync_event_get_start (event), ==, calsync_test_instant ("2026-10-21T09:30:00Z"));
+    }
+  g_assert_cmpuint (events->len, ==, 61);
+  g_assert_cmpuint (moved, ==, 60);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -934,6 +988,8 @@ main (int    argc,
   g_test_add_func ("/ical-rfc/never-matching/iterators", test_empty_rule_iterators);
   g_test_add_func ("/ical-rfc/never-matching/events", test_never_matching_events);
   g_test_add_func ("/ical-rfc/never-matching/fuzzed", test_never_matching_fuzzed);
+  g_test_add_func ("/ical-rfc/zones/far-future", test_far_future_zone);
+  g_test_add_func ("/ical-rfc/zones/far-moved-series", test_far_moved_series);
   g_test_add_func ("/ical-rfc/export/round-trip", test_round_trip);
   g_test_add_func ("/ical-rfc/cli/import-twice", test_cli_import_twice);
 

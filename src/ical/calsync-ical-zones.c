@@ -92,6 +92,49 @@ covers (const Zone *zone,
   return zone->system == NULL || (utc >= zone->covered_from && utc < zone->covered_until);
 }
 
+/* libical computes a zone's changes only up to the year 2582 (its recurrence
+ * iterator stops there): later instants get the offset of the last change
+ * before 2583, but libical works all the changes out again on every such call,
+ * ICU's calendar month by month from the zone's first DTSTART — a THISANDFUTURE
+ * override moving a weekly series by 1,000 years cost a second per file. The
+ * same offset, looked up once in 2582 (where libical keeps what it worked out). */
+#define LAST_ICAL_ZONE_YEAR 2582
+/* 2582-12-31T00:00:00Z: no offset takes local time past the year's end */
+#define LAST_ICAL_ZONE_UNIX G_GINT64_CONSTANT (19344355200)
+
+static int
+last_ical_offset (icaltimezone *zone)
+{
+  struct icaltimetype local = icaltime_from_timet_with_zone ((time_t) LAST_ICAL_ZONE_UNIX, 0, zone);
+
+  local.zone = NULL;
+  return (int) (calsync_ical_fields_to_unix (local) - LAST_ICAL_ZONE_UNIX);
+}
+
+static gint64
+ical_zone_to_utc (icaltimezone        *zone,
+                  struct icaltimetype  t)
+{
+  if (t.year > LAST_ICAL_ZONE_YEAR)
+    return calsync_ical_fields_to_unix (t) - last_ical_offset (zone);
+
+  return icaltime_as_timet_with_zone (t, zone);
+}
+
+static int
+ical_zone_offset_at (icaltimezone *zone,
+                     gint64        utc)
+{
+  struct icaltimetype local;
+
+  if (utc > LAST_ICAL_ZONE_UNIX)
+    return last_ical_offset (zone);
+
+  local = icaltime_from_timet_with_zone ((time_t) utc, 0, zone);
+  local.zone = NULL;
+  return (int) (calsync_ical_fields_to_unix (local) - utc);
+}
+
 /* The instant of local time @t (zone and is_date ignored) in @zone */
 gint64
 calsync_ical_zone_to_utc (Zone                *zone,
@@ -104,7 +147,7 @@ calsync_ical_zone_to_utc (Zone                *zone,
   t.is_date = 0;
   if (zone->ical != NULL)
     {
-      utc = icaltime_as_timet_with_zone (t, zone->ical);
+      utc = ical_zone_to_utc (zone->ical, t);
       return covers (zone, utc) ? utc : calsync_ical_zone_to_utc (zone->system, t);
     }
 
@@ -121,12 +164,7 @@ calsync_ical_zone_offset_at (Zone   *zone,
     return calsync_ical_zone_offset_at (zone->system, utc);
 
   if (zone->ical != NULL)
-    {
-      struct icaltimetype local = icaltime_from_timet_with_zone ((time_t) utc, 0, zone->ical);
-
-      local.zone = NULL;
-      return (int) (calsync_ical_fields_to_unix (local) - utc);
-    }
+    return ical_zone_offset_at (zone->ical, utc);
 
   return g_time_zone_get_offset (zone->gtz, g_time_zone_find_interval (zone->gtz, G_TIME_TYPE_UNIVERSAL, utc));
 }
