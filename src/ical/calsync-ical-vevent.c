@@ -462,12 +462,19 @@ calsync_ical_read_event_property (EventInfo          *info,
 
 /* Times of one VEVENT ---------------------------------------------------------------- */
 
+/* @t moved by @days on the calendar (proleptic Gregorian, as icaltime_adjust()
+ * counts) in constant time: icaltime_adjust() walks month by month, and every
+ * occurrence of a daily series of 8,000-year events took a second of that */
 static struct icaltimetype
 add_days (struct icaltimetype t,
           int                 days)
 {
-  icaltime_adjust (&t, days, 0, 0, 0);
-  return t;
+  struct icaltimetype moved = calsync_ical_unix_to_fields (calsync_ical_fields_to_unix (t) + (gint64) days * 86400);
+
+  moved.is_date = t.is_date;
+  moved.is_daylight = t.is_daylight;
+  moved.zone = t.zone;
+  return moved;
 }
 
 gint64
