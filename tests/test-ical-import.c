@@ -795,6 +795,70 @@ test_isolation_too_many_occurrences (void)
   g_assert_nonnull (calsync_test_find_event (events, "plain"));
 }
 
+/* Past the 100,000 instances the repeating events of a file may put in the
+ * window (each weekly occurrence of an event 1,000 years long overlaps it:
+ * 931 bytes made 500,000 instances, 238 MB of store): the series that goes
+ * past is skipped and its instances are free again for the next series */
+static void
+test_isolation_too_many_instances (void)
+{
+  g_autoptr(GString) body = g_string_new ("");
+  g_autoptr(GPtrArray) problems = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+  static const char * const expected[] = {
+    "skipped: Line 13: the repeating events of this file have more than 100000 occurrences in the sync window, event skipped",
+    NULL
+  };
+  guint n_long = 0;
+
+  /* Lines 3 and 9 begin them; the RRULE is the fifth line of each */
+  for (guint i = 0; i < 2; i++)
+    g_string_append_printf (body, "BEGIN:VEVENT\nUID:long-%u\nDTSTART:10260105T10000%uZ\nDTEND:20260105T100000Z\n"
+                                  "RRULE:FREQ=WEEKLY\nEND:VEVENT\n", i, i);
+  g_string_append (body, "BEGIN:VEVENT\nUID:daily\nDTSTART:20261201T090000Z\nRRULE:FREQ=DAILY;COUNT=3\nEND:VEVENT\n"
+                         "BEGIN:VEVENT\nUID:plain\nDTSTART:20261201T100000Z\nEND:VEVENT\n");
+
+  events = parse_full_body (body->str, &problems);
+  assert_problems (problems, expected);
+
+  for (guint i = 0; i < events->len; i++)
+    {
+      const char *uid = calsync_event_get_external_id (g_ptr_array_index (events, i));
+
+      g_assert_false (g_str_has_prefix (uid, "long-1"));
+      n_long += g_str_has_prefix (uid, "long-0_");
+    }
+  /* Every week from 1026-08-25 on, through the window's end */
+  g_assert_cmpuint (n_long, >, 52000);
+  g_assert_cmpuint (n_long, <=, 100000);
+  g_assert_cmpuint (events->len, ==, n_long + 4);
+  g_assert_nonnull (calsync_test_find_event (events, "daily_20261203T090000Z"));
+  g_assert_nonnull (calsync_test_find_event (events, "plain"));
+}
+
+/* A rule still in the window after the 100,000 occurrences one rule may go
+ * through (a daily event 1,000 years long overlaps the window 365,000
+ * times): what it had is kept, and what is left out is said */
+static void
+test_isolation_too_many_steps (void)
+{
+  g_autoptr(GPtrArray) problems = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+  static const char * const expected[] = {
+    "warning: Line 7: the repeating event has more than 100000 occurrences to go through, the later ones left out",
+    NULL
+  };
+
+  events = parse_full_body ("BEGIN:VEVENT\nUID:long\nDTSTART:10260105T100000Z\nDTEND:20260105T100000Z\n"
+                            "RRULE:FREQ=DAILY\nEND:VEVENT\n"
+                            "BEGIN:VEVENT\nUID:daily\nDTSTART:20261201T090000Z\nRRULE:FREQ=DAILY;COUNT=3\nEND:VEVENT\n",
+                            &problems);
+  assert_problems (problems, expected);
+  g_assert_cmpuint (events->len, >, 99000);
+  g_assert_cmpuint (events->len, <=, 100003);
+  g_assert_nonnull (calsync_test_find_event (events, "daily_20261203T090000Z"));
+}
+
 /* Revisions ----------------------------------------------------------------------- */
 
 /* RFC 5546's examples (4.1.1, 4.1.2, 4.2.1, 4.2.5, 4.2.9, 4.2.10, 4.2.11) in one file, each update
@@ -2153,6 +2217,8 @@ main (int    argc,
   g_test_add_func ("/ical-import/isolation/series", test_isolation_series);
   g_test_add_func ("/ical-import/isolation/expanding", test_isolation_expanding);
   g_test_add_func ("/ical-import/isolation/too-many-occurrences", test_isolation_too_many_occurrences);
+  g_test_add_func ("/ical-import/isolation/too-many-instances", test_isolation_too_many_instances);
+  g_test_add_func ("/ical-import/isolation/too-many-steps", test_isolation_too_many_steps);
   g_test_add_func ("/ical-import/revisions/rfc5546", test_revisions_rfc);
   g_test_add_func ("/ical-import/revisions/order", test_revisions_order);
   g_test_add_func ("/ical-import/tolerance/no-uid", test_tolerance_no_uid);

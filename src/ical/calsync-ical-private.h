@@ -29,6 +29,11 @@ G_BEGIN_DECLS
 /* Occurrences looked at in one parse, whatever the file: memory and time stay
  * bounded (an instance is about 500 bytes) */
 #define MAX_OCCURRENCES 500000
+/* Instances the repeating events of one parse may put in the window: a few
+ * hundred bytes of file must not become hundreds of megabytes in the store
+ * (each weekly occurrence of an event 1,000 years long overlaps the window;
+ * an hourly series fills the longest sync window, 60 months, with 43,830) */
+#define MAX_INSTANCES 100000
 /* The instants CalsyncEvent and GDateTime can hold: 0001-01-01 to 9999-12-31 */
 #define MIN_UNIX G_GINT64_CONSTANT (-62135596800)
 #define MAX_UNIX G_GINT64_CONSTANT (253402300799)
@@ -166,6 +171,7 @@ typedef struct
   Zone *local;
   gboolean calendar_cancelled;   /* METHOD:CANCEL */
   guint occurrences_left;   /* of MAX_OCCURRENCES */
+  guint instances_left;     /* of MAX_INSTANCES */
   GPtrArray *results;       /* CalsyncEvent */
   GPtrArray *problems;      /* CalsyncIcalProblem, in the order found */
 } Parser;

@@ -97,6 +97,7 @@ parser_init (Parser *self,
   self->window_start = CLAMP (window_start, MIN_UNIX, MAX_UNIX);
   self->window_end = CLAMP (window_end, MIN_UNIX, MAX_UNIX);
   self->occurrences_left = MAX_OCCURRENCES;
+  self->instances_left = MAX_INSTANCES;
   self->vtimezones = g_hash_table_new (g_str_hash, g_str_equal);
   self->zones = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) calsync_ical_zone_free);
   self->results = g_ptr_array_new_full (guess_n_events (length), g_object_unref);

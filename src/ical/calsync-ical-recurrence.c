@@ -151,6 +151,7 @@ typedef struct
   GArray *futures;            /* Future, by key */
   gint64 reach_before;        /* how far before its original start a moved occurrence may end */
   gint64 reach_after;         /* how far after the window an original start may be moved into it */
+  gboolean full;              /* the parse has put MAX_INSTANCES in the window */
 } Expansion;
 
 /* What an occurrence becomes: the master's or a Future's fields and times */
@@ -291,7 +292,32 @@ occurrence_in_window (Expansion        *expansion,
           overlaps_window (expansion->self, original->all_day, original_start, original_start));
 }
 
-/* Adds an occurrence of the rule or an RDATE; returns FALSE when past the window */
+/* No occurrence from @start on can be in the window, moved or not */
+static gboolean
+past_window (const Expansion  *expansion,
+             const EventTimes *times,
+             gint64            start)
+{
+  return start - (times->all_day ? 14 * 3600 : 0) - expansion->reach_after >= expansion->self->window_end;
+}
+
+/* Whether @next, the occurrence after the last one looked at, reaches the window */
+static gboolean
+reaches_window (Expansion           *expansion,
+                struct icaltimetype  next)
+{
+  const EventTimes *times = &expansion->times;
+  Original original;
+
+  if (icaltime_is_null_time (next) || next.year > 9999)
+    return FALSE;
+
+  original = original_from_local (times, next);
+  return !past_window (expansion, times, times->all_day ? original_key (&original) * 86400 : original.utc);
+}
+
+/* Adds an occurrence of the rule or an RDATE; returns FALSE when past the
+ * window, or when the parse has no instance left (expansion->full) */
 static gboolean
 add_occurrence (Expansion           *expansion,
                 struct icaltimetype  local,
@@ -303,7 +329,7 @@ add_occurrence (Expansion           *expansion,
   gint64 start = times->all_day ? key * 86400 : original.utc;
   Occurrence occurrence;
 
-  if (start - (times->all_day ? 14 * 3600 : 0) - expansion->reach_after >= expansion->self->window_end)
+  if (past_window (expansion, times, start))
     return FALSE;
 
   /* Before the window (a COUNT rule from long ago): nothing to remember */
@@ -315,6 +341,13 @@ add_occurrence (Expansion           *expansion,
 
   if (is_excluded (expansion, &original) || g_hash_table_contains (expansion->overridden, &key))
     return TRUE;
+
+  if (expansion->self->instances_left == 0)
+    {
+      expansion->full = TRUE;
+      return FALSE;
+    }
+  expansion->self->instances_left--;
 
   emit_instance (expansion->self, occurrence.info, expansion->series->uid, &original,
                  occurrence.times, occurrence.local, occurrence.start, occurrence.end, expansion->cancelled);
@@ -490,6 +523,19 @@ too_many_occurrences (guint    line,
                                       MAX_OCCURRENCES);
 }
 
+static gboolean
+too_many_instances (guint    line,
+                    GError **error)
+{
+  return calsync_ical_set_line_error (error, CALSYNC_ICAL_ERROR_INVALID, line,
+                                      /* Translators: %u is a number (100000) */
+                                      g_dngettext (GETTEXT_PACKAGE,
+                                                   "the repeating events of this file have more than %u occurrence in the sync window",
+                                                   "the repeating events of this file have more than %u occurrences in the sync window",
+                                                   MAX_INSTANCES),
+                                      MAX_INSTANCES);
+}
+
 /* One more occurrence asked of libical; FALSE when the file has had too many */
 static gboolean
 count_occurrence (Expansion  *expansion,
@@ -514,6 +560,7 @@ expand_rrule (Expansion   *expansion,
   struct icalrecurrencetype recurrence = rule->rule;
   icalrecur_iterator *iterator = NULL;
   gboolean ok = TRUE;
+  guint steps;
 
   localize_until (expansion, &recurrence);
   if (!rule_search_is_bounded (&recurrence))
@@ -534,7 +581,7 @@ expand_rrule (Expansion   *expansion,
   if ((iterator = new_iterator (expansion, &recurrence)) == NULL)
     return TRUE;
 
-  for (guint steps = 0; ok && steps < MAX_RRULE_STEPS; steps++)
+  for (steps = 0; ok && steps < MAX_RRULE_STEPS; steps++)
     {
       struct icaltimetype next;
 
@@ -548,8 +595,20 @@ expand_rrule (Expansion   *expansion,
         break;
     }
 
+  /* Out of steps before the window's end (a rule of every minute, a daily
+   * event longer than 300 years, a COUNT rule from long ago): what is left
+   * out is said, not lost silently */
+  if (ok && steps == MAX_RRULE_STEPS && reaches_window (expansion, icalrecur_iterator_next (iterator)))
+    calsync_ical_warn (expansion->self, rule->line, _("the later ones left out"),
+                       /* Translators: %u is a number (100000) */
+                       g_dngettext (GETTEXT_PACKAGE,
+                                    "the repeating event has more than %u occurrence to go through",
+                                    "the repeating event has more than %u occurrences to go through",
+                                    MAX_RRULE_STEPS),
+                       MAX_RRULE_STEPS);
+
   icalrecur_iterator_free (iterator);
-  return ok;
+  return ok && (!expansion->full || too_many_instances (rule->line, error));
 }
 
 static gboolean
@@ -622,6 +681,9 @@ add_rdates (Expansion  *expansion,
         add_occurrence (expansion, local, &end);
       else
         add_occurrence (expansion, local, NULL);
+
+      if (expansion->full)
+        return too_many_instances (rdate->line, error);
     }
 
   return TRUE;
@@ -843,6 +905,8 @@ expand_series (Parser   *self,
    * (after the RDATEs: an RDATE period at DTSTART says how long it lasts) */
   if (ok)
     add_occurrence (&expansion, expansion.times.start, NULL);
+  if (ok && expansion.full)
+    ok = too_many_instances (series->master->dtstart.line, error);
 
   ok = ok && expand_rrules (&expansion, error);
   overrides = self->results->len;
@@ -963,11 +1027,15 @@ emit_series_isolated (Parser *self,
 {
   guint n_results = self->results->len;
   guint n_problems = self->problems->len;
+  guint instances_left = self->instances_left;
   g_autoptr(GError) error = NULL;
 
   while (!emit_series (self, series, &error))
     {
+      /* (What the taken-out instances held is free again; the work libical
+       * did, occurrences_left, is not) */
       g_ptr_array_set_size (self->results, n_results);
+      self->instances_left = instances_left;
       g_ptr_array_set_size (self->problems, n_problems);
       calsync_ical_drop_broken (self, &series->master, series->overrides, error);
       n_problems = self->problems->len;
